@@ -1,0 +1,1 @@
+"""The starke Stelle hotline: application core (config, database, models, cases, gateway, CLI)."""

@@ -1,0 +1,64 @@
+"""The application factory: the one place that wires configuration, services and blueprints."""
+
+from __future__ import annotations
+
+import logging
+
+from flask import Flask
+
+from hotline import health
+from hotline.clock import Clock, SystemClock
+from hotline.config import Settings, load_settings
+from hotline.crypto import DataCipher
+from hotline.db import Database
+from hotline.gateway import ConsoleGateway, OutboundGateway, TwilioGateway
+from hotline.logs import configure_logging
+from hotline.services import EXTENSION_KEY, Services
+from scheduling.hours_config import parse_hours_config
+
+log = logging.getLogger(__name__)
+
+
+def create_app(
+    settings: Settings | None = None,
+    *,
+    clock: Clock | None = None,
+    gateway: OutboundGateway | None = None,
+) -> Flask:
+    """Build the web app; raises ConfigError (with what to fix) before serving anything."""
+    settings = settings or load_settings()
+    configure_logging()
+    app = Flask(__name__, instance_path=str(settings.instance_path))
+    app.config.update(
+        SECRET_KEY=settings.secret_key,
+        TESTING=settings.env == "testing",
+        MAX_CONTENT_LENGTH=1024 * 1024,
+    )
+    app.extensions[EXTENSION_KEY] = Services(
+        settings=settings,
+        database=Database(settings.database_url),
+        clock=clock or SystemClock(),
+        cipher=DataCipher(settings.data_keys),
+        gateway=gateway or make_gateway(settings),
+        hours_config=parse_hours_config(settings.file_config.get("hours", {})),
+    )
+    health.init_app(app)
+
+    import webhooks  # wired here so that the core never imports the HTTP adapters
+
+    webhooks.init_app(app)
+    return app
+
+
+def make_gateway(settings: Settings) -> OutboundGateway:
+    """Twilio when an account is configured (or a fake API is named), else the console."""
+    if settings.twilio_configured or settings.twilio_api_base_url:
+        return TwilioGateway(
+            settings.twilio_account_sid,
+            settings.twilio_auth_token,
+            sender=settings.hotline_number,
+            api_base_url=settings.twilio_api_base_url,
+        )
+    if settings.is_production:
+        log.warning("no TWILIO_ACCOUNT_SID: outbound calls and SMS are only printed")
+    return ConsoleGateway()

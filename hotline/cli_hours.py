@@ -1,0 +1,89 @@
+"""`hotline hours`: is the line open, why not, when next — and manual overrides."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+import click
+
+from hotline.cli_support import cli_services, parse_when
+from ivr_flows.speech import spoken_weekly_hours
+from scheduling.opening_hours import ClosedReason, HoursStatus
+from scheduling.overrides import clear_overrides, opening_hours_at, set_override
+
+WEEKDAYS = ("Montag", "Dienstag", "Mittwoch", "Donnerstag", "Freitag", "Samstag", "Sonntag")
+REASONS = {
+    ClosedReason.OVERRIDE: "manuell geschlossen",
+    ClosedReason.HOLIDAY: "Feiertag",
+    ClosedReason.CLOSURE: "Schließtag",
+    ClosedReason.WEEKEND: "Wochenende",
+    ClosedReason.OUTSIDE_HOURS: "außerhalb der Sprechzeiten",
+}
+
+
+def local_label(at: datetime, tz: object) -> str:
+    local = at.astimezone(tz)  # type: ignore[arg-type]
+    return f"{WEEKDAYS[local.weekday()]}, {local:%d.%m.%Y, %H:%M} Uhr"
+
+
+def describe_status(status: HoursStatus, tz: object) -> list[str]:
+    lines = [f"Zeitpunkt:      {local_label(status.at, tz)} ({tz})"]
+    if status.is_open:
+        until = f" bis {local_label(status.closes_at, tz)}" if status.closes_at else ""
+        return [*lines, f"Status:         GEÖFFNET{until}"]
+    reason = REASONS.get(status.reason, "geschlossen") if status.reason else "geschlossen"
+    if status.reason_name:
+        reason += f": {status.reason_name}"
+    lines.append(f"Status:         GESCHLOSSEN ({reason})")
+    if status.next_opening:
+        wait = status.next_opening - status.at
+        hours, minutes = divmod(int(wait.total_seconds()) // 60, 60)
+        lines.append(
+            f"Nächste Öffnung: {local_label(status.next_opening, tz)} (in {hours} Std. {minutes} Min.)"
+        )
+    else:
+        lines.append("Nächste Öffnung: keine in den nächsten 12 Monaten")
+    return lines
+
+
+@click.group(invoke_without_command=True, help="Open or closed at a time, why, and when next.")
+@click.option("--at", "at_text", metavar="DATETIME", help="e.g. '2026-12-24 10:00' (Berlin time).")
+@click.pass_context
+def hours(ctx: click.Context, at_text: str | None) -> None:
+    if ctx.invoked_subcommand is not None:
+        return
+    svc = cli_services()
+    at = parse_when(at_text) or svc.clock.now()
+    config = svc.hours_config
+    with svc.database.transaction() as session:
+        status = opening_hours_at(session, config, svc.clock.now()).status_at(at)
+    for line in describe_status(status, config.timezone):
+        click.echo(line)
+    region = config.holiday_region or "nur bundesweite"
+    click.echo(f"Sprechzeiten:   {spoken_weekly_hours(config, 'de')} (Feiertage: {region})")
+
+
+@hours.command("set", help="Override the hours until a time: 'closed' (e.g. team day) or 'open'.")
+@click.argument("state", type=click.Choice(["closed", "open"]))
+@click.option("--until", "until_text", required=True, metavar="DATETIME")
+@click.option("--reason", required=True, help="Spoken to callers when closed, e.g. 'Teamtag'.")
+def hours_set(state: str, until_text: str, reason: str) -> None:
+    svc = cli_services()
+    until = parse_when(until_text)
+    assert until is not None
+    now = svc.clock.now()
+    try:
+        with svc.database.transaction() as session:
+            set_override(session, is_open=state == "open", until=until, reason=reason, now=now)
+    except ValueError as error:
+        raise click.BadParameter(str(error), param_hint="--until") from None
+    label = "geöffnet" if state == "open" else "geschlossen"
+    click.echo(f"Ab sofort {label} bis {local_label(until, svc.hours_config.timezone)} ({reason})")
+
+
+@hours.command("clear", help="End every manual override now; the weekly hours apply again.")
+def hours_clear() -> None:
+    svc = cli_services()
+    with svc.database.transaction() as session:
+        cleared = clear_overrides(session, svc.clock.now())
+    click.echo(f"{cleared} Übersteuerung(en) beendet; es gelten wieder die regulären Sprechzeiten")

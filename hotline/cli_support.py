@@ -1,0 +1,35 @@
+"""What every `hotline` subcommand needs: the app from the environment, with friendly errors."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+import click
+from flask import Flask
+
+from hotline.app import create_app
+from hotline.clock import Clock
+from hotline.config import ConfigError
+from hotline.services import Services, services
+from hotline.timeparse import parse_local_datetime
+
+
+def cli_app(clock: Clock | None = None) -> Flask:
+    try:
+        return create_app(clock=clock)
+    except ConfigError as error:
+        raise click.ClickException(str(error)) from None
+
+
+def cli_services() -> Services:
+    return services(cli_app())
+
+
+def parse_when(text: str | None) -> datetime | None:
+    """A --at/--until value: ISO date and time, Berlin time unless an offset is given."""
+    if text is None:
+        return None
+    try:
+        return parse_local_datetime(text)
+    except ValueError as error:
+        raise click.BadParameter(str(error)) from None

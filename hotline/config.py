@@ -1,0 +1,135 @@
+"""Configuration from environment variables, validated once at start.
+
+Production refuses to start without its secrets; development and testing fill in safe local
+defaults so that `make run` works on a fresh machine.
+"""
+
+from __future__ import annotations
+
+import os
+import secrets
+import tomllib
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+ENVIRONMENTS = ("production", "development", "testing")
+DEV_AUTH_TOKEN = "dev-auth-token-not-secret-0000000"
+DEV_ACCOUNT_SID = "AC" + "0" * 32
+DEFAULT_HOTLINE_NUMBER = "+498003009944"
+DEFAULT_VIDEO_URL_TEMPLATE = "https://meet.jit.si/starke-stelle-{room}"
+REQUIRED_IN_PRODUCTION = ("TWILIO_AUTH_TOKEN", "PUBLIC_BASE_URL", "SECRET_KEY", "HOTLINE_DATA_KEY")
+
+
+class ConfigError(RuntimeError):
+    """The service cannot start with this configuration; the message says what to fix."""
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Everything the service reads from its environment."""
+
+    env: str
+    instance_path: Path
+    database_url: str
+    public_base_url: str
+    twilio_account_sid: str
+    twilio_auth_token: str
+    twilio_api_base_url: str | None
+    twilio_configured: bool
+    hotline_number: str
+    secret_key: str
+    data_keys: tuple[str, ...]
+    smtp_url: str | None
+    mail_from: str
+    video_url_template: str
+    contact_email: str = "info@starkestelle.de"
+    file_config: Mapping[str, Any] = field(default_factory=dict)
+
+    @property
+    def is_production(self) -> bool:
+        return self.env == "production"
+
+
+def load_settings(
+    environ: Mapping[str, str] | None = None, instance_path: Path | None = None
+) -> Settings:
+    """Read and validate the settings; raise ConfigError naming every problem at once."""
+    environ = os.environ if environ is None else environ
+    env = environ.get("HOTLINE_ENV", "production").strip().lower()
+    if env not in ENVIRONMENTS:
+        raise ConfigError(f"HOTLINE_ENV must be one of {', '.join(ENVIRONMENTS)}, not {env!r}")
+    instance = Path(instance_path or environ.get("HOTLINE_INSTANCE_PATH") or "instance").resolve()
+
+    if env == "production":
+        missing = [name for name in REQUIRED_IN_PRODUCTION if not environ.get(name, "").strip()]
+        if missing:
+            raise ConfigError(
+                "HOTLINE_ENV=production needs these environment variables, which are missing: "
+                + ", ".join(missing)
+                + ". Set them (see README.md, Configuration) or use HOTLINE_ENV=development."
+            )
+
+    auth_token = environ.get("TWILIO_AUTH_TOKEN", "").strip()
+    data_keys = _data_keys(environ.get("HOTLINE_DATA_KEY", ""), env, instance)
+    return Settings(
+        env=env,
+        instance_path=instance,
+        database_url=environ.get("DATABASE_URL", "").strip()
+        or f"sqlite:///{instance / 'hotline.db'}",
+        public_base_url=(
+            environ.get("PUBLIC_BASE_URL", "").strip() or "http://127.0.0.1:8000"
+        ).rstrip("/"),
+        twilio_account_sid=environ.get("TWILIO_ACCOUNT_SID", "").strip() or DEV_ACCOUNT_SID,
+        twilio_auth_token=auth_token or DEV_AUTH_TOKEN,
+        twilio_api_base_url=environ.get("TWILIO_API_BASE_URL", "").strip() or None,
+        twilio_configured=bool(auth_token and environ.get("TWILIO_ACCOUNT_SID", "").strip()),
+        hotline_number=environ.get("HOTLINE_NUMBER", "").strip() or DEFAULT_HOTLINE_NUMBER,
+        secret_key=environ.get("SECRET_KEY", "").strip() or secrets.token_urlsafe(32),
+        data_keys=data_keys,
+        smtp_url=environ.get("SMTP_URL", "").strip() or None,
+        mail_from=environ.get("MAIL_FROM", "").strip() or "starke Stelle <info@starkestelle.de>",
+        video_url_template=_video_template(environ.get("VIDEO_URL_TEMPLATE", "")),
+        file_config=_file_config(environ.get("HOTLINE_CONFIG", "").strip()),
+    )
+
+
+def _data_keys(raw: str, env: str, instance: Path) -> tuple[str, ...]:
+    """Keys newest first; outside production a key is generated once and kept in instance/."""
+    from hotline.crypto import InvalidDataKey, generate_key, validate_keys
+
+    keys = tuple(key.strip() for key in raw.split(",") if key.strip())
+    if not keys and env != "production":
+        key_file = instance / "data.key"
+        if not key_file.exists():
+            instance.mkdir(parents=True, exist_ok=True)
+            key_file.write_text(generate_key() + "\n")
+            key_file.chmod(0o600)
+        keys = (key_file.read_text().strip(),)
+    try:
+        validate_keys(keys)
+    except InvalidDataKey as error:
+        raise ConfigError(f"HOTLINE_DATA_KEY: {error}") from error
+    return keys
+
+
+def _video_template(raw: str) -> str:
+    template = raw.strip() or DEFAULT_VIDEO_URL_TEMPLATE
+    if "{room}" not in template:
+        raise ConfigError(
+            "VIDEO_URL_TEMPLATE must contain {room}, e.g. " + DEFAULT_VIDEO_URL_TEMPLATE
+        )
+    return template
+
+
+def _file_config(path: str) -> Mapping[str, Any]:
+    if not path:
+        return {}
+    try:
+        with open(path, "rb") as handle:
+            return tomllib.load(handle)
+    except FileNotFoundError as error:
+        raise ConfigError(f"HOTLINE_CONFIG: file {path!r} does not exist") from error
+    except tomllib.TOMLDecodeError as error:
+        raise ConfigError(f"HOTLINE_CONFIG: {path!r} is not valid TOML: {error}") from error

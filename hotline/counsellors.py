@@ -1,0 +1,71 @@
+"""Counsellors (Berater:innen): who is on duty, and the numbers their calls ring."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from hotline.crypto import DataCipher
+from hotline.models import Counsellor
+from hotline.phone_numbers import to_e164
+
+
+class CounsellorNotFound(LookupError):
+    pass
+
+
+class CounsellorExists(ValueError):
+    pass
+
+
+def add_counsellor(
+    session: Session,
+    name: str,
+    phone: str,
+    cipher: DataCipher,
+    now: datetime,
+    on_duty: bool = False,
+) -> Counsellor:
+    """Raises ValueError for an invalid number, CounsellorExists for a taken name."""
+    name = name.strip()
+    if not name:
+        raise ValueError("a counsellor needs a name")
+    if session.scalars(select(Counsellor).where(Counsellor.name == name)).first():
+        raise CounsellorExists(f"a counsellor named {name!r} exists already")
+    counsellor = Counsellor(
+        name=name,
+        phone_encrypted=cipher.encrypt(to_e164(phone)),
+        on_duty=on_duty,
+        created_at=now,
+        updated_at=now,
+    )
+    session.add(counsellor)
+    session.flush()
+    return counsellor
+
+
+def list_counsellors(session: Session) -> list[Counsellor]:
+    return list(session.scalars(select(Counsellor).order_by(Counsellor.name)))
+
+
+def set_on_duty(session: Session, name: str, on_duty: bool, now: datetime) -> Counsellor:
+    counsellor = session.scalars(select(Counsellor).where(Counsellor.name == name)).first()
+    if counsellor is None:
+        raise CounsellorNotFound(
+            f"no counsellor named {name!r}; `hotline counsellor list` shows all"
+        )
+    counsellor.on_duty = on_duty
+    counsellor.updated_at = now
+    return counsellor
+
+
+def numbers_on_duty(session: Session, cipher: DataCipher) -> list[str]:
+    """The decrypted numbers to ring, in a stable order."""
+    rows = session.scalars(
+        select(Counsellor.phone_encrypted)
+        .where(Counsellor.on_duty.is_(True))
+        .order_by(Counsellor.id)
+    )
+    return [cipher.decrypt(token) for token in rows]

@@ -1,0 +1,128 @@
+"""The one outbound gateway: every call and SMS the service places goes through here.
+
+`TwilioGateway` uses the real `twilio.rest.Client`; `TWILIO_API_BASE_URL` redirects its HTTP
+requests (tests point it at a local fake). `ConsoleGateway` prints instead, for development
+without a Twilio account. Both return the Twilio SID of what they created.
+"""
+
+from __future__ import annotations
+
+import logging
+import secrets
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any, Protocol
+from urllib.parse import urlsplit, urlunsplit
+
+from twilio.http.http_client import TwilioHttpClient
+from twilio.rest import Client
+
+from hotline.phone_numbers import mask
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class OutboundCall:
+    to: str
+    twiml_url: str  # what Twilio fetches when the callee answers
+    status_callback_url: str
+    caller_id: str
+    timeout_seconds: int = 30
+
+
+class OutboundGateway(Protocol):
+    def place_call(self, call: OutboundCall) -> str: ...
+    def send_sms(self, to: str, body: str) -> str: ...
+    def end_call(self, call_sid: str) -> None: ...
+
+
+class GatewayError(RuntimeError):
+    """Twilio refused or could not be reached; the message carries no phone number."""
+
+
+class RedirectingHttpClient(TwilioHttpClient):
+    """Sends every Twilio API request to another origin (scheme, host, port), path unchanged."""
+
+    def __init__(self, base_url: str, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        parts = urlsplit(base_url)
+        self._scheme, self._netloc = parts.scheme, parts.netloc
+        self._prefix = parts.path.rstrip("/")
+
+    def request(self, method: str, url: str, *args: Any, **kwargs: Any) -> Any:
+        parts = urlsplit(url)
+        redirected = urlunsplit(
+            (self._scheme, self._netloc, self._prefix + parts.path, parts.query, parts.fragment)
+        )
+        return super().request(method, redirected, *args, **kwargs)
+
+
+class TwilioGateway:
+    def __init__(
+        self, account_sid: str, auth_token: str, sender: str, api_base_url: str | None = None
+    ) -> None:
+        http_client = (
+            RedirectingHttpClient(api_base_url, timeout=10)
+            if api_base_url
+            else TwilioHttpClient(timeout=10)
+        )
+        self._client = Client(account_sid, auth_token, http_client=http_client)
+        self._sender = sender
+
+    def place_call(self, call: OutboundCall) -> str:
+        created = self._guarded(
+            lambda: self._client.calls.create(
+                to=call.to,
+                from_=call.caller_id,
+                url=call.twiml_url,
+                status_callback=call.status_callback_url,
+                status_callback_event=["initiated", "ringing", "answered", "completed"],
+                timeout=call.timeout_seconds,
+                record=False,
+            )
+        )
+        log.info("outbound call placed", extra={"call_sid": created.sid})
+        return created.sid
+
+    def send_sms(self, to: str, body: str) -> str:
+        created = self._guarded(
+            lambda: self._client.messages.create(to=to, from_=self._sender, body=body)
+        )
+        log.info("sms sent", extra={"message_sid": created.sid})
+        return created.sid
+
+    def end_call(self, call_sid: str) -> None:
+        self._guarded(lambda: self._client.calls(call_sid).update(status="completed"))
+        log.info("call ended", extra={"call_sid": call_sid})
+
+    @staticmethod
+    def _guarded(action: Callable[[], Any]) -> Any:
+        from twilio.base.exceptions import TwilioException, TwilioRestException
+
+        try:
+            return action()
+        except TwilioRestException as error:
+            raise GatewayError(f"Twilio answered {error.status} (code {error.code})") from None
+        except (TwilioException, OSError) as error:
+            raise GatewayError(f"Twilio could not be reached: {type(error).__name__}") from None
+
+
+class ConsoleGateway:
+    """Development backend: prints what would be sent, with masked numbers."""
+
+    def __init__(self, write: Callable[[str], None] = print) -> None:
+        self._write = write
+
+    def place_call(self, call: OutboundCall) -> str:
+        sid = "CA" + secrets.token_hex(16)
+        self._write(f"[console] Anruf an {mask(call.to)} → TwiML {call.twiml_url} ({sid})")
+        return sid
+
+    def send_sms(self, to: str, body: str) -> str:
+        sid = "SM" + secrets.token_hex(16)
+        self._write(f"[console] SMS an {mask(to)}: {body} ({sid})")
+        return sid
+
+    def end_call(self, call_sid: str) -> None:
+        self._write(f"[console] Anruf {call_sid} beendet")

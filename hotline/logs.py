@@ -1,0 +1,68 @@
+"""Structured (JSON lines) logging that never contains a phone number or an e-mail address.
+
+Redaction happens in the handler's filter, so it also covers third-party loggers (werkzeug,
+twilio's http client) and values passed as arguments or extra fields.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import re
+import sys
+from datetime import UTC, datetime
+from typing import Any
+
+REDACTED = "[redacted]"
+_PHONE = re.compile(
+    r"(?<![\w+])\+\d[\d \-/()]{5,}\d"  # +49 151 2345678
+    r"|(?<![\w.:+-])0\d[\d \-/()]{5,}\d(?![\w])"  # 0151 2345678, 0049...
+    r"|(?<![\w])\d{10,}(?![\w])"  # 4915123456789
+)
+_EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
+_STANDARD_ATTRIBUTES = frozenset(vars(logging.makeLogRecord({}))) | {"message", "asctime"}
+
+
+def redact(text: str) -> str:
+    """Blank out anything that looks like a phone number or an e-mail address."""
+    return _PHONE.sub(REDACTED, _EMAIL.sub(REDACTED, text))
+
+
+class RedactingFilter(logging.Filter):
+    def filter(self, record: logging.LogRecord) -> bool:
+        record.msg = redact(record.getMessage())
+        record.args = None
+        for key, value in list(vars(record).items()):
+            if key not in _STANDARD_ATTRIBUTES and isinstance(value, str):
+                setattr(record, key, redact(value))
+        return True
+
+
+class JsonFormatter(logging.Formatter):
+    def format(self, record: logging.LogRecord) -> str:
+        entry: dict[str, Any] = {
+            "time": datetime.fromtimestamp(record.created, UTC).isoformat(timespec="milliseconds"),
+            "level": record.levelname.lower(),
+            "logger": record.name,
+            "message": record.getMessage(),
+        }
+        for key, value in vars(record).items():
+            if key not in _STANDARD_ATTRIBUTES and not key.startswith("_"):
+                entry[key] = value if isinstance(value, int | float | bool | None) else str(value)
+        if record.exc_info:
+            entry["exception"] = redact(self.formatException(record.exc_info))
+        return json.dumps(entry, ensure_ascii=False)
+
+
+def configure_logging(level: str = "INFO") -> None:
+    """Replace the root handlers once per process with one redacting JSON handler."""
+    handler = logging.StreamHandler(sys.stderr)
+    handler.setFormatter(JsonFormatter())
+    handler.addFilter(RedactingFilter())
+    root = logging.getLogger()
+    for existing in list(root.handlers):
+        if getattr(existing, "_hotline", False):
+            root.removeHandler(existing)
+    handler._hotline = True  # type: ignore[attr-defined]
+    root.addHandler(handler)
+    root.setLevel(level)

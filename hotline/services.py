@@ -1,0 +1,30 @@
+"""The services one app wires together (database, clock, cipher, gateway, hours), in one place."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from flask import Flask, current_app
+
+from hotline.clock import Clock
+from hotline.config import Settings
+from hotline.crypto import DataCipher
+from hotline.db import Database
+from hotline.gateway import OutboundGateway
+from scheduling.hours_config import HoursConfig
+
+EXTENSION_KEY = "hotline"
+
+
+@dataclass
+class Services:
+    settings: Settings
+    database: Database
+    clock: Clock
+    cipher: DataCipher
+    gateway: OutboundGateway
+    hours_config: HoursConfig
+
+
+def services(app: Flask | None = None) -> Services:
+    return (app or current_app).extensions[EXTENSION_KEY]

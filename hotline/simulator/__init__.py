@@ -1,0 +1,40 @@
+"""`hotline simulate`: a phone call in the terminal (or a test) that follows the service's TwiML.
+
+A CallPlayer plays one call through a Transport (in-process or HTTP, signed like Twilio) with a
+Caller (scripted for tests, interactive for the CLI) and returns the call's Transcript.
+"""
+
+from hotline.simulator.callers import Caller, InteractiveCaller, ScriptedCaller, ScriptExhausted
+from hotline.simulator.console import format_event
+from hotline.simulator.prompts import DialPrompt, DialTarget, GatherPrompt
+from hotline.simulator.transcript import CallEvent, EndedBy, EventKind, RequestRecord, Transcript
+from hotline.simulator.transports import (
+    FlaskClientTransport,
+    HttpTransport,
+    Transport,
+    TransportError,
+    TwimlReply,
+)
+from hotline.simulator.twiml_player import CallPlayer
+
+__all__ = [
+    "CallEvent",
+    "CallPlayer",
+    "Caller",
+    "DialPrompt",
+    "DialTarget",
+    "EndedBy",
+    "EventKind",
+    "FlaskClientTransport",
+    "GatherPrompt",
+    "HttpTransport",
+    "InteractiveCaller",
+    "RequestRecord",
+    "ScriptExhausted",
+    "ScriptedCaller",
+    "Transcript",
+    "Transport",
+    "TransportError",
+    "TwimlReply",
+    "format_event",
+]

@@ -1,0 +1,92 @@
+"""One German line per event for `hotline simulate`; Dial lines never show phone numbers."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from hotline.simulator.transcript import CallEvent, EventKind
+
+DIAL_RESULTS = {
+    "completed": "Gespräch geführt und beendet",
+    "no-answer": "niemand hat abgenommen",
+    "busy": "besetzt",
+    "failed": "Verbindung fehlgeschlagen",
+    "canceled": "abgebrochen",
+}
+ENDINGS = {
+    "hangup verb": "☎️  Aufgelegt",
+    "end of document": "☎️  Aufgelegt (keine weiteren Anweisungen)",
+    "caller": "☎️  Anrufer:in hat aufgelegt",
+    "application error": "☎️  Aufgelegt nach Anwendungsfehler",
+    "loop guard": "☎️  Aufgelegt (Schleifenschutz)",
+}
+
+
+def format_event(event: CallEvent) -> str:
+    formatter = _FORMATTERS.get(event.kind)
+    return formatter(event) if formatter else f"· {event.kind}: {event.text}"
+
+
+def _say(event: CallEvent) -> str:
+    return f"🔊 [{event.attributes.get('language', '')}] {event.text}"
+
+
+def _gather(event: CallEvent) -> str:
+    details = []
+    gather = event.gather
+    if gather is not None:
+        if gather.num_digits:
+            details.append(f"max. {gather.num_digits}")
+        if gather.finish_on_key:
+            details.append(f"Ende mit {gather.finish_on_key}")
+        details.append(f"{gather.timeout} s")
+    return f"⌨️  Warte auf Tasten ({', '.join(details)}) …"
+
+
+def _keys(event: CallEvent) -> str:
+    if not event.text:
+        return "   (keine Eingabe)"
+    return f"   gedrückt: {event.text}{event.attributes.get('finished_on_key', '')}"
+
+
+def _dial(event: CallEvent) -> str:
+    count = len(event.dial.targets) if event.dial else 0
+    return f"📞 Verbinde mit {event.dial.numbers if event.dial else ''} {'Berater:in' if count == 1 else 'Berater:innen'} …"
+
+
+def _request(event: CallEvent) -> str:
+    status = event.attributes.get("status", "")
+    detail = f" – {event.text}" if event.text else ""
+    return f"   ↪ {event.attributes.get('method', '')} {event.url} → {status}{detail}"
+
+
+def _application_error(event: CallEvent) -> str:
+    code = event.attributes.get("code", "")
+    return f"❌ Anwendungsfehler {code}: {event.text}"
+
+
+def _end(event: CallEvent) -> str:
+    if event.attributes.get("status") in {"busy", "no-answer"}:
+        return "☎️  Anruf abgewiesen"
+    return ENDINGS.get(event.text, "☎️  Aufgelegt")
+
+
+_FORMATTERS: dict[EventKind, Callable[[CallEvent], str]] = {
+    EventKind.REQUEST: _request,
+    EventKind.SAY: _say,
+    EventKind.PLAY: lambda event: f"🎵 Audio {event.url}",
+    EventKind.PAUSE: lambda event: f"⏸  Pause {event.attributes.get('length', '1')} s",
+    EventKind.GATHER: _gather,
+    EventKind.KEYS: _keys,
+    EventKind.REDIRECT: lambda event: f"↪  Weiter zu {event.url}",
+    EventKind.DIAL: _dial,
+    EventKind.DIAL_RESULT: lambda event: f"📞 {DIAL_RESULTS.get(event.text, event.text)}",
+    EventKind.WHISPER: lambda event: "   🤫 Ansage für die Berater:in",
+    EventKind.LEG_STATUS: lambda event: f"   ℹ️  Status der Verbindung: {event.text}",
+    EventKind.ENQUEUE: lambda event: f"⏳ Warteschlange „{event.text}“",
+    EventKind.UNSUPPORTED: lambda event: f"⚠️  Nicht simuliert: {event.text}",
+    EventKind.WARNING: lambda event: f"⚠️  {event.text}",
+    EventKind.APPLICATION_ERROR: _application_error,
+    EventKind.LOOP_GUARD: lambda event: f"🔁 Abbruch: {event.text} (Schleife?)",
+    EventKind.END: _end,
+}

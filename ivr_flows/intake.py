@@ -1,0 +1,98 @@
+"""Intake: greeting, language, safety and confidentiality notices, optional case number.
+
+A caller who presses nothing hears German, skips the case number and reaches the routing
+step: silence never ends a call here.
+"""
+
+from __future__ import annotations
+
+from twilio.twiml.voice_response import Gather, VoiceResponse
+
+from hotline.case_references import InvalidCaseReference, normalise_case_reference
+from ivr_flows.prompts import PromptCatalog, prompts
+from ivr_flows.speech import spoken_digits
+from ivr_flows.steps import Record, StepContext, StepInput, StepResult, step
+
+ENGLISH_KEY = "9"
+CASE_NUMBER_TRIES = 2
+
+
+@step("incoming")
+def greeting(ctx: StepContext, call: StepInput) -> StepResult:
+    response = VoiceResponse()
+    gather = Gather(
+        input="dtmf",
+        num_digits=1,
+        timeout=3,
+        action=ctx.url("intake/language"),
+        action_on_empty_result=True,
+    )
+    prompts("de").say(gather, "greeting.welcome")
+    prompts("en").say(gather, "greeting.offer_english")
+    response.append(gather)
+    return StepResult(response)
+
+
+@step("intake/language")
+def choose_language(ctx: StepContext, call: StepInput) -> StepResult:
+    """9 is English; anything else, including nothing, is German."""
+    language = "en" if (call.digits or "").startswith(ENGLISH_KEY) else "de"
+    catalog = prompts(language)
+    response = VoiceResponse()
+    if language == "en":
+        catalog.say(response, "greeting.welcome")
+    catalog.say(response, "notices.safety")
+    catalog.say(response, "notices.confidentiality")
+    _ask_case_number(ctx, catalog, response, attempt=1, key="case_number.ask")
+    return StepResult(response, Record(language=language))
+
+
+@step("intake/case-number")
+def case_number(ctx: StepContext, call: StepInput) -> StepResult:
+    """Link the call to the case the caller names, or give it a new case stub."""
+    catalog = prompts(call.call.language)
+    response = VoiceResponse()
+    typed = (call.digits or "").strip()
+    if not typed:
+        return _continue_to_routing(ctx, response, Record(open_new_case=True))
+    reference = _known_reference(ctx, typed)
+    if reference is not None:
+        catalog.say(
+            response, "case_number.linked", reference=spoken_digits(reference, catalog.lang)
+        )
+        return _continue_to_routing(ctx, response, Record(link_case_reference=reference))
+    if call.attempt < CASE_NUMBER_TRIES:
+        _ask_case_number(
+            ctx, catalog, response, attempt=call.attempt + 1, key="case_number.invalid_retry"
+        )
+        return StepResult(response)
+    catalog.say(response, "case_number.invalid_give_up")
+    return _continue_to_routing(ctx, response, Record(open_new_case=True))
+
+
+def _known_reference(ctx: StepContext, typed: str) -> str | None:
+    try:
+        reference = normalise_case_reference(typed)
+    except InvalidCaseReference:
+        return None
+    return reference if ctx.case_exists(reference) else None
+
+
+def _ask_case_number(
+    ctx: StepContext, catalog: PromptCatalog, response: VoiceResponse, *, attempt: int, key: str
+) -> None:
+    gather = Gather(
+        input="dtmf",
+        num_digits=8,
+        finish_on_key="#",
+        timeout=6,
+        action=ctx.url("intake/case-number", attempt=attempt),
+        action_on_empty_result=True,
+    )
+    catalog.say(gather, key)
+    response.append(gather)
+
+
+def _continue_to_routing(ctx: StepContext, response: VoiceResponse, record: Record) -> StepResult:
+    response.redirect(ctx.url("route"))
+    return StepResult(response, record)

@@ -1,0 +1,67 @@
+"""The prompt catalogs: every text a caller hears, German and English, addressed by key.
+
+The texts live in `catalogs/<lang>.toml` so that the counselling team can change wording
+without reading code. Each catalog also names the voice that speaks it.
+"""
+
+from __future__ import annotations
+
+import tomllib
+from collections.abc import Mapping
+from functools import cache
+from importlib import resources
+from typing import Any
+
+from twilio.twiml import TwiML
+
+LANGUAGES = ("de", "en")
+DEFAULT_LANGUAGE = "de"
+
+
+class PromptCatalog:
+    """One language's texts, flattened to dotted keys ("closed.next_opening")."""
+
+    def __init__(self, lang: str, texts: Mapping[str, str], say_language: str, voice: str):
+        self.lang = lang
+        self._texts = dict(texts)
+        self.say_language = say_language
+        self.voice = voice
+
+    def __getitem__(self, key: str) -> str:
+        return self._texts[key]
+
+    def keys(self) -> frozenset[str]:
+        return frozenset(self._texts)
+
+    def text(self, key: str, **values: object) -> str:
+        return self._texts[key].format(**values)
+
+    def say(self, verb: TwiML, key: str, **values: object) -> None:
+        """Append `<Say>` of one catalog text, in this catalog's language and voice."""
+        self.say_text(verb, self.text(key, **values))
+
+    def say_text(self, verb: TwiML, text: str) -> None:
+        verb.say(text, language=self.say_language, voice=self.voice)
+
+
+@cache
+def prompts(lang: str) -> PromptCatalog:
+    """The catalog for a language; unknown languages get German, the hotline's language."""
+    if lang not in LANGUAGES:
+        lang = DEFAULT_LANGUAGE
+    raw = tomllib.loads(
+        resources.files("ivr_flows.catalogs").joinpath(f"{lang}.toml").read_text("utf-8")
+    )
+    voice = raw.pop("voice")
+    return PromptCatalog(lang, _flatten(raw), voice["language"], voice["name"])
+
+
+def _flatten(table: Mapping[str, Any], prefix: str = "") -> dict[str, str]:
+    flat: dict[str, str] = {}
+    for key, value in table.items():
+        name = f"{prefix}{key}"
+        if isinstance(value, Mapping):
+            flat.update(_flatten(value, f"{name}."))
+        else:
+            flat[name] = str(value)
+    return flat

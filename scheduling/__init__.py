@@ -1,0 +1,1 @@
+"""Time: opening hours and holidays (later: slots, callbacks, appointments, the scheduler)."""

@@ -1,0 +1,62 @@
+"""Manual overrides of the opening hours ("closed until 14:00: team meeting"), kept in the database.
+
+Staff set them from the CLI; every web worker sees them on its next request.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from hotline.models import HoursOverrideEntry
+from scheduling.hours_config import HoursConfig
+from scheduling.opening_hours import HoursOverride, OpeningHours
+
+
+def active_overrides(session: Session, now: datetime) -> list[HoursOverride]:
+    """Overrides not cleared and not yet over (those that start later are included)."""
+    rows = session.scalars(
+        select(HoursOverrideEntry)
+        .where(HoursOverrideEntry.cleared_at.is_(None), HoursOverrideEntry.ends_at > now)
+        .order_by(HoursOverrideEntry.starts_at)
+    )
+    return [
+        HoursOverride(
+            is_open=row.is_open, starts_at=row.starts_at, ends_at=row.ends_at, reason=row.reason
+        )
+        for row in rows
+    ]
+
+
+def set_override(
+    session: Session, *, is_open: bool, until: datetime, reason: str, now: datetime
+) -> HoursOverrideEntry:
+    """From now until `until`, open or closed regardless of the weekly hours; replaces older ones."""
+    if until <= now:
+        raise ValueError("the override must end in the future")
+    clear_overrides(session, now)
+    entry = HoursOverrideEntry(
+        is_open=is_open, starts_at=now, ends_at=until, reason=reason.strip(), created_at=now
+    )
+    session.add(entry)
+    session.flush()
+    return entry
+
+
+def clear_overrides(session: Session, now: datetime) -> int:
+    """End every active override now; returns how many there were."""
+    rows = session.scalars(
+        select(HoursOverrideEntry).where(
+            HoursOverrideEntry.cleared_at.is_(None), HoursOverrideEntry.ends_at > now
+        )
+    ).all()
+    for row in rows:
+        row.cleared_at = now
+    return len(rows)
+
+
+def opening_hours_at(session: Session, config: HoursConfig, now: datetime) -> OpeningHours:
+    """The opening hours as they stand, overrides included."""
+    return OpeningHours(config, active_overrides(session, now))

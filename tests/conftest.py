@@ -1,0 +1,233 @@
+"""Shared fixtures: the app on SQLite and PostgreSQL, a fixed clock, signed Twilio requests,
+a fake Twilio REST API, the call simulator, and a guard against real network access."""
+
+from __future__ import annotations
+
+import os
+import socket
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+from zoneinfo import ZoneInfo
+
+import pytest
+from flask import Flask
+from flask.testing import FlaskClient
+from twilio.request_validator import RequestValidator
+
+from hotline.app import create_app
+from hotline.cases import open_case
+from hotline.clock import FixedClock
+from hotline.config import load_settings
+from hotline.counsellors import add_counsellor
+from hotline.models import Case, Counsellor
+from hotline.services import Services, services
+from hotline.simulator import CallPlayer, FlaskClientTransport, ScriptedCaller, Transcript
+from tests.support import databases
+from tests.support.fake_twilio import FakeTwilio, FakeTwilioServer
+
+BERLIN = ZoneInfo("Europe/Berlin")
+AUTH_TOKEN = "test-auth-token-0123456789abcdef"
+PUBLIC_BASE_URL = "https://hotline.example.org"  # what Twilio calls; Flask sees http://localhost
+DATA_KEY = "hVh7D0eYx2ZlqyN8yJ0oQeQ8Q2b1X9v3k6m5n4p7r8s="
+CALLER = "+4915123456789"
+BACKENDS = ["sqlite", "postgresql"]
+
+
+def berlin(*args: int) -> datetime:
+    return datetime(*args, tzinfo=BERLIN)  # type: ignore[misc]
+
+
+# --- network guard -------------------------------------------------------------------------
+_real_connect = socket.socket.connect
+
+
+def _loopback_only(self: socket.socket, address: Any) -> Any:
+    if self.family in (socket.AF_INET, socket.AF_INET6):
+        host = address[0]
+        if host not in ("127.0.0.1", "::1", "localhost"):
+            raise RuntimeError(f"test tried to reach {host}: only local fakes are allowed")
+    return _real_connect(self, address)
+
+
+@pytest.fixture(autouse=True)
+def no_network(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(socket.socket, "connect", _loopback_only)
+
+
+# --- databases ------------------------------------------------------------------------------
+@pytest.fixture(scope="session")
+def sqlite_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return databases.migrated_sqlite_template(tmp_path_factory.mktemp("template"))
+
+
+@pytest.fixture(scope="session")
+def postgres_url() -> str | None:
+    url = os.environ.get("TEST_DATABASE_URL")
+    if url:
+        databases.reset_postgres_schema(url)
+    return url
+
+
+@pytest.fixture(params=BACKENDS)
+def database_url(
+    request: pytest.FixtureRequest, sqlite_template: Path, postgres_url: str | None, tmp_path: Path
+) -> Iterator[str]:
+    if request.param == "sqlite":
+        yield databases.fresh_sqlite(sqlite_template, tmp_path)
+        return
+    if not postgres_url:
+        pytest.skip("TEST_DATABASE_URL is not set")
+    databases.truncate_postgres(postgres_url)
+    yield postgres_url
+
+
+# --- the app ----------------------------------------------------------------------------------
+@pytest.fixture
+def clock() -> FixedClock:
+    """Thursday 26 November 2026, 10:00 in Berlin: the line is open."""
+    return FixedClock(berlin(2026, 11, 26, 10, 0))
+
+
+@pytest.fixture
+def fake_twilio() -> Iterator[FakeTwilio]:
+    with FakeTwilioServer() as fake:
+        yield fake
+
+
+@pytest.fixture
+def environment(database_url: str, fake_twilio: FakeTwilio) -> dict[str, str]:
+    """The environment variables the app is built from; tests may change them first."""
+    return {
+        "HOTLINE_ENV": "testing",
+        "DATABASE_URL": database_url,
+        "PUBLIC_BASE_URL": PUBLIC_BASE_URL,
+        "TWILIO_ACCOUNT_SID": "AC" + "1" * 32,
+        "TWILIO_AUTH_TOKEN": AUTH_TOKEN,
+        "TWILIO_API_BASE_URL": fake_twilio.url,
+        "HOTLINE_DATA_KEY": DATA_KEY,
+        "SECRET_KEY": "test-secret",
+    }
+
+
+@pytest.fixture
+def app(environment: dict[str, str], clock: FixedClock, tmp_path: Path) -> Iterator[Flask]:
+    app = create_app(load_settings(environment, instance_path=tmp_path / "instance"), clock=clock)
+    yield app
+    services(app).database.dispose()
+
+
+@pytest.fixture
+def svc(app: Flask) -> Services:
+    return services(app)
+
+
+@pytest.fixture
+def client(app: Flask) -> FlaskClient:
+    return app.test_client()
+
+
+# --- signed Twilio requests ------------------------------------------------------------------
+def sign(url: str, params: Mapping[str, str], token: str = AUTH_TOKEN) -> str:
+    return RequestValidator(token).compute_signature(url, params)
+
+
+@dataclass
+class TwilioRequests:
+    """Posts to the app exactly as Twilio does: form body, signature over the public URL."""
+
+    client: FlaskClient
+
+    def post(self, path: str, params: Mapping[str, str], *, signature: str | None = None) -> Any:
+        signature = sign(PUBLIC_BASE_URL + path, params) if signature is None else signature
+        headers = {"X-Twilio-Signature": signature} if signature else {}
+        return self.client.post(path, data=dict(params), headers=headers)
+
+    def incoming(self, call_sid: str, caller: str = CALLER, **extra: str) -> Any:
+        return self.post("/twilio/voice/incoming", voice_params(call_sid, caller, **extra))
+
+    def status(self, call_sid: str, status: str, **extra: str) -> Any:
+        params = {"CallSid": call_sid, "CallStatus": status, "AccountSid": "AC" + "1" * 32, **extra}
+        return self.post("/twilio/voice/status", params)
+
+
+def voice_params(call_sid: str, caller: str = CALLER, **extra: str) -> dict[str, str]:
+    return {
+        "CallSid": call_sid,
+        "AccountSid": "AC" + "1" * 32,
+        "From": caller,
+        "To": "+498003009944",
+        "CallStatus": "ringing",
+        "Direction": "inbound",
+        "ApiVersion": "2010-04-01",
+        **extra,
+    }
+
+
+@pytest.fixture
+def twilio(client: FlaskClient) -> TwilioRequests:
+    return TwilioRequests(client)
+
+
+# --- the simulator ----------------------------------------------------------------------------
+SimulateCall = Callable[..., Transcript]
+
+
+@pytest.fixture
+def simulate_call(app: Flask, clock: FixedClock) -> SimulateCall:
+    """Walk a whole call: `simulate_call(keys=["9", "-"], dial=["no-answer"], caller=...)`."""
+
+    def simulate(
+        keys: Sequence[str] = (),
+        *,
+        dial: Sequence[str] = (),
+        caller: str = CALLER,
+        call_sid: str | None = None,
+        silent_after_keys: bool = False,
+    ) -> Transcript:
+        transport = FlaskClientTransport(app.test_client(), AUTH_TOKEN, PUBLIC_BASE_URL)
+        player = CallPlayer(
+            transport,
+            ScriptedCaller(keys, dial, silence_when_exhausted=silent_after_keys),
+            from_number=caller,
+            call_sid=call_sid,
+            fallback_url=f"{PUBLIC_BASE_URL}/twilio/voice/fallback",
+            status_callback_url=f"{PUBLIC_BASE_URL}/twilio/voice/status",
+            clock=clock.now,
+        )
+        return player.run(f"{PUBLIC_BASE_URL}/twilio/voice/incoming")
+
+    return simulate
+
+
+# --- factories --------------------------------------------------------------------------------
+@pytest.fixture
+def create_case(svc: Services, clock: FixedClock) -> Callable[[], Case]:
+    def create() -> Case:
+        with svc.database.transaction() as session:
+            return open_case(session, clock.now())
+
+    return create
+
+
+@pytest.fixture
+def create_counsellor(svc: Services, clock: FixedClock) -> Callable[..., Counsellor]:
+    counter = iter(range(100, 1000))
+
+    def create(
+        name: str | None = None, *, phone: str | None = None, on_duty: bool = True
+    ) -> Counsellor:
+        number = next(counter)
+        with svc.database.transaction() as session:
+            return add_counsellor(
+                session,
+                name or f"Beraterin {number}",
+                phone or f"+49 228 5555{number}",
+                svc.cipher,
+                clock.now(),
+                on_duty=on_duty,
+            )
+
+    return create

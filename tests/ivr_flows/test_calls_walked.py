@@ -1,0 +1,231 @@
+"""Whole calls walked with the simulator through signed HTTP, as a caller would experience them."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from sqlalchemy import select
+
+from hotline.calls import find_call
+from hotline.models import Call, CallOutcome, Case
+from hotline.simulator import EndedBy
+from scheduling.overrides import set_override
+from tests.conftest import CALLER, berlin
+
+SILENCE = "-"
+
+
+def stored_call(svc, transcript) -> Call:
+    with svc.database.transaction() as session:
+        call = find_call(session, transcript.call_sid)
+        assert call is not None
+        session.refresh(call, ["case"])
+        session.expunge_all()
+        return call
+
+
+def assert_well_formed(transcript) -> None:
+    assert transcript.application_errors == []
+    assert all(200 <= record.status < 300 for record in transcript.requests)
+    assert transcript.ended_by in (EndedBy.HANGUP_VERB, EndedBy.END_OF_DOCUMENT)
+
+
+def test_weekday_morning_caller_is_connected_to_the_counsellors_on_duty(
+    simulate_call, create_counsellor, svc
+):
+    create_counsellor("Anna", phone="+49 228 1111111")
+    create_counsellor("Deniz", phone="+49 228 2222222")
+    create_counsellor("Jonas", phone="+49 228 3333333", on_duty=False)
+
+    transcript = simulate_call([SILENCE, SILENCE], dial=["completed"])
+
+    assert_well_formed(transcript)
+    assert transcript.said("starke Stelle")
+    assert transcript.said("For English, press 9.")
+    assert transcript.said("akuter Gefahr") and transcript.said("1 1 0")
+    assert transcript.said("nicht aufgezeichnet")
+    assert transcript.said("Wir verbinden Sie jetzt")
+    [dial] = transcript.dials
+    assert sorted(dial.numbers) == ["+492281111111", "+492282222222"]
+    assert dial.caller_id == "+498003009944"
+    assert transcript.said("Danke für Ihren Anruf")
+    call = stored_call(svc, transcript)
+    assert call.outcome == CallOutcome.CONNECTED
+    assert call.case is not None and len(call.case.reference) == 8
+    assert call.status == "completed" and call.ended_at is not None
+
+
+def test_nobody_answering_is_told_honestly_with_email_and_hours(
+    simulate_call, create_counsellor, svc
+):
+    create_counsellor()
+    transcript = simulate_call([SILENCE, SILENCE], dial=["no-answer"])
+    assert_well_formed(transcript)
+    assert transcript.said("niemand von uns Ihren Anruf annehmen")
+    assert transcript.said("info@starkestelle.de")
+    assert transcript.said("montags bis freitags von 9 bis 16 Uhr")
+    assert stored_call(svc, transcript).outcome == CallOutcome.NO_ANSWER
+
+
+def test_nobody_on_duty_is_said_instead_of_ringing_nobody(simulate_call, svc):
+    transcript = simulate_call([SILENCE, SILENCE])
+    assert_well_formed(transcript)
+    assert transcript.dials == []
+    assert transcript.said("niemand von uns am Telefon erreichbar")
+    assert transcript.said("info@starkestelle.de")
+    assert stored_call(svc, transcript).outcome == CallOutcome.NOBODY_ON_DUTY
+
+
+def test_a_caller_who_presses_nothing_still_reaches_a_counsellor(simulate_call, create_counsellor):
+    create_counsellor()
+    transcript = simulate_call([], dial=["completed"], silent_after_keys=True)
+    assert_well_formed(transcript)
+    assert len(transcript.dials) == 1
+
+
+def test_saturday_caller_hears_when_the_line_opens_on_monday(simulate_call, clock, svc):
+    clock.set(berlin(2026, 11, 28, 11, 0))
+    transcript = simulate_call([SILENCE, SILENCE, SILENCE])
+    assert_well_formed(transcript)
+    assert transcript.dials == []
+    assert transcript.said("Am Wochenende ist unsere Telefonberatung nicht besetzt.")
+    assert transcript.said("Sie erreichen uns wieder ab Montag, dem 30. November, um 9 Uhr.")
+    assert transcript.said("info@starkestelle.de")
+    assert transcript.said("Auf Wiederhören")
+    call = stored_call(svc, transcript)
+    assert call.outcome == CallOutcome.CLOSED_INFORMED
+    assert call.case is not None
+
+
+def test_good_friday_caller_hears_the_holiday_and_tuesday(simulate_call, clock):
+    clock.set(berlin(2027, 3, 26, 10, 30))
+    transcript = simulate_call([SILENCE, SILENCE, SILENCE])
+    assert_well_formed(transcript)
+    assert transcript.said("Heute ist ein Feiertag, Karfreitag.")
+    assert transcript.said("ab Dienstag, dem 30. März, um 9 Uhr")
+
+
+def test_before_christmas_the_next_opening_skips_the_closures_and_holidays(simulate_call, clock):
+    clock.set(berlin(2026, 12, 23, 17, 0))
+    transcript = simulate_call([SILENCE, SILENCE, SILENCE])
+    assert transcript.said("Sie rufen außerhalb unserer Sprechzeiten an.")
+    assert transcript.said("ab Montag, dem 28. Dezember, um 9 Uhr")
+
+
+def test_closed_announcement_repeats_at_most_twice_then_ends_politely(simulate_call, clock):
+    clock.set(berlin(2026, 11, 28, 11, 0))
+    transcript = simulate_call([SILENCE, SILENCE, "1", "1"])
+    assert_well_formed(transcript)
+    assert transcript.spoken_text.count("Sie erreichen uns wieder ab") == 3
+    assert transcript.spoken_text.count("Um diese Ansage noch einmal zu hören") == 2
+    assert transcript.said("Auf Wiederhören")
+
+
+def test_wrong_keys_in_the_closed_menu_are_asked_again_twice_at_most(simulate_call, clock):
+    clock.set(berlin(2026, 11, 28, 11, 0))
+    transcript = simulate_call([SILENCE, SILENCE, "5", "7"])
+    assert_well_formed(transcript)
+    assert transcript.spoken_text.count("nicht verstanden") == 2
+    assert transcript.said("Auf Wiederhören")
+
+
+def test_a_known_case_number_links_the_call_to_that_case(
+    simulate_call, create_case, create_counsellor, svc
+):
+    create_counsellor()
+    case = create_case()
+    transcript = simulate_call([SILENCE, case.reference], dial=["completed"])
+    assert_well_formed(transcript)
+    spoken = " ".join(case.reference[:4]) + ", " + " ".join(case.reference[4:])
+    assert transcript.said(f"Ihrem Fall {spoken} zugeordnet")
+    call = stored_call(svc, transcript)
+    assert call.case.reference == case.reference
+    with svc.database.transaction() as session:
+        assert len(session.scalars(select(Case)).all()) == 1
+
+
+def test_a_wrong_case_number_is_asked_once_more_then_a_new_case_is_opened(
+    simulate_call, create_case, create_counsellor, svc
+):
+    create_counsellor()
+    existing = create_case()
+    wrong_check_digit = existing.reference[:7] + str((int(existing.reference[7]) + 1) % 10)
+    transcript = simulate_call([SILENCE, wrong_check_digit, "12345678#"], dial=["completed"])
+    assert_well_formed(transcript)
+    assert transcript.said("Bitte geben Sie die acht Ziffern noch einmal ein")
+    assert transcript.said("wieder nicht gefunden")
+    assert len(transcript.dials) == 1
+    call = stored_call(svc, transcript)
+    assert call.case.reference != existing.reference
+
+
+def test_a_wrong_number_then_hash_continues_without_case_number(
+    simulate_call, create_counsellor, svc
+):
+    create_counsellor()
+    transcript = simulate_call([SILENCE, "11111111", "#"], dial=["completed"])
+    assert_well_formed(transcript)
+    assert not transcript.said("wieder nicht gefunden")
+    assert stored_call(svc, transcript).case is not None
+
+
+def test_an_anonymous_caller_is_served_and_no_number_is_stored(
+    simulate_call, create_counsellor, svc
+):
+    create_counsellor()
+    for withheld in ("anonymous", "+266696687", ""):
+        transcript = simulate_call([SILENCE, SILENCE], dial=["completed"], caller=withheld)
+        assert_well_formed(transcript)
+        call = stored_call(svc, transcript)
+        assert call.caller_withheld is True
+        assert call.caller_number_encrypted is None
+        assert call.outcome == CallOutcome.CONNECTED
+
+
+def test_a_caller_number_is_stored_only_encrypted(simulate_call, svc):
+    transcript = simulate_call([SILENCE, SILENCE])
+    call = stored_call(svc, transcript)
+    assert call.caller_withheld is False
+    assert CALLER.encode() not in call.caller_number_encrypted
+    assert svc.cipher.decrypt(call.caller_number_encrypted) == CALLER
+
+
+def test_an_english_caller_hears_english_throughout(simulate_call, clock, svc):
+    clock.set(berlin(2026, 11, 28, 11, 0))
+    transcript = simulate_call(["9", SILENCE, SILENCE])
+    assert_well_formed(transcript)
+    assert transcript.said("If you are in acute danger")
+    assert transcript.said("Our phone line is not staffed at weekends.")
+    assert transcript.said("You can reach us again from Monday 30 November at 9 a.m.")
+    assert stored_call(svc, transcript).language == "en"
+
+
+def test_a_closed_override_during_hours_is_announced_with_its_reason(simulate_call, clock, svc):
+    with svc.database.transaction() as session:
+        set_override(
+            session,
+            is_open=False,
+            until=clock.now() + timedelta(hours=2),
+            reason="Teamsitzung",
+            now=clock.now(),
+        )
+    transcript = simulate_call([SILENCE, SILENCE, SILENCE])
+    assert transcript.said("Unsere Telefonberatung ist gerade nicht besetzt: Teamsitzung.")
+    assert transcript.said("ab heute um 12 Uhr")
+
+
+def test_an_open_override_on_a_saturday_routes_to_counsellors(
+    simulate_call, clock, svc, create_counsellor
+):
+    create_counsellor()
+    clock.set(berlin(2026, 11, 28, 11, 0))
+    with svc.database.transaction() as session:
+        set_override(
+            session,
+            is_open=True,
+            until=berlin(2026, 11, 28, 15, 0),
+            reason="Sonderdienst",
+            now=clock.now(),
+        )
+    transcript = simulate_call([SILENCE, SILENCE], dial=["completed"])
+    assert len(transcript.dials) == 1

@@ -1,0 +1,1 @@
+"""Reusable test fixtures' machinery: databases, fake Twilio, signed requests."""

@@ -1,0 +1,13 @@
+"""HTTP <-> Twilio: signature check, idempotent deliveries, steps, status callbacks, fallback."""
+
+from __future__ import annotations
+
+from flask import Flask
+
+from webhooks import signature, status, voice
+
+
+def init_app(app: Flask) -> None:
+    signature.init_app(app)
+    app.register_blueprint(status.blueprint)
+    app.register_blueprint(voice.blueprint)
