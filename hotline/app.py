@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import os
 
 from flask import Flask
 
@@ -27,7 +28,7 @@ def create_app(
 ) -> Flask:
     """Build the web app; raises ConfigError (with what to fix) before serving anything."""
     settings = settings or load_settings()
-    configure_logging()
+    configure_logging(os.environ.get("LOG_LEVEL", "INFO").upper())
     app = Flask(__name__, instance_path=str(settings.instance_path))
     app.config.update(
         SECRET_KEY=settings.secret_key,

@@ -38,9 +38,8 @@ def describe_status(status: HoursStatus, tz: object) -> list[str]:
     if status.next_opening:
         wait = status.next_opening - status.at
         hours, minutes = divmod(int(wait.total_seconds()) // 60, 60)
-        lines.append(
-            f"Nächste Öffnung: {local_label(status.next_opening, tz)} (in {hours} Std. {minutes} Min.)"
-        )
+        when = local_label(status.next_opening, tz)
+        lines.append(f"Nächste Öffnung: {when} (in {hours} Std. {minutes} Min.)")
     else:
         lines.append("Nächste Öffnung: keine in den nächsten 12 Monaten")
     return lines

@@ -1,4 +1,4 @@
-"""The hotline's tables. Constraints that protect data (unique CallSid, unique reference) live here."""
+"""The hotline's tables; constraints that protect data (unique CallSid, reference) live here."""
 
 from __future__ import annotations
 

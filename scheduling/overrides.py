@@ -33,7 +33,7 @@ def active_overrides(session: Session, now: datetime) -> list[HoursOverride]:
 def set_override(
     session: Session, *, is_open: bool, until: datetime, reason: str, now: datetime
 ) -> HoursOverrideEntry:
-    """From now until `until`, open or closed regardless of the weekly hours; replaces older ones."""
+    """From now until `until`, open or closed whatever the weekly hours; replaces older ones."""
     if until <= now:
         raise ValueError("the override must end in the future")
     clear_overrides(session, now)

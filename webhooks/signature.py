@@ -1,4 +1,4 @@
-"""Every `/twilio/*` request must carry a valid `X-Twilio-Signature`; otherwise 403, nothing written.
+"""Every `/twilio/*` request needs a valid `X-Twilio-Signature`; otherwise 403, nothing written.
 
 The signature covers the URL Twilio called, which behind a TLS-terminating proxy is not the
 URL Flask sees: we validate against PUBLIC_BASE_URL + path (+ query) instead.

@@ -29,7 +29,7 @@ class Caller(Protocol):
         ...
 
 
-class ScriptExhausted(Exception):  # noqa: N818 (named by the simulator's API)
+class ScriptExhausted(Exception):
     """A `<Gather>` came but the script had no key presses left: the test's call went further."""
 
     transcript: object | None = None  # the call so far, attached by the player

@@ -51,7 +51,7 @@ def _keys(event: CallEvent) -> str:
 
 def _dial(event: CallEvent) -> str:
     count = len(event.dial.targets) if event.dial else 0
-    return f"📞 Verbinde mit {event.dial.numbers if event.dial else ''} {'Berater:in' if count == 1 else 'Berater:innen'} …"
+    return f"📞 Verbinde mit {count} {'Berater:in' if count == 1 else 'Berater:innen'} …"
 
 
 def _request(event: CallEvent) -> str:

@@ -1,0 +1,116 @@
+"""`hotline simulate`: a phone call in the terminal against the app, signed as Twilio signs.
+
+It runs the app in-process on the configured database, with the clock set by --at, and plays
+the TwiML exactly as Twilio would. --keys makes it non-interactive (one token per prompt).
+"""
+
+from __future__ import annotations
+
+import logging
+import shlex
+
+import click
+from flask import Flask
+
+from hotline import migrate
+from hotline.calls import find_call
+from hotline.case_references import display_case_reference
+from hotline.cli_support import cli_app, parse_when
+from hotline.clock import ShiftedClock
+from hotline.services import services
+from hotline.simulator import (
+    CallPlayer,
+    FlaskClientTransport,
+    InteractiveCaller,
+    ScriptedCaller,
+    Transcript,
+    format_event,
+)
+
+DIAL_OUTCOMES = ("completed", "no-answer", "busy", "failed")
+
+
+@click.command(help="Simulate a call to the hotline in the terminal (what the caller hears).")
+@click.option(
+    "--at",
+    "at_text",
+    metavar="DATETIME",
+    help="Clock for the call, e.g. '2026-12-24 10:00' (Berlin time). Default: now.",
+)
+@click.option(
+    "--from",
+    "from_number",
+    default="+4915123456789",
+    show_default=True,
+    help="Caller ID; 'anonymous' for a withheld number.",
+)
+@click.option(
+    "--keys",
+    metavar="SCRIPT",
+    help='Non-interactive: one token per prompt, e.g. "9 - 12345678#" (- = nothing).',
+)
+@click.option(
+    "--dial",
+    "dial_outcome",
+    type=click.Choice(DIAL_OUTCOMES),
+    default="completed",
+    show_default=True,
+    help="With --keys: how ringing the counsellors ends.",
+)
+def simulate(at_text: str | None, from_number: str, keys: str | None, dial_outcome: str) -> None:
+    at = parse_when(at_text)
+    app = cli_app(clock=ShiftedClock(at) if at else None)
+    _refuse_unusable(app)
+    logging.getLogger().setLevel(logging.WARNING)  # the call, not the service's logs
+    settings = services(app).settings
+    caller = (
+        ScriptedCaller(shlex.split(keys), [dial_outcome] * 10, silence_when_exhausted=True)
+        if keys is not None
+        else InteractiveCaller()
+    )
+    base = settings.public_base_url
+    player = CallPlayer(
+        FlaskClientTransport(app.test_client(), settings.twilio_auth_token, base),
+        caller,
+        from_number=from_number,
+        to_number=settings.hotline_number,
+        fallback_url=f"{base}/twilio/voice/fallback",
+        status_callback_url=f"{base}/twilio/voice/status",
+        on_event=lambda event: click.echo(format_event(event)),
+        clock=services(app).clock.now,
+    )
+    if keys is None:
+        click.echo(
+            "Anruf bei der starken Stelle. Tasten eingeben und Enter; nur Enter = nichts "
+            "drücken; q = auflegen.\n"
+        )
+    transcript = player.run(f"{base}/twilio/voice/incoming")
+    _summarise(app, transcript)
+
+
+def _refuse_unusable(app: Flask) -> None:
+    svc = services(app)
+    if svc.settings.is_production:
+        raise click.ClickException(
+            "hotline simulate writes test calls into the database; "
+            "run it with HOTLINE_ENV=development, not against production"
+        )
+    engine = svc.database.engine
+    if migrate.current_revision(engine) != migrate.head_revision(engine):
+        raise click.ClickException("the database is not up to date: run `hotline db upgrade`")
+
+
+def _summarise(app: Flask, transcript: Transcript) -> None:
+    svc = services(app)
+    with svc.database.transaction() as session:
+        call = find_call(session, transcript.call_sid)
+        reference = call.case.reference if call and call.case else None
+        outcome = call.outcome if call else None
+    click.echo("")
+    click.echo(
+        f"Anruf {transcript.call_sid}: Ergebnis {outcome or 'unbekannt'}, "
+        f"Fall {display_case_reference(reference) if reference else '–'}, "
+        f"Dauer ca. {transcript.duration_seconds} s"
+    )
+    if transcript.application_errors:
+        raise click.ClickException("the call hit an application error (see above)")
