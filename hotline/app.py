@@ -9,13 +9,13 @@ from flask import Flask
 
 from hotline import health
 from hotline.clock import Clock, SystemClock
-from hotline.config import Settings, load_settings
+from hotline.config import ConfigError, Settings, load_settings
 from hotline.crypto import DataCipher
 from hotline.db import Database
 from hotline.gateway import ConsoleGateway, OutboundGateway, TwilioGateway
 from hotline.logs import configure_logging
 from hotline.services import EXTENSION_KEY, Services
-from scheduling.hours_config import parse_hours_config
+from scheduling.hours_config import HoursConfig, HoursConfigError, parse_hours_config
 
 log = logging.getLogger(__name__)
 
@@ -41,7 +41,7 @@ def create_app(
         clock=clock or SystemClock(),
         cipher=DataCipher(settings.data_keys),
         gateway=gateway or make_gateway(settings),
-        hours_config=parse_hours_config(settings.file_config.get("hours", {})),
+        hours_config=_hours_config(settings),
     )
     health.init_app(app)
 
@@ -49,6 +49,13 @@ def create_app(
 
     webhooks.init_app(app)
     return app
+
+
+def _hours_config(settings: Settings) -> HoursConfig:
+    try:
+        return parse_hours_config(settings.file_config.get("hours", {}))
+    except HoursConfigError as error:
+        raise ConfigError(f"HOTLINE_CONFIG: {error}") from error
 
 
 def make_gateway(settings: Settings) -> OutboundGateway:

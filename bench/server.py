@@ -1,0 +1,130 @@
+"""Databases and the gunicorn server under test: prepare, start, wait until healthy, stop."""
+
+from __future__ import annotations
+
+import http.client
+import os
+import runpy
+import signal
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import Callable, Iterator, Mapping
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+
+from sqlalchemy import create_engine, text
+from sqlalchemy.engine import make_url
+
+REPO = Path(__file__).resolve().parent.parent
+GUNICORN_CONF = REPO / "gunicorn.conf.py"
+POSTGRES_ADMIN = "postgresql+psycopg://postgres@127.0.0.1:5432/postgres"
+POSTGRES_BENCH = "postgresql+psycopg://postgres@127.0.0.1:5432/bench"
+
+
+@dataclass(frozen=True)
+class Backend:
+    name: str
+    url: str
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def configured_workers(env: Mapping[str, str]) -> int:
+    """The worker count gunicorn.conf.py yields for this environment."""
+    saved = os.environ.get("WEB_CONCURRENCY")
+    try:
+        if "WEB_CONCURRENCY" in env:
+            os.environ["WEB_CONCURRENCY"] = env["WEB_CONCURRENCY"]
+        return int(runpy.run_path(str(GUNICORN_CONF))["workers"])
+    finally:
+        if saved is None:
+            os.environ.pop("WEB_CONCURRENCY", None)
+        else:
+            os.environ["WEB_CONCURRENCY"] = saved
+
+
+def postgres_backend(log: Callable[[str], None]) -> Backend | None:
+    """BENCH_DATABASE_URL as given, else a fresh `bench` database on the local server."""
+    given = os.environ.get("BENCH_DATABASE_URL", "").strip()
+    if given:
+        return Backend(make_url(given).get_backend_name(), given)
+    try:
+        admin = create_engine(POSTGRES_ADMIN, isolation_level="AUTOCOMMIT", connect_args={"connect_timeout": 2})
+        with admin.connect() as connection:
+            connection.execute(text("DROP DATABASE IF EXISTS bench WITH (FORCE)"))
+            connection.execute(text("CREATE DATABASE bench"))
+        admin.dispose()
+    except Exception as error:  # no server, no rights: SQLite alone still runs
+        log(f"PostgreSQL skipped: 127.0.0.1:5432 not usable ({type(error).__name__})")
+        return None
+    return Backend("postgresql", POSTGRES_BENCH)
+
+
+def hotline_cli(env: Mapping[str, str], *args: str) -> None:
+    subprocess.run(
+        [sys.executable, "-m", "hotline.cli", *args],
+        env=dict(env),
+        cwd=REPO,
+        check=True,
+        capture_output=True,
+    )
+
+
+def count_rows(url: str) -> tuple[int, int]:
+    """(calls, webhook_events) in the database."""
+    engine = create_engine(url)
+    try:
+        with engine.connect() as connection:
+            calls = connection.execute(text("SELECT count(*) FROM calls")).scalar_one()
+            events = connection.execute(text("SELECT count(*) FROM webhook_events")).scalar_one()
+    finally:
+        engine.dispose()
+    return int(calls), int(events)
+
+
+def _healthy(port: int) -> bool:
+    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=2)
+    try:
+        conn.request("GET", "/healthz")
+        return conn.getresponse().status == 200
+    except OSError:
+        return False
+    finally:
+        conn.close()
+
+
+def _stop(process: subprocess.Popen[bytes]) -> None:
+    if process.poll() is None:
+        process.send_signal(signal.SIGTERM)
+        try:
+            process.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
+
+
+@contextmanager
+def gunicorn(env: Mapping[str, str], port: int, log_file: Path) -> Iterator[None]:
+    """Serve bench.bench_app:app with the project's gunicorn.conf.py until the block ends."""
+    command = [sys.executable, "-m", "gunicorn", "-c", str(GUNICORN_CONF), "bench.bench_app:app"]
+    with log_file.open("wb") as log:
+        process = subprocess.Popen(
+            command, env={**env, "PORT": str(port)}, cwd=REPO, stdout=log, stderr=log
+        )
+        try:
+            deadline = time.monotonic() + 60
+            while not _healthy(port):
+                if process.poll() is not None or time.monotonic() > deadline:
+                    tail = log_file.read_text(errors="replace")[-2000:]
+                    raise RuntimeError(f"gunicorn did not become healthy; log tail:\n{tail}")
+                time.sleep(0.1)
+            yield
+        finally:
+            _stop(process)

@@ -1,0 +1,136 @@
+"""The `hotline` command as operators use it: migrations, demo data, counsellors, hours, simulate."""
+
+from __future__ import annotations
+
+import pytest
+from click.testing import CliRunner
+from cryptography.fernet import Fernet
+
+from hotline.cli import main
+from tests.conftest import AUTH_TOKEN, DATA_KEY
+
+
+@pytest.fixture
+def hotline(database_url, tmp_path):
+    """Run `hotline ...` with the test database; returns the click Result."""
+    env = {
+        "HOTLINE_ENV": "development",
+        "DATABASE_URL": database_url,
+        "HOTLINE_INSTANCE_PATH": str(tmp_path / "instance"),
+        "HOTLINE_DATA_KEY": DATA_KEY,
+        "TWILIO_AUTH_TOKEN": AUTH_TOKEN,
+        "TWILIO_ACCOUNT_SID": "",
+        "TWILIO_API_BASE_URL": "",
+        "HOTLINE_CONFIG": "",
+        "PUBLIC_BASE_URL": "",
+    }
+
+    def run(*args: str, input: str | None = None):
+        return CliRunner().invoke(main, list(args), env=env, input=input, catch_exceptions=False)
+
+    return run
+
+
+def test_keygen_prints_a_fernet_key(hotline):
+    result = hotline("keygen")
+    assert result.exit_code == 0
+    Fernet(result.output.strip().encode())
+
+
+def test_db_upgrade_is_repeatable(hotline):
+    result = hotline("db", "upgrade")
+    assert result.exit_code == 0
+    assert "already up to date" in result.output
+    assert "current 0001" in hotline("db", "current").output
+
+
+def test_seed_demo_only_fills_an_empty_database(hotline):
+    first = hotline("seed-demo", "--if-empty")
+    assert "Anna Berger" in first.output
+    second = hotline("seed-demo", "--if-empty")
+    assert "skipped" in second.output
+    listing = hotline("counsellor", "list").output
+    assert listing.count("on duty ") == 2 and listing.count("off duty") == 1
+    assert "23125000" not in listing  # numbers are masked
+
+
+def test_counsellors_are_added_listed_and_put_on_duty(hotline):
+    assert hotline("counsellor", "add", "Mia Sommer", "--phone", "0228 1234567").exit_code == 0
+    assert "Mia Sommer  off duty" in hotline("counsellor", "list").output
+    assert hotline("counsellor", "duty", "Mia Sommer", "on").exit_code == 0
+    assert "Mia Sommer  on duty" in hotline("counsellor", "list").output
+
+
+def test_counsellor_mistakes_get_clear_messages(hotline):
+    bad_number = hotline("counsellor", "add", "Mia", "--phone", "12")
+    assert bad_number.exit_code == 2 and "--phone" in bad_number.output
+    hotline("counsellor", "add", "Mia", "--phone", "0228 1234567")
+    taken = hotline("counsellor", "add", "Mia", "--phone", "0228 7654321")
+    assert taken.exit_code == 1 and "exists already" in taken.output
+    unknown = hotline("counsellor", "duty", "Nobody", "on")
+    assert unknown.exit_code == 1 and "no counsellor named 'Nobody'" in unknown.output
+
+
+def test_hours_explains_holidays_and_the_next_opening(hotline):
+    result = hotline("hours", "--at", "2027-03-26 10:30")
+    assert result.exit_code == 0
+    assert "GESCHLOSSEN (Feiertag: Karfreitag)" in result.output
+    assert "Nächste Öffnung: Dienstag, 30.03.2027, 09:00 Uhr" in result.output
+    open_result = hotline("hours", "--at", "2026-11-26T15:59:59+01:00")
+    assert "GEÖFFNET bis Donnerstag, 26.11.2026, 16:00 Uhr" in open_result.output
+
+
+def test_hours_rejects_an_unreadable_time(hotline):
+    result = hotline("hours", "--at", "next tuesday")
+    assert result.exit_code == 2
+    assert "2026-12-24T10:00" in result.output
+
+
+def test_an_override_set_from_the_cli_is_heard_by_callers_and_can_be_cleared(hotline):
+    result = hotline("hours", "set", "closed", "--until", "2099-01-01 12:00", "--reason", "Teamtag")
+    assert result.exit_code == 0 and "Teamtag" in result.output
+    status = hotline("hours")
+    assert "GESCHLOSSEN (manuell geschlossen: Teamtag)" in status.output
+    call = hotline("simulate", "--keys", "- - -")
+    assert "Unsere Telefonberatung ist gerade nicht besetzt: Teamtag." in call.output
+    assert "1 Übersteuerung(en) beendet" in hotline("hours", "clear").output
+    assert "manuell" not in hotline("hours").output
+
+
+def test_an_override_in_the_past_is_refused(hotline):
+    result = hotline("hours", "set", "open", "--until", "2020-01-01 10:00", "--reason", "x")
+    assert result.exit_code == 2 and "future" in result.output
+
+
+def test_simulate_walks_a_scripted_call_and_prints_what_the_caller_hears(hotline):
+    hotline("seed-demo")
+    result = hotline("simulate", "--at", "2026-11-27 10:00", "--keys", "- -", "--dial", "no-answer")
+    assert result.exit_code == 0, result.output
+    assert "🔊 [de-DE] Guten Tag. Hier ist die starke Stelle" in result.output
+    assert "📞 Verbinde mit 2 Berater:innen" in result.output
+    assert "niemand von uns Ihren Anruf annehmen" in result.output
+    assert "Ergebnis no_answer, Fall " in result.output
+    assert "+493023125" not in result.output
+
+
+def test_simulate_is_interactive_without_a_script(hotline):
+    result = hotline("simulate", "--at", "2026-11-28 11:00", "--from", "anonymous",
+                     input="9\n\n\n")
+    assert result.exit_code == 0, result.output
+    assert "You can reach us again from Monday 30 November at 9 a.m." in result.output
+    assert "Ergebnis closed_informed" in result.output
+
+
+def test_simulate_refuses_production(database_url, tmp_path):
+    env = {
+        "HOTLINE_ENV": "production",
+        "DATABASE_URL": database_url,
+        "HOTLINE_INSTANCE_PATH": str(tmp_path),
+        "HOTLINE_DATA_KEY": DATA_KEY,
+        "TWILIO_AUTH_TOKEN": AUTH_TOKEN,
+        "PUBLIC_BASE_URL": "https://hotline.example.org",
+        "SECRET_KEY": "secret",
+    }
+    result = CliRunner().invoke(main, ["simulate", "--keys", "-"], env=env)
+    assert result.exit_code == 1
+    assert "not against production" in result.output

@@ -1,0 +1,91 @@
+"""Configuration: production refuses to start without its secrets and says which are missing."""
+
+from __future__ import annotations
+
+import pytest
+
+from hotline.config import ConfigError, load_settings
+from hotline.crypto import generate_key
+
+PRODUCTION = {
+    "HOTLINE_ENV": "production",
+    "TWILIO_AUTH_TOKEN": "token",
+    "PUBLIC_BASE_URL": "https://hotline.example.org/",
+    "SECRET_KEY": "secret",
+    "HOTLINE_DATA_KEY": generate_key(),
+}
+
+
+def test_production_names_every_missing_secret(tmp_path):
+    with pytest.raises(ConfigError) as error:
+        load_settings({"HOTLINE_ENV": "production"}, instance_path=tmp_path)
+    message = str(error.value)
+    for name in ("TWILIO_AUTH_TOKEN", "PUBLIC_BASE_URL", "SECRET_KEY", "HOTLINE_DATA_KEY"):
+        assert name in message
+
+
+def test_production_is_the_default_environment(tmp_path):
+    with pytest.raises(ConfigError, match="HOTLINE_ENV=production"):
+        load_settings({}, instance_path=tmp_path)
+
+
+def test_production_with_its_secrets_starts(tmp_path):
+    settings = load_settings(PRODUCTION, instance_path=tmp_path)
+    assert settings.is_production
+    assert settings.public_base_url == "https://hotline.example.org"
+    assert settings.hotline_number == "+498003009944"
+    assert not (tmp_path / "data.key").exists()
+
+
+def test_development_generates_and_keeps_a_data_key(tmp_path):
+    first = load_settings({"HOTLINE_ENV": "development"}, instance_path=tmp_path)
+    second = load_settings({"HOTLINE_ENV": "development"}, instance_path=tmp_path)
+    assert first.data_keys == second.data_keys
+    assert (tmp_path / "data.key").stat().st_mode & 0o777 == 0o600
+    assert first.public_base_url == "http://127.0.0.1:8000"
+    assert first.database_url == f"sqlite:///{tmp_path / 'hotline.db'}"
+
+
+@pytest.mark.parametrize(
+    ("changes", "message"),
+    [
+        ({"HOTLINE_DATA_KEY": "not-a-key"}, "HOTLINE_DATA_KEY: key 1 is not a Fernet key"),
+        ({"HOTLINE_DATA_KEY": generate_key() + ",short"}, "key 2 is not a Fernet key"),
+        ({"HOTLINE_ENV": "staging"}, "HOTLINE_ENV must be one of"),
+        ({"VIDEO_URL_TEMPLATE": "https://meet.example.org/room"}, "must contain {room}"),
+        ({"HOTLINE_CONFIG": "/nonexistent/hotline.toml"}, "does not exist"),
+    ],
+)
+def test_bad_values_are_explained(tmp_path, changes, message):
+    with pytest.raises(ConfigError, match=message.replace("{", r"\{").replace("}", r"\}")):
+        load_settings({**PRODUCTION, **changes}, instance_path=tmp_path)
+
+
+def test_rotated_keys_are_all_accepted(tmp_path):
+    keys = f"{generate_key()}, {generate_key()}"
+    settings = load_settings({**PRODUCTION, "HOTLINE_DATA_KEY": keys}, instance_path=tmp_path)
+    assert len(settings.data_keys) == 2
+
+
+def test_hours_come_from_the_config_file(tmp_path):
+    config = tmp_path / "hotline.toml"
+    config.write_text('[hours]\nholiday_region = "NI"\n[hours.weekly]\nmon = ["10:00-14:00"]\n')
+    settings = load_settings({**PRODUCTION, "HOTLINE_CONFIG": str(config)}, instance_path=tmp_path)
+    assert settings.file_config["hours"]["holiday_region"] == "NI"
+
+
+def test_invalid_toml_is_reported_with_the_file_name(tmp_path):
+    config = tmp_path / "hotline.toml"
+    config.write_text("[hours\n")
+    with pytest.raises(ConfigError, match="is not valid TOML"):
+        load_settings({**PRODUCTION, "HOTLINE_CONFIG": str(config)}, instance_path=tmp_path)
+
+
+def test_a_bad_hours_section_stops_the_app_with_the_key_named(tmp_path):
+    from hotline.app import create_app
+
+    config = tmp_path / "hotline.toml"
+    config.write_text('[hours.weekly]\nmon = ["9-16"]\n')
+    env = {**PRODUCTION, "HOTLINE_CONFIG": str(config), "DATABASE_URL": "sqlite://"}
+    with pytest.raises(ConfigError, match=r"HOTLINE_CONFIG: hours\.weekly\.mon"):
+        create_app(load_settings(env, instance_path=tmp_path))

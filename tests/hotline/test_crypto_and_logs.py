@@ -1,0 +1,80 @@
+"""Phone numbers are stored only encrypted, keys rotate, and logs never contain a number."""
+
+from __future__ import annotations
+
+import io
+import json
+import logging
+
+import pytest
+
+from hotline.crypto import DataCipher, UndecryptableValue, generate_key
+from hotline.logs import JsonFormatter, RedactingFilter, redact
+
+NUMBER = "+4915123456789"
+
+
+def test_a_rotated_key_still_reads_old_values_and_writes_with_the_new_one():
+    old, new = generate_key(), generate_key()
+    stored = DataCipher([old]).encrypt(NUMBER)
+    rotated_cipher = DataCipher([new, old])
+    assert rotated_cipher.decrypt(stored) == NUMBER
+    rewritten = rotated_cipher.rotate(stored)
+    assert DataCipher([new]).decrypt(rewritten) == NUMBER
+    with pytest.raises(UndecryptableValue):
+        DataCipher([new]).decrypt(stored)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "caller +4915123456789 called",
+        "caller +49 151 2345 6789 called",
+        "caller 0151 23456789 called",
+        "caller 004915123456789 called",
+        "caller 4915123456789 called",
+        "mail anna.berger@example.org please",
+    ],
+)
+def test_numbers_and_addresses_are_redacted(text):
+    assert "[redacted]" in redact(text)
+    assert "2345" not in redact(text) and "example.org" not in redact(text)
+
+
+def test_ids_times_and_case_references_survive_redaction():
+    text = "call CA0123456789abcdef0123456789abcdef case 12345678 at 2026-11-26 09:00:00 took 12.5 ms"
+    assert redact(text) == text
+
+
+def capture_logs() -> tuple[logging.Logger, io.StringIO]:
+    stream = io.StringIO()
+    handler = logging.StreamHandler(stream)
+    handler.setFormatter(JsonFormatter())
+    handler.addFilter(RedactingFilter())
+    logger = logging.getLogger("test.privacy")
+    logger.handlers = [handler]
+    logger.propagate = False
+    logger.setLevel(logging.INFO)
+    return logger, stream
+
+
+def test_log_lines_are_json_and_carry_no_number_in_message_args_extra_or_traceback():
+    logger, stream = capture_logs()
+    logger.info("call from %s", NUMBER, extra={"caller": NUMBER, "call_sid": "CA1"})
+    try:
+        raise ValueError(f"cannot parse {NUMBER}")
+    except ValueError:
+        logger.exception("failed")
+    output = stream.getvalue()
+    assert "2345" not in output
+    first, second = (json.loads(line) for line in output.splitlines() if line.startswith("{"))
+    assert first["message"] == "call from [redacted]"
+    assert first["caller"] == "[redacted]" and first["call_sid"] == "CA1"
+    assert "[redacted]" in second["exception"]
+
+
+def test_a_whole_call_logs_no_caller_number(simulate_call, capsys):
+    simulate_call(["-", "-"])
+    captured = capsys.readouterr()
+    assert "call step answered" in captured.err
+    assert "2345" not in captured.err + captured.out
