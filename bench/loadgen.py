@@ -83,7 +83,9 @@ def _one_request(
     return None
 
 
-def run_client(phase: Phase, requests: Sequence[Request], start: Callable[[], None]) -> ClientResult:
+def run_client(
+    phase: Phase, requests: Sequence[Request], start: Callable[[], None]
+) -> ClientResult:
     result = ClientResult()
     conn = http.client.HTTPConnection(phase.host, phase.port, timeout=30)
     start()

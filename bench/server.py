@@ -56,7 +56,9 @@ def postgres_backend(log: Callable[[str], None]) -> Backend | None:
     if given:
         return Backend(make_url(given).get_backend_name(), given)
     try:
-        admin = create_engine(POSTGRES_ADMIN, isolation_level="AUTOCOMMIT", connect_args={"connect_timeout": 2})
+        admin = create_engine(
+            POSTGRES_ADMIN, isolation_level="AUTOCOMMIT", connect_args={"connect_timeout": 2}
+        )
         with admin.connect() as connection:
             connection.execute(text("DROP DATABASE IF EXISTS bench WITH (FORCE)"))
             connection.execute(text("CREATE DATABASE bench"))

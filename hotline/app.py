@@ -25,10 +25,11 @@ def create_app(
     *,
     clock: Clock | None = None,
     gateway: OutboundGateway | None = None,
+    log_level: str | None = None,
 ) -> Flask:
     """Build the web app; raises ConfigError (with what to fix) before serving anything."""
     settings = settings or load_settings()
-    configure_logging(os.environ.get("LOG_LEVEL", "INFO").upper())
+    configure_logging((log_level or os.environ.get("LOG_LEVEL") or "INFO").upper())
     app = Flask(__name__, instance_path=str(settings.instance_path))
     app.config.update(
         SECRET_KEY=settings.secret_key,

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 import sys
 
 import click
@@ -25,7 +24,6 @@ from hotline.crypto import generate_key
 @click.group(help="Telefon- und Terminbackend der starken Stelle (0800 300 99 44).")
 def main() -> None:
     load_dotenv(".env", override=False)
-    os.environ.setdefault("LOG_LEVEL", "WARNING")  # commands print results, not service logs
 
 
 @main.command(help="Print a new HOTLINE_DATA_KEY (Fernet key). Prepend it to rotate keys.")

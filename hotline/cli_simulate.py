@@ -6,7 +6,6 @@ the TwiML exactly as Twilio would. --keys makes it non-interactive (one token pe
 
 from __future__ import annotations
 
-import logging
 import shlex
 
 import click
@@ -61,7 +60,6 @@ def simulate(at_text: str | None, from_number: str, keys: str | None, dial_outco
     at = parse_when(at_text)
     app = cli_app(clock=ShiftedClock(at) if at else None)
     _refuse_unusable(app)
-    logging.getLogger().setLevel(logging.WARNING)  # the call, not the service's logs
     settings = services(app).settings
     caller = (
         ScriptedCaller(shlex.split(keys), [dial_outcome] * 10, silence_when_exhausted=True)

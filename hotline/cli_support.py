@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from datetime import datetime
 
 import click
@@ -16,7 +17,8 @@ from hotline.timeparse import parse_local_datetime
 
 def cli_app(clock: Clock | None = None) -> Flask:
     try:
-        return create_app(clock=clock)
+        # commands print their results; the service's logs only when asked for (LOG_LEVEL)
+        return create_app(clock=clock, log_level=os.environ.get("LOG_LEVEL") or "WARNING")
     except ConfigError as error:
         raise click.ClickException(str(error)) from None
 

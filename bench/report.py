@@ -1,0 +1,117 @@
+"""Summaries of the measured rounds, the verdict against the targets, and the printed table."""
+
+from __future__ import annotations
+
+import statistics
+from collections import Counter
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+from bench.loadgen import PhaseResult
+
+P99_TARGET_MS = 25.0
+RATIO_TARGET = 0.35
+
+
+@dataclass
+class Summary:
+    """One endpoint on one backend: the median over its rounds, errors summed."""
+
+    backend: str
+    endpoint: str
+    rounds: list[PhaseResult] = field(default_factory=list)
+
+    @property
+    def rps(self) -> float:
+        return statistics.median(r.requests_per_second for r in self.rounds)
+
+    @property
+    def p50(self) -> float:
+        return statistics.median(r.percentile_ms(0.50) for r in self.rounds)
+
+    @property
+    def p99(self) -> float:
+        return statistics.median(r.percentile_ms(0.99) for r in self.rounds)
+
+    @property
+    def errors(self) -> Counter[str]:
+        total: Counter[str] = Counter()
+        for result in self.rounds:
+            total.update(result.errors)
+        return total
+
+    @property
+    def client_cpu(self) -> float:
+        """Share of one core the load generator used (median round)."""
+        return statistics.median(r.cpu_seconds / r.duration for r in self.rounds)
+
+
+@dataclass(frozen=True)
+class Verdict:
+    backend: str
+    ratio: float
+    p99: float
+    problems: tuple[str, ...]  # errors, row mismatches: these fail the run
+
+    @property
+    def ratio_ok(self) -> bool:
+        return self.ratio >= RATIO_TARGET
+
+    @property
+    def p99_ok(self) -> bool:
+        return self.p99 < P99_TARGET_MS
+
+    def line(self) -> str:
+        def mark(ok: bool) -> str:
+            return "PASS" if ok else "FAIL"
+
+        return (
+            f"{self.backend}: incoming/bare throughput {self.ratio:.2f} "
+            f"(target >= {RATIO_TARGET:.2f}) {mark(self.ratio_ok)}; "
+            f"incoming p99 {self.p99:.1f} ms (target < {P99_TARGET_MS:.0f} ms) "
+            f"{mark(self.p99_ok)}"
+        )
+
+
+def verdict(bare: Summary, incoming: Summary, problems: Sequence[str]) -> Verdict:
+    return Verdict(incoming.backend, incoming.rps / bare.rps, incoming.p99, tuple(problems))
+
+
+HEADERS = ("backend", "endpoint", "requests/s", "p50 ms", "p99 ms", "errors", "client CPU")
+
+
+def _cells(summary: Summary) -> tuple[str, ...]:
+    errors = summary.errors
+    error_text = str(sum(errors.values()))
+    if errors:
+        error_text += " (" + ", ".join(f"{k}: {v}" for k, v in errors.items()) + ")"
+    return (
+        summary.backend,
+        summary.endpoint,
+        f"{summary.rps:.0f}",
+        f"{summary.p50:.1f}",
+        f"{summary.p99:.1f}",
+        error_text,
+        f"{summary.client_cpu:.0%}",
+    )
+
+
+def text_table(summaries: Sequence[Summary]) -> str:
+    rows = [HEADERS, *(_cells(s) for s in summaries)]
+    widths = [max(len(row[i]) for row in rows) for i in range(len(HEADERS))]
+    right = {2, 3, 4, 6}
+
+    def fmt(row: Sequence[str]) -> str:
+        return "  ".join(
+            cell.rjust(w) if i in right else cell.ljust(w)
+            for i, (cell, w) in enumerate(zip(row, widths, strict=True))
+        ).rstrip()
+
+    rule = "  ".join("-" * w for w in widths)
+    return "\n".join([fmt(rows[0]), rule, *(fmt(row) for row in rows[1:])])
+
+
+def markdown_table(summaries: Sequence[Summary]) -> str:
+    lines = ["| " + " | ".join(HEADERS) + " |", "|" + "---|" * len(HEADERS)]
+    lines += ["| " + " | ".join(_cells(s)) + " |" for s in summaries]
+    return "\n".join(lines)
