@@ -7,7 +7,7 @@ without reading code. Each catalog also names the voice that speaks it.
 from __future__ import annotations
 
 import tomllib
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from functools import cache
 from importlib import resources
 from typing import Any
@@ -32,6 +32,9 @@ class PromptCatalog:
 
     def keys(self) -> frozenset[str]:
         return frozenset(self._texts)
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._texts)
 
     def text(self, key: str, **values: object) -> str:
         return self._texts[key].format(**values)

@@ -1,4 +1,4 @@
-"""The `hotline` command as operators use it: migrations, demo data, counsellors, hours, simulate."""
+"""The `hotline` command as operators use it: migrations, demo data, counsellors, hours, calls."""
 
 from __future__ import annotations
 
@@ -114,8 +114,7 @@ def test_simulate_walks_a_scripted_call_and_prints_what_the_caller_hears(hotline
 
 
 def test_simulate_is_interactive_without_a_script(hotline):
-    result = hotline("simulate", "--at", "2026-11-28 11:00", "--from", "anonymous",
-                     input="9\n\n\n")
+    result = hotline("simulate", "--at", "2026-11-28 11:00", "--from", "anonymous", input="9\n\n\n")
     assert result.exit_code == 0, result.output
     assert "You can reach us again from Monday 30 November at 9 a.m." in result.output
     assert "Ergebnis closed_informed" in result.output

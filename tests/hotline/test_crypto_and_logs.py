@@ -42,7 +42,7 @@ def test_numbers_and_addresses_are_redacted(text):
 
 
 def test_ids_times_and_case_references_survive_redaction():
-    text = "call CA0123456789abcdef0123456789abcdef case 12345678 at 2026-11-26 09:00:00 took 12.5 ms"
+    text = "call CA0123456789abcdef0123456789abcdef case 12345678 at 2026-11-26 09:00:00, 12.5 ms"
     assert redact(text) == text
 
 

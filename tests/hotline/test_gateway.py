@@ -30,7 +30,8 @@ def test_the_app_uses_twilio_through_the_configured_api_base_url(svc, fake_twili
     assert request.form["From"] == ["+498003009944"]
     assert request.form["Url"] == ["https://hotline.example.org/twilio/voice/callback/answer"]
     assert request.form["StatusCallback"] == ["https://hotline.example.org/twilio/voice/status"]
-    assert set(request.form["StatusCallbackEvent"]) == {"initiated", "ringing", "answered", "completed"}
+    events = set(request.form["StatusCallbackEvent"])
+    assert events == {"initiated", "ringing", "answered", "completed"}
     assert request.form["Record"] == ["false"]
     assert sid.startswith("CA") and len(sid) == 34
 
@@ -55,8 +56,9 @@ def test_a_refusal_from_twilio_is_a_gateway_error_without_the_number(fake_twilio
 
 
 def test_an_unreachable_twilio_is_a_gateway_error():
-    gateway = TwilioGateway(ACCOUNT, "token", sender="+498003009944",
-                            api_base_url="http://127.0.0.1:1")
+    gateway = TwilioGateway(
+        ACCOUNT, "token", sender="+498003009944", api_base_url="http://127.0.0.1:1"
+    )
     with pytest.raises(GatewayError, match="could not be reached"):
         gateway.send_sms(COUNSELLOR, "Test")
 
