@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from enum import StrEnum
 
-from sqlalchemy import Boolean, ForeignKey, Integer, LargeBinary, String, Text
+from sqlalchemy import Boolean, ForeignKey, Integer, LargeBinary, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from hotline.db import Base, UTCDateTime
@@ -83,7 +83,7 @@ class WebhookEvent(Base):
     call_sid: Mapped[str | None] = mapped_column(String(64), index=True)
     received_at: Mapped[datetime] = mapped_column(UTCDateTime())
     response_status: Mapped[int] = mapped_column(Integer)
-    response_body: Mapped[str] = mapped_column(Text)
+    response_encrypted: Mapped[bytes | None] = mapped_column(LargeBinary)
     response_type: Mapped[str] = mapped_column(String(64))
 
 

@@ -18,9 +18,9 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from hotline.clock import Clock
-from hotline.db import Database
+from hotline.crypto import DataCipher
 from hotline.models import WebhookEvent
+from hotline.services import Services
 
 
 class DeliveryAlreadyClaimed(Exception):
@@ -44,11 +44,12 @@ def delivery_key(request: Request) -> str:
     return digest.hexdigest()
 
 
-def stored_answer(session: Session, key: str) -> StoredAnswer | None:
+def stored_answer(session: Session, key: str, cipher: DataCipher) -> StoredAnswer | None:
     event = session.scalars(select(WebhookEvent).where(WebhookEvent.delivery_key == key)).first()
     if event is None:
         return None
-    return StoredAnswer(event.response_status, event.response_body, event.response_type)
+    body = cipher.decrypt(event.response_encrypted) if event.response_encrypted else ""
+    return StoredAnswer(event.response_status, body, event.response_type)
 
 
 def claim(
@@ -61,7 +62,6 @@ def claim(
         call_sid=call_sid,
         received_at=now,
         response_status=0,
-        response_body="",
         response_type="",
     )
     try:
@@ -73,15 +73,15 @@ def claim(
     return event
 
 
-def remember_answer(event: WebhookEvent, answer: StoredAnswer) -> None:
+def remember_answer(event: WebhookEvent, answer: StoredAnswer, cipher: DataCipher) -> None:
+    """Kept encrypted: a `<Dial>` answer names the counsellors' phone numbers."""
     event.response_status = answer.status
-    event.response_body = answer.body
+    event.response_encrypted = cipher.encrypt(answer.body)
     event.response_type = answer.content_type
 
 
 def answer_once(
-    database: Database,
-    clock: Clock,
+    svc: Services,
     request: Request,
     endpoint: str,
     call_sid: str | None,
@@ -90,18 +90,18 @@ def answer_once(
     """Run `work` for a new delivery in one transaction; replay the stored answer for a repeat."""
     key = delivery_key(request)
     try:
-        with database.transaction() as session:
-            previous = stored_answer(session, key)
+        with svc.database.transaction() as session:
+            previous = stored_answer(session, key, svc.cipher)
             if previous is not None:
                 return previous
-            now = clock.now()
+            now = svc.clock.now()
             event = claim(session, key, endpoint, call_sid, now)
             answer = work(session, now)
-            remember_answer(event, answer)
+            remember_answer(event, answer, svc.cipher)
             return answer
     except DeliveryAlreadyClaimed:
-        with database.transaction() as session:
-            previous = stored_answer(session, key)
+        with svc.database.transaction() as session:
+            previous = stored_answer(session, key, svc.cipher)
         if previous is None:
             raise
         return previous

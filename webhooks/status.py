@@ -47,7 +47,7 @@ def call_status() -> Response:
         return StoredAnswer(200, EMPTY_TWIML, TWIML_TYPE)
 
     try:
-        answer = answer_once(svc.database, svc.clock, request, "voice/status", call_sid, work)
+        answer = answer_once(svc, request, "voice/status", call_sid, work)
     except Exception:
         log.exception("a status callback failed", extra={"call_sid": call_sid})
         return Response(EMPTY_TWIML, 503, content_type=TWIML_TYPE)  # Twilio retries it

@@ -74,8 +74,7 @@ def answer_step(step_path: str) -> Response:
     values = request.values
     try:
         answer = answer_once(
-            svc.database,
-            svc.clock,
+            svc,
             request,
             endpoint=f"voice/{step_path}",
             call_sid=call_sid,

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import threading
+
 from sqlalchemy import func, select
 
 from hotline.calls import find_call
@@ -104,3 +106,41 @@ def test_status_callback_without_call_sid_is_a_clear_400(twilio, svc):
     response = twilio.post("/twilio/voice/status", {"CallStatus": "completed"})
     assert response.status_code == 400
     assert rows(svc, WebhookEvent) == 0
+
+
+def test_stored_answers_keep_counsellor_numbers_encrypted(twilio, svc, create_counsellor):
+    create_counsellor(phone="+49 228 9876543")
+    twilio.incoming(CALL_SID)
+    answer = twilio.post("/twilio/voice/route", voice_params(CALL_SID, CallStatus="in-progress"))
+    assert b"+492289876543" in answer.data
+    with svc.database.engine.connect() as connection:
+        dump = " ".join(
+            repr(row) for row in connection.exec_driver_sql("SELECT * FROM webhook_events")
+        )
+    assert "9876543" not in dump
+    assert (
+        twilio.post("/twilio/voice/route", voice_params(CALL_SID, CallStatus="in-progress")).data
+        == answer.data
+    )
+
+
+def test_the_same_delivery_arriving_at_several_workers_at_once_is_handled_once(app, svc):
+    """Twilio's retry can overlap the first attempt; the database decides who handles it."""
+    from tests.conftest import TwilioRequests
+
+    barrier = threading.Barrier(6)
+    answers: list[bytes] = []
+
+    def deliver() -> None:
+        requests = TwilioRequests(app.test_client())
+        barrier.wait()
+        answers.append(requests.incoming(CALL_SID).data)
+
+    threads = [threading.Thread(target=deliver) for _ in range(6)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert len(answers) == 6 and len(set(answers)) == 1
+    assert rows(svc, Call) == 1
+    assert rows(svc, WebhookEvent) == 1

@@ -81,3 +81,10 @@ def test_the_fallback_url_works_with_the_database_gone(twilio, svc):
 def test_an_unknown_step_gives_safe_twiml_not_a_404(twilio):
     response = twilio.post("/twilio/voice/no-such-step", voice_params(CALL_SID))
     assert_safe_twiml(response, english=True)
+
+
+def test_a_caller_still_hears_what_to_do_when_the_database_is_gone(twilio, svc):
+    svc.database.dispose()
+    svc.database = Database(UNREACHABLE_DATABASE)
+    response = twilio.incoming(CALL_SID)
+    assert_safe_twiml(response, english=True)

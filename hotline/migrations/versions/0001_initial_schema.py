@@ -60,7 +60,7 @@ def upgrade() -> None:
         sa.Column("call_sid", sa.String(length=64), nullable=True),
         sa.Column("received_at", hotline.db.UTCDateTime(timezone=True), nullable=False),
         sa.Column("response_status", sa.Integer(), nullable=False),
-        sa.Column("response_body", sa.Text(), nullable=False),
+        sa.Column("response_encrypted", sa.LargeBinary(), nullable=True),
         sa.Column("response_type", sa.String(length=64), nullable=False),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_webhook_events")),
         sa.UniqueConstraint("delivery_key", name=op.f("uq_webhook_events_delivery_key")),
