@@ -7,11 +7,10 @@ from datetime import datetime
 import click
 
 from hotline.cli_support import cli_services, parse_when
-from ivr_flows.speech import spoken_weekly_hours
+from ivr_flows.speech import WEEKDAYS, spoken_weekly_hours
 from scheduling.opening_hours import ClosedReason, HoursStatus
 from scheduling.overrides import clear_overrides, opening_hours_at, set_override
 
-WEEKDAYS = ("Montag", "Dienstag", "Mittwoch", "Donnerstag", "Freitag", "Samstag", "Sonntag")
 REASONS = {
     ClosedReason.OVERRIDE: "manuell geschlossen",
     ClosedReason.HOLIDAY: "Feiertag",
@@ -23,7 +22,7 @@ REASONS = {
 
 def local_label(at: datetime, tz: object) -> str:
     local = at.astimezone(tz)  # type: ignore[arg-type]
-    return f"{WEEKDAYS[local.weekday()]}, {local:%d.%m.%Y, %H:%M} Uhr"
+    return f"{WEEKDAYS['de'][local.weekday()]}, {local:%d.%m.%Y, %H:%M} Uhr"
 
 
 def describe_status(status: HoursStatus, tz: object) -> list[str]:

@@ -56,7 +56,9 @@ def _say_why_and_when(
     reason = status.reason.value if status.reason else "outside_hours"
     catalog.say(response, f"closed.{reason}", name=status.reason_name or "")
     if status.next_opening is not None:
-        when = spoken_opening(status.next_opening, ctx.now, catalog.lang)
+        when = spoken_opening(
+            status.next_opening, ctx.now, catalog.lang, tz=ctx.hours_config.timezone
+        )
         catalog.say(response, "closed.next_opening", when=when)
 
 
