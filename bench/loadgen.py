@@ -50,6 +50,7 @@ class PhaseResult:
     ran_out: int
     cpu_seconds: float
     duration: float
+    machine_busy: float  # share of all cores busy during the phase (server, client, database)
 
     @property
     def requests_per_second(self) -> float:
@@ -156,10 +157,23 @@ def _run_threads(phase: Phase, per_client: Sequence[Sequence[Request]]) -> list[
     return results
 
 
+def _cpu_ticks() -> tuple[int, int]:
+    """(busy, total) jiffies of all cores since boot; (0, 0) where /proc/stat is missing."""
+    try:
+        with open("/proc/stat") as stat:
+            fields = [int(value) for value in stat.readline().split()[1:]]
+    except OSError:
+        return 0, 0
+    idle = fields[3] + fields[4]  # idle + iowait
+    return sum(fields) - idle, sum(fields)
+
+
 def run_phase(phase: Phase, per_client: Sequence[Sequence[Request]], mode: str) -> PhaseResult:
     """Run one client per entry of `per_client` (each with its own requests) and merge."""
     runner = _run_processes if mode == "processes" else _run_threads
+    busy_before, total_before = _cpu_ticks()
     results = runner(phase, per_client)
+    busy_after, total_after = _cpu_ticks()
     errors: Counter[str] = Counter()
     for result in results:
         errors.update(result.errors)
@@ -171,4 +185,5 @@ def run_phase(phase: Phase, per_client: Sequence[Sequence[Request]], mode: str) 
         ran_out=sum(result.ran_out for result in results),
         cpu_seconds=sum(result.cpu_seconds for result in results),
         duration=phase.duration,
+        machine_busy=(busy_after - busy_before) / max(1, total_after - total_before),
     )

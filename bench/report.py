@@ -45,6 +45,10 @@ class Summary:
         """Share of one core the load generator used (median round)."""
         return statistics.median(r.cpu_seconds / r.duration for r in self.rounds)
 
+    @property
+    def machine_busy(self) -> float:
+        return statistics.median(r.machine_busy for r in self.rounds)
+
 
 @dataclass(frozen=True)
 class Verdict:
@@ -77,7 +81,16 @@ def verdict(bare: Summary, incoming: Summary, problems: Sequence[str]) -> Verdic
     return Verdict(incoming.backend, incoming.rps / bare.rps, incoming.p99, tuple(problems))
 
 
-HEADERS = ("backend", "endpoint", "requests/s", "p50 ms", "p99 ms", "errors", "client CPU")
+HEADERS = (
+    "backend",
+    "endpoint",
+    "requests/s",
+    "p50 ms",
+    "p99 ms",
+    "errors",
+    "client CPU",
+    "all CPUs busy",
+)
 
 
 def _cells(summary: Summary) -> tuple[str, ...]:
@@ -93,13 +106,14 @@ def _cells(summary: Summary) -> tuple[str, ...]:
         f"{summary.p99:.1f}",
         error_text,
         f"{summary.client_cpu:.0%}",
+        f"{summary.machine_busy:.0%}",
     )
 
 
 def text_table(summaries: Sequence[Summary]) -> str:
     rows = [HEADERS, *(_cells(s) for s in summaries)]
     widths = [max(len(row[i]) for row in rows) for i in range(len(HEADERS))]
-    right = {2, 3, 4, 6}
+    right = {2, 3, 4, 6, 7}
 
     def fmt(row: Sequence[str]) -> str:
         return "  ".join(

@@ -38,6 +38,7 @@ class Settings:
     clients: int
     mode: str
     log_level: str
+    backends: tuple[str, ...]
 
     @classmethod
     def from_env(cls) -> Settings:
@@ -51,6 +52,10 @@ class Settings:
             clients=int(os.environ.get("BENCH_CLIENTS", "8")),
             mode=mode,
             log_level=os.environ.get("BENCH_LOG_LEVEL", "INFO").upper(),
+            backends=tuple(
+                name.strip()
+                for name in os.environ.get("BENCH_BACKENDS", "sqlite,postgresql").split(",")
+            ),
         )
 
 
@@ -206,10 +211,13 @@ def main() -> int:
     started = time.monotonic()
     with tempfile.TemporaryDirectory(prefix="hotline-bench-") as tmp:
         folder = Path(tmp)
-        backends = [server.Backend("sqlite", f"sqlite:///{folder / 'hotline.db'}")]
-        postgres = server.postgres_backend(lambda message: print(message, flush=True))
-        if postgres is not None:
-            backends.append(postgres)
+        backends = []
+        if "sqlite" in settings.backends:
+            backends.append(server.Backend("sqlite", f"sqlite:///{folder / 'hotline.db'}"))
+        if "postgresql" in settings.backends:
+            postgres = server.postgres_backend(lambda message: print(message, flush=True))
+            if postgres is not None:
+                backends.append(postgres)
         for backend in backends:
             bare, incoming, result = bench_backend(backend, settings, folder / backend.name)
             summaries += [bare, incoming]

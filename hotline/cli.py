@@ -50,8 +50,7 @@ def db_upgrade() -> None:
 def db_current() -> None:
     engine = cli_services().database.engine
     click.echo(
-        f"current {migrate.current_revision(engine) or 'empty'}, "
-        f"newest {migrate.head_revision(engine)}"
+        f"current {migrate.current_revision(engine) or 'empty'}, newest {migrate.head_revision()}"
     )
 
 

@@ -20,6 +20,7 @@ from hotline.services import services
 from hotline.simulator import (
     CallPlayer,
     FlaskClientTransport,
+    HttpTransport,
     InteractiveCaller,
     ScriptedCaller,
     Transcript,
@@ -56,7 +57,17 @@ DIAL_OUTCOMES = ("completed", "no-answer", "busy", "failed")
     show_default=True,
     help="With --keys: how ringing the counsellors ends.",
 )
-def simulate(at_text: str | None, from_number: str, keys: str | None, dial_outcome: str) -> None:
+@click.option(
+    "--url",
+    metavar="URL",
+    help="Call a running service (e.g. http://127.0.0.1:8000 from `make run`) instead of the "
+    "app in-process; the service's own clock applies.",
+)
+def simulate(
+    at_text: str | None, from_number: str, keys: str | None, dial_outcome: str, url: str | None
+) -> None:
+    if url and at_text:
+        raise click.UsageError("--at sets the in-process clock; a running service keeps its own")
     at = parse_when(at_text)
     app = cli_app(clock=ShiftedClock(at) if at else None)
     _refuse_unusable(app)
@@ -67,8 +78,13 @@ def simulate(at_text: str | None, from_number: str, keys: str | None, dial_outco
         else InteractiveCaller()
     )
     base = settings.public_base_url
+    transport = (
+        HttpTransport(url, settings.twilio_auth_token, base)
+        if url
+        else FlaskClientTransport(app.test_client(), settings.twilio_auth_token, base)
+    )
     player = CallPlayer(
-        FlaskClientTransport(app.test_client(), settings.twilio_auth_token, base),
+        transport,
         caller,
         from_number=from_number,
         to_number=settings.hotline_number,
@@ -94,7 +110,7 @@ def _refuse_unusable(app: Flask) -> None:
             "run it with HOTLINE_ENV=development, not against production"
         )
     engine = svc.database.engine
-    if migrate.current_revision(engine) != migrate.head_revision(engine):
+    if migrate.current_revision(engine) != migrate.head_revision():
         raise click.ClickException("the database is not up to date: run `hotline db upgrade`")
 
 

@@ -12,7 +12,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import DateTime, Engine, MetaData, create_engine, event, text
+from sqlalchemy import DateTime, Engine, MetaData, create_engine, event
 from sqlalchemy.engine import make_url
 from sqlalchemy.orm import DeclarativeBase, Session, sessionmaker
 from sqlalchemy.types import TypeDecorator
@@ -94,14 +94,6 @@ class Database:
         """One unit of work: commits on success, rolls back on any exception."""
         with self.sessions() as session, session.begin():
             yield session
-
-    def ping(self) -> bool:
-        try:
-            with self.engine.connect() as connection:
-                connection.execute(text("SELECT 1"))
-        except Exception:
-            return False
-        return True
 
     def dispose(self) -> None:
         self.engine.dispose()

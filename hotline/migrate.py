@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from functools import cache
 from importlib import resources
 
 from alembic import command
@@ -11,22 +12,21 @@ from alembic.script import ScriptDirectory
 from sqlalchemy import Engine
 
 
-def alembic_config(engine: Engine) -> Config:
+def alembic_config() -> Config:
     config = Config()
     config.set_main_option("script_location", str(resources.files("hotline") / "migrations"))
-    config.attributes["engine"] = engine
     return config
 
 
 def upgrade(engine: Engine, revision: str = "head") -> None:
-    config = alembic_config(engine)
+    config = alembic_config()
     with engine.begin() as connection:
         config.attributes["connection"] = connection
         command.upgrade(config, revision)
 
 
 def downgrade(engine: Engine, revision: str) -> None:
-    config = alembic_config(engine)
+    config = alembic_config()
     with engine.begin() as connection:
         config.attributes["connection"] = connection
         command.downgrade(config, revision)
@@ -37,13 +37,15 @@ def current_revision(engine: Engine) -> str | None:
         return MigrationContext.configure(connection).get_current_revision()
 
 
-def head_revision(engine: Engine) -> str | None:
-    return ScriptDirectory.from_config(alembic_config(engine)).get_current_head()
+@cache
+def head_revision() -> str | None:
+    """The newest migration shipped with this code."""
+    return ScriptDirectory.from_config(alembic_config()).get_current_head()
 
 
 def revision(engine: Engine, message: str) -> None:
     """Autogenerate a new migration from the models (for developers)."""
-    config = alembic_config(engine)
+    config = alembic_config()
     with engine.begin() as connection:
         config.attributes["connection"] = connection
         command.revision(config, message=message, autogenerate=True)

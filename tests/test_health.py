@@ -15,3 +15,14 @@ def test_database_gone_gives_503(client, svc):
     response = client.get("/healthz")
     assert response.status_code == 503
     assert response.get_json()["status"] == "unavailable"
+
+
+def test_a_database_without_the_current_schema_gives_503(client, svc):
+    from hotline import migrate
+
+    migrate.downgrade(svc.database.engine, "base")
+    response = client.get("/healthz")
+    assert response.status_code == 503
+    assert "hotline db upgrade" in response.get_json()["checks"]["schema"]
+    migrate.upgrade(svc.database.engine)
+    assert client.get("/healthz").status_code == 200

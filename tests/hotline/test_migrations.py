@@ -14,9 +14,7 @@ def test_migrated_schema_matches_the_models(svc):
     with svc.database.engine.connect() as connection:
         context = MigrationContext.configure(connection, opts={"compare_type": True})
         assert compare_metadata(context, Base.metadata) == []
-    assert migrate.current_revision(svc.database.engine) == migrate.head_revision(
-        svc.database.engine
-    )
+    assert migrate.current_revision(svc.database.engine) == migrate.head_revision()
 
 
 def test_downgrade_to_nothing_and_back(svc):
