@@ -7,7 +7,7 @@ from click.testing import CliRunner
 from cryptography.fernet import Fernet
 
 from hotline.cli import main
-from tests.conftest import AUTH_TOKEN, DATA_KEY
+from tests.conftest import AUTH_TOKEN, DATA_KEY, PUBLIC_BASE_URL
 
 
 @pytest.fixture
@@ -25,8 +25,10 @@ def hotline(database_url, tmp_path):
         "PUBLIC_BASE_URL": "",
     }
 
-    def run(*args: str, input: str | None = None):
-        return CliRunner().invoke(main, list(args), env=env, input=input, catch_exceptions=False)
+    def run(*args: str, input: str | None = None, **overrides: str):
+        return CliRunner().invoke(
+            main, list(args), env={**env, **overrides}, input=input, catch_exceptions=False
+        )
 
     return run
 
@@ -111,6 +113,21 @@ def test_simulate_walks_a_scripted_call_and_prints_what_the_caller_hears(hotline
     assert "niemand von uns Ihren Anruf annehmen" in result.output
     assert "Ergebnis no_answer, Fall " in result.output
     assert "+493023125" not in result.output
+
+
+def test_simulate_calls_a_running_service_over_http(hotline, live_server):
+    """`make run` in one terminal, `hotline simulate --url` in another."""
+    result = hotline(
+        "simulate", "--url", live_server, "--keys", "- - -", PUBLIC_BASE_URL=PUBLIC_BASE_URL
+    )
+    assert result.exit_code == 0, result.output
+    assert "/twilio/voice/incoming → 200" in result.output
+    assert "Ergebnis nobody_on_duty, Fall " in result.output
+
+
+def test_simulate_refuses_a_clock_for_a_running_service(hotline):
+    result = hotline("simulate", "--url", "http://127.0.0.1:8000", "--at", "2026-11-28 11:00")
+    assert result.exit_code == 2 and "keeps its own" in result.output
 
 
 def test_simulate_is_interactive_without_a_script(hotline):
