@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import logging
+
 import pytest
 from click.testing import CliRunner
 from cryptography.fernet import Fernet
@@ -115,14 +117,17 @@ def test_simulate_walks_a_scripted_call_and_prints_what_the_caller_hears(hotline
     assert "+493023125" not in result.output
 
 
-def test_simulate_calls_a_running_service_over_http(hotline, live_server):
+def test_simulate_calls_a_running_service_over_http(hotline, live_server, caplog):
     """`make run` in one terminal, `hotline simulate --url` in another."""
+    caplog.set_level(logging.INFO, logger="werkzeug")
     result = hotline(
         "simulate", "--url", live_server, "--keys", "- - -", PUBLIC_BASE_URL=PUBLIC_BASE_URL
     )
     assert result.exit_code == 0, result.output
     assert "/twilio/voice/incoming → 200" in result.output
     assert "Ergebnis nobody_on_duty, Fall " in result.output
+    served = [r.getMessage() for r in caplog.records if r.name == "werkzeug"]
+    assert any("POST /twilio/voice/incoming" in line for line in served)
 
 
 def test_simulate_refuses_a_clock_for_a_running_service(hotline):
