@@ -9,6 +9,7 @@ reconnects on its next request (the reconnect is part of the measured latency).
 from __future__ import annotations
 
 import http.client
+import math
 import multiprocessing
 import threading
 import time
@@ -51,6 +52,11 @@ class PhaseResult:
     cpu_seconds: float
     duration: float
     machine_busy: float  # share of all cores busy during the phase (server, client, database)
+    server_cpu: float  # CPU seconds of the gunicorn processes, warm-up included
+
+    @property
+    def server_ms_per_request(self) -> float:
+        return self.server_cpu * 1000 / self.ok_total if self.ok_total else float("nan")
 
     @property
     def requests_per_second(self) -> float:
@@ -61,7 +67,7 @@ class PhaseResult:
         if not self.latencies:
             return float("nan")
         ordered = sorted(self.latencies)
-        rank = max(0, min(len(ordered) - 1, int(q * len(ordered) + 0.999999) - 1))
+        rank = min(len(ordered) - 1, max(0, math.ceil(q * len(ordered)) - 1))
         return ordered[rank] * 1000
 
 
@@ -132,7 +138,8 @@ def _run_processes(phase: Phase, per_client: Sequence[Sequence[Request]]) -> lis
     ]
     for worker in workers:
         worker.start()
-    results = [queue.get() for _ in workers]
+    timeout = phase.warmup + phase.duration + 60  # a client that died must not hang the run
+    results = [queue.get(timeout=timeout) for _ in workers]
     for worker in workers:
         worker.join()
     return results
@@ -157,7 +164,7 @@ def _run_threads(phase: Phase, per_client: Sequence[Sequence[Request]]) -> list[
     return results
 
 
-def _cpu_ticks() -> tuple[int, int]:
+def cpu_ticks() -> tuple[int, int]:
     """(busy, total) jiffies of all cores since boot; (0, 0) where /proc/stat is missing."""
     try:
         with open("/proc/stat") as stat:
@@ -168,12 +175,19 @@ def _cpu_ticks() -> tuple[int, int]:
     return sum(fields) - idle, sum(fields)
 
 
-def run_phase(phase: Phase, per_client: Sequence[Sequence[Request]], mode: str) -> PhaseResult:
+def run_phase(
+    phase: Phase,
+    per_client: Sequence[Sequence[Request]],
+    mode: str,
+    server_cpu: Callable[[], float] = lambda: 0.0,
+) -> PhaseResult:
     """Run one client per entry of `per_client` (each with its own requests) and merge."""
     runner = _run_processes if mode == "processes" else _run_threads
-    busy_before, total_before = _cpu_ticks()
+    server_before = server_cpu()
+    busy_before, total_before = cpu_ticks()
     results = runner(phase, per_client)
-    busy_after, total_after = _cpu_ticks()
+    busy_after, total_after = cpu_ticks()
+    server_after = server_cpu()
     errors: Counter[str] = Counter()
     for result in results:
         errors.update(result.errors)
@@ -186,4 +200,5 @@ def run_phase(phase: Phase, per_client: Sequence[Sequence[Request]], mode: str) 
         cpu_seconds=sum(result.cpu_seconds for result in results),
         duration=phase.duration,
         machine_busy=(busy_after - busy_before) / max(1, total_after - total_before),
+        server_cpu=server_after - server_before,
     )

@@ -6,6 +6,8 @@ import statistics
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
 
 from bench.loadgen import PhaseResult
 
@@ -20,6 +22,7 @@ class Summary:
     backend: str
     endpoint: str
     rounds: list[PhaseResult] = field(default_factory=list)
+    extra_ok: int = 0  # answers of an uncounted profiling round (for the row check)
 
     @property
     def rps(self) -> float:
@@ -44,6 +47,11 @@ class Summary:
     def client_cpu(self) -> float:
         """Share of one core the load generator used (median round)."""
         return statistics.median(r.cpu_seconds / r.duration for r in self.rounds)
+
+    @property
+    def server_ms(self) -> float:
+        """CPU milliseconds the gunicorn processes spent per answered request."""
+        return statistics.median(r.server_ms_per_request for r in self.rounds)
 
     @property
     def machine_busy(self) -> float:
@@ -78,7 +86,8 @@ class Verdict:
 
 
 def verdict(bare: Summary, incoming: Summary, problems: Sequence[str]) -> Verdict:
-    return Verdict(incoming.backend, incoming.rps / bare.rps, incoming.p99, tuple(problems))
+    ratio = incoming.rps / bare.rps if bare.rps else float("nan")
+    return Verdict(incoming.backend, ratio, incoming.p99, tuple(problems))
 
 
 HEADERS = (
@@ -88,6 +97,7 @@ HEADERS = (
     "p50 ms",
     "p99 ms",
     "errors",
+    "server CPU ms/req",
     "client CPU",
     "all CPUs busy",
 )
@@ -105,6 +115,7 @@ def _cells(summary: Summary) -> tuple[str, ...]:
         f"{summary.p50:.1f}",
         f"{summary.p99:.1f}",
         error_text,
+        f"{summary.server_ms:.1f}",
         f"{summary.client_cpu:.0%}",
         f"{summary.machine_busy:.0%}",
     )
@@ -113,7 +124,7 @@ def _cells(summary: Summary) -> tuple[str, ...]:
 def text_table(summaries: Sequence[Summary]) -> str:
     rows = [HEADERS, *(_cells(s) for s in summaries)]
     widths = [max(len(row[i]) for row in rows) for i in range(len(HEADERS))]
-    right = {2, 3, 4, 6, 7}
+    right = {2, 3, 4, 6, 7, 8}
 
     def fmt(row: Sequence[str]) -> str:
         return "  ".join(
@@ -129,3 +140,37 @@ def markdown_table(summaries: Sequence[Summary]) -> str:
     lines = ["| " + " | ".join(HEADERS) + " |", "|" + "---|" * len(HEADERS)]
     lines += ["| " + " | ".join(_cells(s)) + " |" for s in summaries]
     return "\n".join(lines)
+
+
+def _round_lines(summaries: Sequence[Summary]) -> list[str]:
+    lines = []
+    for summary in summaries:
+        rounds = ", ".join(
+            f"{r.requests_per_second:.0f} req/s p50 {r.percentile_ms(0.5):.1f} "
+            f"p99 {r.percentile_ms(0.99):.1f} ms"
+            for r in summary.rounds
+        )
+        lines.append(f"- {summary.backend} {summary.endpoint}: {rounds}")
+    return lines
+
+
+def write_markdown(
+    path: Path, about: str, summaries: Sequence[Summary], verdicts: Sequence[Verdict]
+) -> Path:
+    lines = [
+        f"# Benchmark {datetime.now(UTC):%Y-%m-%d %H:%M} UTC",
+        "",
+        about,
+        "",
+        markdown_table(summaries),
+        "",
+        *(f"- {v.line()}" for v in verdicts),
+        *(f"- ERROR {p}" for v in verdicts for p in v.problems),
+        "",
+        "Rounds:",
+        "",
+        *_round_lines(summaries),
+    ]
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text("\n".join(lines) + "\n")
+    return path

@@ -1,6 +1,6 @@
 """`python -m bench.run`: the signed incoming-call webhook against a bare endpoint, per database.
 
-See bench/README.md for what is measured and the knobs (BENCH_* and WEB_CONCURRENCY).
+See bench/README.md for what is measured, how to read the table and the knobs.
 """
 
 from __future__ import annotations
@@ -13,21 +13,16 @@ import tempfile
 import time
 import uuid
 from dataclasses import dataclass
-from datetime import UTC, datetime
 from pathlib import Path
-from urllib.parse import urlencode
-
-from twilio.request_validator import RequestValidator
 
 from bench import server
-from bench.loadgen import Phase, PhaseResult, Request, run_phase
-from bench.report import Summary, Verdict, markdown_table, text_table, verdict
+from bench.loadgen import Phase, PhaseResult, cpu_ticks, run_phase
+from bench.report import Summary, Verdict, text_table, verdict, write_markdown
+from bench.workload import BARE, INCOMING, Endpoint, prepare
 from hotline.crypto import generate_key
 
-INCOMING_PATH = "/twilio/voice/incoming"
-BARE_PATH = "/bench/bare"  # bench_app.BARE_PATH (not imported: importing it builds the app)
 RESULTS = server.REPO / "bench" / "results"
-POOL_RPS = 4000  # prepared signed requests per second of a phase: far above what 2 cores serve
+FIRST_POOL_RPS = 3000  # requests prepared per second of the first phase (then 3x the best seen)
 
 
 @dataclass(frozen=True)
@@ -39,56 +34,26 @@ class Settings:
     mode: str
     log_level: str
     backends: tuple[str, ...]
+    pyspy: bool
 
     @classmethod
     def from_env(cls) -> Settings:
-        mode = os.environ.get("BENCH_CLIENT_MODE", "processes").strip().lower()
+        env = os.environ.get
+        mode = env("BENCH_CLIENT_MODE", "threads").strip().lower()
         if mode not in ("threads", "processes"):
             raise SystemExit("BENCH_CLIENT_MODE must be threads or processes")
         return cls(
-            seconds=float(os.environ.get("BENCH_SECONDS", "2")),
-            warmup=float(os.environ.get("BENCH_WARMUP", "1")),
-            rounds=int(os.environ.get("BENCH_ROUNDS", "3")),
-            clients=int(os.environ.get("BENCH_CLIENTS", "8")),
+            seconds=float(env("BENCH_SECONDS", "2")),
+            warmup=float(env("BENCH_WARMUP", "1")),
+            rounds=int(env("BENCH_ROUNDS", "3")),
+            clients=int(env("BENCH_CLIENTS", "8")),
             mode=mode,
-            log_level=os.environ.get("BENCH_LOG_LEVEL", "INFO").upper(),
+            log_level=env("BENCH_LOG_LEVEL", "INFO").upper(),
             backends=tuple(
-                name.strip()
-                for name in os.environ.get("BENCH_BACKENDS", "sqlite,postgresql").split(",")
+                b.strip() for b in env("BENCH_BACKENDS", "sqlite,postgresql").split(",")
             ),
+            pyspy=env("BENCH_PYSPY", "") not in ("", "0"),
         )
-
-
-def _params() -> dict[str, str]:
-    return {
-        "CallSid": "CA" + uuid.uuid4().hex,
-        "AccountSid": "AC" + "0" * 32,
-        "From": "+4915123456789",
-        "To": "+498003009944",
-        "CallStatus": "ringing",
-        "Direction": "inbound",
-        "ApiVersion": "2010-04-01",
-    }
-
-
-FORM = {"Content-Type": "application/x-www-form-urlencoded"}
-
-
-def incoming_requests(base_url: str, token: str, count: int) -> list[Request]:
-    """Signed deliveries of distinct calls (a repeated CallSid would only replay an answer)."""
-    validator = RequestValidator(token)
-    url = base_url + INCOMING_PATH
-    requests = []
-    for _ in range(count):
-        params = _params()
-        signature = validator.compute_signature(url, params)
-        requests.append((urlencode(params).encode(), {**FORM, "X-Twilio-Signature": signature}))
-    return requests
-
-
-def bare_requests(count: int) -> list[Request]:
-    """The same form body, unsigned: /bench/bare reads neither."""
-    return [(urlencode(_params()).encode(), FORM)] * count
 
 
 def server_env(backend: server.Backend, port: int, folder: Path, settings: Settings) -> dict:
@@ -104,6 +69,25 @@ def server_env(backend: server.Backend, port: int, folder: Path, settings: Setti
     }
 
 
+class Runner:
+    """Runs phases against one started server."""
+
+    def __init__(self, settings: Settings, env: dict, port: int, server_pid: int) -> None:
+        self.settings, self.env, self.port, self.server_pid = settings, env, port, server_pid
+        self.best_rps = FIRST_POOL_RPS / 3
+
+    def phase(self, endpoint: Endpoint, seconds: float) -> PhaseResult:
+        s = self.settings
+        per_client = math.ceil(3 * self.best_rps * (s.warmup + seconds) / s.clients)
+        base_url, token = self.env["PUBLIC_BASE_URL"], self.env["TWILIO_AUTH_TOKEN"]
+        pools = [prepare(endpoint, base_url, token, per_client) for _ in range(s.clients)]
+        phase = Phase("127.0.0.1", self.port, endpoint.path, endpoint.marker, s.warmup, seconds)
+        result = run_phase(phase, pools, s.mode, lambda: server.tree_cpu_seconds(self.server_pid))
+        if endpoint.signed:
+            self.best_rps = max(self.best_rps, result.requests_per_second)
+        return result
+
+
 def bench_backend(
     backend: server.Backend, settings: Settings, folder: Path
 ) -> tuple[Summary, Summary, Verdict]:
@@ -112,38 +96,21 @@ def bench_backend(
     server.hotline_cli(env, "db", "upgrade")
     server.hotline_cli(env, "seed-demo", "--if-empty")
     rows_before = server.count_rows(backend.url)
-    bare = Summary(backend.name, f"bare {BARE_PATH}")
-    incoming = Summary(backend.name, INCOMING_PATH)
-    per_client = math.ceil(POOL_RPS * (settings.warmup + settings.seconds) / settings.clients)
-    log_file = RESULTS / f"gunicorn-{backend.name}.log"
-    with server.gunicorn(env, port, log_file):
-        for number in range(settings.rounds):
-            order = (bare, incoming) if number % 2 == 0 else (incoming, bare)
-            for summary in order:
-                is_bare = summary is bare
-                phase = Phase(
-                    "127.0.0.1",
-                    port,
-                    BARE_PATH if is_bare else INCOMING_PATH,
-                    b"<Say" if is_bare else b"<Gather",
-                    settings.warmup,
-                    settings.seconds,
-                )
-                pools = [
-                    bare_requests(per_client)
-                    if is_bare
-                    else incoming_requests(
-                        env["PUBLIC_BASE_URL"], env["TWILIO_AUTH_TOKEN"], per_client
-                    )
-                    for _ in range(settings.clients)
-                ]
-                result = run_phase(phase, pools, settings.mode)
-                summary.rounds.append(result)
-                _progress(backend.name, number, summary.endpoint, result)
-    calls, events = (
-        after - before
-        for after, before in zip(server.count_rows(backend.url), rows_before, strict=True)
-    )
+    bare, incoming = Summary(backend.name, BARE.label), Summary(backend.name, INCOMING.label)
+    with server.gunicorn(env, port, RESULTS / f"gunicorn-{backend.name}.log") as process:
+        runner = Runner(settings, env, port, process.pid)
+        for number in range(settings.rounds):  # alternate the order: drift hits both alike
+            order = ((BARE, bare), (INCOMING, incoming))
+            for endpoint, summary in order if number % 2 == 0 else reversed(order):
+                summary.rounds.append(runner.phase(endpoint, settings.seconds))
+                _progress(backend.name, number, summary.endpoint, summary.rounds[-1])
+        if settings.pyspy:  # an extra round, not counted: the sampler costs CPU
+            svg = RESULTS / f"incoming-{backend.name}.svg"
+            with server.pyspy(process.pid, settings.warmup + settings.seconds, svg):
+                incoming.extra_ok += runner.phase(INCOMING, settings.seconds).ok_total
+            print(f"  py-spy flame graph of the workers: {svg.relative_to(server.REPO)}")
+    rows_after = server.count_rows(backend.url)
+    calls, events = (after - before for after, before in zip(rows_after, rows_before, strict=True))
     return bare, incoming, verdict(bare, incoming, _problems(bare, incoming, calls, events))
 
 
@@ -151,29 +118,33 @@ def _progress(backend: str, number: int, endpoint: str, result: PhaseResult) -> 
     print(
         f"  {backend} round {number + 1} {endpoint}: {result.requests_per_second:.0f} req/s, "
         f"p50 {result.percentile_ms(0.5):.1f} ms, p99 {result.percentile_ms(0.99):.1f} ms, "
+        f"server CPU {result.server_ms_per_request:.1f} ms/request, "
         f"errors {sum(result.errors.values())}",
         flush=True,
     )
 
 
 def _problems(bare: Summary, incoming: Summary, calls: int, events: int) -> list[str]:
+    """What makes the run fail: wrong answers, or rows that do not match the answers."""
     problems = []
     for summary in (bare, incoming):
         if summary.errors:
             first = next(r.first_error for r in summary.rounds if r.first_error)
-            problems.append(f"{summary.endpoint}: {sum(summary.errors.values())} errors ({first})")
+            count = sum(summary.errors.values())
+            problems.append(f"{summary.backend} {summary.endpoint}: {count} errors ({first})")
         if any(r.ran_out for r in summary.rounds):
-            problems.append(f"{summary.endpoint}: ran out of prepared requests (raise POOL_RPS)")
-    answered = sum(r.ok_total for r in incoming.rounds)
+            problems.append(f"{summary.backend} {summary.endpoint}: prepared requests ran out")
+    answered = sum(r.ok_total for r in incoming.rounds) + incoming.extra_ok
     if not incoming.errors and (calls, events) != (answered, answered):
         problems.append(
-            f"{answered} incoming calls answered, but {calls} calls and "
+            f"{incoming.backend}: {answered} incoming calls answered, but {calls} calls and "
             f"{events} webhook_events written"
         )
     return problems
 
 
-def header(settings: Settings, workers: int) -> str:
+def header(settings: Settings) -> str:
+    workers = server.configured_workers(os.environ)
     return (
         f"{settings.clients} clients ({settings.mode}), gunicorn.conf.py with {workers} sync "
         f"workers, {settings.rounds} rounds x {settings.seconds:g} s "
@@ -183,56 +154,54 @@ def header(settings: Settings, workers: int) -> str:
     )
 
 
-def write_markdown(text: str, summaries: list[Summary], verdicts: list[Verdict]) -> Path:
-    RESULTS.mkdir(parents=True, exist_ok=True)
-    path = RESULTS / "latest.md"
-    lines = [
-        f"# Benchmark {datetime.now(UTC):%Y-%m-%d %H:%M} UTC",
-        "",
-        text,
-        "",
-        markdown_table(summaries),
-        "",
-        *(f"- {v.line()}" for v in verdicts),
-        *(f"- ERROR {p}" for v in verdicts for p in v.problems),
-    ]
-    path.write_text("\n".join(lines) + "\n")
-    return path
+def backends(settings: Settings, folder: Path) -> list[server.Backend]:
+    chosen = []
+    if "sqlite" in settings.backends:
+        chosen.append(server.Backend("sqlite", f"sqlite:///{folder / 'hotline.db'}"))
+    if "postgresql" in settings.backends:
+        postgres = server.postgres_backend(lambda message: print(message, flush=True))
+        if postgres is not None:
+            chosen.append(postgres)
+    return chosen
+
+
+def warn_if_busy() -> None:
+    """Other work on the machine shifts both endpoints unevenly: say so before measuring."""
+    busy_before, total_before = cpu_ticks()
+    time.sleep(1)
+    busy_after, total_after = cpu_ticks()
+    busy = (busy_after - busy_before) / max(1, total_after - total_before)
+    if busy > 0.2:
+        print(
+            f"WARNING: the machine was {busy:.0%} busy before the run: other work is running, "
+            "the numbers will be noisy",
+            flush=True,
+        )
 
 
 def main() -> int:
     settings = Settings.from_env()
-    workers = server.configured_workers(os.environ)
-    about = header(settings, workers)
+    about = header(settings)
     print(about, flush=True)
+    warn_if_busy()
     RESULTS.mkdir(parents=True, exist_ok=True)
+    started = time.monotonic()
     summaries: list[Summary] = []
     verdicts: list[Verdict] = []
-    started = time.monotonic()
     with tempfile.TemporaryDirectory(prefix="hotline-bench-") as tmp:
-        folder = Path(tmp)
-        backends = []
-        if "sqlite" in settings.backends:
-            backends.append(server.Backend("sqlite", f"sqlite:///{folder / 'hotline.db'}"))
-        if "postgresql" in settings.backends:
-            postgres = server.postgres_backend(lambda message: print(message, flush=True))
-            if postgres is not None:
-                backends.append(postgres)
-        for backend in backends:
-            bare, incoming, result = bench_backend(backend, settings, folder / backend.name)
+        for backend in backends(settings, Path(tmp)):
+            bare, incoming, result = bench_backend(backend, settings, Path(tmp) / backend.name)
             summaries += [bare, incoming]
             verdicts.append(result)
-    print()
-    print(text_table(summaries))
-    print()
+    print("\n" + text_table(summaries) + "\n")
     for result in verdicts:
         print(result.line())
     problems = [p for v in verdicts for p in v.problems]
     for problem in problems:
         print(f"ERROR {problem}", file=sys.stderr)
-    path = write_markdown(about, summaries, verdicts)
+    path = write_markdown(RESULTS / "latest.md", about, summaries, verdicts)
     print(f"\n{time.monotonic() - started:.0f} s; written to {path.relative_to(server.REPO)}")
-    return 1 if problems else 0
+    return 1 if problems or not summaries else 0
 
 
 if __name__ == "__main__":

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import http.client
+import math
 import os
 import runpy
+import shutil
 import signal
 import socket
 import subprocess
@@ -91,6 +93,21 @@ def count_rows(url: str) -> tuple[int, int]:
     return int(calls), int(events)
 
 
+def tree_cpu_seconds(root: int) -> float:
+    """CPU seconds (user + system) used so far by a process and its children (Linux /proc)."""
+    tick = os.sysconf("SC_CLK_TCK")
+    total = 0
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rpartition(")")[2].split()
+        except OSError:
+            continue
+        pid, parent = int(stat.parent.name), int(fields[1])
+        if root in (pid, parent):
+            total += int(fields[11]) + int(fields[12])
+    return total / tick
+
+
 def _healthy(port: int) -> bool:
     conn = http.client.HTTPConnection("127.0.0.1", port, timeout=2)
     try:
@@ -113,7 +130,9 @@ def _stop(process: subprocess.Popen[bytes]) -> None:
 
 
 @contextmanager
-def gunicorn(env: Mapping[str, str], port: int, log_file: Path) -> Iterator[None]:
+def gunicorn(
+    env: Mapping[str, str], port: int, log_file: Path
+) -> Iterator[subprocess.Popen[bytes]]:
     """Serve bench.bench_app:app with the project's gunicorn.conf.py until the block ends."""
     command = [sys.executable, "-m", "gunicorn", "-c", str(GUNICORN_CONF), "bench.bench_app:app"]
     with log_file.open("wb") as log:
@@ -127,6 +146,24 @@ def gunicorn(env: Mapping[str, str], port: int, log_file: Path) -> Iterator[None
                     tail = log_file.read_text(errors="replace")[-2000:]
                     raise RuntimeError(f"gunicorn did not become healthy; log tail:\n{tail}")
                 time.sleep(0.1)
-            yield
+            yield process
         finally:
             _stop(process)
+
+
+@contextmanager
+def pyspy(pid: int, seconds: float, svg: Path) -> Iterator[None]:
+    """Sample the server and its workers with py-spy (if installed) while the block runs."""
+    search = os.pathsep.join([str(Path(sys.executable).parent), os.environ.get("PATH", "")])
+    executable = shutil.which("py-spy", path=search)
+    if executable is None:
+        print("  BENCH_PYSPY: py-spy not found (`.venv/bin/pip install py-spy`)")
+        yield
+        return
+    command = [executable, "record", "--pid", str(pid), "--subprocesses", "--nonblocking"]
+    command += ["--duration", str(math.ceil(seconds)), "--output", str(svg)]
+    sampler = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        yield
+    finally:
+        sampler.wait(timeout=seconds + 60)

@@ -9,12 +9,15 @@ from __future__ import annotations
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime
+from functools import cache
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import DateTime, Engine, MetaData, create_engine, event
+from sqlalchemy import DateTime, Engine, MetaData, Table, create_engine, event
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import make_url
 from sqlalchemy.orm import DeclarativeBase, Session, sessionmaker
+from sqlalchemy.sql.dml import Insert
 from sqlalchemy.types import TypeDecorator
 
 
@@ -79,6 +82,21 @@ def _serialise_sqlite_writers(engine: Engine) -> None:
     @event.listens_for(engine, "begin")
     def on_begin(connection: Any) -> None:
         connection.exec_driver_sql("BEGIN IMMEDIATE")
+
+
+@cache
+def insert_ignoring_conflicts(dialect: str, table: Table, unique: tuple[str, ...]) -> Insert:
+    """INSERT ... ON CONFLICT DO NOTHING (race-safe get-or-create without a savepoint).
+
+    Built once per dialect and table, executed with a parameter dict: on the hot path of every
+    call, building a statement (or going through the ORM's bulk insert) costs more than the
+    insert itself.
+    """
+    if dialect == "postgresql":
+        return postgresql.insert(table).on_conflict_do_nothing(index_elements=list(unique))
+    if dialect == "sqlite":
+        return sqlite.insert(table).on_conflict_do_nothing(index_elements=list(unique))
+    raise ValueError(f"unsupported database {dialect!r}: use PostgreSQL or SQLite")
 
 
 class Database:

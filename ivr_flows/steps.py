@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
+from functools import cached_property
 from urllib.parse import urlencode
 
 from twilio.twiml.voice_response import VoiceResponse
@@ -58,7 +59,7 @@ class StepContext:
     """What a step may consult besides the call: the clock, hours, lookups and URLs."""
 
     now: datetime
-    hours: OpeningHours
+    load_hours: Callable[[], OpeningHours]  # reads overrides: only the steps that need it pay
     hours_config: HoursConfig
     public_base_url: str
     hotline_number: str
@@ -66,6 +67,10 @@ class StepContext:
     case_exists: Callable[[str], bool]
     counsellor_numbers: Callable[[], Sequence[str]]
     ring_timeout_seconds: int = 25
+
+    @cached_property
+    def hours(self) -> OpeningHours:
+        return self.load_hours()
 
     def url(self, step: str, **query: object) -> str:
         """Absolute URL of a step; each distinct prompt gets a distinct URL (see idempotency)."""

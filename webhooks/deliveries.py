@@ -2,8 +2,8 @@
 
 Each delivery is identified by a hash of its method, URL and parameters (every prompt of a
 call has its own URL, so two different deliveries never share a hash). The first one is
-recorded in the same transaction as its effects, with its answer; a repeat gets that answer
-again and changes nothing.
+recorded in the same transaction as its effects, with its answer; a repeat collides with that
+record, is rolled back whole, and gets the first answer again: it changes nothing.
 """
 
 from __future__ import annotations
@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from flask import Request
-from sqlalchemy import select
+from sqlalchemy import insert, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -22,9 +22,11 @@ from hotline.crypto import DataCipher
 from hotline.models import WebhookEvent
 from hotline.services import Services
 
+_RECORD_DELIVERY = insert(WebhookEvent.__table__)  # Core: cheaper than the ORM's bulk insert
+
 
 class DeliveryAlreadyClaimed(Exception):
-    """Another worker recorded the same delivery at the same moment."""
+    """The same delivery has been recorded already (a retry, or a twin at the same moment)."""
 
 
 @dataclass(frozen=True)
@@ -52,32 +54,34 @@ def stored_answer(session: Session, key: str, cipher: DataCipher) -> StoredAnswe
     return StoredAnswer(event.response_status, body, event.response_type)
 
 
-def claim(
-    session: Session, key: str, endpoint: str, call_sid: str | None, now: datetime
-) -> WebhookEvent:
-    """Record the delivery before its effects; raises DeliveryAlreadyClaimed on a race."""
-    event = WebhookEvent(
-        delivery_key=key,
-        endpoint=endpoint[:120],
-        call_sid=call_sid,
-        received_at=now,
-        response_status=0,
-        response_type="",
-    )
+def remember(
+    session: Session,
+    key: str,
+    endpoint: str,
+    call_sid: str | None,
+    answer: StoredAnswer,
+    cipher: DataCipher,
+    now: datetime,
+) -> None:
+    """Record the delivery with its answer, last in the transaction.
+
+    The unique key makes a repeated delivery fail here, which rolls back everything it did.
+    The answer is kept encrypted: a `<Dial>` answer names the counsellors' phone numbers.
+    """
+    session.flush()  # the step's own writes first, so that their errors are not taken for ours
+    values = {
+        "delivery_key": key,
+        "endpoint": endpoint[:120],
+        "call_sid": call_sid,
+        "received_at": now,
+        "response_status": answer.status,
+        "response_encrypted": cipher.encrypt(answer.body),
+        "response_type": answer.content_type,
+    }
     try:
-        with session.begin_nested():
-            session.add(event)
-            session.flush()
+        session.execute(_RECORD_DELIVERY, values)
     except IntegrityError as error:
         raise DeliveryAlreadyClaimed(key) from error
-    return event
-
-
-def remember_answer(event: WebhookEvent, answer: StoredAnswer, cipher: DataCipher) -> None:
-    """Kept encrypted: a `<Dial>` answer names the counsellors' phone numbers."""
-    event.response_status = answer.status
-    event.response_encrypted = cipher.encrypt(answer.body)
-    event.response_type = answer.content_type
 
 
 def answer_once(
@@ -87,17 +91,17 @@ def answer_once(
     call_sid: str | None,
     work: Callable[[Session, datetime], StoredAnswer],
 ) -> StoredAnswer:
-    """Run `work` for a new delivery in one transaction; replay the stored answer for a repeat."""
+    """Run `work` and record the delivery in one transaction; a repeat gets the first answer.
+
+    A repeat is recognised when its record collides with the first one's; its own work is then
+    rolled back. (Repeats are rare, so this is cheaper than looking up every delivery first.)
+    """
     key = delivery_key(request)
     try:
         with svc.database.transaction() as session:
-            previous = stored_answer(session, key, svc.cipher)
-            if previous is not None:
-                return previous
             now = svc.clock.now()
-            event = claim(session, key, endpoint, call_sid, now)
             answer = work(session, now)
-            remember_answer(event, answer, svc.cipher)
+            remember(session, key, endpoint, call_sid, answer, svc.cipher, now)
             return answer
     except DeliveryAlreadyClaimed:
         with svc.database.transaction() as session:

@@ -15,16 +15,17 @@ from sqlalchemy.orm import Session
 
 import ivr_flows.out_of_hours
 import ivr_flows.routing  # noqa: F401 - importing registers the steps
-from hotline.calls import (
+from hotline.call_state import (
+    CallSnapshot,
     call_for_step,
-    find_call,
-    link_case,
+    call_snapshot,
+    case_for_call,
     register_inbound_call,
-    set_outcome,
+    update_call,
 )
 from hotline.cases import find_case
 from hotline.counsellors import numbers_on_duty
-from hotline.models import Call, CallOutcome
+from hotline.models import CallOutcome
 from hotline.services import Services, services
 from ivr_flows.intake import greeting
 from ivr_flows.prompts import LANGUAGES
@@ -111,7 +112,7 @@ def _context(svc: Services, session: Session, now: datetime) -> StepContext:
     settings = svc.settings
     return StepContext(
         now=now,
-        hours=opening_hours_at(session, svc.hours_config, now),
+        load_hours=lambda: opening_hours_at(session, svc.hours_config, now),
         hours_config=svc.hours_config,
         public_base_url=settings.public_base_url,
         hotline_number=settings.hotline_number,
@@ -121,12 +122,12 @@ def _context(svc: Services, session: Session, now: datetime) -> StepContext:
     )
 
 
-def _step_input(call: Call, values: Mapping[str, str]) -> StepInput:
+def _step_input(call: CallSnapshot, values: Mapping[str, str]) -> StepInput:
     state = CallState(
         call_sid=call.call_sid,
         language=call.language,
         caller_withheld=call.caller_withheld,
-        case_reference=call.case.reference if call.case else None,
+        case_reference=call.case_reference,
     )
     return StepInput(
         call=state,
@@ -143,13 +144,15 @@ def _attempt(raw: str | None) -> int:
         return 1
 
 
-def _apply(session: Session, call: Call, record: Record, now: datetime) -> None:
-    if record.language in LANGUAGES:
-        call.language = record.language
-    if record.link_case_reference or record.open_new_case:
-        link_case(session, call, record.link_case_reference, now)
+def _apply(session: Session, call: CallSnapshot, record: Record, now: datetime) -> None:
+    fields: dict[str, object] = {}
+    if record.language in LANGUAGES and record.language != call.language:
+        fields["language"] = record.language
+    if (record.link_case_reference or record.open_new_case) and call.case_id is None:
+        fields["case_id"] = case_for_call(session, record.link_case_reference, now).id
     if record.outcome is not None:
-        set_outcome(call, record.outcome)
+        fields["outcome"] = record.outcome
+    update_call(session, call.id, **fields)
 
 
 def _record_failure(call_sid: str) -> tuple[str, ...]:
@@ -158,9 +161,9 @@ def _record_failure(call_sid: str) -> tuple[str, ...]:
         return LANGUAGES
     try:
         with services().database.transaction() as session:
-            known = find_call(session, call_sid)
+            known = call_snapshot(session, call_sid)
             call = known or call_for_step(session, call_sid, services().clock.now())
-            call.outcome = CallOutcome.TECHNICAL_FAILURE
+            update_call(session, call.id, outcome=CallOutcome.TECHNICAL_FAILURE)
             return (call.language,) if known else LANGUAGES
     except Exception:
         log.exception("could not record the failure", extra={"call_sid": call_sid})

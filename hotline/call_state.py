@@ -1,0 +1,125 @@
+"""The state of a call as its steps see it, read and written with one statement each.
+
+Every request of a call passes through here, so it is kept lean (Core statements, no ORM
+loading); `hotline.calls` handles the status callbacks with the full model.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from functools import cache
+from typing import Any
+
+from sqlalchemy import Table, bindparam, select, update
+from sqlalchemy.orm import Session
+from sqlalchemy.sql.dml import Insert
+
+from hotline.cases import find_case, open_case
+from hotline.crypto import DataCipher
+from hotline.db import insert_ignoring_conflicts
+from hotline.models import Call, CallDirection, Case
+from hotline.phone_numbers import is_withheld
+
+
+@dataclass(frozen=True)
+class CallSnapshot:
+    id: int
+    call_sid: str
+    language: str
+    caller_withheld: bool
+    case_id: int | None
+    case_reference: str | None
+
+
+# Core statements on the tables, built once: this runs on every request of every call.
+_CALLS: Table = Call.__table__  # type: ignore[assignment]
+_CASES: Table = Case.__table__  # type: ignore[assignment]
+_SNAPSHOT = (
+    select(
+        _CALLS.c.id,
+        _CALLS.c.call_sid,
+        _CALLS.c.language,
+        _CALLS.c.caller_withheld,
+        _CALLS.c.case_id,
+        _CASES.c.reference,
+    )
+    .select_from(_CALLS.outerjoin(_CASES, _CALLS.c.case_id == _CASES.c.id))
+    .where(_CALLS.c.call_sid == bindparam("sid"))
+)
+# The SET clause comes from the parameters given at execution.
+_UPDATE_CALL = update(_CALLS).where(_CALLS.c.id == bindparam("call_id"))
+
+
+def call_snapshot(session: Session, call_sid: str) -> CallSnapshot | None:
+    row = session.execute(_SNAPSHOT, {"sid": call_sid}).one_or_none()
+    return CallSnapshot(*row) if row else None
+
+
+@cache
+def _insert_returning(dialect: str) -> Insert:
+    return insert_ignoring_conflicts(dialect, _CALLS, ("call_sid",)).returning(
+        _CALLS.c.id, _CALLS.c.language, _CALLS.c.caller_withheld
+    )
+
+
+def _insert_unless_present(session: Session, values: dict[str, Any]) -> CallSnapshot:
+    """Race-safe: of two workers inserting the same CallSid, one inserts, both read it."""
+    statement = _insert_returning(session.get_bind().dialect.name)
+    row = session.execute(statement, values).one_or_none()
+    if row is None:
+        existing = call_snapshot(session, values["call_sid"])
+        assert existing is not None
+        return existing
+    return CallSnapshot(row.id, values["call_sid"], row.language, row.caller_withheld, None, None)
+
+
+def register_inbound_call(
+    session: Session, call_sid: str, caller: str | None, cipher: DataCipher, now: datetime
+) -> CallSnapshot:
+    """The call the service answers now; the caller's number is kept only encrypted."""
+    withheld = is_withheld(caller)
+    return _insert_unless_present(
+        session,
+        {
+            "call_sid": call_sid,
+            "direction": CallDirection.INBOUND,
+            "status": "ringing",
+            "started_at": now,
+            "answered_at": now,
+            "caller_withheld": withheld,
+            "caller_number_encrypted": None
+            if withheld or not caller
+            else cipher.encrypt(caller.strip()),
+        },
+    )
+
+
+def call_for_step(session: Session, call_sid: str, now: datetime) -> CallSnapshot:
+    """The call a later step belongs to; a call unknown here still gets a row (state is kept)."""
+    return call_snapshot(session, call_sid) or _insert_unless_present(
+        session,
+        {
+            "call_sid": call_sid,
+            "direction": CallDirection.INBOUND,
+            "status": "in-progress",
+            "started_at": now,
+            "answered_at": now,
+            "caller_withheld": True,
+        },
+    )
+
+
+def case_for_call(session: Session, reference: str | None, now: datetime) -> Case:
+    """The case a caller named, or a new case stub."""
+    case = find_case(session, reference) if reference else None
+    if case is None:
+        return open_case(session, now)
+    case.updated_at = now
+    return case
+
+
+def update_call(session: Session, call_id: int, **fields: Any) -> None:
+    """Write what a step recorded (language, case, outcome) in one UPDATE."""
+    if fields:
+        session.execute(_UPDATE_CALL, {"call_id": call_id, **fields})
