@@ -8,12 +8,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
-from functools import cache
 from typing import Any
 
 from sqlalchemy import Table, bindparam, select, update
 from sqlalchemy.orm import Session
-from sqlalchemy.sql.dml import Insert
 
 from hotline.cases import find_case, open_case
 from hotline.crypto import DataCipher
@@ -24,7 +22,6 @@ from hotline.phone_numbers import is_withheld
 
 @dataclass(frozen=True)
 class CallSnapshot:
-    id: int
     call_sid: str
     language: str
     caller_withheld: bool
@@ -37,7 +34,6 @@ _CALLS: Table = Call.__table__  # type: ignore[assignment]
 _CASES: Table = Case.__table__  # type: ignore[assignment]
 _SNAPSHOT = (
     select(
-        _CALLS.c.id,
         _CALLS.c.call_sid,
         _CALLS.c.language,
         _CALLS.c.caller_withheld,
@@ -48,7 +44,7 @@ _SNAPSHOT = (
     .where(_CALLS.c.call_sid == bindparam("sid"))
 )
 # The SET clause comes from the parameters given at execution.
-_UPDATE_CALL = update(_CALLS).where(_CALLS.c.id == bindparam("call_id"))
+_UPDATE_CALL = update(_CALLS).where(_CALLS.c.call_sid == bindparam("sid"))
 
 
 def call_snapshot(session: Session, call_sid: str) -> CallSnapshot | None:
@@ -56,30 +52,23 @@ def call_snapshot(session: Session, call_sid: str) -> CallSnapshot | None:
     return CallSnapshot(*row) if row else None
 
 
-@cache
-def _insert_returning(dialect: str) -> Insert:
-    return insert_ignoring_conflicts(dialect, _CALLS, ("call_sid",)).returning(
-        _CALLS.c.id, _CALLS.c.language, _CALLS.c.caller_withheld
-    )
-
-
-def _insert_unless_present(session: Session, values: dict[str, Any]) -> CallSnapshot:
-    """Race-safe: of two workers inserting the same CallSid, one inserts, both read it."""
-    statement = _insert_returning(session.get_bind().dialect.name)
-    row = session.execute(statement, values).one_or_none()
-    if row is None:
-        existing = call_snapshot(session, values["call_sid"])
-        assert existing is not None
-        return existing
-    return CallSnapshot(row.id, values["call_sid"], row.language, row.caller_withheld, None, None)
+def _insert_unless_present(session: Session, values: dict[str, Any]) -> None:
+    """Race-safe: of two workers inserting the same CallSid, one inserts, the other ignores it."""
+    dialect = session.get_bind().dialect.name
+    session.execute(insert_ignoring_conflicts(dialect, _CALLS, ("call_sid",)), values)
 
 
 def register_inbound_call(
     session: Session, call_sid: str, caller: str | None, cipher: DataCipher, now: datetime
 ) -> CallSnapshot:
-    """The call the service answers now; the caller's number is kept only encrypted."""
+    """The call the service answers now; the caller's number is kept only encrypted.
+
+    A row that exists already (a status callback came first, or this is Twilio's retry) is
+    kept; it cannot differ from a new one in what the first step needs.
+    """
     withheld = is_withheld(caller)
-    return _insert_unless_present(
+    number = None if withheld or not caller else cipher.encrypt(caller.strip())
+    _insert_unless_present(
         session,
         {
             "call_sid": call_sid,
@@ -88,16 +77,18 @@ def register_inbound_call(
             "started_at": now,
             "answered_at": now,
             "caller_withheld": withheld,
-            "caller_number_encrypted": None
-            if withheld or not caller
-            else cipher.encrypt(caller.strip()),
+            "caller_number_encrypted": number,
         },
     )
+    return CallSnapshot(call_sid, "de", withheld, None, None)
 
 
 def call_for_step(session: Session, call_sid: str, now: datetime) -> CallSnapshot:
     """The call a later step belongs to; a call unknown here still gets a row (state is kept)."""
-    return call_snapshot(session, call_sid) or _insert_unless_present(
+    known = call_snapshot(session, call_sid)
+    if known is not None:
+        return known
+    _insert_unless_present(
         session,
         {
             "call_sid": call_sid,
@@ -108,6 +99,7 @@ def call_for_step(session: Session, call_sid: str, now: datetime) -> CallSnapsho
             "caller_withheld": True,
         },
     )
+    return call_snapshot(session, call_sid) or CallSnapshot(call_sid, "de", True, None, None)
 
 
 def case_for_call(session: Session, reference: str | None, now: datetime) -> Case:
@@ -119,7 +111,7 @@ def case_for_call(session: Session, reference: str | None, now: datetime) -> Cas
     return case
 
 
-def update_call(session: Session, call_id: int, **fields: Any) -> None:
+def update_call(session: Session, call_sid: str, **fields: Any) -> None:
     """Write what a step recorded (language, case, outcome) in one UPDATE."""
     if fields:
-        session.execute(_UPDATE_CALL, {"call_id": call_id, **fields})
+        session.execute(_UPDATE_CALL, {"sid": call_sid, **fields})

@@ -109,9 +109,14 @@ class Database:
 
     @contextmanager
     def transaction(self) -> Iterator[Session]:
-        """One unit of work: commits on success, rolls back on any exception."""
-        with self.sessions() as session, session.begin():
+        """One unit of work: commits on success, rolls back on any exception.
+
+        The connection owns the transaction and the session joins it: cheaper than a session
+        transaction, which matters on the path of every webhook.
+        """
+        with self.engine.begin() as connection, self.sessions(bind=connection) as session:
             yield session
+            session.flush()
 
     def dispose(self) -> None:
         self.engine.dispose()

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import phonenumbers
 
 # Twilio sends withheld caller IDs as words, or as their keypad spellings from some carriers:
@@ -15,6 +17,9 @@ WITHHELD_KEYPAD_SPELLINGS = frozenset(
 )
 
 
+_E164 = re.compile(r"\+[1-9]\d{7,14}")
+
+
 def is_withheld(caller: str | None) -> bool:
     """True when the caller did not (or could not) show a number we could call back."""
     value = (caller or "").strip()
@@ -22,6 +27,8 @@ def is_withheld(caller: str | None) -> bool:
         return True
     if value in WITHHELD_KEYPAD_SPELLINGS:
         return True
+    if _E164.fullmatch(value):  # what Twilio sends for a shown number; parsing costs more
+        return False
     try:
         parsed = phonenumbers.parse(value, "DE")
     except phonenumbers.NumberParseException:

@@ -152,7 +152,7 @@ def _apply(session: Session, call: CallSnapshot, record: Record, now: datetime) 
         fields["case_id"] = case_for_call(session, record.link_case_reference, now).id
     if record.outcome is not None:
         fields["outcome"] = record.outcome
-    update_call(session, call.id, **fields)
+    update_call(session, call.call_sid, **fields)
 
 
 def _record_failure(call_sid: str) -> tuple[str, ...]:
@@ -163,7 +163,7 @@ def _record_failure(call_sid: str) -> tuple[str, ...]:
         with services().database.transaction() as session:
             known = call_snapshot(session, call_sid)
             call = known or call_for_step(session, call_sid, services().clock.now())
-            update_call(session, call.id, outcome=CallOutcome.TECHNICAL_FAILURE)
+            update_call(session, call.call_sid, outcome=CallOutcome.TECHNICAL_FAILURE)
             return (call.language,) if known else LANGUAGES
     except Exception:
         log.exception("could not record the failure", extra={"call_sid": call_sid})
