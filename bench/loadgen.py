@@ -49,8 +49,9 @@ class PhaseResult:
     errors: Counter[str]
     first_error: str
     ran_out: int
-    cpu_seconds: float
-    duration: float
+    cpu_seconds: float  # of the load generator, warm-up included
+    duration: float  # the measured window
+    elapsed: float  # warm-up and measured window
     machine_busy: float  # share of all cores busy during the phase (server, client, database)
     server_cpu: float  # CPU seconds of the gunicorn processes, warm-up included
 
@@ -199,6 +200,7 @@ def run_phase(
         ran_out=sum(result.ran_out for result in results),
         cpu_seconds=sum(result.cpu_seconds for result in results),
         duration=phase.duration,
+        elapsed=phase.warmup + phase.duration,
         machine_busy=(busy_after - busy_before) / max(1, total_after - total_before),
         server_cpu=server_after - server_before,
     )

@@ -46,7 +46,7 @@ class Summary:
     @property
     def client_cpu(self) -> float:
         """Share of one core the load generator used (median round)."""
-        return statistics.median(r.cpu_seconds / r.duration for r in self.rounds)
+        return statistics.median(r.cpu_seconds / r.elapsed for r in self.rounds)
 
     @property
     def server_ms(self) -> float:

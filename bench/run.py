@@ -39,7 +39,7 @@ class Settings:
     @classmethod
     def from_env(cls) -> Settings:
         env = os.environ.get
-        mode = env("BENCH_CLIENT_MODE", "threads").strip().lower()
+        mode = env("BENCH_CLIENT_MODE", "processes").strip().lower()
         if mode not in ("threads", "processes"):
             raise SystemExit("BENCH_CLIENT_MODE must be threads or processes")
         return cls(
@@ -144,7 +144,7 @@ def _problems(bare: Summary, incoming: Summary, calls: int, events: int) -> list
 
 
 def header(settings: Settings) -> str:
-    workers = server.configured_workers(os.environ)
+    workers = server.configured_workers()
     return (
         f"{settings.clients} clients ({settings.mode}), gunicorn.conf.py with {workers} sync "
         f"workers, {settings.rounds} rounds x {settings.seconds:g} s "

@@ -38,18 +38,9 @@ def free_port() -> int:
         return probe.getsockname()[1]
 
 
-def configured_workers(env: Mapping[str, str]) -> int:
-    """The worker count gunicorn.conf.py yields for this environment."""
-    saved = os.environ.get("WEB_CONCURRENCY")
-    try:
-        if "WEB_CONCURRENCY" in env:
-            os.environ["WEB_CONCURRENCY"] = env["WEB_CONCURRENCY"]
-        return int(runpy.run_path(str(GUNICORN_CONF))["workers"])
-    finally:
-        if saved is None:
-            os.environ.pop("WEB_CONCURRENCY", None)
-        else:
-            os.environ["WEB_CONCURRENCY"] = saved
+def configured_workers() -> int:
+    """The worker count gunicorn.conf.py yields here (it reads WEB_CONCURRENCY)."""
+    return int(runpy.run_path(str(GUNICORN_CONF))["workers"])
 
 
 def postgres_backend(log: Callable[[str], None]) -> Backend | None:
