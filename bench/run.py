@@ -105,10 +105,11 @@ def bench_backend(
                 summary.rounds.append(runner.phase(endpoint, settings.seconds))
                 _progress(backend.name, number, summary.endpoint, summary.rounds[-1])
         if settings.pyspy:  # an extra round, not counted: the sampler costs CPU
-            svg = RESULTS / f"incoming-{backend.name}.svg"
+            suffix = ".txt" if os.environ.get("BENCH_PYSPY") == "raw" else ".svg"
+            svg = RESULTS / f"incoming-{backend.name}{suffix}"
             with server.pyspy(process.pid, settings.warmup + settings.seconds, svg):
                 incoming.extra_ok += runner.phase(INCOMING, settings.seconds).ok_total
-            print(f"  py-spy flame graph of the workers: {svg.relative_to(server.REPO)}")
+            print(f"  py-spy profile of the workers: {svg.relative_to(server.REPO)}")
     rows_after = server.count_rows(backend.url)
     calls, events = (after - before for after, before in zip(rows_after, rows_before, strict=True))
     return bare, incoming, verdict(bare, incoming, _problems(bare, incoming, calls, events))

@@ -153,6 +153,8 @@ def pyspy(pid: int, seconds: float, svg: Path) -> Iterator[None]:
         return
     command = [executable, "record", "--pid", str(pid), "--subprocesses", "--nonblocking"]
     command += ["--duration", str(math.ceil(seconds)), "--output", str(svg)]
+    if svg.suffix == ".txt":  # collapsed stacks, for reading or aggregating by function
+        command += ["--format", "raw"]
     sampler = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     try:
         yield

@@ -81,7 +81,8 @@ def _serialise_sqlite_writers(engine: Engine) -> None:
 
     @event.listens_for(engine, "begin")
     def on_begin(connection: Any) -> None:
-        connection.exec_driver_sql("BEGIN IMMEDIATE")
+        # straight to the driver: this runs for every transaction of every webhook
+        connection.connection.dbapi_connection.execute("BEGIN IMMEDIATE")
 
 
 @cache
