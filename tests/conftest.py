@@ -100,9 +100,16 @@ def fake_twilio() -> Iterator[FakeTwilio]:
 
 
 @pytest.fixture
-def environment(database_url: str, fake_twilio: FakeTwilio) -> dict[str, str]:
-    """The environment variables the app is built from; tests may change them first."""
+def hotline_config() -> str:
+    """HOTLINE_CONFIG for the app; a test module overrides this fixture to configure hours."""
+    return ""
+
+
+@pytest.fixture
+def environment(database_url: str, fake_twilio: FakeTwilio, hotline_config: str) -> dict[str, str]:
+    """The environment variables the app is built from."""
     return {
+        "HOTLINE_CONFIG": hotline_config,
         "HOTLINE_ENV": "testing",
         "DATABASE_URL": database_url,
         "PUBLIC_BASE_URL": PUBLIC_BASE_URL,
