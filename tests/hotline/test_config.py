@@ -43,6 +43,8 @@ def test_development_generates_and_keeps_a_data_key(tmp_path):
     assert first.data_keys == second.data_keys
     assert (tmp_path / "data.key").stat().st_mode & 0o777 == 0o600
     assert first.public_base_url == "http://127.0.0.1:8000"
+    on_port = load_settings({"HOTLINE_ENV": "development", "PORT": "8124"}, instance_path=tmp_path)
+    assert on_port.public_base_url == "http://127.0.0.1:8124"
     assert first.database_url == f"sqlite:///{tmp_path / 'hotline.db'}"
 
 
