@@ -79,7 +79,8 @@ def load_settings(
         database_url=environ.get("DATABASE_URL", "").strip()
         or f"sqlite:///{instance / 'hotline.db'}",
         public_base_url=(
-            environ.get("PUBLIC_BASE_URL", "").strip() or "http://127.0.0.1:8000"
+            environ.get("PUBLIC_BASE_URL", "").strip()
+            or f"http://127.0.0.1:{environ.get('PORT', '').strip() or '8000'}"
         ).rstrip("/"),
         twilio_account_sid=environ.get("TWILIO_ACCOUNT_SID", "").strip() or DEV_ACCOUNT_SID,
         twilio_auth_token=auth_token or DEV_AUTH_TOKEN,
