@@ -8,14 +8,15 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
+from functools import cache
 from typing import Any
 
-from sqlalchemy import Table, bindparam, select, update
+from sqlalchemy import Table, bindparam, case, func, select, update
 from sqlalchemy.orm import Session
 
 from hotline.cases import find_case, open_case
 from hotline.crypto import DataCipher
-from hotline.db import insert_ignoring_conflicts
+from hotline.db import dialect_insert, insert_ignoring_conflicts
 from hotline.models import Call, CallDirection, Case
 from hotline.phone_numbers import is_withheld
 
@@ -63,13 +64,13 @@ def register_inbound_call(
 ) -> CallSnapshot:
     """The call the service answers now; the caller's number is kept only encrypted.
 
-    A row that exists already (a status callback came first, or this is Twilio's retry) is
-    kept; it cannot differ from a new one in what the first step needs.
+    A row that exists already (a status callback came first, or this is Twilio's retry) keeps
+    what it has and gets the caller's number and answer time it lacks.
     """
     withheld = is_withheld(caller)
     number = None if withheld or not caller else cipher.encrypt(caller.strip())
-    _insert_unless_present(
-        session,
+    session.execute(
+        _register_statement(session.get_bind().dialect.name),
         {
             "call_sid": call_sid,
             "direction": CallDirection.INBOUND,
@@ -81,6 +82,25 @@ def register_inbound_call(
         },
     )
     return CallSnapshot(call_sid, "de", withheld, None, None)
+
+
+@cache
+def _register_statement(dialect: str) -> Any:
+    insert = dialect_insert(dialect, _CALLS)
+    new, calls = insert.excluded, _CALLS.c
+    return insert.on_conflict_do_update(
+        index_elements=["call_sid"],
+        set_={
+            "caller_number_encrypted": func.coalesce(
+                calls.caller_number_encrypted, new.caller_number_encrypted
+            ),
+            "caller_withheld": case(
+                (calls.caller_number_encrypted.is_(None), new.caller_withheld),
+                else_=calls.caller_withheld,
+            ),
+            "answered_at": func.coalesce(calls.answered_at, new.answered_at),
+        },
+    )
 
 
 def call_for_step(session: Session, call_sid: str, now: datetime) -> CallSnapshot:

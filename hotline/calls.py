@@ -34,26 +34,27 @@ class StatusReport:
     duration_seconds: int | None = None
 
 
-def find_call(session: Session, call_sid: str) -> Call | None:
-    return session.scalars(select(Call).where(Call.call_sid == call_sid)).one_or_none()
+def find_call(session: Session, call_sid: str, *, for_update: bool = False) -> Call | None:
+    """The call row; `for_update` locks it (PostgreSQL) against a concurrent writer."""
+    query = select(Call).where(Call.call_sid == call_sid)
+    if for_update:
+        query = query.with_for_update().execution_options(populate_existing=True)
+    return session.scalars(query).one_or_none()
 
 
-def _add_unless_present(session: Session, values: dict[str, Any]) -> Call:
-    """Insert the call unless its CallSid exists (two workers may try at once); return it."""
+def _locked_call(session: Session, values: dict[str, Any]) -> Call:
+    """The call row, inserted unless present, locked until commit (PostgreSQL; SQLite has
+    one writer anyway): two status callbacks at once are applied one after the other."""
     dialect = session.get_bind().dialect.name
     session.execute(insert_ignoring_conflicts(dialect, Call.__table__, ("call_sid",)), values)
-    call = find_call(session, values["call_sid"])
+    call = find_call(session, values["call_sid"], for_update=True)
     assert call is not None
     return call
 
 
-def _find_or_add(session: Session, values: dict[str, Any]) -> Call:
-    return find_call(session, values["call_sid"]) or _add_unless_present(session, values)
-
-
 def record_status(session: Session, report: StatusReport) -> Call:
     """Apply a status callback; late or repeated ones never move a call backwards."""
-    call = _find_or_add(
+    call = _locked_call(
         session,
         {
             "call_sid": report.call_sid,

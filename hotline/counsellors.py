@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
+import logging
 from datetime import datetime
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from hotline.crypto import DataCipher
+from hotline.crypto import DataCipher, UndecryptableValue
 from hotline.models import Counsellor
 from hotline.phone_numbers import to_e164
+
+log = logging.getLogger(__name__)
 
 
 class CounsellorNotFound(LookupError):
@@ -62,10 +65,22 @@ def set_on_duty(session: Session, name: str, on_duty: bool, now: datetime) -> Co
 
 
 def numbers_on_duty(session: Session, cipher: DataCipher) -> list[str]:
-    """The decrypted numbers to ring, in a stable order."""
-    rows = session.scalars(
-        select(Counsellor.phone_encrypted)
+    """The decrypted numbers to ring, in a stable order.
+
+    A number that cannot be decrypted (its key was dropped too early) is skipped and logged,
+    so that one broken entry does not keep callers from the other counsellors.
+    """
+    rows = session.execute(
+        select(Counsellor.id, Counsellor.phone_encrypted)
         .where(Counsellor.on_duty.is_(True))
         .order_by(Counsellor.id)
     )
-    return [cipher.decrypt(token) for token in rows]
+    numbers = []
+    for counsellor_id, token in rows:
+        try:
+            numbers.append(cipher.decrypt(token))
+        except UndecryptableValue:
+            log.error(
+                "counsellor number cannot be decrypted", extra={"counsellor_id": counsellor_id}
+            )
+    return numbers

@@ -93,10 +93,15 @@ def insert_ignoring_conflicts(dialect: str, table: Table, unique: tuple[str, ...
     call, building a statement (or going through the ORM's bulk insert) costs more than the
     insert itself.
     """
+    return dialect_insert(dialect, table).on_conflict_do_nothing(index_elements=list(unique))
+
+
+def dialect_insert(dialect: str, table: Table) -> Any:
+    """The INSERT of the database at hand, which knows ON CONFLICT (both of ours do)."""
     if dialect == "postgresql":
-        return postgresql.insert(table).on_conflict_do_nothing(index_elements=list(unique))
+        return postgresql.insert(table)
     if dialect == "sqlite":
-        return sqlite.insert(table).on_conflict_do_nothing(index_elements=list(unique))
+        return sqlite.insert(table)
     raise ValueError(f"unsupported database {dialect!r}: use PostgreSQL or SQLite")
 
 

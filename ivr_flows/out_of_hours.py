@@ -41,7 +41,7 @@ def closed_menu(ctx: StepContext, call: StepInput) -> StepResult:
         status = ctx.hours.status_at(ctx.now)
         if status.is_open:  # it opened while the caller listened: route instead
             response = VoiceResponse()
-            response.redirect(ctx.url("route"))
+            response.redirect(ctx.url("route", via="closed", attempt=call.attempt))
             return StepResult(response)
         return announce_closed(ctx, call.call.language, status, attempt=call.attempt + 1)
     response = VoiceResponse()

@@ -32,6 +32,7 @@ def _ring_counsellors(ctx: StepContext, call: StepInput) -> StepResult:
     if not numbers:
         catalog.say(response, "connect.nobody_on_duty")
         add_contact_details(response, catalog, ctx.hours_config, ctx.contact_email)
+        catalog.say(response, "contact.acute")
         return StepResult(
             end_politely(response, catalog), Record(outcome=CallOutcome.NOBODY_ON_DUTY)
         )
@@ -57,10 +58,19 @@ def dial_result(ctx: StepContext, call: StepInput) -> StepResult:
     """After the `<Dial>`: thank a caller who talked; tell the others honestly what to do."""
     catalog = prompts(call.call.language)
     response = VoiceResponse()
+    if call.params.get("CallStatus") == "completed":  # the caller hung up; nobody hears this
+        response.hangup()
+        return StepResult(response, Record(outcome=_outcome_after_hangup(call)))
     if call.params.get("DialCallStatus", "") in CONNECTED_STATUSES:
         catalog.say(response, "connect.after_talk")
         response.hangup()
         return StepResult(response, Record(outcome=CallOutcome.CONNECTED))
     catalog.say(response, "connect.no_answer")
     add_contact_details(response, catalog, ctx.hours_config, ctx.contact_email)
+    catalog.say(response, "contact.acute")
     return StepResult(end_politely(response, catalog), Record(outcome=CallOutcome.NO_ANSWER))
+
+
+def _outcome_after_hangup(call: StepInput) -> CallOutcome:
+    connected = call.params.get("DialCallStatus", "") in CONNECTED_STATUSES
+    return CallOutcome.CONNECTED if connected else CallOutcome.HUNG_UP

@@ -66,7 +66,10 @@ class StepContext:
     contact_email: str
     case_exists: Callable[[str], bool]
     counsellor_numbers: Callable[[], Sequence[str]]
-    ring_timeout_seconds: int = 25
+    # German mobile mailboxes answer after about 15 s: ring for less, so that a frightened
+    # caller never lands on a counsellor's personal voicemail (until the routing issue adds a
+    # whisper the counsellor must accept).
+    ring_timeout_seconds: int = 14
 
     @cached_property
     def hours(self) -> OpeningHours:

@@ -1,7 +1,9 @@
 """Idempotent deliveries: Twilio retries a webhook when an answer is slow or lost.
 
-Each delivery is identified by a hash of its method, URL and parameters (every prompt of a
-call has its own URL, so two different deliveries never share a hash). The first one is
+Each delivery is identified by a hash of its method, URL, parameters and Twilio's
+`I-Twilio-Idempotency-Token` header (the same on Twilio's retries of one request, different
+for the next request). The flows also give every prompt of a call its own URL, so that
+requests stay distinct where the header is missing. The first one is
 recorded in the same transaction as its effects, with its answer; a repeat collides with that
 record, is rolled back whole, and gets the first answer again: it changes nothing.
 """
@@ -22,6 +24,7 @@ from hotline.crypto import DataCipher
 from hotline.models import WebhookEvent
 from hotline.services import Services
 
+IDEMPOTENCY_HEADER = "I-Twilio-Idempotency-Token"
 _RECORD_DELIVERY = insert(WebhookEvent.__table__)  # Core: cheaper than the ORM's bulk insert
 
 
@@ -40,6 +43,7 @@ def delivery_key(request: Request) -> str:
     digest = hashlib.sha256()
     digest.update(request.method.encode())
     digest.update(b"\n" + request.path.encode() + b"?" + request.query_string + b"\n")
+    digest.update(request.headers.get(IDEMPOTENCY_HEADER, "").encode() + b"\n")
     for name in sorted(request.form):
         for value in sorted(request.form.getlist(name)):
             digest.update(f"{name}={value}\n".encode())

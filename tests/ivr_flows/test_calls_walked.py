@@ -229,3 +229,35 @@ def test_an_open_override_on_a_saturday_routes_to_counsellors(
         )
     transcript = simulate_call([SILENCE, SILENCE], dial=["completed"])
     assert len(transcript.dials) == 1
+
+
+def test_no_call_requests_the_same_url_with_the_same_parameters_twice(simulate_call, clock):
+    """Deliveries are told apart by URL and parameters; a repeat would replay an old answer."""
+    clock.set(berlin(2026, 11, 28, 11, 0))
+    transcript = simulate_call([SILENCE, "1", "1", "1", "1"])
+    seen = set()
+    for record in transcript.requests:
+        if "/status" in record.url:
+            continue
+        key = (record.method, record.url, tuple(sorted(record.params.items())))
+        assert key not in seen, record.url
+        seen.add(key)
+
+
+def test_pressing_1_after_the_line_opened_reaches_a_counsellor(twilio, clock, create_counsellor):
+    """Closed announcement at 08:59:50; the caller presses 1 at 09:00:30 and is put through."""
+    from tests.conftest import voice_params
+
+    create_counsellor()
+    sid = "CA" + "4" * 32
+    clock.set(berlin(2026, 11, 27, 8, 59, 50))
+    twilio.incoming(sid)
+    closed = twilio.post("/twilio/voice/route", voice_params(sid, CallStatus="in-progress"))
+    assert b"<Dial" not in closed.data and b"closed?attempt=1" in closed.data
+    clock.set(berlin(2026, 11, 27, 9, 0, 30))
+    again = twilio.post("/twilio/voice/closed?attempt=1", voice_params(sid, Digits="1"))
+    redirect = again.get_data(as_text=True).split("<Redirect>")[1].split("</Redirect>")[0]
+    path = redirect.removeprefix("https://hotline.example.org").replace("&amp;", "&")
+    assert path != "/twilio/voice/route"
+    routed = twilio.post(path, voice_params(sid, CallStatus="in-progress"))
+    assert b"<Dial" in routed.data

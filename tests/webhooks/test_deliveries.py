@@ -144,3 +144,36 @@ def test_the_same_delivery_arriving_at_several_workers_at_once_is_handled_once(a
     assert len(answers) == 6 and len(set(answers)) == 1
     assert rows(svc, Call) == 1
     assert rows(svc, WebhookEvent) == 1
+
+
+def test_a_status_callback_before_the_incoming_webhook_keeps_the_callers_number(twilio, svc):
+    twilio.status(CALL_SID, "ringing", Direction="inbound")
+    twilio.incoming(CALL_SID)
+    call = load_call(svc)
+    assert call.caller_withheld is False
+    assert svc.cipher.decrypt(call.caller_number_encrypted) == "+4915123456789"
+    assert call.answered_at is not None
+
+
+def test_concurrent_status_callbacks_never_move_a_call_backwards(app, svc):
+    """ "completed" and a late "in-progress" arriving together, in either order of commit."""
+    from tests.conftest import TwilioRequests
+
+    for round_number in range(5):
+        sid = f"CA{round_number:032d}"
+        barrier = threading.Barrier(2)
+
+        def deliver(status: str, sid: str = sid, barrier: threading.Barrier = barrier) -> None:
+            requests = TwilioRequests(app.test_client())
+            barrier.wait()
+            requests.status(sid, status, CallDuration="42" if status == "completed" else "")
+
+        threads = [
+            threading.Thread(target=deliver, args=(s,)) for s in ("completed", "in-progress")
+        ]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
+        call = load_call(svc, sid)
+        assert call.status == "completed" and call.duration_seconds == 42

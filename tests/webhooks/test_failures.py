@@ -25,8 +25,26 @@ def assert_safe_twiml(response, *, english: bool) -> None:
     assert body.rstrip().endswith("<Hangup /></Response>")
 
 
-def test_a_failure_inside_a_step_gives_safe_twiml_and_is_logged(twilio, svc, clock, caplog):
-    """A counsellor's number encrypted with a key that was dropped: decrypting fails mid-call."""
+def test_a_failure_inside_a_step_gives_safe_twiml_and_is_logged(twilio, svc, monkeypatch, caplog):
+    def broken_lookup(*args, **kwargs):
+        raise RuntimeError("database hiccup")
+
+    monkeypatch.setattr("webhooks.voice.opening_hours_at", broken_lookup)
+    twilio.incoming(CALL_SID)
+    with caplog.at_level(logging.ERROR):
+        response = twilio.post(
+            "/twilio/voice/route", voice_params(CALL_SID, CallStatus="in-progress")
+        )
+    assert_safe_twiml(response, english=False)
+    assert any(record.getMessage() == "a call step failed" for record in caplog.records)
+    with svc.database.transaction() as session:
+        assert find_call(session, CALL_SID).outcome == CallOutcome.TECHNICAL_FAILURE
+
+
+def test_a_counsellor_number_that_cannot_be_decrypted_is_skipped(
+    twilio, svc, clock, create_counsellor, caplog
+):
+    """An old key dropped too early must not keep callers from the other counsellors."""
     other = DataCipher([generate_key()])
     with svc.database.transaction() as session:
         session.add(
@@ -38,15 +56,15 @@ def test_a_failure_inside_a_step_gives_safe_twiml_and_is_logged(twilio, svc, clo
                 updated_at=clock.now(),
             )
         )
+    create_counsellor(phone="+49 228 7777777")
     twilio.incoming(CALL_SID)
     with caplog.at_level(logging.ERROR):
         response = twilio.post(
             "/twilio/voice/route", voice_params(CALL_SID, CallStatus="in-progress")
         )
-    assert_safe_twiml(response, english=False)
-    assert any(record.getMessage() == "a call step failed" for record in caplog.records)
-    with svc.database.transaction() as session:
-        assert find_call(session, CALL_SID).outcome == CallOutcome.TECHNICAL_FAILURE
+    body = response.get_data(as_text=True)
+    assert "<Number" in body and "+492287777777" in body and body.count("<Number") == 1
+    assert any("cannot be decrypted" in record.getMessage() for record in caplog.records)
 
 
 def test_an_english_caller_hears_the_apology_in_english_only(twilio, svc, monkeypatch):
