@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import threading
 
-from sqlalchemy import func, select
+from sqlalchemy import func, select, text
 
 from hotline.calls import find_call
 from hotline.models import Call, CallDirection, CallOutcome, Case, WebhookEvent
@@ -155,25 +155,25 @@ def test_a_status_callback_before_the_incoming_webhook_keeps_the_callers_number(
     assert call.answered_at is not None
 
 
-def test_concurrent_status_callbacks_never_move_a_call_backwards(app, svc):
-    """ "completed" and a late "in-progress" arriving together, in either order of commit."""
+def test_a_status_callback_waits_for_a_concurrent_writer_and_never_undoes_it(app, svc, twilio):
+    """While another transaction marks the call completed, a late "in-progress" must wait for
+    it and then see "completed" (a read without a row lock would overwrite it)."""
     from tests.conftest import TwilioRequests
 
-    for round_number in range(5):
-        sid = f"CA{round_number:032d}"
-        barrier = threading.Barrier(2)
-
-        def deliver(status: str, sid: str = sid, barrier: threading.Barrier = barrier) -> None:
-            requests = TwilioRequests(app.test_client())
-            barrier.wait()
-            requests.status(sid, status, CallDuration="42" if status == "completed" else "")
-
-        threads = [
-            threading.Thread(target=deliver, args=(s,)) for s in ("completed", "in-progress")
-        ]
-        for thread in threads:
-            thread.start()
-        for thread in threads:
-            thread.join()
-        call = load_call(svc, sid)
-        assert call.status == "completed" and call.duration_seconds == 42
+    twilio.status(CALL_SID, "ringing")
+    late = threading.Thread(
+        target=lambda: TwilioRequests(app.test_client()).status(CALL_SID, "in-progress")
+    )
+    with svc.database.engine.begin() as other_worker:
+        if other_worker.dialect.name == "postgresql":  # it has read the row for its update
+            other_worker.execute(
+                text("SELECT id FROM calls WHERE call_sid = :sid FOR UPDATE"), {"sid": CALL_SID}
+            )
+        late.start()
+        late.join(timeout=0.5)
+        assert late.is_alive(), "the late callback did not wait for the other writer"
+        other_worker.execute(
+            text("UPDATE calls SET status = 'completed' WHERE call_sid = :sid"), {"sid": CALL_SID}
+        )
+    late.join(timeout=10)
+    assert load_call(svc).status == "completed"
