@@ -66,6 +66,10 @@ def hours(ctx: click.Context, at_text: str | None) -> None:
 @click.option("--until", "until_text", required=True, metavar="DATETIME")
 @click.option("--reason", required=True, help="Spoken to callers when closed, e.g. 'Teamtag'.")
 def hours_set(state: str, until_text: str, reason: str) -> None:
+    if not reason.strip():
+        raise click.BadParameter(
+            "callers hear the reason: give one, e.g. 'Teamsitzung'", param_hint="--reason"
+        )
     svc = cli_services()
     until = parse_when(until_text)
     assert until is not None

@@ -13,6 +13,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 ENVIRONMENTS = ("production", "development", "testing")
 DEV_AUTH_TOKEN = "dev-auth-token-not-secret-0000000"
@@ -71,6 +72,7 @@ def load_settings(
                 + ". Set them (see README.md, Configuration) or use HOTLINE_ENV=development."
             )
 
+    _check_public_base_url(environ.get("PUBLIC_BASE_URL", "").strip())
     auth_token = environ.get("TWILIO_AUTH_TOKEN", "").strip()
     data_keys = _data_keys(environ.get("HOTLINE_DATA_KEY", ""), env, instance)
     return Settings(
@@ -113,6 +115,18 @@ def _data_keys(raw: str, env: str, instance: Path) -> tuple[str, ...]:
     except InvalidDataKey as error:
         raise ConfigError(f"HOTLINE_DATA_KEY: {error}") from error
     return keys
+
+
+def _check_public_base_url(raw: str) -> None:
+    """Signatures are validated against this URL: a wrong one makes every call fail with 403."""
+    if not raw:
+        return
+    parts = urlsplit(raw)
+    if parts.scheme not in ("http", "https") or not parts.netloc or parts.query or parts.fragment:
+        raise ConfigError(
+            f"PUBLIC_BASE_URL must be the address Twilio calls, like https://hotline.example.org "
+            f"(scheme and host, optionally a path prefix, no query): not {raw!r}"
+        )
 
 
 def _video_template(raw: str) -> str:

@@ -8,12 +8,12 @@ import phonenumbers
 
 # Twilio sends withheld caller IDs as words, or as their keypad spellings from some carriers:
 # +266696687 = ANONYMOUS, +7378742833 = RESTRICTED, +86282452253 = UNAVAILABLE,
-# +2562533 = BLOCKED, +8656696 = UNKNOWN.
+# +2562533 = BLOCKED, +8656696 = UNKNOWN, +7748283 = PRIVATE.
 WITHHELD_WORDS = frozenset(
     {"anonymous", "restricted", "unknown", "private", "unavailable", "blocked", "withheld"}
 )
 WITHHELD_KEYPAD_SPELLINGS = frozenset(
-    {"+266696687", "+7378742833", "+86282452253", "+2562533", "+8656696", "+7748378"}
+    {"+266696687", "+7378742833", "+86282452253", "+2562533", "+8656696", "+7748283"}
 )
 
 

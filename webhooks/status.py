@@ -50,7 +50,9 @@ def call_status() -> Response:
         answer = answer_once(svc, request, "voice/status", call_sid, work)
     except Exception:
         log.exception("a status callback failed", extra={"call_sid": call_sid})
-        return Response(EMPTY_TWIML, 503, content_type=TWIML_TYPE)  # Twilio retries it
+        # No caller hears this answer. Twilio retries only with connection overrides (#rc=...)
+        # in the callback URL; otherwise the update is lost, and the error is in the log.
+        return Response(EMPTY_TWIML, 503, content_type=TWIML_TYPE)
     return to_response(answer)
 
 

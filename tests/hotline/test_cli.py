@@ -101,6 +101,11 @@ def test_an_override_set_from_the_cli_is_heard_by_callers_and_can_be_cleared(hot
     assert "manuell" not in hotline("hours").output
 
 
+def test_an_override_needs_a_reason_callers_can_hear(hotline):
+    result = hotline("hours", "set", "closed", "--until", "2099-01-01 12:00", "--reason", " ")
+    assert result.exit_code == 2 and "--reason" in result.output
+
+
 def test_an_override_in_the_past_is_refused(hotline):
     result = hotline("hours", "set", "open", "--until", "2020-01-01 10:00", "--reason", "x")
     assert result.exit_code == 2 and "future" in result.output

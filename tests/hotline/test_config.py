@@ -91,3 +91,9 @@ def test_a_bad_hours_section_stops_the_app_with_the_key_named(tmp_path):
     env = {**PRODUCTION, "HOTLINE_CONFIG": str(config), "DATABASE_URL": "sqlite://"}
     with pytest.raises(ConfigError, match=r"HOTLINE_CONFIG: hours\.weekly\.mon"):
         create_app(load_settings(env, instance_path=tmp_path))
+
+
+@pytest.mark.parametrize("url", ["hotline.example.org", "ftp://x", "https://x/?a=1", "https://"])
+def test_a_public_base_url_twilio_could_not_have_called_is_refused(tmp_path, url):
+    with pytest.raises(ConfigError, match="PUBLIC_BASE_URL must be"):
+        load_settings({**PRODUCTION, "PUBLIC_BASE_URL": url}, instance_path=tmp_path)

@@ -33,6 +33,8 @@ def test_a_rotated_key_still_reads_old_values_and_writes_with_the_new_one():
         "caller 0151 23456789 called",
         "caller 004915123456789 called",
         "caller 4915123456789 called",
+        "caller +49.151.2345.6789 called",
+        "POST To=%2B4915123456789&From=x",
         "mail anna.berger@example.org please",
     ],
 )

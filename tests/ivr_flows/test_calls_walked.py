@@ -101,7 +101,7 @@ def test_good_friday_caller_hears_the_holiday_and_tuesday(simulate_call, clock):
     clock.set(berlin(2027, 3, 26, 10, 30))
     transcript = simulate_call([SILENCE, SILENCE, SILENCE])
     assert_well_formed(transcript)
-    assert transcript.said("Heute ist ein Feiertag, Karfreitag.")
+    assert transcript.said("Heute ist Feiertag: Karfreitag.")
     assert transcript.said("ab Dienstag, dem 30. März, um 9 Uhr")
 
 

@@ -53,7 +53,7 @@ def test_reformation_day_is_open_by_default(call_at):
 def test_reformation_day_is_a_holiday_where_configured(call_at):
     transcript = call_at(berlin(2025, 10, 31, 10, 0))
     assert transcript.dials == []
-    assert transcript.said("Heute ist ein Feiertag, Reformationstag.")
+    assert transcript.said("Heute ist Feiertag: Reformationstag.")
     assert transcript.said("ab Montag, dem 3. November, um 9 Uhr")
 
 
