@@ -33,7 +33,7 @@ def keygen() -> None:
 
 @main.group(help="Database schema (Alembic migrations).")
 def db() -> None:
-    pass
+    """Subcommands: upgrade, current."""
 
 
 @db.command("upgrade", help="Apply all migrations (creates the database if needed).")
@@ -70,7 +70,7 @@ def seed_demo(if_empty: bool) -> None:
 
 @main.group(help="Counsellors (Berater:innen) and who is on duty.")
 def counsellor() -> None:
-    pass
+    """Subcommands: add, list, duty."""
 
 
 @counsellor.command("add", help="Add a counsellor; the number is stored encrypted.")

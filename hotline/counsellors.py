@@ -16,11 +16,11 @@ log = logging.getLogger(__name__)
 
 
 class CounsellorNotFound(LookupError):
-    pass
+    """No counsellor has that name."""
 
 
 class CounsellorExists(ValueError):
-    pass
+    """The name is taken: names identify counsellors on the command line."""
 
 
 def add_counsellor(

@@ -63,7 +63,7 @@ class _CurrentStderrHandler(logging.StreamHandler):  # type: ignore[type-arg]
 
     @stream.setter
     def stream(self, _value: Any) -> None:
-        pass
+        """Ignored: the stream is always the current sys.stderr."""
 
 
 def configure_logging(level: str = "INFO") -> None:

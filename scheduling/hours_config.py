@@ -25,6 +25,7 @@ Every error is a HoursConfigError whose message starts with the offending key.
 
 from __future__ import annotations
 
+import contextlib
 import itertools
 import re
 from collections.abc import Mapping
@@ -255,8 +256,6 @@ def _parse_full_date(value: Any, where: str, expected: str = "YYYY-MM-DD") -> da
     if isinstance(value, date) and not isinstance(value, datetime):
         return value
     if isinstance(value, str) and re.fullmatch(r"\d{4}-\d{2}-\d{2}", value):
-        try:
+        with contextlib.suppress(ValueError):  # e.g. 2026-02-30: reported below
             return date.fromisoformat(value)
-        except ValueError:
-            pass
     raise HoursConfigError(f"{where}: {value!r} is not a date ({expected})")
