@@ -16,7 +16,7 @@ from sqlalchemy.orm import Session
 
 from hotline.cases import find_case, open_case
 from hotline.crypto import DataCipher
-from hotline.db import dialect_insert, insert_ignoring_conflicts
+from hotline.db import dialect_insert, insert_unless_present
 from hotline.models import Call, CallDirection, Case
 from hotline.phone_numbers import is_withheld
 
@@ -51,12 +51,6 @@ _UPDATE_CALL = update(_CALLS).where(_CALLS.c.call_sid == bindparam("sid"))
 def call_snapshot(session: Session, call_sid: str) -> CallSnapshot | None:
     row = session.execute(_SNAPSHOT, {"sid": call_sid}).one_or_none()
     return CallSnapshot(*row) if row else None
-
-
-def _insert_unless_present(session: Session, values: dict[str, Any]) -> None:
-    """Race-safe: of two workers inserting the same CallSid, one inserts, the other ignores it."""
-    dialect = session.get_bind().dialect.name
-    session.execute(insert_ignoring_conflicts(dialect, _CALLS, ("call_sid",)), values)
 
 
 def register_inbound_call(
@@ -108,8 +102,9 @@ def call_for_step(session: Session, call_sid: str, now: datetime) -> CallSnapsho
     known = call_snapshot(session, call_sid)
     if known is not None:
         return known
-    _insert_unless_present(
+    insert_unless_present(
         session,
+        _CALLS,
         {
             "call_sid": call_sid,
             "direction": CallDirection.INBOUND,
@@ -118,6 +113,7 @@ def call_for_step(session: Session, call_sid: str, now: datetime) -> CallSnapsho
             "answered_at": now,
             "caller_withheld": True,
         },
+        ("call_sid",),
     )
     return call_snapshot(session, call_sid) or CallSnapshot(call_sid, "de", True, None, None)
 

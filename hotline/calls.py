@@ -9,7 +9,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from hotline.db import insert_ignoring_conflicts
+from hotline.db import insert_unless_present
 from hotline.models import Call, CallDirection, CallOutcome
 
 TERMINAL_STATUSES = frozenset({"completed", "busy", "failed", "no-answer", "canceled"})
@@ -45,8 +45,7 @@ def find_call(session: Session, call_sid: str, *, for_update: bool = False) -> C
 def _locked_call(session: Session, values: dict[str, Any]) -> Call:
     """The call row, inserted unless present, locked until commit (PostgreSQL; SQLite has
     one writer anyway): two status callbacks at once are applied one after the other."""
-    dialect = session.get_bind().dialect.name
-    session.execute(insert_ignoring_conflicts(dialect, Call.__table__, ("call_sid",)), values)
+    insert_unless_present(session, Call.__table__, values, ("call_sid",))
     call = find_call(session, values["call_sid"], for_update=True)
     assert call is not None
     return call

@@ -99,8 +99,17 @@ def _serialise_sqlite_writers(engine: Engine) -> None:
         connection.connection.dbapi_connection.execute("BEGIN IMMEDIATE")
 
 
+def insert_unless_present(
+    session: Session, table: Table, values: dict[str, Any], unique: tuple[str, ...]
+) -> None:
+    """Race-safe get-or-create: of two workers inserting the same row, one inserts, the
+    other's insert is ignored; neither needs a savepoint."""
+    dialect = session.get_bind().dialect.name
+    session.execute(_insert_ignoring_conflicts(dialect, table, unique), values)
+
+
 @cache
-def insert_ignoring_conflicts(dialect: str, table: Table, unique: tuple[str, ...]) -> Insert:
+def _insert_ignoring_conflicts(dialect: str, table: Table, unique: tuple[str, ...]) -> Insert:
     """INSERT ... ON CONFLICT DO NOTHING (race-safe get-or-create without a savepoint).
 
     Built once per dialect and table, executed with a parameter dict: on the hot path of every

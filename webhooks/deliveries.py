@@ -3,9 +3,9 @@
 Each delivery is identified by a hash of its method, URL, parameters and Twilio's
 `I-Twilio-Idempotency-Token` header (the same on Twilio's retries of one request, different
 for the next request). The flows also give every prompt of a call its own URL, so that
-requests stay distinct where the header is missing. The first one is
-recorded in the same transaction as its effects, with its answer; a repeat collides with that
-record, is rolled back whole, and gets the first answer again: it changes nothing.
+requests stay distinct where the header is missing. The first delivery is recorded in the
+same transaction as its effects, with its answer; a repeat collides with that record, is
+rolled back whole, and gets the first answer again: it changes nothing.
 """
 
 from __future__ import annotations
