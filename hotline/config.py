@@ -72,7 +72,8 @@ def load_settings(
                 + ". Set them (see README.md, Configuration) or use HOTLINE_ENV=development."
             )
 
-    _check_public_base_url(environ.get("PUBLIC_BASE_URL", "").strip())
+    public_base_url = environ.get("PUBLIC_BASE_URL", "").strip()
+    _check_public_base_url(public_base_url)
     auth_token = environ.get("TWILIO_AUTH_TOKEN", "").strip()
     data_keys = _data_keys(environ.get("HOTLINE_DATA_KEY", ""), env, instance)
     return Settings(
@@ -81,8 +82,7 @@ def load_settings(
         database_url=environ.get("DATABASE_URL", "").strip()
         or f"sqlite:///{instance / 'hotline.db'}",
         public_base_url=(
-            environ.get("PUBLIC_BASE_URL", "").strip()
-            or f"http://127.0.0.1:{environ.get('PORT', '').strip() or '8000'}"
+            public_base_url or f"http://127.0.0.1:{environ.get('PORT', '').strip() or '8000'}"
         ).rstrip("/"),
         twilio_account_sid=environ.get("TWILIO_ACCOUNT_SID", "").strip() or DEV_ACCOUNT_SID,
         twilio_auth_token=auth_token or DEV_AUTH_TOKEN,
