@@ -7,15 +7,15 @@ import os
 
 from flask import Flask
 
-from hotline import health
+from hotline import schema
 from hotline.clock import Clock, SystemClock
 from hotline.config import ConfigError, Settings, load_settings
 from hotline.crypto import DataCipher
-from hotline.db import Database
-from hotline.gateway import ConsoleGateway, OutboundGateway, TwilioGateway
+from hotline.db import Database, Role
 from hotline.logs import configure_logging
 from hotline.services import EXTENSION_KEY, Services
-from scheduling.hours_config import HoursConfig, HoursConfigError, parse_hours_config
+from hotline.telephony.gateway import ConsoleGateway, OutboundGateway, TwilioGateway
+from scheduling.hours.config import HoursConfig, HoursConfigError, parse_hours_config
 
 log = logging.getLogger(__name__)
 
@@ -26,10 +26,12 @@ def create_app(
     clock: Clock | None = None,
     gateway: OutboundGateway | None = None,
     log_level: str | None = None,
+    database_role: Role = Role.WEB,
 ) -> Flask:
     """Build the web app; raises ConfigError (with what to fix) before serving anything."""
     settings = settings or load_settings()
     configure_logging((log_level or os.environ.get("LOG_LEVEL") or "INFO").upper())
+    schema.metadata()  # every model registered before the first query
     app = Flask(__name__, instance_path=str(settings.instance_path))
     app.config.update(
         SECRET_KEY=settings.secret_key,
@@ -38,16 +40,18 @@ def create_app(
     )
     app.extensions[EXTENSION_KEY] = Services(
         settings=settings,
-        database=Database(settings.database_url),
+        database=Database(settings.database_url, database_role),
         clock=clock or SystemClock(),
         cipher=DataCipher(settings.data_keys),
         gateway=gateway or make_gateway(settings),
         hours_config=_hours_config(settings),
     )
-    health.init_app(app)
 
-    import webhooks  # wired here so that the core never imports the HTTP adapters
+    # wired here so that the core never imports the HTTP adapters
+    import web
+    import webhooks
 
+    web.init_app(app)
     webhooks.init_app(app)
     return app
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import time
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime, timedelta, tzinfo
 from typing import Protocol
 
 
@@ -45,8 +45,25 @@ class ShiftedClock:
         return self._start + timedelta(seconds=time.monotonic() - self._started)
 
 
-def as_utc(at: datetime) -> datetime:
+def require_aware(at: datetime) -> datetime:
     """Refuse naive datetimes: a naive time in this service is always a bug."""
     if at.tzinfo is None or at.utcoffset() is None:
         raise ValueError(f"naive datetime {at!r}: give a time zone")
-    return at.astimezone(UTC)
+    return at
+
+
+def as_utc(at: datetime) -> datetime:
+    """The same moment in UTC; naive datetimes are refused."""
+    return require_aware(at).astimezone(UTC)
+
+
+def parse_local_datetime(text: str, tz: tzinfo) -> datetime:
+    """ISO 8601 as staff type it; without an offset the time is local to `tz` (the hotline's
+    configured zone). ValueError with a hint otherwise."""
+    try:
+        parsed = datetime.fromisoformat(text.strip())
+    except ValueError:
+        raise ValueError(
+            f"{text!r} is not a date and time; write e.g. 2026-12-24T10:00 or '2026-12-24 10:00'"
+        ) from None
+    return parsed if parsed.tzinfo else parsed.replace(tzinfo=tz)

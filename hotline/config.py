@@ -8,8 +8,9 @@ from __future__ import annotations
 
 import os
 import secrets
+import time
 import tomllib
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -89,7 +90,8 @@ def load_settings(
         twilio_api_base_url=environ.get("TWILIO_API_BASE_URL", "").strip() or None,
         twilio_configured=bool(auth_token and environ.get("TWILIO_ACCOUNT_SID", "").strip()),
         hotline_number=environ.get("HOTLINE_NUMBER", "").strip() or DEFAULT_HOTLINE_NUMBER,
-        secret_key=environ.get("SECRET_KEY", "").strip() or secrets.token_urlsafe(32),
+        secret_key=environ.get("SECRET_KEY", "").strip()
+        or _instance_secret(instance, "secret.key"),
         data_keys=data_keys,
         smtp_url=environ.get("SMTP_URL", "").strip() or None,
         mail_from=environ.get("MAIL_FROM", "").strip() or "starke Stelle <info@starkestelle.de>",
@@ -104,17 +106,37 @@ def _data_keys(raw: str, env: str, instance: Path) -> tuple[str, ...]:
 
     keys = tuple(key.strip() for key in raw.split(",") if key.strip())
     if not keys and env != "production":
-        key_file = instance / "data.key"
-        if not key_file.exists():
-            instance.mkdir(parents=True, exist_ok=True)
-            key_file.write_text(generate_key() + "\n")
-            key_file.chmod(0o600)
-        keys = (key_file.read_text().strip(),)
+        keys = (_instance_secret(instance, "data.key", generate_key),)
     try:
         validate_keys(keys)
     except InvalidDataKey as error:
         raise ConfigError(f"HOTLINE_DATA_KEY: {error}") from error
     return keys
+
+
+def _instance_secret(
+    instance: Path, name: str, generate: Callable[[], str] = lambda: secrets.token_urlsafe(32)
+) -> str:
+    """A development secret generated once and kept in instance/ (mode 0600), so that every
+    worker process and every restart uses the same one (sessions, CSRF tokens, stored data).
+
+    Created atomically: of two workers starting at once, both read the one that was written.
+    """
+    path = instance / name
+    instance.mkdir(parents=True, exist_ok=True)
+    try:
+        descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    except FileExistsError:
+        pass
+    else:
+        with os.fdopen(descriptor, "w") as handle:
+            handle.write(generate() + "\n")
+    for _ in range(50):  # another process may have created it a moment ago, still empty
+        value = path.read_text().strip()
+        if value:
+            return value
+        time.sleep(0.01)
+    raise ConfigError(f"{path} is empty: delete it to have a new one generated")
 
 
 def _check_public_base_url(raw: str) -> None:

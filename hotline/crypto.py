@@ -1,14 +1,34 @@
-"""Encryption at rest for phone numbers and e-mail addresses.
+"""Encryption at rest for phone numbers, e-mail addresses and stored webhook answers.
 
-Fernet keys, newest first: the newest encrypts, all of them decrypt, so a key can be rotated
-by prepending a new one and re-encrypting at leisure.
+The configured keys are Fernet keys (the contract's format: 32 random bytes, URL-safe base64),
+newest first. New values are sealed with AES-256-GCM under a key derived from the newest one
+(HKDF-SHA256): authenticated like Fernet, but cheaper, and every value names the key that
+sealed it, so `hotline keys rotate` can tell which values still need re-encrypting. Values
+written as Fernet tokens by earlier versions stay readable with any configured key.
+
+Sealed value: version byte 0x01 | key id (4 bytes) | nonce (12 bytes) | ciphertext and tag.
+A Fernet token starts with "g" (0x67), so the two formats cannot be confused.
 """
 
 from __future__ import annotations
 
+import base64
+import binascii
+import hashlib
+import os
 from collections.abc import Sequence
 
+from cryptography.exceptions import InvalidTag
 from cryptography.fernet import Fernet, InvalidToken, MultiFernet
+from cryptography.hazmat.primitives import hashes
+from cryptography.hazmat.primitives.ciphers.aead import AESGCM
+from cryptography.hazmat.primitives.kdf.hkdf import HKDF
+
+SEALED_V1 = 0x01
+_KEY_ID_LENGTH = 4
+_NONCE_LENGTH = 12
+_HEADER_LENGTH = 1 + _KEY_ID_LENGTH
+_HKDF_INFO = b"starke-stelle hotline: data at rest, AES-256-GCM, v1"
 
 
 class InvalidDataKey(ValueError):
@@ -20,7 +40,7 @@ class UndecryptableValue(RuntimeError):
 
 
 def generate_key() -> str:
-    """A new Fernet key (32 random bytes, URL-safe base64), as `hotline keygen` prints it."""
+    """A new key (32 random bytes, URL-safe base64), as `hotline keygen` prints it."""
     return Fernet.generate_key().decode("ascii")
 
 
@@ -37,24 +57,65 @@ def validate_keys(keys: Sequence[str]) -> None:
             ) from error
 
 
+class _SealingKey:
+    """The AES-GCM key derived from one configured key, with the id stored beside its values."""
+
+    def __init__(self, configured: str) -> None:
+        try:
+            raw = base64.urlsafe_b64decode(configured.encode("ascii"))
+        except (binascii.Error, ValueError) as error:  # validated before; defensive
+            raise InvalidDataKey("not URL-safe base64") from error
+        derived = HKDF(algorithm=hashes.SHA256(), length=32, salt=None, info=_HKDF_INFO).derive(raw)
+        self.key_id = hashlib.sha256(b"key id\n" + derived).digest()[:_KEY_ID_LENGTH]
+        self.header = bytes([SEALED_V1]) + self.key_id
+        self.aead = AESGCM(derived)
+
+    def seal(self, plaintext: bytes) -> bytes:
+        nonce = os.urandom(_NONCE_LENGTH)
+        return self.header + nonce + self.aead.encrypt(nonce, plaintext, self.header)
+
+    def open(self, sealed: bytes) -> bytes:
+        nonce = sealed[_HEADER_LENGTH : _HEADER_LENGTH + _NONCE_LENGTH]
+        body = sealed[_HEADER_LENGTH + _NONCE_LENGTH :]
+        return self.aead.decrypt(nonce, body, sealed[:_HEADER_LENGTH])
+
+
 class DataCipher:
     """Encrypts short personal values (numbers, addresses) for storage."""
 
     def __init__(self, keys: Sequence[str]) -> None:
         validate_keys(keys)
-        self._fernet = MultiFernet([Fernet(key.encode("ascii")) for key in keys])
+        self._sealing = [_SealingKey(key) for key in keys]
+        self._by_id = {}
+        for sealing in reversed(self._sealing):  # on an id clash the newer key wins
+            self._by_id[sealing.key_id] = sealing
+        self._newest = self._sealing[0]
+        self._legacy = MultiFernet([Fernet(key.encode("ascii")) for key in keys])
 
     def encrypt(self, value: str) -> bytes:
-        return self._fernet.encrypt(value.encode("utf-8"))
+        return self._newest.seal(value.encode("utf-8"))
 
     def decrypt(self, token: bytes) -> str:
+        token = bytes(token)
         try:
-            return self._fernet.decrypt(bytes(token)).decode("utf-8")
-        except InvalidToken as error:
+            if token[:1] == b"\x01":
+                return self._open_sealed(token).decode("utf-8")
+            return self._legacy.decrypt(token).decode("utf-8")
+        except (InvalidToken, InvalidTag, UnicodeDecodeError) as error:
             raise UndecryptableValue(
                 "stored value cannot be decrypted with the configured keys"
             ) from error
 
+    def is_current(self, token: bytes) -> bool:
+        """Sealed with the newest key already: nothing for a key rotation to do."""
+        return bytes(token[:_HEADER_LENGTH]) == self._newest.header
+
     def rotate(self, token: bytes) -> bytes:
-        """Re-encrypt with the newest key (for a key rotation job)."""
-        return self._fernet.rotate(bytes(token))
+        """Re-encrypt with the newest key (raises UndecryptableValue like `decrypt`)."""
+        return self.encrypt(self.decrypt(token))
+
+    def _open_sealed(self, token: bytes) -> bytes:
+        sealing = self._by_id.get(token[1:_HEADER_LENGTH])
+        if sealing is None:
+            raise InvalidTag()
+        return sealing.open(token)

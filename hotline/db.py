@@ -8,7 +8,9 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass
 from datetime import UTC, datetime
+from enum import StrEnum
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -19,6 +21,8 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.orm import DeclarativeBase, Session, sessionmaker
 from sqlalchemy.sql.dml import Insert
 from sqlalchemy.types import TypeDecorator
+
+from hotline.clock import as_utc
 
 
 class Base(DeclarativeBase):
@@ -34,6 +38,18 @@ class Base(DeclarativeBase):
     )
 
 
+def encrypted() -> dict[str, bool]:
+    """`info` of a column that holds personal data encrypted at rest (phone, e-mail, answers).
+
+    `hotline keys rotate` re-encrypts every column marked so; a new model only needs the mark.
+    """
+    return {"encrypted": True}
+
+
+def is_encrypted(column: Any) -> bool:
+    return bool(column.info.get("encrypted"))
+
+
 class UTCDateTime(TypeDecorator[datetime]):
     """Stores UTC, returns aware UTC: no naive datetime ever reaches the hotline's logic."""
 
@@ -43,9 +59,7 @@ class UTCDateTime(TypeDecorator[datetime]):
     def process_bind_param(self, value: datetime | None, dialect: Any) -> datetime | None:
         if value is None:
             return None
-        if value.tzinfo is None:
-            raise ValueError(f"naive datetime {value!r} cannot be stored")
-        value = value.astimezone(UTC)
+        value = as_utc(value)
         return value.replace(tzinfo=None) if dialect.name == "sqlite" else value
 
     def process_result_value(self, value: datetime | None, dialect: Any) -> datetime | None:
@@ -54,14 +68,32 @@ class UTCDateTime(TypeDecorator[datetime]):
         return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
 
 
-# Twilio waits 15 s for an answer: a request that cannot get the database within a few
-# seconds gives up, so that the caller still hears the safe answer (which, in the worst case,
-# waits once more for recording the failure).
-LOCK_WAIT_SECONDS = 5
+class Role(StrEnum):
+    """Who uses an engine; each has its own limits on how long the database may take."""
+
+    WEB = "web"  # webhook and page requests: Twilio waits 15 s, a caller waits less
+    CLI = "cli"  # operators' commands, migrations included: may run long
+    SCHEDULER = "scheduler"  # jobs: longer than a request, never forever
 
 
-def make_engine(url: str) -> Engine:
-    """An engine tuned for several web workers sharing the database."""
+@dataclass(frozen=True)
+class Limits:
+    statement_timeout_ms: int  # PostgreSQL's statement_timeout; 0 = none
+    lock_wait_seconds: float  # how long a writer waits for SQLite's write lock
+
+
+# A web request that cannot get the database within a few seconds gives up, so that the
+# caller still hears the safe answer long before Twilio's 15 s run out.
+LIMITS = {
+    Role.WEB: Limits(statement_timeout_ms=5_000, lock_wait_seconds=5),
+    Role.CLI: Limits(statement_timeout_ms=0, lock_wait_seconds=30),
+    Role.SCHEDULER: Limits(statement_timeout_ms=60_000, lock_wait_seconds=15),
+}
+
+
+def make_engine(url: str, role: Role = Role.WEB) -> Engine:
+    """An engine tuned for several processes sharing the database, with the role's limits."""
+    limits = LIMITS[role]
     parsed = make_url(url)
     if parsed.get_backend_name() == "postgresql":
         return create_engine(
@@ -69,18 +101,21 @@ def make_engine(url: str) -> Engine:
             pool_pre_ping=True,
             pool_size=5,
             max_overflow=5,
-            connect_args={"connect_timeout": 3, "options": "-c statement_timeout=5000"},
+            connect_args={
+                "connect_timeout": 3,
+                "options": f"-c statement_timeout={limits.statement_timeout_ms}",
+            },
         )
     if parsed.get_backend_name() != "sqlite":
         raise ValueError(f"DATABASE_URL: unsupported database {parsed.get_backend_name()!r}")
     if parsed.database and parsed.database != ":memory:":
         Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
-    engine = create_engine(url, connect_args={"timeout": LOCK_WAIT_SECONDS})
-    _serialise_sqlite_writers(engine)
+    engine = create_engine(url, connect_args={"timeout": limits.lock_wait_seconds})
+    _serialise_sqlite_writers(engine, limits)
     return engine
 
 
-def _serialise_sqlite_writers(engine: Engine) -> None:
+def _serialise_sqlite_writers(engine: Engine, limits: Limits) -> None:
     """WAL for concurrent readers; BEGIN IMMEDIATE so two workers never deadlock on an upgrade."""
 
     @event.listens_for(engine, "connect")
@@ -90,7 +125,7 @@ def _serialise_sqlite_writers(engine: Engine) -> None:
         cursor.execute("PRAGMA journal_mode=WAL")
         cursor.execute("PRAGMA synchronous=NORMAL")
         cursor.execute("PRAGMA foreign_keys=ON")
-        cursor.execute(f"PRAGMA busy_timeout={LOCK_WAIT_SECONDS * 1000}")
+        cursor.execute(f"PRAGMA busy_timeout={int(limits.lock_wait_seconds * 1000)}")
         cursor.close()
 
     @event.listens_for(engine, "begin")
@@ -131,9 +166,10 @@ def dialect_insert(dialect: str, table: Table) -> Any:
 class Database:
     """The engine and session factory of one app."""
 
-    def __init__(self, url: str) -> None:
+    def __init__(self, url: str, role: Role = Role.WEB) -> None:
         self.url = url
-        self.engine = make_engine(url)
+        self.role = role
+        self.engine = make_engine(url, role)
         self.sessions = sessionmaker(self.engine, expire_on_commit=False)
 
     @contextmanager

@@ -7,9 +7,9 @@ from datetime import datetime
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from hotline.counsellors import add_counsellor
+from hotline.counsellors.models import Counsellor
+from hotline.counsellors.service import add_counsellor
 from hotline.crypto import DataCipher
-from hotline.models import Counsellor
 
 # Numbers from the range the Bundesnetzagentur reserves for drama and documentation.
 DEMO_COUNSELLORS = (

@@ -41,11 +41,3 @@ def current_revision(engine: Engine) -> str | None:
 def head_revision() -> str | None:
     """The newest migration shipped with this code."""
     return ScriptDirectory.from_config(alembic_config()).get_current_head()
-
-
-def revision(engine: Engine, message: str) -> None:
-    """Autogenerate a new migration from the models (for developers)."""
-    config = alembic_config()
-    with engine.begin() as connection:
-        config.attributes["connection"] = connection
-        command.revision(config, message=message, autogenerate=True)

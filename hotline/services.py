@@ -10,8 +10,8 @@ from hotline.clock import Clock
 from hotline.config import Settings
 from hotline.crypto import DataCipher
 from hotline.db import Database
-from hotline.gateway import OutboundGateway
-from scheduling.hours_config import HoursConfig
+from hotline.telephony.gateway import OutboundGateway
+from scheduling.hours.config import HoursConfig
 
 EXTENSION_KEY = "hotline"
 

@@ -6,7 +6,7 @@ from twilio.twiml.voice_response import VoiceResponse
 
 from ivr_flows.prompts import PromptCatalog
 from ivr_flows.speech import spoken_weekly_hours
-from scheduling.hours_config import HoursConfig
+from scheduling.hours.config import HoursConfig
 
 
 def add_contact_details(

@@ -10,7 +10,7 @@ from twilio.twiml.voice_response import VoiceResponse
 
 from ivr_flows.contact import add_contact_details
 from ivr_flows.prompts import LANGUAGES, prompts
-from scheduling.hours_config import HoursConfig
+from scheduling.hours.config import HoursConfig
 
 
 def safe_twiml(

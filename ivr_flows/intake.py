@@ -8,17 +8,16 @@ from __future__ import annotations
 
 from twilio.twiml.voice_response import Gather, VoiceResponse
 
-from hotline.case_references import InvalidCaseReference, normalise_case_reference
+from hotline.cases.references import InvalidCaseReference, normalise_case_reference
 from ivr_flows.prompts import PromptCatalog, prompts
 from ivr_flows.speech import spoken_digits
-from ivr_flows.steps import Record, StepContext, StepInput, StepResult, step
+from ivr_flows.steps import Effects, Step, StepContext, StepInput, StepResult
 
 ENGLISH_KEY = "9"
 CASE_NUMBER_TRIES = 2
 
 
-@step("incoming")
-def greeting(ctx: StepContext, call: StepInput) -> StepResult:
+def greeting(ctx: StepContext, step: StepInput) -> StepResult:
     response = VoiceResponse()
     gather = Gather(
         input="dtmf",
@@ -33,10 +32,9 @@ def greeting(ctx: StepContext, call: StepInput) -> StepResult:
     return StepResult(response)
 
 
-@step("intake/language")
-def choose_language(ctx: StepContext, call: StepInput) -> StepResult:
+def choose_language(ctx: StepContext, step: StepInput) -> StepResult:
     """9 is English; anything else, including nothing, is German."""
-    language = "en" if (call.digits or "").startswith(ENGLISH_KEY) else "de"
+    language = "en" if (step.digits or "").startswith(ENGLISH_KEY) else "de"
     catalog = prompts(language)
     response = VoiceResponse()
     if language == "en":
@@ -44,30 +42,29 @@ def choose_language(ctx: StepContext, call: StepInput) -> StepResult:
     catalog.say(response, "notices.safety")
     catalog.say(response, "notices.confidentiality")
     _ask_case_number(ctx, catalog, response, attempt=1, key="case_number.ask")
-    return StepResult(response, Record(language=language))
+    return StepResult(response, Effects(language=language))
 
 
-@step("intake/case-number")
-def case_number(ctx: StepContext, call: StepInput) -> StepResult:
+def case_number(ctx: StepContext, step: StepInput) -> StepResult:
     """Link the call to the case the caller names, or give it a new case stub."""
-    catalog = prompts(call.call.language)
+    catalog = prompts(step.call.language)
     response = VoiceResponse()
-    typed = (call.digits or "").strip()
+    typed = (step.digits or "").strip()
     if not typed:
-        return _continue_to_routing(ctx, response, Record(open_new_case=True))
+        return _continue_to_routing(ctx, response, Effects(open_new_case=True))
     reference = _known_reference(ctx, typed)
     if reference is not None:
         catalog.say(
             response, "case_number.linked", reference=spoken_digits(reference, catalog.lang)
         )
-        return _continue_to_routing(ctx, response, Record(link_case_reference=reference))
-    if call.attempt < CASE_NUMBER_TRIES:
+        return _continue_to_routing(ctx, response, Effects(link_case_reference=reference))
+    if step.attempt < CASE_NUMBER_TRIES:
         _ask_case_number(
-            ctx, catalog, response, attempt=call.attempt + 1, key="case_number.invalid_retry"
+            ctx, catalog, response, attempt=step.attempt + 1, key="case_number.invalid_retry"
         )
         return StepResult(response)
     catalog.say(response, "case_number.invalid_give_up")
-    return _continue_to_routing(ctx, response, Record(open_new_case=True))
+    return _continue_to_routing(ctx, response, Effects(open_new_case=True))
 
 
 def _known_reference(ctx: StepContext, typed: str) -> str | None:
@@ -93,6 +90,13 @@ def _ask_case_number(
     response.append(gather)
 
 
-def _continue_to_routing(ctx: StepContext, response: VoiceResponse, record: Record) -> StepResult:
+def _continue_to_routing(ctx: StepContext, response: VoiceResponse, effects: Effects) -> StepResult:
     response.redirect(ctx.url("route"))
-    return StepResult(response, record)
+    return StepResult(response, effects)
+
+
+STEPS = (
+    Step("incoming", greeting, answers_new_call=True),
+    Step("intake/language", choose_language),
+    Step("intake/case-number", case_number),
+)

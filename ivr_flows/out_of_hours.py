@@ -8,12 +8,12 @@ from __future__ import annotations
 
 from twilio.twiml.voice_response import Gather, VoiceResponse
 
-from hotline.models import CallOutcome
+from hotline.telephony.models import CallOutcome
 from ivr_flows.contact import add_contact_details, end_politely
 from ivr_flows.prompts import PromptCatalog, prompts
 from ivr_flows.speech import spoken_opening
-from ivr_flows.steps import Record, StepContext, StepInput, StepResult, step
-from scheduling.opening_hours import HoursStatus
+from ivr_flows.steps import Effects, Step, StepContext, StepInput, StepResult
+from scheduling.hours.opening_hours import HoursStatus
 
 REPEAT_KEY = "1"
 MAX_ATTEMPTS = 3  # the first time plus at most two repetitions
@@ -28,25 +28,24 @@ def announce_closed(
     add_contact_details(response, catalog, ctx.hours_config, ctx.contact_email)
     catalog.say(response, "contact.acute")
     _offer_menu_or_end(ctx, catalog, response, attempt)
-    return StepResult(response, Record(outcome=CallOutcome.CLOSED_INFORMED))
+    return StepResult(response, Effects(outcome=CallOutcome.CLOSED_INFORMED))
 
 
-@step("closed")
-def closed_menu(ctx: StepContext, call: StepInput) -> StepResult:
-    catalog = prompts(call.call.language)
-    pressed = (call.digits or "").strip()
-    if not pressed or call.attempt >= MAX_ATTEMPTS:
+def closed_menu(ctx: StepContext, step: StepInput) -> StepResult:
+    catalog = prompts(step.call.language)
+    pressed = (step.digits or "").strip()
+    if not pressed or step.attempt >= MAX_ATTEMPTS:
         return StepResult(end_politely(VoiceResponse(), catalog))
     if pressed == REPEAT_KEY:
         status = ctx.hours.status_at(ctx.now)
         if status.is_open:  # it opened while the caller listened: route instead
             response = VoiceResponse()
-            response.redirect(ctx.url("route", via="closed", attempt=call.attempt))
+            response.redirect(ctx.url("route", via="closed", attempt=step.attempt))
             return StepResult(response)
-        return announce_closed(ctx, call.call.language, status, attempt=call.attempt + 1)
+        return announce_closed(ctx, step.call.language, status, attempt=step.attempt + 1)
     response = VoiceResponse()
     catalog.say(response, "menu.invalid")
-    _offer_menu_or_end(ctx, catalog, response, call.attempt + 1)
+    _offer_menu_or_end(ctx, catalog, response, step.attempt + 1)
     return StepResult(response)
 
 
@@ -78,3 +77,6 @@ def _offer_menu_or_end(
     )
     catalog.say(gather, "closed.repeat_offer")
     response.append(gather)
+
+
+STEPS = (Step("closed", closed_menu),)

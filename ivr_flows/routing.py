@@ -7,26 +7,25 @@ from __future__ import annotations
 
 from twilio.twiml.voice_response import Dial, VoiceResponse
 
-from hotline.models import CallOutcome
+from hotline.telephony.models import CallOutcome
 from ivr_flows.contact import add_contact_details, end_politely
 from ivr_flows.out_of_hours import announce_closed
 from ivr_flows.prompts import prompts
-from ivr_flows.steps import Record, StepContext, StepInput, StepResult, step
+from ivr_flows.steps import Effects, Step, StepContext, StepInput, StepResult
 
 MAX_PARALLEL_NUMBERS = 10  # Twilio rings at most 10 <Number>s of one <Dial>
 CONNECTED_STATUSES = frozenset({"completed", "answered"})
 
 
-@step("route")
-def route(ctx: StepContext, call: StepInput) -> StepResult:
+def route(ctx: StepContext, step: StepInput) -> StepResult:
     status = ctx.hours.status_at(ctx.now)
     if not status.is_open:
-        return announce_closed(ctx, call.call.language, status, attempt=1)
-    return _ring_counsellors(ctx, call)
+        return announce_closed(ctx, step.call.language, status, attempt=1)
+    return _ring_counsellors(ctx, step)
 
 
-def _ring_counsellors(ctx: StepContext, call: StepInput) -> StepResult:
-    catalog = prompts(call.call.language)
+def _ring_counsellors(ctx: StepContext, step: StepInput) -> StepResult:
+    catalog = prompts(step.call.language)
     response = VoiceResponse()
     numbers = list(ctx.counsellor_numbers())[:MAX_PARALLEL_NUMBERS]
     if not numbers:
@@ -34,7 +33,7 @@ def _ring_counsellors(ctx: StepContext, call: StepInput) -> StepResult:
         add_contact_details(response, catalog, ctx.hours_config, ctx.contact_email)
         catalog.say(response, "contact.acute")
         return StepResult(
-            end_politely(response, catalog), Record(outcome=CallOutcome.NOBODY_ON_DUTY)
+            end_politely(response, catalog), Effects(outcome=CallOutcome.NOBODY_ON_DUTY)
         )
     catalog.say(response, "connect.connecting")
     dial = Dial(
@@ -53,24 +52,29 @@ def _ring_counsellors(ctx: StepContext, call: StepInput) -> StepResult:
     return StepResult(response)
 
 
-@step("dial-result")
-def dial_result(ctx: StepContext, call: StepInput) -> StepResult:
+def dial_result(ctx: StepContext, step: StepInput) -> StepResult:
     """After the `<Dial>`: thank a caller who talked; tell the others honestly what to do."""
-    catalog = prompts(call.call.language)
+    catalog = prompts(step.call.language)
     response = VoiceResponse()
-    if call.params.get("CallStatus") == "completed":  # the caller hung up; nobody hears this
+    if step.params.get("CallStatus") == "completed":  # the caller hung up; nobody hears this
         response.hangup()
-        return StepResult(response, Record(outcome=_outcome_after_hangup(call)))
-    if call.params.get("DialCallStatus", "") in CONNECTED_STATUSES:
+        return StepResult(response, Effects(outcome=_outcome_after_hangup(step)))
+    if step.params.get("DialCallStatus", "") in CONNECTED_STATUSES:
         catalog.say(response, "connect.after_talk")
         response.hangup()
-        return StepResult(response, Record(outcome=CallOutcome.CONNECTED))
+        return StepResult(response, Effects(outcome=CallOutcome.CONNECTED))
     catalog.say(response, "connect.no_answer")
     add_contact_details(response, catalog, ctx.hours_config, ctx.contact_email)
     catalog.say(response, "contact.acute")
-    return StepResult(end_politely(response, catalog), Record(outcome=CallOutcome.NO_ANSWER))
+    return StepResult(end_politely(response, catalog), Effects(outcome=CallOutcome.NO_ANSWER))
 
 
-def _outcome_after_hangup(call: StepInput) -> CallOutcome:
-    connected = call.params.get("DialCallStatus", "") in CONNECTED_STATUSES
+def _outcome_after_hangup(step: StepInput) -> CallOutcome:
+    connected = step.params.get("DialCallStatus", "") in CONNECTED_STATUSES
     return CallOutcome.CONNECTED if connected else CallOutcome.HUNG_UP
+
+
+STEPS = (
+    Step("route", route),
+    Step("dial-result", dial_result),
+)

@@ -9,20 +9,10 @@ depend on the machine's locale settings.
 from __future__ import annotations
 
 from datetime import date, datetime, time, tzinfo
-from zoneinfo import ZoneInfo
 
-from hotline.case_references import display_case_reference
-from scheduling.hours_config import HoursConfig, TimeWindow
-
-__all__ = [
-    "display_case_reference",
-    "spoken_digits",
-    "spoken_opening",
-    "spoken_weekly_hours",
-]
-
-LANGUAGES = ("de", "en")
-HOTLINE_TIMEZONE = ZoneInfo("Europe/Berlin")
+from hotline.clock import require_aware
+from ivr_flows.prompts import LANGUAGES
+from scheduling.hours.config import HoursConfig, TimeWindow
 
 WEEKDAYS = {
     "de": ("Montag", "Dienstag", "Mittwoch", "Donnerstag", "Freitag", "Samstag", "Sonntag"),
@@ -70,15 +60,14 @@ MONTHS = {
 DIGIT_GROUP = 4  # case references are read and shown in blocks of four
 
 
-def spoken_opening(at: datetime, now: datetime, lang: str, *, tz: tzinfo | None = None) -> str:
+def spoken_opening(at: datetime, now: datetime, lang: str, *, tz: tzinfo) -> str:
     """When the line opens, relative to now: "morgen, Freitag, dem 27. November, um 9 Uhr".
 
-    Both moments are converted to `tz` (default Europe/Berlin, the hotline's time) so that a
-    UTC `now` from the clock and an opening in the config's zone compare by local day.
+    Both moments are converted to `tz` (the hotline's configured zone) so that a UTC `now`
+    from the clock and an opening in the config's zone compare by local day.
     """
     _check_language(lang)
-    zone = tz or HOTLINE_TIMEZONE
-    local_at, local_now = _require_aware(at).astimezone(zone), _require_aware(now).astimezone(zone)
+    local_at, local_now = require_aware(at).astimezone(tz), require_aware(now).astimezone(tz)
     days_ahead = (local_at.date() - local_now.date()).days
     day = _spoken_date(local_at.date(), local_now.year, lang)
     clock = spoken_time(local_at.time(), lang)
@@ -175,9 +164,3 @@ def _join(phrases: list[str], conjunction: str) -> str:
 def _check_language(lang: str) -> None:
     if lang not in LANGUAGES:
         raise ValueError(f"unsupported language {lang!r}: use one of {', '.join(LANGUAGES)}")
-
-
-def _require_aware(at: datetime) -> datetime:
-    if at.tzinfo is None or at.utcoffset() is None:
-        raise ValueError(f"naive datetime {at!r}: give a time zone")
-    return at

@@ -1,37 +1,40 @@
-"""What a step of a call is: plain Python from (call state, keys, clock) to (TwiML, what to record).
+"""What a step of a call is: plain Python from (call state, keys, clock) to (TwiML, effects).
 
 The webhooks adapt HTTP to these types; the simulator and the tests drive the same steps.
-Steps register under the path they answer below `/twilio/voice/`, so later issues add steps
-(queue, callback, appointment booking) without touching the webhook code.
+Each flow module lists its steps (`STEPS`), each under the path it answers below
+`/twilio/voice/` and for the leg it serves; `ivr_flows.step_table` gathers them once at app
+start, so later issues add steps (queue, whisper, callback capture) without touching the
+webhook code.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
+from enum import StrEnum
 from functools import cached_property
-from urllib.parse import urlencode
 
 from twilio.twiml.voice_response import VoiceResponse
 
-from hotline.models import CallOutcome
-from scheduling.hours_config import HoursConfig
-from scheduling.opening_hours import OpeningHours
+from hotline.telephony.call_state import CallState
+from hotline.telephony.models import CallOutcome
+from hotline.telephony.urls import STATUS_PATH, voice_url
+from scheduling.hours.config import HoursConfig
+from scheduling.hours.opening_hours import OpeningHours
 
 
-@dataclass(frozen=True)
-class CallState:
-    """What the service knows about the call when a step runs (read from the database)."""
+class Leg(StrEnum):
+    """Whose phone a step speaks to; it decides how a leg unknown so far is recorded."""
 
-    call_sid: str
-    language: str
-    caller_withheld: bool
-    case_reference: str | None
+    CALLER = "caller"  # the person who rang the hotline
+    COUNSELLOR = "counsellor"  # a counsellor's phone the service rang (the whisper)
 
 
 @dataclass(frozen=True)
 class StepInput:
+    """One request of a call, as a step sees it: `step.call.language`, `step.digits`."""
+
     call: CallState
     digits: str | None  # None: no <Gather> result in this request; "": the caller pressed nothing
     attempt: int  # 1 for the first time a prompt is asked, counted in the step's URL
@@ -39,8 +42,8 @@ class StepInput:
 
 
 @dataclass(frozen=True)
-class Record:
-    """What the webhook writes for a step, in the same transaction as the delivery."""
+class Effects:
+    """What a step changes, written in the same transaction as the delivery."""
 
     language: str | None = None
     link_case_reference: str | None = None  # an existing case the caller identified
@@ -51,7 +54,7 @@ class Record:
 @dataclass(frozen=True)
 class StepResult:
     twiml: VoiceResponse
-    record: Record = field(default_factory=Record)
+    effects: Effects = field(default_factory=Effects)
 
 
 @dataclass(frozen=True)
@@ -75,36 +78,44 @@ class StepContext:
     def hours(self) -> OpeningHours:
         return self.load_hours()
 
-    def url(self, step: str, **query: object) -> str:
+    def url(self, path: str, **query: object) -> str:
         """Absolute URL of a step; each distinct prompt gets a distinct URL (see idempotency)."""
-        suffix = f"?{urlencode(query)}" if query else ""
-        return f"{self.public_base_url}/twilio/voice/{step}{suffix}"
+        return voice_url(self.public_base_url, path, **query)
 
     @property
     def status_callback_url(self) -> str:
-        return f"{self.public_base_url}/twilio/voice/status"
+        return voice_url(self.public_base_url, STATUS_PATH)
 
 
-Step = Callable[[StepContext, StepInput], StepResult]
-
-_STEPS: dict[str, Step] = {}
+StepHandler = Callable[[StepContext, StepInput], StepResult]
 
 
-def step(path: str) -> Callable[[Step], Step]:
-    """Register a step under its path below /twilio/voice/."""
+@dataclass(frozen=True)
+class Step:
+    """A step as the table knows it: where it answers, for whom, and what it does."""
 
-    def register(function: Step) -> Step:
-        if path in _STEPS:
-            raise ValueError(f"step {path!r} registered twice")
-        _STEPS[path] = function
-        return function
+    path: str
+    handler: StepHandler
+    leg: Leg = Leg.CALLER
+    answers_new_call: bool = False  # the first step of an inbound call: registers the caller
 
-    return register
-
-
-def find_step(path: str) -> Step | None:
-    return _STEPS.get(path)
+    @property
+    def name(self) -> str:
+        return self.handler.__name__
 
 
-def registered_steps() -> tuple[str, ...]:
-    return tuple(sorted(_STEPS))
+class StepTable:
+    """The steps of the service by path; a path answered twice is a programming error."""
+
+    def __init__(self, steps: Sequence[Step]) -> None:
+        self._steps: dict[str, Step] = {}
+        for step in steps:
+            if step.path in self._steps:
+                raise ValueError(f"step {step.path!r} listed twice")
+            self._steps[step.path] = step
+
+    def find(self, path: str) -> Step | None:
+        return self._steps.get(path)
+
+    def __iter__(self) -> Iterator[Step]:
+        return iter(self._steps.values())

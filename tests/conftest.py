@@ -6,40 +6,36 @@ from __future__ import annotations
 import os
 import socket
 import threading
-from collections.abc import Callable, Iterator, Mapping, Sequence
-from dataclasses import dataclass
-from datetime import datetime
+from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 from typing import Any
-from zoneinfo import ZoneInfo
 
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient
-from twilio.request_validator import RequestValidator
 from werkzeug.serving import make_server
 
 from hotline.app import create_app
-from hotline.cases import open_case
+from hotline.cases.models import Case
 from hotline.clock import FixedClock
 from hotline.config import load_settings
-from hotline.counsellors import add_counsellor
-from hotline.models import Case, Counsellor
+from hotline.counsellors.models import Counsellor
 from hotline.services import Services, services
 from hotline.simulator import CallPlayer, FlaskClientTransport, ScriptedCaller, Transcript
 from tests.support import databases
+from tests.support.factories import Factories
 from tests.support.fake_twilio import FakeTwilio, FakeTwilioServer
+from tests.support.times import berlin
+from tests.support.twilio import (
+    ACCOUNT_SID,
+    AUTH_TOKEN,
+    CALLER,
+    DATA_KEY,
+    PUBLIC_BASE_URL,
+    TwilioRequests,
+)
 
-BERLIN = ZoneInfo("Europe/Berlin")
-AUTH_TOKEN = "test-auth-token-0123456789abcdef"
-PUBLIC_BASE_URL = "https://hotline.example.org"  # what Twilio calls; Flask sees http://localhost
-DATA_KEY = "hVh7D0eYx2ZlqyN8yJ0oQeQ8Q2b1X9v3k6m5n4p7r8s="
-CALLER = "+4915123456789"
 BACKENDS = ["sqlite", "postgresql"]
-
-
-def berlin(*args: int) -> datetime:
-    return datetime(*args, tzinfo=BERLIN)  # type: ignore[misc]
 
 
 # --- network guard -------------------------------------------------------------------------
@@ -113,7 +109,7 @@ def environment(database_url: str, fake_twilio: FakeTwilio, hotline_config: str)
         "HOTLINE_ENV": "testing",
         "DATABASE_URL": database_url,
         "PUBLIC_BASE_URL": PUBLIC_BASE_URL,
-        "TWILIO_ACCOUNT_SID": "AC" + "1" * 32,
+        "TWILIO_ACCOUNT_SID": ACCOUNT_SID,
         "TWILIO_AUTH_TOKEN": AUTH_TOKEN,
         "TWILIO_API_BASE_URL": fake_twilio.url,
         "HOTLINE_DATA_KEY": DATA_KEY,
@@ -150,42 +146,6 @@ def live_server(app: Flask) -> Iterator[str]:
 
 
 # --- signed Twilio requests ------------------------------------------------------------------
-def sign(url: str, params: Mapping[str, str], token: str = AUTH_TOKEN) -> str:
-    return RequestValidator(token).compute_signature(url, params)
-
-
-@dataclass
-class TwilioRequests:
-    """Posts to the app exactly as Twilio does: form body, signature over the public URL."""
-
-    client: FlaskClient
-
-    def post(self, path: str, params: Mapping[str, str], *, signature: str | None = None) -> Any:
-        signature = sign(PUBLIC_BASE_URL + path, params) if signature is None else signature
-        headers = {"X-Twilio-Signature": signature} if signature else {}
-        return self.client.post(path, data=dict(params), headers=headers)
-
-    def incoming(self, call_sid: str, caller: str = CALLER, **extra: str) -> Any:
-        return self.post("/twilio/voice/incoming", voice_params(call_sid, caller, **extra))
-
-    def status(self, call_sid: str, status: str, **extra: str) -> Any:
-        params = {"CallSid": call_sid, "CallStatus": status, "AccountSid": "AC" + "1" * 32, **extra}
-        return self.post("/twilio/voice/status", params)
-
-
-def voice_params(call_sid: str, caller: str = CALLER, **extra: str) -> dict[str, str]:
-    return {
-        "CallSid": call_sid,
-        "AccountSid": "AC" + "1" * 32,
-        "From": caller,
-        "To": "+498003009944",
-        "CallStatus": "ringing",
-        "Direction": "inbound",
-        "ApiVersion": "2010-04-01",
-        **extra,
-    }
-
-
 @pytest.fixture
 def twilio(client: FlaskClient) -> TwilioRequests:
     return TwilioRequests(client)
@@ -224,30 +184,15 @@ def simulate_call(app: Flask, clock: FixedClock) -> SimulateCall:
 
 # --- factories --------------------------------------------------------------------------------
 @pytest.fixture
-def create_case(svc: Services, clock: FixedClock) -> Callable[[], Case]:
-    def create() -> Case:
-        with svc.database.transaction() as session:
-            return open_case(session, clock.now())
-
-    return create
+def factories(svc: Services, clock: FixedClock) -> Factories:
+    return Factories(svc, clock)
 
 
 @pytest.fixture
-def create_counsellor(svc: Services, clock: FixedClock) -> Callable[..., Counsellor]:
-    counter = iter(range(100, 1000))
+def create_case(factories: Factories) -> Callable[[], Case]:
+    return factories.case
 
-    def create(
-        name: str | None = None, *, phone: str | None = None, on_duty: bool = True
-    ) -> Counsellor:
-        number = next(counter)
-        with svc.database.transaction() as session:
-            return add_counsellor(
-                session,
-                name or f"Beraterin {number}",
-                phone or f"+49 228 5555{number}",
-                svc.cipher,
-                clock.now(),
-                on_duty=on_duty,
-            )
 
-    return create
+@pytest.fixture
+def create_counsellor(factories: Factories) -> Callable[..., Counsellor]:
+    return factories.counsellor

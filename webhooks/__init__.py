@@ -10,4 +10,4 @@ from webhooks import signature, status, voice
 def init_app(app: Flask) -> None:
     signature.init_app(app)
     app.register_blueprint(status.blueprint)
-    app.register_blueprint(voice.blueprint)
+    voice.init_app(app)

@@ -21,8 +21,8 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from hotline.crypto import DataCipher
-from hotline.models import WebhookEvent
 from hotline.services import Services
+from hotline.telephony.models import WebhookEvent
 
 IDEMPOTENCY_HEADER = "I-Twilio-Idempotency-Token"
 _RECORD_DELIVERY = insert(WebhookEvent.__table__)  # Core: cheaper than the ORM's bulk insert

@@ -12,9 +12,9 @@ from flask import Flask, Response, request
 from twilio.request_validator import RequestValidator
 
 from hotline.services import services
+from hotline.telephony.urls import TWILIO_PREFIX
 
 log = logging.getLogger(__name__)
-TWILIO_PREFIX = "/twilio/"
 
 
 def public_url() -> str:

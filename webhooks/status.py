@@ -12,16 +12,17 @@ from email.utils import parsedate_to_datetime
 from flask import Blueprint, Response, request
 from sqlalchemy.orm import Session
 
-from hotline.calls import StatusReport, record_status
 from hotline.services import services
+from hotline.telephony.call_log import StatusReport, record_status
+from hotline.telephony.urls import STATUS_PATH, VOICE_PREFIX
 from webhooks.deliveries import StoredAnswer, answer_once
 from webhooks.twiml import EMPTY_TWIML, TWIML_TYPE, to_response
 
 log = logging.getLogger(__name__)
-blueprint = Blueprint("status", __name__, url_prefix="/twilio/voice")
+blueprint = Blueprint("status", __name__, url_prefix=VOICE_PREFIX)
 
 
-@blueprint.route("/status", methods=["GET", "POST"])
+@blueprint.route(f"/{STATUS_PATH}", methods=["GET", "POST"])
 def call_status() -> Response:
     values = request.values
     call_sid, status = values.get("CallSid", ""), values.get("CallStatus", "")

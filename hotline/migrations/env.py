@@ -4,8 +4,7 @@ from __future__ import annotations
 
 from alembic import context
 
-from hotline import models  # noqa: F401 - registers the tables on Base.metadata
-from hotline.db import Base
+from hotline.schema import metadata
 
 connection = context.config.attributes.get("connection")
 if connection is None:
@@ -13,7 +12,7 @@ if connection is None:
 
 context.configure(
     connection=connection,
-    target_metadata=Base.metadata,
+    target_metadata=metadata(),
     render_as_batch=connection.dialect.name == "sqlite",
     compare_type=True,
 )

@@ -7,7 +7,7 @@ from collections import deque
 from collections.abc import Callable, Iterable
 from typing import Protocol
 
-from hotline.simulator.prompts import DIAL_OUTCOMES, KEYPAD, DialPrompt, GatherPrompt
+from hotline.simulator.prompts import KEYPAD, DialPrompt, GatherPrompt, check_dial_outcome
 
 KEYS_PROMPT = "Tasten (Enter = nichts drücken, q = auflegen): "
 DIAL_PROMPT = "Berater:in nimmt ab? [j/N] "
@@ -50,7 +50,7 @@ class ScriptedCaller:
         silence_when_exhausted: bool = False,
     ) -> None:
         self._keys = deque(_checked_token(token) for token in keys)
-        self._outcomes = deque(_checked_outcome(outcome) for outcome in dial_outcomes)
+        self._outcomes = deque(check_dial_outcome(outcome) for outcome in dial_outcomes)
         self._silence_when_exhausted = silence_when_exhausted
         self._hung_up = False
         self.gathers: list[GatherPrompt] = []
@@ -131,9 +131,3 @@ def _checked_token(token: str) -> str:
     if token in SILENCE or token == HANG_UP or set(token) <= KEYPAD:
         return token
     raise ValueError(f"key token {token!r}: use digits, '*', '#', '' or '-' (silence), 'q'")
-
-
-def _checked_outcome(outcome: str) -> str:
-    if outcome not in DIAL_OUTCOMES:
-        raise ValueError(f"dial outcome {outcome!r}: one of {', '.join(sorted(DIAL_OUTCOMES))}")
-    return outcome

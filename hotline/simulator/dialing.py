@@ -11,7 +11,7 @@ from urllib.parse import urljoin
 from xml.etree.ElementTree import Element
 
 from hotline.simulator.documents import text_of
-from hotline.simulator.prompts import DIAL_OUTCOMES, DialPrompt, DialTarget
+from hotline.simulator.prompts import DialPrompt, DialTarget, check_dial_outcome
 from hotline.simulator.session import CallSession, Fetch, Finish, Step, new_sid
 from hotline.simulator.transcript import EndedBy, EventKind
 
@@ -34,8 +34,7 @@ def dial(session: CallSession, element: Element, document_url: str) -> Step | No
         session.emit(EventKind.WARNING, f'<Dial record="{prompt.record}">: call would be recorded')
     session.emit(EventKind.DIAL, dial=prompt)
     outcome = session.caller.dial_outcome(prompt)
-    if outcome not in DIAL_OUTCOMES:
-        raise ValueError(f"dial outcome {outcome!r}: one of {', '.join(sorted(DIAL_OUTCOMES))}")
+    check_dial_outcome(outcome)
     leg_sids = [new_sid("CA") for _ in prompt.targets] or [new_sid("CA")]
     for index, target in enumerate(prompt.targets):
         status = "canceled" if outcome == "completed" and index > 0 else outcome

@@ -11,6 +11,13 @@ DIAL_OUTCOMES = frozenset({"completed", "no-answer", "busy", "failed", "canceled
 KEYPAD = frozenset("0123456789*#")
 
 
+def check_dial_outcome(outcome: str) -> str:
+    """The outcome unchanged, or ValueError naming the outcomes a `<Dial>` can have."""
+    if outcome not in DIAL_OUTCOMES:
+        raise ValueError(f"dial outcome {outcome!r}: one of {', '.join(sorted(DIAL_OUTCOMES))}")
+    return outcome
+
+
 @dataclass(frozen=True)
 class GatherPrompt:
     """A `<Gather>` after its nested prompts were heard, with Twilio's defaults applied."""

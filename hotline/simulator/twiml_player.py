@@ -11,6 +11,7 @@ from datetime import UTC, datetime
 from urllib.parse import urljoin
 from xml.etree.ElementTree import Element
 
+from hotline.config import DEFAULT_HOTLINE_NUMBER, DEV_ACCOUNT_SID
 from hotline.simulator.audio import pause, play, say
 from hotline.simulator.callers import Caller, ScriptExhausted
 from hotline.simulator.dialing import dial
@@ -34,9 +35,7 @@ from hotline.simulator.transcript import (
     Transcript,
 )
 from hotline.simulator.transports import Transport
-
-HOTLINE_NUMBER = "+498003009944"
-TEST_ACCOUNT_SID = "AC" + "0" * 32
+from hotline.telephony.urls import INCOMING_STEP, STATUS_PATH, VOICE_PREFIX
 
 VerbPlayer = Callable[[CallSession, Element, str], Step | None]
 
@@ -94,11 +93,11 @@ class CallPlayer:
         caller: Caller,
         *,
         from_number: str,
-        to_number: str = HOTLINE_NUMBER,
+        to_number: str = DEFAULT_HOTLINE_NUMBER,
         call_sid: str | None = None,
-        account_sid: str = TEST_ACCOUNT_SID,
+        account_sid: str = DEV_ACCOUNT_SID,
         fallback_url: str | None = None,
-        status_callback_url: str | None = "/twilio/voice/status",
+        status_callback_url: str | None = f"{VOICE_PREFIX}/{STATUS_PATH}",
         on_event: Callable[[CallEvent], None] | None = None,
         max_requests: int = 100,
         clock: Callable[[], datetime] | None = None,
@@ -117,7 +116,7 @@ class CallPlayer:
         self._max_requests = max_requests
         self._clock = clock or (lambda: datetime.now(UTC))
 
-    def run(self, voice_url: str = "/twilio/voice/incoming") -> Transcript:
+    def run(self, voice_url: str = f"{VOICE_PREFIX}/{INCOMING_STEP}") -> Transcript:
         """Plays the call; ScriptExhausted propagates with the transcript so far attached."""
         session = CallSession(
             self._transport,

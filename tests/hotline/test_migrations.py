@@ -7,13 +7,13 @@ from alembic.runtime.migration import MigrationContext
 from sqlalchemy import inspect
 
 from hotline import migrate
-from hotline.db import Base
+from hotline.schema import metadata
 
 
 def test_migrated_schema_matches_the_models(svc):
     with svc.database.engine.connect() as connection:
         context = MigrationContext.configure(connection, opts={"compare_type": True})
-        assert compare_metadata(context, Base.metadata) == []
+        assert compare_metadata(context, metadata()) == []
     assert migrate.current_revision(svc.database.engine) == migrate.head_revision()
 
 

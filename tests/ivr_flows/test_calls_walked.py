@@ -6,11 +6,13 @@ from datetime import timedelta
 
 from sqlalchemy import select
 
-from hotline.calls import find_call
-from hotline.models import Call, CallOutcome, Case
+from hotline.cases.models import Case
 from hotline.simulator import EndedBy
-from scheduling.overrides import set_override
-from tests.conftest import CALLER, berlin
+from hotline.telephony.call_log import find_call
+from hotline.telephony.models import Call, CallOutcome
+from scheduling.hours.overrides import set_override
+from tests.support.times import berlin
+from tests.support.twilio import CALLER
 
 SILENCE = "-"
 
@@ -246,7 +248,7 @@ def test_no_call_requests_the_same_url_with_the_same_parameters_twice(simulate_c
 
 def test_pressing_1_after_the_line_opened_reaches_a_counsellor(twilio, clock, create_counsellor):
     """Closed announcement at 08:59:50; the caller presses 1 at 09:00:30 and is put through."""
-    from tests.conftest import voice_params
+    from tests.support.twilio import voice_params
 
     create_counsellor()
     sid = "CA" + "4" * 32

@@ -6,7 +6,7 @@ from datetime import UTC, datetime
 
 import pytest
 
-from tests.conftest import berlin
+from tests.support.times import berlin
 
 SILENCE = "-"
 

@@ -8,12 +8,11 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from ivr_flows.speech import (
-    display_case_reference,
     spoken_digits,
     spoken_opening,
     spoken_weekly_hours,
 )
-from scheduling.hours_config import default_hours_config, parse_hours_config
+from scheduling.hours.config import default_hours_config, parse_hours_config
 
 BERLIN = ZoneInfo("Europe/Berlin")
 
@@ -69,33 +68,33 @@ THURSDAY_EVENING = berlin(2026, 11, 26, 20)
 def test_the_caller_hears_when_the_line_opens_next(
     at: datetime, now: datetime, german: str, english: str
 ) -> None:
-    assert spoken_opening(at, now, "de") == german
-    assert spoken_opening(at, now, "en") == english
+    assert spoken_opening(at, now, "de", tz=BERLIN) == german
+    assert spoken_opening(at, now, "en", tz=BERLIN) == english
 
 
 def test_today_and_tomorrow_follow_the_berlin_calendar_not_utc() -> None:
     now = datetime(2026, 11, 26, 23, 30, tzinfo=UTC)  # already Friday 00:30 in Berlin
 
-    assert spoken_opening(berlin(2026, 11, 27, 9), now, "de") == "heute um 9 Uhr"
+    assert spoken_opening(berlin(2026, 11, 27, 9), now, "de", tz=BERLIN) == "heute um 9 Uhr"
 
 
 def test_an_opening_in_the_new_year_said_on_new_years_eve_names_the_year() -> None:
-    phrase = spoken_opening(berlin(2027, 1, 1, 9), berlin(2026, 12, 31, 18), "de")
+    phrase = spoken_opening(berlin(2027, 1, 1, 9), berlin(2026, 12, 31, 18), "de", tz=BERLIN)
 
     assert phrase == "morgen, Freitag, dem 1. Januar 2027, um 9 Uhr"
 
 
 def test_noon_is_said_as_noon_in_english() -> None:
-    assert spoken_opening(berlin(2026, 11, 26, 12), berlin(2026, 11, 26, 8), "en") == (
+    assert spoken_opening(berlin(2026, 11, 26, 12), berlin(2026, 11, 26, 8), "en", tz=BERLIN) == (
         "today at noon"
     )
 
 
 def test_a_naive_time_or_unknown_language_is_refused() -> None:
     with pytest.raises(ValueError):
-        spoken_opening(datetime(2026, 11, 27, 9), THURSDAY_EVENING, "de")
+        spoken_opening(datetime(2026, 11, 27, 9), THURSDAY_EVENING, "de", tz=BERLIN)
     with pytest.raises(ValueError):
-        spoken_opening(berlin(2026, 11, 27, 9), THURSDAY_EVENING, "fr")
+        spoken_opening(berlin(2026, 11, 27, 9), THURSDAY_EVENING, "fr", tz=BERLIN)
 
 
 def test_the_regular_hours_are_said_as_one_phrase() -> None:
@@ -137,7 +136,3 @@ def test_a_case_number_is_read_digit_by_digit_in_blocks_of_four() -> None:
     assert spoken_digits("12345678", "de") == "1 2 3 4, 5 6 7 8"
     assert spoken_digits("1234 5678", "en") == "1 2 3 4, 5 6 7 8"
     assert spoken_digits("123", "de") == "1 2 3"
-
-
-def test_a_case_reference_is_shown_in_blocks_of_four() -> None:
-    assert display_case_reference("12345678") == "1234 5678"

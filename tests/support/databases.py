@@ -9,7 +9,8 @@ from sqlalchemy import text
 from sqlalchemy.engine import make_url
 
 from hotline import migrate
-from hotline.db import Base, make_engine
+from hotline.db import make_engine
+from hotline.schema import metadata
 
 
 def migrated_sqlite_template(directory: Path) -> Path:
@@ -38,7 +39,7 @@ def reset_postgres_schema(url: str) -> None:
 
 def truncate_postgres(url: str) -> None:
     engine = make_engine(url)
-    tables = ", ".join(table.name for table in Base.metadata.sorted_tables)
+    tables = ", ".join(table.name for table in metadata().sorted_tables)
     with engine.begin() as connection:
         connection.execute(text(f"TRUNCATE {tables} RESTART IDENTITY CASCADE"))
     engine.dispose()

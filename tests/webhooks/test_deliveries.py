@@ -6,9 +6,10 @@ import threading
 
 from sqlalchemy import func, select, text
 
-from hotline.calls import find_call
-from hotline.models import Call, CallDirection, CallOutcome, Case, WebhookEvent
-from tests.conftest import voice_params
+from hotline.cases.models import Case
+from hotline.telephony.call_log import find_call
+from hotline.telephony.models import Call, CallDirection, CallOutcome, WebhookEvent
+from tests.support.twilio import voice_params
 
 CALL_SID = "CA" + "7" * 32
 LEG_SID = "CA" + "8" * 32
@@ -126,7 +127,7 @@ def test_stored_answers_keep_counsellor_numbers_encrypted(twilio, svc, create_co
 
 def test_the_same_delivery_arriving_at_several_workers_at_once_is_handled_once(app, svc):
     """Twilio's retry can overlap the first attempt; the database decides who handles it."""
-    from tests.conftest import TwilioRequests
+    from tests.support.twilio import TwilioRequests
 
     barrier = threading.Barrier(6)
     answers: list[bytes] = []
@@ -158,7 +159,7 @@ def test_a_status_callback_before_the_incoming_webhook_keeps_the_callers_number(
 def test_a_status_callback_waits_for_a_concurrent_writer_and_never_undoes_it(app, svc, twilio):
     """While another transaction marks the call completed, a late "in-progress" must wait for
     it and then see "completed" (a read without a row lock would overwrite it)."""
-    from tests.conftest import TwilioRequests
+    from tests.support.twilio import TwilioRequests
 
     twilio.status(CALL_SID, "ringing")
     late = threading.Thread(

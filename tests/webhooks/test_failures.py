@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import logging
 
-from hotline.calls import find_call
+from hotline.counsellors.models import Counsellor
 from hotline.crypto import DataCipher, generate_key
 from hotline.db import Database
-from hotline.models import CallOutcome, Counsellor
-from tests.conftest import voice_params
+from hotline.telephony.call_log import find_call
+from hotline.telephony.models import CallOutcome
+from tests.support.twilio import voice_params
 
 CALL_SID = "CA" + "9" * 32
 UNREACHABLE_DATABASE = "postgresql+psycopg://postgres@127.0.0.1:1/gone"
@@ -29,7 +30,7 @@ def test_a_failure_inside_a_step_gives_safe_twiml_and_is_logged(twilio, svc, mon
     def broken_lookup(*args, **kwargs):
         raise RuntimeError("database hiccup")
 
-    monkeypatch.setattr("webhooks.voice.opening_hours_at", broken_lookup)
+    monkeypatch.setattr("ivr_flows.runner.opening_hours_at", broken_lookup)
     twilio.incoming(CALL_SID)
     with caplog.at_level(logging.ERROR):
         response = twilio.post(
@@ -74,7 +75,7 @@ def test_an_english_caller_hears_the_apology_in_english_only(twilio, svc, monkey
     def broken_lookup(*args, **kwargs):
         raise RuntimeError("database hiccup")
 
-    monkeypatch.setattr("webhooks.voice.opening_hours_at", broken_lookup)
+    monkeypatch.setattr("ivr_flows.runner.opening_hours_at", broken_lookup)
     response = twilio.post("/twilio/voice/route", voice_params(CALL_SID))
     body = response.get_data(as_text=True)
     assert "technical error" in body and "technischer Fehler" not in body

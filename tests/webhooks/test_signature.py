@@ -6,8 +6,8 @@ import pytest
 from sqlalchemy import func, select
 from twilio.request_validator import RequestValidator
 
-from hotline.models import Call, WebhookEvent
-from tests.conftest import PUBLIC_BASE_URL, sign, voice_params
+from hotline.telephony.models import Call, WebhookEvent
+from tests.support.twilio import PUBLIC_BASE_URL, sign, voice_params
 
 CALL_SID = "CA" + "5" * 32
 

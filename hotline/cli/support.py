@@ -3,22 +3,27 @@
 from __future__ import annotations
 
 import os
-from datetime import datetime
+from datetime import datetime, tzinfo
 
 import click
 from flask import Flask
 
 from hotline.app import create_app
-from hotline.clock import Clock
+from hotline.clock import Clock, parse_local_datetime
 from hotline.config import ConfigError
+from hotline.db import Role
 from hotline.services import Services, services
-from hotline.timeparse import parse_local_datetime
 
 
 def cli_app(clock: Clock | None = None) -> Flask:
+    """The app as the commands use it: the CLI's database limits, quiet service logs."""
     try:
         # commands print their results; the service's logs only when asked for (LOG_LEVEL)
-        return create_app(clock=clock, log_level=os.environ.get("LOG_LEVEL") or "WARNING")
+        return create_app(
+            clock=clock,
+            log_level=os.environ.get("LOG_LEVEL") or "WARNING",
+            database_role=Role.CLI,
+        )
     except ConfigError as error:
         raise click.ClickException(str(error)) from None
 
@@ -27,11 +32,12 @@ def cli_services() -> Services:
     return services(cli_app())
 
 
-def parse_when(text: str | None) -> datetime | None:
-    """A --at/--until value: ISO date and time, Berlin time unless an offset is given."""
+def parse_when(text: str | None, tz: tzinfo) -> datetime | None:
+    """A --at/--until value: ISO date and time, local to the hotline's zone unless an offset
+    is given."""
     if text is None:
         return None
     try:
-        return parse_local_datetime(text)
+        return parse_local_datetime(text, tz)
     except ValueError as error:
         raise click.BadParameter(str(error)) from None

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from hotline.gateway import ConsoleGateway, GatewayError, OutboundCall, TwilioGateway
+from hotline.telephony.gateway import ConsoleGateway, GatewayError, OutboundCall, TwilioGateway
 
 ACCOUNT = "AC" + "1" * 32
 COUNSELLOR = "+492281234567"

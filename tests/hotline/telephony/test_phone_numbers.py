@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from hotline.phone_numbers import is_withheld, mask, to_e164
+from hotline.telephony.phone_numbers import is_withheld, mask, to_e164
 
 
 @pytest.mark.parametrize(

@@ -8,9 +8,9 @@ from datetime import datetime
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from hotline.counsellors.models import Counsellor
 from hotline.crypto import DataCipher, UndecryptableValue
-from hotline.models import Counsellor
-from hotline.phone_numbers import to_e164
+from hotline.telephony.phone_numbers import to_e164
 
 log = logging.getLogger(__name__)
 

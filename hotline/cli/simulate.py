@@ -12,9 +12,8 @@ import click
 from flask import Flask
 
 from hotline import migrate
-from hotline.calls import find_call
-from hotline.case_references import display_case_reference
-from hotline.cli_support import cli_app, parse_when
+from hotline.cases.references import display_case_reference
+from hotline.cli.support import cli_app, parse_when
 from hotline.clock import ShiftedClock
 from hotline.services import services
 from hotline.simulator import (
@@ -26,8 +25,9 @@ from hotline.simulator import (
     Transcript,
     format_event,
 )
-
-DIAL_OUTCOMES = ("completed", "no-answer", "busy", "failed")
+from hotline.simulator.prompts import DIAL_OUTCOMES
+from hotline.telephony.call_log import find_call
+from hotline.telephony.urls import FALLBACK_PATH, INCOMING_STEP, STATUS_PATH, voice_url
 
 
 @click.command(help="Simulate a call to the hotline in the terminal (what the caller hears).")
@@ -52,7 +52,7 @@ DIAL_OUTCOMES = ("completed", "no-answer", "busy", "failed")
 @click.option(
     "--dial",
     "dial_outcome",
-    type=click.Choice(DIAL_OUTCOMES),
+    type=click.Choice(sorted(DIAL_OUTCOMES)),
     default="completed",
     show_default=True,
     help="With --keys: how ringing the counsellors ends.",
@@ -68,10 +68,13 @@ def simulate(
 ) -> None:
     if url and at_text:
         raise click.UsageError("--at sets the in-process clock; a running service keeps its own")
-    at = parse_when(at_text)
-    app = cli_app(clock=ShiftedClock(at) if at else None)
+    app = cli_app()
+    svc = services(app)
+    at = parse_when(at_text, svc.hours_config.timezone)
+    if at is not None:
+        svc.clock = ShiftedClock(at)
     _refuse_unusable(app)
-    settings = services(app).settings
+    settings = svc.settings
     caller = (
         ScriptedCaller(shlex.split(keys), [dial_outcome] * 10, silence_when_exhausted=True)
         if keys is not None
@@ -88,17 +91,17 @@ def simulate(
         caller,
         from_number=from_number,
         to_number=settings.hotline_number,
-        fallback_url=f"{base}/twilio/voice/fallback",
-        status_callback_url=f"{base}/twilio/voice/status",
+        fallback_url=voice_url(base, FALLBACK_PATH),
+        status_callback_url=voice_url(base, STATUS_PATH),
         on_event=lambda event: click.echo(format_event(event)),
-        clock=services(app).clock.now,
+        clock=svc.clock.now,
     )
     if keys is None:
         click.echo(
             "Anruf bei der starken Stelle. Tasten eingeben und Enter; nur Enter = nichts "
             "drücken; q = auflegen.\n"
         )
-    transcript = player.run(f"{base}/twilio/voice/incoming")
+    transcript = player.run(voice_url(base, INCOMING_STEP))
     _summarise(app, transcript)
 
 

@@ -1,7 +1,7 @@
 """The state of a call as its steps see it, read and written with one statement each.
 
 Every request of a call passes through here, so it is kept lean (Core statements, no ORM
-loading); `hotline.calls` handles the status callbacks with the full model.
+loading); `hotline.telephony.call_log` handles the status callbacks with the full model.
 """
 
 from __future__ import annotations
@@ -14,15 +14,17 @@ from typing import Any
 from sqlalchemy import Table, bindparam, case, func, select, update
 from sqlalchemy.orm import Session
 
-from hotline.cases import find_case, open_case
+from hotline.cases.models import Case
 from hotline.crypto import DataCipher
 from hotline.db import dialect_insert, insert_unless_present
-from hotline.models import Call, CallDirection, Case
-from hotline.phone_numbers import is_withheld
+from hotline.telephony.models import Call, CallDirection
+from hotline.telephony.phone_numbers import is_withheld
 
 
 @dataclass(frozen=True)
-class CallSnapshot:
+class CallState:
+    """What the service knows about a call leg when one of its steps runs."""
+
     call_sid: str
     language: str
     caller_withheld: bool
@@ -33,7 +35,7 @@ class CallSnapshot:
 # Core statements on the tables, built once: this runs on every request of every call.
 _CALLS: Table = Call.__table__  # type: ignore[assignment]
 _CASES: Table = Case.__table__  # type: ignore[assignment]
-_SNAPSHOT = (
+_STATE = (
     select(
         _CALLS.c.call_sid,
         _CALLS.c.language,
@@ -48,14 +50,14 @@ _SNAPSHOT = (
 _UPDATE_CALL = update(_CALLS).where(_CALLS.c.call_sid == bindparam("sid"))
 
 
-def call_snapshot(session: Session, call_sid: str) -> CallSnapshot | None:
-    row = session.execute(_SNAPSHOT, {"sid": call_sid}).one_or_none()
-    return CallSnapshot(*row) if row else None
+def call_state(session: Session, call_sid: str) -> CallState | None:
+    row = session.execute(_STATE, {"sid": call_sid}).one_or_none()
+    return CallState(*row) if row else None
 
 
 def register_inbound_call(
     session: Session, call_sid: str, caller: str | None, cipher: DataCipher, now: datetime
-) -> CallSnapshot:
+) -> CallState:
     """The call the service answers now; the caller's number is kept only encrypted.
 
     A row that exists already (a status callback came first, or this is Twilio's retry) keeps
@@ -75,7 +77,7 @@ def register_inbound_call(
             "caller_number_encrypted": number,
         },
     )
-    return CallSnapshot(call_sid, "de", withheld, None, None)
+    return CallState(call_sid, "de", withheld, None, None)
 
 
 @cache
@@ -97,9 +99,20 @@ def _register_statement(dialect: str) -> Any:
     )
 
 
-def call_for_step(session: Session, call_sid: str, now: datetime) -> CallSnapshot:
-    """The call a later step belongs to; a call unknown here still gets a row (state is kept)."""
-    known = call_snapshot(session, call_sid)
+def call_for_step(
+    session: Session,
+    call_sid: str,
+    now: datetime,
+    *,
+    direction: CallDirection,
+    parent_call_sid: str | None = None,
+) -> CallState:
+    """The leg a later step belongs to; a leg unknown here still gets a row (state is kept).
+
+    An unknown leg is recorded as what Twilio says it is: an inbound caller whose number we
+    never saw counts as withheld; a leg the service rang has no caller at all.
+    """
+    known = call_state(session, call_sid)
     if known is not None:
         return known
     insert_unless_present(
@@ -107,24 +120,16 @@ def call_for_step(session: Session, call_sid: str, now: datetime) -> CallSnapsho
         _CALLS,
         {
             "call_sid": call_sid,
-            "direction": CallDirection.INBOUND,
+            "parent_call_sid": parent_call_sid,
+            "direction": direction,
             "status": "in-progress",
             "started_at": now,
             "answered_at": now,
-            "caller_withheld": True,
+            "caller_withheld": direction == CallDirection.INBOUND,
         },
         ("call_sid",),
     )
-    return call_snapshot(session, call_sid) or CallSnapshot(call_sid, "de", True, None, None)
-
-
-def case_for_call(session: Session, reference: str | None, now: datetime) -> Case:
-    """The case a caller named, or a new case stub."""
-    case = find_case(session, reference) if reference else None
-    if case is None:
-        return open_case(session, now)
-    case.updated_at = now
-    return case
+    return call_state(session, call_sid) or CallState(call_sid, "de", True, None, None)
 
 
 def update_call(session: Session, call_sid: str, **fields: Any) -> None:

@@ -10,7 +10,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from hotline.db import insert_unless_present
-from hotline.models import Call, CallDirection, CallOutcome
+from hotline.telephony.models import Call, CallDirection, CallOutcome
 
 TERMINAL_STATUSES = frozenset({"completed", "busy", "failed", "no-answer", "canceled"})
 _PROGRESS = {"queued": 0, "initiated": 1, "ringing": 2, "in-progress": 3}

@@ -10,9 +10,9 @@ from datetime import datetime
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from hotline.models import HoursOverrideEntry
-from scheduling.hours_config import HoursConfig
-from scheduling.opening_hours import HoursOverride, OpeningHours
+from scheduling.hours.config import HoursConfig
+from scheduling.hours.models import HoursOverrideEntry
+from scheduling.hours.opening_hours import HoursOverride, OpeningHours
 
 
 def active_overrides(session: Session, now: datetime) -> list[HoursOverride]:

@@ -6,10 +6,10 @@ from datetime import datetime
 
 import click
 
-from hotline.cli_support import cli_services, parse_when
+from hotline.cli.support import cli_services, parse_when
 from ivr_flows.speech import WEEKDAYS, spoken_weekly_hours
-from scheduling.opening_hours import ClosedReason, HoursStatus
-from scheduling.overrides import clear_overrides, opening_hours_at, set_override
+from scheduling.hours.opening_hours import ClosedReason, HoursStatus
+from scheduling.hours.overrides import clear_overrides, opening_hours_at, set_override
 
 REASONS = {
     ClosedReason.OVERRIDE: "manuell geschlossen",
@@ -51,7 +51,7 @@ def hours(ctx: click.Context, at_text: str | None) -> None:
     if ctx.invoked_subcommand is not None:
         return
     svc = cli_services()
-    at = parse_when(at_text) or svc.clock.now()
+    at = parse_when(at_text, svc.hours_config.timezone) or svc.clock.now()
     config = svc.hours_config
     with svc.database.transaction() as session:
         status = opening_hours_at(session, config, svc.clock.now()).status_at(at)
@@ -71,7 +71,7 @@ def hours_set(state: str, until_text: str, reason: str) -> None:
             "callers hear the reason: give one, e.g. 'Teamsitzung'", param_hint="--reason"
         )
     svc = cli_services()
-    until = parse_when(until_text)
+    until = parse_when(until_text, svc.hours_config.timezone)
     assert until is not None
     now = svc.clock.now()
     try:

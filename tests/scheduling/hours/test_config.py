@@ -8,7 +8,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from scheduling.hours_config import (
+from scheduling.hours.config import (
     Closure,
     HoursConfigError,
     TimeWindow,

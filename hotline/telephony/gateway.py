@@ -17,7 +17,7 @@ from urllib.parse import urlsplit, urlunsplit
 from twilio.http.http_client import TwilioHttpClient
 from twilio.rest import Client
 
-from hotline.phone_numbers import mask
+from hotline.telephony.phone_numbers import mask
 
 log = logging.getLogger(__name__)
 

@@ -53,14 +53,6 @@ def normalise_case_reference(typed: str) -> str:
     return digits
 
 
-def is_valid_case_reference(typed: str) -> bool:
-    try:
-        normalise_case_reference(typed)
-    except InvalidCaseReference:
-        return False
-    return True
-
-
 def display_case_reference(reference: str) -> str:
     """Grouped for reading: "1234 5678"."""
     return f"{reference[:4]} {reference[4:]}"

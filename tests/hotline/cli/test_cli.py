@@ -9,7 +9,7 @@ from click.testing import CliRunner
 from cryptography.fernet import Fernet
 
 from hotline.cli import main
-from tests.conftest import AUTH_TOKEN, DATA_KEY, PUBLIC_BASE_URL
+from tests.support.twilio import AUTH_TOKEN, DATA_KEY, PUBLIC_BASE_URL
 
 
 @pytest.fixture

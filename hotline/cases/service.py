@@ -8,8 +8,8 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from hotline.case_references import new_case_reference
-from hotline.models import Case, CaseStatus
+from hotline.cases.models import Case, CaseStatus
+from hotline.cases.references import new_case_reference
 
 _ATTEMPTS = 5
 
@@ -32,3 +32,12 @@ def open_case(session: Session, now: datetime) -> Case:
 
 def find_case(session: Session, reference: str) -> Case | None:
     return session.scalars(select(Case).where(Case.reference == reference)).one_or_none()
+
+
+def case_for_call(session: Session, reference: str | None, now: datetime) -> Case:
+    """The case a caller named, or a new case stub."""
+    case = find_case(session, reference) if reference else None
+    if case is None:
+        return open_case(session, now)
+    case.updated_at = now
+    return case

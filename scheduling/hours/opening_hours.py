@@ -22,7 +22,8 @@ from types import MappingProxyType
 
 import holidays
 
-from scheduling.hours_config import HoursConfig
+from hotline.clock import require_aware
+from scheduling.hours.config import HoursConfig
 
 _ONE_DAY = timedelta(days=1)
 HORIZON_DAYS = 370  # how far ahead next_opening looks before it gives up
@@ -49,8 +50,8 @@ class HoursOverride:
     reason: str
 
     def __post_init__(self) -> None:
-        _require_aware(self.starts_at)
-        _require_aware(self.ends_at)
+        require_aware(self.starts_at)
+        require_aware(self.ends_at)
         if self.ends_at <= self.starts_at:
             raise ValueError(f"override {self.reason!r} ends before it starts")
 
@@ -84,7 +85,7 @@ class OpeningHours:
         self._opened = [_override_interval(o) for o in overrides if o.is_open]
 
     def status_at(self, at: datetime) -> HoursStatus:
-        at_utc = _require_aware(at).astimezone(UTC)
+        at_utc = require_aware(at).astimezone(UTC)
         day = at_utc.astimezone(self._tz).date()
         window = self._window_containing(at_utc, day)
         if window is not None:
@@ -95,12 +96,12 @@ class OpeningHours:
         return HoursStatus(at, False, reason, name, closes_at=None, next_opening=next_opening)
 
     def is_open(self, at: datetime) -> bool:
-        at_utc = _require_aware(at).astimezone(UTC)
+        at_utc = require_aware(at).astimezone(UTC)
         return self._is_open_utc(at_utc, at_utc.astimezone(self._tz).date())
 
     def next_opening(self, at: datetime) -> datetime | None:
         """Start of the first window after `at`; None while the line is open at `at`."""
-        at_utc = _require_aware(at).astimezone(UTC)
+        at_utc = require_aware(at).astimezone(UTC)
         day = at_utc.astimezone(self._tz).date()
         if self._is_open_utc(at_utc, day):
             return None
@@ -193,12 +194,6 @@ class OpeningHours:
 
     def _day_start(self, day: date) -> datetime:
         return datetime.combine(day, time(0), tzinfo=self._tz).astimezone(UTC)
-
-
-def _require_aware(at: datetime) -> datetime:
-    if at.tzinfo is None or at.utcoffset() is None:
-        raise ValueError(f"naive datetime {at!r}: opening hours need a time zone")
-    return at
 
 
 def _override_interval(override: HoursOverride) -> Interval:

@@ -8,8 +8,8 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from scheduling.hours_config import Closure, default_hours_config, parse_hours_config
-from scheduling.opening_hours import ClosedReason, HoursOverride, OpeningHours
+from scheduling.hours.config import Closure, default_hours_config, parse_hours_config
+from scheduling.hours.opening_hours import ClosedReason, HoursOverride, OpeningHours
 
 BERLIN = ZoneInfo("Europe/Berlin")
 

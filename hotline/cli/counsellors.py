@@ -1,0 +1,76 @@
+"""`hotline counsellor add|list|duty`: who takes calls, on which (masked) number."""
+
+from __future__ import annotations
+
+import click
+
+from hotline.cli.support import cli_services
+from hotline.counsellors.service import (
+    CounsellorExists,
+    CounsellorNotFound,
+    add_counsellor,
+    list_counsellors,
+    set_on_duty,
+)
+from hotline.crypto import DataCipher, UndecryptableValue
+from hotline.telephony.phone_numbers import mask
+
+UNREADABLE = "(Nummer unlesbar: Schlüssel fehlt, neu eintragen)"
+
+
+@click.group(help="Counsellors (Berater:innen) and who is on duty.")
+def counsellor() -> None:
+    """Subcommands: add, list, duty."""
+
+
+@counsellor.command("add", help="Add a counsellor; the number is stored encrypted.")
+@click.argument("name")
+@click.option("--phone", required=True, help="Number to ring, e.g. +49 228 1234567.")
+@click.option("--on-duty", is_flag=True, help="Put on duty right away.")
+def counsellor_add(name: str, phone: str, on_duty: bool) -> None:
+    svc = cli_services()
+    try:
+        with svc.database.transaction() as session:
+            add_counsellor(session, name, phone, svc.cipher, svc.clock.now(), on_duty=on_duty)
+    except CounsellorExists as error:
+        raise click.ClickException(str(error)) from None
+    except ValueError as error:
+        raise click.BadParameter(str(error), param_hint="--phone") from None
+    click.echo(f"counsellor {name} added ({'on duty' if on_duty else 'off duty'})")
+
+
+@counsellor.command("list", help="List counsellors and their duty state (numbers masked).")
+def counsellor_list() -> None:
+    svc = cli_services()
+    with svc.database.transaction() as session:
+        rows = [
+            (c.name, c.on_duty, _masked_number(svc.cipher, c.phone_encrypted))
+            for c in list_counsellors(session)
+        ]
+    if not rows:
+        click.echo("no counsellors yet: `hotline counsellor add NAME --phone +49...`")
+    width = max((len(name) for name, _, _ in rows), default=4)
+    for name, on_duty, phone in rows:
+        click.echo(f"{name:<{width}}  {'on duty ' if on_duty else 'off duty'}  {phone}")
+
+
+def _masked_number(cipher: DataCipher, token: bytes) -> str:
+    """A number stored under a key that is no longer configured is shown as unreadable: the
+    list must still show everyone (routing skips such numbers too)."""
+    try:
+        return mask(cipher.decrypt(token))
+    except UndecryptableValue:
+        return UNREADABLE
+
+
+@counsellor.command("duty", help="Put a counsellor on or off duty.")
+@click.argument("name")
+@click.argument("state", type=click.Choice(["on", "off"]))
+def counsellor_duty(name: str, state: str) -> None:
+    svc = cli_services()
+    try:
+        with svc.database.transaction() as session:
+            set_on_duty(session, name, state == "on", svc.clock.now())
+    except CounsellorNotFound as error:
+        raise click.ClickException(str(error)) from None
+    click.echo(f"{name} is now {'on' if state == 'on' else 'off'} duty")

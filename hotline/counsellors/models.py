@@ -1,0 +1,23 @@
+"""The counsellor table; the phone number is only ever stored encrypted."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import Boolean, LargeBinary, String
+from sqlalchemy.orm import Mapped, mapped_column
+
+from hotline.db import Base, UTCDateTime, encrypted
+
+
+class Counsellor(Base):
+    """A Berater:in who takes calls; the phone number is only stored encrypted."""
+
+    __tablename__ = "counsellors"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(120), unique=True)
+    phone_encrypted: Mapped[bytes] = mapped_column(LargeBinary, info=encrypted())
+    on_duty: Mapped[bool] = mapped_column(Boolean, default=False)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime())

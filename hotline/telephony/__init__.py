@@ -1,0 +1,1 @@
+"""Calls and their legs, webhook deliveries, phone numbers and the one outbound gateway."""

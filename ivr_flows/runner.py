@@ -1,0 +1,148 @@
+"""Runs one step of a call: loads the leg's state, asks the step, applies its effects.
+
+The webhook hands over what it parsed from Twilio's request (`StepRequest`) and a session
+inside its delivery transaction; the runner does the call logic and returns the TwiML. It
+knows no HTTP, so the tests and the simulator can drive it directly.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from sqlalchemy.orm import Session
+
+from hotline.cases.service import case_for_call, find_case
+from hotline.counsellors.service import numbers_on_duty
+from hotline.crypto import DataCipher
+from hotline.db import Database
+from hotline.telephony.call_state import (
+    CallState,
+    call_for_step,
+    call_state,
+    register_inbound_call,
+    update_call,
+)
+from hotline.telephony.models import CallDirection, CallOutcome
+from ivr_flows.prompts import LANGUAGES
+from ivr_flows.steps import Effects, Leg, Step, StepContext, StepInput, StepTable
+from scheduling.hours.config import HoursConfig
+from scheduling.hours.overrides import opening_hours_at
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class StepRequest:
+    """One Twilio request for a step, validated by the webhook; phone numbers stripped."""
+
+    call_sid: str
+    digits: str | None = None
+    attempt: int = 1
+    caller: str | None = None  # `From`: kept (encrypted) only when an inbound call starts
+    direction: CallDirection | None = None  # Twilio's word for the leg, when it sent one
+    parent_call_sid: str | None = None
+    params: Mapping[str, str] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class FlowSettings:
+    """What steps say and link to: URLs, the hotline's number, the e-mail address, the hours."""
+
+    public_base_url: str
+    hotline_number: str
+    contact_email: str
+    hours_config: HoursConfig
+
+
+@dataclass(frozen=True)
+class StepOutcome:
+    twiml: str
+    call: CallState
+    effects: Effects
+
+
+class CallFlowRunner:
+    """The call logic between a webhook and the steps."""
+
+    def __init__(self, steps: StepTable, settings: FlowSettings, cipher: DataCipher) -> None:
+        self.steps = steps
+        self.settings = settings
+        self._cipher = cipher
+
+    def find(self, path: str) -> Step | None:
+        return self.steps.find(path)
+
+    def run(self, session: Session, now: datetime, step: Step, request: StepRequest) -> StepOutcome:
+        """One step inside the caller's transaction; raises whatever goes wrong."""
+        call = self._load_call(session, now, step, request)
+        step_input = StepInput(
+            call=call, digits=request.digits, attempt=request.attempt, params=request.params
+        )
+        result = step.handler(self._context(session, now), step_input)
+        self._apply(session, call, result.effects, now)
+        return StepOutcome(str(result.twiml), call, result.effects)
+
+    def record_failure(
+        self, database: Database, now: datetime, call_sid: str | None
+    ) -> tuple[str, ...]:
+        """Mark the call as failed and return its language for the apology (both if unknown)."""
+        if not call_sid:
+            return LANGUAGES
+        try:
+            with database.transaction() as session:
+                known = call_state(session, call_sid)
+                if known is None:  # failed before its first step was recorded
+                    call_for_step(session, call_sid, now, direction=CallDirection.INBOUND)
+                update_call(session, call_sid, outcome=CallOutcome.TECHNICAL_FAILURE)
+                return (known.language,) if known else LANGUAGES
+        except Exception:
+            log.exception("could not record the failure", extra={"call_sid": call_sid})
+            return LANGUAGES
+
+    def _load_call(
+        self, session: Session, now: datetime, step: Step, request: StepRequest
+    ) -> CallState:
+        if step.answers_new_call:
+            return register_inbound_call(
+                session, request.call_sid, request.caller, self._cipher, now
+            )
+        return call_for_step(
+            session,
+            request.call_sid,
+            now,
+            direction=request.direction or _assumed_direction(step),
+            parent_call_sid=request.parent_call_sid,
+        )
+
+    def _context(self, session: Session, now: datetime) -> StepContext:
+        settings = self.settings
+        return StepContext(
+            now=now,
+            load_hours=lambda: opening_hours_at(session, settings.hours_config, now),
+            hours_config=settings.hours_config,
+            public_base_url=settings.public_base_url,
+            hotline_number=settings.hotline_number,
+            contact_email=settings.contact_email,
+            case_exists=lambda reference: find_case(session, reference) is not None,
+            counsellor_numbers=lambda: numbers_on_duty(session, self._cipher),
+        )
+
+    @staticmethod
+    def _apply(session: Session, call: CallState, effects: Effects, now: datetime) -> None:
+        fields: dict[str, object] = {}
+        if effects.language in LANGUAGES and effects.language != call.language:
+            fields["language"] = effects.language
+        if (effects.link_case_reference or effects.open_new_case) and call.case_id is None:
+            fields["case_id"] = case_for_call(session, effects.link_case_reference, now).id
+        if effects.outcome is not None:
+            fields["outcome"] = effects.outcome
+        update_call(session, call.call_sid, **fields)
+
+
+def _assumed_direction(step: Step) -> CallDirection:
+    """When Twilio did not say: a caller's step serves an inbound call, a counsellor's a leg
+    the service dialled."""
+    return CallDirection.INBOUND if step.leg == Leg.CALLER else CallDirection.OUTBOUND_DIAL

@@ -1,0 +1,10 @@
+"""The steps of every flow, gathered once at app start (no registration by import)."""
+
+from __future__ import annotations
+
+from ivr_flows import intake, out_of_hours, routing
+from ivr_flows.steps import StepTable
+
+
+def build_step_table() -> StepTable:
+    return StepTable([*intake.STEPS, *routing.STEPS, *out_of_hours.STEPS])

@@ -1,0 +1,1 @@
+"""Opening hours: weekly windows, public holidays, closures and manual overrides."""

@@ -1,0 +1,39 @@
+"""Test data made through the service's own functions, one transaction each."""
+
+from __future__ import annotations
+
+from itertools import count
+
+from hotline.cases.models import Case
+from hotline.cases.service import open_case
+from hotline.clock import Clock
+from hotline.counsellors.models import Counsellor
+from hotline.counsellors.service import add_counsellor
+from hotline.services import Services
+
+
+class Factories:
+    """`factories.case()`, `factories.counsellor(on_duty=False)`: rows with sensible defaults."""
+
+    def __init__(self, svc: Services, clock: Clock) -> None:
+        self._svc = svc
+        self._clock = clock
+        self._numbers = count(100)
+
+    def case(self) -> Case:
+        with self._svc.database.transaction() as session:
+            return open_case(session, self._clock.now())
+
+    def counsellor(
+        self, name: str | None = None, *, phone: str | None = None, on_duty: bool = True
+    ) -> Counsellor:
+        number = next(self._numbers)
+        with self._svc.database.transaction() as session:
+            return add_counsellor(
+                session,
+                name or f"Beraterin {number}",
+                phone or f"+49 228 5555{number}",
+                self._svc.cipher,
+                self._clock.now(),
+                on_duty=on_duty,
+            )
