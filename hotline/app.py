@@ -15,9 +15,10 @@ from hotline.db import Database, Role
 from hotline.logs import configure_logging
 from hotline.services import EXTENSION_KEY, Services
 from hotline.telephony.gateway import ConsoleGateway, OutboundGateway, TwilioGateway
-from scheduling.hours.config import HoursConfig, HoursConfigError, parse_hours_config
+from scheduling.config import SchedulingConfig, SchedulingConfigError, load_scheduling_config
 
 log = logging.getLogger(__name__)
+SCHEDULING_KEY = "scheduling"
 
 
 def create_app(
@@ -30,6 +31,7 @@ def create_app(
 ) -> Flask:
     """Build the web app; raises ConfigError (with what to fix) before serving anything."""
     settings = settings or load_settings()
+    scheduling = _scheduling_config(settings)
     configure_logging((log_level or os.environ.get("LOG_LEVEL") or "INFO").upper())
     schema.metadata()  # every model registered before the first query
     app = Flask(__name__, instance_path=str(settings.instance_path))
@@ -44,22 +46,27 @@ def create_app(
         clock=clock or SystemClock(),
         cipher=DataCipher(settings.data_keys),
         gateway=gateway or make_gateway(settings),
-        hours_config=_hours_config(settings),
     )
+    app.extensions[SCHEDULING_KEY] = scheduling
 
     # wired here so that the core never imports the HTTP adapters
     import web
     import webhooks
 
     web.init_app(app)
-    webhooks.init_app(app)
+    webhooks.init_app(app, scheduling)
     return app
 
 
-def _hours_config(settings: Settings) -> HoursConfig:
+def scheduling_config(app: Flask) -> SchedulingConfig:
+    """The validated time settings of an app built here (for the CLI)."""
+    return app.extensions[SCHEDULING_KEY]
+
+
+def _scheduling_config(settings: Settings) -> SchedulingConfig:
     try:
-        return parse_hours_config(settings.file_config.get("hours", {}))
-    except HoursConfigError as error:
+        return load_scheduling_config(settings.file_config)
+    except SchedulingConfigError as error:
         raise ConfigError(f"HOTLINE_CONFIG: {error}") from error
 
 

@@ -1,4 +1,4 @@
-"""The services one app wires together (database, clock, cipher, gateway, hours), in one place."""
+"""The core services one app wires together (settings, database, clock, cipher, gateway)."""
 
 from __future__ import annotations
 
@@ -11,7 +11,6 @@ from hotline.config import Settings
 from hotline.crypto import DataCipher
 from hotline.db import Database
 from hotline.telephony.gateway import OutboundGateway
-from scheduling.hours.config import HoursConfig
 
 EXTENSION_KEY = "hotline"
 
@@ -23,7 +22,6 @@ class Services:
     clock: Clock
     cipher: DataCipher
     gateway: OutboundGateway
-    hours_config: HoursConfig
 
 
 def services(app: Flask | None = None) -> Services:

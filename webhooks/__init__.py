@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from flask import Flask
 
+from scheduling.config import SchedulingConfig
 from webhooks import signature, status, voice
 
 
-def init_app(app: Flask) -> None:
+def init_app(app: Flask, scheduling: SchedulingConfig) -> None:
     signature.init_app(app)
     app.register_blueprint(status.blueprint)
-    voice.init_app(app)
+    voice.init_app(app, scheduling)

@@ -6,9 +6,9 @@ import logging
 
 from flask import Response
 
-from hotline.services import services
 from ivr_flows.failure import safe_twiml
 from ivr_flows.prompts import LANGUAGES
+from webhooks.context import flow_runner
 from webhooks.deliveries import StoredAnswer
 
 log = logging.getLogger(__name__)
@@ -26,6 +26,6 @@ def to_response(answer: StoredAnswer) -> Response:
 
 def safe_answer(languages: tuple[str, ...] = LANGUAGES) -> Response:
     """Apology, opening hours and e-mail address: what a caller hears whenever something broke."""
-    svc = services()
-    twiml = safe_twiml(svc.hours_config, svc.settings.contact_email, languages)
+    settings = flow_runner().settings
+    twiml = safe_twiml(settings.hours_config, settings.contact_email, languages)
     return to_response(twiml_answer(twiml))

@@ -11,19 +11,20 @@ from __future__ import annotations
 import logging
 from collections.abc import Mapping
 
-from flask import Blueprint, Flask, Response, current_app, request
+from flask import Blueprint, Flask, Response, request
 
 from hotline.services import services
 from hotline.telephony.models import CallDirection
 from hotline.telephony.urls import FALLBACK_PATH, VOICE_PREFIX
 from ivr_flows.runner import CallFlowRunner, FlowSettings, StepOutcome, StepRequest
 from ivr_flows.step_table import build_step_table
+from scheduling.config import SchedulingConfig
+from webhooks.context import RUNNER_KEY, flow_runner
 from webhooks.deliveries import StoredAnswer, answer_once
 from webhooks.twiml import safe_answer, to_response, twiml_answer
 
 log = logging.getLogger(__name__)
 blueprint = Blueprint("voice", __name__, url_prefix=VOICE_PREFIX)
-RUNNER_KEY = "call_flow_runner"
 
 # Parameters that carry phone numbers never reach a flow.
 NUMBER_PARAMETERS = frozenset(
@@ -110,11 +111,7 @@ def _record_failure(call_sid: str) -> tuple[str, ...]:
     return flow_runner().record_failure(svc.database, svc.clock.now(), call_sid)
 
 
-def flow_runner(app: Flask | None = None) -> CallFlowRunner:
-    return (app or current_app).extensions[RUNNER_KEY]
-
-
-def init_app(app: Flask) -> None:
+def init_app(app: Flask, scheduling: SchedulingConfig) -> None:
     """Build the step table and the runner once, at app start."""
     svc = services(app)
     settings = svc.settings
@@ -124,7 +121,7 @@ def init_app(app: Flask) -> None:
             public_base_url=settings.public_base_url,
             hotline_number=settings.hotline_number,
             contact_email=settings.contact_email,
-            hours_config=svc.hours_config,
+            hours_config=scheduling.hours,
         ),
         svc.cipher,
     )

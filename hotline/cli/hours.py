@@ -6,7 +6,7 @@ from datetime import datetime
 
 import click
 
-from hotline.cli.support import cli_services, parse_when
+from hotline.cli.support import cli_context, cli_services, parse_when
 from ivr_flows.speech import WEEKDAYS, spoken_weekly_hours
 from scheduling.hours.opening_hours import ClosedReason, HoursStatus
 from scheduling.hours.overrides import clear_overrides, opening_hours_at, set_override
@@ -50,9 +50,9 @@ def describe_status(status: HoursStatus, tz: object) -> list[str]:
 def hours(ctx: click.Context, at_text: str | None) -> None:
     if ctx.invoked_subcommand is not None:
         return
-    svc = cli_services()
-    at = parse_when(at_text, svc.hours_config.timezone) or svc.clock.now()
-    config = svc.hours_config
+    svc, scheduling = cli_context()
+    at = parse_when(at_text, scheduling.hours.timezone) or svc.clock.now()
+    config = scheduling.hours
     with svc.database.transaction() as session:
         status = opening_hours_at(session, config, svc.clock.now()).status_at(at)
     for line in describe_status(status, config.timezone):
@@ -70,8 +70,8 @@ def hours_set(state: str, until_text: str, reason: str) -> None:
         raise click.BadParameter(
             "callers hear the reason: give one, e.g. 'Teamsitzung'", param_hint="--reason"
         )
-    svc = cli_services()
-    until = parse_when(until_text, svc.hours_config.timezone)
+    svc, scheduling = cli_context()
+    until = parse_when(until_text, scheduling.hours.timezone)
     assert until is not None
     now = svc.clock.now()
     try:
@@ -80,7 +80,7 @@ def hours_set(state: str, until_text: str, reason: str) -> None:
     except ValueError as error:
         raise click.BadParameter(str(error), param_hint="--until") from None
     label = "geöffnet" if state == "open" else "geschlossen"
-    click.echo(f"Ab sofort {label} bis {local_label(until, svc.hours_config.timezone)} ({reason})")
+    click.echo(f"Ab sofort {label} bis {local_label(until, scheduling.hours.timezone)} ({reason})")
 
 
 @hours.command("clear", help="End every manual override now; the weekly hours apply again.")

@@ -12,6 +12,7 @@ import click
 from flask import Flask
 
 from hotline import migrate
+from hotline.app import scheduling_config
 from hotline.cases.references import display_case_reference
 from hotline.cli.support import cli_app, parse_when
 from hotline.clock import ShiftedClock
@@ -70,7 +71,7 @@ def simulate(
         raise click.UsageError("--at sets the in-process clock; a running service keeps its own")
     app = cli_app()
     svc = services(app)
-    at = parse_when(at_text, svc.hours_config.timezone)
+    at = parse_when(at_text, scheduling_config(app).hours.timezone)
     if at is not None:
         svc.clock = ShiftedClock(at)
     _refuse_unusable(app)

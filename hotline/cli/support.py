@@ -8,11 +8,12 @@ from datetime import datetime, tzinfo
 import click
 from flask import Flask
 
-from hotline.app import create_app
+from hotline.app import create_app, scheduling_config
 from hotline.clock import Clock, parse_local_datetime
 from hotline.config import ConfigError
 from hotline.db import Role
 from hotline.services import Services, services
+from scheduling.config import SchedulingConfig
 
 
 def cli_app(clock: Clock | None = None) -> Flask:
@@ -30,6 +31,12 @@ def cli_app(clock: Clock | None = None) -> Flask:
 
 def cli_services() -> Services:
     return services(cli_app())
+
+
+def cli_context() -> tuple[Services, SchedulingConfig]:
+    """The core services and the time settings, for commands that need both."""
+    app = cli_app()
+    return services(app), scheduling_config(app)
 
 
 def parse_when(text: str | None, tz: tzinfo) -> datetime | None:

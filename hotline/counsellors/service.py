@@ -35,7 +35,7 @@ def add_counsellor(
     name = name.strip()
     if not name:
         raise ValueError("a counsellor needs a name")
-    if session.scalars(select(Counsellor).where(Counsellor.name == name)).first():
+    if find_counsellor(session, name) is not None:
         raise CounsellorExists(f"a counsellor named {name!r} exists already")
     counsellor = Counsellor(
         name=name,
@@ -53,8 +53,13 @@ def list_counsellors(session: Session) -> list[Counsellor]:
     return list(session.scalars(select(Counsellor).order_by(Counsellor.name)))
 
 
+def find_counsellor(session: Session, name: str) -> Counsellor | None:
+    """By name, as staff type it on the command line."""
+    return session.scalars(select(Counsellor).where(Counsellor.name == name.strip())).first()
+
+
 def set_on_duty(session: Session, name: str, on_duty: bool, now: datetime) -> Counsellor:
-    counsellor = session.scalars(select(Counsellor).where(Counsellor.name == name)).first()
+    counsellor = find_counsellor(session, name)
     if counsellor is None:
         raise CounsellorNotFound(
             f"no counsellor named {name!r}; `hotline counsellor list` shows all"

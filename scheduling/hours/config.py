@@ -59,7 +59,7 @@ class TimeWindow:
 
     def __post_init__(self) -> None:
         if self.opens >= self.closes:
-            raise ValueError(f"window opens at {self.opens} but closes at {self.closes}")
+            raise ValueError("must open before it closes on the same day")
 
 
 @dataclass(frozen=True)
@@ -80,7 +80,7 @@ class Closure:
         if is_partial_range or is_range == (self.month_day is not None):
             raise ValueError("a closure is either a first_day..last_day range or a month_day")
         if is_range and self.first_day > self.last_day:
-            raise ValueError(f"closure {self.name!r} ends before it starts")
+            raise ValueError(f"{self.last_day} is before from {self.first_day}")
 
     def covers(self, day: date) -> bool:
         if self.month_day is not None:
@@ -200,9 +200,10 @@ def _parse_window(text: Any, where: str) -> TimeWindow:
         opens, closes = time(hour_open, minute_open), time(hour_close, minute_close)
     except ValueError:
         raise HoursConfigError(f"{where}: {text!r} is not a time of day") from None
-    if opens >= closes:
-        raise HoursConfigError(f"{where}: {text!r} must open before it closes on the same day")
-    return TimeWindow(opens, closes)
+    try:
+        return TimeWindow(opens, closes)
+    except ValueError as error:
+        raise HoursConfigError(f"{where}: {text!r} {error}") from None
 
 
 def _format(window: TimeWindow) -> str:
@@ -234,9 +235,10 @@ def _parse_closure(entry: Any, where: str) -> Closure:
         raise HoursConfigError(f"{where}.{missing}: missing (give date, or both from and to)")
     first_day = _parse_full_date(entry["from"], f"{where}.from")
     last_day = _parse_full_date(entry["to"], f"{where}.to")
-    if first_day > last_day:
-        raise HoursConfigError(f"{where}.to: {last_day} is before from {first_day}")
-    return Closure(name=name, first_day=first_day, last_day=last_day)
+    try:
+        return Closure(name=name, first_day=first_day, last_day=last_day)
+    except ValueError as error:
+        raise HoursConfigError(f"{where}.to: {error}") from None
 
 
 def _parse_single_date(value: Any, name: str, where: str) -> Closure:

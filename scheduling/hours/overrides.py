@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import select
+from sqlalchemy import ColumnElement, and_, select
 from sqlalchemy.orm import Session
 
 from scheduling.hours.config import HoursConfig
@@ -15,12 +15,14 @@ from scheduling.hours.models import HoursOverrideEntry
 from scheduling.hours.opening_hours import HoursOverride, OpeningHours
 
 
+def _active(now: datetime) -> ColumnElement[bool]:
+    """Not cleared and not yet over (those that start later count as active)."""
+    return and_(HoursOverrideEntry.cleared_at.is_(None), HoursOverrideEntry.ends_at > now)
+
+
 def active_overrides(session: Session, now: datetime) -> list[HoursOverride]:
-    """Overrides not cleared and not yet over (those that start later are included)."""
     rows = session.scalars(
-        select(HoursOverrideEntry)
-        .where(HoursOverrideEntry.cleared_at.is_(None), HoursOverrideEntry.ends_at > now)
-        .order_by(HoursOverrideEntry.starts_at)
+        select(HoursOverrideEntry).where(_active(now)).order_by(HoursOverrideEntry.starts_at)
     )
     return [
         HoursOverride(
@@ -47,11 +49,7 @@ def set_override(
 
 def clear_overrides(session: Session, now: datetime) -> int:
     """End every active override now; returns how many there were."""
-    rows = session.scalars(
-        select(HoursOverrideEntry).where(
-            HoursOverrideEntry.cleared_at.is_(None), HoursOverrideEntry.ends_at > now
-        )
-    ).all()
+    rows = session.scalars(select(HoursOverrideEntry).where(_active(now))).all()
     for row in rows:
         row.cleared_at = now
     return len(rows)

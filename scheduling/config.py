@@ -1,0 +1,30 @@
+"""The time-related sections of HOTLINE_CONFIG, validated once at start.
+
+Today the opening hours; queue, callback and appointment settings join here as their issues
+land. Built by the composition root and handed to whoever needs it (no global lookups).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from scheduling.hours.config import HoursConfig, HoursConfigError, parse_hours_config
+
+
+class SchedulingConfigError(ValueError):
+    """A section cannot be used; the message starts with the key to fix."""
+
+
+@dataclass(frozen=True)
+class SchedulingConfig:
+    hours: HoursConfig
+
+
+def load_scheduling_config(file_config: Mapping[str, Any]) -> SchedulingConfig:
+    """From the parsed HOTLINE_CONFIG file (missing sections take the hotline's defaults)."""
+    try:
+        return SchedulingConfig(hours=parse_hours_config(file_config.get("hours", {})))
+    except HoursConfigError as error:
+        raise SchedulingConfigError(str(error)) from error
