@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 PORT ?= 8000
 export PORT
 
-.PHONY: run test lint format bench install clean
+.PHONY: run test lint format bench install constraints clean
 
 $(BIN)/activate:
 	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11))' \
@@ -13,8 +13,9 @@ $(BIN)/activate:
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
 
-$(VENV)/.installed: $(BIN)/activate pyproject.toml
-	$(BIN)/pip install --quiet -e ".[test]"
+# constraints.txt pins every dependency to the versions CI tested; `make constraints` refreshes it.
+$(VENV)/.installed: $(BIN)/activate pyproject.toml constraints.txt
+	$(BIN)/pip install --quiet -c constraints.txt -e ".[test]"
 	@touch $@
 
 install: $(VENV)/.installed
@@ -47,6 +48,16 @@ format: install
 
 bench: install
 	$(BIN)/python -m bench.run
+
+constraints:
+	rm -rf .venv-constraints
+	$(PYTHON) -m venv .venv-constraints
+	.venv-constraints/bin/pip install --quiet --upgrade pip
+	.venv-constraints/bin/pip install --quiet -e ".[test]"
+	@echo "# Versions CI tested; refreshed by \`make constraints\` (installs the newest allowed)." > constraints.txt
+	.venv-constraints/bin/pip freeze --exclude-editable >> constraints.txt
+	rm -rf .venv-constraints
+	@echo "constraints.txt refreshed; run make test, then commit it"
 
 clean:
 	rm -rf $(VENV) *.egg-info .pytest_cache .ruff_cache

@@ -97,3 +97,37 @@ def test_a_bad_hours_section_stops_the_app_with_the_key_named(tmp_path):
 def test_a_public_base_url_twilio_could_not_have_called_is_refused(tmp_path, url):
     with pytest.raises(ConfigError, match="PUBLIC_BASE_URL must be"):
         load_settings({**PRODUCTION, "PUBLIC_BASE_URL": url}, instance_path=tmp_path)
+
+
+def test_development_keeps_one_secret_key_for_every_worker_and_restart(tmp_path):
+    """Sessions and CSRF tokens must survive a request landing on the other gunicorn worker."""
+    first = load_settings({"HOTLINE_ENV": "development"}, instance_path=tmp_path)
+    second = load_settings({"HOTLINE_ENV": "development"}, instance_path=tmp_path)
+    assert first.secret_key == second.secret_key and len(first.secret_key) >= 32
+    assert (tmp_path / "secret.key").stat().st_mode & 0o777 == 0o600
+    assert (
+        load_settings(
+            {"HOTLINE_ENV": "development", "SECRET_KEY": "given"}, instance_path=tmp_path
+        ).secret_key
+        == "given"
+    )
+
+
+def test_workers_starting_at_once_agree_on_the_development_secret(tmp_path):
+    import threading
+
+    keys: list[str] = []
+    barrier = threading.Barrier(8)
+
+    def start() -> None:
+        barrier.wait()
+        keys.append(
+            load_settings({"HOTLINE_ENV": "development"}, instance_path=tmp_path).secret_key
+        )
+
+    threads = [threading.Thread(target=start) for _ in range(8)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert len(keys) == 8 and len(set(keys)) == 1

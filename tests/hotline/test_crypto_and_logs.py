@@ -80,3 +80,33 @@ def test_a_whole_call_logs_no_caller_number(simulate_call, capsys):
     captured = capsys.readouterr()
     assert "call step answered" in captured.err
     assert "2345" not in captured.err + captured.out
+
+
+def test_new_values_are_sealed_with_aes_gcm_and_name_their_key():
+    key = generate_key()
+    cipher = DataCipher([key])
+    first, second = cipher.encrypt(NUMBER), cipher.encrypt(NUMBER)
+    assert first[:1] == b"\x01" and first != second  # a fresh nonce every time
+    assert NUMBER.encode() not in first
+    assert cipher.decrypt(first) == NUMBER and cipher.is_current(first)
+    assert not DataCipher([generate_key(), key]).is_current(first)
+
+
+def test_a_tampered_value_is_refused_not_misread():
+    cipher = DataCipher([generate_key()])
+    sealed = bytearray(cipher.encrypt(NUMBER))
+    sealed[-1] ^= 1
+    with pytest.raises(UndecryptableValue):
+        cipher.decrypt(bytes(sealed))
+    with pytest.raises(UndecryptableValue):
+        cipher.decrypt(b"\x01\x00")
+
+
+def test_fernet_values_of_earlier_versions_stay_readable():
+    from cryptography.fernet import Fernet
+
+    key = generate_key()
+    legacy = Fernet(key.encode()).encrypt(NUMBER.encode())
+    cipher = DataCipher([generate_key(), key])
+    assert cipher.decrypt(legacy) == NUMBER and not cipher.is_current(legacy)
+    assert cipher.is_current(cipher.rotate(legacy))

@@ -12,29 +12,6 @@ from hotline.cli import main
 from tests.support.twilio import AUTH_TOKEN, DATA_KEY, PUBLIC_BASE_URL
 
 
-@pytest.fixture
-def hotline(database_url, tmp_path):
-    """Run `hotline ...` with the test database; returns the click Result."""
-    env = {
-        "HOTLINE_ENV": "development",
-        "DATABASE_URL": database_url,
-        "HOTLINE_INSTANCE_PATH": str(tmp_path / "instance"),
-        "HOTLINE_DATA_KEY": DATA_KEY,
-        "TWILIO_AUTH_TOKEN": AUTH_TOKEN,
-        "TWILIO_ACCOUNT_SID": "",
-        "TWILIO_API_BASE_URL": "",
-        "HOTLINE_CONFIG": "",
-        "PUBLIC_BASE_URL": "",
-    }
-
-    def run(*args: str, input: str | None = None, **overrides: str):
-        return CliRunner().invoke(
-            main, list(args), env={**env, **overrides}, input=input, catch_exceptions=False
-        )
-
-    return run
-
-
 def test_keygen_prints_a_fernet_key(hotline):
     result = hotline("keygen")
     assert result.exit_code == 0
@@ -160,3 +137,54 @@ def test_simulate_refuses_production(database_url, tmp_path):
     result = CliRunner().invoke(main, ["simulate", "--keys", "-"], env=env)
     assert result.exit_code == 1
     assert "not against production" in result.output
+
+
+def test_a_counsellor_whose_number_no_key_can_read_is_listed_as_unreadable(hotline, svc_for_cli):
+    """After a key was dropped too early the list must still show everyone, not crash."""
+    from hotline.crypto import DataCipher, generate_key
+
+    hotline("counsellor", "add", "Mia Sommer", "--phone", "0228 1234567", "--on-duty")
+    svc_for_cli.add_counsellor_with_token(
+        "Alte Beraterin", DataCipher([generate_key()]).encrypt("+49228")
+    )
+    result = hotline("counsellor", "list")
+    assert result.exit_code == 0, result.output
+    assert "Alte Beraterin  on duty   (Nummer unlesbar" in result.output
+    assert "Mia Sommer      on duty   +49228•" in result.output
+
+
+def test_times_typed_on_the_command_line_are_in_the_configured_time_zone(hotline, tmp_path):
+    config = tmp_path / "hotline.toml"
+    config.write_text('[hours]\ntimezone = "Europe/London"\nholiday_region = ""\n')
+    # 09:30 in London is open; read as Berlin time it would be 08:30 in London, closed
+    result = hotline("hours", "--at", "2026-11-26 09:30", HOTLINE_CONFIG=str(config))
+    assert result.exit_code == 0, result.output
+    assert "GEÖFFNET bis Donnerstag, 26.11.2026, 16:00 Uhr" in result.output
+    assert "(Europe/London)" in result.output
+
+
+def test_commands_get_the_cli_database_limits_not_the_web_ones(database_url, tmp_path):
+    """Migrations and long commands must not die of the web's 5 s statement timeout."""
+    from sqlalchemy import text
+
+    from hotline.cli.support import cli_services
+
+    env = {
+        "HOTLINE_ENV": "development",
+        "DATABASE_URL": database_url,
+        "HOTLINE_INSTANCE_PATH": str(tmp_path / "instance"),
+        "HOTLINE_DATA_KEY": DATA_KEY,
+    }
+    with pytest.MonkeyPatch.context() as patch:
+        for name, value in env.items():
+            patch.setenv(name, value)
+        patch.delenv("HOTLINE_CONFIG", raising=False)
+        database = cli_services().database
+    try:
+        with database.engine.connect() as connection:
+            if connection.dialect.name == "postgresql":
+                assert connection.execute(text("SHOW statement_timeout")).scalar() == "0"
+            else:
+                assert connection.execute(text("PRAGMA busy_timeout")).scalar() == 30_000
+    finally:
+        database.dispose()
