@@ -10,9 +10,9 @@ from tests.support.twilio import AUTH_TOKEN, DATA_KEY
 
 
 @pytest.fixture
-def hotline(database_url, tmp_path):
-    """Run `hotline ...` with the test database; returns the click Result."""
-    env = {
+def cli_environment(database_url, tmp_path) -> dict[str, str]:
+    """What an operator's shell would set for development against the test database."""
+    return {
         "HOTLINE_ENV": "development",
         "DATABASE_URL": database_url,
         "HOTLINE_INSTANCE_PATH": str(tmp_path / "instance"),
@@ -24,9 +24,18 @@ def hotline(database_url, tmp_path):
         "PUBLIC_BASE_URL": "",
     }
 
-    def run(*args: str, input: str | None = None, **overrides: str):
+
+@pytest.fixture
+def hotline(cli_environment):
+    """Run `hotline ...` with the test database; returns the click Result."""
+
+    def run(*args: str, input: str | None = None, catch_exceptions: bool = False, **overrides: str):
         return CliRunner().invoke(
-            main, list(args), env={**env, **overrides}, input=input, catch_exceptions=False
+            main,
+            list(args),
+            env={**cli_environment, **overrides},
+            input=input,
+            catch_exceptions=catch_exceptions,
         )
 
     return run

@@ -5,11 +5,9 @@ from __future__ import annotations
 import logging
 
 import pytest
-from click.testing import CliRunner
 from cryptography.fernet import Fernet
 
-from hotline.cli import main
-from tests.support.twilio import AUTH_TOKEN, DATA_KEY, PUBLIC_BASE_URL
+from tests.support.twilio import PUBLIC_BASE_URL
 
 
 def test_keygen_prints_a_fernet_key(hotline):
@@ -124,17 +122,16 @@ def test_simulate_is_interactive_without_a_script(hotline):
     assert "Ergebnis closed_informed" in result.output
 
 
-def test_simulate_refuses_production(database_url, tmp_path):
-    env = {
-        "HOTLINE_ENV": "production",
-        "DATABASE_URL": database_url,
-        "HOTLINE_INSTANCE_PATH": str(tmp_path),
-        "HOTLINE_DATA_KEY": DATA_KEY,
-        "TWILIO_AUTH_TOKEN": AUTH_TOKEN,
-        "PUBLIC_BASE_URL": "https://hotline.example.org",
-        "SECRET_KEY": "secret",
-    }
-    result = CliRunner().invoke(main, ["simulate", "--keys", "-"], env=env)
+def test_simulate_refuses_production(hotline):
+    result = hotline(
+        "simulate",
+        "--keys",
+        "-",
+        catch_exceptions=True,
+        HOTLINE_ENV="production",
+        PUBLIC_BASE_URL="https://hotline.example.org",
+        SECRET_KEY="secret",
+    )
     assert result.exit_code == 1
     assert "not against production" in result.output
 
@@ -163,22 +160,15 @@ def test_times_typed_on_the_command_line_are_in_the_configured_time_zone(hotline
     assert "(Europe/London)" in result.output
 
 
-def test_commands_get_the_cli_database_limits_not_the_web_ones(database_url, tmp_path):
+def test_commands_get_the_cli_database_limits_not_the_web_ones(cli_environment):
     """Migrations and long commands must not die of the web's 5 s statement timeout."""
     from sqlalchemy import text
 
     from hotline.cli.support import cli_services
 
-    env = {
-        "HOTLINE_ENV": "development",
-        "DATABASE_URL": database_url,
-        "HOTLINE_INSTANCE_PATH": str(tmp_path / "instance"),
-        "HOTLINE_DATA_KEY": DATA_KEY,
-    }
     with pytest.MonkeyPatch.context() as patch:
-        for name, value in env.items():
+        for name, value in cli_environment.items():
             patch.setenv(name, value)
-        patch.delenv("HOTLINE_CONFIG", raising=False)
         database = cli_services().database
     try:
         with database.engine.connect() as connection:
