@@ -6,23 +6,31 @@ outbound calls happen after it commits.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+import logging
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from enum import StrEnum
 from functools import cache
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from sqlalchemy import DateTime, Engine, MetaData, Table, create_engine, event
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import make_url
+from sqlalchemy.exc import DBAPIError
+from sqlalchemy.exc import TimeoutError as SQLAlchemyTimeoutError
 from sqlalchemy.orm import DeclarativeBase, Session, sessionmaker
 from sqlalchemy.sql.dml import Insert
 from sqlalchemy.types import TypeDecorator
 
+from hotline import db_guard
 from hotline.clock import as_utc
+from hotline.db_guard import CircuitBreaker, thread_state, watch_postgres_checkouts
+
+log = logging.getLogger(__name__)
+T = TypeVar("T")
 
 
 class Base(DeclarativeBase):
@@ -80,15 +88,28 @@ class Role(StrEnum):
 class Limits:
     statement_timeout_ms: int  # PostgreSQL's statement_timeout; 0 = none
     lock_wait_seconds: float  # how long a writer waits for SQLite's write lock
+    checkout_seconds: float  # client-side: a PostgreSQL connection held longer is cut
+    pool_wait_seconds: float  # how long to wait for a free pooled connection
 
 
 # A web request that cannot get the database within a few seconds gives up, so that the
-# caller still hears the safe answer long before Twilio's 15 s run out.
+# caller still hears the safe answer long before Twilio's 15 s run out: every /twilio/*
+# answer within 5 s, whatever the database does.
 LIMITS = {
-    Role.WEB: Limits(statement_timeout_ms=5_000, lock_wait_seconds=5),
-    Role.CLI: Limits(statement_timeout_ms=0, lock_wait_seconds=30),
-    Role.SCHEDULER: Limits(statement_timeout_ms=60_000, lock_wait_seconds=15),
+    Role.WEB: Limits(
+        statement_timeout_ms=3_000, lock_wait_seconds=3, checkout_seconds=3.5, pool_wait_seconds=1
+    ),
+    Role.CLI: Limits(
+        statement_timeout_ms=0, lock_wait_seconds=30, checkout_seconds=3600, pool_wait_seconds=30
+    ),
+    Role.SCHEDULER: Limits(
+        statement_timeout_ms=60_000, lock_wait_seconds=15, checkout_seconds=90, pool_wait_seconds=10
+    ),
 }
+CONNECT_TIMEOUT_SECONDS = 2  # libpq's smallest
+POOL_RECYCLE_SECONDS = 1800
+# A best-effort write after the caller has the answer (a failure note) waits this long at most.
+BEST_EFFORT_SECONDS = 1.0
 
 
 def make_engine(url: str, role: Role = Role.WEB) -> Engine:
@@ -96,16 +117,26 @@ def make_engine(url: str, role: Role = Role.WEB) -> Engine:
     limits = LIMITS[role]
     parsed = make_url(url)
     if parsed.get_backend_name() == "postgresql":
-        return create_engine(
+        # No pre-ping (a round trip per request): a connection that died is invalidated on
+        # its first failure, and the transaction is run again once (Database.run).
+        engine = create_engine(
             url,
-            pool_pre_ping=True,
             pool_size=5,
             max_overflow=5,
+            pool_timeout=limits.pool_wait_seconds,
+            pool_recycle=POOL_RECYCLE_SECONDS,
             connect_args={
-                "connect_timeout": 3,
+                "connect_timeout": CONNECT_TIMEOUT_SECONDS,
                 "options": f"-c statement_timeout={limits.statement_timeout_ms}",
+                "keepalives": 1,
+                "keepalives_idle": 10,
+                "keepalives_interval": 2,
+                "keepalives_count": 3,
+                "tcp_user_timeout": int(limits.checkout_seconds * 1000),
             },
         )
+        watch_postgres_checkouts(engine, limits.checkout_seconds)
+        return engine
     if parsed.get_backend_name() != "sqlite":
         raise ValueError(f"DATABASE_URL: unsupported database {parsed.get_backend_name()!r}")
     if parsed.database and parsed.database != ":memory:":
@@ -119,7 +150,7 @@ def _serialise_sqlite_writers(engine: Engine, limits: Limits) -> None:
     """WAL for concurrent readers; BEGIN IMMEDIATE so two workers never deadlock on an upgrade."""
 
     @event.listens_for(engine, "connect")
-    def on_connect(dbapi_connection: Any, _record: Any) -> None:
+    def on_connect(dbapi_connection: Any, record: Any) -> None:
         dbapi_connection.isolation_level = None
         cursor = dbapi_connection.cursor()
         cursor.execute("PRAGMA journal_mode=WAL")
@@ -127,11 +158,20 @@ def _serialise_sqlite_writers(engine: Engine, limits: Limits) -> None:
         cursor.execute("PRAGMA foreign_keys=ON")
         cursor.execute(f"PRAGMA busy_timeout={int(limits.lock_wait_seconds * 1000)}")
         cursor.close()
+        record.info["busy_timeout_ms"] = int(limits.lock_wait_seconds * 1000)
+
+    default_wait_ms = int(limits.lock_wait_seconds * 1000)
 
     @event.listens_for(engine, "begin")
     def on_begin(connection: Any) -> None:
         # straight to the driver: this runs for every transaction of every webhook
-        connection.connection.dbapi_connection.execute("BEGIN IMMEDIATE")
+        pooled = connection.connection
+        budget = thread_state().budget
+        wait_ms = int(budget * 1000) if budget is not None else default_wait_ms
+        if pooled.info.get("busy_timeout_ms") != wait_ms:  # a best-effort write waits less
+            pooled.dbapi_connection.execute(f"PRAGMA busy_timeout={wait_ms}")
+            pooled.info["busy_timeout_ms"] = wait_ms
+        pooled.dbapi_connection.execute("BEGIN IMMEDIATE")
 
 
 def insert_unless_present(
@@ -164,24 +204,55 @@ def dialect_insert(dialect: str, table: Table) -> Any:
 
 
 class Database:
-    """The engine and session factory of one app."""
+    """The engine and session factory of one app, with its limits and circuit breaker."""
 
     def __init__(self, url: str, role: Role = Role.WEB) -> None:
         self.url = url
         self.role = role
         self.engine = make_engine(url, role)
         self.sessions = sessionmaker(self.engine, expire_on_commit=False)
+        self.breaker = CircuitBreaker()
 
     @contextmanager
     def transaction(self) -> Iterator[Session]:
         """One unit of work: commits on success, rolls back on any exception.
 
         The connection owns the transaction and the session joins it: cheaper than a session
-        transaction, which matters on the path of every webhook.
+        transaction, which matters on the path of every webhook. Raises DatabaseUnavailable at
+        once while the breaker is open.
         """
-        with self.engine.begin() as connection, self.sessions(bind=connection) as session:
+        self.breaker.check()
+        try:
+            with self.engine.begin() as connection, self.sessions(bind=connection) as session:
+                yield session
+                session.flush()
+        except (DBAPIError, SQLAlchemyTimeoutError) as error:
+            if thread_state().cut or isinstance(error, SQLAlchemyTimeoutError):
+                self.breaker.trip()
+            raise
+
+    def run(self, work: Callable[[Session], T]) -> T:
+        """`work` in one transaction; run once more if its pooled connection had died.
+
+        A server restart leaves dead connections in the pool; without a ping per request the
+        first use finds out. Running again is safe: the failed transaction was rolled back,
+        and a commit that did land makes the second run collide with its own delivery record.
+        """
+        try:
+            with self.transaction() as session:
+                return work(session)
+        except DBAPIError as error:
+            if not error.connection_invalidated or thread_state().cut:
+                raise
+            log.warning("a pooled database connection had died; running the transaction again")
+        with self.transaction() as session:
+            return work(session)
+
+    @contextmanager
+    def best_effort(self, seconds: float = BEST_EFFORT_SECONDS) -> Iterator[Session]:
+        """A short transaction for a write that may be lost (a failure note): tight limits."""
+        with db_guard.budget(seconds), self.transaction() as session:
             yield session
-            session.flush()
 
     def dispose(self) -> None:
         self.engine.dispose()

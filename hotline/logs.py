@@ -14,17 +14,31 @@ from datetime import UTC, datetime
 from typing import Any
 
 REDACTED = "[redacted]"
+TRUNCATED = "…[truncated]"
+# Every pattern can start only where the run it matches starts (the look-behinds), so that a
+# long run of digits or letters is scanned once, not once per character: redaction stays
+# linear in the length of a value, whatever a request sends.
 _PHONE = re.compile(
     r"(?<![\w+])(?:\+|%2[bB])\d[\d \-/().]{5,}\d"  # +49 151 2345678, +49.151..., %2B49...
     r"|(?<![\w.:+-])0\d[\d \-/()]{5,}\d(?![\w])"  # 0151 2345678, 0049...
     r"|(?<![\w])\d{10,}(?![\w])"  # 4915123456789
 )
-_EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
+_EMAIL = re.compile(r"(?<![\w.+-])[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
+# Characters a number may be written with: a cut inside one drops the whole partial run.
+_NUMBER_TAIL = re.compile(r"[\d +\-/().%]+$")
+MAX_MESSAGE = 2_000  # characters of a message or an extra field in one log line
+MAX_TRACEBACK = 8_000
 _STANDARD_ATTRIBUTES = frozenset(vars(logging.makeLogRecord({}))) | {"message", "asctime"}
 
 
-def redact(text: str) -> str:
-    """Blank out anything that looks like a phone number or an e-mail address."""
+def redact(text: str, limit: int = MAX_MESSAGE) -> str:
+    """Blank out anything that looks like a phone number or an e-mail address.
+
+    Longer texts are cut first (at most `limit` characters survive), and a number the cut ran
+    through is dropped whole rather than half shown.
+    """
+    if len(text) > limit:
+        text = _NUMBER_TAIL.sub("", text[:limit]) + TRUNCATED
     return _PHONE.sub(REDACTED, _EMAIL.sub(REDACTED, text))
 
 
@@ -50,7 +64,7 @@ class JsonFormatter(logging.Formatter):
             if key not in _STANDARD_ATTRIBUTES and not key.startswith("_"):
                 entry[key] = value if isinstance(value, int | float | bool | None) else str(value)
         if record.exc_info:
-            entry["exception"] = redact(self.formatException(record.exc_info))
+            entry["exception"] = redact(self.formatException(record.exc_info), MAX_TRACEBACK)
         return json.dumps(entry, ensure_ascii=False)
 
 

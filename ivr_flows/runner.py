@@ -57,6 +57,14 @@ class FlowSettings:
     hours_config: HoursConfig
 
 
+@dataclass
+class StepTrace:
+    """What the runner learnt before something failed: the caller's language, for the
+    apology (both languages while it is unknown)."""
+
+    languages: tuple[str, ...] = LANGUAGES
+
+
 @dataclass(frozen=True)
 class StepOutcome:
     twiml: str
@@ -75,9 +83,18 @@ class CallFlowRunner:
     def find(self, path: str) -> Step | None:
         return self.steps.find(path)
 
-    def run(self, session: Session, now: datetime, step: Step, request: StepRequest) -> StepOutcome:
+    def run(
+        self,
+        session: Session,
+        now: datetime,
+        step: Step,
+        request: StepRequest,
+        trace: StepTrace | None = None,
+    ) -> StepOutcome:
         """One step inside the caller's transaction; raises whatever goes wrong."""
         call = self._load_call(session, now, step, request)
+        if trace is not None:
+            trace.languages = (call.language,)
         step_input = StepInput(
             call=call, digits=request.digits, attempt=request.attempt, params=request.params
         )
@@ -85,22 +102,16 @@ class CallFlowRunner:
         self._apply(session, call, result.effects, now)
         return StepOutcome(str(result.twiml), call, result.effects)
 
-    def record_failure(
-        self, database: Database, now: datetime, call_sid: str | None
-    ) -> tuple[str, ...]:
-        """Mark the call as failed and return its language for the apology (both if unknown)."""
-        if not call_sid:
-            return LANGUAGES
+    def record_failure(self, database: Database, now: datetime, call_sid: str) -> None:
+        """Mark the call as failed, best effort: the caller has the answer already, and the
+        database may be the reason it failed."""
         try:
-            with database.transaction() as session:
-                known = call_state(session, call_sid)
-                if known is None:  # failed before its first step was recorded
+            with database.best_effort() as session:
+                if call_state(session, call_sid) is None:  # failed before its first step
                     call_for_step(session, call_sid, now, direction=CallDirection.INBOUND)
                 update_call(session, call_sid, outcome=CallOutcome.TECHNICAL_FAILURE)
-                return (known.language,) if known else LANGUAGES
         except Exception:
             log.exception("could not record the failure", extra={"call_sid": call_sid})
-            return LANGUAGES
 
     def _load_call(
         self, session: Session, now: datetime, step: Step, request: StepRequest

@@ -27,12 +27,11 @@ from tests.support.factories import Factories
 from tests.support.fake_twilio import FakeTwilio, FakeTwilioServer
 from tests.support.times import berlin
 from tests.support.twilio import (
-    ACCOUNT_SID,
     AUTH_TOKEN,
     CALLER,
-    DATA_KEY,
     PUBLIC_BASE_URL,
     TwilioRequests,
+    app_environment,
 )
 
 BACKENDS = ["sqlite", "postgresql"]
@@ -104,17 +103,9 @@ def hotline_config() -> str:
 @pytest.fixture
 def environment(database_url: str, fake_twilio: FakeTwilio, hotline_config: str) -> dict[str, str]:
     """The environment variables the app is built from."""
-    return {
-        "HOTLINE_CONFIG": hotline_config,
-        "HOTLINE_ENV": "testing",
-        "DATABASE_URL": database_url,
-        "PUBLIC_BASE_URL": PUBLIC_BASE_URL,
-        "TWILIO_ACCOUNT_SID": ACCOUNT_SID,
-        "TWILIO_AUTH_TOKEN": AUTH_TOKEN,
-        "TWILIO_API_BASE_URL": fake_twilio.url,
-        "HOTLINE_DATA_KEY": DATA_KEY,
-        "SECRET_KEY": "test-secret",
-    }
+    return app_environment(
+        database_url, HOTLINE_CONFIG=hotline_config, TWILIO_API_BASE_URL=fake_twilio.url
+    )
 
 
 @pytest.fixture

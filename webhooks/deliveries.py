@@ -101,12 +101,15 @@ def answer_once(
     rolled back. (Repeats are rare, so this is cheaper than looking up every delivery first.)
     """
     key = delivery_key(request)
+
+    def deliver(session: Session) -> StoredAnswer:
+        now = svc.clock.now()
+        answer = work(session, now)
+        remember(session, key, endpoint, call_sid, answer, svc.cipher, now)
+        return answer
+
     try:
-        with svc.database.transaction() as session:
-            now = svc.clock.now()
-            answer = work(session, now)
-            remember(session, key, endpoint, call_sid, answer, svc.cipher, now)
-            return answer
+        return svc.database.run(deliver)
     except DeliveryAlreadyClaimed:
         with svc.database.transaction() as session:
             previous = stored_answer(session, key, svc.cipher)

@@ -89,7 +89,11 @@ class FlaskClientTransport:
             method, url, params, auth_token=self._auth_token, public_base_url=self._public_base_url
         )
         response = self._client.open(
-            signed.path, method=signed.method, data=signed.form, headers=signed.headers
+            signed.path,
+            method=signed.method,
+            data=signed.form,
+            headers=signed.headers,
+            buffered=True,  # like a server: close callbacks run once the answer is out
         )
         return TwimlReply(
             status=response.status_code,

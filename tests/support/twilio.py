@@ -16,6 +16,21 @@ ACCOUNT_SID = "AC" + "1" * 32
 CALLER = "+4915123456789"
 
 
+def app_environment(database_url: str, **overrides: str) -> dict[str, str]:
+    """The environment variables a test app is built from (fake Twilio named by the caller)."""
+    return {
+        "HOTLINE_CONFIG": "",
+        "HOTLINE_ENV": "testing",
+        "DATABASE_URL": database_url,
+        "PUBLIC_BASE_URL": PUBLIC_BASE_URL,
+        "TWILIO_ACCOUNT_SID": ACCOUNT_SID,
+        "TWILIO_AUTH_TOKEN": AUTH_TOKEN,
+        "HOTLINE_DATA_KEY": DATA_KEY,
+        "SECRET_KEY": "test-secret",
+        **overrides,
+    }
+
+
 def sign(url: str, params: Mapping[str, str], token: str = AUTH_TOKEN) -> str:
     return RequestValidator(token).compute_signature(url, params)
 
@@ -43,7 +58,8 @@ class TwilioRequests:
     def post(self, path: str, params: Mapping[str, str], *, signature: str | None = None) -> Any:
         signature = sign(PUBLIC_BASE_URL + path, params) if signature is None else signature
         headers = {"X-Twilio-Signature": signature} if signature else {}
-        return self.client.post(path, data=dict(params), headers=headers)
+        # buffered, as a real server sends it: the answer is complete before close callbacks run
+        return self.client.post(path, data=dict(params), headers=headers, buffered=True)
 
     def incoming(self, call_sid: str, caller: str = CALLER, **extra: str) -> Any:
         return self.post("/twilio/voice/incoming", voice_params(call_sid, caller, **extra))

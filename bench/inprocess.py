@@ -1,0 +1,329 @@
+"""CPU per webhook, measured in-process: what one `/incoming` and one whole call cost.
+
+No HTTP server and no client share the two cores here: the app is called as a WSGI callable
+with environs prepared (and signed) before the clock starts, and the process's own CPU time is
+read around the run. On PostgreSQL the CPU of the server's processes is read from /proc as
+well. The whole call is the request sequence `hotline simulate` records for a caller in opening
+hours with two counsellors on duty who ring at once and the first answers: 5 steps and 8 status
+callbacks, 13 requests. Each replay gets fresh CallSids, so every request is a first delivery.
+
+Run alone with `python -m bench.inprocess`; `make bench` runs it before the load test.
+"""
+
+from __future__ import annotations
+
+import io
+import os
+import statistics
+import sys
+import tempfile
+import time
+import uuid
+from collections.abc import Callable, Iterator, Mapping
+from contextlib import contextmanager, redirect_stderr
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit
+
+from flask import Flask
+from sqlalchemy import create_engine, text
+from twilio.request_validator import RequestValidator
+from werkzeug.test import EnvironBuilder
+
+from hotline import migrate
+from hotline.app import create_app
+from hotline.clock import FixedClock
+from hotline.config import load_settings
+from hotline.crypto import generate_key
+from hotline.demo import seed_demo
+from hotline.services import services
+from hotline.simulator import CallPlayer, ScriptedCaller
+from hotline.simulator.transports import FlaskClientTransport, TwimlReply
+
+PUBLIC_BASE_URL = "https://hotline.example.org"
+TOKEN = "bench-" + uuid.uuid4().hex
+CALLER = "+4915123456789"
+POSTGRES_ADMIN = "postgresql+psycopg://postgres@127.0.0.1:5432/postgres"
+POSTGRES_DATABASE = "bench_inprocess"
+# Targets of the hardening issue (ms of CPU).
+TARGETS = {
+    "sqlite": {"incoming": 0.7, "incoming_server": None, "call": 14.0, "call_server": None},
+    "postgresql": {"incoming": 1.0, "incoming_server": 0.3, "call": 27.0, "call_server": None},
+}
+
+
+@dataclass(frozen=True)
+class Request:
+    method: str
+    url: str
+    params: dict[str, str]
+
+
+@dataclass(frozen=True)
+class Cost:
+    """Median CPU milliseconds per unit over the rounds: this process, the database server."""
+
+    app_ms: float
+    server_ms: float | None
+
+
+def signed_environ(request: Request) -> dict[str, Any]:
+    parts = urlsplit(request.url)
+    signature = RequestValidator(TOKEN).compute_signature(request.url, request.params)
+    builder = EnvironBuilder(
+        path=parts.path,
+        query_string=parts.query,
+        method=request.method,
+        data=request.params,
+        headers={"X-Twilio-Signature": signature, "I-Twilio-Idempotency-Token": uuid.uuid4().hex},
+    )
+    try:
+        return builder.get_environ()
+    finally:
+        builder.close()
+
+
+def call_webhook(app: Flask, environ: dict[str, Any]) -> bytes:
+    status: list[str] = []
+    body = b"".join(app.wsgi_app(environ, lambda s, h, e=None: status.append(s)))
+    if not status or not status[0].startswith("200"):
+        raise RuntimeError(f"{environ['PATH_INFO']} answered {status}: {body[:200]!r}")
+    return body
+
+
+class RecordingTransport(FlaskClientTransport):
+    """The simulator's in-process transport, noting every request of the call."""
+
+    def __init__(self, app: Flask) -> None:
+        super().__init__(app.test_client(), TOKEN, PUBLIC_BASE_URL)
+        self.requests: list[Request] = []
+
+    def request(self, method: str, url: str, params: Mapping[str, str]) -> TwimlReply:
+        self.requests.append(Request(method, url, dict(params)))
+        return super().request(method, url, params)
+
+
+def recorded_call(app: Flask) -> list[Request]:
+    transport = RecordingTransport(app)
+    CallPlayer(
+        transport,
+        ScriptedCaller(["-", "-"], ["completed"]),
+        from_number=CALLER,
+        fallback_url=f"{PUBLIC_BASE_URL}/twilio/voice/fallback",
+        status_callback_url=f"{PUBLIC_BASE_URL}/twilio/voice/status",
+    ).run(f"{PUBLIC_BASE_URL}/twilio/voice/incoming")
+    return transport.requests
+
+
+def with_fresh_sids(requests: list[Request]) -> list[Request]:
+    """The same call again under new CallSids (the caller's and every leg's)."""
+    sids = {
+        value
+        for request in requests
+        for key, value in request.params.items()
+        if key.endswith("CallSid") and value
+    }
+    fresh = {sid: "CA" + uuid.uuid4().hex for sid in sids}
+    return [
+        Request(
+            request.method,
+            request.url,
+            {key: fresh.get(value, value) for key, value in request.params.items()},
+        )
+        for request in requests
+    ]
+
+
+def incoming_request() -> Request:
+    params = {
+        "CallSid": "CA" + uuid.uuid4().hex,
+        "AccountSid": "AC" + "0" * 32,
+        "From": CALLER,
+        "To": "+498003009944",
+        "CallStatus": "ringing",
+        "Direction": "inbound",
+        "ApiVersion": "2010-04-01",
+    }
+    return Request("POST", f"{PUBLIC_BASE_URL}/twilio/voice/incoming", params)
+
+
+def postgres_cpu_seconds() -> float:
+    """CPU used so far by every PostgreSQL server process this user can see."""
+    tick = os.sysconf("SC_CLK_TCK")
+    total = 0
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            raw = stat.read_text()
+        except OSError:
+            continue
+        if "(postgres)" not in raw[:64]:
+            continue
+        fields = raw.rpartition(")")[2].split()
+        total += int(fields[11]) + int(fields[12])
+    return total / tick
+
+
+def measure(
+    app: Flask, batches: list[list[dict[str, Any]]], server: Callable[[], float] | None
+) -> Cost:
+    """Median over the batches of CPU ms per batch element (a request or a whole call)."""
+    app_costs, server_costs = [], []
+    for batch in batches:
+        units = len(batch)
+        server_before = server() if server else 0.0
+        started = time.process_time()
+        for unit in batch:
+            for environ in unit if isinstance(unit, list) else [unit]:
+                call_webhook(app, environ)
+        app_costs.append((time.process_time() - started) * 1000 / units)
+        if server:
+            server_costs.append((server() - server_before) * 1000 / units)
+    return Cost(statistics.median(app_costs), statistics.median(server_costs) if server else None)
+
+
+@contextmanager
+def bench_app(name: str, folder: Path) -> Iterator[Flask]:
+    url = _database(name, folder)
+    env = {
+        "HOTLINE_ENV": "development",
+        "DATABASE_URL": url,
+        "PUBLIC_BASE_URL": PUBLIC_BASE_URL,
+        "TWILIO_AUTH_TOKEN": TOKEN,
+        "HOTLINE_DATA_KEY": generate_key(),
+        "HOTLINE_CONFIG": "",
+    }
+    with redirect_stderr(io.StringIO()):  # the JSON log lines are written, not printed
+        settings = load_settings(env, instance_path=folder / name)
+        clock = FixedClock(_thursday_morning())
+        app = create_app(settings, clock=clock, log_level="INFO")
+    svc = services(app)
+    migrate.upgrade(svc.database.engine)
+    with svc.database.transaction() as session:
+        seed_demo(session, svc.cipher, clock.now())
+    try:
+        yield app
+    finally:
+        svc.database.dispose()
+
+
+def _thursday_morning():  # type: ignore[no-untyped-def]
+    from datetime import datetime
+    from zoneinfo import ZoneInfo
+
+    return datetime(2026, 11, 26, 10, 0, tzinfo=ZoneInfo("Europe/Berlin"))
+
+
+def _database(name: str, folder: Path) -> str:
+    if name == "sqlite":
+        return f"sqlite:///{folder / 'inprocess.db'}"
+    admin = create_engine(POSTGRES_ADMIN, isolation_level="AUTOCOMMIT")
+    with admin.connect() as connection:
+        connection.execute(text(f"DROP DATABASE IF EXISTS {POSTGRES_DATABASE} WITH (FORCE)"))
+        connection.execute(text(f"CREATE DATABASE {POSTGRES_DATABASE}"))
+    admin.dispose()
+    return f"postgresql+psycopg://postgres@127.0.0.1:5432/{POSTGRES_DATABASE}"
+
+
+def postgres_available() -> bool:
+    try:
+        engine = create_engine(POSTGRES_ADMIN, connect_args={"connect_timeout": 2})
+        with engine.connect():
+            pass
+        engine.dispose()
+    except Exception:
+        return False
+    return True
+
+
+@dataclass(frozen=True)
+class Result:
+    backend: str
+    incoming: Cost
+    call: Cost
+    requests_per_call: int
+
+
+def run_backend(
+    name: str, folder: Path, incoming_count: int, call_count: int, rounds: int
+) -> Result:
+    with bench_app(name, folder) as app, redirect_stderr(io.StringIO()):
+        template = recorded_call(app)
+        server = postgres_cpu_seconds if name == "postgresql" else None
+        warm = [signed_environ(incoming_request()) for _ in range(200)]
+        measure(app, [warm], None)  # caches, pools, first-use imports
+        incoming_batches = [
+            [signed_environ(incoming_request()) for _ in range(incoming_count)]
+            for _ in range(rounds)
+        ]
+        incoming = measure(app, incoming_batches, server)
+        call_batches = [
+            [
+                [signed_environ(request) for request in with_fresh_sids(template)]
+                for _ in range(call_count)
+            ]
+            for _ in range(rounds)
+        ]
+        call = measure(app, call_batches, server)  # type: ignore[arg-type]
+    return Result(name, incoming, call, len(template))
+
+
+def verdict_lines(result: Result) -> list[str]:
+    targets = TARGETS[result.backend]
+    lines = []
+    figures = (
+        ("/incoming CPU", result.incoming.app_ms, targets["incoming"]),
+        ("/incoming server CPU", result.incoming.server_ms, targets["incoming_server"]),
+        ("whole call CPU", result.call.app_ms, targets["call"]),
+    )
+    for label, value, target in figures:
+        if value is None or target is None:
+            continue
+        status = "ok" if value <= target else "FAIL"
+        lines.append(f"{result.backend}: {label} {value:.2f} ms (target <= {target} ms) {status}")
+    return lines
+
+
+def table(results: list[Result]) -> str:
+    header = (
+        f"{'backend':<10}  {'/incoming ms':>12}  {'+ server ms':>11}  "
+        f"{'whole call ms':>13}  {'+ server ms':>11}  {'requests/call':>13}"
+    )
+    rows = [header, "-" * len(header)]
+    for r in results:
+        server_in = f"{r.incoming.server_ms:.2f}" if r.incoming.server_ms is not None else "-"
+        server_call = f"{r.call.server_ms:.2f}" if r.call.server_ms is not None else "-"
+        rows.append(
+            f"{r.backend:<10}  {r.incoming.app_ms:>12.2f}  {server_in:>11}  "
+            f"{r.call.app_ms:>13.2f}  {server_call:>11}  {r.requests_per_call:>13}"
+        )
+    return "\n".join(rows)
+
+
+def main() -> list[Result]:
+    incoming_count = int(os.environ.get("BENCH_INPROCESS_REQUESTS", "2000"))
+    call_count = int(os.environ.get("BENCH_INPROCESS_CALLS", "150"))
+    rounds = int(os.environ.get("BENCH_INPROCESS_ROUNDS", "3"))
+    chosen = [b.strip() for b in os.environ.get("BENCH_BACKENDS", "sqlite,postgresql").split(",")]
+    print(
+        f"in-process CPU: {rounds} rounds of {incoming_count} /incoming requests and "
+        f"{call_count} whole calls per backend, median round",
+        flush=True,
+    )
+    results = []
+    with tempfile.TemporaryDirectory(prefix="hotline-inprocess-") as tmp:
+        for name in chosen:
+            if name == "postgresql" and not postgres_available():
+                print("  PostgreSQL skipped: 127.0.0.1:5432 not usable", flush=True)
+                continue
+            results.append(run_backend(name, Path(tmp), incoming_count, call_count, rounds))
+    print("\n" + table(results) + "\n")
+    for result in results:
+        for line in verdict_lines(result):
+            print(line)
+    return results
+
+
+if __name__ == "__main__":
+    main()
+    sys.exit(0)
