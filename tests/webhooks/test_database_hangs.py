@@ -14,7 +14,9 @@ from pathlib import Path
 
 import pytest
 import requests
+from sqlalchemy import create_engine
 from sqlalchemy.engine import make_url
+from sqlalchemy.pool import NullPool
 from werkzeug.serving import make_server
 
 from hotline.app import create_app
@@ -96,3 +98,35 @@ def test_the_service_recovers_when_the_database_answers_again(proxied_server):
             break
         time.sleep(0.5)
     assert "<Gather" in response.text, "the service did not recover"
+
+
+def test_a_pooled_connection_the_server_killed_costs_no_caller_the_call(twilio, svc):
+    """No ping per request: a connection that died (server restart) is noticed on first use,
+    and the delivery runs once more on a fresh one; the caller hears the greeting."""
+    if svc.database.engine.dialect.name != "postgresql":
+        pytest.skip("PostgreSQL connections only")
+    assert "<Gather" in twilio.incoming("CA" + "8" * 32).get_data(as_text=True)
+    with svc.database.engine.connect() as pooled:  # the connection the call used
+        pid = pooled.exec_driver_sql("SELECT pg_backend_pid()").scalar()
+    administrator = create_engine(svc.database.url, poolclass=NullPool)
+    with administrator.connect() as other:
+        assert other.exec_driver_sql(f"SELECT pg_terminate_backend({pid})").scalar()
+    administrator.dispose()
+    response = twilio.incoming("CA" + "9" * 32)
+    assert "<Gather" in response.get_data(as_text=True)
+
+
+def test_a_sqlite_write_lock_held_elsewhere_still_gets_an_answer_within_5_s(twilio, svc):
+    if svc.database.engine.dialect.name != "sqlite":
+        pytest.skip("SQLite's write lock")
+    holder = svc.database.engine.raw_connection()
+    try:
+        holder.driver_connection.execute("BEGIN IMMEDIATE")
+        started = time.monotonic()
+        response = twilio.incoming("CA" + "a" * 32)
+        seconds = time.monotonic() - started
+    finally:
+        holder.driver_connection.execute("ROLLBACK")
+        holder.close()
+    assert seconds < ANSWER_WITHIN_SECONDS
+    assert response.status_code == 200 and "info@starkestelle.de" in response.get_data(as_text=True)
