@@ -197,8 +197,8 @@ def bench_app(name: str, folder: Path) -> Iterator[Flask]:
         settings = load_settings(env, instance_path=folder / name)
         clock = FixedClock(_thursday_morning())
         app = create_app(settings, clock=clock, log_level="INFO")
-    svc = services(app)
-    migrate.upgrade(svc.database.engine)
+        svc = services(app)
+        migrate.upgrade(svc.database.engine)
     with svc.database.transaction() as session:
         seed_demo(session, svc.cipher, clock.now())
     try:

@@ -15,14 +15,14 @@ import uuid
 from dataclasses import dataclass
 from pathlib import Path
 
-from bench import server
+from bench import inprocess, server
 from bench.loadgen import Phase, PhaseResult, cpu_ticks, run_phase
 from bench.report import Summary, Verdict, text_table, verdict, write_markdown
 from bench.workload import BARE, INCOMING, Endpoint, prepare
 from hotline.crypto import generate_key
 
 RESULTS = server.REPO / "bench" / "results"
-FIRST_POOL_RPS = 3000  # requests prepared per second of the first phase (then 3x the best seen)
+FIRST_POOL_RPS = 6000  # requests prepared per second of the first phase (then 3x the best seen)
 
 
 @dataclass(frozen=True)
@@ -35,6 +35,8 @@ class Settings:
     log_level: str
     backends: tuple[str, ...]
     pyspy: bool
+    low_load_clients: int
+    inprocess: bool
 
     @classmethod
     def from_env(cls) -> Settings:
@@ -53,6 +55,8 @@ class Settings:
                 b.strip() for b in env("BENCH_BACKENDS", "sqlite,postgresql").split(",")
             ),
             pyspy=env("BENCH_PYSPY", "") not in ("", "0"),
+            low_load_clients=int(env("BENCH_LOW_LOAD_CLIENTS", "2")),
+            inprocess=env("BENCH_INPROCESS", "1") not in ("", "0"),
         )
 
 
@@ -76,27 +80,28 @@ class Runner:
         self.settings, self.env, self.port, self.server_pid = settings, env, port, server_pid
         self.best_rps = FIRST_POOL_RPS / 3
 
-    def phase(self, endpoint: Endpoint, seconds: float) -> PhaseResult:
+    def phase(self, endpoint: Endpoint, seconds: float, clients: int | None = None) -> PhaseResult:
         s = self.settings
-        per_client = math.ceil(3 * self.best_rps * (s.warmup + seconds) / s.clients)
+        clients = clients or s.clients
+        per_client = math.ceil(3 * self.best_rps * (s.warmup + seconds) / clients)
         base_url, token = self.env["PUBLIC_BASE_URL"], self.env["TWILIO_AUTH_TOKEN"]
-        pools = [prepare(endpoint, base_url, token, per_client) for _ in range(s.clients)]
+        pools = [prepare(endpoint, base_url, token, per_client) for _ in range(clients)]
         phase = Phase("127.0.0.1", self.port, endpoint.path, endpoint.marker, s.warmup, seconds)
         result = run_phase(phase, pools, s.mode, lambda: server.tree_cpu_seconds(self.server_pid))
-        if endpoint.signed:
-            self.best_rps = max(self.best_rps, result.requests_per_second)
+        self.best_rps = max(self.best_rps, result.requests_per_second)
         return result
 
 
 def bench_backend(
     backend: server.Backend, settings: Settings, folder: Path
-) -> tuple[Summary, Summary, Verdict]:
+) -> tuple[list[Summary], Verdict]:
     port = server.free_port()
     env = server_env(backend, port, folder, settings)
     server.hotline_cli(env, "db", "upgrade")
     server.hotline_cli(env, "seed-demo", "--if-empty")
     rows_before = server.count_rows(backend.url)
     bare, incoming = Summary(backend.name, BARE.label), Summary(backend.name, INCOMING.label)
+    quiet = Summary(backend.name, f"{INCOMING.label} ({settings.low_load_clients} clients)")
     with server.gunicorn(env, port, RESULTS / f"gunicorn-{backend.name}.log") as process:
         runner = Runner(settings, env, port, process.pid)
         for number in range(settings.rounds):  # alternate the order: drift hits both alike
@@ -104,6 +109,9 @@ def bench_backend(
             for endpoint, summary in order if number % 2 == 0 else reversed(order):
                 summary.rounds.append(runner.phase(endpoint, settings.seconds))
                 _progress(backend.name, number, summary.endpoint, summary.rounds[-1])
+        for number in range(settings.rounds):  # a quiet line: what one caller waits
+            quiet.rounds.append(runner.phase(INCOMING, settings.seconds, settings.low_load_clients))
+            _progress(backend.name, number, quiet.endpoint, quiet.rounds[-1])
         if settings.pyspy:  # an extra round, not counted: the sampler costs CPU
             suffix = ".txt" if os.environ.get("BENCH_PYSPY") == "raw" else ".svg"
             svg = RESULTS / f"incoming-{backend.name}{suffix}"
@@ -112,7 +120,10 @@ def bench_backend(
             print(f"  py-spy profile of the workers: {svg.relative_to(server.REPO)}")
     rows_after = server.count_rows(backend.url)
     calls, events = (after - before for after, before in zip(rows_after, rows_before, strict=True))
-    return bare, incoming, verdict(bare, incoming, _problems(bare, incoming, calls, events))
+    problems = _problems(bare, incoming, quiet, calls, events)
+    return [bare, incoming, quiet], verdict(
+        bare, incoming, quiet, settings.low_load_clients, problems
+    )
 
 
 def _progress(backend: str, number: int, endpoint: str, result: PhaseResult) -> None:
@@ -125,17 +136,19 @@ def _progress(backend: str, number: int, endpoint: str, result: PhaseResult) -> 
     )
 
 
-def _problems(bare: Summary, incoming: Summary, calls: int, events: int) -> list[str]:
+def _problems(
+    bare: Summary, incoming: Summary, quiet: Summary, calls: int, events: int
+) -> list[str]:
     """What makes the run fail: wrong answers, or rows that do not match the answers."""
     problems = []
-    for summary in (bare, incoming):
+    for summary in (bare, incoming, quiet):
         if summary.errors:
             first = next(r.first_error for r in summary.rounds if r.first_error)
             count = sum(summary.errors.values())
             problems.append(f"{summary.backend} {summary.endpoint}: {count} errors ({first})")
         if any(r.ran_out for r in summary.rounds):
             problems.append(f"{summary.backend} {summary.endpoint}: prepared requests ran out")
-    answered = sum(r.ok_total for r in incoming.rounds) + incoming.extra_ok
+    answered = sum(r.ok_total for r in [*incoming.rounds, *quiet.rounds]) + incoming.extra_ok
     if not incoming.errors and (calls, events) != (answered, answered):
         problems.append(
             f"{incoming.backend}: {answered} incoming calls answered, but {calls} calls and "
@@ -187,14 +200,20 @@ def main() -> int:
     warn_if_busy()
     RESULTS.mkdir(parents=True, exist_ok=True)
     started = time.monotonic()
+    cpu_results = inprocess.main() if settings.inprocess else []
     summaries: list[Summary] = []
     verdicts: list[Verdict] = []
     with tempfile.TemporaryDirectory(prefix="hotline-bench-") as tmp:
         for backend in backends(settings, Path(tmp)):
-            bare, incoming, result = bench_backend(backend, settings, Path(tmp) / backend.name)
-            summaries += [bare, incoming]
+            rows, result = bench_backend(backend, settings, Path(tmp) / backend.name)
+            summaries += rows
             verdicts.append(result)
+    if cpu_results:
+        print("\n" + inprocess.table(cpu_results))
     print("\n" + text_table(summaries) + "\n")
+    for cpu_result in cpu_results:
+        for line in inprocess.verdict_lines(cpu_result):
+            print(line)
     for result in verdicts:
         print(result.line())
     problems = [p for v in verdicts for p in v.problems]

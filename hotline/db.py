@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from contextlib import AbstractContextManager, contextmanager, nullcontext
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from enum import StrEnum
@@ -28,6 +28,7 @@ from sqlalchemy.types import TypeDecorator
 from hotline import db_guard
 from hotline.clock import as_utc
 from hotline.db_guard import CircuitBreaker, thread_state, watch_postgres_checkouts
+from hotline.sqlite_writers import WriterLock
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")
@@ -180,7 +181,7 @@ def insert_unless_present(
     """Race-safe get-or-create: of two workers inserting the same row, one inserts, the
     other's insert is ignored; neither needs a savepoint."""
     dialect = session.get_bind().dialect.name
-    session.execute(_insert_ignoring_conflicts(dialect, table, unique), values)
+    session.connection().execute(_insert_ignoring_conflicts(dialect, table, unique), values)
 
 
 @cache
@@ -192,6 +193,13 @@ def _insert_ignoring_conflicts(dialect: str, table: Table, unique: tuple[str, ..
     insert itself.
     """
     return dialect_insert(dialect, table).on_conflict_do_nothing(index_elements=list(unique))
+
+
+def _writer_lock(url: str) -> WriterLock | None:
+    parsed = make_url(url)
+    if parsed.get_backend_name() != "sqlite" or parsed.database in (None, "", ":memory:"):
+        return None
+    return WriterLock(Path(parsed.database).resolve())
 
 
 def dialect_insert(dialect: str, table: Table) -> Any:
@@ -212,6 +220,7 @@ class Database:
         self.engine = make_engine(url, role)
         self.sessions = sessionmaker(self.engine, expire_on_commit=False)
         self.breaker = CircuitBreaker()
+        self._writers = _writer_lock(url)
 
     @contextmanager
     def transaction(self) -> Iterator[Session]:
@@ -223,13 +232,24 @@ class Database:
         """
         self.breaker.check()
         try:
-            with self.engine.begin() as connection, self.sessions(bind=connection) as session:
+            with (
+                self._queued_writer(),
+                self.engine.begin() as connection,
+                self.sessions(bind=connection) as session,
+            ):
                 yield session
                 session.flush()
         except (DBAPIError, SQLAlchemyTimeoutError) as error:
             if thread_state().cut or isinstance(error, SQLAlchemyTimeoutError):
                 self.breaker.trip()
             raise
+
+    def _queued_writer(self) -> AbstractContextManager[None]:
+        """SQLite: wait for the service's other writers on the file lock (see sqlite_writers)."""
+        if self._writers is None:
+            return nullcontext()
+        wait = thread_state().budget or LIMITS[self.role].lock_wait_seconds
+        return self._writers.held(wait)
 
     def run(self, work: Callable[[Session], T]) -> T:
         """`work` in one transaction; run once more if its pooled connection had died.

@@ -9,40 +9,51 @@ from __future__ import annotations
 from twilio.twiml.voice_response import Gather, VoiceResponse
 
 from hotline.cases.references import InvalidCaseReference, normalise_case_reference
+from hotline.telephony.urls import voice_url
 from ivr_flows.prompts import PromptCatalog, prompts
 from ivr_flows.speech import spoken_digits
-from ivr_flows.steps import Effects, Step, StepContext, StepInput, StepResult
+from ivr_flows.steps import Effects, Step, StepContext, StepInput, StepResult, rendered_once
 
 ENGLISH_KEY = "9"
 CASE_NUMBER_TRIES = 2
 
 
 def greeting(ctx: StepContext, step: StepInput) -> StepResult:
+    return StepResult(_greeting(ctx.public_base_url))
+
+
+@rendered_once
+def _greeting(public_base_url: str) -> VoiceResponse:
     response = VoiceResponse()
     gather = Gather(
         input="dtmf",
         num_digits=1,
         timeout=3,
-        action=ctx.url("intake/language"),
+        action=voice_url(public_base_url, "intake/language"),
         action_on_empty_result=True,
     )
     prompts("de").say(gather, "greeting.welcome")
     prompts("en").say(gather, "greeting.offer_english")
     response.append(gather)
-    return StepResult(response)
+    return response
 
 
 def choose_language(ctx: StepContext, step: StepInput) -> StepResult:
     """9 is English; anything else, including nothing, is German."""
     language = "en" if (step.digits or "").startswith(ENGLISH_KEY) else "de"
+    return StepResult(_notices(language, ctx.public_base_url), Effects(language=language))
+
+
+@rendered_once
+def _notices(language: str, public_base_url: str) -> VoiceResponse:
     catalog = prompts(language)
     response = VoiceResponse()
     if language == "en":
         catalog.say(response, "greeting.welcome")
     catalog.say(response, "notices.safety")
     catalog.say(response, "notices.confidentiality")
-    _ask_case_number(ctx, catalog, response, attempt=1, key="case_number.ask")
-    return StepResult(response, Effects(language=language))
+    _ask_case_number(public_base_url, catalog, response, attempt=1, key="case_number.ask")
+    return response
 
 
 def case_number(ctx: StepContext, step: StepInput) -> StepResult:
@@ -60,7 +71,11 @@ def case_number(ctx: StepContext, step: StepInput) -> StepResult:
         return _continue_to_routing(ctx, response, Effects(link_case_reference=reference))
     if step.attempt < CASE_NUMBER_TRIES:
         _ask_case_number(
-            ctx, catalog, response, attempt=step.attempt + 1, key="case_number.invalid_retry"
+            ctx.public_base_url,
+            catalog,
+            response,
+            attempt=step.attempt + 1,
+            key="case_number.invalid_retry",
         )
         return StepResult(response)
     catalog.say(response, "case_number.invalid_give_up")
@@ -76,14 +91,19 @@ def _known_reference(ctx: StepContext, typed: str) -> str | None:
 
 
 def _ask_case_number(
-    ctx: StepContext, catalog: PromptCatalog, response: VoiceResponse, *, attempt: int, key: str
+    public_base_url: str,
+    catalog: PromptCatalog,
+    response: VoiceResponse,
+    *,
+    attempt: int,
+    key: str,
 ) -> None:
     gather = Gather(
         input="dtmf",
         num_digits=8,
         finish_on_key="#",
         timeout=6,
-        action=ctx.url("intake/case-number", attempt=attempt),
+        action=voice_url(public_base_url, "intake/case-number", attempt=attempt),
         action_on_empty_result=True,
     )
     catalog.say(gather, key)

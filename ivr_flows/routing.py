@@ -46,7 +46,7 @@ def _ring_counsellors(ctx: StepContext, step: StepInput) -> StepResult:
         dial.number(
             number,
             status_callback=ctx.status_callback_url,
-            status_callback_event="initiated ringing answered completed",
+            status_callback_event="completed",  # its duration says when it was answered
         )
     response.append(dial)
     return StepResult(response)

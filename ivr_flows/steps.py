@@ -9,6 +9,7 @@ webhook code.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -51,10 +52,21 @@ class Effects:
     outcome: CallOutcome | None = None
 
 
+Twiml = VoiceResponse | str  # a str: TwiML rendered once and reused (`rendered_once`)
+
+
 @dataclass(frozen=True)
 class StepResult:
-    twiml: VoiceResponse
+    twiml: Twiml
     effects: Effects = field(default_factory=Effects)
+
+
+def rendered_once(build: Callable[..., VoiceResponse]) -> Callable[..., str]:
+    """For TwiML that depends only on its arguments, such as the greeting: built and rendered
+    once per distinct arguments, then reused. Every call begins with the same few documents,
+    and building XML is a large share of what such a step costs."""
+    render = functools.lru_cache(maxsize=64)(lambda *args: str(build(*args)))
+    return functools.wraps(build)(render)
 
 
 @dataclass(frozen=True)

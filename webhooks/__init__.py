@@ -6,9 +6,11 @@ from flask import Flask
 
 from scheduling.config import SchedulingConfig
 from webhooks import signature, status, voice
+from webhooks.sessions import NoSessionForTwilio
 
 
 def init_app(app: Flask, scheduling: SchedulingConfig) -> None:
+    app.session_interface = NoSessionForTwilio()
     signature.init_app(app)
     app.register_blueprint(status.blueprint)
     voice.init_app(app, scheduling)

@@ -44,9 +44,9 @@ def delivery_key(request: Request) -> str:
     digest.update(request.method.encode())
     digest.update(b"\n" + request.path.encode() + b"?" + request.query_string + b"\n")
     digest.update(request.headers.get(IDEMPOTENCY_HEADER, "").encode() + b"\n")
-    for name in sorted(request.form):
-        for value in sorted(request.form.getlist(name)):
-            digest.update(f"{name}={value}\n".encode())
+    # sorted: the same parameters in another order are the same delivery
+    pairs = sorted(request.form.items(multi=True))
+    digest.update("\n".join(f"{name}={value}" for name, value in pairs).encode())
     return digest.hexdigest()
 
 
@@ -83,7 +83,7 @@ def remember(
         "response_type": answer.content_type,
     }
     try:
-        session.execute(_RECORD_DELIVERY, values)
+        session.connection().execute(_RECORD_DELIVERY, values)
     except IntegrityError as error:
         raise DeliveryAlreadyClaimed(key) from error
 

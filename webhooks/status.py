@@ -52,7 +52,7 @@ def call_status() -> Response:
                 values, "CallDuration", parameters.MAX_DURATION_SECONDS, rejections
             ),
         )
-        reported.append(record_status(session, report).status)
+        reported.append(record_status(session, report))
         return EMPTY_ANSWER
 
     try:

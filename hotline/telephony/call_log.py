@@ -1,4 +1,10 @@
-"""The call log: rows keyed by CallSid, written by webhooks in any order Twilio delivers them."""
+"""The call log: rows keyed by CallSid, written by webhooks in any order Twilio delivers them.
+
+A status callback is applied in three statements built once: insert the row unless present,
+read it locked (PostgreSQL; SQLite has one writer anyway), update what changed. What changes is
+decided by `status_changes`, plain Python over the row and the report: late or repeated
+callbacks never move a call backwards.
+"""
 
 from __future__ import annotations
 
@@ -6,7 +12,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import Table, bindparam, select, update
 from sqlalchemy.orm import Session
 
 from hotline.db import insert_unless_present
@@ -15,6 +21,20 @@ from hotline.telephony.models import Call, CallDirection, CallOutcome
 TERMINAL_STATUSES = frozenset({"completed", "busy", "failed", "no-answer", "canceled"})
 _PROGRESS = {"queued": 0, "initiated": 1, "ringing": 2, "in-progress": 3}
 _TERMINAL_RANK = 4
+
+_CALLS: Table = Call.__table__  # type: ignore[assignment]
+_LOGGED = (
+    _CALLS.c.status,
+    _CALLS.c.direction,
+    _CALLS.c.parent_call_sid,
+    _CALLS.c.case_id,
+    _CALLS.c.answered_at,
+    _CALLS.c.ended_at,
+    _CALLS.c.duration_seconds,
+    _CALLS.c.outcome,
+)
+_READ_LOCKED = select(*_LOGGED).where(_CALLS.c.call_sid == bindparam("sid")).with_for_update()
+_UPDATE = update(_CALLS).where(_CALLS.c.call_sid == bindparam("sid"))
 
 
 def status_rank(status: str) -> int:
@@ -34,27 +54,30 @@ class StatusReport:
     duration_seconds: int | None = None
 
 
-def find_call(session: Session, call_sid: str, *, for_update: bool = False) -> Call | None:
-    """The call row; `for_update` locks it (PostgreSQL) against a concurrent writer."""
-    query = select(Call).where(Call.call_sid == call_sid)
-    if for_update:
-        query = query.with_for_update().execution_options(populate_existing=True)
-    return session.scalars(query).one_or_none()
+@dataclass(frozen=True)
+class LoggedCall:
+    """The columns of a call that status callbacks read and write."""
+
+    status: str
+    direction: str
+    parent_call_sid: str | None
+    case_id: int | None
+    answered_at: datetime | None
+    ended_at: datetime | None
+    duration_seconds: int | None
+    outcome: str | None
 
 
-def _locked_call(session: Session, values: dict[str, Any]) -> Call:
-    """The call row, inserted unless present, locked until commit (PostgreSQL; SQLite has
-    one writer anyway): two status callbacks at once are applied one after the other."""
-    insert_unless_present(session, Call.__table__, values, ("call_sid",))
-    call = find_call(session, values["call_sid"], for_update=True)
-    assert call is not None
-    return call
+def find_call(session: Session, call_sid: str) -> Call | None:
+    """The whole call row (for the CLI, the console and tests)."""
+    return session.scalars(select(Call).where(Call.call_sid == call_sid)).one_or_none()
 
 
-def record_status(session: Session, report: StatusReport) -> Call:
-    """Apply a status callback; late or repeated ones never move a call backwards."""
-    call = _locked_call(
+def record_status(session: Session, report: StatusReport) -> str:
+    """Apply a status callback; returns the call's status afterwards."""
+    insert_unless_present(
         session,
+        _CALLS,
         {
             "call_sid": report.call_sid,
             "parent_call_sid": report.parent_call_sid,
@@ -63,28 +86,41 @@ def record_status(session: Session, report: StatusReport) -> Call:
             "started_at": report.at,
             "caller_withheld": True,
         },
+        ("call_sid",),
     )
+    row = session.connection().execute(_READ_LOCKED, {"sid": report.call_sid}).one()
+    call = LoggedCall(*row)
+    changes = status_changes(call, report)
+    if changes:
+        session.connection().execute(_UPDATE, {"sid": report.call_sid, **changes})
+    return changes.get("status", call.status)
+
+
+def status_changes(call: LoggedCall, report: StatusReport) -> dict[str, Any]:
+    """What a status report changes on the call as logged; never a step backwards."""
+    changes: dict[str, Any] = {}
     if report.parent_call_sid and not call.parent_call_sid:
-        call.parent_call_sid = report.parent_call_sid
-    if report.status == "in-progress" and call.answered_at is None:
-        call.answered_at = report.at
+        changes["parent_call_sid"] = report.parent_call_sid
+    answered_at = call.answered_at
+    if report.status == "in-progress" and answered_at is None:
+        answered_at = changes["answered_at"] = report.at
     if status_rank(report.status) > status_rank(call.status):
-        call.status = report.status
-        call.last_sequence_number = report.sequence_number
-    if report.status in TERMINAL_STATUSES:
-        _record_end(call, report)
-    return call
-
-
-def _record_end(call: Call, report: StatusReport) -> None:
-    if call.ended_at is None:
-        call.ended_at = report.at
-    if report.duration_seconds is not None and call.duration_seconds is None:
-        call.duration_seconds = report.duration_seconds
-        if call.answered_at is None and report.duration_seconds > 0:
-            call.answered_at = call.ended_at - timedelta(seconds=report.duration_seconds)
+        changes["status"] = report.status
+        changes["last_sequence_number"] = report.sequence_number
+    if report.status not in TERMINAL_STATUSES:
+        return changes
+    ended_at = call.ended_at
+    if ended_at is None:
+        ended_at = changes["ended_at"] = report.at
+    duration = report.duration_seconds
+    if duration is not None and call.duration_seconds is None:
+        changes["duration_seconds"] = duration
+        if answered_at is None and duration > 0:
+            changes["answered_at"] = ended_at - timedelta(seconds=duration)
     if call.outcome is None and call.direction == CallDirection.INBOUND:
-        call.outcome = CallOutcome.ENDED_IN_INTAKE if call.case_id is None else CallOutcome.HUNG_UP
+        ended_early = call.case_id is None
+        changes["outcome"] = CallOutcome.ENDED_IN_INTAKE if ended_early else CallOutcome.HUNG_UP
+    return changes
 
 
 def _direction(report: StatusReport) -> str:

@@ -1,7 +1,7 @@
 """The state of a call as its steps see it, read and written with one statement each.
 
-Every request of a call passes through here, so it is kept lean (Core statements, no ORM
-loading); `hotline.telephony.call_log` handles the status callbacks with the full model.
+Every request of a call passes through here, so it is kept lean: Core statements built once,
+executed on the transaction's connection (skipping the ORM session's per-statement work).
 """
 
 from __future__ import annotations
@@ -51,7 +51,7 @@ _UPDATE_CALL = update(_CALLS).where(_CALLS.c.call_sid == bindparam("sid"))
 
 
 def call_state(session: Session, call_sid: str) -> CallState | None:
-    row = session.execute(_STATE, {"sid": call_sid}).one_or_none()
+    row = session.connection().execute(_STATE, {"sid": call_sid}).one_or_none()
     return CallState(*row) if row else None
 
 
@@ -65,7 +65,7 @@ def register_inbound_call(
     """
     withheld = is_withheld(caller)
     number = None if withheld or not caller else cipher.encrypt(caller.strip())
-    session.execute(
+    session.connection().execute(
         _register_statement(session.get_bind().dialect.name),
         {
             "call_sid": call_sid,
@@ -135,4 +135,4 @@ def call_for_step(
 def update_call(session: Session, call_sid: str, **fields: Any) -> None:
     """Write what a step recorded (language, case, outcome) in one UPDATE."""
     if fields:
-        session.execute(_UPDATE_CALL, {"sid": call_sid, **fields})
+        session.connection().execute(_UPDATE_CALL, {"sid": call_sid, **fields})
