@@ -13,6 +13,7 @@ from hotline.config import ConfigError, Settings, load_settings
 from hotline.crypto import DataCipher
 from hotline.db import Database, Role
 from hotline.logs import configure_logging
+from hotline.mail.mailer import Mailer, make_mailer
 from hotline.services import EXTENSION_KEY, Services
 from hotline.telephony.gateway import ConsoleGateway, OutboundGateway, TwilioGateway
 from scheduling.config import SchedulingConfig, SchedulingConfigError, load_scheduling_config
@@ -26,6 +27,7 @@ def create_app(
     *,
     clock: Clock | None = None,
     gateway: OutboundGateway | None = None,
+    mailer: Mailer | None = None,
     log_level: str | None = None,
     database_role: Role = Role.WEB,
 ) -> Flask:
@@ -46,6 +48,7 @@ def create_app(
         clock=clock or SystemClock(),
         cipher=DataCipher(settings.data_keys),
         gateway=gateway or make_gateway(settings),
+        mailer=mailer or _mailer(settings),
     )
     app.extensions[SCHEDULING_KEY] = scheduling
 
@@ -53,9 +56,16 @@ def create_app(
     import web
     import webhooks
 
-    web.init_app(app)
+    web.init_app(app, scheduling)
     webhooks.init_app(app, scheduling)
     return app
+
+
+def _mailer(settings: Settings) -> Mailer:
+    try:
+        return make_mailer(settings.smtp_url)
+    except ValueError as error:
+        raise ConfigError(str(error)) from error
 
 
 def scheduling_config(app: Flask) -> SchedulingConfig:

@@ -7,18 +7,29 @@ CLI it is a composition root, so it may import the outer packages.
 
 from __future__ import annotations
 
+import importlib
 from functools import cache
 
 from sqlalchemy import Column, MetaData
 
 from hotline.db import Base, is_encrypted
 
+# Every module that defines tables; importing one registers its tables on Base.metadata.
+MODEL_MODULES = (
+    "hotline.cases.models",
+    "hotline.counsellors.models",
+    "hotline.telephony.models",
+    "scheduling.hours.models",
+    "scheduling.outbox.models",
+    "scheduling.scheduler.models",
+)
+
 
 @cache
 def metadata() -> MetaData:
-    """The metadata with every model registered (importing a models module registers it)."""
-    import scheduling.hours.models  # noqa: F401
-
+    """The metadata with every model registered."""
+    for module in MODEL_MODULES:
+        importlib.import_module(module)
     return Base.metadata
 
 

@@ -1,4 +1,5 @@
-"""The core services one app wires together (settings, database, clock, cipher, gateway)."""
+"""The core services one app wires together: settings, database, clock, cipher, and the two
+ways out of the service (the outbound gateway and the mailer, used by the scheduler only)."""
 
 from __future__ import annotations
 
@@ -10,6 +11,7 @@ from hotline.clock import Clock
 from hotline.config import Settings
 from hotline.crypto import DataCipher
 from hotline.db import Database
+from hotline.mail.mailer import Mailer
 from hotline.telephony.gateway import OutboundGateway
 
 EXTENSION_KEY = "hotline"
@@ -22,6 +24,7 @@ class Services:
     clock: Clock
     cipher: DataCipher
     gateway: OutboundGateway
+    mailer: Mailer
 
 
 def services(app: Flask | None = None) -> Services:

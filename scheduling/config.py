@@ -1,7 +1,8 @@
 """The time-related sections of HOTLINE_CONFIG, validated once at start.
 
-Today the opening hours; queue, callback and appointment settings join here as their issues
-land. Built by the composition root and handed to whoever needs it (no global lookups).
+The opening hours and the scheduler process; queue, callback and appointment settings join
+here as their issues land. Built by the composition root and handed to whoever needs it (no
+global lookups).
 """
 
 from __future__ import annotations
@@ -11,6 +12,11 @@ from dataclasses import dataclass
 from typing import Any
 
 from scheduling.hours.config import HoursConfig, HoursConfigError, parse_hours_config
+from scheduling.scheduler.config import (
+    SchedulerConfig,
+    SchedulerConfigError,
+    parse_scheduler_config,
+)
 
 
 class SchedulingConfigError(ValueError):
@@ -20,11 +26,15 @@ class SchedulingConfigError(ValueError):
 @dataclass(frozen=True)
 class SchedulingConfig:
     hours: HoursConfig
+    scheduler: SchedulerConfig
 
 
 def load_scheduling_config(file_config: Mapping[str, Any]) -> SchedulingConfig:
     """From the parsed HOTLINE_CONFIG file (missing sections take the hotline's defaults)."""
     try:
-        return SchedulingConfig(hours=parse_hours_config(file_config.get("hours", {})))
-    except HoursConfigError as error:
+        return SchedulingConfig(
+            hours=parse_hours_config(file_config.get("hours", {})),
+            scheduler=parse_scheduler_config(file_config.get("scheduler", {})),
+        )
+    except (HoursConfigError, SchedulerConfigError) as error:
         raise SchedulingConfigError(str(error)) from error

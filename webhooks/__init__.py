@@ -5,7 +5,7 @@ from __future__ import annotations
 from flask import Flask
 
 from scheduling.config import SchedulingConfig
-from webhooks import signature, status, voice
+from webhooks import messages, signature, status, voice
 from webhooks.sessions import NoSessionForTwilio
 
 
@@ -13,4 +13,5 @@ def init_app(app: Flask, scheduling: SchedulingConfig) -> None:
     app.session_interface = NoSessionForTwilio()
     signature.init_app(app)
     app.register_blueprint(status.blueprint)
+    app.register_blueprint(messages.blueprint)
     voice.init_app(app, scheduling)

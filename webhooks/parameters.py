@@ -142,6 +142,16 @@ def caller(values: Mapping[str, str], rejections: Rejections) -> str | None:
     return None
 
 
+def work_item(raw: str | None, rejections: Rejections) -> int | None:
+    """The outbox row a status-callback URL names (`?work=42`), if it is a plausible id."""
+    if raw is None:
+        return None
+    if raw.isascii() and raw.isdigit() and len(raw) <= 12:
+        return int(raw)
+    rejections.drop("work")
+    return None
+
+
 def attempt(raw: str | None) -> int:
     """The prompt's repetition counted in its URL; anything odd is the first attempt."""
     if raw and len(raw) <= 3 and raw.isascii() and raw.isdigit():

@@ -16,6 +16,7 @@ from sqlalchemy.orm import Session
 from hotline.services import services
 from hotline.telephony.call_log import StatusReport, record_status
 from hotline.telephony.urls import STATUS_PATH, VOICE_PREFIX
+from scheduling.outbox.queue import note_reference
 from webhooks import parameters
 from webhooks.deliveries import StoredAnswer, answer_once
 from webhooks.parameters import Rejections
@@ -36,6 +37,7 @@ def call_status() -> Response:
         rejections.log(request.path, call_sid)
         return Response("CallSid and CallStatus are required\n", 400, mimetype="text/plain")
     svc = services()
+    work_id = parameters.work_item(request.args.get("work"), rejections)
     reported: list[str] = []
 
     def work(session: Session, now: datetime) -> StoredAnswer:
@@ -53,6 +55,8 @@ def call_status() -> Response:
             ),
         )
         reported.append(record_status(session, report))
+        if work_id is not None:  # a call the scheduler placed: its attempt went out
+            note_reference(session, work_id, call_sid)
         return EMPTY_ANSWER
 
     try:

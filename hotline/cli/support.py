@@ -16,14 +16,16 @@ from hotline.services import Services, services
 from scheduling.config import SchedulingConfig
 
 
-def cli_app(clock: Clock | None = None) -> Flask:
+def cli_app(
+    clock: Clock | None = None, *, role: Role = Role.CLI, log_level: str = "WARNING"
+) -> Flask:
     """The app as the commands use it: the CLI's database limits, quiet service logs."""
     try:
         # commands print their results; the service's logs only when asked for (LOG_LEVEL)
         return create_app(
             clock=clock,
-            log_level=os.environ.get("LOG_LEVEL") or "WARNING",
-            database_role=Role.CLI,
+            log_level=os.environ.get("LOG_LEVEL") or log_level,
+            database_role=role,
         )
     except ConfigError as error:
         raise click.ClickException(str(error)) from None

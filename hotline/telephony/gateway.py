@@ -33,12 +33,22 @@ class OutboundCall:
 
 class OutboundGateway(Protocol):
     def place_call(self, call: OutboundCall) -> str: ...
-    def send_sms(self, to: str, body: str) -> str: ...
+    def send_sms(self, to: str, body: str, status_callback_url: str | None = None) -> str: ...
     def end_call(self, call_sid: str) -> None: ...
 
 
 class GatewayError(RuntimeError):
-    """Twilio refused or could not be reached; the message carries no phone number."""
+    """Twilio refused or could not be reached; the message carries no phone number.
+
+    `transient`: trying again later may succeed (Twilio 5xx or 429, a time-out, no
+    connection); otherwise Twilio refused the request itself (an invalid number, a call that
+    is over). `status` is Twilio's HTTP status, when it answered.
+    """
+
+    def __init__(self, message: str, *, transient: bool, status: int | None = None) -> None:
+        super().__init__(message)
+        self.transient = transient
+        self.status = status
 
 
 class RedirectingHttpClient(TwilioHttpClient):
@@ -85,9 +95,10 @@ class TwilioGateway:
         log.info("outbound call placed", extra={"call_sid": created.sid})
         return created.sid
 
-    def send_sms(self, to: str, body: str) -> str:
+    def send_sms(self, to: str, body: str, status_callback_url: str | None = None) -> str:
+        extra = {"status_callback": status_callback_url} if status_callback_url else {}
         created = self._guarded(
-            lambda: self._client.messages.create(to=to, from_=self._sender, body=body)
+            lambda: self._client.messages.create(to=to, from_=self._sender, body=body, **extra)
         )
         log.info("sms sent", extra={"message_sid": created.sid})
         return created.sid
@@ -103,9 +114,16 @@ class TwilioGateway:
         try:
             return action()
         except TwilioRestException as error:
-            raise GatewayError(f"Twilio answered {error.status} (code {error.code})") from None
+            transient = error.status >= 500 or error.status == 429
+            raise GatewayError(
+                f"Twilio answered {error.status} (code {error.code})",
+                transient=transient,
+                status=error.status,
+            ) from None
         except (TwilioException, OSError) as error:
-            raise GatewayError(f"Twilio could not be reached: {type(error).__name__}") from None
+            raise GatewayError(
+                f"Twilio could not be reached: {type(error).__name__}", transient=True
+            ) from None
 
 
 class ConsoleGateway:
@@ -119,7 +137,7 @@ class ConsoleGateway:
         self._write(f"[console] Anruf an {mask(call.to)} → TwiML {call.twiml_url} ({sid})")
         return sid
 
-    def send_sms(self, to: str, body: str) -> str:
+    def send_sms(self, to: str, body: str, status_callback_url: str | None = None) -> str:
         sid = "SM" + secrets.token_hex(16)
         self._write(f"[console] SMS an {mask(to)}: {body} ({sid})")
         return sid

@@ -9,6 +9,8 @@ VOICE_PREFIX = "/twilio/voice"
 INCOMING_STEP = "incoming"  # Voice "a call comes in"
 STATUS_PATH = "status"  # status callbacks of every call and leg
 FALLBACK_PATH = "fallback"  # Voice fallback URL
+MESSAGES_PREFIX = "/twilio/messages"
+MESSAGE_STATUS_PATH = "status"  # status callbacks of the SMS the scheduler sends
 
 
 def voice_url(public_base_url: str, path: str, **query: object) -> str:

@@ -25,3 +25,6 @@ def test_downgrade_to_nothing_and_back(svc):
     assert {"cases", "calls", "webhook_events", "counsellors", "hours_overrides"} <= set(
         inspect(engine).get_table_names()
     )
+    assert {"work_items", "scheduler_nodes", "scheduler_lease", "scheduler_jobs"} <= set(
+        inspect(engine).get_table_names()
+    )

@@ -6,7 +6,10 @@ from hotline.db import Database
 def test_healthy_service_answers_ok(client):
     response = client.get("/healthz")
     assert response.status_code == 200
-    assert response.get_json() == {"status": "ok"}
+    assert response.get_json() == {
+        "status": "ok",
+        "scheduler": {"heartbeat_age_seconds": None, "oldest_overdue_work_seconds": None},
+    }
 
 
 def test_database_gone_gives_503(client, svc):

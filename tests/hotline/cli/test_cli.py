@@ -20,7 +20,7 @@ def test_db_upgrade_is_repeatable(hotline):
     result = hotline("db", "upgrade")
     assert result.exit_code == 0
     assert "already up to date" in result.output
-    assert "current 0001" in hotline("db", "current").output
+    assert "current 0002" in hotline("db", "current").output
 
 
 def test_seed_demo_only_fills_an_empty_database(hotline):

@@ -1,0 +1,76 @@
+"""`hotline scheduler` (the process) and `hotline scheduler status`."""
+
+from __future__ import annotations
+
+import signal
+from datetime import datetime
+
+import click
+
+from hotline.app import scheduling_config
+from hotline.cli.support import cli_app, cli_services
+from hotline.db import Role
+from hotline.services import services
+from scheduling.outbox import queue
+from scheduling.outbox.kind_table import build_work_kinds
+from scheduling.outbox.kinds import WorkTools
+from scheduling.scheduler import nodes
+from scheduling.scheduler.leadership import current_holder
+from scheduling.scheduler.process import SchedulerProcess
+
+
+@click.group(
+    invoke_without_command=True,
+    help="Run the scheduler: every outbound call, SMS and mail, and every timed job. "
+    "Start one per site; further ones wait as standbys and take over when it dies.",
+)
+@click.pass_context
+def scheduler(ctx: click.Context) -> None:
+    if ctx.invoked_subcommand is not None:
+        return
+    app = cli_app(role=Role.SCHEDULER, log_level="INFO")
+    svc = services(app)
+    settings = svc.settings
+    process = SchedulerProcess(
+        tools=WorkTools(
+            gateway=svc.gateway,
+            mailer=svc.mailer,
+            clock=svc.clock,
+            database=svc.database,
+            cipher=svc.cipher,
+            public_base_url=settings.public_base_url,
+            hotline_number=settings.hotline_number,
+            mail_from=settings.mail_from,
+        ),
+        kinds=build_work_kinds(),
+        config=scheduling_config(app).scheduler,
+    )
+    for number in (signal.SIGTERM, signal.SIGINT):
+        signal.signal(number, lambda *_: process.request_stop())
+    click.echo(f"Scheduler {process.node} startet (Strg-C beendet ihn) …", err=True)
+    process.run()
+
+
+@scheduler.command("status", help="Which scheduler is active, which wait, and the work queue.")
+def scheduler_status() -> None:
+    svc = cli_services()
+    now = svc.clock.now()
+    listed = nodes.nodes(svc.database)
+    holder = current_holder(svc.database)
+    if not listed:
+        click.echo("Kein Scheduler läuft. Starten: `hotline scheduler` (oder `make run`).")
+    for node in listed:
+        role = "aktiv  " if node.active and node.id == holder else "standby"
+        click.echo(
+            f"{role}  {node.host} pid {node.pid}  letztes Lebenszeichen vor "
+            f"{_age(now, node.heartbeat_at)}  ({node.id})"
+        )
+    with svc.database.transaction() as session:
+        counts = queue.counts_by_state(session)
+    summary = ", ".join(f"{state} {counts.get(state, 0)}" for state in queue.WorkState)
+    click.echo(f"Arbeit: {summary}")
+
+
+def _age(now: datetime, then: datetime) -> str:
+    seconds = max(int((now - then).total_seconds()), 0)
+    return f"{seconds} s" if seconds < 120 else f"{seconds // 60} min"

@@ -1,0 +1,10 @@
+"""Every kind of work the scheduler knows, gathered once when it starts."""
+
+from __future__ import annotations
+
+from scheduling.outbox.kinds import WorkKinds
+from scheduling.outbox.side_effects import SIDE_EFFECTS
+
+
+def build_work_kinds() -> WorkKinds:
+    return WorkKinds([*SIDE_EFFECTS])

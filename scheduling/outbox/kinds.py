@@ -1,0 +1,81 @@
+"""Kinds of work: a name, the plain Python handler that does it, and how to recover it.
+
+Like the flow steps, kinds are listed explicitly and gathered into one table when the
+scheduler starts (`scheduling.outbox.kind_table`). A handler gets the claimed row and the tools
+it may use (gateway, mailer, clock, database, cipher, settings); it returns `Done` or raises:
+`WorkFailed` (or the gateway's and mailer's own errors) say whether a retry may pass.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass
+
+from hotline.clock import Clock
+from hotline.crypto import DataCipher
+from hotline.db import Database
+from hotline.mail.mailer import Mailer
+from hotline.telephony.gateway import OutboundGateway
+from scheduling.outbox.queue import ClaimedWork
+
+
+class WorkFailed(Exception):
+    """The attempt failed; `transient` says whether trying again later may succeed. The
+    message is logged and stored: no personal data in it."""
+
+    def __init__(self, message: str, *, transient: bool) -> None:
+        super().__init__(message)
+        self.transient = transient
+
+
+@dataclass(frozen=True)
+class Done:
+    """The work went out; `reference` names what came of it (a Call SID, a Message-ID)."""
+
+    reference: str | None = None
+
+
+@dataclass(frozen=True)
+class WorkTools:
+    """What handlers may use; the scheduler builds one set at start."""
+
+    gateway: OutboundGateway
+    mailer: Mailer
+    clock: Clock
+    database: Database
+    cipher: DataCipher
+    public_base_url: str
+    hotline_number: str
+    mail_from: str
+
+
+Handler = Callable[[ClaimedWork, WorkTools], Done]
+
+
+@dataclass(frozen=True)
+class WorkKind:
+    name: str
+    handler: Handler
+    # A repeat would be harmful (a phone rings twice): an attempt known to have gone out
+    # (Twilio reported on it) is done, even if its process died before saying so.
+    sent_counts_as_done: bool = False
+
+
+class WorkKinds:
+    """The kinds of work by name; a name listed twice is a programming error."""
+
+    def __init__(self, kinds: Sequence[WorkKind]) -> None:
+        self._kinds: dict[str, WorkKind] = {}
+        for kind in kinds:
+            if kind.name in self._kinds:
+                raise ValueError(f"work kind {kind.name!r} listed twice")
+            self._kinds[kind.name] = kind
+
+    def find(self, name: str) -> WorkKind | None:
+        return self._kinds.get(name)
+
+    def sent_counts_as_done(self) -> tuple[str, ...]:
+        return tuple(name for name, kind in self._kinds.items() if kind.sent_counts_as_done)
+
+    def __iter__(self) -> Iterator[WorkKind]:
+        return iter(self._kinds.values())

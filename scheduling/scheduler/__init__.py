@@ -1,0 +1,1 @@
+"""`hotline scheduler`: one active process (plus standbys) that does the outbox's work."""
