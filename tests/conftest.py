@@ -20,11 +20,17 @@ from hotline.cases.models import Case
 from hotline.clock import FixedClock
 from hotline.config import load_settings
 from hotline.counsellors.models import Counsellor
+from hotline.mail.mailer import ConsoleMailer
 from hotline.services import Services, services
 from hotline.simulator import CallPlayer, FlaskClientTransport, ScriptedCaller, Transcript
+from scheduling.outbox.kind_table import build_work_kinds
+from scheduling.outbox.kinds import WorkTools
+from scheduling.scheduler.config import SchedulerConfig
+from scheduling.scheduler.dispatcher import Dispatcher
 from tests.support import databases
 from tests.support.factories import Factories
 from tests.support.fake_twilio import FakeTwilio, FakeTwilioServer
+from tests.support.smtp_server import LocalSmtpServer
 from tests.support.times import berlin
 from tests.support.twilio import (
     AUTH_TOKEN,
@@ -171,6 +177,45 @@ def simulate_call(app: Flask, clock: FixedClock) -> SimulateCall:
         return player.run(f"{PUBLIC_BASE_URL}/twilio/voice/incoming")
 
     return simulate
+
+
+# --- the scheduler --------------------------------------------------------------------------
+@pytest.fixture
+def smtp() -> Iterator[LocalSmtpServer]:
+    """A local SMTP server that keeps what it receives (aiosmtpd)."""
+    with LocalSmtpServer() as server:
+        yield server
+
+
+@pytest.fixture
+def work_tools(svc: Services, clock: FixedClock) -> WorkTools:
+    """What handlers use: the app's gateway (pointed at the fake Twilio), the console mailer
+    (a test that needs SMTP builds its own), the test clock."""
+    settings = svc.settings
+    return WorkTools(
+        gateway=svc.gateway,
+        mailer=ConsoleMailer(lambda line: None),
+        clock=clock,
+        database=svc.database,
+        cipher=svc.cipher,
+        public_base_url=settings.public_base_url,
+        hotline_number=settings.hotline_number,
+        mail_from=settings.mail_from,
+    )
+
+
+@pytest.fixture
+def scheduler_config() -> SchedulerConfig:
+    return SchedulerConfig(workers=1, batch_size=50, lease_seconds=60)
+
+
+@pytest.fixture
+def dispatcher(work_tools: WorkTools, scheduler_config: SchedulerConfig) -> Iterator[Dispatcher]:
+    """The scheduler's dispatcher in-process: `dispatcher.dispatch_due()` after moving the
+    clock, instead of a process and sleeps."""
+    dispatcher = Dispatcher(build_work_kinds(), work_tools, scheduler_config, "test-node")
+    yield dispatcher
+    dispatcher.close()
 
 
 # --- factories --------------------------------------------------------------------------------

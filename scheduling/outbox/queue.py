@@ -157,25 +157,34 @@ def claim_due(
     ]
 
 
+# Only the process holding the claim settles a row (one whose lease ran out and was claimed
+# again by another is that one's now). `claimed_by` stays, for the record.
 _SETTLE = (
     update(_WORK)
-    .where(_WORK.c.id == bindparam("item_id"), _WORK.c.state == WorkState.RUNNING)
-    .values(claimed_by=None, lease_until=None)
+    .where(
+        _WORK.c.id == bindparam("item_id"),
+        _WORK.c.state == WorkState.RUNNING,
+        _WORK.c.claimed_by == bindparam("worker"),
+    )
+    .values(lease_until=None)
 )
 
 
-def complete(session: Session, item_id: int, now: datetime, reference: str | None) -> None:
+def complete(
+    session: Session, item_id: int, worker: str, now: datetime, reference: str | None
+) -> None:
     """The work went out; `reference` names what Twilio or the mail server made of it."""
     values: dict[str, Any] = {"state": WorkState.DONE, "updated_at": now, "finished_at": now}
     values["last_error"] = None
     if reference is not None:
         values["reference"] = reference[:200]
-    session.connection().execute(_SETTLE.values(**values), {"item_id": item_id})
+    session.connection().execute(_SETTLE.values(**values), {"item_id": item_id, "worker": worker})
 
 
 def fail(
     session: Session,
     item_id: int,
+    worker: str,
     now: datetime,
     error: str,
     *,
@@ -197,7 +206,7 @@ def fail(
         values["due_at"] = now + policy.delay(row.attempts)
     else:
         values["finished_at"] = now
-    session.connection().execute(_SETTLE.values(**values), {"item_id": item_id})
+    session.connection().execute(_SETTLE.values(**values), {"item_id": item_id, "worker": worker})
     return state
 
 
@@ -230,14 +239,13 @@ def recover_stale(
     done = session.execute(
         update(_WORK)
         .where(*stale, _WORK.c.reference.is_not(None), _WORK.c.kind.in_(sent_counts_as_done))
-        .values(state=WorkState.DONE, claimed_by=None, lease_until=None, finished_at=now)
+        .values(state=WorkState.DONE, lease_until=None, finished_at=now)
     ).rowcount
     requeued = session.execute(
         update(_WORK)
         .where(*stale)
         .values(
             state=WorkState.FAILED,
-            claimed_by=None,
             lease_until=None,
             due_at=now,
             last_error="its scheduler process stopped during the attempt",

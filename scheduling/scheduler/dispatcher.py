@@ -117,7 +117,7 @@ class Dispatcher:
         except Exception as error:
             return self._failed(item, error)
         with self._tools.database.transaction() as session:
-            queue.complete(session, item.id, self._tools.clock.now(), done.reference)
+            queue.complete(session, item.id, self._worker, self._tools.clock.now(), done.reference)
         log.info(
             "work done", extra={"work_id": item.id, "kind": item.kind, "attempt": item.attempt}
         )
@@ -129,6 +129,7 @@ class Dispatcher:
             state = queue.fail(
                 session,
                 item.id,
+                self._worker,
                 self._tools.clock.now(),
                 message,
                 transient=transient,

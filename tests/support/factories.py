@@ -4,12 +4,16 @@ from __future__ import annotations
 
 from itertools import count
 
+from sqlalchemy import select
+
 from hotline.cases.models import Case
 from hotline.cases.service import open_case
 from hotline.clock import Clock
 from hotline.counsellors.models import Counsellor
 from hotline.counsellors.service import add_counsellor
 from hotline.services import Services
+from scheduling.outbox.models import WorkItem
+from scheduling.outbox.queue import Work, enqueue
 
 
 class Factories:
@@ -23,6 +27,18 @@ class Factories:
     def case(self) -> Case:
         with self._svc.database.transaction() as session:
             return open_case(session, self._clock.now())
+
+    def queued(self, work: Work) -> WorkItem:
+        """`work` queued in a transaction of its own; the row as stored."""
+        with self._svc.database.transaction() as session:
+            enqueue(session, self._svc.cipher, self._clock.now(), work)
+            return session.scalars(
+                select(WorkItem).where(WorkItem.idempotency_key == work.key)
+            ).one()
+
+    def work_item(self, item_id: int) -> WorkItem:
+        with self._svc.database.transaction() as session:
+            return session.get(WorkItem, item_id)
 
     def counsellor(
         self, name: str | None = None, *, phone: str | None = None, on_duty: bool = True

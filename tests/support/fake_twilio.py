@@ -1,13 +1,25 @@
-"""A local fake of the Twilio REST API: a real HTTP server that records what it receives."""
+"""A local fake of the Twilio REST API: a real HTTP server that records what it receives.
+
+Besides recording, it can behave like Twilio in the ways the scheduler must cope with: answer
+with an error for the next requests (a 503 that passes, a 400 that does not), answer slowly,
+and report on a call it "placed" by posting a signed status callback to the service, as
+Twilio does, whatever became of the process that placed it.
+"""
 
 from __future__ import annotations
 
+import contextlib
 import json
 import secrets
 import threading
+import time
+from collections import Counter, deque
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from urllib.parse import parse_qs
+from urllib.parse import parse_qs, urlsplit
+
+import requests
+from twilio.request_validator import RequestValidator
 
 
 @dataclass
@@ -16,6 +28,23 @@ class ReceivedRequest:
     path: str
     form: dict[str, list[str]]
     authorization: str
+    received_at: float = 0.0  # time.monotonic() when it arrived
+
+    @property
+    def work_id(self) -> int | None:
+        """The outbox row named in the request's status-callback URL (`?work=ID`)."""
+        callback = (self.form.get("StatusCallback") or [""])[0]
+        values = parse_qs(urlsplit(callback).query).get("work")
+        return int(values[0]) if values else None
+
+
+@dataclass
+class CallbackTarget:
+    """Where a status callback really goes (the test's server) and how it is signed."""
+
+    base_url: str  # e.g. http://127.0.0.1:5123, standing in for the public URL
+    public_base_url: str  # what the signature covers
+    auth_token: str
 
 
 @dataclass
@@ -23,6 +52,11 @@ class FakeTwilio:
     url: str
     requests: list[ReceivedRequest] = field(default_factory=list)
     fail_with: int | None = None  # answer every request with this HTTP status
+    failures: deque[int] = field(default_factory=deque)  # answer the next ones with these
+    delay_seconds: float = 0.0
+    report_to: CallbackTarget | None = None  # post an "initiated" status callback per call
+    callbacks_sent: int = 0
+    _lock: threading.Lock = field(default_factory=threading.Lock)
 
     def calls_created(self) -> list[dict[str, list[str]]]:
         return [
@@ -32,26 +66,41 @@ class FakeTwilio:
     def messages_sent(self) -> list[dict[str, list[str]]]:
         return [r.form for r in self.requests if r.path.endswith("/Messages.json")]
 
+    def requests_per_work_item(self) -> Counter[int]:
+        """How often each outbox row was requested (placing a call or sending an SMS)."""
+        return Counter(r.work_id for r in self.requests if r.work_id is not None)
+
+    def fail_next(self, *statuses: int) -> None:
+        self.failures.extend(statuses)
+
 
 def _handler(fake: FakeTwilio) -> type[BaseHTTPRequestHandler]:
     class Handler(BaseHTTPRequestHandler):
+        protocol_version = "HTTP/1.1"
+
         def do_POST(self) -> None:
             length = int(self.headers.get("Content-Length", 0))
             form = parse_qs(self.rfile.read(length).decode(), keep_blank_values=True)
-            fake.requests.append(
-                ReceivedRequest("POST", self.path, form, self.headers.get("Authorization", ""))
+            received = ReceivedRequest(
+                "POST", self.path, form, self.headers.get("Authorization", ""), time.monotonic()
             )
-            if fake.fail_with:
-                self._answer(
-                    fake.fail_with,
-                    {"code": 20003, "message": "Authenticate", "status": fake.fail_with},
-                )
+            with fake._lock:
+                fake.requests.append(received)
+                status = fake.fail_with or (fake.failures.popleft() if fake.failures else None)
+            if fake.delay_seconds:
+                time.sleep(fake.delay_seconds)
+            if status:
+                self._answer(status, {"code": 20003 if status < 500 else 20500, "status": status})
                 return
             prefix = "SM" if self.path.endswith("/Messages.json") else "CA"
             sid = self.path.rsplit("/", 1)[-1].removesuffix(".json")
             if not sid.startswith("CA") or len(sid) != 34:
                 sid = prefix + secrets.token_hex(16)
-            self._answer(201, {"sid": sid, "status": "queued", "to": form.get("To", [""])[0]})
+            # if the client is gone (killed?), Twilio places the call all the same
+            with contextlib.suppress(OSError):
+                self._answer(201, {"sid": sid, "status": "queued", "to": form.get("To", [""])[0]})
+            if fake.report_to is not None and self.path.endswith("/Calls.json"):
+                _report(fake, fake.report_to, form, sid)
 
         def _answer(self, status: int, payload: dict[str, object]) -> None:
             body = json.dumps(payload).encode()
@@ -67,10 +116,33 @@ def _handler(fake: FakeTwilio) -> type[BaseHTTPRequestHandler]:
     return Handler
 
 
+def _report(fake: FakeTwilio, target: CallbackTarget, form: dict[str, list[str]], sid: str) -> None:
+    """As Twilio does: the placed call's first status callback, signed for the public URL."""
+    callback = (form.get("StatusCallback") or [""])[0]
+    if not callback.startswith(target.public_base_url):
+        return
+    params = {
+        "CallSid": sid,
+        "AccountSid": "AC" + "1" * 32,
+        "CallStatus": "initiated",
+        "Direction": "outbound-api",
+        "SequenceNumber": "0",
+    }
+    signature = RequestValidator(target.auth_token).compute_signature(callback, params)
+    path = callback[len(target.public_base_url) :]
+    response = requests.post(
+        target.base_url + path, data=params, headers={"X-Twilio-Signature": signature}, timeout=10
+    )
+    response.raise_for_status()
+    with fake._lock:
+        fake.callbacks_sent += 1
+
+
 class FakeTwilioServer:
     def __init__(self) -> None:
         self.fake = FakeTwilio(url="")
         self._server = ThreadingHTTPServer(("127.0.0.1", 0), _handler(self.fake))
+        self._server.daemon_threads = True
         self.fake.url = f"http://127.0.0.1:{self._server.server_address[1]}"
         self._thread = threading.Thread(
             target=self._server.serve_forever, kwargs={"poll_interval": 0.02}, daemon=True

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import email
 import email.policy
+import logging
 import socket
 import threading
 from dataclasses import dataclass
@@ -22,6 +23,7 @@ from aiosmtpd.controller import Controller
 from aiosmtpd.smtp import SMTP, AuthResult, Envelope, LoginPassword, Session
 
 Stage = Literal["mail", "rcpt", "data"]
+logging.getLogger("mail.log").setLevel(logging.WARNING)  # aiosmtpd's chatter per connection
 
 _REPLIES = {
     421: "421 4.3.0 Service not available, closing channel",

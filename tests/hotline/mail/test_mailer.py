@@ -6,7 +6,6 @@ from __future__ import annotations
 import smtplib
 import socket
 import time
-from collections.abc import Iterator
 from email.message import EmailMessage
 
 import pytest
@@ -29,12 +28,6 @@ BODY = (
     "Guten Tag,\n\nhiermit erhalten Sie die Bestätigung Ihres Gesprächstermins am Donnerstag, "
     "26. November, um 10:00 Uhr.\n\nMit freundlichen Grüßen\nstarke Stelle\n"
 )
-
-
-@pytest.fixture
-def smtp() -> Iterator[LocalSmtpServer]:
-    with LocalSmtpServer() as server:
-        yield server
 
 
 def confirmation(message_id: str | None = None, to: str = RECIPIENT) -> EmailMessage:

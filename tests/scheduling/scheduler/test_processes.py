@@ -1,0 +1,130 @@
+"""Two `hotline scheduler` processes: one acts, the other waits, and takes over after kill -9.
+
+Real processes against the test database and the local fake Twilio server, which reports on
+every call it "places" to the service's status webhook (served here), as Twilio does.
+"""
+
+from __future__ import annotations
+
+import signal
+import time
+from collections.abc import Iterator
+from datetime import UTC, datetime
+
+import pytest
+from sqlalchemy import select
+
+from scheduling.outbox import side_effects
+from scheduling.outbox.models import WorkItem, WorkState
+from scheduling.outbox.queue import enqueue
+from scheduling.scheduler import nodes
+from tests.support.fake_twilio import CallbackTarget
+from tests.support.processes import SchedulerProcesses, wait_for
+from tests.support.twilio import AUTH_TOKEN, PUBLIC_BASE_URL, app_environment
+
+SCHEDULER_CONFIG = """
+[scheduler]
+workers = 2
+takeover_seconds = 3
+lease_seconds = 4
+poll_seconds = 0.05
+"""
+
+
+@pytest.fixture
+def schedulers(database_url, fake_twilio, live_server, tmp_path) -> Iterator[SchedulerProcesses]:
+    config = tmp_path / "hotline.toml"
+    config.write_text(SCHEDULER_CONFIG)
+    fake_twilio.report_to = CallbackTarget(live_server, PUBLIC_BASE_URL, AUTH_TOKEN)
+    environment = app_environment(
+        database_url,
+        HOTLINE_CONFIG=str(config),
+        TWILIO_API_BASE_URL=fake_twilio.url,
+        HOTLINE_INSTANCE_PATH=str(tmp_path / "instance"),
+        LOG_LEVEL="INFO",
+    )
+    processes = SchedulerProcesses(environment, tmp_path)
+    yield processes
+    processes.stop_all()
+
+
+def queue_calls(svc, count: int) -> None:
+    now = datetime.now(UTC)  # the processes run on real time
+    with svc.database.transaction() as session:
+        for number in range(count):
+            work = side_effects.place_call(
+                f"process-test:{number}", to="+4922812345678", answer_path="whisper", due_at=now
+            )
+            enqueue(session, svc.cipher, now, work)
+
+
+def done_items(svc) -> list[WorkItem]:
+    with svc.database.transaction() as session:
+        return list(session.scalars(select(WorkItem).where(WorkItem.state == WorkState.DONE)))
+
+
+def active_nodes(svc) -> list[nodes.NodeStatus]:
+    return [node for node in nodes.nodes(svc.database) if node.active]
+
+
+def test_one_scheduler_acts_the_standby_takes_over_after_kill_9_and_nothing_runs_twice(
+    svc, schedulers, fake_twilio
+):
+    fake_twilio.delay_seconds = 0.02  # long enough to kill the active one mid-queue
+    first, second = schedulers.start(), schedulers.start()
+    wait_for(lambda: len(nodes.nodes(svc.database)) == 2, 20, "both schedulers to register")
+    (active,) = wait_for(lambda: active_nodes(svc), 20, "one active scheduler")
+    time.sleep(0.5)
+    assert len(active_nodes(svc)) == 1
+
+    queue_calls(svc, 200)
+    wait_for(lambda: len(done_items(svc)) >= 40, 20, "the active one to work")
+    victim = first if active.pid == first.pid else second
+    victim.send_signal(signal.SIGKILL)
+    victim.wait()
+    killed_at = time.monotonic()
+    before_kill = {item.claimed_by for item in done_items(svc)}
+    assert before_kill == {active.id}
+
+    (successor,) = wait_for(
+        lambda: [n for n in active_nodes(svc) if n.id != active.id], 30, "the standby to take over"
+    )
+    took_over_after = time.monotonic() - killed_at
+    assert took_over_after < 30
+    wait_for(lambda: len(done_items(svc)) == 200, 60, "all 200 items to be done")
+
+    per_item = fake_twilio.requests_per_work_item()
+    assert len(per_item) == 200
+    assert [item for item, count in per_item.items() if count != 1] == []
+    assert {item.claimed_by for item in done_items(svc)} <= {active.id, successor.id}
+
+
+def test_a_stopped_scheduler_leaves_cleanly_and_the_status_command_names_the_active_one(
+    svc, schedulers, database_url, tmp_path
+):
+    from click.testing import CliRunner
+
+    from hotline.cli import main
+    from tests.support.twilio import DATA_KEY
+
+    process = schedulers.start()
+    (active,) = wait_for(lambda: active_nodes(svc), 20, "the scheduler to become active")
+    status = CliRunner().invoke(
+        main,
+        ["scheduler", "status"],
+        env={
+            "HOTLINE_ENV": "development",
+            "DATABASE_URL": database_url,
+            "HOTLINE_DATA_KEY": DATA_KEY,
+            "HOTLINE_INSTANCE_PATH": str(tmp_path / "cli"),
+            "HOTLINE_CONFIG": "",
+        },
+    )
+    assert status.exit_code == 0, status.output
+    assert f"aktiv    {active.host} pid {active.pid}" in status.output
+    assert "Arbeit: pending 0" in status.output
+
+    process.send_signal(signal.SIGTERM)
+    assert process.wait(timeout=15) == 0
+    assert nodes.nodes(svc.database) == []
+    assert "scheduler stopped" in schedulers.log_of(0)
