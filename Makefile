@@ -29,11 +29,17 @@ run: install .env
 	$(BIN)/hotline seed-demo --if-empty
 	@echo ""
 	@echo "  starke Stelle hotline on http://127.0.0.1:$(PORT)  (health: /healthz)"
+	@echo "  web (gunicorn) and scheduler run together; Ctrl-C stops both."
 	@echo "  Try a call in another terminal:   $(BIN)/hotline simulate"
 	@echo "                   on a Saturday:   $(BIN)/hotline simulate --at '2026-11-28 11:00'"
 	@echo "  Opening hours now:                $(BIN)/hotline hours"
+	@echo "  The scheduler and its queue:      $(BIN)/hotline scheduler status"
 	@echo ""
-	$(BIN)/gunicorn -c gunicorn.conf.py wsgi:app
+	@# honcho gives each process type its own PORT (+100); the scheduler must know the web's
+	@# URL for the calls it places, so it is passed on (a PUBLIC_BASE_URL in .env still wins).
+	PATH="$(CURDIR)/$(BIN):$$PATH" \
+		PUBLIC_BASE_URL="$${PUBLIC_BASE_URL:-http://127.0.0.1:$(PORT)}" \
+		$(BIN)/honcho start -f Procfile
 
 test: install
 	$(BIN)/pytest

@@ -11,12 +11,14 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from click.testing import CliRunner
 from flask import Flask
 from flask.testing import FlaskClient
 from werkzeug.serving import make_server
 
 from hotline.app import create_app
 from hotline.cases.models import Case
+from hotline.cli import main
 from hotline.clock import FixedClock
 from hotline.config import load_settings
 from hotline.counsellors.models import Counsellor
@@ -35,6 +37,7 @@ from tests.support.times import berlin
 from tests.support.twilio import (
     AUTH_TOKEN,
     CALLER,
+    DATA_KEY,
     PUBLIC_BASE_URL,
     TwilioRequests,
     app_environment,
@@ -216,6 +219,39 @@ def dispatcher(work_tools: WorkTools, scheduler_config: SchedulerConfig) -> Iter
     dispatcher = Dispatcher(build_work_kinds(), work_tools, scheduler_config, "test-node")
     yield dispatcher
     dispatcher.close()
+
+
+# --- the command line --------------------------------------------------------------------------
+@pytest.fixture
+def cli_environment(database_url, tmp_path) -> dict[str, str]:
+    """What an operator's shell would set for development against the test database."""
+    return {
+        "HOTLINE_ENV": "development",
+        "DATABASE_URL": database_url,
+        "HOTLINE_INSTANCE_PATH": str(tmp_path / "instance"),
+        "HOTLINE_DATA_KEY": DATA_KEY,
+        "TWILIO_AUTH_TOKEN": AUTH_TOKEN,
+        "TWILIO_ACCOUNT_SID": "",
+        "TWILIO_API_BASE_URL": "",
+        "HOTLINE_CONFIG": "",
+        "PUBLIC_BASE_URL": "",
+    }
+
+
+@pytest.fixture
+def hotline(cli_environment):
+    """Run `hotline ...` with the test database; returns the click Result."""
+
+    def run(*args: str, input: str | None = None, catch_exceptions: bool = False, **overrides: str):
+        return CliRunner().invoke(
+            main,
+            list(args),
+            env={**cli_environment, **overrides},
+            input=input,
+            catch_exceptions=catch_exceptions,
+        )
+
+    return run
 
 
 # --- factories --------------------------------------------------------------------------------
