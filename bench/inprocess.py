@@ -27,10 +27,10 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from flask import Flask
-from sqlalchemy import create_engine, text
 from twilio.request_validator import RequestValidator
 from werkzeug.test import EnvironBuilder
 
+from bench.databases import fresh_database, postgres_available
 from hotline import migrate
 from hotline.app import create_app
 from hotline.clock import FixedClock
@@ -44,7 +44,6 @@ from hotline.simulator.transports import FlaskClientTransport, TwimlReply
 PUBLIC_BASE_URL = "https://hotline.example.org"
 TOKEN = "bench-" + uuid.uuid4().hex
 CALLER = "+4915123456789"
-POSTGRES_ADMIN = "postgresql+psycopg://postgres@127.0.0.1:5432/postgres"
 POSTGRES_DATABASE = "bench_inprocess"
 # Targets of the hardening issue (ms of CPU).
 TARGETS = {
@@ -184,7 +183,7 @@ def measure(
 
 @contextmanager
 def bench_app(name: str, folder: Path) -> Iterator[Flask]:
-    url = _database(name, folder)
+    url = fresh_database(name, folder, POSTGRES_DATABASE)
     env = {
         "HOTLINE_ENV": "development",
         "DATABASE_URL": url,
@@ -212,28 +211,6 @@ def _thursday_morning():  # type: ignore[no-untyped-def]
     from zoneinfo import ZoneInfo
 
     return datetime(2026, 11, 26, 10, 0, tzinfo=ZoneInfo("Europe/Berlin"))
-
-
-def _database(name: str, folder: Path) -> str:
-    if name == "sqlite":
-        return f"sqlite:///{folder / 'inprocess.db'}"
-    admin = create_engine(POSTGRES_ADMIN, isolation_level="AUTOCOMMIT")
-    with admin.connect() as connection:
-        connection.execute(text(f"DROP DATABASE IF EXISTS {POSTGRES_DATABASE} WITH (FORCE)"))
-        connection.execute(text(f"CREATE DATABASE {POSTGRES_DATABASE}"))
-    admin.dispose()
-    return f"postgresql+psycopg://postgres@127.0.0.1:5432/{POSTGRES_DATABASE}"
-
-
-def postgres_available() -> bool:
-    try:
-        engine = create_engine(POSTGRES_ADMIN, connect_args={"connect_timeout": 2})
-        with engine.connect():
-            pass
-        engine.dispose()
-    except Exception:
-        return False
-    return True
 
 
 @dataclass(frozen=True)

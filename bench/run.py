@@ -15,7 +15,7 @@ import uuid
 from dataclasses import dataclass
 from pathlib import Path
 
-from bench import inprocess, server
+from bench import inprocess, outbox, server
 from bench.loadgen import Phase, PhaseResult, cpu_ticks, run_phase
 from bench.report import Summary, Verdict, text_table, verdict, write_markdown
 from bench.workload import BARE, INCOMING, Endpoint, prepare
@@ -37,6 +37,7 @@ class Settings:
     pyspy: bool
     low_load_clients: int
     inprocess: bool
+    outbox: bool
 
     @classmethod
     def from_env(cls) -> Settings:
@@ -57,6 +58,7 @@ class Settings:
             pyspy=env("BENCH_PYSPY", "") not in ("", "0"),
             low_load_clients=int(env("BENCH_LOW_LOAD_CLIENTS", "2")),
             inprocess=env("BENCH_INPROCESS", "1") not in ("", "0"),
+            outbox=env("BENCH_OUTBOX", "1") not in ("", "0"),
         )
 
 
@@ -208,12 +210,17 @@ def main() -> int:
             rows, result = bench_backend(backend, settings, Path(tmp) / backend.name)
             summaries += rows
             verdicts.append(result)
+    bursts, latencies = outbox.main() if settings.outbox else ([], [])
     if cpu_results:
         print("\n" + inprocess.table(cpu_results))
+    if bursts:
+        print("\n" + outbox.table(bursts, latencies))
     print("\n" + text_table(summaries) + "\n")
     for cpu_result in cpu_results:
         for line in inprocess.verdict_lines(cpu_result):
             print(line)
+    for line in outbox.verdict_lines(bursts, latencies):
+        print(line)
     for result in verdicts:
         print(result.line())
     problems = [p for v in verdicts for p in v.problems]

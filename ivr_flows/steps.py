@@ -10,7 +10,7 @@ webhook code.
 from __future__ import annotations
 
 import functools
-from collections.abc import Callable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from enum import StrEnum
@@ -18,6 +18,7 @@ from functools import cached_property
 
 from twilio.twiml.voice_response import VoiceResponse
 
+from hotline.by_name import ByName
 from hotline.telephony.call_state import CallState
 from hotline.telephony.models import CallOutcome
 from hotline.telephony.urls import STATUS_PATH, voice_url
@@ -116,18 +117,8 @@ class Step:
         return self.handler.__name__
 
 
-class StepTable:
-    """The steps of the service by path; a path answered twice is a programming error."""
+class StepTable(ByName[Step]):
+    """The steps of the service by the path they answer."""
 
     def __init__(self, steps: Sequence[Step]) -> None:
-        self._steps: dict[str, Step] = {}
-        for step in steps:
-            if step.path in self._steps:
-                raise ValueError(f"step {step.path!r} listed twice")
-            self._steps[step.path] = step
-
-    def find(self, path: str) -> Step | None:
-        return self._steps.get(path)
-
-    def __iter__(self) -> Iterator[Step]:
-        return iter(self._steps.values())
+        super().__init__(steps, lambda step: step.path, "step")

@@ -8,9 +8,10 @@ it may use (gateway, mailer, clock, database, cipher, settings); it returns `Don
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
+from hotline.by_name import ByName
 from hotline.clock import Clock
 from hotline.crypto import DataCipher
 from hotline.db import Database
@@ -61,21 +62,11 @@ class WorkKind:
     sent_counts_as_done: bool = False
 
 
-class WorkKinds:
-    """The kinds of work by name; a name listed twice is a programming error."""
+class WorkKinds(ByName[WorkKind]):
+    """The kinds of work by name."""
 
     def __init__(self, kinds: Sequence[WorkKind]) -> None:
-        self._kinds: dict[str, WorkKind] = {}
-        for kind in kinds:
-            if kind.name in self._kinds:
-                raise ValueError(f"work kind {kind.name!r} listed twice")
-            self._kinds[kind.name] = kind
-
-    def find(self, name: str) -> WorkKind | None:
-        return self._kinds.get(name)
+        super().__init__(kinds, lambda kind: kind.name, "work kind")
 
     def sent_counts_as_done(self) -> tuple[str, ...]:
-        return tuple(name for name, kind in self._kinds.items() if kind.sent_counts_as_done)
-
-    def __iter__(self) -> Iterator[WorkKind]:
-        return iter(self._kinds.values())
+        return tuple(kind.name for kind in self if kind.sent_counts_as_done)

@@ -16,7 +16,6 @@ import socket
 import threading
 from dataclasses import dataclass
 from email.message import EmailMessage
-from types import TracebackType
 from typing import Any, Literal, cast
 
 from aiosmtpd.controller import Controller
@@ -148,12 +147,7 @@ class LocalSmtpServer:
         self._controller.start()
         return self
 
-    def __exit__(
-        self,
-        _type: type[BaseException] | None,
-        _value: BaseException | None,
-        _traceback: TracebackType | None,
-    ) -> None:
+    def __exit__(self, *exc: object) -> None:
         self._controller.stop()
 
 

@@ -11,7 +11,6 @@ import contextlib
 import selectors
 import socket
 import threading
-from types import TracebackType
 
 
 class SilentableProxy:
@@ -35,12 +34,7 @@ class SilentableProxy:
         self._spawn(self._accept)
         return self
 
-    def __exit__(
-        self,
-        _type: type[BaseException] | None,
-        _value: BaseException | None,
-        _traceback: TracebackType | None,
-    ) -> None:
+    def __exit__(self, *exc: object) -> None:
         self._stopped.set()
         for sock in [self._listener, *self._sockets]:
             with contextlib.suppress(OSError):

@@ -1,0 +1,34 @@
+"""Fresh databases for the in-process and scheduler benchmarks (the load test has its own in
+`server.py`, which can also use a given `BENCH_DATABASE_URL`)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from sqlalchemy import create_engine, text
+
+POSTGRES_SERVER = "postgresql+psycopg://postgres@127.0.0.1:5432"
+
+
+def fresh_database(backend: str, folder: Path, name: str) -> str:
+    """A new empty database `name`: a file in `folder`, or dropped and created on the local
+    PostgreSQL server."""
+    if backend == "sqlite":
+        return f"sqlite:///{folder / f'{name}.db'}"
+    admin = create_engine(f"{POSTGRES_SERVER}/postgres", isolation_level="AUTOCOMMIT")
+    with admin.connect() as connection:
+        connection.execute(text(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
+        connection.execute(text(f"CREATE DATABASE {name}"))
+    admin.dispose()
+    return f"{POSTGRES_SERVER}/{name}"
+
+
+def postgres_available() -> bool:
+    try:
+        engine = create_engine(f"{POSTGRES_SERVER}/postgres", connect_args={"connect_timeout": 2})
+        with engine.connect():
+            pass
+        engine.dispose()
+    except Exception:
+        return False
+    return True
