@@ -6,6 +6,7 @@ the TwiML exactly as Twilio would. --keys makes it non-interactive (one token pe
 
 from __future__ import annotations
 
+import os
 import shlex
 
 import click
@@ -82,6 +83,9 @@ def simulate(
         else InteractiveCaller()
     )
     base = settings.public_base_url
+    if url and not os.environ.get("PUBLIC_BASE_URL", "").strip():
+        # a local service (`make run` on some PORT) checks signatures against its own URL
+        base = url.rstrip("/")
     transport = (
         HttpTransport(url, settings.twilio_auth_token, base)
         if url

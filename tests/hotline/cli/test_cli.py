@@ -178,3 +178,38 @@ def test_commands_get_the_cli_database_limits_not_the_web_ones(cli_environment):
                 assert connection.execute(text("PRAGMA busy_timeout")).scalar() == 30_000
     finally:
         database.dispose()
+
+
+def test_simulate_url_signs_for_the_service_it_calls_when_no_public_url_is_set(
+    hotline, database_url, tmp_path
+):
+    """`make run` with PORT=8123 in one terminal, `hotline simulate --url` in another."""
+    import socket
+    import threading
+
+    from werkzeug.serving import make_server
+
+    from hotline.app import create_app
+    from hotline.config import load_settings
+    from hotline.services import services
+    from tests.support.twilio import app_environment
+
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    own_url = f"http://127.0.0.1:{port}"
+    settings = load_settings(
+        app_environment(database_url, PUBLIC_BASE_URL=own_url), instance_path=tmp_path / "srv"
+    )
+    app = create_app(settings)
+    server = make_server("127.0.0.1", port, app, threaded=True)
+    thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.02})
+    thread.start()
+    try:
+        result = hotline("simulate", "--url", own_url, "--keys", "- - -")
+    finally:
+        server.shutdown()
+        thread.join()
+        services(app).database.dispose()
+    assert result.exit_code == 0, result.output
+    assert f"{own_url}/twilio/voice/incoming → 200" in result.output
