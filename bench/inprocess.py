@@ -40,6 +40,7 @@ from hotline.demo import seed_demo
 from hotline.services import services
 from hotline.simulator import CallPlayer, ScriptedCaller
 from hotline.simulator.transports import FlaskClientTransport, TwimlReply
+from hotline.telephony.urls import FALLBACK_PATH, INCOMING_STEP, STATUS_PATH, voice_url
 
 PUBLIC_BASE_URL = "https://hotline.example.org"
 TOKEN = "bench-" + uuid.uuid4().hex
@@ -109,9 +110,9 @@ def recorded_call(app: Flask) -> list[Request]:
         transport,
         ScriptedCaller(["-", "-"], ["completed"]),
         from_number=CALLER,
-        fallback_url=f"{PUBLIC_BASE_URL}/twilio/voice/fallback",
-        status_callback_url=f"{PUBLIC_BASE_URL}/twilio/voice/status",
-    ).run(f"{PUBLIC_BASE_URL}/twilio/voice/incoming")
+        fallback_url=voice_url(PUBLIC_BASE_URL, FALLBACK_PATH),
+        status_callback_url=voice_url(PUBLIC_BASE_URL, STATUS_PATH),
+    ).run(voice_url(PUBLIC_BASE_URL, INCOMING_STEP))
     return transport.requests
 
 
@@ -144,7 +145,7 @@ def incoming_request() -> Request:
         "Direction": "inbound",
         "ApiVersion": "2010-04-01",
     }
-    return Request("POST", f"{PUBLIC_BASE_URL}/twilio/voice/incoming", params)
+    return Request("POST", voice_url(PUBLIC_BASE_URL, INCOMING_STEP), params)
 
 
 def postgres_cpu_seconds() -> float:

@@ -9,8 +9,9 @@ from urllib.parse import urlencode
 from twilio.request_validator import RequestValidator
 
 from bench.loadgen import Request
+from hotline.telephony.urls import INCOMING_STEP, VOICE_PREFIX
 
-INCOMING_PATH = "/twilio/voice/incoming"
+INCOMING_PATH = f"{VOICE_PREFIX}/{INCOMING_STEP}"
 BARE_PATH = "/bench/bare"  # bench_app.BARE_PATH (not imported: importing it builds the app)
 FORM = {"Content-Type": "application/x-www-form-urlencoded"}
 

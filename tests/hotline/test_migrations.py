@@ -28,3 +28,23 @@ def test_downgrade_to_nothing_and_back(svc):
     assert {"work_items", "scheduler_nodes", "scheduler_lease", "scheduler_jobs"} <= set(
         inspect(engine).get_table_names()
     )
+
+
+def test_each_migration_runs_on_a_database_holding_data(svc, twilio, simulate_call):
+    """Upgrading keeps what is there: from the first revision, with calls and cases stored."""
+    from sqlalchemy import func, select
+
+    from hotline.cases.models import Case
+    from hotline.telephony.models import Call
+
+    simulate_call(["-", "-"])
+    with svc.database.transaction() as session:
+        calls = session.scalar(select(func.count()).select_from(Call))
+        cases = session.scalar(select(func.count()).select_from(Case))
+    engine = svc.database.engine
+    migrate.downgrade(engine, "0001")
+    migrate.upgrade(engine)
+    with svc.database.transaction() as session:
+        assert session.scalar(select(func.count()).select_from(Call)) == calls > 0
+        assert session.scalar(select(func.count()).select_from(Case)) == cases > 0
+    assert migrate.current_revision(engine) == migrate.head_revision()
