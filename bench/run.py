@@ -15,7 +15,7 @@ import uuid
 from dataclasses import dataclass
 from pathlib import Path
 
-from bench import inprocess, outbox, server
+from bench import inprocess, outbox, routing, server
 from bench.loadgen import Phase, PhaseResult, cpu_ticks, run_phase
 from bench.report import Summary, Verdict, text_table, verdict, write_markdown
 from bench.workload import BARE, INCOMING, Endpoint, prepare
@@ -38,6 +38,7 @@ class Settings:
     low_load_clients: int
     inprocess: bool
     outbox: bool
+    routing: bool
 
     @classmethod
     def from_env(cls) -> Settings:
@@ -59,6 +60,7 @@ class Settings:
             low_load_clients=int(env("BENCH_LOW_LOAD_CLIENTS", "2")),
             inprocess=env("BENCH_INPROCESS", "1") not in ("", "0"),
             outbox=env("BENCH_OUTBOX", "1") not in ("", "0"),
+            routing=env("BENCH_ROUTING", "1") not in ("", "0"),
         )
 
 
@@ -211,15 +213,18 @@ def main() -> int:
             summaries += rows
             verdicts.append(result)
     bursts, latencies = outbox.main() if settings.outbox else ([], [])
+    routes = routing.main() if settings.routing else []
     if cpu_results:
         print("\n" + inprocess.table(cpu_results))
     if bursts:
         print("\n" + outbox.table(bursts, latencies))
+    if routes:
+        print("\n" + routing.table(routes))
     print("\n" + text_table(summaries) + "\n")
     for cpu_result in cpu_results:
         for line in inprocess.verdict_lines(cpu_result):
             print(line)
-    for line in outbox.verdict_lines(bursts, latencies):
+    for line in [*outbox.verdict_lines(bursts, latencies), *routing.verdict_lines(routes)]:
         print(line)
     for result in verdicts:
         print(result.line())

@@ -21,6 +21,7 @@ MODEL_MODULES = (
     "hotline.telephony.models",
     "scheduling.hours.models",
     "scheduling.outbox.models",
+    "scheduling.routing.models",
     "scheduling.scheduler.models",
 )
 

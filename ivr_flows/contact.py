@@ -20,3 +20,11 @@ def end_politely(response: VoiceResponse, catalog: PromptCatalog) -> VoiceRespon
     catalog.say(response, "menu.goodbye")
     response.hangup()
     return response
+
+
+def offer_a_callback(
+    response: VoiceResponse, catalog: PromptCatalog, hours: HoursConfig, email: str
+) -> None:
+    """The callback offer where nobody could take the call. Until callbacks can be booked by
+    phone it says how to ask for one by e-mail (the address follows in the contact details)."""
+    catalog.say(response, "queue.callback_by_email")

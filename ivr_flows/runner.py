@@ -15,7 +15,6 @@ from datetime import datetime
 from sqlalchemy.orm import Session
 
 from hotline.cases.service import case_for_call, find_case
-from hotline.counsellors.service import numbers_on_duty
 from hotline.crypto import DataCipher
 from hotline.db import Database
 from hotline.telephony.call_state import (
@@ -30,6 +29,8 @@ from ivr_flows.prompts import LANGUAGES
 from ivr_flows.steps import Effects, Leg, Step, StepContext, StepInput, StepTable
 from scheduling.hours.config import HoursConfig
 from scheduling.hours.overrides import opening_hours_at
+from scheduling.routing.config import RoutingConfig
+from scheduling.routing.desk import RoutingDesk
 
 log = logging.getLogger(__name__)
 
@@ -55,6 +56,7 @@ class FlowSettings:
     hotline_number: str
     contact_email: str
     hours_config: HoursConfig
+    routing_config: RoutingConfig
 
 
 @dataclass
@@ -138,7 +140,8 @@ class CallFlowRunner:
             hotline_number=settings.hotline_number,
             contact_email=settings.contact_email,
             case_exists=lambda reference: find_case(session, reference) is not None,
-            counsellor_numbers=lambda: numbers_on_duty(session, self._cipher),
+            routing_config=settings.routing_config,
+            open_desk=lambda: RoutingDesk(session, now, self._cipher, settings.routing_config),
         )
 
     @staticmethod
@@ -147,7 +150,7 @@ class CallFlowRunner:
         if effects.language in LANGUAGES and effects.language != call.language:
             fields["language"] = effects.language
         if (effects.link_case_reference or effects.open_new_case) and call.case_id is None:
-            fields["case_id"] = case_for_call(session, effects.link_case_reference, now).id
+            fields["case_id"] = case_for_call(session, effects.link_case_reference, now)
         if effects.outcome is not None:
             fields["outcome"] = effects.outcome
         update_call(session, call.call_sid, **fields)

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
-from ivr_flows import intake, out_of_hours, routing
+from ivr_flows import intake, out_of_hours, routing, waiting, whisper
 from ivr_flows.steps import StepTable
 
 
 def build_step_table() -> StepTable:
-    return StepTable([*intake.STEPS, *routing.STEPS, *out_of_hours.STEPS])
+    return StepTable(
+        [*intake.STEPS, *routing.STEPS, *waiting.STEPS, *whisper.STEPS, *out_of_hours.STEPS]
+    )

@@ -24,6 +24,8 @@ from hotline.telephony.models import CallOutcome
 from hotline.telephony.urls import STATUS_PATH, voice_url
 from scheduling.hours.config import HoursConfig
 from scheduling.hours.opening_hours import OpeningHours
+from scheduling.routing.config import RoutingConfig
+from scheduling.routing.desk import RoutingDesk
 
 
 class Leg(StrEnum):
@@ -81,15 +83,16 @@ class StepContext:
     hotline_number: str
     contact_email: str
     case_exists: Callable[[str], bool]
-    counsellor_numbers: Callable[[], Sequence[str]]
-    # German mobile mailboxes answer after about 15 s: ring for less, so that a frightened
-    # caller never lands on a counsellor's personal voicemail (until the routing issue adds a
-    # whisper the counsellor must accept).
-    ring_timeout_seconds: int = 14
+    routing_config: RoutingConfig
+    open_desk: Callable[[], RoutingDesk]  # in the step's transaction; only routing steps pay
 
     @cached_property
     def hours(self) -> OpeningHours:
         return self.load_hours()
+
+    @cached_property
+    def desk(self) -> RoutingDesk:
+        return self.open_desk()
 
     def url(self, path: str, **query: object) -> str:
         """Absolute URL of a step; each distinct prompt gets a distinct URL (see idempotency)."""

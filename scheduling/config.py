@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from scheduling.hours.config import HoursConfig, HoursConfigError, parse_hours_config
+from scheduling.routing.config import RoutingConfig, RoutingConfigError, parse_routing_config
 from scheduling.scheduler.config import (
     SchedulerConfig,
     SchedulerConfigError,
@@ -27,6 +28,7 @@ class SchedulingConfigError(ValueError):
 class SchedulingConfig:
     hours: HoursConfig
     scheduler: SchedulerConfig
+    routing: RoutingConfig
 
 
 def load_scheduling_config(file_config: Mapping[str, Any]) -> SchedulingConfig:
@@ -35,6 +37,7 @@ def load_scheduling_config(file_config: Mapping[str, Any]) -> SchedulingConfig:
         return SchedulingConfig(
             hours=parse_hours_config(file_config.get("hours", {})),
             scheduler=parse_scheduler_config(file_config.get("scheduler", {})),
+            routing=parse_routing_config(file_config.get("routing", {})),
         )
-    except (HoursConfigError, SchedulerConfigError) as error:
+    except (HoursConfigError, SchedulerConfigError, RoutingConfigError) as error:
         raise SchedulingConfigError(str(error)) from error

@@ -7,6 +7,7 @@ import os
 import socket
 import threading
 from collections.abc import Callable, Iterator, Sequence
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -24,7 +25,13 @@ from hotline.config import load_settings
 from hotline.counsellors.models import Counsellor
 from hotline.mail.mailer import ConsoleMailer
 from hotline.services import Services, services
-from hotline.simulator import CallPlayer, FlaskClientTransport, ScriptedCaller, Transcript
+from hotline.simulator import (
+    CallPlayer,
+    FlaskClientTransport,
+    ScriptedCaller,
+    Switchboard,
+    Transcript,
+)
 from scheduling.outbox.kind_table import build_work_kinds
 from scheduling.outbox.kinds import WorkTools
 from scheduling.scheduler.config import SchedulerConfig
@@ -156,28 +163,48 @@ SimulateCall = Callable[..., Transcript]
 
 
 @pytest.fixture
-def simulate_call(app: Flask, clock: FixedClock) -> SimulateCall:
-    """Walk a whole call: `simulate_call(keys=["9", "-"], dial=["no-answer"], caller=...)`."""
+def simulate_call(app: Flask, clock: FixedClock, work_tools: WorkTools) -> SimulateCall:
+    """Walk a whole call: `simulate_call(keys=["9", "-"], counsellors=["ignore", "accept"])`.
+
+    The counsellors' side is played by the simulator's switchboard: the scheduler's dispatcher
+    runs in-process and its gateway rings simulated counsellors who behave as listed (one
+    `accept` by default); the test clock moves with the call.
+    """
 
     def simulate(
         keys: Sequence[str] = (),
         *,
-        dial: Sequence[str] = (),
+        counsellors: Sequence[str] = ("accept",),
         caller: str = CALLER,
         call_sid: str | None = None,
         silent_after_keys: bool = False,
+        clock_moves: bool = True,
     ) -> Transcript:
+        """`clock_moves=False`: every request at the same moment (for opening-hours edges)."""
         transport = FlaskClientTransport(app.test_client(), AUTH_TOKEN, PUBLIC_BASE_URL)
+        switchboard = Switchboard(transport, counsellors)
+        dispatcher = Dispatcher(
+            build_work_kinds(),
+            replace(work_tools, gateway=switchboard),
+            SchedulerConfig(workers=1),
+            "simulator",
+        )
         player = CallPlayer(
             transport,
-            ScriptedCaller(keys, dial, silence_when_exhausted=silent_after_keys),
+            ScriptedCaller(keys, silence_when_exhausted=silent_after_keys),
             from_number=caller,
             call_sid=call_sid,
             fallback_url=f"{PUBLIC_BASE_URL}/twilio/voice/fallback",
             status_callback_url=f"{PUBLIC_BASE_URL}/twilio/voice/status",
             clock=clock.now,
+            advance_clock=clock.advance if clock_moves else None,
+            switchboard=switchboard,
+            dispatch=dispatcher.dispatch_due,
         )
-        return player.run(f"{PUBLIC_BASE_URL}/twilio/voice/incoming")
+        try:
+            return player.run(f"{PUBLIC_BASE_URL}/twilio/voice/incoming")
+        finally:
+            dispatcher.close()
 
     return simulate
 

@@ -14,10 +14,12 @@ from flask import Blueprint, Response, request
 from sqlalchemy.orm import Session
 
 from hotline.services import services
-from hotline.telephony.call_log import StatusReport, record_status
+from hotline.telephony.call_log import TERMINAL_STATUSES, StatusReport, record_status
 from hotline.telephony.urls import STATUS_PATH, VOICE_PREFIX
 from scheduling.outbox.queue import note_reference
+from scheduling.routing.desk import RoutingDesk
 from webhooks import parameters
+from webhooks.context import flow_runner
 from webhooks.deliveries import StoredAnswer, answer_once
 from webhooks.parameters import Rejections
 from webhooks.twiml import EMPTY_TWIML, TWIML_TYPE, to_response
@@ -37,6 +39,7 @@ def call_status() -> Response:
         rejections.log(request.path, call_sid)
         return Response("CallSid and CallStatus are required\n", 400, mimetype="text/plain")
     svc = services()
+    routing_config = flow_runner().settings.routing_config
     work_id = parameters.work_item(request.args.get("work"), rejections)
     reported: list[str] = []
 
@@ -55,8 +58,12 @@ def call_status() -> Response:
             ),
         )
         reported.append(record_status(session, report))
+        desk = RoutingDesk(session, now, svc.cipher, routing_config)
         if work_id is not None:  # a call the scheduler placed: its attempt went out
-            note_reference(session, work_id, call_sid)
+            if not desk.leg_status(work_id, call_sid, status):
+                note_reference(session, work_id, call_sid)
+        elif status in TERMINAL_STATUSES:
+            desk.call_ended(call_sid)  # a caller's call: legs still ringing end, queue deleted
         return EMPTY_ANSWER
 
     try:

@@ -120,6 +120,7 @@ def init_app(app: Flask, scheduling: SchedulingConfig) -> None:
             hotline_number=settings.hotline_number,
             contact_email=settings.contact_email,
             hours_config=scheduling.hours,
+            routing_config=scheduling.routing,
         ),
         svc.cipher,
     )

@@ -3,41 +3,65 @@
 from __future__ import annotations
 
 from datetime import datetime
+from functools import cache
+from typing import Any, NamedTuple
 
 from sqlalchemy import select
-from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from hotline.cases.models import Case, CaseStatus
 from hotline.cases.references import new_case_reference
+from hotline.db import dialect_insert
 
 _ATTEMPTS = 5
 
 
-def open_case(session: Session, now: datetime) -> Case:
-    """A new case stub with a fresh random reference (retried on the rare collision)."""
+class OpenedCase(NamedTuple):
+    id: int
+    reference: str
+
+
+def open_case(session: Session, now: datetime) -> OpenedCase:
+    """A new case stub with a fresh random reference (another on the rare collision).
+
+    One INSERT that does nothing on a taken reference: no savepoint on the path of every call.
+    """
+    connection = session.connection()
+    statement = _insert_unless_taken(connection.dialect.name)
     for _ in range(_ATTEMPTS):
-        case = Case(
-            reference=new_case_reference(), status=CaseStatus.OPEN, created_at=now, updated_at=now
-        )
-        try:
-            with session.begin_nested():
-                session.add(case)
-                session.flush()
-        except IntegrityError:
-            continue
-        return case
+        reference = new_case_reference()
+        case_id = connection.execute(
+            statement,
+            {
+                "reference": reference,
+                "status": CaseStatus.OPEN,
+                "created_at": now,
+                "updated_at": now,
+            },
+        ).scalar_one_or_none()
+        if case_id is not None:
+            return OpenedCase(case_id, reference)
     raise RuntimeError("could not find a free case reference; the reference space is crowded")
+
+
+@cache
+def _insert_unless_taken(dialect: str) -> Any:
+    cases = Case.__table__
+    return (
+        dialect_insert(dialect, cases)
+        .on_conflict_do_nothing(index_elements=["reference"])
+        .returning(cases.c.id)
+    )
 
 
 def find_case(session: Session, reference: str) -> Case | None:
     return session.scalars(select(Case).where(Case.reference == reference)).one_or_none()
 
 
-def case_for_call(session: Session, reference: str | None, now: datetime) -> Case:
-    """The case a caller named, or a new case stub."""
+def case_for_call(session: Session, reference: str | None, now: datetime) -> int:
+    """The id of the case a caller named, or of a new case stub."""
     case = find_case(session, reference) if reference else None
     if case is None:
-        return open_case(session, now)
+        return open_case(session, now).id
     case.updated_at = now
-    return case
+    return case.id

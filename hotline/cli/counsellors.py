@@ -10,6 +10,7 @@ from hotline.counsellors.service import (
     CounsellorNotFound,
     add_counsellor,
     list_counsellors,
+    parse_languages,
     set_on_duty,
 )
 from hotline.crypto import DataCipher, UndecryptableValue
@@ -27,16 +28,34 @@ def counsellor() -> None:
 @click.argument("name")
 @click.option("--phone", required=True, help="Number to ring, e.g. +49 228 1234567.")
 @click.option("--on-duty", is_flag=True, help="Put on duty right away.")
-def counsellor_add(name: str, phone: str, on_duty: bool) -> None:
+@click.option(
+    "--languages",
+    default="de",
+    show_default=True,
+    help="Languages the counsellor takes calls in: de, en or de,en.",
+)
+def counsellor_add(name: str, phone: str, on_duty: bool, languages: str) -> None:
+    try:
+        languages = parse_languages(languages)
+    except ValueError as error:
+        raise click.BadParameter(str(error), param_hint="--languages") from None
     svc = cli_services()
     try:
         with svc.database.transaction() as session:
-            add_counsellor(session, name, phone, svc.cipher, svc.clock.now(), on_duty=on_duty)
+            add_counsellor(
+                session,
+                name,
+                phone,
+                svc.cipher,
+                svc.clock.now(),
+                on_duty=on_duty,
+                languages=languages,
+            )
     except CounsellorExists as error:
         raise click.ClickException(str(error)) from None
     except ValueError as error:
         raise click.BadParameter(str(error), param_hint="--phone") from None
-    click.echo(f"counsellor {name} added ({'on duty' if on_duty else 'off duty'})")
+    click.echo(f"counsellor {name} added ({'on duty' if on_duty else 'off duty'}, {languages})")
 
 
 @counsellor.command("list", help="List counsellors and their duty state (numbers masked).")
@@ -44,14 +63,21 @@ def counsellor_list() -> None:
     svc = cli_services()
     with svc.database.transaction() as session:
         rows = [
-            (c.name, c.on_duty, _masked_number(svc.cipher, c.phone_encrypted))
+            (
+                c.name,
+                c.on_duty,
+                _masked_number(svc.cipher, c.phone_encrypted),
+                c.languages,
+                c.off_duty_reason,
+            )
             for c in list_counsellors(session)
         ]
     if not rows:
         click.echo("no counsellors yet: `hotline counsellor add NAME --phone +49...`")
-    width = max((len(name) for name, _, _ in rows), default=4)
-    for name, on_duty, phone in rows:
-        click.echo(f"{name:<{width}}  {'on duty ' if on_duty else 'off duty'}  {phone}")
+    width = max((len(row[0]) for row in rows), default=4)
+    for name, on_duty, phone, languages, reason in rows:
+        line = f"{name:<{width}}  {'on duty ' if on_duty else 'off duty'}  {phone}  {languages}"
+        click.echo(line + (f"  — {reason}" if reason and not on_duty else ""))
 
 
 def _masked_number(cipher: DataCipher, token: bytes) -> str:

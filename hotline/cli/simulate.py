@@ -2,12 +2,19 @@
 
 It runs the app in-process on the configured database, with the clock set by --at, and plays
 the TwiML exactly as Twilio would. --keys makes it non-interactive (one token per prompt).
+In-process the counsellors' side is played too: the scheduler's due work runs between the
+caller's wait rounds, its calls ring simulated counsellors (--counsellor), and the clock moves
+with the simulated call so that work due later becomes due.
 """
 
 from __future__ import annotations
 
 import os
 import shlex
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any
 
 import click
 from flask import Flask
@@ -16,20 +23,27 @@ from hotline import migrate
 from hotline.app import scheduling_config
 from hotline.cases.references import display_case_reference
 from hotline.cli.support import cli_app, parse_when
-from hotline.clock import ShiftedClock
-from hotline.services import services
+from hotline.clock import FixedClock
+from hotline.mail.mailer import ConsoleMailer
+from hotline.services import Services, services
 from hotline.simulator import (
+    Caller,
     CallPlayer,
     FlaskClientTransport,
     HttpTransport,
     InteractiveCaller,
     ScriptedCaller,
+    Switchboard,
     Transcript,
     format_event,
 )
-from hotline.simulator.prompts import DIAL_OUTCOMES
+from hotline.simulator.counsellor_legs import BEHAVIOURS
 from hotline.telephony.call_log import find_call
 from hotline.telephony.urls import FALLBACK_PATH, INCOMING_STEP, STATUS_PATH, voice_url
+from scheduling.outbox.kind_table import build_work_kinds
+from scheduling.outbox.kinds import WorkTools
+from scheduling.scheduler.config import SchedulerConfig
+from scheduling.scheduler.dispatcher import Dispatcher
 
 
 @click.command(help="Simulate a call to the hotline in the terminal (what the caller hears).")
@@ -52,62 +66,124 @@ from hotline.telephony.urls import FALLBACK_PATH, INCOMING_STEP, STATUS_PATH, vo
     help='Non-interactive: one token per prompt, e.g. "9 - 12345678#" (- = nothing).',
 )
 @click.option(
-    "--dial",
-    "dial_outcome",
-    type=click.Choice(sorted(DIAL_OUTCOMES)),
-    default="completed",
-    show_default=True,
-    help="With --keys: how ringing the counsellors ends.",
+    "--counsellor",
+    "counsellors",
+    type=click.Choice(BEHAVIOURS),
+    multiple=True,
+    help="How the next counsellor rung behaves (repeatable, in order; later ones ignore the "
+    "call). Default: one who accepts.",
 )
 @click.option(
     "--url",
     metavar="URL",
     help="Call a running service (e.g. http://127.0.0.1:8000 from `make run`) instead of the "
-    "app in-process; the service's own clock applies.",
+    "app in-process; the service's own clock and scheduler apply.",
 )
 def simulate(
-    at_text: str | None, from_number: str, keys: str | None, dial_outcome: str, url: str | None
+    at_text: str | None,
+    from_number: str,
+    keys: str | None,
+    counsellors: tuple[str, ...],
+    url: str | None,
 ) -> None:
     if url and at_text:
         raise click.UsageError("--at sets the in-process clock; a running service keeps its own")
+    if url and counsellors:
+        raise click.UsageError(
+            "--counsellor plays the counsellors in-process; a running service rings its own"
+        )
     app = cli_app()
     svc = services(app)
     at = parse_when(at_text, scheduling_config(app).hours.timezone)
-    if at is not None:
-        svc.clock = ShiftedClock(at)
     _refuse_unusable(app)
     settings = svc.settings
-    caller = (
-        ScriptedCaller(shlex.split(keys), [dial_outcome] * 10, silence_when_exhausted=True)
-        if keys is not None
-        else InteractiveCaller()
-    )
     base = settings.public_base_url
     if url and not os.environ.get("PUBLIC_BASE_URL", "").strip():
         # a local service (`make run` on some PORT) checks signatures against its own URL
         base = url.rstrip("/")
-    transport = (
-        HttpTransport(url, settings.twilio_auth_token, base)
-        if url
-        else FlaskClientTransport(app.test_client(), settings.twilio_auth_token, base)
+    call = Call(
+        caller=_caller(keys),
+        options={
+            "from_number": from_number,
+            "to_number": settings.hotline_number,
+            "fallback_url": voice_url(base, FALLBACK_PATH),
+            "status_callback_url": voice_url(base, STATUS_PATH),
+            "on_event": lambda event: click.echo(format_event(event)),
+        },
+        incoming_url=voice_url(base, INCOMING_STEP),
     )
-    player = CallPlayer(
-        transport,
-        caller,
-        from_number=from_number,
-        to_number=settings.hotline_number,
-        fallback_url=voice_url(base, FALLBACK_PATH),
-        status_callback_url=voice_url(base, STATUS_PATH),
-        on_event=lambda event: click.echo(format_event(event)),
-        clock=svc.clock.now,
-    )
-    if keys is None:
-        click.echo(
-            "Anruf bei der starken Stelle. Tasten eingeben und Enter; nur Enter = nichts "
-            "drücken; q = auflegen.\n"
-        )
-    transcript = player.run(voice_url(base, INCOMING_STEP))
+    if url:
+        transport = HttpTransport(url, settings.twilio_auth_token, base)
+        player = CallPlayer(transport, call.caller, clock=svc.clock.now, **call.options)
+        transcript = player.run(call.incoming_url)
+    else:
+        transcript = _play_in_process(app, call, at, counsellors or ("accept",))
     _summarise(app, transcript)
+
+
+def _caller(keys: str | None) -> Caller:
+    """A script with --keys (silent once it is used up), else the person at the terminal."""
+    if keys is not None:
+        return ScriptedCaller(shlex.split(keys), silence_when_exhausted=True)
+    click.echo(
+        "Anruf bei der starken Stelle. Tasten eingeben und Enter; nur Enter = nichts "
+        "drücken; q = auflegen.\n"
+    )
+    return InteractiveCaller()
+
+
+@dataclass(frozen=True)
+class Call:
+    """The caller's side, the same in-process and against a running service."""
+
+    caller: Caller
+    options: dict[str, Any]  # CallPlayer's keyword arguments
+    incoming_url: str
+
+
+def _play_in_process(
+    app: Flask, call: Call, at: datetime | None, counsellors: Sequence[str]
+) -> Transcript:
+    """The app, its scheduler's due work and the counsellors' phones, on a clock that moves
+    only with the simulated call."""
+    svc = services(app)
+    clock = FixedClock(at or datetime.now(UTC))
+    svc.clock = clock
+    transport = FlaskClientTransport(
+        app.test_client(), svc.settings.twilio_auth_token, svc.settings.public_base_url
+    )
+    switchboard = Switchboard(transport, counsellors)
+    dispatcher = _dispatcher(svc, switchboard)
+    try:
+        player = CallPlayer(
+            transport,
+            call.caller,
+            clock=clock.now,
+            advance_clock=clock.advance,
+            switchboard=switchboard,
+            dispatch=dispatcher.dispatch_due,
+            **call.options,
+        )
+        return player.run(call.incoming_url)
+    finally:
+        dispatcher.close()
+
+
+def _dispatcher(svc: Services, switchboard: Switchboard) -> Dispatcher:
+    """The scheduler's dispatcher, in-process: its calls go to the switchboard, mails to the
+    console."""
+    settings = svc.settings
+    tools = WorkTools(
+        gateway=switchboard,
+        mailer=ConsoleMailer(click.echo),
+        clock=svc.clock,
+        database=svc.database,
+        cipher=svc.cipher,
+        public_base_url=settings.public_base_url,
+        hotline_number=settings.hotline_number,
+        mail_from=settings.mail_from,
+    )
+    return Dispatcher(build_work_kinds(), tools, SchedulerConfig(workers=1), "simulator")
 
 
 def _refuse_unusable(app: Flask) -> None:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import Boolean, LargeBinary, String
+from sqlalchemy import Boolean, Integer, LargeBinary, String
 from sqlalchemy.orm import Mapped, mapped_column
 
 from hotline.db import Base, UTCDateTime, encrypted
@@ -19,5 +19,9 @@ class Counsellor(Base):
     name: Mapped[str] = mapped_column(String(120), unique=True)
     phone_encrypted: Mapped[bytes] = mapped_column(LargeBinary, info=encrypted())
     on_duty: Mapped[bool] = mapped_column(Boolean, default=False)
+    languages: Mapped[str] = mapped_column(String(20), default="de", server_default="de")
+    last_call_at: Mapped[datetime | None] = mapped_column(UTCDateTime())  # for longest-idle
+    passes_in_a_row: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    off_duty_reason: Mapped[str | None] = mapped_column(String(200))  # set when taken off
     created_at: Mapped[datetime] = mapped_column(UTCDateTime())
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime())

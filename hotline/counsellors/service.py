@@ -9,10 +9,13 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from hotline.counsellors.models import Counsellor
-from hotline.crypto import DataCipher, UndecryptableValue
+from hotline.crypto import DataCipher
 from hotline.telephony.phone_numbers import to_e164
 
 log = logging.getLogger(__name__)
+
+
+SPOKEN = ("de", "en")  # the languages callers can choose
 
 
 class CounsellorNotFound(LookupError):
@@ -30,8 +33,9 @@ def add_counsellor(
     cipher: DataCipher,
     now: datetime,
     on_duty: bool = False,
+    languages: str = "de",
 ) -> Counsellor:
-    """Raises ValueError for an invalid number, CounsellorExists for a taken name."""
+    """Raises ValueError for an invalid number or language, CounsellorExists for a taken name."""
     name = name.strip()
     if not name:
         raise ValueError("a counsellor needs a name")
@@ -41,6 +45,7 @@ def add_counsellor(
         name=name,
         phone_encrypted=cipher.encrypt(to_e164(phone)),
         on_duty=on_duty,
+        languages=parse_languages(languages),
         created_at=now,
         updated_at=now,
     )
@@ -65,27 +70,17 @@ def set_on_duty(session: Session, name: str, on_duty: bool, now: datetime) -> Co
             f"no counsellor named {name!r}; `hotline counsellor list` shows all"
         )
     counsellor.on_duty = on_duty
+    if on_duty:  # a fresh start: passes counted anew, the reason for the last stop cleared
+        counsellor.passes_in_a_row = 0
+        counsellor.off_duty_reason = None
     counsellor.updated_at = now
     return counsellor
 
 
-def numbers_on_duty(session: Session, cipher: DataCipher) -> list[str]:
-    """The decrypted numbers to ring, in a stable order.
-
-    A number that cannot be decrypted (its key was dropped too early) is skipped and logged,
-    so that one broken entry does not keep callers from the other counsellors.
-    """
-    rows = session.execute(
-        select(Counsellor.id, Counsellor.phone_encrypted)
-        .where(Counsellor.on_duty.is_(True))
-        .order_by(Counsellor.id)
-    )
-    numbers = []
-    for counsellor_id, token in rows:
-        try:
-            numbers.append(cipher.decrypt(token))
-        except UndecryptableValue:
-            log.error(
-                "counsellor number cannot be decrypted", extra={"counsellor_id": counsellor_id}
-            )
-    return numbers
+def parse_languages(text: str) -> str:
+    """ "de,en" as typed, checked and normalised; ValueError names what is possible."""
+    chosen = [part.strip().lower() for part in text.split(",") if part.strip()]
+    unknown = [code for code in chosen if code not in SPOKEN]
+    if not chosen or unknown:
+        raise ValueError(f"languages: a comma list of {', '.join(SPOKEN)} (not {text!r})")
+    return ",".join(code for code in SPOKEN if code in chosen)

@@ -1,12 +1,14 @@
 """`hotline simulate`: a phone call in the terminal (or a test) that follows the service's TwiML.
 
 A CallPlayer plays one call through a Transport (in-process or HTTP, signed like Twilio) with a
-Caller (scripted for tests, interactive for the CLI) and returns the call's Transcript.
+Caller (scripted for tests, interactive for the CLI) and returns the call's Transcript. In-process,
+a Switchboard plays the counsellors' side too: it is the service's outbound gateway.
 """
 
 from hotline.simulator.callers import Caller, InteractiveCaller, ScriptedCaller, ScriptExhausted
 from hotline.simulator.console import format_event
 from hotline.simulator.prompts import DialPrompt, DialTarget, GatherPrompt
+from hotline.simulator.switchboard import Switchboard
 from hotline.simulator.transcript import CallEvent, EndedBy, EventKind, RequestRecord, Transcript
 from hotline.simulator.transports import (
     FlaskClientTransport,
@@ -32,6 +34,7 @@ __all__ = [
     "RequestRecord",
     "ScriptExhausted",
     "ScriptedCaller",
+    "Switchboard",
     "Transcript",
     "Transport",
     "TransportError",

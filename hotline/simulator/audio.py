@@ -16,7 +16,7 @@ AUDIO_VERBS = frozenset({"Say", "Play", "Pause"})
 def say(session: CallSession, element: Element, document_url: str) -> None:
     text = text_of(element)
     loops = _loops(session, element)
-    session.seconds += SECONDS_PER_CHARACTER * len(text) * loops
+    session.spend(SECONDS_PER_CHARACTER * len(text) * loops)
     session.emit(
         EventKind.SAY,
         text,
@@ -40,7 +40,7 @@ def play(session: CallSession, element: Element, document_url: str) -> None:
 
 def pause(session: CallSession, element: Element, document_url: str) -> None:
     length = session.int_attribute(element, "length", 1)
-    session.seconds += length
+    session.spend(length)
     session.emit(EventKind.PAUSE, length=str(length))
 
 

@@ -1,4 +1,4 @@
-"""One German line per event for `hotline simulate`; Dial lines never show phone numbers."""
+"""One German line per event for `hotline simulate`; lines never show a whole phone number."""
 
 from __future__ import annotations
 
@@ -19,6 +19,24 @@ ENDINGS = {
     "caller": "☎️  Anrufer:in hat aufgelegt",
     "application error": "☎️  Aufgelegt nach Anwendungsfehler",
     "loop guard": "☎️  Aufgelegt (Schleifenschutz)",
+}
+# The counsellors' side (EventKind.COUNSELLOR) by its "what"; numbers arrive masked.
+COUNSELLOR_LINES = {
+    "rung": "📞 Berater:in {counsellor} wird angerufen ({text})",
+    "hears": "   🤫 hört: {text}",
+    "no-answer": "   nimmt nicht ab",
+    "busy": "   besetzt",
+    "ended": "   Anruf beendet ({text})",
+    "no caller": "   niemand wartet mehr in der Warteschlange",
+    "error": "   ❌ {text}",
+    "talked": "📞 Berater:in {counsellor} legt nach dem Gespräch auf ({text} s)",
+    "sms": "✉️  SMS an {to}: {text}",
+    "queue deleted": "🗑  Warteschlange gelöscht",
+}
+PRESSED_RESULTS = {
+    "connecting": " – wird verbunden",
+    "not connected": " – nicht (mehr) verbunden",
+    "passes": " – legt auf ohne anzunehmen",
 }
 
 
@@ -65,6 +83,22 @@ def _application_error(event: CallEvent) -> str:
     return f"❌ Anwendungsfehler {code}: {event.text}"
 
 
+def _counsellor(event: CallEvent) -> str:
+    attributes = event.attributes
+    what = attributes.get("what", "")
+    if what == "pressed":
+        return f"   drückt {event.text}{PRESSED_RESULTS.get(attributes.get('result', ''), '')}"
+    if what == "no key":
+        mailbox = attributes.get("mailbox") == "true"
+        return "   Mailbox nimmt ab, keine Taste" if mailbox else "   keine Taste"
+    line = COUNSELLOR_LINES.get(what)
+    if line is None:
+        return f"   {what}: {event.text}"
+    return line.format(
+        counsellor=attributes.get("counsellor", ""), to=attributes.get("to", ""), text=event.text
+    )
+
+
 def _end(event: CallEvent) -> str:
     if event.attributes.get("status") in {"busy", "no-answer"}:
         return "☎️  Anruf abgewiesen"
@@ -84,6 +118,8 @@ _FORMATTERS: dict[EventKind, Callable[[CallEvent], str]] = {
     EventKind.WHISPER: lambda event: "   🤫 Ansage für die Berater:in",
     EventKind.LEG_STATUS: lambda event: f"   ℹ️  Status der Verbindung: {event.text}",
     EventKind.ENQUEUE: lambda event: f"⏳ Warteschlange „{event.text}“",
+    EventKind.BRIDGED: lambda event: "📞 verbunden mit einer Berater:in",
+    EventKind.COUNSELLOR: _counsellor,
     EventKind.UNSUPPORTED: lambda event: f"⚠️  Nicht simuliert: {event.text}",
     EventKind.WARNING: lambda event: f"⚠️  {event.text}",
     EventKind.APPLICATION_ERROR: _application_error,

@@ -40,7 +40,7 @@ def dial(session: CallSession, element: Element, document_url: str) -> Step | No
         status = "canceled" if outcome == "completed" and index > 0 else outcome
         _run_leg(session, prompt, target, leg_sids[index], status)
     bridged = BRIDGED_CALL_SECONDS if outcome == "completed" else 0
-    session.seconds += bridged + (prompt.timeout if outcome == "no-answer" else 0)
+    session.spend(bridged + (prompt.timeout if outcome == "no-answer" else 0))
     session.emit(EventKind.DIAL_RESULT, outcome, dial_call_sid=leg_sids[0])
     if prompt.action is not None:
         result = {

@@ -48,7 +48,7 @@ def gather(session: CallSession, element: Element, document_url: str) -> Step | 
         return Finish(EndedBy.CALLER)
     entered = collect_digits(keys, prompt.num_digits, prompt.finish_on_key)
     if entered.timed_out:
-        session.seconds += prompt.timeout
+        session.spend(prompt.timeout)
     session.emit(
         EventKind.KEYS,
         entered.digits,

@@ -5,8 +5,9 @@ from __future__ import annotations
 import secrets
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timedelta
 from email.utils import format_datetime
+from typing import TYPE_CHECKING
 from xml.etree.ElementTree import Element
 
 from hotline.simulator.callers import Caller
@@ -20,6 +21,9 @@ from hotline.simulator.transcript import (
     Transcript,
 )
 from hotline.simulator.transports import Transport, TransportError, TwimlReply
+
+if TYPE_CHECKING:
+    from hotline.simulator.switchboard import Switchboard
 
 API_VERSION = "2010-04-01"
 
@@ -59,7 +63,12 @@ class CallIdentity:
 
 
 class CallSession:
-    """Sends Twilio's requests for one call and records everything in its Transcript."""
+    """Sends Twilio's requests for one call and records everything in its Transcript.
+
+    With a switchboard the counsellors' side is simulated too: `dispatch` runs the service's
+    due work (which rings counsellors through the switchboard), and `advance_clock` moves the
+    service's clock with the simulated call time, so that work due later becomes due.
+    """
 
     def __init__(
         self,
@@ -70,17 +79,30 @@ class CallSession:
         clock: Callable[[], datetime],
         on_event: Callable[[CallEvent], None] | None,
         max_documents: int,
+        advance_clock: Callable[[timedelta], None] | None = None,
+        switchboard: Switchboard | None = None,
+        dispatch: Callable[[], object] | None = None,
     ) -> None:
         self.transport = transport
         self.caller = caller
         self.identity = identity
         self.clock = clock
+        self.switchboard = switchboard
+        self.dispatch: Callable[[], object] = dispatch or _nothing_due
         self.transcript = Transcript(call_sid=identity.call_sid)
         self.answered = False  # CallStatus "ringing" until a first document is played
         self.seconds = 0.0  # simulated call time, for CallDuration
+        self.waiting_in: str | None = None  # the queue the caller waits in, during <Enqueue>
+        self._advance_clock = advance_clock
         self._on_event = on_event
         self._max_documents = max_documents
         self._documents = 0
+
+    def spend(self, seconds: float) -> None:
+        """Simulated time passes (speech, a pause, a timeout, a conversation)."""
+        self.seconds += seconds
+        if self._advance_clock is not None and seconds:
+            self._advance_clock(timedelta(seconds=seconds))
 
     def emit(
         self,
@@ -115,11 +137,20 @@ class CallSession:
         params.update(extra or {})
         return params
 
-    def send(self, method: str, url: str, params: Mapping[str, str]) -> TwimlReply | None:
-        """One signed request, recorded; None when the service could not be reached."""
+    def send(
+        self,
+        method: str,
+        url: str,
+        params: Mapping[str, str],
+        *,
+        via: Transport | None = None,
+    ) -> TwimlReply | None:
+        """One signed request, recorded; None when the service could not be reached.
+
+        `via`: another transport (the switchboard's, for a counsellor's leg)."""
         method = method.upper()
         try:
-            reply = self.transport.request(method, url, params)
+            reply = (via or self.transport).request(method, url, params)
         except TransportError as exc:
             self.transcript.requests.append(RequestRecord(method, url, dict(params), 0))
             self.emit(EventKind.REQUEST, str(exc), url=url, method=method, status="0")
@@ -155,3 +186,7 @@ class CallSession:
                 f"<{element.tag} {name}={raw!r}> is not a number; using {default}",
             )
             return default
+
+
+def _nothing_due() -> None:
+    """The dispatch of a session without the service's scheduler: nothing to do."""

@@ -23,6 +23,8 @@ class EventKind(StrEnum):
     WHISPER = "whisper"
     LEG_STATUS = "leg status"
     ENQUEUE = "enqueue"
+    BRIDGED = "bridged"  # a counsellor took the waiting caller's call
+    COUNSELLOR = "counsellor"  # the counsellors' side: rung, heard, pressed, ended
     UNSUPPORTED = "unsupported"
     WARNING = "warning"
     APPLICATION_ERROR = "application error"
@@ -97,6 +99,11 @@ class Transcript:
     @property
     def gathers(self) -> list[GatherPrompt]:
         return [event.gather for event in self.of_kind(EventKind.GATHER) if event.gather]
+
+    @property
+    def counsellor_events(self) -> list[CallEvent]:
+        """What happened on the counsellors' phones, in order (simulated by a switchboard)."""
+        return self.of_kind(EventKind.COUNSELLOR)
 
     def requests_to(self, path: str) -> list[RequestRecord]:
         """Requests whose URL contains `path`, e.g. all status callbacks."""

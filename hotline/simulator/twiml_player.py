@@ -7,7 +7,7 @@ requested with Twilio's parameters and signature through a Transport.
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from urllib.parse import urljoin
 from xml.etree.ElementTree import Element
 
@@ -15,9 +15,10 @@ from hotline.config import DEFAULT_HOTLINE_NUMBER, DEV_ACCOUNT_SID
 from hotline.simulator.audio import pause, play, say
 from hotline.simulator.callers import Caller, ScriptExhausted
 from hotline.simulator.dialing import dial
-from hotline.simulator.documents import TwimlError, text_of
+from hotline.simulator.documents import TwimlError
 from hotline.simulator.gathering import gather
 from hotline.simulator.queueing import enqueue
+from hotline.simulator.redirects import redirect
 from hotline.simulator.session import (
     CallIdentity,
     CallSession,
@@ -27,6 +28,7 @@ from hotline.simulator.session import (
     Step,
     new_sid,
 )
+from hotline.simulator.switchboard import Switchboard
 from hotline.simulator.transcript import (
     APPLICATION_ERROR_MESSAGE,
     CallEvent,
@@ -38,12 +40,6 @@ from hotline.simulator.transports import Transport
 from hotline.telephony.urls import INCOMING_STEP, STATUS_PATH, VOICE_PREFIX
 
 VerbPlayer = Callable[[CallSession, Element, str], Step | None]
-
-
-def redirect(session: CallSession, element: Element, document_url: str) -> Step:
-    target = urljoin(document_url, text_of(element))
-    session.emit(EventKind.REDIRECT, url=target)
-    return Fetch(element.get("method", "POST").upper(), target)
 
 
 def hangup(session: CallSession, element: Element, document_url: str) -> Step:
@@ -85,7 +81,12 @@ def play_document(session: CallSession, document: Element, document_url: str) ->
 
 
 class CallPlayer:
-    """Plays one inbound call from the voice URL to the end and returns its Transcript."""
+    """Plays one inbound call from the voice URL to the end and returns its Transcript.
+
+    In-process, the counsellors' side can be played too: a `switchboard` (the service's
+    outbound gateway) with `dispatch` (runs the service's due work) and `advance_clock`
+    (moves the service's clock with the simulated call time).
+    """
 
     def __init__(
         self,
@@ -101,6 +102,9 @@ class CallPlayer:
         on_event: Callable[[CallEvent], None] | None = None,
         max_requests: int = 100,
         clock: Callable[[], datetime] | None = None,
+        advance_clock: Callable[[timedelta], None] | None = None,
+        switchboard: Switchboard | None = None,
+        dispatch: Callable[[], object] | None = None,
     ) -> None:
         self._transport = transport
         self._caller = caller
@@ -115,6 +119,9 @@ class CallPlayer:
         self._on_event = on_event
         self._max_requests = max_requests
         self._clock = clock or (lambda: datetime.now(UTC))
+        self._advance_clock = advance_clock
+        self._switchboard = switchboard
+        self._dispatch = dispatch
 
     def run(self, voice_url: str = f"{VOICE_PREFIX}/{INCOMING_STEP}") -> Transcript:
         """Plays the call; ScriptExhausted propagates with the transcript so far attached."""
@@ -125,6 +132,9 @@ class CallPlayer:
             clock=self._clock,
             on_event=self._on_event,
             max_documents=self._max_requests,
+            advance_clock=self._advance_clock,
+            switchboard=self._switchboard,
+            dispatch=self._dispatch,
         )
         try:
             finish = self._play(session, voice_url)
@@ -132,6 +142,8 @@ class CallPlayer:
             exc.transcript = session.transcript
             raise
         self._hang_up(session, finish, voice_url)
+        if session.switchboard is not None:  # what the call's end left to do: end legs, …
+            session.switchboard.run_counsellors(session, session.dispatch)
         return session.transcript
 
     def _play(self, session: CallSession, voice_url: str) -> Finish:

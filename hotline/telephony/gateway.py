@@ -34,7 +34,8 @@ class OutboundCall:
 class OutboundGateway(Protocol):
     def place_call(self, call: OutboundCall) -> str: ...
     def send_sms(self, to: str, body: str, status_callback_url: str | None = None) -> str: ...
-    def end_call(self, call_sid: str) -> None: ...
+    def end_call(self, call_sid: str, status: str = "completed") -> None: ...
+    def delete_queue(self, queue_sid: str) -> None: ...
 
 
 class GatewayError(RuntimeError):
@@ -103,9 +104,15 @@ class TwilioGateway:
         log.info("sms sent", extra={"message_sid": created.sid})
         return created.sid
 
-    def end_call(self, call_sid: str) -> None:
-        self._guarded(lambda: self._client.calls(call_sid).update(status="completed"))
-        log.info("call ended", extra={"call_sid": call_sid})
+    def end_call(self, call_sid: str, status: str = "completed") -> None:
+        """`canceled` hangs up a call that is still ringing, `completed` one in progress."""
+        self._guarded(lambda: self._client.calls(call_sid).update(status=status))
+        log.info("call ended", extra={"call_sid": call_sid, "status": status})
+
+    def delete_queue(self, queue_sid: str) -> None:
+        """Twilio keeps a queue until it is deleted; each caller waits in one of their own."""
+        self._guarded(lambda: self._client.queues(queue_sid).delete())
+        log.info("queue deleted", extra={"queue_sid": queue_sid})
 
     @staticmethod
     def _guarded(action: Callable[[], Any]) -> Any:
@@ -142,5 +149,8 @@ class ConsoleGateway:
         self._write(f"[console] SMS an {mask(to)}: {body} ({sid})")
         return sid
 
-    def end_call(self, call_sid: str) -> None:
-        self._write(f"[console] Anruf {call_sid} beendet")
+    def end_call(self, call_sid: str, status: str = "completed") -> None:
+        self._write(f"[console] Anruf {call_sid} beendet ({status})")
+
+    def delete_queue(self, queue_sid: str) -> None:
+        self._write(f"[console] Warteschlange {queue_sid} gelöscht")

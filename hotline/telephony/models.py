@@ -29,6 +29,9 @@ class CallOutcome(StrEnum):
     CLOSED_INFORMED = "closed_informed"
     ENDED_IN_INTAKE = "ended_in_intake"  # hung up before routing: no case to follow up
     HUNG_UP = "hung_up"  # hung up after intake, before anything else was recorded
+    ABANDONED_IN_QUEUE = "abandoned_in_queue"  # hung up while waiting for a counsellor
+    CALLBACK_REQUESTED = "callback_requested"  # chose a callback instead of waiting
+    NO_ACCEPT_WITHIN_MAX_WAIT = "no_accept_within_max_wait"
     TECHNICAL_FAILURE = "technical_failure"
 
 
@@ -52,6 +55,12 @@ class Call(Base):
     duration_seconds: Mapped[int | None] = mapped_column(Integer)
     outcome: Mapped[str | None] = mapped_column(String(32))
     last_sequence_number: Mapped[int | None] = mapped_column(Integer)
+    # routing: waiting in the caller's own queue, then connected to one counsellor
+    queue_sid: Mapped[str | None] = mapped_column(String(64))
+    queued_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    queue_left_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    connected_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    counsellor_id: Mapped[int | None] = mapped_column(ForeignKey("counsellors.id"), index=True)
 
     case: Mapped[Case | None] = relationship()
 

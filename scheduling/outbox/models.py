@@ -17,6 +17,7 @@ class WorkState(StrEnum):
     DONE = "done"
     FAILED = "failed"  # the last attempt failed for a passing reason; retried at due_at
     DEAD = "dead"  # gave up (a permanent failure, or too many attempts); `hotline work retry`
+    CANCELED = "canceled"  # no longer wanted before it ran (a colleague took the call)
 
 
 CLAIMABLE = (WorkState.PENDING, WorkState.FAILED)

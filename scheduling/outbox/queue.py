@@ -70,8 +70,8 @@ class RetryPolicy:
         return min(timedelta(seconds=seconds), self.longest)
 
 
-def enqueue(session: Session, cipher: DataCipher, now: datetime, work: Work) -> bool:
-    """Queue `work` in the caller's transaction; False if its key was queued before."""
+def enqueue(session: Session, cipher: DataCipher, now: datetime, work: Work) -> int | None:
+    """Queue `work` in the caller's transaction; its id, or None if its key was queued before."""
     connection = session.connection()
     result = connection.execute(
         _insert_unless_queued(connection.dialect.name),
@@ -89,14 +89,38 @@ def enqueue(session: Session, cipher: DataCipher, now: datetime, work: Work) -> 
             "updated_at": now,
         },
     )
-    if connection.dialect.name == "postgresql":  # wakes the dispatcher when this commits
-        connection.execute(text(f"NOTIFY {WAKE_CHANNEL}"))
-    return result.rowcount == 1
+    item_id = result.scalar_one_or_none()
+    if item_id is not None and connection.dialect.name == "postgresql":
+        connection.execute(text(f"NOTIFY {WAKE_CHANNEL}"))  # wakes the dispatcher on commit
+    return item_id
 
 
 @cache
 def _insert_unless_queued(dialect: str) -> Any:
-    return dialect_insert(dialect, _WORK).on_conflict_do_nothing(index_elements=["idempotency_key"])
+    return (
+        dialect_insert(dialect, _WORK)
+        .on_conflict_do_nothing(index_elements=["idempotency_key"])
+        .returning(_WORK.c.id)
+    )
+
+
+def cancel(session: Session, item_id: int, now: datetime) -> bool:
+    """Work no longer wanted, if it has not started: True when it will not run."""
+    result = session.connection().execute(
+        update(_WORK)
+        .where(_WORK.c.id == item_id, _WORK.c.state.in_(CLAIMABLE))
+        .values(state=WorkState.CANCELED, updated_at=now, finished_at=now)
+    )
+    return result.rowcount == 1
+
+
+def bring_forward(session: Session, item_id: int, now: datetime) -> None:
+    """Due now rather than later (the next counsellor, when one let the call pass)."""
+    session.connection().execute(
+        update(_WORK)
+        .where(_WORK.c.id == item_id, _WORK.c.state == WorkState.PENDING, _WORK.c.due_at > now)
+        .values(due_at=now, updated_at=now)
+    )
 
 
 def claim_due(

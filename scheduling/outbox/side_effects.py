@@ -42,8 +42,16 @@ def place_call(
     return Work("place_call", key, due_at, payload, call_sid=call_sid, case_id=case_id)
 
 
-def end_call(key: str, *, call_sid: str, due_at: datetime) -> Work:
-    return Work("end_call", key, due_at, {"call_sid": call_sid}, call_sid=call_sid)
+def end_call(key: str, *, call_sid: str, due_at: datetime, while_ringing: bool = False) -> Work:
+    """Hang up a call the service placed: `canceled` while it rings, else `completed`."""
+    status = "canceled" if while_ringing else "completed"
+    return Work(
+        "end_call", key, due_at, {"call_sid": call_sid, "status": status}, call_sid=call_sid
+    )
+
+
+def delete_queue(key: str, *, queue_sid: str, due_at: datetime) -> Work:
+    return Work("delete_queue", key, due_at, {"queue_sid": queue_sid})
 
 
 def send_sms(key: str, *, to: str, body: str, due_at: datetime, case_id: int | None = None) -> Work:
@@ -86,12 +94,22 @@ def do_place_call(item: ClaimedWork, tools: WorkTools) -> Done:
 
 def do_end_call(item: ClaimedWork, tools: WorkTools) -> Done:
     try:
-        tools.gateway.end_call(item.payload["call_sid"])
+        tools.gateway.end_call(item.payload["call_sid"], item.payload.get("status", "completed"))
     except GatewayError as error:
         if error.status in NOT_IN_PROGRESS:  # over already: what we wanted
             return Done(item.payload["call_sid"])
         raise
     return Done(item.payload["call_sid"])
+
+
+def do_delete_queue(item: ClaimedWork, tools: WorkTools) -> Done:
+    try:
+        tools.gateway.delete_queue(item.payload["queue_sid"])
+    except GatewayError as error:
+        if error.status == 404:  # gone already
+            return Done(item.payload["queue_sid"])
+        raise
+    return Done(item.payload["queue_sid"])
 
 
 def do_send_sms(item: ClaimedWork, tools: WorkTools) -> Done:
@@ -126,6 +144,7 @@ def _attach(message: EmailMessage, filename: str, content_type: str, content: st
 SIDE_EFFECTS = (
     WorkKind("place_call", do_place_call, sent_counts_as_done=True),
     WorkKind("end_call", do_end_call),
+    WorkKind("delete_queue", do_delete_queue),
     WorkKind("send_sms", do_send_sms, sent_counts_as_done=True),
     WorkKind("send_mail", do_send_mail),
 )

@@ -7,7 +7,7 @@ from datetime import timedelta
 from sqlalchemy import select
 
 from hotline.cases.models import Case
-from hotline.simulator import EndedBy
+from hotline.simulator import EndedBy, EventKind
 from hotline.telephony.call_log import find_call
 from hotline.telephony.models import Call, CallOutcome
 from scheduling.hours.overrides import set_override
@@ -26,6 +26,16 @@ def stored_call(svc, transcript) -> Call:
         return call
 
 
+def queued(transcript) -> list:
+    """The caller's waits in a queue (an Enqueue each)."""
+    return transcript.of_kind(EventKind.ENQUEUE)
+
+
+def rung(transcript) -> list[str]:
+    """The (masked) numbers of the counsellors rung for the caller."""
+    return [e.text for e in transcript.counsellor_events if e.attributes["what"] == "rung"]
+
+
 def assert_well_formed(transcript) -> None:
     assert transcript.application_errors == []
     assert all(200 <= record.status < 300 for record in transcript.requests)
@@ -39,17 +49,17 @@ def test_weekday_morning_caller_is_connected_to_the_counsellors_on_duty(
     create_counsellor("Deniz", phone="+49 228 2222222")
     create_counsellor("Jonas", phone="+49 228 3333333", on_duty=False)
 
-    transcript = simulate_call([SILENCE, SILENCE], dial=["completed"])
+    transcript = simulate_call([SILENCE, SILENCE], counsellors=["ignore", "accept"])
 
     assert_well_formed(transcript)
     assert transcript.said("starke Stelle")
     assert transcript.said("For English, press 9.")
     assert transcript.said("akuter Gefahr") and transcript.said("1 1 0")
     assert transcript.said("nicht aufgezeichnet")
-    assert transcript.said("Wir verbinden Sie jetzt")
-    [dial] = transcript.dials
-    assert sorted(dial.numbers) == ["+492281111111", "+492282222222"]
-    assert dial.caller_id == "+498003009944"
+    assert transcript.said("Wir suchen jetzt eine Beraterin oder einen Berater")
+    assert len(queued(transcript)) == 1
+    assert sorted(rung(transcript)) == ["+49228•••••11", "+49228•••••22"]
+    assert transcript.of_kind(EventKind.BRIDGED)
     assert transcript.said("Danke für Ihren Anruf")
     call = stored_call(svc, transcript)
     assert call.outcome == CallOutcome.CONNECTED
@@ -61,18 +71,18 @@ def test_nobody_answering_is_told_honestly_with_email_and_hours(
     simulate_call, create_counsellor, svc
 ):
     create_counsellor()
-    transcript = simulate_call([SILENCE, SILENCE], dial=["no-answer"])
+    transcript = simulate_call([SILENCE, SILENCE], counsellors=["ignore"], silent_after_keys=True)
     assert_well_formed(transcript)
     assert transcript.said("niemand von uns Ihren Anruf annehmen")
     assert transcript.said("info@starkestelle.de")
     assert transcript.said("montags bis freitags von 9 bis 16 Uhr")
-    assert stored_call(svc, transcript).outcome == CallOutcome.NO_ANSWER
+    assert stored_call(svc, transcript).outcome == CallOutcome.NO_ACCEPT_WITHIN_MAX_WAIT
 
 
 def test_nobody_on_duty_is_said_instead_of_ringing_nobody(simulate_call, svc):
     transcript = simulate_call([SILENCE, SILENCE])
     assert_well_formed(transcript)
-    assert transcript.dials == []
+    assert queued(transcript) == []
     assert transcript.said("niemand von uns am Telefon erreichbar")
     assert transcript.said("info@starkestelle.de")
     assert stored_call(svc, transcript).outcome == CallOutcome.NOBODY_ON_DUTY
@@ -80,16 +90,16 @@ def test_nobody_on_duty_is_said_instead_of_ringing_nobody(simulate_call, svc):
 
 def test_a_caller_who_presses_nothing_still_reaches_a_counsellor(simulate_call, create_counsellor):
     create_counsellor()
-    transcript = simulate_call([], dial=["completed"], silent_after_keys=True)
+    transcript = simulate_call([], silent_after_keys=True)
     assert_well_formed(transcript)
-    assert len(transcript.dials) == 1
+    assert len(queued(transcript)) == 1
 
 
 def test_saturday_caller_hears_when_the_line_opens_on_monday(simulate_call, clock, svc):
     clock.set(berlin(2026, 11, 28, 11, 0))
     transcript = simulate_call([SILENCE, SILENCE, SILENCE])
     assert_well_formed(transcript)
-    assert transcript.dials == []
+    assert queued(transcript) == []
     assert transcript.said("Am Wochenende ist unsere Telefonberatung nicht besetzt.")
     assert transcript.said("Sie erreichen uns wieder ab Montag, dem 30. November, um 9 Uhr.")
     assert transcript.said("info@starkestelle.de")
@@ -136,7 +146,7 @@ def test_a_known_case_number_links_the_call_to_that_case(
 ):
     create_counsellor()
     case = create_case()
-    transcript = simulate_call([SILENCE, case.reference], dial=["completed"])
+    transcript = simulate_call([SILENCE, case.reference])
     assert_well_formed(transcript)
     spoken = " ".join(case.reference[:4]) + ", " + " ".join(case.reference[4:])
     assert transcript.said(f"Ihrem Fall {spoken} zugeordnet")
@@ -152,11 +162,11 @@ def test_a_wrong_case_number_is_asked_once_more_then_a_new_case_is_opened(
     create_counsellor()
     existing = create_case()
     wrong_check_digit = existing.reference[:7] + str((int(existing.reference[7]) + 1) % 10)
-    transcript = simulate_call([SILENCE, wrong_check_digit, "12345678#"], dial=["completed"])
+    transcript = simulate_call([SILENCE, wrong_check_digit, "12345678#"])
     assert_well_formed(transcript)
     assert transcript.said("Bitte geben Sie die acht Ziffern noch einmal ein")
     assert transcript.said("wieder nicht gefunden")
-    assert len(transcript.dials) == 1
+    assert len(queued(transcript)) == 1
     call = stored_call(svc, transcript)
     assert call.case.reference != existing.reference
 
@@ -165,7 +175,7 @@ def test_a_wrong_number_then_hash_continues_without_case_number(
     simulate_call, create_counsellor, svc
 ):
     create_counsellor()
-    transcript = simulate_call([SILENCE, "11111111", "#"], dial=["completed"])
+    transcript = simulate_call([SILENCE, "11111111", "#"])
     assert_well_formed(transcript)
     assert not transcript.said("wieder nicht gefunden")
     assert stored_call(svc, transcript).case is not None
@@ -176,7 +186,7 @@ def test_an_anonymous_caller_is_served_and_no_number_is_stored(
 ):
     create_counsellor()
     for withheld in ("anonymous", "+266696687", ""):
-        transcript = simulate_call([SILENCE, SILENCE], dial=["completed"], caller=withheld)
+        transcript = simulate_call([SILENCE, SILENCE], caller=withheld)
         assert_well_formed(transcript)
         call = stored_call(svc, transcript)
         assert call.caller_withheld is True
@@ -229,8 +239,8 @@ def test_an_open_override_on_a_saturday_routes_to_counsellors(
             reason="Sonderdienst",
             now=clock.now(),
         )
-    transcript = simulate_call([SILENCE, SILENCE], dial=["completed"])
-    assert len(transcript.dials) == 1
+    transcript = simulate_call([SILENCE, SILENCE])
+    assert len(queued(transcript)) == 1
 
 
 def test_no_call_requests_the_same_url_with_the_same_parameters_twice(simulate_call, clock):
@@ -255,11 +265,11 @@ def test_pressing_1_after_the_line_opened_reaches_a_counsellor(twilio, clock, cr
     clock.set(berlin(2026, 11, 27, 8, 59, 50))
     twilio.incoming(sid)
     closed = twilio.post("/twilio/voice/route", voice_params(sid, CallStatus="in-progress"))
-    assert b"<Dial" not in closed.data and b"closed?attempt=1" in closed.data
+    assert b"<Enqueue" not in closed.data and b"closed?attempt=1" in closed.data
     clock.set(berlin(2026, 11, 27, 9, 0, 30))
     again = twilio.post("/twilio/voice/closed?attempt=1", voice_params(sid, Digits="1"))
     redirect = again.get_data(as_text=True).split("<Redirect>")[1].split("</Redirect>")[0]
     path = redirect.removeprefix("https://hotline.example.org").replace("&amp;", "&")
     assert path != "/twilio/voice/route"
     routed = twilio.post(path, voice_params(sid, CallStatus="in-progress"))
-    assert b"<Dial" in routed.data
+    assert b"<Enqueue" in routed.data

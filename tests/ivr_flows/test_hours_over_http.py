@@ -6,6 +6,7 @@ from datetime import UTC, datetime
 
 import pytest
 
+from hotline.simulator import EventKind
 from tests.support.times import berlin
 
 SILENCE = "-"
@@ -28,31 +29,31 @@ def call_at(simulate_call, clock, create_counsellor):
 
     def call(at: datetime):
         clock.set(at)
-        return simulate_call([SILENCE, SILENCE, SILENCE], dial=["completed"])
+        return simulate_call([SILENCE, SILENCE, SILENCE], clock_moves=False)
 
     return call
 
 
 def test_a_second_before_four_the_call_is_put_through_and_at_four_it_is_not(call_at):
-    assert len(call_at(berlin(2026, 11, 26, 15, 59, 59)).dials) == 1
+    assert len(call_at(berlin(2026, 11, 26, 15, 59, 59)).of_kind(EventKind.ENQUEUE)) == 1
     closed = call_at(berlin(2026, 11, 26, 16, 0, 0))
-    assert closed.dials == []
+    assert closed.of_kind(EventKind.ENQUEUE) == []
     assert closed.said("Sie erreichen uns wieder ab morgen, Freitag, dem 27. November, um 9 Uhr.")
 
 
 def test_at_nine_sharp_the_line_opens(call_at):
-    assert call_at(berlin(2026, 11, 27, 8, 59, 59)).dials == []
-    assert len(call_at(berlin(2026, 11, 27, 9, 0, 0)).dials) == 1
+    assert call_at(berlin(2026, 11, 27, 8, 59, 59)).of_kind(EventKind.ENQUEUE) == []
+    assert len(call_at(berlin(2026, 11, 27, 9, 0, 0)).of_kind(EventKind.ENQUEUE)) == 1
 
 
 def test_reformation_day_is_open_by_default(call_at):
-    assert len(call_at(berlin(2025, 10, 31, 10, 0)).dials) == 1
+    assert len(call_at(berlin(2025, 10, 31, 10, 0)).of_kind(EventKind.ENQUEUE)) == 1
 
 
 @pytest.mark.parametrize("hotline_config", ["NI"], indirect=True)
 def test_reformation_day_is_a_holiday_where_configured(call_at):
     transcript = call_at(berlin(2025, 10, 31, 10, 0))
-    assert transcript.dials == []
+    assert transcript.of_kind(EventKind.ENQUEUE) == []
     assert transcript.said("Heute ist Feiertag: Reformationstag.")
     assert transcript.said("ab Montag, dem 3. November, um 9 Uhr")
 
@@ -70,9 +71,9 @@ def test_on_the_clock_change_days_monday_still_opens_at_nine_berlin_time(
     transcript = call_at(sunday)
     assert transcript.said("Am Wochenende ist unsere Telefonberatung nicht besetzt.")
     assert transcript.said(f"ab morgen, Montag, dem {spoken}, um 9 Uhr")
-    assert call_at(monday_nine_utc).dials  # 09:00 local time: open
+    assert call_at(monday_nine_utc).of_kind(EventKind.ENQUEUE)  # 09:00 local time: open
     one_second_before = datetime.fromtimestamp(monday_nine_utc.timestamp() - 1, tz=UTC)
-    assert call_at(one_second_before).dials == []
+    assert call_at(one_second_before).of_kind(EventKind.ENQUEUE) == []
 
 
 def test_a_configured_closure_is_named(call_at):

@@ -6,8 +6,7 @@ from itertools import count
 
 from sqlalchemy import select
 
-from hotline.cases.models import Case
-from hotline.cases.service import open_case
+from hotline.cases.service import OpenedCase, open_case
 from hotline.clock import Clock
 from hotline.counsellors.models import Counsellor
 from hotline.counsellors.service import add_counsellor
@@ -24,7 +23,7 @@ class Factories:
         self._clock = clock
         self._numbers = count(100)
 
-    def case(self) -> Case:
+    def case(self) -> OpenedCase:
         with self._svc.database.transaction() as session:
             return open_case(session, self._clock.now())
 
@@ -41,7 +40,12 @@ class Factories:
             return session.get(WorkItem, item_id)
 
     def counsellor(
-        self, name: str | None = None, *, phone: str | None = None, on_duty: bool = True
+        self,
+        name: str | None = None,
+        *,
+        phone: str | None = None,
+        on_duty: bool = True,
+        languages: str = "de",
     ) -> Counsellor:
         number = next(self._numbers)
         with self._svc.database.transaction() as session:
@@ -52,4 +56,5 @@ class Factories:
                 self._svc.cipher,
                 self._clock.now(),
                 on_duty=on_duty,
+                languages=languages,
             )

@@ -70,6 +70,21 @@ class FakeTwilio:
         """How often each outbox row was requested (placing a call or sending an SMS)."""
         return Counter(r.work_id for r in self.requests if r.work_id is not None)
 
+    def ended_calls(self) -> dict[str, str]:
+        """Call SID -> the status it was updated to (canceled, completed)."""
+        return {
+            r.path.rsplit("/", 1)[-1].removesuffix(".json"): r.form["Status"][0]
+            for r in self.requests
+            if "/Calls/" in r.path and "Status" in r.form
+        }
+
+    def deleted_queues(self) -> list[str]:
+        return [
+            r.path.rsplit("/", 1)[-1].removesuffix(".json")
+            for r in self.requests
+            if r.method == "DELETE" and "/Queues/" in r.path
+        ]
+
     def fail_next(self, *statuses: int) -> None:
         self.failures.extend(statuses)
 
@@ -101,6 +116,21 @@ def _handler(fake: FakeTwilio) -> type[BaseHTTPRequestHandler]:
                 self._answer(201, {"sid": sid, "status": "queued", "to": form.get("To", [""])[0]})
             if fake.report_to is not None and self.path.endswith("/Calls.json"):
                 _report(fake, fake.report_to, form, sid)
+
+        def do_DELETE(self) -> None:  # a queue deleted after its caller's call
+            with fake._lock:
+                fake.requests.append(
+                    ReceivedRequest(
+                        "DELETE",
+                        self.path,
+                        {},
+                        self.headers.get("Authorization", ""),
+                        time.monotonic(),
+                    )
+                )
+            self.send_response(204)
+            self.send_header("Content-Length", "0")
+            self.end_headers()
 
         def _answer(self, status: int, payload: dict[str, object]) -> None:
             body = json.dumps(payload).encode()

@@ -109,20 +109,20 @@ def test_status_callback_without_call_sid_is_a_clear_400(twilio, svc):
     assert rows(svc, WebhookEvent) == 0
 
 
-def test_stored_answers_keep_counsellor_numbers_encrypted(twilio, svc, create_counsellor):
-    create_counsellor(phone="+49 228 9876543")
+def test_stored_answers_are_kept_encrypted(twilio, svc, create_case):
+    """An answer read back to a retry names the caller's case: stored only encrypted."""
+    reference = create_case().reference
     twilio.incoming(CALL_SID)
-    answer = twilio.post("/twilio/voice/route", voice_params(CALL_SID, CallStatus="in-progress"))
-    assert b"+492289876543" in answer.data
+    params = voice_params(CALL_SID, CallStatus="in-progress", Digits=reference)
+    answer = twilio.post("/twilio/voice/intake/case-number?attempt=1", params)
+    spoken = " ".join(reference[:4])
+    assert spoken in answer.get_data(as_text=True)
     with svc.database.engine.connect() as connection:
         dump = " ".join(
             repr(row) for row in connection.exec_driver_sql("SELECT * FROM webhook_events")
         )
-    assert "9876543" not in dump
-    assert (
-        twilio.post("/twilio/voice/route", voice_params(CALL_SID, CallStatus="in-progress")).data
-        == answer.data
-    )
+    assert spoken not in dump and reference not in dump
+    assert twilio.post("/twilio/voice/intake/case-number?attempt=1", params).data == answer.data
 
 
 def test_the_same_delivery_arriving_at_several_workers_at_once_is_handled_once(app, svc):

@@ -25,7 +25,11 @@ STEP_PATHS = [
     "/twilio/voice/intake/language",
     "/twilio/voice/intake/case-number",
     "/twilio/voice/route",
-    "/twilio/voice/dial-result",
+    "/twilio/voice/queue/wait",
+    "/twilio/voice/queue/choice",
+    "/twilio/voice/queue/result",
+    "/twilio/voice/whisper",
+    "/twilio/voice/whisper/answer",
     "/twilio/voice/closed",
 ]
 ALL_PATHS = [

@@ -20,7 +20,7 @@ def test_db_upgrade_is_repeatable(hotline):
     result = hotline("db", "upgrade")
     assert result.exit_code == 0
     assert "already up to date" in result.output
-    assert "current 0002" in hotline("db", "current").output
+    assert "current 0003" in hotline("db", "current").output
 
 
 def test_seed_demo_only_fills_an_empty_database(hotline):
@@ -88,13 +88,34 @@ def test_an_override_in_the_past_is_refused(hotline):
 
 def test_simulate_walks_a_scripted_call_and_prints_what_the_caller_hears(hotline):
     hotline("seed-demo")
-    result = hotline("simulate", "--at", "2026-11-27 10:00", "--keys", "- -", "--dial", "no-answer")
+    result = hotline(
+        "simulate",
+        "--at",
+        "2026-11-27 10:00",
+        "--keys",
+        "- -",
+        "--counsellor",
+        "mailbox",
+        "--counsellor",
+        "busy",
+    )
     assert result.exit_code == 0, result.output
     assert "🔊 [de-DE] Guten Tag. Hier ist die starke Stelle" in result.output
-    assert "📞 Verbinde mit 2 Berater:innen" in result.output
+    assert result.output.count("wird angerufen (+49302") == 2
+    assert "Anruf über die starke Stelle, Fall" in result.output  # the mailbox hears it
+    assert "Sie sind an Position 1" in result.output
     assert "niemand von uns Ihren Anruf annehmen" in result.output
-    assert "Ergebnis no_answer, Fall " in result.output
+    assert "Ergebnis no_accept_within_max_wait, Fall " in result.output
     assert "+493023125" not in result.output
+
+
+def test_simulate_connects_when_a_counsellor_presses_1(hotline):
+    hotline("seed-demo")
+    result = hotline("simulate", "--at", "2026-11-27 10:00", "--keys", "- -")
+    assert result.exit_code == 0, result.output
+    assert "drückt 1" in result.output
+    assert "Danke für Ihren Anruf" in result.output
+    assert "Ergebnis connected, Fall " in result.output
 
 
 def test_simulate_calls_a_running_service_over_http(hotline, live_server, caplog):

@@ -3,8 +3,7 @@
 from __future__ import annotations
 
 import threading
-from collections.abc import Callable, Mapping
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from email.utils import parsedate_to_datetime
 
 import pytest
@@ -26,50 +25,10 @@ from hotline.simulator import (
     TwimlReply,
     format_event,
 )
+from tests.hotline.simulator.canned import CALLER, INCOMING, STATUS, FakeService, play, twiml
 
-INCOMING = "/twilio/voice/incoming"
-STATUS = "/twilio/voice/status"
 TOKEN = "simulator-test-token"
 PUBLIC = "https://hotline.example.org"
-CALLER = "+4915112345678"
-
-Page = str | TwimlReply | Callable[[dict[str, str]], str | TwimlReply]
-
-
-def twiml(verbs: str) -> str:
-    return f'<?xml version="1.0" encoding="UTF-8"?><Response>{verbs}</Response>'
-
-
-class FakeService:
-    """Serves canned TwiML per URL (as requested, path or absolute) and records every request."""
-
-    def __init__(self, pages: Mapping[str, Page]) -> None:
-        self.pages = dict(pages)
-        self.received: list[tuple[str, str, dict[str, str]]] = []
-
-    def request(self, method: str, url: str, params: Mapping[str, str]) -> TwimlReply:
-        self.received.append((method, url, dict(params)))
-        assert len(self.received) < 1000, "runaway call: the loop guard did not stop it"
-        page = self.pages.get(url)
-        if page is None:
-            return TwimlReply(404, "not found", "text/plain")
-        if callable(page):
-            page = page(dict(params))
-        if isinstance(page, str):
-            return TwimlReply(200, page, "text/xml; charset=utf-8")
-        return page
-
-    def params_sent_to(self, url: str) -> list[dict[str, str]]:
-        return [params for _, requested, params in self.received if requested == url]
-
-
-def play(pages: Mapping[str, Page], keys=(), dial_outcomes=(), voice_url=INCOMING, **options):
-    """Plays a call against canned pages with a scripted caller; returns transcript and service."""
-    service = FakeService(pages)
-    caller = ScriptedCaller(keys, dial_outcomes)
-    options.setdefault("from_number", CALLER)
-    transcript = CallPlayer(service, caller, **options).run(voice_url)
-    return transcript, service
 
 
 # --- <Gather> ---------------------------------------------------------------------------------
@@ -355,27 +314,7 @@ def test_application_error_on_a_later_document_ends_the_call():
     assert not transcript.said("Fallback.")
 
 
-# --- <Enqueue>, unsupported verbs ------------------------------------------------------------
-
-
-def test_enqueue_plays_the_wait_url_once_then_the_caller_gives_up():
-    pages = {
-        INCOMING: twiml(
-            '<Enqueue waitUrl="wait" action="queue-result">beratung</Enqueue><Say>Nie.</Say>'
-        ),
-        "/twilio/voice/wait": twiml(
-            '<Say language="de-DE">Bitte warten.</Say><Play>musik.mp3</Play>'
-            "<Redirect>wait</Redirect>"
-        ),
-        "/twilio/voice/queue-result": twiml("<Say>Ignoriert.</Say>"),
-    }
-    transcript, service = play(pages)
-    assert len(service.params_sent_to("/twilio/voice/wait")) == 1
-    [result] = service.params_sent_to("/twilio/voice/queue-result")
-    assert result["QueueResult"] == "hangup"
-    assert transcript.spoken_text == "Bitte warten."
-    assert transcript.of_kind(EventKind.PLAY)[0].url == "/twilio/voice/musik.mp3"
-    assert transcript.ended_by == EndedBy.CALLER
+# --- unsupported verbs ------------------------------------------------------------
 
 
 def test_record_is_reported_as_unsupported_and_the_call_goes_on():
@@ -452,6 +391,15 @@ def test_final_status_callback_reports_duration_and_time():
     assert final["Timestamp"] == "Fri, 14 Mar 2025 09:30:00 +0000"
     assert final["SequenceNumber"] == "0"
     assert transcript.duration_seconds == 13
+
+
+def test_simulated_time_moves_the_services_clock():
+    moved: list[timedelta] = []
+    pages = {INCOMING: twiml(f'<Say>{"x" * 50}</Say><Pause length="3"/><Gather timeout="5"/>')}
+    transcript, _ = play(pages, keys=["-"], advance_clock=moved.append)
+    assert timedelta(seconds=3) in moved and timedelta(seconds=5) in moved
+    assert sum(moved, timedelta()) == timedelta(seconds=12)  # 50 × 0.08 s + 3 + 5
+    assert transcript.duration_seconds == 12
 
 
 def test_no_status_callback_when_none_is_configured():

@@ -1,0 +1,124 @@
+"""The caller's wait: position, hold audio or silence, the callback offer, and what follows.
+
+Twilio plays the wait URL's TwiML in a loop while the caller is in the queue. Each round here
+lasts `message_every_seconds` (the position, then hold audio or a pause) and redirects to the
+next round, so every round has its own URL. Every `callback_offer_every_seconds` a round
+offers "press 1 for a callback"; after `max_wait_seconds` the caller leaves the queue and
+hears the offer. The queue's action URL is told how the wait ended (`QueueResult`), and no
+ending is left in silence.
+"""
+
+from __future__ import annotations
+
+from twilio.twiml.voice_response import Gather, VoiceResponse
+
+from hotline.telephony.models import CallOutcome
+from ivr_flows.contact import add_contact_details, end_politely, offer_a_callback
+from ivr_flows.prompts import PromptCatalog, prompts
+from ivr_flows.steps import Step, StepContext, StepInput, StepResult
+
+WAIT_PATH = "queue/wait"
+CHOICE_PATH = "queue/choice"
+QUEUE_RESULT_PATH = "queue/result"
+CALLBACK_KEY = "1"
+MAX_ROUND = 10_000
+
+
+def wait(ctx: StepContext, step: StepInput) -> StepResult:
+    config, desk, call_sid = ctx.routing_config, ctx.desk, step.call.call_sid
+    desk.note_queue(call_sid, step.params.get("QueueSid", ""))
+    waited = max(_seconds(step.params.get("QueueTime")), desk.waited_seconds(call_sid))
+    response = VoiceResponse()
+    if waited >= config.max_wait_seconds:
+        response.leave()  # the action URL hears "leave" and offers the ways out
+        return StepResult(response)
+    round_number = _round(step)
+    catalog = prompts(step.call.language)
+    catalog.say(response, "queue.position", position=desk.position(call_sid))
+    if _offer_due(round_number, config.message_every_seconds, config.callback_offer_every_seconds):
+        gather = Gather(
+            input="dtmf",
+            num_digits=1,
+            timeout=3,
+            action=ctx.url(CHOICE_PATH, round=round_number),
+        )
+        catalog.say(gather, "queue.callback_offer")
+        response.append(gather)
+    if config.hold_music_url:
+        response.play(config.hold_music_url)
+    else:
+        response.pause(length=config.message_every_seconds)
+    response.redirect(_next_round(ctx, round_number), method="POST")
+    return StepResult(response)
+
+
+def choice(ctx: StepContext, step: StepInput) -> StepResult:
+    """A key pressed at the callback offer while waiting."""
+    response = VoiceResponse()
+    if (step.digits or "").strip() == CALLBACK_KEY:
+        ctx.desk.request_callback(step.call.call_sid)
+        response.leave()
+        return StepResult(response)
+    response.redirect(_next_round(ctx, _round(step)), method="POST")
+    return StepResult(response)
+
+
+def queue_result(ctx: StepContext, step: StepInput) -> StepResult:
+    """How the wait ended: every QueueResult Twilio sends has an answer."""
+    result = step.params.get("QueueResult", "")
+    call_sid, catalog = step.call.call_sid, prompts(step.call.language)
+    response = VoiceResponse()
+    if result == "bridged":  # talked with a counsellor, who hung up first
+        catalog.say(response, "connect.after_talk")
+        response.hangup()
+        return StepResult(response)
+    if result == "hangup":  # the caller is gone; nobody hears this
+        ctx.desk.caller_leaves(call_sid, CallOutcome.ABANDONED_IN_QUEUE)
+        response.hangup()
+        return StepResult(response)
+    if result in ("leave", "redirected") and ctx.desk.wants_callback(call_sid):
+        offer_a_callback(response, catalog, ctx.hours_config, ctx.contact_email)
+    elif result in ("leave", "redirected"):
+        ctx.desk.caller_leaves(call_sid, CallOutcome.NO_ACCEPT_WITHIN_MAX_WAIT)
+        catalog.say(response, "queue.no_accept")
+        offer_a_callback(response, catalog, ctx.hours_config, ctx.contact_email)
+    else:  # queue-full, error, system-error, or nothing we know
+        ctx.desk.caller_leaves(call_sid, CallOutcome.TECHNICAL_FAILURE)
+        catalog.say(response, "queue.failed")
+    return StepResult(_ways_out(ctx, catalog, response))
+
+
+def _ways_out(ctx: StepContext, catalog: PromptCatalog, response: VoiceResponse) -> VoiceResponse:
+    add_contact_details(response, catalog, ctx.hours_config, ctx.contact_email)
+    catalog.say(response, "contact.acute")
+    return end_politely(response, catalog)
+
+
+def _next_round(ctx: StepContext, round_number: int) -> str:
+    """Each round its own URL: every round is a distinct delivery."""
+    return ctx.url(WAIT_PATH, round=round_number + 1)
+
+
+def _round(step: StepInput) -> int:
+    raw = step.params.get("round", "")
+    return min(int(raw), MAX_ROUND) if raw.isascii() and raw.isdigit() and len(raw) < 6 else 0
+
+
+def _offer_due(round_number: int, round_seconds: int, every_seconds: int) -> bool:
+    """True for the first round after each full `every_seconds` of waiting."""
+    if round_number == 0:
+        return False
+    return (round_number * round_seconds) // every_seconds > (
+        (round_number - 1) * round_seconds
+    ) // every_seconds
+
+
+def _seconds(raw: str | None) -> float:
+    return float(raw) if raw and raw.isascii() and raw.isdigit() and len(raw) < 7 else 0.0
+
+
+STEPS = (
+    Step(WAIT_PATH, wait),
+    Step(CHOICE_PATH, choice),
+    Step(QUEUE_RESULT_PATH, queue_result),
+)

@@ -1,0 +1,69 @@
+"""The `[routing]` section of HOTLINE_CONFIG: how callers wait and counsellors are rung.
+
+[routing]
+strategy = "ring_all"            # or "longest_idle": one at a time, the longest idle first
+ring_seconds = 30                # how long a counsellor's phone rings
+next_after_seconds = 20          # longest_idle: ring the next one after this
+other_language_after_seconds = 15  # counsellors without the caller's language: this later
+max_wait_seconds = 180           # then the caller leaves the queue and hears the offer
+message_every_seconds = 15       # position message, then hold audio or silence
+callback_offer_every_seconds = 45
+hold_music_url = ""              # calm audio between messages; "" = silence
+max_passes_in_a_row = 3          # then the counsellor is taken off duty
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, fields
+from typing import Any
+from urllib.parse import urlsplit
+
+STRATEGIES = ("ring_all", "longest_idle")
+
+
+class RoutingConfigError(ValueError):
+    """The `[routing]` section cannot be used; the message names the key."""
+
+
+@dataclass(frozen=True)
+class RoutingConfig:
+    strategy: str = "ring_all"
+    ring_seconds: int = 30
+    next_after_seconds: int = 20
+    other_language_after_seconds: int = 15
+    max_wait_seconds: int = 180
+    message_every_seconds: int = 15
+    callback_offer_every_seconds: int = 45
+    hold_music_url: str = ""
+    max_passes_in_a_row: int = 3
+
+
+def parse_routing_config(section: Mapping[str, Any]) -> RoutingConfig:
+    if not isinstance(section, Mapping):
+        raise RoutingConfigError("routing: must be a table")
+    known = {field.name for field in fields(RoutingConfig)}
+    values: dict[str, Any] = {}
+    for key, value in section.items():
+        if key not in known:
+            raise RoutingConfigError(
+                f"routing.{key}: unknown key (known: {', '.join(sorted(known))})"
+            )
+        values[key] = _checked(key, value)
+    return RoutingConfig(**values)
+
+
+def _checked(key: str, value: Any) -> Any:
+    if key == "strategy":
+        if value not in STRATEGIES:
+            raise RoutingConfigError(f"routing.strategy: one of {', '.join(STRATEGIES)}")
+        return value
+    if key == "hold_music_url":
+        if not isinstance(value, str) or (
+            value and urlsplit(value).scheme not in ("http", "https")
+        ):
+            raise RoutingConfigError('routing.hold_music_url: an http(s) URL, or "" for silence')
+        return value
+    if isinstance(value, bool) or not isinstance(value, int) or value <= 0:
+        raise RoutingConfigError(f"routing.{key}: must be a positive whole number")
+    return value
