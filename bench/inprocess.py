@@ -34,7 +34,7 @@ from werkzeug.test import EnvironBuilder
 
 from bench.databases import fresh_database, postgres_available
 from hotline import migrate
-from hotline.app import create_app
+from hotline.app import create_app, scheduling_config
 from hotline.clock import FixedClock
 from hotline.config import load_settings
 from hotline.crypto import generate_key
@@ -129,6 +129,7 @@ def recorded_call(app: Flask) -> list[Request]:
         public_base_url=settings.public_base_url,
         hotline_number=settings.hotline_number,
         mail_from=settings.mail_from,
+        scheduling=scheduling_config(app),
     )
     dispatcher = Dispatcher(build_work_kinds(), tools, SchedulerConfig(workers=1), "bench")
     try:

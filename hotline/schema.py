@@ -17,9 +17,12 @@ from hotline.db import Base, is_encrypted
 # Every module that defines tables; importing one registers its tables on Base.metadata.
 MODEL_MODULES = (
     "hotline.cases.models",
+    "hotline.cases.events",
     "hotline.counsellors.models",
     "hotline.telephony.models",
     "scheduling.hours.models",
+    "scheduling.availability.models",
+    "scheduling.callbacks.models",
     "scheduling.outbox.models",
     "scheduling.routing.models",
     "scheduling.scheduler.models",

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
-from twilio.twiml.voice_response import VoiceResponse
+from twilio.twiml.voice_response import Gather, VoiceResponse
 
 from ivr_flows.prompts import PromptCatalog
 from ivr_flows.speech import spoken_weekly_hours
+from ivr_flows.steps import StepContext
 from scheduling.hours.config import HoursConfig
+
+CALLBACK_START = "callback/start"
 
 
 def add_contact_details(
@@ -22,9 +25,11 @@ def end_politely(response: VoiceResponse, catalog: PromptCatalog) -> VoiceRespon
     return response
 
 
-def offer_a_callback(
-    response: VoiceResponse, catalog: PromptCatalog, hours: HoursConfig, email: str
-) -> None:
-    """The callback offer where nobody could take the call. Until callbacks can be booked by
-    phone it says how to ask for one by e-mail (the address follows in the contact details)."""
-    catalog.say(response, "queue.callback_by_email")
+def offer_a_callback(ctx: StepContext, catalog: PromptCatalog, response: VoiceResponse) -> None:
+    """Where nobody could take the call: "press 1 for a callback" (the caller chooses a time);
+    without a key the call goes on with what follows."""
+    gather = Gather(
+        input="dtmf", num_digits=1, timeout=5, action=ctx.url(CALLBACK_START, via="closed")
+    )
+    catalog.say(gather, "callback.offer")
+    response.append(gather)

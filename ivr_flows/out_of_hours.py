@@ -1,22 +1,20 @@
-"""Out of hours: why the line is closed, when it opens next, how to write to us.
-
-The menu offers only "1 = hear it again" for now; the callback and appointment options of
-later issues join it as further keys.
-"""
+"""Out of hours: why the line is closed, when it opens next, and what the caller can do:
+a callback (1), a video appointment (2), the e-mail address spelled out (3), all again (0)."""
 
 from __future__ import annotations
 
 from twilio.twiml.voice_response import Gather, VoiceResponse
 
 from hotline.telephony.models import CallOutcome
-from ivr_flows.contact import add_contact_details, end_politely
+from ivr_flows.contact import CALLBACK_START, add_contact_details, end_politely
 from ivr_flows.prompts import PromptCatalog, prompts
-from ivr_flows.speech import spoken_opening
+from ivr_flows.speech import spelled_out, spoken_address, spoken_opening
 from ivr_flows.steps import Effects, Step, StepContext, StepInput, StepResult
 from scheduling.hours.opening_hours import HoursStatus
 
-REPEAT_KEY = "1"
-MAX_ATTEMPTS = 3  # the first time plus at most two repetitions
+CALLBACK_KEY, VIDEO_KEY, EMAIL_KEY, REPEAT_KEY = "1", "2", "3", "0"
+MAX_ATTEMPTS = 3  # the menu is offered once and repeated at most twice
+BOOKING_PATH = "/termin"
 
 
 def announce_closed(
@@ -32,21 +30,47 @@ def announce_closed(
 
 
 def closed_menu(ctx: StepContext, step: StepInput) -> StepResult:
-    catalog = prompts(step.call.language)
+    """1 a callback, 2 a video appointment, 3 the e-mail address spelled out, 0 all again.
+
+    `attempt` counts how often the menu has been offered; it is offered at most three times
+    whatever the caller presses, then the call ends politely with the ways out."""
+    language = step.call.language
+    catalog = prompts(language)
     pressed = (step.digits or "").strip()
-    if not pressed or step.attempt >= MAX_ATTEMPTS:
-        return StepResult(end_politely(VoiceResponse(), catalog))
-    if pressed == REPEAT_KEY:
-        status = ctx.hours.status_at(ctx.now)
-        if status.is_open:  # it opened while the caller listened: route instead
-            response = VoiceResponse()
-            response.redirect(ctx.url("route", via="closed", attempt=step.attempt))
-            return StepResult(response)
-        return announce_closed(ctx, step.call.language, status, attempt=step.attempt + 1)
     response = VoiceResponse()
-    catalog.say(response, "menu.invalid")
+    if pressed == CALLBACK_KEY:
+        response.redirect(ctx.url(CALLBACK_START, via="closed"))
+        return StepResult(response)
+    if pressed == VIDEO_KEY:
+        address = spoken_address(ctx.public_base_url + BOOKING_PATH, catalog.lang)
+        catalog.say(response, "closed.video_on_web", address=address)
+        _offer_menu_or_end(ctx, catalog, response, step.attempt + 1)
+        return StepResult(response)
+    if pressed == EMAIL_KEY:
+        spelled = spelled_out(ctx.contact_email, catalog.lang)
+        catalog.say(response, "closed.email_spelled", spelled=spelled)
+        _offer_menu_or_end(ctx, catalog, response, step.attempt + 1)
+        return StepResult(response)
+    status = ctx.hours.status_at(ctx.now) if pressed == REPEAT_KEY else None
+    if status is not None and status.is_open:  # it opened while the caller listened
+        response.redirect(ctx.url("route", via="closed", attempt=step.attempt))
+        return StepResult(response)
+    if step.attempt >= MAX_ATTEMPTS:
+        return StepResult(_ways_out_and_goodbye(ctx, catalog, response))
+    if status is not None:
+        return announce_closed(ctx, language, status, attempt=step.attempt + 1)
+    if pressed:  # a wrong key is named as such; silence just hears the menu again
+        catalog.say(response, "menu.invalid")
     _offer_menu_or_end(ctx, catalog, response, step.attempt + 1)
     return StepResult(response)
+
+
+def _ways_out_and_goodbye(
+    ctx: StepContext, catalog: PromptCatalog, response: VoiceResponse
+) -> VoiceResponse:
+    catalog.say(response, "contact.email", email=ctx.contact_email)
+    catalog.say(response, "contact.acute")
+    return end_politely(response, catalog)
 
 
 def _say_why_and_when(
@@ -64,9 +88,9 @@ def _say_why_and_when(
 def _offer_menu_or_end(
     ctx: StepContext, catalog: PromptCatalog, response: VoiceResponse, attempt: int
 ) -> None:
-    """Offer the menu; after two repetitions end politely instead, never in silence."""
-    if attempt >= MAX_ATTEMPTS:
-        end_politely(response, catalog)
+    """Offer the menu for the `attempt`-th time; past the last one end politely instead."""
+    if attempt > MAX_ATTEMPTS:
+        _ways_out_and_goodbye(ctx, catalog, response)
         return
     gather = Gather(
         input="dtmf",
@@ -75,7 +99,7 @@ def _offer_menu_or_end(
         action=ctx.url("closed", attempt=attempt),
         action_on_empty_result=True,
     )
-    catalog.say(gather, "closed.repeat_offer")
+    catalog.say(gather, "closed.menu")
     response.append(gather)
 
 

@@ -37,7 +37,7 @@ def _nobody_on_duty(ctx: StepContext, step: StepInput) -> StepResult:
     catalog = prompts(step.call.language)
     response = VoiceResponse()
     catalog.say(response, "connect.nobody_on_duty")
-    offer_a_callback(response, catalog, ctx.hours_config, ctx.contact_email)
+    offer_a_callback(ctx, catalog, response)
     add_contact_details(response, catalog, ctx.hours_config, ctx.contact_email)
     catalog.say(response, "contact.acute")
     return StepResult(end_politely(response, catalog), Effects(outcome=CallOutcome.NOBODY_ON_DUTY))

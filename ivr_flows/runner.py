@@ -27,6 +27,8 @@ from hotline.telephony.call_state import (
 from hotline.telephony.models import CallDirection, CallOutcome
 from ivr_flows.prompts import LANGUAGES
 from ivr_flows.steps import Effects, Leg, Step, StepContext, StepInput, StepTable
+from scheduling.callbacks.desk import CallbackDesk
+from scheduling.config import SchedulingConfig
 from scheduling.hours.config import HoursConfig
 from scheduling.hours.overrides import opening_hours_at
 from scheduling.routing.config import RoutingConfig
@@ -50,13 +52,21 @@ class StepRequest:
 
 @dataclass(frozen=True)
 class FlowSettings:
-    """What steps say and link to: URLs, the hotline's number, the e-mail address, the hours."""
+    """What steps say and link to (URLs, the hotline's number, the e-mail address) and the
+    time settings they follow (hours, routing, callbacks)."""
 
     public_base_url: str
     hotline_number: str
     contact_email: str
-    hours_config: HoursConfig
-    routing_config: RoutingConfig
+    scheduling: SchedulingConfig
+
+    @property
+    def hours_config(self) -> HoursConfig:
+        return self.scheduling.hours
+
+    @property
+    def routing_config(self) -> RoutingConfig:
+        return self.scheduling.routing
 
 
 @dataclass
@@ -142,6 +152,7 @@ class CallFlowRunner:
             case_exists=lambda reference: find_case(session, reference) is not None,
             routing_config=settings.routing_config,
             open_desk=lambda: RoutingDesk(session, now, self._cipher, settings.routing_config),
+            open_callbacks=lambda: CallbackDesk(session, now, self._cipher, settings.scheduling),
         )
 
     @staticmethod

@@ -164,3 +164,24 @@ def _join(phrases: list[str], conjunction: str) -> str:
 def _check_language(lang: str) -> None:
     if lang not in LANGUAGES:
         raise ValueError(f"unsupported language {lang!r}: use one of {', '.join(LANGUAGES)}")
+
+
+SPOKEN_SIGNS = {
+    "de": {"@": "at", ".": "Punkt", "-": "Bindestrich", "_": "Unterstrich", "/": "Schrägstrich"},
+    "en": {"@": "at", ".": "dot", "-": "dash", "_": "underscore", "/": "slash"},
+}
+
+
+def spelled_out(address: str, lang: str) -> str:
+    """Letter by letter, for writing it down: "i, n, f, o, at, s, t, a, …, Punkt, d, e"."""
+    _check_language(lang)
+    signs = SPOKEN_SIGNS[lang]
+    return ", ".join(signs.get(char, char) for char in address.lower() if not char.isspace())
+
+
+def spoken_address(url: str, lang: str) -> str:
+    """A web address as it is said: "hotline.example.org Schrägstrich termin"."""
+    _check_language(lang)
+    rest = url.split("://", 1)[-1].rstrip("/")
+    slash = f" {SPOKEN_SIGNS[lang]['/']} "
+    return slash.join(part for part in rest.split("/") if part)

@@ -22,6 +22,7 @@ from hotline.by_name import ByName
 from hotline.telephony.call_state import CallState
 from hotline.telephony.models import CallOutcome
 from hotline.telephony.urls import STATUS_PATH, voice_url
+from scheduling.callbacks.desk import CallbackDesk
 from scheduling.hours.config import HoursConfig
 from scheduling.hours.opening_hours import OpeningHours
 from scheduling.routing.config import RoutingConfig
@@ -85,6 +86,7 @@ class StepContext:
     case_exists: Callable[[str], bool]
     routing_config: RoutingConfig
     open_desk: Callable[[], RoutingDesk]  # in the step's transaction; only routing steps pay
+    open_callbacks: Callable[[], CallbackDesk]
 
     @cached_property
     def hours(self) -> OpeningHours:
@@ -93,6 +95,10 @@ class StepContext:
     @cached_property
     def desk(self) -> RoutingDesk:
         return self.open_desk()
+
+    @cached_property
+    def callbacks(self) -> CallbackDesk:
+        return self.open_callbacks()
 
     def url(self, path: str, **query: object) -> str:
         """Absolute URL of a step; each distinct prompt gets a distinct URL (see idempotency)."""

@@ -13,7 +13,7 @@ from __future__ import annotations
 from twilio.twiml.voice_response import Gather, VoiceResponse
 
 from hotline.telephony.models import CallOutcome
-from ivr_flows.contact import add_contact_details, end_politely, offer_a_callback
+from ivr_flows.contact import CALLBACK_START, add_contact_details, end_politely, offer_a_callback
 from ivr_flows.prompts import PromptCatalog, prompts
 from ivr_flows.steps import Step, StepContext, StepInput, StepResult
 
@@ -77,11 +77,12 @@ def queue_result(ctx: StepContext, step: StepInput) -> StepResult:
         response.hangup()
         return StepResult(response)
     if result in ("leave", "redirected") and ctx.desk.wants_callback(call_sid):
-        offer_a_callback(response, catalog, ctx.hours_config, ctx.contact_email)
-    elif result in ("leave", "redirected"):
+        response.redirect(ctx.url(CALLBACK_START, via="queue"), method="POST")
+        return StepResult(response)  # the callback capture, "as soon as possible" = now
+    if result in ("leave", "redirected"):
         ctx.desk.caller_leaves(call_sid, CallOutcome.NO_ACCEPT_WITHIN_MAX_WAIT)
         catalog.say(response, "queue.no_accept")
-        offer_a_callback(response, catalog, ctx.hours_config, ctx.contact_email)
+        offer_a_callback(ctx, catalog, response)
     else:  # queue-full, error, system-error, or nothing we know
         ctx.desk.caller_leaves(call_sid, CallOutcome.TECHNICAL_FAILURE)
         catalog.say(response, "queue.failed")

@@ -11,6 +11,11 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from scheduling.callbacks.config import (
+    CallbacksConfig,
+    CallbacksConfigError,
+    parse_callbacks_config,
+)
 from scheduling.hours.config import HoursConfig, HoursConfigError, parse_hours_config
 from scheduling.routing.config import RoutingConfig, RoutingConfigError, parse_routing_config
 from scheduling.scheduler.config import (
@@ -29,6 +34,7 @@ class SchedulingConfig:
     hours: HoursConfig
     scheduler: SchedulerConfig
     routing: RoutingConfig
+    callbacks: CallbacksConfig
 
 
 def load_scheduling_config(file_config: Mapping[str, Any]) -> SchedulingConfig:
@@ -38,6 +44,12 @@ def load_scheduling_config(file_config: Mapping[str, Any]) -> SchedulingConfig:
             hours=parse_hours_config(file_config.get("hours", {})),
             scheduler=parse_scheduler_config(file_config.get("scheduler", {})),
             routing=parse_routing_config(file_config.get("routing", {})),
+            callbacks=parse_callbacks_config(file_config.get("callbacks", {})),
         )
-    except (HoursConfigError, SchedulerConfigError, RoutingConfigError) as error:
+    except (
+        HoursConfigError,
+        SchedulerConfigError,
+        RoutingConfigError,
+        CallbacksConfigError,
+    ) as error:
         raise SchedulingConfigError(str(error)) from error

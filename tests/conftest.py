@@ -17,7 +17,7 @@ from flask import Flask
 from flask.testing import FlaskClient
 from werkzeug.serving import make_server
 
-from hotline.app import create_app
+from hotline.app import create_app, scheduling_config
 from hotline.cases.models import Case
 from hotline.cli import main
 from hotline.clock import FixedClock
@@ -218,7 +218,7 @@ def smtp() -> Iterator[LocalSmtpServer]:
 
 
 @pytest.fixture
-def work_tools(svc: Services, clock: FixedClock) -> WorkTools:
+def work_tools(app: Flask, svc: Services, clock: FixedClock) -> WorkTools:
     """What handlers use: the app's gateway (pointed at the fake Twilio), the console mailer
     (a test that needs SMTP builds its own), the test clock."""
     settings = svc.settings
@@ -231,6 +231,7 @@ def work_tools(svc: Services, clock: FixedClock) -> WorkTools:
         public_base_url=settings.public_base_url,
         hotline_number=settings.hotline_number,
         mail_from=settings.mail_from,
+        scheduling=scheduling_config(app),
     )
 
 

@@ -16,6 +16,7 @@ from sqlalchemy.orm import Session
 from hotline.services import services
 from hotline.telephony.call_log import TERMINAL_STATUSES, StatusReport, record_status
 from hotline.telephony.urls import STATUS_PATH, VOICE_PREFIX
+from scheduling.callbacks.desk import CallbackDesk
 from scheduling.outbox.queue import note_reference
 from scheduling.routing.desk import RoutingDesk
 from webhooks import parameters
@@ -39,7 +40,12 @@ def call_status() -> Response:
         rejections.log(request.path, call_sid)
         return Response("CallSid and CallStatus are required\n", 400, mimetype="text/plain")
     svc = services()
-    routing_config = flow_runner().settings.routing_config
+    flows = flow_runner().settings
+    routing_config = flows.routing_config
+
+    def callbacks_of(session: Session, now: datetime) -> CallbackDesk:
+        return CallbackDesk(session, now, svc.cipher, flows.scheduling)
+
     work_id = parameters.work_item(request.args.get("work"), rejections)
     reported: list[str] = []
 
@@ -60,10 +66,14 @@ def call_status() -> Response:
         reported.append(record_status(session, report))
         desk = RoutingDesk(session, now, svc.cipher, routing_config)
         if work_id is not None:  # a call the scheduler placed: its attempt went out
-            if not desk.leg_status(work_id, call_sid, status):
+            rang = desk.leg_status(work_id, call_sid, status) or callbacks_of(
+                session, now
+            ).placement.ring_status(work_id, call_sid, status)
+            if not rang:
                 note_reference(session, work_id, call_sid)
         elif status in TERMINAL_STATUSES:
             desk.call_ended(call_sid)  # a caller's call: legs still ringing end, queue deleted
+            callbacks_of(session, now).forget_drafts(call_sid)  # no time chosen: no number kept
         return EMPTY_ANSWER
 
     try:

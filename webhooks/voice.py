@@ -119,8 +119,7 @@ def init_app(app: Flask, scheduling: SchedulingConfig) -> None:
             public_base_url=settings.public_base_url,
             hotline_number=settings.hotline_number,
             contact_email=settings.contact_email,
-            hours_config=scheduling.hours,
-            routing_config=scheduling.routing,
+            scheduling=scheduling,
         ),
         svc.cipher,
     )

@@ -41,6 +41,7 @@ def scheduler(ctx: click.Context) -> None:
             public_base_url=settings.public_base_url,
             hotline_number=settings.hotline_number,
             mail_from=settings.mail_from,
+            scheduling=scheduling_config(app),
         ),
         kinds=build_work_kinds(),
         config=scheduling_config(app).scheduler,

@@ -25,7 +25,7 @@ from hotline.cases.references import display_case_reference
 from hotline.cli.support import cli_app, parse_when
 from hotline.clock import FixedClock
 from hotline.mail.mailer import ConsoleMailer
-from hotline.services import Services, services
+from hotline.services import services
 from hotline.simulator import (
     Caller,
     CallPlayer,
@@ -153,7 +153,7 @@ def _play_in_process(
         app.test_client(), svc.settings.twilio_auth_token, svc.settings.public_base_url
     )
     switchboard = Switchboard(transport, counsellors)
-    dispatcher = _dispatcher(svc, switchboard)
+    dispatcher = _dispatcher(app, switchboard)
     try:
         player = CallPlayer(
             transport,
@@ -169,9 +169,10 @@ def _play_in_process(
         dispatcher.close()
 
 
-def _dispatcher(svc: Services, switchboard: Switchboard) -> Dispatcher:
+def _dispatcher(app: Flask, switchboard: Switchboard) -> Dispatcher:
     """The scheduler's dispatcher, in-process: its calls go to the switchboard, mails to the
     console."""
+    svc = services(app)
     settings = svc.settings
     tools = WorkTools(
         gateway=switchboard,
@@ -182,6 +183,7 @@ def _dispatcher(svc: Services, switchboard: Switchboard) -> Dispatcher:
         public_base_url=settings.public_base_url,
         hotline_number=settings.hotline_number,
         mail_from=settings.mail_from,
+        scheduling=scheduling_config(app),
     )
     return Dispatcher(build_work_kinds(), tools, SchedulerConfig(workers=1), "simulator")
 

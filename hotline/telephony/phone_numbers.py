@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 
 import phonenumbers
+from phonenumbers import shortnumberinfo
 
 # Twilio sends withheld caller IDs as words, or as their keypad spellings from some carriers:
 # +266696687 = ANONYMOUS, +7378742833 = RESTRICTED, +86282452253 = UNAVAILABLE,
@@ -52,3 +54,69 @@ def mask(number: str) -> str:
     if len(number) <= 6:
         return "•" * len(number)
     return number[:6] + "•" * (len(number) - 8) + number[-2:]
+
+
+class NumberRefused(ValueError):
+    """Not a number to call back; `reason` names why (the caller hears it)."""
+
+    def __init__(self, reason: str) -> None:
+        super().__init__(reason)
+        self.reason = reason  # invalid, premium, shared_cost, short, emergency
+
+
+@dataclass(frozen=True)
+class CallbackNumber:
+    e164: str
+    is_mobile: bool
+    digits_to_read: str  # as the caller would dial it: "015123456789", "00431234567"
+
+
+_ACCEPTED_TYPES = {
+    phonenumbers.PhoneNumberType.FIXED_LINE: False,
+    phonenumbers.PhoneNumberType.MOBILE: True,
+    phonenumbers.PhoneNumberType.FIXED_LINE_OR_MOBILE: False,
+    phonenumbers.PhoneNumberType.VOIP: False,
+    phonenumbers.PhoneNumberType.TOLL_FREE: False,
+    phonenumbers.PhoneNumberType.PERSONAL_NUMBER: False,
+    phonenumbers.PhoneNumberType.UAN: False,
+}
+_REFUSED_TYPES = {
+    phonenumbers.PhoneNumberType.PREMIUM_RATE: "premium",
+    phonenumbers.PhoneNumberType.SHARED_COST: "shared_cost",
+}
+
+
+def callback_number(typed: str, region: str = "DE") -> CallbackNumber:
+    """A number a caller gave (typed on the keypad, or their caller ID) checked for calling
+    back: German numbers with 0 or +49/0049, other countries with 00; premium-rate,
+    shared-cost, short, emergency and invalid numbers are refused with the reason."""
+    raw = typed.strip()
+    digits = "".join(char for char in raw if char.isdigit())
+    if shortnumberinfo.is_emergency_number(digits, region):
+        raise NumberRefused("emergency")
+    try:
+        parsed = phonenumbers.parse(raw, region)
+    except phonenumbers.NumberParseException:
+        raise NumberRefused("invalid") from None
+    if len(digits) <= 6 and shortnumberinfo.is_valid_short_number_for_region(parsed, region):
+        raise NumberRefused("short")
+    if not phonenumbers.is_valid_number(parsed):
+        raise NumberRefused("invalid")
+    kind = phonenumbers.number_type(parsed)
+    if kind in _REFUSED_TYPES:
+        raise NumberRefused(_REFUSED_TYPES[kind])
+    if kind not in _ACCEPTED_TYPES:
+        raise NumberRefused("invalid")
+    home = phonenumbers.region_code_for_number(parsed) == region
+    shown = phonenumbers.format_number(
+        parsed,
+        phonenumbers.PhoneNumberFormat.NATIONAL
+        if home
+        else phonenumbers.PhoneNumberFormat.INTERNATIONAL,
+    )
+    to_read = "".join(char for char in shown if char.isdigit())
+    return CallbackNumber(
+        phonenumbers.format_number(parsed, phonenumbers.PhoneNumberFormat.E164),
+        _ACCEPTED_TYPES[kind],
+        to_read if home else "00" + to_read,
+    )

@@ -16,7 +16,7 @@ from __future__ import annotations
 import functools
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import UTC, date, datetime, time, timedelta, tzinfo
 from enum import StrEnum
 from types import MappingProxyType
 
@@ -83,6 +83,11 @@ class OpeningHours:
         self._tz = config.timezone
         self._closed = [(_override_interval(o), o.reason) for o in overrides if not o.is_open]
         self._opened = [_override_interval(o) for o in overrides if o.is_open]
+
+    @property
+    def timezone(self) -> tzinfo:
+        """The hotline's local time zone (the configuration's)."""
+        return self._tz
 
     def status_at(self, at: datetime) -> HoursStatus:
         at_utc = require_aware(at).astimezone(UTC)

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+from scheduling.callbacks.placing import CALLBACK_WORK
 from scheduling.outbox.kinds import WorkKinds
 from scheduling.outbox.side_effects import SIDE_EFFECTS
 
 
 def build_work_kinds() -> WorkKinds:
-    return WorkKinds([*SIDE_EFFECTS])
+    return WorkKinds([*SIDE_EFFECTS, *CALLBACK_WORK])

@@ -17,6 +17,7 @@ from hotline.crypto import DataCipher
 from hotline.db import Database
 from hotline.mail.mailer import Mailer
 from hotline.telephony.gateway import OutboundGateway
+from scheduling.config import SchedulingConfig
 from scheduling.outbox.queue import ClaimedWork
 
 
@@ -48,6 +49,7 @@ class WorkTools:
     public_base_url: str
     hotline_number: str
     mail_from: str
+    scheduling: SchedulingConfig  # hours, routing, callbacks: what timed work follows
 
 
 Handler = Callable[[ClaimedWork, WorkTools], Done]

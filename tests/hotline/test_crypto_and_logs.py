@@ -76,7 +76,7 @@ def test_log_lines_are_json_and_carry_no_number_in_message_args_extra_or_traceba
 
 
 def test_a_whole_call_logs_no_caller_number(simulate_call, capsys):
-    simulate_call(["-", "-"])
+    simulate_call(["-", "-"], silent_after_keys=True)
     captured = capsys.readouterr()
     assert "call step answered" in captured.err
     assert "2345" not in captured.err + captured.out

@@ -80,7 +80,7 @@ def test_nobody_answering_is_told_honestly_with_email_and_hours(
 
 
 def test_nobody_on_duty_is_said_instead_of_ringing_nobody(simulate_call, svc):
-    transcript = simulate_call([SILENCE, SILENCE])
+    transcript = simulate_call([SILENCE, SILENCE], silent_after_keys=True)
     assert_well_formed(transcript)
     assert queued(transcript) == []
     assert transcript.said("niemand von uns am Telefon erreichbar")
@@ -97,7 +97,7 @@ def test_a_caller_who_presses_nothing_still_reaches_a_counsellor(simulate_call, 
 
 def test_saturday_caller_hears_when_the_line_opens_on_monday(simulate_call, clock, svc):
     clock.set(berlin(2026, 11, 28, 11, 0))
-    transcript = simulate_call([SILENCE, SILENCE, SILENCE])
+    transcript = simulate_call([SILENCE, SILENCE], silent_after_keys=True)
     assert_well_formed(transcript)
     assert queued(transcript) == []
     assert transcript.said("Am Wochenende ist unsere Telefonberatung nicht besetzt.")
@@ -111,7 +111,7 @@ def test_saturday_caller_hears_when_the_line_opens_on_monday(simulate_call, cloc
 
 def test_good_friday_caller_hears_the_holiday_and_tuesday(simulate_call, clock):
     clock.set(berlin(2027, 3, 26, 10, 30))
-    transcript = simulate_call([SILENCE, SILENCE, SILENCE])
+    transcript = simulate_call([SILENCE, SILENCE], silent_after_keys=True)
     assert_well_formed(transcript)
     assert transcript.said("Heute ist Feiertag: Karfreitag.")
     assert transcript.said("ab Dienstag, dem 30. März, um 9 Uhr")
@@ -119,23 +119,33 @@ def test_good_friday_caller_hears_the_holiday_and_tuesday(simulate_call, clock):
 
 def test_before_christmas_the_next_opening_skips_the_closures_and_holidays(simulate_call, clock):
     clock.set(berlin(2026, 12, 23, 17, 0))
-    transcript = simulate_call([SILENCE, SILENCE, SILENCE])
+    transcript = simulate_call([SILENCE, SILENCE], silent_after_keys=True)
     assert transcript.said("Sie rufen außerhalb unserer Sprechzeiten an.")
     assert transcript.said("ab Montag, dem 28. Dezember, um 9 Uhr")
 
 
 def test_closed_announcement_repeats_at_most_twice_then_ends_politely(simulate_call, clock):
     clock.set(berlin(2026, 11, 28, 11, 0))
-    transcript = simulate_call([SILENCE, SILENCE, "1", "1"])
+    transcript = simulate_call([SILENCE, SILENCE, "0", "0", "0"])
     assert_well_formed(transcript)
     assert transcript.spoken_text.count("Sie erreichen uns wieder ab") == 3
-    assert transcript.spoken_text.count("Um diese Ansage noch einmal zu hören") == 2
+    assert transcript.spoken_text.count("Um diese Ansage noch einmal zu hören") == 3
+    assert transcript.said("Auf Wiederhören")
+
+
+def test_pressing_nothing_in_the_closed_menu_offers_it_twice_more_then_ends(simulate_call, clock):
+    clock.set(berlin(2026, 11, 28, 11, 0))
+    transcript = simulate_call([SILENCE, SILENCE], silent_after_keys=True)
+    assert_well_formed(transcript)
+    assert transcript.spoken_text.count("Um diese Ansage noch einmal zu hören") == 3
+    assert not transcript.said("nicht verstanden")
+    assert transcript.said("info@starkestelle.de") and transcript.said("1 1 0")
     assert transcript.said("Auf Wiederhören")
 
 
 def test_wrong_keys_in_the_closed_menu_are_asked_again_twice_at_most(simulate_call, clock):
     clock.set(berlin(2026, 11, 28, 11, 0))
-    transcript = simulate_call([SILENCE, SILENCE, "5", "7"])
+    transcript = simulate_call([SILENCE, SILENCE, "5", "7", "8"])
     assert_well_formed(transcript)
     assert transcript.spoken_text.count("nicht verstanden") == 2
     assert transcript.said("Auf Wiederhören")
@@ -195,7 +205,7 @@ def test_an_anonymous_caller_is_served_and_no_number_is_stored(
 
 
 def test_a_caller_number_is_stored_only_encrypted(simulate_call, svc):
-    transcript = simulate_call([SILENCE, SILENCE])
+    transcript = simulate_call([SILENCE, SILENCE], silent_after_keys=True)
     call = stored_call(svc, transcript)
     assert call.caller_withheld is False
     assert CALLER.encode() not in call.caller_number_encrypted
@@ -204,7 +214,7 @@ def test_a_caller_number_is_stored_only_encrypted(simulate_call, svc):
 
 def test_an_english_caller_hears_english_throughout(simulate_call, clock, svc):
     clock.set(berlin(2026, 11, 28, 11, 0))
-    transcript = simulate_call(["9", SILENCE, SILENCE])
+    transcript = simulate_call(["9", SILENCE], silent_after_keys=True)
     assert_well_formed(transcript)
     assert transcript.said("If you are in acute danger")
     assert transcript.said("Our phone line is not staffed at weekends.")
@@ -221,7 +231,7 @@ def test_a_closed_override_during_hours_is_announced_with_its_reason(simulate_ca
             reason="Teamsitzung",
             now=clock.now(),
         )
-    transcript = simulate_call([SILENCE, SILENCE, SILENCE])
+    transcript = simulate_call([SILENCE, SILENCE], silent_after_keys=True)
     assert transcript.said("Unsere Telefonberatung ist gerade nicht besetzt: Teamsitzung.")
     assert transcript.said("ab heute um 12 Uhr")
 
@@ -246,7 +256,7 @@ def test_an_open_override_on_a_saturday_routes_to_counsellors(
 def test_no_call_requests_the_same_url_with_the_same_parameters_twice(simulate_call, clock):
     """Deliveries are told apart by URL and parameters; a repeat would replay an old answer."""
     clock.set(berlin(2026, 11, 28, 11, 0))
-    transcript = simulate_call([SILENCE, "1", "1", "1", "1"])
+    transcript = simulate_call([SILENCE, SILENCE, "0", "0", "5", "5"])
     seen = set()
     for record in transcript.requests:
         if "/status" in record.url:
@@ -257,7 +267,7 @@ def test_no_call_requests_the_same_url_with_the_same_parameters_twice(simulate_c
 
 
 def test_pressing_1_after_the_line_opened_reaches_a_counsellor(twilio, clock, create_counsellor):
-    """Closed announcement at 08:59:50; the caller presses 1 at 09:00:30 and is put through."""
+    """Closed announcement at 08:59:50; the caller presses 0 at 09:00:30 and is put through."""
     from tests.support.twilio import voice_params
 
     create_counsellor()
@@ -267,7 +277,7 @@ def test_pressing_1_after_the_line_opened_reaches_a_counsellor(twilio, clock, cr
     closed = twilio.post("/twilio/voice/route", voice_params(sid, CallStatus="in-progress"))
     assert b"<Enqueue" not in closed.data and b"closed?attempt=1" in closed.data
     clock.set(berlin(2026, 11, 27, 9, 0, 30))
-    again = twilio.post("/twilio/voice/closed?attempt=1", voice_params(sid, Digits="1"))
+    again = twilio.post("/twilio/voice/closed?attempt=1", voice_params(sid, Digits="0"))
     redirect = again.get_data(as_text=True).split("<Redirect>")[1].split("</Redirect>")[0]
     path = redirect.removeprefix("https://hotline.example.org").replace("&amp;", "&")
     assert path != "/twilio/voice/route"

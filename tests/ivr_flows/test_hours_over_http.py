@@ -29,7 +29,7 @@ def call_at(simulate_call, clock, create_counsellor):
 
     def call(at: datetime):
         clock.set(at)
-        return simulate_call([SILENCE, SILENCE, SILENCE], clock_moves=False)
+        return simulate_call([SILENCE, SILENCE], clock_moves=False, silent_after_keys=True)
 
     return call
 

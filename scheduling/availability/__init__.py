@@ -1,0 +1,1 @@
+"""When each counsellor can take callbacks and appointments: weekly windows and absences."""

@@ -1,0 +1,218 @@
+"""The callbacks desk: booking a callback by phone, in the caller's transaction.
+
+A callback starts as a draft holding the number (encrypted) while the caller chooses a time.
+Booking takes the lowest free seat of the slot (1..capacity); the seats are unique per slot in
+the database, so of two callers taking the last place at once one gets it and the other hears
+the next free time. A callback is placed by `place_callback` work due at its time.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+
+from sqlalchemy import Table, func, select, update
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from hotline.cases.events import CaseEventKind, note_on_case
+from hotline.cases.models import Case
+from hotline.counsellors.models import Counsellor
+from hotline.crypto import DataCipher
+from hotline.telephony.models import Call
+from hotline.telephony.phone_numbers import CallbackNumber
+from scheduling.availability.service import Availability
+from scheduling.callbacks.models import Callback, CallbackState
+from scheduling.callbacks.placing import CallbackPlacement
+from scheduling.callbacks.slots import Slot, SlotFinder
+from scheduling.callbacks.work import place_callback_work
+from scheduling.config import SchedulingConfig
+from scheduling.hours.overrides import opening_hours_at
+from scheduling.outbox import queue, side_effects
+
+_CALLBACKS: Table = Callback.__table__  # type: ignore[assignment]
+_CALLS: Table = Call.__table__  # type: ignore[assignment]
+
+
+@dataclass(frozen=True)
+class Booked:
+    callback_id: int
+    when: datetime | None  # None: as soon as a counsellor is free
+    case_reference: str | None
+
+
+class CallbackDesk:
+    def __init__(
+        self, session: Session, now: datetime, cipher: DataCipher, scheduling: SchedulingConfig
+    ) -> None:
+        self.session = session
+        self.now = now
+        self.cipher = cipher
+        self.scheduling = scheduling
+        self.config = scheduling.callbacks
+        self.hours_config = scheduling.hours
+
+    # --- the number -----------------------------------------------------------------------
+    def caller_number(self, call_sid: str) -> str | None:
+        """The number the caller called from, if shown (decrypted, only to read it back)."""
+        token = self.session.scalar(
+            select(_CALLS.c.caller_number_encrypted).where(_CALLS.c.call_sid == call_sid)
+        )
+        return self.cipher.decrypt(token) if token else None
+
+    def take_number(self, call_sid: str, number: CallbackNumber) -> int:
+        """The draft callback of this call, holding the number the caller confirmed."""
+        existing = self.draft_of(call_sid)
+        values = {
+            "number_encrypted": self.cipher.encrypt(number.e164),
+            "number_is_mobile": number.is_mobile,
+            "updated_at": self.now,
+        }
+        if existing is not None:
+            self.session.execute(
+                update(_CALLBACKS).where(_CALLBACKS.c.id == existing).values(values)
+            )
+            return existing
+        case_id = self.session.scalar(select(_CALLS.c.case_id).where(_CALLS.c.call_sid == call_sid))
+        return self.session.execute(
+            _CALLBACKS.insert()
+            .values(
+                case_id=case_id,
+                call_sid=call_sid,
+                state=CallbackState.DRAFT,
+                attempts=0,
+                created_at=self.now,
+                **values,
+            )
+            .returning(_CALLBACKS.c.id)
+        ).scalar_one()
+
+    def draft_of(self, call_sid: str) -> int | None:
+        return self.session.scalar(
+            select(_CALLBACKS.c.id).where(
+                _CALLBACKS.c.call_sid == call_sid, _CALLBACKS.c.state == CallbackState.DRAFT
+            )
+        )
+
+    def forget_drafts(self, call_sid: str) -> None:
+        """The call ended before a time was chosen: the number is not kept."""
+        self.session.execute(
+            _CALLBACKS.delete().where(
+                _CALLBACKS.c.call_sid == call_sid, _CALLBACKS.c.state == CallbackState.DRAFT
+            )
+        )
+
+    # --- the time -------------------------------------------------------------------------
+    def slot_finder(self) -> SlotFinder:
+        hours = opening_hours_at(self.session, self.hours_config, self.now)
+        counsellors = list(self.session.scalars(select(Counsellor.id)))
+        availability = Availability.load(
+            self.session, counsellors, self.now.astimezone(hours.timezone).date(), hours.timezone
+        )
+        horizon = self.now + timedelta(days=self.config.horizon_days + 1)
+        booked = dict(
+            self.session.execute(
+                select(_CALLBACKS.c.slot_start, func.count())
+                .where(
+                    _CALLBACKS.c.seat.is_not(None),
+                    _CALLBACKS.c.slot_start >= self.now - self.config.slot,
+                    _CALLBACKS.c.slot_start < horizon,
+                )
+                .group_by(_CALLBACKS.c.slot_start)
+            ).all()
+        )
+        return SlotFinder(self.config, hours, availability, booked)
+
+    def free_slots(self) -> list[Slot]:
+        return self.slot_finder().free_slots(self.now, self.config.offered_slots)
+
+    def book(self, callback_id: int, slot_start: datetime) -> bool:
+        """Take a place in the slot; False when it is full (someone was faster)."""
+        finder = self.slot_finder()
+        capacity = finder.capacity(slot_start)
+        for _ in range(capacity):
+            taken = set(
+                self.session.scalars(
+                    select(_CALLBACKS.c.seat).where(
+                        _CALLBACKS.c.slot_start == slot_start, _CALLBACKS.c.seat.is_not(None)
+                    )
+                )
+            )
+            free = [seat for seat in range(1, capacity + 1) if seat not in taken]
+            if not free:
+                return False
+            try:
+                with self.session.begin_nested():
+                    self.session.execute(
+                        update(_CALLBACKS)
+                        .where(_CALLBACKS.c.id == callback_id)
+                        .values(
+                            slot_start=slot_start,
+                            seat=free[0],
+                            due_at=slot_start,
+                            state=CallbackState.BOOKED,
+                            updated_at=self.now,
+                        )
+                    )
+            except IntegrityError:
+                continue  # another caller took that seat a moment ago: look again
+            self._queue_first_attempt(callback_id, slot_start)
+            return True
+        return False
+
+    def book_as_soon_as_possible(self, callback_id: int) -> None:
+        """From the queue: due now, for the next counsellor who is free (no slot, no seat)."""
+        self.session.execute(
+            update(_CALLBACKS)
+            .where(_CALLBACKS.c.id == callback_id)
+            .values(due_at=self.now, state=CallbackState.BOOKED, updated_at=self.now)
+        )
+        self._queue_first_attempt(callback_id, self.now)
+
+    def confirm_by_sms(self, callback_id: int, text: str) -> bool:
+        """A mobile number gets the confirmation as an SMS (a work item); True if one is sent.
+        The text says when, the reference and who we are: nothing of the case itself."""
+        row = self.session.execute(
+            select(_CALLBACKS.c.number_encrypted, _CALLBACKS.c.number_is_mobile).where(
+                _CALLBACKS.c.id == callback_id
+            )
+        ).one()
+        if not row.number_is_mobile or row.number_encrypted is None:
+            return False
+        work = side_effects.send_sms(
+            f"callback:{callback_id}:confirmation",
+            to=self.cipher.decrypt(row.number_encrypted),
+            body=text,
+            due_at=self.now,
+        )
+        queue.enqueue(self.session, self.cipher, self.now, work)
+        return True
+
+    @property
+    def placement(self) -> CallbackPlacement:
+        """Placing booked callbacks, in the same transaction."""
+        return CallbackPlacement(self.session, self.now, self.cipher, self.scheduling)
+
+    def booked(self, callback_id: int) -> Booked:
+        row = self.session.execute(
+            select(_CALLBACKS.c.slot_start, Case.reference)
+            .outerjoin(Case, Case.id == _CALLBACKS.c.case_id)
+            .where(_CALLBACKS.c.id == callback_id)
+        ).one()
+        return Booked(callback_id, row.slot_start, row.reference)
+
+    def _queue_first_attempt(self, callback_id: int, due_at: datetime) -> None:
+        queue.enqueue(
+            self.session, self.cipher, self.now, place_callback_work(callback_id, 1, due_at)
+        )
+        case_id = self.session.scalar(
+            select(_CALLBACKS.c.case_id).where(_CALLBACKS.c.id == callback_id)
+        )
+        when = f"{due_at.astimezone(UTC):%Y-%m-%d %H:%M} UTC"
+        note_on_case(
+            self.session,
+            case_id,
+            self.now,
+            CaseEventKind.CALLBACK_BOOKED,
+            f"Rückruf gebucht für {when}",
+        )

@@ -1,0 +1,301 @@
+"""Placing a booked callback: a counsellor first, then the caller.
+
+`place_callback` work falls due at the booked time. It rings a counsellor who is on duty,
+free, available then and not yet tried in this attempt (longest idle first); nobody free:
+it looks again in `counsellor_retry_minutes`. The counsellor hears which case and what time
+was booked, and pressing 1 dials the caller with the hotline's number. Nobody answers at the
+counsellor's end, or they decline: the next counsellor. The caller busy, not answering, or a
+mailbox the counsellor rejects: another attempt in `caller_retry_minutes`, up to
+`max_attempts`; then the callback has failed and a follow-up is noted on the case. The number
+is deleted when the callback has ended. A callback due while the line is closed (an override,
+a holiday) moves to the next opening.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+
+from sqlalchemy import Table, select, update
+from sqlalchemy.orm import Session
+
+from hotline.cases.events import CaseEventKind, note_on_case
+from hotline.cases.models import Case
+from hotline.crypto import DataCipher
+from scheduling.availability.service import Availability
+from scheduling.callbacks.models import (
+    OPEN_CALLBACK_STATES,
+    Callback,
+    CallbackAttempt,
+    CallbackState,
+)
+from scheduling.callbacks.work import PLACE_CALLBACK, place_callback_work
+from scheduling.config import SchedulingConfig
+from scheduling.hours.overrides import opening_hours_at
+from scheduling.outbox import queue, side_effects
+from scheduling.outbox.kinds import Done, WorkKind, WorkTools
+from scheduling.outbox.models import WorkItem
+from scheduling.outbox.queue import ClaimedWork
+from scheduling.routing.desk import RoutingDesk
+
+log = logging.getLogger(__name__)
+WHISPER_PATH = "callback/whisper"
+_CALLBACKS: Table = Callback.__table__  # type: ignore[assignment]
+_ATTEMPTS: Table = CallbackAttempt.__table__  # type: ignore[assignment]
+TERMINAL = frozenset({"completed", "busy", "failed", "no-answer", "canceled"})
+
+
+@dataclass(frozen=True)
+class AttemptView:
+    """What the counsellor's leg of an attempt needs."""
+
+    attempt_id: int
+    callback_id: int
+    number: int
+    case_reference: str | None
+    booked_for: datetime | None
+    still_open: bool
+
+
+class CallbackPlacement:
+    def __init__(
+        self, session: Session, now: datetime, cipher: DataCipher, scheduling: SchedulingConfig
+    ) -> None:
+        self.session = session
+        self.now = now
+        self.cipher = cipher
+        self.scheduling = scheduling
+        self.config = scheduling.callbacks
+
+    # --- the scheduler's side -------------------------------------------------------------
+    def place(self, callback_id: int, attempt_number: int) -> str:
+        """A due `place_callback`: what it did, for the work row's reference."""
+        callback = self.session.get(Callback, callback_id, with_for_update=True)
+        if callback is None or callback.state not in OPEN_CALLBACK_STATES:
+            return "no longer open"
+        hours = opening_hours_at(self.session, self.scheduling.hours, self.now)
+        status = hours.status_at(self.now)
+        if not status.is_open:
+            return self._move_to(callback, attempt_number, status.next_opening)
+        attempt = self._attempt(callback, attempt_number)
+        if attempt.outcome is not None:
+            return "attempt over"
+        counsellor = self._next_counsellor(attempt)
+        if counsellor is None:
+            retry = self.now + timedelta(minutes=self.config.counsellor_retry_minutes)
+            waits = len(_tried(attempt)) + int(self.now.timestamp())
+            self._queue(callback.id, attempt_number, retry, f"wait-{waits}")
+            return "nobody free"
+        counsellor_id, number = counsellor
+        attempt.counsellor_id = counsellor_id
+        attempt.counsellors_tried = ",".join(str(c) for c in [*_tried(attempt), counsellor_id])
+        work = side_effects.place_call(
+            f"callback:{callback.id}:attempt:{attempt_number}:counsellor:{counsellor_id}",
+            to=number,
+            answer_path=f"{WHISPER_PATH}?attempt={attempt.id}",
+            due_at=self.now,
+            ring_seconds=self.scheduling.routing.ring_seconds,
+            case_id=callback.case_id,
+        )
+        attempt.ring_work_id = queue.enqueue(self.session, self.cipher, self.now, work)
+        return f"counsellor {counsellor_id} rung"
+
+    def ring_status(self, work_id: int, leg_sid: str, status: str) -> bool:
+        """A status callback of a counsellor's ring; False if the work rang no callback."""
+        attempt = self.session.scalars(
+            select(CallbackAttempt).where(CallbackAttempt.ring_work_id == work_id)
+        ).one_or_none()
+        if attempt is None:
+            return False
+        queue.note_reference(self.session, work_id, leg_sid)
+        if attempt.counsellor_leg_sid is None:
+            attempt.counsellor_leg_sid = leg_sid
+        accepted = attempt.outcome is not None or self._accepted(attempt)
+        if status in TERMINAL and not accepted:  # nobody answered, or they declined
+            self._try_next_counsellor(attempt)
+        return True
+
+    # --- the counsellor's leg -------------------------------------------------------------
+    def view(self, attempt_id: int) -> AttemptView | None:
+        row = self.session.execute(
+            select(
+                _ATTEMPTS.c.id,
+                _ATTEMPTS.c.callback_id,
+                _ATTEMPTS.c.number,
+                Case.reference,
+                _CALLBACKS.c.slot_start,
+                _CALLBACKS.c.state,
+                _ATTEMPTS.c.outcome,
+            )
+            .join(_CALLBACKS, _CALLBACKS.c.id == _ATTEMPTS.c.callback_id)
+            .outerjoin(Case, Case.id == _CALLBACKS.c.case_id)
+            .where(_ATTEMPTS.c.id == attempt_id)
+        ).one_or_none()
+        if row is None:
+            return None
+        still_open = row.state == CallbackState.CALLING and row.outcome is None
+        return AttemptView(
+            row.id, row.callback_id, row.number, row.reference, row.slot_start, still_open
+        )
+
+    def counsellor_accepts(self, attempt_id: int) -> str | None:
+        """Pressed 1: the caller's number to dial, if the attempt is still open."""
+        view = self.view(attempt_id)
+        if view is None or not view.still_open:
+            return None
+        self.session.execute(
+            update(_ATTEMPTS).where(_ATTEMPTS.c.id == attempt_id).values(outcome="dialling")
+        )
+        token = self.session.scalar(
+            select(_CALLBACKS.c.number_encrypted).where(_CALLBACKS.c.id == view.callback_id)
+        )
+        return self.cipher.decrypt(token) if token else None
+
+    def counsellor_declines(self, attempt_id: int) -> None:
+        attempt = self.session.get(CallbackAttempt, attempt_id)
+        if attempt is not None and attempt.outcome is None:
+            self._try_next_counsellor(attempt)
+
+    def caller_unreachable(self, attempt_id: int, reason: str) -> datetime | None:
+        """Busy, no answer, or only a mailbox: the next attempt's time, or None when this was
+        the last (the callback has failed; the case is marked for a follow-up)."""
+        attempt = self.session.get(CallbackAttempt, attempt_id)
+        callback = self.session.get(Callback, attempt.callback_id) if attempt else None
+        if attempt is None or callback is None or attempt.ended_at is not None:
+            return None
+        attempt.outcome, attempt.ended_at = f"caller-{reason}"[:32], self.now
+        self._note(
+            callback,
+            CaseEventKind.CALLBACK_ATTEMPT,
+            f"Versuch {attempt.number}: nicht erreicht ({reason})",
+        )
+        if attempt.number < self.config.max_attempts:
+            retry = self.now + timedelta(minutes=self.config.caller_retry_minutes)
+            callback.state, callback.due_at, callback.updated_at = (
+                CallbackState.BOOKED,
+                retry,
+                self.now,
+            )
+            self._queue(callback.id, attempt.number + 1, retry)
+            return retry
+        self._end(callback, CallbackState.FAILED)
+        self._note(
+            callback,
+            CaseEventKind.CALLBACK_FAILED,
+            f"Rückruf nach {attempt.number} Versuchen nicht erreicht",
+        )
+        self._note(callback, CaseEventKind.FOLLOW_UP, "Bitte nachfassen: Rückruf gescheitert")
+        log.warning("callback failed after all attempts", extra={"callback_id": callback.id})
+        return None
+
+    def talked(self, attempt_id: int) -> None:
+        attempt = self.session.get(CallbackAttempt, attempt_id)
+        callback = self.session.get(Callback, attempt.callback_id) if attempt else None
+        if attempt is None or callback is None or attempt.ended_at is not None:
+            return
+        attempt.outcome, attempt.ended_at = "talked", self.now
+        self._end(callback, CallbackState.DONE)
+        self._note(
+            callback, CaseEventKind.CALLBACK_DONE, f"Rückruf geführt (Versuch {attempt.number})"
+        )
+
+    def cancel(self, callback_id: int) -> bool:
+        """By staff: the callback will not be placed; its place and number are released."""
+        callback = self.session.get(Callback, callback_id, with_for_update=True)
+        if callback is None or callback.state not in (*OPEN_CALLBACK_STATES, CallbackState.DRAFT):
+            return False
+        pending = self.session.scalars(
+            select(WorkItem.id).where(
+                WorkItem.kind == PLACE_CALLBACK,
+                WorkItem.idempotency_key.like(f"callback:{callback_id}:%"),
+            )
+        )
+        for work_id in list(pending):
+            queue.cancel(self.session, work_id, self.now)
+        self._end(callback, CallbackState.CANCELED)
+        self._note(callback, CaseEventKind.CALLBACK_CANCELED, "Rückruf abgesagt")
+        return True
+
+    # --- inside ---------------------------------------------------------------------------
+    def _attempt(self, callback: Callback, number: int) -> CallbackAttempt:
+        attempt = self.session.scalars(
+            select(CallbackAttempt).where(
+                CallbackAttempt.callback_id == callback.id, CallbackAttempt.number == number
+            )
+        ).one_or_none()
+        if attempt is None:
+            attempt = CallbackAttempt(
+                callback_id=callback.id, number=number, started_at=self.now, counsellors_tried=""
+            )
+            self.session.add(attempt)
+            self.session.flush()
+            callback.attempts = max(callback.attempts, number)
+        callback.state, callback.updated_at = CallbackState.CALLING, self.now
+        return attempt
+
+    def _next_counsellor(self, attempt: CallbackAttempt) -> tuple[int, str] | None:
+        routing = RoutingDesk(self.session, self.now, self.cipher, self.scheduling.routing)
+        free = [c for c in routing.free_counsellors() if c.id not in _tried(attempt)]
+        if not free:
+            return None
+        tz = self.scheduling.hours.timezone
+        availability = Availability.load(
+            self.session, [c.id for c in free], self.now.astimezone(tz).date(), tz
+        )
+        window_end = self.now + self.config.slot
+        available = [c for c in free if availability.available(c.id, self.now, window_end)]
+        if not available:
+            return None
+        chosen = min(
+            available, key=lambda c: (c.last_call_at or datetime.min.replace(tzinfo=UTC), c.id)
+        )
+        return chosen.id, chosen.number
+
+    def _try_next_counsellor(self, attempt: CallbackAttempt) -> None:
+        self._queue(attempt.callback_id, attempt.number, self.now, f"next-{len(_tried(attempt))}")
+
+    def _accepted(self, attempt: CallbackAttempt) -> bool:
+        return attempt.outcome == "dialling"
+
+    def _move_to(self, callback: Callback, attempt_number: int, opening: datetime | None) -> str:
+        if opening is None:
+            return "no opening in sight"
+        callback.state, callback.due_at, callback.updated_at = (
+            CallbackState.BOOKED,
+            opening,
+            self.now,
+        )
+        self._queue(callback.id, attempt_number, opening, f"moved-{int(opening.timestamp())}")
+        return f"moved to {opening.astimezone(UTC):%Y-%m-%d %H:%M} UTC"
+
+    def _queue(self, callback_id: int, attempt: int, due_at: datetime, tag: str = "") -> None:
+        queue.enqueue(
+            self.session,
+            self.cipher,
+            self.now,
+            place_callback_work(callback_id, attempt, due_at, tag),
+        )
+
+    def _end(self, callback: Callback, state: CallbackState) -> None:
+        callback.state, callback.ended_at, callback.updated_at = state, self.now, self.now
+        callback.number_encrypted = None  # no longer needed: deleted
+        if state == CallbackState.CANCELED:
+            callback.seat = None  # the place is free again
+
+    def _note(self, callback: Callback, kind: CaseEventKind, text: str) -> None:
+        note_on_case(self.session, callback.case_id, self.now, kind, text)
+
+
+def _tried(attempt: CallbackAttempt) -> list[int]:
+    return [int(part) for part in attempt.counsellors_tried.split(",") if part]
+
+
+def do_place_callback(item: ClaimedWork, tools: WorkTools) -> Done:
+    with tools.database.transaction() as session:
+        placement = CallbackPlacement(session, tools.clock.now(), tools.cipher, tools.scheduling)
+        outcome = placement.place(int(item.payload["callback_id"]), int(item.payload["attempt"]))
+    return Done(outcome)
+
+
+CALLBACK_WORK = (WorkKind(PLACE_CALLBACK, do_place_callback),)
