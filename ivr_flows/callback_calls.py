@@ -12,7 +12,7 @@ from __future__ import annotations
 from twilio.twiml.voice_response import Dial, Gather, VoiceResponse
 
 from ivr_flows.prompts import PromptCatalog, prompts
-from ivr_flows.speech import spoken_digits, spoken_opening
+from ivr_flows.speech import spoken_digits, spoken_opening, spoken_slot
 from ivr_flows.steps import Leg, Step, StepContext, StepInput, StepResult
 from scheduling.callbacks.placing import WHISPER_PATH
 
@@ -85,6 +85,7 @@ def dialed(ctx: StepContext, step: StepInput) -> StepResult:
         return _ending(catalog, response, "callback_call.not_open")
     if status in UNREACHED:
         return _unreachable(ctx, catalog, response, attempt_id, status)
+    ctx.callbacks.placement.caller_answered(attempt_id)
     gather = Gather(
         input="dtmf",
         num_digits=1,
@@ -118,7 +119,7 @@ def _unreachable(
     retry = ctx.callbacks.placement.caller_unreachable(attempt_id, reason)
     if retry is None:
         return _ending(catalog, response, "callback_call.failed")
-    when = spoken_opening(retry, ctx.now, COUNSELLOR_LANGUAGE, tz=ctx.hours_config.timezone)
+    when = spoken_slot(retry, ctx.now, COUNSELLOR_LANGUAGE, tz=ctx.hours_config.timezone)
     catalog.say(response, "callback_call.retry", when=when)
     response.hangup()
     return StepResult(response)

@@ -19,7 +19,7 @@ from hotline.telephony.models import CallOutcome
 from hotline.telephony.phone_numbers import CallbackNumber, NumberRefused, callback_number
 from ivr_flows.contact import CALLBACK_START, end_politely
 from ivr_flows.prompts import PromptCatalog, prompts
-from ivr_flows.speech import spoken_digits, spoken_opening
+from ivr_flows.speech import as_sentence_start, spoken_digits, spoken_slot
 from ivr_flows.steps import Effects, Step, StepContext, StepInput, StepResult
 
 START_PATH = CALLBACK_START
@@ -67,7 +67,7 @@ def typed(ctx: StepContext, step: StepInput) -> StepResult:
     catalog, via = prompts(step.call.language), _via(step)
     response = VoiceResponse()
     try:
-        number = callback_number(step.digits or "")
+        number = _callable(ctx, step.digits or "")
     except NumberRefused as refused:
         catalog.say(response, f"callback.refused_{refused.reason}")
         if step.attempt >= MAX_TYPED_TRIES:
@@ -136,8 +136,9 @@ def _offer_times(
         action_on_empty_result=True,
     )
     for key, start in enumerate(slots, start=1):
-        catalog.say(gather, "callback.slot_option", when=_when(ctx, start, catalog), key=key)
-    catalog.say(gather, "callback.asap_option", key=len(slots) + 1)
+        when = as_sentence_start(_when(ctx, start, catalog))
+        catalog.say(gather, "callback.slot_option", when=when, digit=key)
+    catalog.say(gather, "callback.asap_option", digit=len(slots) + 1)
     response.append(gather)
     return StepResult(response)
 
@@ -222,12 +223,20 @@ def _own_number(ctx: StepContext, step: StepInput) -> CallbackNumber | None:
         return None
 
 
+def _callable(ctx: StepContext, typed: str) -> CallbackNumber:
+    """A number we can call back; never the hotline itself (the callback would ring us)."""
+    number = callback_number(typed)
+    if number.e164 == ctx.hotline_number:
+        raise NumberRefused("ours")
+    return number
+
+
 def _spoken(number: CallbackNumber, catalog: PromptCatalog) -> str:
     return spoken_digits(number.digits_to_read, catalog.lang)
 
 
 def _when(ctx: StepContext, at: datetime, catalog: PromptCatalog) -> str:
-    return spoken_opening(at, ctx.now, catalog.lang, tz=ctx.hours_config.timezone)
+    return spoken_slot(at, ctx.now, catalog.lang, tz=ctx.hours_config.timezone)
 
 
 def _via(step: StepInput) -> str:

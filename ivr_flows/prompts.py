@@ -6,6 +6,7 @@ without reading code. Each catalog also names the voice that speaks it.
 
 from __future__ import annotations
 
+import re
 import tomllib
 from collections.abc import Iterator, Mapping
 from functools import cache
@@ -16,6 +17,7 @@ from twilio.twiml import TwiML
 
 LANGUAGES = ("de", "en")
 DEFAULT_LANGUAGE = "de"
+_DOUBLED_STOP = re.compile(r"(?<!\.)\.\.(?!\.)")  # ".." but not "..."
 
 
 class PromptCatalog:
@@ -37,7 +39,9 @@ class PromptCatalog:
         return iter(self._texts)
 
     def text(self, key: str, **values: object) -> str:
-        return self._texts[key].format(**values)
+        """The text with its values; a value ending a sentence ("9 a.m.") takes the full
+        stop of the template rather than doubling it."""
+        return _DOUBLED_STOP.sub(".", self._texts[key].format(**values))
 
     def say(self, verb: TwiML, key: str, **values: object) -> None:
         """Append `<Say>` of one catalog text, in this catalog's language and voice."""

@@ -84,6 +84,21 @@ def spoken_opening(at: datetime, now: datetime, lang: str, *, tz: tzinfo) -> str
     return f"{day} at {clock}"
 
 
+def spoken_slot(at: datetime, now: datetime, lang: str, *, tz: tzinfo) -> str:
+    """A booked time as it fits in a sentence: "heute um 14:30 Uhr", "morgen, Dienstag, dem
+    1. Dezember, um 10 Uhr", "am Montag, dem 30. November, um 9 Uhr"."""
+    phrase = spoken_opening(at, now, lang, tz=tz)
+    local_at, local_now = require_aware(at).astimezone(tz), require_aware(now).astimezone(tz)
+    if (local_at.date() - local_now.date()).days < 2:
+        return phrase
+    return f"am {phrase}" if lang == "de" else f"on {phrase}"
+
+
+def as_sentence_start(phrase: str) -> str:
+    """ "am Montag ..." opening a sentence: "Am Montag ..."."""
+    return phrase[:1].upper() + phrase[1:]
+
+
 def spoken_weekly_hours(config: HoursConfig, lang: str) -> str:
     """Regular hours, equal neighbouring days grouped: "montags bis freitags von 9 bis 16 Uhr"."""
     _check_language(lang)

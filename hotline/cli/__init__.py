@@ -7,6 +7,8 @@ import sys
 import click
 from dotenv import load_dotenv
 
+from hotline.cli.availability import counsellor_absent, counsellor_availability
+from hotline.cli.callbacks import callbacks
 from hotline.cli.counsellors import counsellor
 from hotline.cli.database import db, seed_demo
 from hotline.cli.hours import hours
@@ -21,8 +23,11 @@ def main() -> None:
     load_dotenv(".env", override=False)
 
 
-for command in (db, seed_demo, keygen, keys, counsellor, hours, simulate, scheduler, work):
+COMMANDS = (db, seed_demo, keygen, keys, counsellor, callbacks, hours, simulate, scheduler, work)
+for command in COMMANDS:
     main.add_command(command)
+counsellor.add_command(counsellor_availability)
+counsellor.add_command(counsellor_absent)
 
 
 if __name__ == "__main__":

@@ -3,10 +3,19 @@ capacity."""
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, timedelta
 from enum import StrEnum
 
-from sqlalchemy import Boolean, ForeignKey, Integer, LargeBinary, String, UniqueConstraint
+from sqlalchemy import (
+    Boolean,
+    ColumnElement,
+    ForeignKey,
+    Integer,
+    LargeBinary,
+    String,
+    UniqueConstraint,
+    exists,
+)
 from sqlalchemy.orm import Mapped, mapped_column
 
 from hotline.db import Base, UTCDateTime, encrypted
@@ -56,9 +65,24 @@ class CallbackAttempt(Base):
     callback_id: Mapped[int] = mapped_column(ForeignKey("callbacks.id"), index=True)
     number: Mapped[int] = mapped_column(Integer)  # 1, 2, 3
     started_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    # the counsellor engaged with this attempt right now (rung, or dialling for the caller)
     counsellor_id: Mapped[int | None] = mapped_column(ForeignKey("counsellors.id"))
+    counsellor_rung_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     counsellors_tried: Mapped[str] = mapped_column(String(200), default="")  # "3,7"
     ring_work_id: Mapped[int | None] = mapped_column(ForeignKey("work_items.id"))
     counsellor_leg_sid: Mapped[str | None] = mapped_column(String(64), index=True)
     outcome: Mapped[str | None] = mapped_column(String(32))  # talked, caller-busy, ...
     ended_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+
+
+ENGAGED_AT_MOST = timedelta(hours=2)  # a lost status report frees the counsellor after this
+
+
+def engaged_in_a_callback(counsellor_id: ColumnElement[int], now: datetime) -> ColumnElement[bool]:
+    """True while the counsellor is rung for a callback or on it: they are not free for a
+    caller in the queue, nor for another callback."""
+    return exists().where(
+        CallbackAttempt.counsellor_id == counsellor_id,
+        CallbackAttempt.ended_at.is_(None),
+        CallbackAttempt.counsellor_rung_at > now - ENGAGED_AT_MOST,
+    )

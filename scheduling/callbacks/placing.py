@@ -22,6 +22,7 @@ from sqlalchemy.orm import Session
 
 from hotline.cases.events import CaseEventKind, note_on_case
 from hotline.cases.models import Case
+from hotline.counsellors.models import Counsellor
 from hotline.crypto import DataCipher
 from scheduling.availability.service import Availability
 from scheduling.callbacks.models import (
@@ -29,6 +30,7 @@ from scheduling.callbacks.models import (
     Callback,
     CallbackAttempt,
     CallbackState,
+    engaged_in_a_callback,
 )
 from scheduling.callbacks.work import PLACE_CALLBACK, place_callback_work
 from scheduling.config import SchedulingConfig
@@ -43,7 +45,9 @@ log = logging.getLogger(__name__)
 WHISPER_PATH = "callback/whisper"
 _CALLBACKS: Table = Callback.__table__  # type: ignore[assignment]
 _ATTEMPTS: Table = CallbackAttempt.__table__  # type: ignore[assignment]
+_COUNSELLORS: Table = Counsellor.__table__  # type: ignore[assignment]
 TERMINAL = frozenset({"completed", "busy", "failed", "no-answer", "canceled"})
+DIALLING, ANSWERED = "dialling", "answered"  # an attempt's outcome while it is under way
 
 
 @dataclass(frozen=True)
@@ -88,7 +92,7 @@ class CallbackPlacement:
             self._queue(callback.id, attempt_number, retry, f"wait-{waits}")
             return "nobody free"
         counsellor_id, number = counsellor
-        attempt.counsellor_id = counsellor_id
+        attempt.counsellor_id, attempt.counsellor_rung_at = counsellor_id, self.now
         attempt.counsellors_tried = ",".join(str(c) for c in [*_tried(attempt), counsellor_id])
         work = side_effects.place_call(
             f"callback:{callback.id}:attempt:{attempt_number}:counsellor:{counsellor_id}",
@@ -111,9 +115,14 @@ class CallbackPlacement:
         queue.note_reference(self.session, work_id, leg_sid)
         if attempt.counsellor_leg_sid is None:
             attempt.counsellor_leg_sid = leg_sid
-        accepted = attempt.outcome is not None or self._accepted(attempt)
-        if status in TERMINAL and not accepted:  # nobody answered, or they declined
+        if status not in TERMINAL or attempt.ended_at is not None:
+            return True
+        if attempt.outcome is None:  # nobody answered, or they hung up without pressing 1
             self._try_next_counsellor(attempt)
+        elif attempt.outcome == ANSWERED:  # they talked; the counsellor hung up without saying
+            self.talked(attempt.id)
+        elif attempt.outcome == DIALLING:  # the dial's own report never came: try again later
+            self.caller_unreachable(attempt.id, "lost")
         return True
 
     # --- the counsellor's leg -------------------------------------------------------------
@@ -145,12 +154,20 @@ class CallbackPlacement:
         if view is None or not view.still_open:
             return None
         self.session.execute(
-            update(_ATTEMPTS).where(_ATTEMPTS.c.id == attempt_id).values(outcome="dialling")
+            update(_ATTEMPTS).where(_ATTEMPTS.c.id == attempt_id).values(outcome=DIALLING)
         )
         token = self.session.scalar(
             select(_CALLBACKS.c.number_encrypted).where(_CALLBACKS.c.id == view.callback_id)
         )
         return self.cipher.decrypt(token) if token else None
+
+    def caller_answered(self, attempt_id: int) -> None:
+        """The caller's phone was picked up (by them, or by a mailbox: the counsellor says)."""
+        self.session.execute(
+            update(_ATTEMPTS)
+            .where(_ATTEMPTS.c.id == attempt_id, _ATTEMPTS.c.outcome == DIALLING)
+            .values(outcome=ANSWERED)
+        )
 
     def counsellor_declines(self, attempt_id: int) -> None:
         attempt = self.session.get(CallbackAttempt, attempt_id)
@@ -245,18 +262,35 @@ class CallbackPlacement:
         )
         window_end = self.now + self.config.slot
         available = [c for c in free if availability.available(c.id, self.now, window_end)]
-        if not available:
-            return None
-        chosen = min(
-            available, key=lambda c: (c.last_call_at or datetime.min.replace(tzinfo=UTC), c.id)
+        available.sort(key=lambda c: (c.last_call_at or datetime.min.replace(tzinfo=UTC), c.id))
+        for candidate in available:
+            if self._still_free_once_locked(candidate.id):
+                return candidate.id, candidate.number
+        return None
+
+    def _still_free_once_locked(self, counsellor_id: int) -> bool:
+        """Two due callbacks placed at once must not ring the same counsellor: the row lock
+        makes the second wait for the first to commit, and then it sees them engaged."""
+        self.session.execute(
+            select(_COUNSELLORS.c.id).where(_COUNSELLORS.c.id == counsellor_id).with_for_update()
         )
-        return chosen.id, chosen.number
+        engaged = self.session.scalar(
+            select(engaged_in_a_callback(_COUNSELLORS.c.id, self.now)).where(
+                _COUNSELLORS.c.id == counsellor_id
+            )
+        )
+        return not engaged
 
     def _try_next_counsellor(self, attempt: CallbackAttempt) -> None:
+        """The counsellor rung did not take it: they are free again; the next one is rung."""
+        if attempt.counsellor_id is not None:
+            self._note_by_id(
+                attempt.callback_id,
+                CaseEventKind.CALLBACK_ATTEMPT,
+                f"Versuch {attempt.number}: Berater:in nicht erreicht, weiter an die nächste",
+            )
+        attempt.counsellor_id = None
         self._queue(attempt.callback_id, attempt.number, self.now, f"next-{len(_tried(attempt))}")
-
-    def _accepted(self, attempt: CallbackAttempt) -> bool:
-        return attempt.outcome == "dialling"
 
     def _move_to(self, callback: Callback, attempt_number: int, opening: datetime | None) -> str:
         if opening is None:
@@ -285,6 +319,12 @@ class CallbackPlacement:
 
     def _note(self, callback: Callback, kind: CaseEventKind, text: str) -> None:
         note_on_case(self.session, callback.case_id, self.now, kind, text)
+
+    def _note_by_id(self, callback_id: int, kind: CaseEventKind, text: str) -> None:
+        case_id = self.session.scalar(
+            select(_CALLBACKS.c.case_id).where(_CALLBACKS.c.id == callback_id)
+        )
+        note_on_case(self.session, case_id, self.now, kind, text)
 
 
 def _tried(attempt: CallbackAttempt) -> list[int]:

@@ -105,11 +105,12 @@ def _insert_unless_queued(dialect: str) -> Any:
 
 
 def cancel(session: Session, item_id: int, now: datetime) -> bool:
-    """Work no longer wanted, if it has not started: True when it will not run."""
+    """Work no longer wanted, if it has not started: True when it will not run (and its
+    payload is deleted)."""
     result = session.connection().execute(
         update(_WORK)
         .where(_WORK.c.id == item_id, _WORK.c.state.in_(CLAIMABLE))
-        .values(state=WorkState.CANCELED, updated_at=now, finished_at=now)
+        .values(state=WorkState.CANCELED, updated_at=now, finished_at=now, payload_encrypted=None)
     )
     return result.rowcount == 1
 
@@ -197,8 +198,11 @@ _SETTLE = (
 def complete(
     session: Session, item_id: int, worker: str, now: datetime, reference: str | None
 ) -> None:
-    """The work went out; `reference` names what Twilio or the mail server made of it."""
+    """The work went out; `reference` names what Twilio or the mail server made of it.
+
+    The payload (numbers, addresses, texts) is deleted with it: it was only kept to be sent."""
     values: dict[str, Any] = {"state": WorkState.DONE, "updated_at": now, "finished_at": now}
+    values["payload_encrypted"] = None
     values["last_error"] = None
     if reference is not None:
         values["reference"] = reference[:200]

@@ -21,6 +21,7 @@ from hotline.cases.models import Case
 from hotline.counsellors.models import Counsellor
 from hotline.crypto import DataCipher, UndecryptableValue
 from hotline.telephony.models import Call, CallOutcome
+from scheduling.callbacks.models import engaged_in_a_callback
 from scheduling.outbox import queue, side_effects
 from scheduling.outbox.models import WorkItem
 from scheduling.routing.config import RoutingConfig
@@ -67,7 +68,7 @@ class RoutingDesk:
 
     # --- the caller ---------------------------------------------------------------------
     def free_counsellors(self) -> list[FreeCounsellor]:
-        """On duty, not in a call right now, with a number that can be read."""
+        """On duty, not in a call or a callback right now, with a number that can be read."""
         in_a_call = exists().where(
             _CALLS.c.counsellor_id == _COUNSELLORS.c.id,
             _CALLS.c.connected_at.is_not(None),
@@ -79,7 +80,11 @@ class RoutingDesk:
                 _COUNSELLORS.c.phone_encrypted,
                 _COUNSELLORS.c.languages,
                 _COUNSELLORS.c.last_call_at,
-            ).where(_COUNSELLORS.c.on_duty.is_(True), ~in_a_call)
+            ).where(
+                _COUNSELLORS.c.on_duty.is_(True),
+                ~in_a_call,
+                ~engaged_in_a_callback(_COUNSELLORS.c.id, self.now),
+            )
         )
         free = []
         for counsellor_id, token, languages, last_call_at in rows:

@@ -105,6 +105,7 @@ def upgrade() -> None:
         sa.Column("number", sa.Integer(), nullable=False),
         sa.Column("started_at", hotline.db.UTCDateTime(timezone=True), nullable=False),
         sa.Column("counsellor_id", sa.Integer(), nullable=True),
+        sa.Column("counsellor_rung_at", hotline.db.UTCDateTime(timezone=True), nullable=True),
         sa.Column("counsellors_tried", sa.String(length=200), nullable=False),
         sa.Column("ring_work_id", sa.Integer(), nullable=True),
         sa.Column("counsellor_leg_sid", sa.String(length=64), nullable=True),

@@ -4,7 +4,13 @@ from __future__ import annotations
 
 import pytest
 
-from hotline.telephony.phone_numbers import is_withheld, mask, to_e164
+from hotline.telephony.phone_numbers import (
+    NumberRefused,
+    callback_number,
+    is_withheld,
+    mask,
+    to_e164,
+)
 
 
 @pytest.mark.parametrize(
@@ -46,3 +52,43 @@ def test_staff_numbers_are_normalised_or_refused():
 
 def test_masking_keeps_only_the_ends():
     assert mask("+4915123456789") == "+49151••••••89"
+
+
+@pytest.mark.parametrize(
+    ("typed", "e164", "mobile", "to_read"),
+    [
+        ("015123456789", "+4915123456789", True, "015123456789"),
+        ("+4915123456789", "+4915123456789", True, "015123456789"),
+        ("004915123456789", "+4915123456789", True, "015123456789"),
+        ("022812345678", "+4922812345678", False, "022812345678"),
+        ("0228 1234567", "+492281234567", False, "02281234567"),
+        ("00436641234567", "+436641234567", True, "00436641234567"),
+        ("0041441234567", "+41441234567", False, "0041441234567"),
+    ],
+)
+def test_callback_numbers_are_normalised(typed, e164, mobile, to_read):
+    number = callback_number(typed)
+    assert (number.e164, number.is_mobile, number.digits_to_read) == (e164, mobile, to_read)
+
+
+@pytest.mark.parametrize(
+    ("typed", "reason"),
+    [
+        ("09001234567", "premium"),
+        ("+4919012345", "invalid"),
+        ("01805123456", "shared_cost"),
+        ("110", "emergency"),
+        ("112", "emergency"),
+        ("11833", "short"),
+        ("12345", "invalid"),
+        ("", "invalid"),
+        ("0", "invalid"),
+        ("*#", "invalid"),
+        ("0151", "invalid"),
+        ("01512345678901234567", "invalid"),
+    ],
+)
+def test_numbers_that_cannot_be_called_back_are_refused_with_the_reason(typed, reason):
+    with pytest.raises(NumberRefused) as refused:
+        callback_number(typed)
+    assert refused.value.reason == reason

@@ -8,44 +8,15 @@ from __future__ import annotations
 
 import signal
 import time
-from collections.abc import Iterator
 from datetime import UTC, datetime
 
-import pytest
 from sqlalchemy import select
 
 from scheduling.outbox import side_effects
 from scheduling.outbox.models import WorkItem, WorkState
 from scheduling.outbox.queue import enqueue
 from scheduling.scheduler import nodes
-from tests.support.fake_twilio import CallbackTarget
-from tests.support.processes import SchedulerProcesses, wait_for
-from tests.support.twilio import AUTH_TOKEN, PUBLIC_BASE_URL, app_environment
-
-SCHEDULER_CONFIG = """
-[scheduler]
-workers = 2
-takeover_seconds = 3
-lease_seconds = 4
-poll_seconds = 0.05
-"""
-
-
-@pytest.fixture
-def schedulers(database_url, fake_twilio, live_server, tmp_path) -> Iterator[SchedulerProcesses]:
-    config = tmp_path / "hotline.toml"
-    config.write_text(SCHEDULER_CONFIG)
-    fake_twilio.report_to = CallbackTarget(live_server, PUBLIC_BASE_URL, AUTH_TOKEN)
-    environment = app_environment(
-        database_url,
-        HOTLINE_CONFIG=str(config),
-        TWILIO_API_BASE_URL=fake_twilio.url,
-        HOTLINE_INSTANCE_PATH=str(tmp_path / "instance"),
-        LOG_LEVEL="INFO",
-    )
-    processes = SchedulerProcesses(environment, tmp_path)
-    yield processes
-    processes.stop_all()
+from tests.support.processes import wait_for
 
 
 def queue_calls(svc, count: int) -> None:

@@ -1,0 +1,79 @@
+"""`hotline counsellor availability|absent`: when a counsellor can take callbacks and
+appointments (weekly windows, absences). Without windows: whenever the line is open."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+import click
+from sqlalchemy.orm import Session
+
+from hotline.cli.support import cli_context
+from hotline.counsellors.models import Counsellor
+from hotline.counsellors.service import find_counsellor
+from scheduling.availability.service import (
+    absences_of,
+    add_absence,
+    parse_window,
+    set_windows,
+    windows_of,
+)
+
+ALL_OPENING_HOURS = "alle Öffnungszeiten"
+
+
+@click.command(
+    "availability",
+    help="Show or set a counsellor's weekly windows, e.g. `mon=09:00-12:00 wed=13:00-16:00` "
+    "(local time; replaces the old ones). --default: all opening hours again.",
+)
+@click.argument("name")
+@click.argument("windows", nargs=-1)
+@click.option("--default", "to_default", is_flag=True, help="Remove the windows.")
+def counsellor_availability(name: str, windows: tuple[str, ...], to_default: bool) -> None:
+    if windows and to_default:
+        raise click.UsageError("give windows or --default, not both")
+    try:
+        parsed = [parse_window(text) for text in windows]
+    except ValueError as error:
+        raise click.BadParameter(str(error), param_hint="WINDOWS") from None
+    svc, scheduling = cli_context()
+    today = svc.clock.now().astimezone(scheduling.hours.timezone).date()
+    with svc.database.transaction() as session:
+        counsellor = _counsellor(session, name)
+        if parsed or to_default:
+            set_windows(session, counsellor.id, parsed)
+        current = windows_of(session, counsellor.id)
+        absences = [
+            f"abwesend {row.first_day:%d.%m.%Y}–{row.last_day:%d.%m.%Y}"
+            + (f" ({row.note})" if row.note else "")
+            for row in absences_of(session, counsellor.id, today)
+        ]
+    click.echo(f"{name}: " + (" ".join(str(w) for w in current) or ALL_OPENING_HOURS))
+    for line in absences:
+        click.echo(f"  {line}")
+
+
+@click.command("absent", help="Note an absence (whole days, local time): no callbacks then.")
+@click.argument("name")
+@click.option("--from", "first", required=True, type=click.DateTime(["%Y-%m-%d"]))
+@click.option("--to", "last", required=True, type=click.DateTime(["%Y-%m-%d"]))
+@click.option("--note", default=None, help="A word for colleagues, e.g. Urlaub.")
+def counsellor_absent(name: str, first: datetime, last: datetime, note: str | None) -> None:
+    svc, _ = cli_context()
+    try:
+        with svc.database.transaction() as session:
+            counsellor = _counsellor(session, name)
+            add_absence(session, counsellor.id, first.date(), last.date(), svc.clock.now(), note)
+    except ValueError as error:
+        raise click.BadParameter(str(error)) from None
+    click.echo(f"{name} abwesend vom {first:%d.%m.%Y} bis {last:%d.%m.%Y}")
+
+
+def _counsellor(session: Session, name: str) -> Counsellor:
+    counsellor = find_counsellor(session, name)
+    if counsellor is None:
+        raise click.ClickException(
+            f"no counsellor named {name!r}; `hotline counsellor list` shows all"
+        )
+    return counsellor

@@ -1,0 +1,95 @@
+"""`hotline callbacks list|cancel`: the booked callbacks as counsellors see them (numbers
+masked)."""
+
+from __future__ import annotations
+
+from datetime import date, datetime, tzinfo
+
+import click
+
+from hotline.cases.references import display_case_reference
+from hotline.cli.support import cli_context
+from hotline.crypto import DataCipher, UndecryptableValue
+from hotline.telephony.phone_numbers import mask
+from scheduling.callbacks.listing import LISTED_STATES, ListedCallback, list_callbacks
+from scheduling.callbacks.placing import CallbackPlacement
+
+GONE = "(gelöscht)"
+UNREADABLE = "(unlesbar)"
+STATE_LABELS = {
+    "booked": "gebucht",
+    "calling": "wird angerufen",
+    "done": "erledigt",
+    "failed": "gescheitert",
+    "canceled": "abgesagt",
+}
+
+
+@click.group(help="Callbacks (Rückrufe) booked by phone.")
+def callbacks() -> None:
+    """Subcommands: list, cancel."""
+
+
+@callbacks.command("list", help="List callbacks in the order they fall due (numbers masked).")
+@click.option(
+    "--day",
+    type=click.DateTime(["%Y-%m-%d"]),
+    help="Only those due on this day (local time), e.g. 2026-11-30.",
+)
+@click.option("--state", type=click.Choice(LISTED_STATES), help="Only callbacks in this state.")
+def callbacks_list(day: datetime | None, state: str | None) -> None:
+    svc, scheduling = cli_context()
+    tz = scheduling.hours.timezone
+    on_day: date | None = day.date() if day is not None else None
+    with svc.database.transaction() as session:
+        listed = list_callbacks(session, day=on_day, state=state, tz=tz)
+    if not listed:
+        click.echo("keine Rückrufe" + (f" am {on_day:%d.%m.%Y}" if on_day else ""))
+        return
+    header = ("id", "fällig", "gebucht für", "Fall", "Zustand", "Versuche", "Nummer")
+    rows = [_row(item, svc.cipher, tz) for item in listed]
+    widths = [max(len(row[i]) for row in [header, *rows]) for i in range(len(header))]
+    for row in [header, *rows]:
+        click.echo("  ".join(cell.ljust(width) for cell, width in zip(row, widths, strict=True)))
+
+
+@callbacks.command(
+    "cancel", help="Cancel a callback: it will not be placed, its number is deleted."
+)
+@click.argument("callback_id", type=int)
+def callbacks_cancel(callback_id: int) -> None:
+    svc, scheduling = cli_context()
+    with svc.database.transaction() as session:
+        placement = CallbackPlacement(session, svc.clock.now(), svc.cipher, scheduling)
+        canceled = placement.cancel(callback_id)
+    if not canceled:
+        raise click.ClickException(
+            f"callback {callback_id} is not open (unknown, done, failed or canceled already); "
+            "`hotline callbacks list` shows all"
+        )
+    click.echo(f"Rückruf {callback_id} abgesagt; die Nummer ist gelöscht")
+
+
+def _row(item: ListedCallback, cipher: DataCipher, tz: tzinfo) -> tuple[str, ...]:
+    return (
+        str(item.id),
+        _local(item.due_at, tz),
+        _local(item.slot_start, tz) if item.slot_start else "so bald wie möglich",
+        display_case_reference(item.case_reference) if item.case_reference else "-",
+        STATE_LABELS.get(item.state, item.state),
+        str(item.attempts),
+        _masked(cipher, item.number_encrypted),
+    )
+
+
+def _local(at: datetime | None, tz: tzinfo) -> str:
+    return f"{at.astimezone(tz):%d.%m.%Y %H:%M}" if at is not None else "-"
+
+
+def _masked(cipher: DataCipher, token: bytes | None) -> str:
+    if token is None:
+        return GONE
+    try:
+        return mask(cipher.decrypt(token))
+    except UndecryptableValue:
+        return UNREADABLE

@@ -1,0 +1,156 @@
+"""Callbacks driven end to end: booked by a simulated call, placed by the scheduler's
+dispatcher (in-process, the test clock) through the real gateway against the local fake
+Twilio server, and the counsellor's leg answered over signed HTTP as Twilio would."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+from urllib.parse import parse_qs, urlsplit
+
+from sqlalchemy import select
+
+from hotline.cases.events import CaseEvent
+from hotline.cases.models import Case
+from scheduling.callbacks.models import Callback, CallbackAttempt
+from scheduling.outbox.models import WorkItem
+from scheduling.scheduler.dispatcher import Dispatcher
+from tests.support.fake_twilio import FakeTwilio
+from tests.support.twilio import ACCOUNT_SID, PUBLIC_BASE_URL, TwilioRequests
+
+HOTLINE = "+498003009944"
+SATURDAY_BOOKING = ["-", "-", "1", "1", "1"]  # language, case number, callback, own number, slot 1
+
+
+@dataclass(frozen=True)
+class CounsellorLeg:
+    """A counsellor's phone rung for a callback attempt."""
+
+    attempt_id: int
+    work_id: int
+    sid: str
+    to: str
+    whisper_url: str
+    status_url: str
+
+    def params(self, **extra: str) -> dict[str, str]:
+        return {
+            "CallSid": self.sid,
+            "AccountSid": ACCOUNT_SID,
+            "From": HOTLINE,
+            "To": self.to,
+            "Direction": "outbound-api",
+            "CallStatus": "in-progress",
+            "ApiVersion": "2010-04-01",
+            **extra,
+        }
+
+
+class CallbackDriver:
+    def __init__(self, twilio: TwilioRequests, svc: Any, dispatcher: Dispatcher, fake: FakeTwilio):
+        self.twilio = twilio
+        self.svc = svc
+        self.dispatcher = dispatcher
+        self.fake = fake
+        self._seen = 0
+
+    def ring(self) -> list[CounsellorLeg]:
+        """Run what is due until nothing more is (a due callback queues its ring); the
+        counsellors' legs placed since the last call."""
+        for _ in range(5):
+            if not self.dispatcher.dispatch_due():
+                break
+        created = [
+            request
+            for request in self.fake.requests
+            if request.method == "POST" and request.path.endswith("/Calls.json")
+        ]
+        new, self._seen = created[self._seen :], len(created)
+        return [self._leg(request.form) for request in new]
+
+    def answer(self, leg: CounsellorLeg) -> str:
+        self.status(leg, "in-progress")
+        return self.post(leg, self._path(leg.whisper_url))
+
+    def press_at_whisper(self, leg: CounsellorLeg, digits: str) -> str:
+        return self.post(
+            leg, f"/twilio/voice/callback/dial?attempt={leg.attempt_id}", Digits=digits
+        )
+
+    def dial_ends(self, leg: CounsellorLeg, dial_status: str) -> str:
+        return self.post(
+            leg,
+            f"/twilio/voice/callback/dialed?attempt={leg.attempt_id}",
+            DialCallStatus=dial_status,
+            DialCallSid="CA" + "d" * 32,
+            DialCallDuration="95" if dial_status == "completed" else "0",
+        )
+
+    def press_after_call(self, leg: CounsellorLeg, digits: str) -> str:
+        return self.post(
+            leg, f"/twilio/voice/callback/result?attempt={leg.attempt_id}", Digits=digits
+        )
+
+    def status(self, leg: CounsellorLeg, status: str) -> Any:
+        return self.twilio.post(self._path(leg.status_url), leg.params(CallStatus=status))
+
+    def post(self, leg: CounsellorLeg, path: str, **extra: str) -> str:
+        response = self.twilio.post(path, leg.params(**extra))
+        assert response.status_code == 200, response.get_data(as_text=True)
+        return response.get_data(as_text=True)
+
+    def talk(self, leg: CounsellorLeg) -> None:
+        """The whole counsellor's side of a callback that reaches the caller."""
+        self.answer(leg)
+        self.press_at_whisper(leg, "1")
+        self.dial_ends(leg, "completed")
+        self.press_after_call(leg, "1")
+        self.status(leg, "completed")
+
+    # --- what the database holds ------------------------------------------------------
+    def callback(self, callback_id: int | None = None) -> Callback:
+        with self.svc.database.transaction() as session:
+            query = select(Callback).order_by(Callback.id.desc())
+            if callback_id is not None:
+                query = query.where(Callback.id == callback_id)
+            callback = session.scalars(query).first()
+            assert callback is not None
+            session.expunge_all()
+            return callback
+
+    def case_reference(self, case_id: int) -> str:
+        with self.svc.database.transaction() as session:
+            return session.get(Case, case_id).reference
+
+    def attempts(self, callback_id: int) -> list[CallbackAttempt]:
+        with self.svc.database.transaction() as session:
+            rows = list(
+                session.scalars(
+                    select(CallbackAttempt)
+                    .where(CallbackAttempt.callback_id == callback_id)
+                    .order_by(CallbackAttempt.number)
+                )
+            )
+            session.expunge_all()
+            return rows
+
+    def case_events(self, case_id: int) -> list[tuple[str, str]]:
+        with self.svc.database.transaction() as session:
+            rows = session.execute(
+                select(CaseEvent.kind, CaseEvent.text)
+                .where(CaseEvent.case_id == case_id)
+                .order_by(CaseEvent.id)
+            ).all()
+            return [(kind, text) for kind, text in rows]
+
+    def _leg(self, form: dict[str, list[str]]) -> CounsellorLeg:
+        whisper, status = form["Url"][0], form["StatusCallback"][0]
+        attempt_id = int(parse_qs(urlsplit(whisper).query)["attempt"][0])
+        work_id = int(parse_qs(urlsplit(status).query)["work"][0])
+        with self.svc.database.transaction() as session:
+            sid = session.scalar(select(WorkItem.reference).where(WorkItem.id == work_id))
+        return CounsellorLeg(attempt_id, work_id, sid, form["To"][0], whisper, status)
+
+    @staticmethod
+    def _path(url: str) -> str:
+        return url.removeprefix(PUBLIC_BASE_URL)
