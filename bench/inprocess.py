@@ -34,7 +34,7 @@ from werkzeug.test import EnvironBuilder
 
 from bench.databases import fresh_database, postgres_available
 from hotline import migrate
-from hotline.app import create_app, scheduling_config
+from hotline.app import create_app, work_tools
 from hotline.clock import FixedClock
 from hotline.config import load_settings
 from hotline.crypto import generate_key
@@ -45,7 +45,6 @@ from hotline.simulator import CallPlayer, ScriptedCaller, Switchboard
 from hotline.simulator.transports import FlaskClientTransport, TwimlReply
 from hotline.telephony.urls import FALLBACK_PATH, INCOMING_STEP, STATUS_PATH, voice_url
 from scheduling.outbox.kind_table import build_work_kinds
-from scheduling.outbox.kinds import WorkTools
 from scheduling.routing.models import CallOffer
 from scheduling.scheduler.config import SchedulerConfig
 from scheduling.scheduler.dispatcher import Dispatcher
@@ -116,21 +115,9 @@ def recorded_call(app: Flask) -> list[Request]:
     """An answered call: both demo counsellors rung at once, the first presses 1, the other's
     ringing is ended by the service; every request of the caller and of the legs, in order.
     (Letting calls pass would take a counsellor off duty after three replays.)"""
-    svc = services(app)
     transport = RecordingTransport(app)
     switchboard = Switchboard(transport, ["accept", "ignore"])
-    settings = svc.settings
-    tools = WorkTools(
-        gateway=switchboard,
-        mailer=ConsoleMailer(lambda line: None),
-        clock=svc.clock,
-        database=svc.database,
-        cipher=svc.cipher,
-        public_base_url=settings.public_base_url,
-        hotline_number=settings.hotline_number,
-        mail_from=settings.mail_from,
-        scheduling=scheduling_config(app),
-    )
+    tools = work_tools(app, gateway=switchboard, mailer=ConsoleMailer(lambda line: None))
     dispatcher = Dispatcher(build_work_kinds(), tools, SchedulerConfig(workers=1), "bench")
     try:
         CallPlayer(

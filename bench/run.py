@@ -15,7 +15,7 @@ import uuid
 from dataclasses import dataclass
 from pathlib import Path
 
-from bench import inprocess, outbox, routing, server
+from bench import callbacks, inprocess, outbox, routing, server
 from bench.loadgen import Phase, PhaseResult, cpu_ticks, run_phase
 from bench.report import Summary, Verdict, text_table, verdict, write_markdown
 from bench.workload import BARE, INCOMING, Endpoint, prepare
@@ -39,6 +39,7 @@ class Settings:
     inprocess: bool
     outbox: bool
     routing: bool
+    callbacks: bool
 
     @classmethod
     def from_env(cls) -> Settings:
@@ -61,6 +62,7 @@ class Settings:
             inprocess=env("BENCH_INPROCESS", "1") not in ("", "0"),
             outbox=env("BENCH_OUTBOX", "1") not in ("", "0"),
             routing=env("BENCH_ROUTING", "1") not in ("", "0"),
+            callbacks=env("BENCH_CALLBACKS", "1") not in ("", "0"),
         )
 
 
@@ -214,17 +216,24 @@ def main() -> int:
             verdicts.append(result)
     bursts, latencies = outbox.main() if settings.outbox else ([], [])
     routes = routing.main() if settings.routing else []
+    waves, searches = callbacks.main() if settings.callbacks else ([], [])
     if cpu_results:
         print("\n" + inprocess.table(cpu_results))
     if bursts:
         print("\n" + outbox.table(bursts, latencies))
     if routes:
         print("\n" + routing.table(routes))
+    if waves or searches:
+        print("\n" + callbacks.table(waves, searches))
     print("\n" + text_table(summaries) + "\n")
     for cpu_result in cpu_results:
         for line in inprocess.verdict_lines(cpu_result):
             print(line)
-    for line in [*outbox.verdict_lines(bursts, latencies), *routing.verdict_lines(routes)]:
+    for line in [
+        *outbox.verdict_lines(bursts, latencies),
+        *routing.verdict_lines(routes),
+        *callbacks.verdict_lines(waves, searches),
+    ]:
         print(line)
     for result in verdicts:
         print(result.line())

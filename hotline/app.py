@@ -14,9 +14,10 @@ from hotline.crypto import DataCipher
 from hotline.db import Database, Role
 from hotline.logs import configure_logging
 from hotline.mail.mailer import Mailer, make_mailer
-from hotline.services import EXTENSION_KEY, Services
+from hotline.services import EXTENSION_KEY, Services, services
 from hotline.telephony.gateway import ConsoleGateway, OutboundGateway, TwilioGateway
 from scheduling.config import SchedulingConfig, SchedulingConfigError, load_scheduling_config
+from scheduling.outbox.kinds import WorkTools
 
 log = logging.getLogger(__name__)
 SCHEDULING_KEY = "scheduling"
@@ -71,6 +72,30 @@ def _mailer(settings: Settings) -> Mailer:
 def scheduling_config(app: Flask) -> SchedulingConfig:
     """The validated time settings of an app built here (for the CLI)."""
     return app.extensions[SCHEDULING_KEY]
+
+
+def work_tools(
+    app: Flask,
+    *,
+    gateway: OutboundGateway | None = None,
+    mailer: Mailer | None = None,
+    clock: Clock | None = None,
+) -> WorkTools:
+    """What the scheduler's handlers use, from an app built here: its services unless the
+    caller (the simulator, a test, a benchmark) puts its own gateway, mailer or clock in."""
+    svc = services(app)
+    settings = svc.settings
+    return WorkTools(
+        gateway=gateway or svc.gateway,
+        mailer=mailer or svc.mailer,
+        clock=clock or svc.clock,
+        database=svc.database,
+        cipher=svc.cipher,
+        public_base_url=settings.public_base_url,
+        hotline_number=settings.hotline_number,
+        mail_from=settings.mail_from,
+        scheduling=scheduling_config(app),
+    )
 
 
 def _scheduling_config(settings: Settings) -> SchedulingConfig:

@@ -17,7 +17,8 @@ from flask import Flask
 from flask.testing import FlaskClient
 from werkzeug.serving import make_server
 
-from hotline.app import create_app, scheduling_config
+from hotline.app import create_app
+from hotline.app import work_tools as app_work_tools
 from hotline.cases.models import Case
 from hotline.cli import main
 from hotline.clock import FixedClock
@@ -221,18 +222,7 @@ def smtp() -> Iterator[LocalSmtpServer]:
 def work_tools(app: Flask, svc: Services, clock: FixedClock) -> WorkTools:
     """What handlers use: the app's gateway (pointed at the fake Twilio), the console mailer
     (a test that needs SMTP builds its own), the test clock."""
-    settings = svc.settings
-    return WorkTools(
-        gateway=svc.gateway,
-        mailer=ConsoleMailer(lambda line: None),
-        clock=clock,
-        database=svc.database,
-        cipher=svc.cipher,
-        public_base_url=settings.public_base_url,
-        hotline_number=settings.hotline_number,
-        mail_from=settings.mail_from,
-        scheduling=scheduling_config(app),
-    )
+    return app_work_tools(app, mailer=ConsoleMailer(lambda line: None), clock=clock)
 
 
 @pytest.fixture

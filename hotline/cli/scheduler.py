@@ -7,13 +7,11 @@ from datetime import datetime
 
 import click
 
-from hotline.app import scheduling_config
+from hotline.app import scheduling_config, work_tools
 from hotline.cli.support import cli_app, cli_services
 from hotline.db import Role
-from hotline.services import services
 from scheduling.outbox import queue
 from scheduling.outbox.kind_table import build_work_kinds
-from scheduling.outbox.kinds import WorkTools
 from scheduling.scheduler import nodes
 from scheduling.scheduler.leadership import current_holder
 from scheduling.scheduler.process import SchedulerProcess
@@ -29,20 +27,8 @@ def scheduler(ctx: click.Context) -> None:
     if ctx.invoked_subcommand is not None:
         return
     app = cli_app(role=Role.SCHEDULER, log_level="INFO")
-    svc = services(app)
-    settings = svc.settings
     process = SchedulerProcess(
-        tools=WorkTools(
-            gateway=svc.gateway,
-            mailer=svc.mailer,
-            clock=svc.clock,
-            database=svc.database,
-            cipher=svc.cipher,
-            public_base_url=settings.public_base_url,
-            hotline_number=settings.hotline_number,
-            mail_from=settings.mail_from,
-            scheduling=scheduling_config(app),
-        ),
+        tools=work_tools(app),
         kinds=build_work_kinds(),
         config=scheduling_config(app).scheduler,
     )

@@ -5,26 +5,33 @@ the TwiML exactly as Twilio would. --keys makes it non-interactive (one token pe
 In-process the counsellors' side is played too: the scheduler's due work runs between the
 caller's wait rounds, its calls ring simulated counsellors (--counsellor), and the clock moves
 with the simulated call so that work due later becomes due.
+
+`--callback ID` plays a booked callback instead: the scheduler's due work places it, and the
+person at the terminal (or --keys) is the counsellor whose phone rings; the caller's side is
+how the dialled caller answers (--callee). A counsellor who lets it pass is followed by the
+next one the service rings, played the same way. Other work that happens to be due runs too,
+as in a simulated call: counsellors it rings do not answer, SMS and mails are printed.
 """
 
 from __future__ import annotations
 
 import os
-import shlex
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
 import click
+from click.core import ParameterSource
 from flask import Flask
 
 from hotline import migrate
 from hotline.app import scheduling_config
 from hotline.cases.references import display_case_reference
+from hotline.cli.simulate_callback import CALLEE_OUTCOMES, play_callback
+from hotline.cli.simulation import in_process_dispatcher, scripted_caller
 from hotline.cli.support import cli_app, parse_when
 from hotline.clock import FixedClock
-from hotline.mail.mailer import ConsoleMailer
 from hotline.services import services
 from hotline.simulator import (
     Caller,
@@ -32,7 +39,6 @@ from hotline.simulator import (
     FlaskClientTransport,
     HttpTransport,
     InteractiveCaller,
-    ScriptedCaller,
     Switchboard,
     Transcript,
     format_event,
@@ -40,18 +46,19 @@ from hotline.simulator import (
 from hotline.simulator.counsellor_legs import BEHAVIOURS
 from hotline.telephony.call_log import find_call
 from hotline.telephony.urls import FALLBACK_PATH, INCOMING_STEP, STATUS_PATH, voice_url
-from scheduling.outbox.kind_table import build_work_kinds
-from scheduling.outbox.kinds import WorkTools
-from scheduling.scheduler.config import SchedulerConfig
-from scheduling.scheduler.dispatcher import Dispatcher
 
 
-@click.command(help="Simulate a call to the hotline in the terminal (what the caller hears).")
+@click.command(
+    help="Simulate a call to the hotline in the terminal (what the caller hears); with "
+    "--callback ID, a booked callback as the counsellor placing it hears it."
+)
 @click.option(
     "--at",
     "at_text",
     metavar="DATETIME",
-    help="Clock for the call, e.g. '2026-12-24 10:00' (Berlin time). Default: now.",
+    help="Clock for the call, e.g. '2026-12-24 10:00' (Berlin time). Default: now; with "
+    "--callback when the callback falls due (its time or its next retry), or now if that has "
+    "passed.",
 )
 @click.option(
     "--from",
@@ -63,7 +70,8 @@ from scheduling.scheduler.dispatcher import Dispatcher
 @click.option(
     "--keys",
     metavar="SCRIPT",
-    help='Non-interactive: one token per prompt, e.g. "9 - 12345678#" (- = nothing).',
+    help='Non-interactive: one token per prompt, e.g. "9 - 12345678#" (- = nothing); with '
+    '--callback the counsellor\'s, e.g. "1 1".',
 )
 @click.option(
     "--counsellor",
@@ -79,12 +87,32 @@ from scheduling.scheduler.dispatcher import Dispatcher
     help="Call a running service (e.g. http://127.0.0.1:8000 from `make run`) instead of the "
     "app in-process; the service's own clock and scheduler apply.",
 )
+@click.option(
+    "--callback",
+    "callback_id",
+    type=int,
+    metavar="ID",
+    help="Play a booked callback (`hotline callbacks list`) as it falls due: the scheduler "
+    "rings a counsellor, who is you (--keys or the terminal: 1 at the whisper starts it, "
+    "after the call 1 = talked, 2 = only a mailbox), and the caller answers as --callee says.",
+)
+@click.option(
+    "--callee",
+    type=click.Choice(tuple(CALLEE_OUTCOMES)),
+    help="With --callback: how the caller answers the counsellor's call. 'mailbox': a mailbox "
+    "answers, so the call connects and the counsellor should then press 2. Default: asked in "
+    "the terminal; 'answer' with --keys.",
+)
+@click.pass_context
 def simulate(
+    ctx: click.Context,
     at_text: str | None,
     from_number: str,
     keys: str | None,
     counsellors: tuple[str, ...],
     url: str | None,
+    callback_id: int | None,
+    callee: str | None,
 ) -> None:
     if url and at_text:
         raise click.UsageError("--at sets the in-process clock; a running service keeps its own")
@@ -92,10 +120,14 @@ def simulate(
         raise click.UsageError(
             "--counsellor plays the counsellors in-process; a running service rings its own"
         )
+    _refuse_misplaced_callback_options(ctx, url, counsellors, callback_id, callee)
     app = cli_app()
     svc = services(app)
     at = parse_when(at_text, scheduling_config(app).hours.timezone)
     _refuse_unusable(app)
+    if callback_id is not None:
+        play_callback(app, callback_id, at, keys, callee)
+        return
     settings = svc.settings
     base = settings.public_base_url
     if url and not os.environ.get("PUBLIC_BASE_URL", "").strip():
@@ -124,7 +156,7 @@ def simulate(
 def _caller(keys: str | None) -> Caller:
     """A script with --keys (silent once it is used up), else the person at the terminal."""
     if keys is not None:
-        return ScriptedCaller(shlex.split(keys), silence_when_exhausted=True)
+        return scripted_caller(keys)
     click.echo(
         "Anruf bei der starken Stelle. Tasten eingeben und Enter; nur Enter = nichts "
         "drücken; q = auflegen.\n"
@@ -153,7 +185,7 @@ def _play_in_process(
         app.test_client(), svc.settings.twilio_auth_token, svc.settings.public_base_url
     )
     switchboard = Switchboard(transport, counsellors)
-    dispatcher = _dispatcher(app, switchboard)
+    dispatcher = in_process_dispatcher(app, switchboard)
     try:
         player = CallPlayer(
             transport,
@@ -167,25 +199,6 @@ def _play_in_process(
         return player.run(call.incoming_url)
     finally:
         dispatcher.close()
-
-
-def _dispatcher(app: Flask, switchboard: Switchboard) -> Dispatcher:
-    """The scheduler's dispatcher, in-process: its calls go to the switchboard, mails to the
-    console."""
-    svc = services(app)
-    settings = svc.settings
-    tools = WorkTools(
-        gateway=switchboard,
-        mailer=ConsoleMailer(click.echo),
-        clock=svc.clock,
-        database=svc.database,
-        cipher=svc.cipher,
-        public_base_url=settings.public_base_url,
-        hotline_number=settings.hotline_number,
-        mail_from=settings.mail_from,
-        scheduling=scheduling_config(app),
-    )
-    return Dispatcher(build_work_kinds(), tools, SchedulerConfig(workers=1), "simulator")
 
 
 def _refuse_unusable(app: Flask) -> None:
@@ -214,3 +227,28 @@ def _summarise(app: Flask, transcript: Transcript) -> None:
     )
     if transcript.application_errors:
         raise click.ClickException("the call hit an application error (see above)")
+
+
+# --- --callback ID: a booked callback, played as the counsellor who places it -------------------
+def _refuse_misplaced_callback_options(
+    ctx: click.Context,
+    url: str | None,
+    counsellors: tuple[str, ...],
+    callback_id: int | None,
+    callee: str | None,
+) -> None:
+    if callback_id is None:
+        if callee is not None:
+            raise click.UsageError("--callee says how a callback's caller answers: use --callback")
+        return
+    if url:
+        raise click.UsageError(
+            "--callback plays a callback in-process; a running service's scheduler places "
+            "its callbacks itself"
+        )
+    if counsellors:
+        raise click.UsageError(
+            "with --callback you are the counsellor: give their keys with --keys"
+        )
+    if ctx.get_parameter_source("from_number") != ParameterSource.DEFAULT:
+        raise click.UsageError("--from is a new caller's number; a callback dials the booked one")

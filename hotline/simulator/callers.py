@@ -10,7 +10,8 @@ from typing import Protocol
 from hotline.simulator.prompts import KEYPAD, DialPrompt, GatherPrompt, check_dial_outcome
 
 KEYS_PROMPT = "Tasten (Enter = nichts drücken, q = auflegen): "
-DIAL_PROMPT = "Berater:in nimmt ab? [j/N] "
+DIAL_PROMPT = "Berater:in nimmt ab? [j/N] "  # the caller's <Dial> rings counsellors
+CALLEE_DIAL_PROMPT = "Anrufer:in nimmt ab? [j/N] "  # a callback: the counsellor dials the caller
 HANG_UP = "q"
 SILENCE = frozenset({"", "-"})
 
@@ -85,15 +86,21 @@ class ScriptedCaller:
 
 
 class InteractiveCaller:
-    """A person at the terminal; Ctrl-D, Ctrl-C or "q" hangs up."""
+    """A person at the terminal; Ctrl-D, Ctrl-C or "q" hangs up.
+
+    `dial_prompt` asks whether the party a `<Dial>` rings answers: counsellors for a caller,
+    the caller for a counsellor placing a callback (CALLEE_DIAL_PROMPT)."""
 
     def __init__(
         self,
         input_fn: Callable[[str], str] = builtins.input,
         output: Callable[[str], None] = print,
+        *,
+        dial_prompt: str = DIAL_PROMPT,
     ) -> None:
         self._input = input_fn
         self._output = output
+        self._dial_prompt = dial_prompt
         self._hung_up = False
 
     def keys_for(self, gather: GatherPrompt) -> str | None:
@@ -110,7 +117,7 @@ class InteractiveCaller:
             self._output("Bitte nur 0–9, * und # eingeben.")
 
     def dial_outcome(self, dial: DialPrompt) -> str:
-        raw = self._ask(DIAL_PROMPT)
+        raw = self._ask(self._dial_prompt)
         if raw is None or raw.lower() == HANG_UP:
             self._hung_up = True
             return "canceled"
@@ -125,6 +132,29 @@ class InteractiveCaller:
         except (EOFError, KeyboardInterrupt):
             self._output("")
             return None
+
+
+class FixedDialOutcome:
+    """Someone at a phone whose `<Dial>`s all end the same way, decided beforehand.
+
+    The keys (and hanging up) are the wrapped caller's: a script or the person at the
+    terminal. `hotline simulate --callback ... --callee busy` plays a counsellor this way: they
+    press keys themselves, while the caller they dial is busy."""
+
+    def __init__(self, caller: Caller, outcome: str) -> None:
+        self._caller = caller
+        self._outcome = check_dial_outcome(outcome)
+        self.dials: list[DialPrompt] = []
+
+    def keys_for(self, gather: GatherPrompt) -> str | None:
+        return self._caller.keys_for(gather)
+
+    def dial_outcome(self, dial: DialPrompt) -> str:
+        self.dials.append(dial)
+        return self._outcome
+
+    def hangs_up(self) -> bool:
+        return self._caller.hangs_up()
 
 
 def _checked_token(token: str) -> str:

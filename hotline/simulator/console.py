@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from hotline.simulator.transcript import CallEvent, EventKind
+from hotline.telephony.phone_numbers import mask
 
 DIAL_RESULTS = {
     "completed": "Gespräch geführt und beendet",
@@ -20,6 +21,15 @@ ENDINGS = {
     "application error": "☎️  Aufgelegt nach Anwendungsfehler",
     "loop guard": "☎️  Aufgelegt (Schleifenschutz)",
 }
+# A callback: the counsellor's <Dial> rings the caller.
+CALLEE_RESULTS = {
+    "completed": "Anrufer:in hat abgenommen – Gespräch geführt und beendet",
+    "no-answer": "Anrufer:in nimmt nicht ab",
+    "busy": "bei der Anrufer:in ist besetzt",
+    "failed": "Verbindung zur Anrufer:in fehlgeschlagen",
+    "canceled": "abgebrochen",
+}
+MAILBOX_ANSWERED = "📞 Mailbox der Anrufer:in hat abgenommen – beendet"
 # The counsellors' side (EventKind.COUNSELLOR) by its "what"; numbers arrive masked.
 COUNSELLOR_LINES = {
     "rung": "📞 Berater:in {counsellor} wird angerufen ({text})",
@@ -43,6 +53,22 @@ PRESSED_RESULTS = {
 def format_event(event: CallEvent) -> str:
     formatter = _FORMATTERS.get(event.kind)
     return formatter(event) if formatter else f"· {event.kind}: {event.text}"
+
+
+def format_callback_event(event: CallEvent, *, mailbox: bool = False) -> str:
+    """A line of a counsellor's leg of a callback, where the `<Dial>` rings the caller: their
+    number masked, the caller ID (the hotline's number) in full. `mailbox`: an answered dial
+    was the caller's mailbox."""
+    dial = event.dial
+    if event.kind == EventKind.DIAL and dial is not None:
+        numbers = ", ".join(mask(number) for number in dial.numbers) or "?"
+        sender = f", Absender {dial.caller_id}" if dial.caller_id else ""
+        return f"📞 Wähle die Nummer der Anrufer:in ({numbers}{sender}) …"
+    if event.kind == EventKind.DIAL_RESULT:
+        if mailbox and event.text == "completed":
+            return MAILBOX_ANSWERED
+        return f"📞 {CALLEE_RESULTS.get(event.text, event.text)}"
+    return format_event(event)
 
 
 def _say(event: CallEvent) -> str:

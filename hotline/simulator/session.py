@@ -26,6 +26,8 @@ if TYPE_CHECKING:
     from hotline.simulator.switchboard import Switchboard
 
 API_VERSION = "2010-04-01"
+INBOUND = "inbound"  # a call to the hotline
+OUTBOUND_API = "outbound-api"  # a call the service placed through the REST API (a counsellor)
 
 
 @dataclass(frozen=True)
@@ -60,6 +62,7 @@ class CallIdentity:
     account_sid: str
     from_number: str
     to_number: str
+    direction: str = INBOUND
 
 
 class CallSession:
@@ -92,6 +95,7 @@ class CallSession:
         self.transcript = Transcript(call_sid=identity.call_sid)
         self.answered = False  # CallStatus "ringing" until a first document is played
         self.seconds = 0.0  # simulated call time, for CallDuration
+        self.status_callbacks_sent = 0  # of this call (not its dialled legs): SequenceNumber
         self.waiting_in: str | None = None  # the queue the caller waits in, during <Enqueue>
         self._advance_clock = advance_clock
         self._on_event = on_event
@@ -121,7 +125,7 @@ class CallSession:
         return event
 
     def call_params(self, extra: Mapping[str, str] | None = None) -> dict[str, str]:
-        """The parameters Twilio sends with every request about the caller's (parent) call."""
+        """The parameters Twilio sends with every request about the played (parent) call."""
         identity = self.identity
         params = {
             "CallSid": identity.call_sid,
@@ -131,7 +135,7 @@ class CallSession:
             "Caller": identity.from_number,
             "Called": identity.to_number,
             "CallStatus": "in-progress" if self.answered else "ringing",
-            "Direction": "inbound",
+            "Direction": identity.direction,
             "ApiVersion": API_VERSION,
         }
         params.update(extra or {})

@@ -20,6 +20,8 @@ from hotline.simulator.gathering import gather
 from hotline.simulator.queueing import enqueue
 from hotline.simulator.redirects import redirect
 from hotline.simulator.session import (
+    INBOUND,
+    OUTBOUND_API,
     CallIdentity,
     CallSession,
     Fetch,
@@ -40,6 +42,9 @@ from hotline.simulator.transports import Transport
 from hotline.telephony.urls import INCOMING_STEP, STATUS_PATH, VOICE_PREFIX
 
 VerbPlayer = Callable[[CallSession, Element, str], Step | None]
+# What Twilio reports of a call placed through the REST API before it fetches the answer URL
+# (the service's gateway asks for every event).
+PROGRESS_STATUSES = ("initiated", "ringing", "in-progress")
 
 
 def hangup(session: CallSession, element: Element, document_url: str) -> Step:
@@ -81,7 +86,11 @@ def play_document(session: CallSession, document: Element, document_url: str) ->
 
 
 class CallPlayer:
-    """Plays one inbound call from the voice URL to the end and returns its Transcript.
+    """Plays one call from the voice URL to the end and returns its Transcript.
+
+    Usually an inbound call to the hotline; with `direction="outbound-api"` a call the service
+    placed (a counsellor's leg of a callback): the voice URL is its answer URL, and Twilio's
+    progress reports (initiated, ringing, in-progress) come before it.
 
     In-process, the counsellors' side can be played too: a `switchboard` (the service's
     outbound gateway) with `dispatch` (runs the service's due work) and `advance_clock`
@@ -105,6 +114,7 @@ class CallPlayer:
         advance_clock: Callable[[timedelta], None] | None = None,
         switchboard: Switchboard | None = None,
         dispatch: Callable[[], object] | None = None,
+        direction: str = INBOUND,
     ) -> None:
         self._transport = transport
         self._caller = caller
@@ -113,6 +123,7 @@ class CallPlayer:
             account_sid=account_sid,
             from_number=from_number,
             to_number=to_number,
+            direction=direction,
         )
         self._fallback_url = fallback_url
         self._status_callback_url = status_callback_url
@@ -136,6 +147,8 @@ class CallPlayer:
             switchboard=self._switchboard,
             dispatch=self._dispatch,
         )
+        if self._identity.direction == OUTBOUND_API:
+            self._report_progress(session, voice_url)
         try:
             finish = self._play(session, voice_url)
         except ScriptExhausted as exc:
@@ -192,14 +205,28 @@ class CallPlayer:
         transcript.call_status = finish.call_status
         transcript.duration_seconds = round(session.seconds)
         session.emit(EventKind.END, finish.ended_by.value, status=finish.call_status)
+        duration = str(transcript.duration_seconds)
+        self._report_status(session, voice_url, finish.call_status, CallDuration=duration)
+
+    def _report_progress(self, session: CallSession, voice_url: str) -> None:
+        """A call the service placed is answered before its first document is fetched."""
+        for status in PROGRESS_STATUSES:
+            self._report_status(session, voice_url, status)
+        session.answered = True
+
+    def _report_status(
+        self, session: CallSession, voice_url: str, status: str, **extra: str
+    ) -> None:
+        """One status callback of the played call (numbered by SequenceNumber)."""
         if self._status_callback_url is None:
             return
         params = {
-            "CallStatus": finish.call_status,
-            "CallDuration": str(transcript.duration_seconds),
+            "CallStatus": status,
+            **extra,
             "Timestamp": session.timestamp(),
-            "SequenceNumber": "0",
+            "SequenceNumber": str(session.status_callbacks_sent),
             "CallbackSource": "call-progress-events",
         }
         url = urljoin(voice_url, self._status_callback_url)
         session.send("POST", url, session.call_params(params))
+        session.status_callbacks_sent += 1

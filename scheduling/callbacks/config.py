@@ -9,6 +9,7 @@ horizon_days = 14                 # how far ahead slots are looked for
 counsellor_retry_minutes = 5      # nobody free to take a due callback: look again then
 caller_retry_minutes = 15         # the caller was not reached: the next attempt then
 max_attempts = 3                  # attempts to reach the caller before it fails
+give_up_after_minutes = 120       # an attempt no counsellor takes: failed, follow-up after this
 """
 
 from __future__ import annotations
@@ -33,6 +34,7 @@ class CallbacksConfig:
     counsellor_retry_minutes: int = 5
     caller_retry_minutes: int = 15
     max_attempts: int = 3
+    give_up_after_minutes: int = 120
 
     @property
     def slot(self) -> timedelta:

@@ -26,6 +26,7 @@ from hotline.counsellors.models import Counsellor
 from hotline.crypto import DataCipher
 from scheduling.availability.service import Availability
 from scheduling.callbacks.models import (
+    ENGAGED_AT_MOST,
     OPEN_CALLBACK_STATES,
     Callback,
     CallbackAttempt,
@@ -80,22 +81,23 @@ class CallbackPlacement:
             return "no longer open"
         hours = opening_hours_at(self.session, self.scheduling.hours, self.now)
         status = hours.status_at(self.now)
-        if not status.is_open:
-            return self._move_to(callback, attempt_number, status.next_opening)
         attempt = self._attempt(callback, attempt_number)
+        if not status.is_open:
+            return self._move_to(callback, attempt, status.next_opening)
         if attempt.outcome is not None:
             return "attempt over"
+        if self._engaged(attempt):  # an earlier look rang someone who has not answered yet
+            return f"counsellor {attempt.counsellor_id} still rung"
         counsellor = self._next_counsellor(attempt)
         if counsellor is None:
-            retry = self.now + timedelta(minutes=self.config.counsellor_retry_minutes)
-            waits = len(_tried(attempt)) + int(self.now.timestamp())
-            self._queue(callback.id, attempt_number, retry, f"wait-{waits}")
-            return "nobody free"
+            return self._wait_for_a_counsellor(callback, attempt)
         counsellor_id, number = counsellor
         attempt.counsellor_id, attempt.counsellor_rung_at = counsellor_id, self.now
         attempt.counsellors_tried = ",".join(str(c) for c in [*_tried(attempt), counsellor_id])
+        callback.state, callback.updated_at = CallbackState.CALLING, self.now
+        rung_at = int(self.now.timestamp())
         work = side_effects.place_call(
-            f"callback:{callback.id}:attempt:{attempt_number}:counsellor:{counsellor_id}",
+            f"callback:{callback.id}:attempt:{attempt_number}:{rung_at}:{counsellor_id}",
             to=number,
             answer_path=f"{WHISPER_PATH}?attempt={attempt.id}",
             due_at=self.now,
@@ -196,14 +198,7 @@ class CallbackPlacement:
             )
             self._queue(callback.id, attempt.number + 1, retry)
             return retry
-        self._end(callback, CallbackState.FAILED)
-        self._note(
-            callback,
-            CaseEventKind.CALLBACK_FAILED,
-            f"Rückruf nach {attempt.number} Versuchen nicht erreicht",
-        )
-        self._note(callback, CaseEventKind.FOLLOW_UP, "Bitte nachfassen: Rückruf gescheitert")
-        log.warning("callback failed after all attempts", extra={"callback_id": callback.id})
+        self._fail(callback, f"Rückruf nach {attempt.number} Versuchen nicht erreicht")
         return None
 
     def talked(self, attempt_id: int) -> None:
@@ -248,8 +243,29 @@ class CallbackPlacement:
             self.session.add(attempt)
             self.session.flush()
             callback.attempts = max(callback.attempts, number)
-        callback.state, callback.updated_at = CallbackState.CALLING, self.now
         return attempt
+
+    def _engaged(self, attempt: CallbackAttempt) -> bool:
+        rung_at = attempt.counsellor_rung_at
+        return (
+            attempt.counsellor_id is not None
+            and rung_at is not None
+            and rung_at > self.now - ENGAGED_AT_MOST
+        )
+
+    def _wait_for_a_counsellor(self, callback: Callback, attempt: CallbackAttempt) -> str:
+        """Nobody free (or all who are have let it pass): look again in a few minutes, and
+        ring everyone again then. Nobody has taken it for too long: a follow-up instead."""
+        waited = self.now - attempt.started_at
+        if waited >= timedelta(minutes=self.config.give_up_after_minutes):
+            attempt.outcome, attempt.ended_at = "nobody-took-it", self.now
+            self._fail(callback, f"Rückruf von niemandem übernommen (Versuch {attempt.number})")
+            return "given up: nobody took it"
+        retry = self.now + timedelta(minutes=self.config.counsellor_retry_minutes)
+        attempt.counsellors_tried = ""  # the next look asks everyone free again
+        callback.state, callback.due_at, callback.updated_at = CallbackState.BOOKED, retry, self.now
+        self._queue(callback.id, attempt.number, retry, f"wait-{int(self.now.timestamp())}")
+        return "nobody free"
 
     def _next_counsellor(self, attempt: CallbackAttempt) -> tuple[int, str] | None:
         routing = RoutingDesk(self.session, self.now, self.cipher, self.scheduling.routing)
@@ -290,17 +306,22 @@ class CallbackPlacement:
                 f"Versuch {attempt.number}: Berater:in nicht erreicht, weiter an die nächste",
             )
         attempt.counsellor_id = None
-        self._queue(attempt.callback_id, attempt.number, self.now, f"next-{len(_tried(attempt))}")
+        self._queue(attempt.callback_id, attempt.number, self.now, f"next-{attempt.ring_work_id}")
 
-    def _move_to(self, callback: Callback, attempt_number: int, opening: datetime | None) -> str:
+    def _move_to(
+        self, callback: Callback, attempt: CallbackAttempt, opening: datetime | None
+    ) -> str:
+        """Due while the line is closed: the attempt starts afresh at the next opening."""
         if opening is None:
-            return "no opening in sight"
+            self._fail(callback, "Rückruf nicht möglich: keine Öffnungszeit in Sicht")
+            return "given up: no opening in sight"
+        attempt.started_at, attempt.counsellors_tried = opening, ""
         callback.state, callback.due_at, callback.updated_at = (
             CallbackState.BOOKED,
             opening,
             self.now,
         )
-        self._queue(callback.id, attempt_number, opening, f"moved-{int(opening.timestamp())}")
+        self._queue(callback.id, attempt.number, opening, f"moved-{int(opening.timestamp())}")
         return f"moved to {opening.astimezone(UTC):%Y-%m-%d %H:%M} UTC"
 
     def _queue(self, callback_id: int, attempt: int, due_at: datetime, tag: str = "") -> None:
@@ -310,6 +331,13 @@ class CallbackPlacement:
             self.now,
             place_callback_work(callback_id, attempt, due_at, tag),
         )
+
+    def _fail(self, callback: Callback, why: str) -> None:
+        """The callback will not happen: a follow-up on the case says so, the number goes."""
+        self._end(callback, CallbackState.FAILED)
+        self._note(callback, CaseEventKind.CALLBACK_FAILED, why)
+        self._note(callback, CaseEventKind.FOLLOW_UP, "Bitte nachfassen: Rückruf gescheitert")
+        log.warning("callback failed", extra={"callback_id": callback.id, "why": why})
 
     def _end(self, callback: Callback, state: CallbackState) -> None:
         callback.state, callback.ended_at, callback.updated_at = state, self.now, self.now

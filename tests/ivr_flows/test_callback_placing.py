@@ -110,22 +110,72 @@ def test_a_counsellor_who_declines_at_the_whisper_passes_it_on(
     assert "Rückruf für Fall" in callbacks.answer(second)
 
 
-def test_nobody_free_looks_again_in_five_minutes(booked, callbacks, clock, svc, create_counsellor):
+def test_nobody_free_looks_again_in_five_minutes_and_asks_everyone_again(
+    booked, callbacks, clock, create_counsellor
+):
     create_counsellor("Anna", phone="+49 228 1111111")
-    create_counsellor("Ben", phone="+49 228 2222222", on_duty=False)
     booked()
     clock.set(MONDAY_NINE)
     [first] = callbacks.ring()
     callbacks.status(first, "no-answer")
-    assert callbacks.ring() == []  # Anna was tried in this attempt; nobody else is on duty
-    clock.advance(timedelta(minutes=2))
-    with svc.database.transaction() as session:
-        set_on_duty(session, "Ben", True, clock.now())
-    assert callbacks.ring() == []  # the next look is at 9:05
+    assert callbacks.ring() == []  # Anna was tried in this round; nobody else is on duty
+    waiting = callbacks.callback()
+    assert waiting.state == CallbackState.BOOKED
+    assert waiting.due_at == MONDAY_NINE + timedelta(minutes=5)
+    clock.advance(timedelta(minutes=4))
+    assert callbacks.ring() == []
     clock.set(MONDAY_NINE + timedelta(minutes=5))
     [second] = callbacks.ring()
-    assert second.to == "+492282222222" and second.attempt_id == first.attempt_id
+    assert second.to == "+492281111111" and second.attempt_id == first.attempt_id
     assert callbacks.callback().state == CallbackState.CALLING
+
+
+def test_a_second_look_does_not_ring_anyone_while_a_counsellor_is_still_rung(
+    booked, callbacks, clock, svc, create_counsellor
+):
+    create_counsellor("Anna")
+    create_counsellor("Ben", on_duty=False)
+    booked()
+    clock.set(MONDAY_NINE)
+    [first] = callbacks.ring()
+    callbacks.status(first, "no-answer")
+    callbacks.ring()  # nobody else: a look at 9:05 is queued
+    clock.set(MONDAY_NINE + timedelta(minutes=5))
+    [again] = callbacks.ring()  # Anna rung again ...
+    callback = callbacks.callback()
+    with svc.database.transaction() as session:  # ... and Ben comes while her phone rings
+        set_on_duty(session, "Ben", True, clock.now())
+        from scheduling.callbacks.work import place_callback_work
+        from scheduling.outbox import queue
+
+        queue.enqueue(
+            session, svc.cipher, clock.now(), place_callback_work(callback.id, 1, clock.now(), "x")
+        )
+    assert callbacks.ring() == []  # one counsellor at a time for one callback
+    callbacks.talk(again)
+    assert callbacks.callback().state == CallbackState.DONE
+
+
+def test_a_callback_nobody_takes_for_two_hours_fails_with_a_follow_up(
+    booked, callbacks, clock, create_counsellor
+):
+    create_counsellor("Anna")
+    callback = booked()
+    clock.set(MONDAY_NINE)
+    rung = 0
+    while clock.now() < MONDAY_NINE + timedelta(hours=2, minutes=10):
+        for leg in callbacks.ring():
+            rung += 1
+            callbacks.answer(leg)
+            callbacks.press_at_whisper(leg, "2")  # lets it pass
+            callbacks.status(leg, "completed")
+        assert callbacks.ring() == []  # nobody else: the next look in five minutes
+        clock.advance(timedelta(minutes=5))
+    assert rung == 25  # 9:00 to 11:00, every five minutes; then given up
+    failed = callbacks.callback()
+    assert failed.state == CallbackState.FAILED and failed.number_encrypted is None
+    kinds = [kind for kind, _ in callbacks.case_events(callback.case_id)]
+    assert kinds[-2:] == [CaseEventKind.CALLBACK_FAILED, CaseEventKind.FOLLOW_UP]
 
 
 def test_a_caller_who_does_not_answer_is_tried_again_after_15_minutes(

@@ -16,7 +16,8 @@ from scheduling.callbacks.models import Callback, CallbackAttempt
 from scheduling.outbox.models import WorkItem
 from scheduling.scheduler.dispatcher import Dispatcher
 from tests.support.fake_twilio import FakeTwilio
-from tests.support.twilio import ACCOUNT_SID, PUBLIC_BASE_URL, TwilioRequests
+from tests.support.routing import leg_params
+from tests.support.twilio import PUBLIC_BASE_URL, TwilioRequests
 
 HOTLINE = "+498003009944"
 SATURDAY_BOOKING = ["-", "-", "1", "1", "1"]  # language, case number, callback, own number, slot 1
@@ -34,16 +35,21 @@ class CounsellorLeg:
     status_url: str
 
     def params(self, **extra: str) -> dict[str, str]:
-        return {
-            "CallSid": self.sid,
-            "AccountSid": ACCOUNT_SID,
-            "From": HOTLINE,
-            "To": self.to,
-            "Direction": "outbound-api",
-            "CallStatus": "in-progress",
-            "ApiVersion": "2010-04-01",
-            **extra,
-        }
+        return leg_params(self.sid, self.to, **extra)
+
+
+def callback_attempts(svc: Any, callback_id: int) -> list[CallbackAttempt]:
+    """The attempts of a callback, in order, detached from their session."""
+    with svc.database.transaction() as session:
+        rows = list(
+            session.scalars(
+                select(CallbackAttempt)
+                .where(CallbackAttempt.callback_id == callback_id)
+                .order_by(CallbackAttempt.number)
+            )
+        )
+        session.expunge_all()
+        return rows
 
 
 class CallbackDriver:
@@ -123,16 +129,7 @@ class CallbackDriver:
             return session.get(Case, case_id).reference
 
     def attempts(self, callback_id: int) -> list[CallbackAttempt]:
-        with self.svc.database.transaction() as session:
-            rows = list(
-                session.scalars(
-                    select(CallbackAttempt)
-                    .where(CallbackAttempt.callback_id == callback_id)
-                    .order_by(CallbackAttempt.number)
-                )
-            )
-            session.expunge_all()
-            return rows
+        return callback_attempts(self.svc, callback_id)
 
     def case_events(self, case_id: int) -> list[tuple[str, str]]:
         with self.svc.database.transaction() as session:

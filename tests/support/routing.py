@@ -20,6 +20,20 @@ from tests.support.fake_twilio import FakeTwilio
 from tests.support.twilio import ACCOUNT_SID, PUBLIC_BASE_URL, TwilioRequests, voice_params
 
 
+def leg_params(sid: str, to: str, **extra: str) -> dict[str, str]:
+    """What Twilio sends for a call the service placed (from the hotline's number)."""
+    return {
+        "CallSid": sid,
+        "AccountSid": ACCOUNT_SID,
+        "From": "+498003009944",
+        "To": to,
+        "Direction": "outbound-api",
+        "CallStatus": "in-progress",
+        "ApiVersion": "2010-04-01",
+        **extra,
+    }
+
+
 @dataclass(frozen=True)
 class Leg:
     """A counsellor's phone the scheduler rang."""
@@ -32,16 +46,7 @@ class Leg:
     status_url: str
 
     def params(self, **extra: str) -> dict[str, str]:
-        return {
-            "CallSid": self.sid,
-            "AccountSid": ACCOUNT_SID,
-            "From": "+498003009944",
-            "To": self.to,
-            "Direction": "outbound-api",
-            "CallStatus": "in-progress",
-            "ApiVersion": "2010-04-01",
-            **extra,
-        }
+        return leg_params(self.sid, self.to, **extra)
 
 
 class RoutingDriver:
