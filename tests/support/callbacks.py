@@ -6,17 +6,15 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from typing import Any
-from urllib.parse import parse_qs, urlsplit
 
 from sqlalchemy import select
 
 from hotline.cases.events import CaseEvent
 from hotline.cases.models import Case
 from scheduling.callbacks.models import Callback, CallbackAttempt
-from scheduling.outbox.models import WorkItem
 from scheduling.scheduler.dispatcher import Dispatcher
 from tests.support.fake_twilio import FakeTwilio
-from tests.support.routing import leg_params
+from tests.support.routing import leg_params, placed_call
 from tests.support.twilio import PUBLIC_BASE_URL, TwilioRequests
 
 HOTLINE = "+498003009944"
@@ -141,12 +139,7 @@ class CallbackDriver:
             return [(kind, text) for kind, text in rows]
 
     def _leg(self, form: dict[str, list[str]]) -> CounsellorLeg:
-        whisper, status = form["Url"][0], form["StatusCallback"][0]
-        attempt_id = int(parse_qs(urlsplit(whisper).query)["attempt"][0])
-        work_id = int(parse_qs(urlsplit(status).query)["work"][0])
-        with self.svc.database.transaction() as session:
-            sid = session.scalar(select(WorkItem.reference).where(WorkItem.id == work_id))
-        return CounsellorLeg(attempt_id, work_id, sid, form["To"][0], whisper, status)
+        return CounsellorLeg(*placed_call(self.svc, form, "attempt"))
 
     @staticmethod
     def _path(url: str) -> str:

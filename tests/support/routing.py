@@ -34,6 +34,19 @@ def leg_params(sid: str, to: str, **extra: str) -> dict[str, str]:
     }
 
 
+def placed_call(
+    svc: Any, form: dict[str, list[str]], id_parameter: str
+) -> tuple[int, int, str, str, str, str]:
+    """A call the scheduler placed, from its REST request: the id in its answer URL
+    (`?offer=` or `?attempt=`), its work item, the sid Twilio gave it, to, and both URLs."""
+    answer_url, status_url = form["Url"][0], form["StatusCallback"][0]
+    own_id = int(parse_qs(urlsplit(answer_url).query)[id_parameter][0])
+    work_id = int(parse_qs(urlsplit(status_url).query)["work"][0])
+    with svc.database.transaction() as session:
+        sid = session.scalar(select(WorkItem.reference).where(WorkItem.id == work_id))
+    return own_id, work_id, sid, form["To"][0], answer_url, status_url
+
+
 @dataclass(frozen=True)
 class Leg:
     """A counsellor's phone the scheduler rang."""
@@ -115,12 +128,7 @@ class RoutingDriver:
             return session.get(CallOffer, leg.offer_id)
 
     def _leg(self, form: dict[str, list[str]]) -> Leg:
-        whisper, status = form["Url"][0], form["StatusCallback"][0]
-        offer_id = int(parse_qs(urlsplit(whisper).query)["offer"][0])
-        work_id = int(parse_qs(urlsplit(status).query)["work"][0])
-        with self.svc.database.transaction() as session:
-            sid = session.scalar(select(WorkItem.reference).where(WorkItem.id == work_id))
-        return Leg(offer_id, work_id, sid, form["To"][0], whisper, status)
+        return Leg(*placed_call(self.svc, form, "offer"))
 
     @staticmethod
     def _path(url: str) -> str:
