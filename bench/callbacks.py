@@ -35,7 +35,7 @@ from zoneinfo import ZoneInfo
 
 from flask import Flask
 
-from bench.databases import fresh_database, postgres_available
+from bench.databases import chosen_backends, fresh_database
 from hotline import migrate
 from hotline.app import create_app, scheduling_config, work_tools
 from hotline.clock import FixedClock
@@ -148,8 +148,7 @@ def dispatcher_for(app: Flask, clock: FixedClock) -> Dispatcher:
 
 def drain(dispatcher: Dispatcher) -> float:
     started = time.perf_counter()
-    while dispatcher.dispatch_due():
-        pass
+    dispatcher.dispatch_until_idle()
     return time.perf_counter() - started
 
 
@@ -341,7 +340,6 @@ def verdict_lines(waves: list[WaveResult], searches: list[SlotsResult]) -> list[
 
 
 def main() -> tuple[list[WaveResult], list[SlotsResult]]:
-    chosen = [b.strip() for b in os.environ.get("BENCH_BACKENDS", "sqlite,postgresql").split(",")]
     print(
         f"callbacks: {WAVE_CALLBACKS} callbacks over Monday 9-11 with {WAVE_COUNSELLORS} "
         f"counsellors; free slots with {SLOT_COUNSELLORS} counsellors and {SLOT_BOOKINGS} booked",
@@ -349,10 +347,7 @@ def main() -> tuple[list[WaveResult], list[SlotsResult]]:
     )
     waves, searches = [], []
     with tempfile.TemporaryDirectory(prefix="hotline-callbacks-") as tmp:
-        for backend in chosen:
-            if backend == "postgresql" and not postgres_available():
-                print("  PostgreSQL skipped: 127.0.0.1:5432 not usable", flush=True)
-                continue
+        for backend in chosen_backends():
             waves.append(wave(backend, Path(tmp) / f"{backend}-wave"))
             print(f"  {backend}: wave done", flush=True)
             searches.append(slot_search(backend, Path(tmp) / f"{backend}-slots"))

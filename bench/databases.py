@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 from sqlalchemy import create_engine, text
@@ -32,3 +33,13 @@ def postgres_available() -> bool:
     except Exception:
         return False
     return True
+
+
+def chosen_backends() -> list[str]:
+    """The backends of BENCH_BACKENDS (default both); PostgreSQL is left out, with a line
+    saying so, when 127.0.0.1:5432 does not answer."""
+    chosen = [b.strip() for b in os.environ.get("BENCH_BACKENDS", "sqlite,postgresql").split(",")]
+    if "postgresql" in chosen and not postgres_available():
+        print("  PostgreSQL skipped: 127.0.0.1:5432 not usable", flush=True)
+        chosen.remove("postgresql")
+    return chosen

@@ -32,7 +32,7 @@ from sqlalchemy import select
 from twilio.request_validator import RequestValidator
 from werkzeug.test import EnvironBuilder
 
-from bench.databases import fresh_database, postgres_available
+from bench.databases import chosen_backends, fresh_database
 from hotline import migrate
 from hotline.app import create_app, work_tools
 from hotline.clock import FixedClock
@@ -359,7 +359,6 @@ def main() -> list[Result]:
     incoming_count = int(os.environ.get("BENCH_INPROCESS_REQUESTS", "2000"))
     call_count = int(os.environ.get("BENCH_INPROCESS_CALLS", "150"))
     rounds = int(os.environ.get("BENCH_INPROCESS_ROUNDS", "3"))
-    chosen = [b.strip() for b in os.environ.get("BENCH_BACKENDS", "sqlite,postgresql").split(",")]
     print(
         f"in-process CPU: {rounds} rounds of {incoming_count} /incoming requests and "
         f"{call_count} whole calls per backend, median round",
@@ -367,10 +366,7 @@ def main() -> list[Result]:
     )
     results = []
     with tempfile.TemporaryDirectory(prefix="hotline-inprocess-") as tmp:
-        for name in chosen:
-            if name == "postgresql" and not postgres_available():
-                print("  PostgreSQL skipped: 127.0.0.1:5432 not usable", flush=True)
-                continue
+        for name in chosen_backends():
             results.append(run_backend(name, Path(tmp), incoming_count, call_count, rounds))
     print("\n" + table(results) + "\n")
     for result in results:

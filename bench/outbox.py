@@ -27,7 +27,7 @@ from pathlib import Path
 
 from sqlalchemy import func, select, text
 
-from bench.databases import fresh_database, postgres_available
+from bench.databases import chosen_backends, fresh_database
 from hotline import migrate
 from hotline.crypto import DataCipher, generate_key
 from hotline.db import Database
@@ -190,7 +190,6 @@ def verdict_lines(bursts: list[BurstResult], latencies: list[LatencyResult]) -> 
 
 def main() -> tuple[list[BurstResult], list[LatencyResult]]:
     metadata()
-    chosen = [b.strip() for b in os.environ.get("BENCH_BACKENDS", "sqlite,postgresql").split(",")]
     print(
         f"outbox: {BURST} calls due at once (1 and 2 schedulers), {SPACED} spaced "
         f"{SPACING_SECONDS * 1000:.0f} ms apart, per backend",
@@ -198,10 +197,7 @@ def main() -> tuple[list[BurstResult], list[LatencyResult]]:
     )
     bursts, latencies = [], []
     with tempfile.TemporaryDirectory(prefix="hotline-outbox-") as tmp:
-        for backend in chosen:
-            if backend == "postgresql" and not postgres_available():
-                print("  PostgreSQL skipped: 127.0.0.1:5432 not usable", flush=True)
-                continue
+        for backend in chosen_backends():
             for count in (1, 2):
                 bursts.append(burst(backend, Path(tmp) / f"{backend}-burst-{count}", count))
                 print(f"  {backend} burst with {count}: {bursts[-1].seconds:.2f} s", flush=True)

@@ -27,7 +27,7 @@ from urllib.parse import parse_qs, urlsplit
 from flask import Flask
 from sqlalchemy import select
 
-from bench.databases import fresh_database, postgres_available
+from bench.databases import chosen_backends, fresh_database
 from bench.inprocess import Request, call_webhook, signed_environ
 from hotline import migrate
 from hotline.app import create_app
@@ -207,7 +207,6 @@ def verdict_lines(results: list[RoutingResult]) -> list[str]:
 
 
 def main() -> list[RoutingResult]:
-    chosen = [b.strip() for b in os.environ.get("BENCH_BACKENDS", "sqlite,postgresql").split(",")]
     print(
         f"routing: {CALLERS} callers {SPACING_SECONDS * 1000:.0f} ms apart, "
         f"{COUNSELLORS} counsellors on duty, one scheduler process",
@@ -215,10 +214,7 @@ def main() -> list[RoutingResult]:
     )
     results = []
     with tempfile.TemporaryDirectory(prefix="hotline-routing-") as tmp:
-        for backend in chosen:
-            if backend == "postgresql" and not postgres_available():
-                print("  PostgreSQL skipped: 127.0.0.1:5432 not usable", flush=True)
-                continue
+        for backend in chosen_backends():
             results.append(run_backend(backend, Path(tmp) / backend))
     print("\n" + table(results) + "\n")
     for line in verdict_lines(results):

@@ -8,9 +8,8 @@ from datetime import date, datetime, tzinfo
 import click
 
 from hotline.cases.references import display_case_reference
-from hotline.cli.support import cli_context
-from hotline.crypto import DataCipher, UndecryptableValue
-from hotline.telephony.phone_numbers import mask
+from hotline.cli.support import cli_context, masked_number
+from hotline.crypto import DataCipher
 from scheduling.callbacks.listing import LISTED_STATES, ListedCallback, list_callbacks
 from scheduling.callbacks.placing import CallbackPlacement
 
@@ -87,9 +86,4 @@ def _local(at: datetime | None, tz: tzinfo) -> str:
 
 
 def _masked(cipher: DataCipher, token: bytes | None) -> str:
-    if token is None:
-        return GONE
-    try:
-        return mask(cipher.decrypt(token))
-    except UndecryptableValue:
-        return UNREADABLE
+    return GONE if token is None else masked_number(cipher, token, unreadable=UNREADABLE)

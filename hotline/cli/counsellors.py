@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import click
 
-from hotline.cli.support import cli_services
+from hotline.cli.support import cli_services, masked_number
 from hotline.counsellors.service import (
     CounsellorExists,
     CounsellorNotFound,
@@ -13,8 +13,6 @@ from hotline.counsellors.service import (
     parse_languages,
     set_on_duty,
 )
-from hotline.crypto import DataCipher, UndecryptableValue
-from hotline.telephony.phone_numbers import mask
 
 UNREADABLE = "(Nummer unlesbar: Schlüssel fehlt, neu eintragen)"
 
@@ -66,7 +64,7 @@ def counsellor_list() -> None:
             (
                 c.name,
                 c.on_duty,
-                _masked_number(svc.cipher, c.phone_encrypted),
+                masked_number(svc.cipher, c.phone_encrypted, unreadable=UNREADABLE),
                 c.languages,
                 c.off_duty_reason,
             )
@@ -78,15 +76,6 @@ def counsellor_list() -> None:
     for name, on_duty, phone, languages, reason in rows:
         line = f"{name:<{width}}  {'on duty ' if on_duty else 'off duty'}  {phone}  {languages}"
         click.echo(line + (f"  — {reason}" if reason and not on_duty else ""))
-
-
-def _masked_number(cipher: DataCipher, token: bytes) -> str:
-    """A number stored under a key that is no longer configured is shown as unreadable: the
-    list must still show everyone (routing skips such numbers too)."""
-    try:
-        return mask(cipher.decrypt(token))
-    except UndecryptableValue:
-        return UNREADABLE
 
 
 @counsellor.command("duty", help="Put a counsellor on or off duty.")

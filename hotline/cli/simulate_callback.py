@@ -21,10 +21,11 @@ from sqlalchemy import func, select
 from hotline.app import scheduling_config
 from hotline.cases.models import Case
 from hotline.cases.references import display_case_reference
+from hotline.cli.callbacks import STATE_LABELS, UNREADABLE
 from hotline.cli.hours import local_label
 from hotline.cli.simulation import in_process_dispatcher, scripted_caller
+from hotline.cli.support import masked_number
 from hotline.clock import FixedClock
-from hotline.crypto import UndecryptableValue
 from hotline.services import services
 from hotline.simulator import (
     CALLEE_DIAL_PROMPT,
@@ -38,7 +39,6 @@ from hotline.simulator import (
     format_callback_event,
 )
 from hotline.telephony.gateway import OutboundCall
-from hotline.telephony.phone_numbers import mask
 from scheduling.callbacks.models import (
     OPEN_CALLBACK_STATES,
     Callback,
@@ -47,7 +47,6 @@ from scheduling.callbacks.models import (
 )
 from scheduling.callbacks.work import PLACE_CALLBACK
 from scheduling.outbox.models import CLAIMABLE, WorkItem
-from scheduling.scheduler.dispatcher import Dispatcher, Outcome
 
 # --callee: how the caller answers the counsellor's <Dial> (a mailbox answers, too)
 CALLEE_OUTCOMES = {
@@ -102,7 +101,8 @@ def play_callback(
     done: list[int] = []  # the work rows the dispatcher did, to explain what happened
 
     def dispatch() -> None:
-        done.extend(outcome.item_id for outcome in _dispatch_until_quiet(dispatcher))
+        outcomes = dispatcher.dispatch_until_idle(max_rounds=MAX_DISPATCH_ROUNDS)
+        done.extend(outcome.item_id for outcome in outcomes)
 
     legs = CallbackLegs(
         transport,
@@ -159,10 +159,7 @@ def _read_callback(app: Flask, callback_id: int) -> CallbackFacts | None:
         return None
     masked = None
     if row.number_encrypted is not None:
-        try:
-            masked = mask(svc.cipher.decrypt(row.number_encrypted))
-        except UndecryptableValue:
-            masked = "(unlesbar)"
+        masked = masked_number(svc.cipher, row.number_encrypted, unreadable=UNREADABLE)
     return CallbackFacts(callback_id, row.state, row.due_at, row.attempts, row.reference, masked)
 
 
@@ -194,17 +191,6 @@ def _rings_for(app: Flask, callback_id: int) -> Callable[[OutboundCall], bool]:
         return attempt is not None
 
     return wanted
-
-
-def _dispatch_until_quiet(dispatcher: Dispatcher) -> list[Outcome]:
-    """The due work, and the work it makes due at once (a due callback queues its ring)."""
-    outcomes: list[Outcome] = []
-    for _ in range(MAX_DISPATCH_ROUNDS):
-        done = dispatcher.dispatch_due()
-        if not done:
-            break
-        outcomes += done
-    return outcomes
 
 
 def _why_nobody_was_rung(app: Flask, callback_id: int, done: list[int], now: datetime) -> str:
@@ -299,7 +285,7 @@ def _state_text(facts: CallbackFacts, next_due: datetime | None, now: datetime, 
         return f"wieder fällig {_local_time(facts.due_at, now, tz)}"
     if facts.state == CallbackState.CALLING and next_due is not None:
         return f"wartet auf eine freie Berater:in, nächster Blick {_local_time(next_due, now, tz)}"
-    return {"calling": "wird angerufen", "canceled": "abgesagt"}.get(facts.state, facts.state)
+    return STATE_LABELS.get(facts.state, facts.state)
 
 
 def _local_time(at: datetime, now: datetime, tz: tzinfo) -> str:

@@ -11,8 +11,10 @@ from flask import Flask
 from hotline.app import create_app, scheduling_config
 from hotline.clock import Clock, parse_local_datetime
 from hotline.config import ConfigError
+from hotline.crypto import DataCipher, UndecryptableValue
 from hotline.db import Role
 from hotline.services import Services, services
+from hotline.telephony.phone_numbers import mask
 from scheduling.config import SchedulingConfig
 
 
@@ -39,6 +41,15 @@ def cli_context() -> tuple[Services, SchedulingConfig]:
     """The core services and the time settings, for commands that need both."""
     app = cli_app()
     return services(app), scheduling_config(app)
+
+
+def masked_number(cipher: DataCipher, token: bytes, *, unreadable: str) -> str:
+    """A stored number as operators may see it ("+49151••••••89"); one stored under a key no
+    longer configured is shown as `unreadable`, so that a listing still shows every row."""
+    try:
+        return mask(cipher.decrypt(token))
+    except UndecryptableValue:
+        return unreadable
 
 
 def parse_when(text: str | None, tz: tzinfo) -> datetime | None:

@@ -67,6 +67,20 @@ class Dispatcher:
             return [self._work(item) for item in items]
         return list(self._pool.map(self._work, items))
 
+    def dispatch_until_idle(self, max_rounds: int | None = None) -> list[Outcome]:
+        """Rounds until nothing is due, for an in-process scheduler on a held clock: work
+        that makes more work due at once (a due callback queues its ring) is done too.
+        `max_rounds` guards against work that keeps making work."""
+        outcomes: list[Outcome] = []
+        rounds = 0
+        while max_rounds is None or rounds < max_rounds:
+            done = self.dispatch_due()
+            if not done:
+                break
+            outcomes += done
+            rounds += 1
+        return outcomes
+
     def seconds_until_due(self) -> float:
         """How long nothing is due (0 when something is); at most IDLE_WAIT_SECONDS."""
         with self._tools.database.transaction() as session:

@@ -61,16 +61,10 @@ class CallbackDriver:
     def ring(self) -> list[CounsellorLeg]:
         """Run what is due until nothing more is (a due callback queues its ring); the
         counsellors' legs placed since the last call."""
-        for _ in range(5):
-            if not self.dispatcher.dispatch_due():
-                break
-        created = [
-            request
-            for request in self.fake.requests
-            if request.method == "POST" and request.path.endswith("/Calls.json")
-        ]
+        self.dispatcher.dispatch_until_idle(max_rounds=5)
+        created = self.fake.calls_created()
         new, self._seen = created[self._seen :], len(created)
-        return [self._leg(request.form) for request in new]
+        return [self._leg(form) for form in new]
 
     def answer(self, leg: CounsellorLeg) -> str:
         self.status(leg, "in-progress")

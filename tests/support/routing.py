@@ -102,13 +102,9 @@ class RoutingDriver:
     def ring(self) -> list[Leg]:
         """Let the scheduler do what is due; the legs it placed since the last ring."""
         self.dispatcher.dispatch_due()
-        created = [
-            request
-            for request in self.fake.requests
-            if request.method == "POST" and request.path.endswith("/Calls.json")
-        ]
+        created = self.fake.calls_created()
         new, self._rung = created[self._rung :], len(created)
-        return [self._leg(request.form) for request in new]
+        return [self._leg(form) for form in new]
 
     def answer(self, leg: Leg) -> str:
         """The counsellor (or a mailbox) picks up: the whisper."""

@@ -36,17 +36,18 @@ def test_every_due_callback_rings_one_counsellor_once_with_two_schedulers(
             desk.book_as_soon_as_possible(callback_id)
     schedulers.start(), schedulers.start()
 
-    def rung() -> list:
-        return [r for r in fake_twilio.requests if r.path.endswith("/Calls.json")]
-
-    wait_for(lambda: len(rung()) >= COUNSELLORS, 60, "every callback to ring a counsellor")
+    wait_for(
+        lambda: len(fake_twilio.calls_created()) >= COUNSELLORS,
+        60,
+        "every callback to ring a counsellor",
+    )
     wait_for(lambda: _all_attempts_rung(svc), 20, "the attempts to record their rings")
-    legs = rung()
+    legs = fake_twilio.calls_created()
     assert len(legs) == COUNSELLORS
     assert [n for n, c in fake_twilio.requests_per_work_item().items() if c != 1] == []
-    attempts = Counter(parse_qs(urlsplit(leg.form["Url"][0]).query)["attempt"][0] for leg in legs)
+    attempts = Counter(parse_qs(urlsplit(leg["Url"][0]).query)["attempt"][0] for leg in legs)
     assert len(attempts) == COUNSELLORS and set(attempts.values()) == {1}
-    counsellors = Counter(leg.form["To"][0] for leg in legs)
+    counsellors = Counter(leg["To"][0] for leg in legs)
     assert len(counsellors) == COUNSELLORS  # nobody rung for two callbacks at once
 
 

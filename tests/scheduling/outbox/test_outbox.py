@@ -69,8 +69,7 @@ def test_200_items_are_each_done_exactly_once(svc, clock, work_tools, fake_twili
         side_effects_kinds(), work_tools, SchedulerConfig(workers=8, batch_size=50), "node-a"
     )
     try:
-        while dispatcher.dispatch_due():
-            pass
+        dispatcher.dispatch_until_idle()
     finally:
         dispatcher.close()
     per_item = fake_twilio.requests_per_work_item()
