@@ -103,12 +103,16 @@ class CallbackDesk:
         )
 
     # --- the time -------------------------------------------------------------------------
-    def slot_finder(self) -> SlotFinder:
+    def slot_finder(self, *, with_bookings: bool = True) -> SlotFinder:
+        """The slots as they stand; `with_bookings=False` when only capacities are asked
+        (booking counts the seats of its one slot itself)."""
         hours = opening_hours_at(self.session, self.hours_config, self.now)
         counsellors = list(self.session.scalars(select(Counsellor.id)))
         availability = Availability.load(
             self.session, counsellors, self.now.astimezone(hours.timezone).date(), hours.timezone
         )
+        if not with_bookings:
+            return SlotFinder(self.config, hours, availability, {})
         horizon = self.now + timedelta(days=self.config.horizon_days + 1)
         booked = dict(
             self.session.execute(
@@ -128,8 +132,7 @@ class CallbackDesk:
 
     def book(self, callback_id: int, slot_start: datetime) -> bool:
         """Take a place in the slot; False when it is full (someone was faster)."""
-        finder = self.slot_finder()
-        capacity = finder.capacity(slot_start)
+        capacity = self.slot_finder(with_bookings=False).capacity(slot_start)
         for _ in range(capacity):
             taken = set(
                 self.session.scalars(
