@@ -15,9 +15,11 @@ give_up_after_minutes = 120       # an attempt no counsellor takes: failed, foll
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass, fields
+from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any
+
+from scheduling.sections import known_items
 
 
 class CallbacksConfigError(ValueError):
@@ -42,15 +44,8 @@ class CallbacksConfig:
 
 
 def parse_callbacks_config(section: Mapping[str, Any]) -> CallbacksConfig:
-    if not isinstance(section, Mapping):
-        raise CallbacksConfigError("callbacks: must be a table")
-    known = {field.name for field in fields(CallbacksConfig)}
     values: dict[str, Any] = {}
-    for key, value in section.items():
-        if key not in known:
-            raise CallbacksConfigError(
-                f"callbacks.{key}: unknown key (known: {', '.join(sorted(known))})"
-            )
+    for key, value, _ in known_items(section, "callbacks", CallbacksConfig, CallbacksConfigError):
         smallest = 0 if key == "max_per_slot" else 1
         if isinstance(value, bool) or not isinstance(value, int) or value < smallest:
             raise CallbacksConfigError(f"callbacks.{key}: a whole number >= {smallest}")

@@ -15,9 +15,11 @@ max_passes_in_a_row = 3          # then the counsellor is taken off duty
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass, fields
+from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urlsplit
+
+from scheduling.sections import known_items
 
 STRATEGIES = ("ring_all", "longest_idle")
 
@@ -40,15 +42,8 @@ class RoutingConfig:
 
 
 def parse_routing_config(section: Mapping[str, Any]) -> RoutingConfig:
-    if not isinstance(section, Mapping):
-        raise RoutingConfigError("routing: must be a table")
-    known = {field.name for field in fields(RoutingConfig)}
     values: dict[str, Any] = {}
-    for key, value in section.items():
-        if key not in known:
-            raise RoutingConfigError(
-                f"routing.{key}: unknown key (known: {', '.join(sorted(known))})"
-            )
+    for key, value, _ in known_items(section, "routing", RoutingConfig, RoutingConfigError):
         values[key] = _checked(key, value)
     return RoutingConfig(**values)
 

@@ -15,11 +15,12 @@ overdue_after_seconds = 60   # /healthz reports work waiting longer than this
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass, fields
+from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any
 
 from scheduling.outbox.queue import RetryPolicy
+from scheduling.sections import known_items
 
 
 class SchedulerConfigError(ValueError):
@@ -65,16 +66,11 @@ class SchedulerConfig:
 
 
 def parse_scheduler_config(section: Mapping[str, Any]) -> SchedulerConfig:
-    if not isinstance(section, Mapping):
-        raise SchedulerConfigError("scheduler: must be a table")
-    known = {field.name: field for field in fields(SchedulerConfig)}
     values: dict[str, Any] = {}
-    for key, value in section.items():
-        if key not in known:
-            raise SchedulerConfigError(
-                f"scheduler.{key}: unknown key (known: {', '.join(sorted(known))})"
-            )
-        wanted = int if known[key].type in ("int", int) else float
+    for key, value, field in known_items(
+        section, "scheduler", SchedulerConfig, SchedulerConfigError
+    ):
+        wanted = int if field.type in ("int", int) else float
         if isinstance(value, bool) or not isinstance(value, int | float) or value <= 0:
             raise SchedulerConfigError(f"scheduler.{key}: must be a positive number")
         if wanted is int and not isinstance(value, int):
