@@ -16,6 +16,7 @@ from hotline.logs import configure_logging
 from hotline.mail.mailer import Mailer, make_mailer
 from hotline.services import EXTENSION_KEY, Services, services
 from hotline.telephony.gateway import ConsoleGateway, OutboundGateway, TwilioGateway
+from scheduling.appointments.links import links_from_settings
 from scheduling.config import SchedulingConfig, SchedulingConfigError, load_scheduling_config
 from scheduling.outbox.kinds import WorkTools
 
@@ -57,7 +58,7 @@ def create_app(
     import web
     import webhooks
 
-    web.init_app(app, scheduling)
+    web.init_app(app, scheduling, production=settings.is_production)
     webhooks.init_app(app, scheduling)
     return app
 
@@ -95,6 +96,7 @@ def work_tools(
         hotline_number=settings.hotline_number,
         mail_from=settings.mail_from,
         scheduling=scheduling_config(app),
+        appointment_links=links_from_settings(settings),
     )
 
 

@@ -12,10 +12,11 @@ from hotline.counsellors.service import add_counsellor
 from hotline.crypto import DataCipher
 
 # Numbers from the range the Bundesnetzagentur reserves for drama and documentation.
+# Addresses under example.org (RFC 2606): they reach nobody.
 DEMO_COUNSELLORS = (
-    ("Anna Berger", "+49 30 23125 000", True),
-    ("Deniz Yilmaz", "+49 30 23125 001", True),
-    ("Jonas Keller", "+49 30 23125 002", False),
+    ("Anna Berger", "+49 30 23125 000", True, "anna.berger@example.org"),
+    ("Deniz Yilmaz", "+49 30 23125 001", True, "deniz.yilmaz@example.org"),
+    ("Jonas Keller", "+49 30 23125 002", False, "jonas.keller@example.org"),
 )
 
 
@@ -27,8 +28,8 @@ def seed_demo(session: Session, cipher: DataCipher, now: datetime) -> list[str]:
     """Add the demo counsellors that are missing; returns their names."""
     existing = set(session.scalars(select(Counsellor.name)))
     added = []
-    for name, phone, on_duty in DEMO_COUNSELLORS:
+    for name, phone, on_duty, email in DEMO_COUNSELLORS:
         if name not in existing:
-            add_counsellor(session, name, phone, cipher, now, on_duty=on_duty)
+            add_counsellor(session, name, phone, cipher, now, on_duty=on_duty, email=email)
             added.append(name)
     return added

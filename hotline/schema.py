@@ -23,6 +23,7 @@ MODEL_MODULES = (
     "scheduling.hours.models",
     "scheduling.availability.models",
     "scheduling.callbacks.models",
+    "scheduling.appointments.models",
     "scheduling.outbox.models",
     "scheduling.routing.models",
     "scheduling.scheduler.models",

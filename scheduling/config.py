@@ -11,6 +11,11 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from scheduling.appointments.config import (
+    AppointmentsConfig,
+    AppointmentsConfigError,
+    parse_appointments_config,
+)
 from scheduling.callbacks.config import (
     CallbacksConfig,
     CallbacksConfigError,
@@ -35,6 +40,7 @@ class SchedulingConfig:
     scheduler: SchedulerConfig
     routing: RoutingConfig
     callbacks: CallbacksConfig
+    appointments: AppointmentsConfig
 
 
 def load_scheduling_config(file_config: Mapping[str, Any]) -> SchedulingConfig:
@@ -45,11 +51,13 @@ def load_scheduling_config(file_config: Mapping[str, Any]) -> SchedulingConfig:
             scheduler=parse_scheduler_config(file_config.get("scheduler", {})),
             routing=parse_routing_config(file_config.get("routing", {})),
             callbacks=parse_callbacks_config(file_config.get("callbacks", {})),
+            appointments=parse_appointments_config(file_config.get("appointments", {})),
         )
     except (
         HoursConfigError,
         SchedulerConfigError,
         RoutingConfigError,
         CallbacksConfigError,
+        AppointmentsConfigError,
     ) as error:
         raise SchedulingConfigError(str(error)) from error

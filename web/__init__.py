@@ -7,8 +7,13 @@ from datetime import timedelta
 from flask import Flask
 
 from scheduling.config import SchedulingConfig
-from web import health
+from web import api, booking, context, feeds, health, security
 
 
-def init_app(app: Flask, scheduling: SchedulingConfig) -> None:
+def init_app(app: Flask, scheduling: SchedulingConfig, *, production: bool) -> None:
+    context.remember(app, scheduling)
+    security.init_app(app, production=production)
     health.init_app(app, timedelta(seconds=scheduling.scheduler.overdue_after_seconds))
+    api.init_app(app)
+    booking.init_app(app)
+    feeds.init_app(app)

@@ -17,6 +17,9 @@ class CaseEventKind(StrEnum):
     CALLBACK_DONE = "callback_done"
     CALLBACK_FAILED = "callback_failed"
     CALLBACK_CANCELED = "callback_canceled"
+    APPOINTMENT_BOOKED = "appointment_booked"
+    APPOINTMENT_MOVED = "appointment_moved"
+    APPOINTMENT_CANCELED = "appointment_canceled"
     FOLLOW_UP = "follow_up"  # someone must act: the timeline says what
 
 

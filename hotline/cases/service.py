@@ -65,3 +65,19 @@ def case_for_call(session: Session, reference: str | None, now: datetime) -> int
         return open_case(session, now).id
     case.updated_at = now
     return case.id
+
+
+class UnknownCaseReference(ValueError):
+    """A well-formed reference that names no case."""
+
+
+def case_to_book_for(session: Session, reference: str | None, now: datetime) -> int:
+    """A booking on the web names an existing case or gets a new stub; unlike a caller, who
+    hears "unknown" and may try again, a form must say so: UnknownCaseReference."""
+    if not reference:
+        return open_case(session, now).id
+    case = find_case(session, reference)
+    if case is None:
+        raise UnknownCaseReference(reference)
+    case.updated_at = now
+    return case.id

@@ -11,6 +11,7 @@ from hotline.cli.availability import counsellor_absent, counsellor_availability
 from hotline.cli.callbacks import callbacks
 from hotline.cli.counsellors import counsellor
 from hotline.cli.database import db, seed_demo
+from hotline.cli.feeds import counsellor_feed
 from hotline.cli.hours import hours
 from hotline.cli.keys import keygen, keys
 from hotline.cli.scheduler import scheduler
@@ -28,6 +29,7 @@ for command in COMMANDS:
     main.add_command(command)
 counsellor.add_command(counsellor_availability)
 counsellor.add_command(counsellor_absent)
+counsellor.add_command(counsellor_feed)
 
 
 if __name__ == "__main__":

@@ -25,14 +25,26 @@ ALL_OPENING_HOURS = "alle Öffnungszeiten"
 @click.command(
     "availability",
     help="Show or set a counsellor's weekly windows, e.g. `mon=09:00-12:00 wed=13:00-16:00` "
-    "(local time; replaces the old ones). --default: all opening hours again.",
+    "(local time; replaces the old ones). --default: all opening hours again. "
+    "--by-arrangement: windows outside the opening hours for video appointments only "
+    '("nach Vereinbarung"), e.g. `tue=17:00-19:00`; with no windows it removes them.',
 )
 @click.argument("name")
 @click.argument("windows", nargs=-1)
 @click.option("--default", "to_default", is_flag=True, help="Remove the windows.")
-def counsellor_availability(name: str, windows: tuple[str, ...], to_default: bool) -> None:
+@click.option(
+    "--by-arrangement",
+    "by_arrangement",
+    is_flag=True,
+    help="Set the windows by arrangement (video appointments outside the opening hours).",
+)
+def counsellor_availability(
+    name: str, windows: tuple[str, ...], to_default: bool, by_arrangement: bool
+) -> None:
     if windows and to_default:
         raise click.UsageError("give windows or --default, not both")
+    if to_default and by_arrangement:
+        raise click.UsageError("--by-arrangement without windows removes them; no --default")
     try:
         parsed = [parse_window(text) for text in windows]
     except ValueError as error:
@@ -41,15 +53,20 @@ def counsellor_availability(name: str, windows: tuple[str, ...], to_default: boo
     today = svc.clock.now().astimezone(scheduling.hours.timezone).date()
     with svc.database.transaction() as session:
         counsellor = _counsellor(session, name)
-        if parsed or to_default:
+        if by_arrangement:
+            set_windows(session, counsellor.id, parsed, by_arrangement=True)
+        elif parsed or to_default:
             set_windows(session, counsellor.id, parsed)
         current = windows_of(session, counsellor.id)
+        arranged = windows_of(session, counsellor.id, by_arrangement=True)
         absences = [
             f"abwesend {row.first_day:%d.%m.%Y}–{row.last_day:%d.%m.%Y}"
             + (f" ({row.note})" if row.note else "")
             for row in absences_of(session, counsellor.id, today)
         ]
     click.echo(f"{name}: " + (" ".join(str(w) for w in current) or ALL_OPENING_HOURS))
+    if arranged:
+        click.echo("  nach Vereinbarung (Videotermine): " + " ".join(str(w) for w in arranged))
     for line in absences:
         click.echo(f"  {line}")
 

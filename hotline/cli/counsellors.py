@@ -11,6 +11,7 @@ from hotline.counsellors.service import (
     add_counsellor,
     list_counsellors,
     parse_languages,
+    set_email,
     set_on_duty,
 )
 
@@ -32,7 +33,8 @@ def counsellor() -> None:
     show_default=True,
     help="Languages the counsellor takes calls in: de, en or de,en.",
 )
-def counsellor_add(name: str, phone: str, on_duty: bool, languages: str) -> None:
+@click.option("--email", default=None, help="Address for appointment invitations.")
+def counsellor_add(name: str, phone: str, on_duty: bool, languages: str, email: str | None) -> None:
     try:
         languages = parse_languages(languages)
     except ValueError as error:
@@ -48,11 +50,12 @@ def counsellor_add(name: str, phone: str, on_duty: bool, languages: str) -> None
                 svc.clock.now(),
                 on_duty=on_duty,
                 languages=languages,
+                email=email,
             )
     except CounsellorExists as error:
         raise click.ClickException(str(error)) from None
     except ValueError as error:
-        raise click.BadParameter(str(error), param_hint="--phone") from None
+        raise click.BadParameter(str(error), param_hint="--phone/--email") from None
     click.echo(f"counsellor {name} added ({'on duty' if on_duty else 'off duty'}, {languages})")
 
 
@@ -89,3 +92,21 @@ def counsellor_duty(name: str, state: str) -> None:
     except CounsellorNotFound as error:
         raise click.ClickException(str(error)) from None
     click.echo(f"{name} is now {'on' if state == 'on' else 'off'} duty")
+
+
+@counsellor.command("email", help="Set (or with --remove delete) a counsellor's e-mail address.")
+@click.argument("name")
+@click.argument("address", required=False)
+@click.option("--remove", is_flag=True, help="No more invitations by e-mail.")
+def counsellor_email(name: str, address: str | None, remove: bool) -> None:
+    if bool(address) == remove:
+        raise click.UsageError("give an ADDRESS or --remove")
+    svc = cli_services()
+    try:
+        with svc.database.transaction() as session:
+            set_email(session, name, None if remove else address, svc.cipher)
+    except CounsellorNotFound as error:
+        raise click.ClickException(str(error)) from None
+    except ValueError as error:
+        raise click.BadParameter(str(error), param_hint="ADDRESS") from None
+    click.echo(f"{name}: " + ("no e-mail address" if remove else "e-mail address saved"))

@@ -34,8 +34,10 @@ def add_counsellor(
     now: datetime,
     on_duty: bool = False,
     languages: str = "de",
+    email: str | None = None,
 ) -> Counsellor:
-    """Raises ValueError for an invalid number or language, CounsellorExists for a taken name."""
+    """Raises ValueError for an invalid number, language or e-mail address, CounsellorExists
+    for a taken name. The e-mail address gets appointment invitations (kept encrypted)."""
     name = name.strip()
     if not name:
         raise ValueError("a counsellor needs a name")
@@ -46,12 +48,28 @@ def add_counsellor(
         phone_encrypted=cipher.encrypt(to_e164(phone)),
         on_duty=on_duty,
         languages=parse_languages(languages),
+        email_encrypted=cipher.encrypt(checked_email(email)) if email else None,
         created_at=now,
         updated_at=now,
     )
     session.add(counsellor)
     session.flush()
     return counsellor
+
+
+def checked_email(email: str) -> str:
+    email = email.strip()
+    local, at, domain = email.rpartition("@")
+    if not at or not local or "." not in domain or any(char.isspace() for char in email):
+        raise ValueError(f"not an e-mail address: {email!r}")
+    return email
+
+
+def set_email(session: Session, name: str, email: str | None, cipher: DataCipher) -> None:
+    counsellor = find_counsellor(session, name)
+    if counsellor is None:
+        raise CounsellorNotFound(f"no counsellor named {name!r}")
+    counsellor.email_encrypted = cipher.encrypt(checked_email(email)) if email else None
 
 
 def list_counsellors(session: Session) -> list[Counsellor]:

@@ -5,8 +5,9 @@ from __future__ import annotations
 
 from datetime import date, datetime, time
 
-from sqlalchemy import Date, ForeignKey, Integer, String, Time
+from sqlalchemy import Boolean, Date, ForeignKey, Integer, String, Time
 from sqlalchemy.orm import Mapped, mapped_column
+from sqlalchemy.sql import false
 
 from hotline.db import Base, UTCDateTime
 
@@ -21,6 +22,8 @@ class CounsellorWindow(Base):
     weekday: Mapped[int] = mapped_column(Integer)
     opens: Mapped[time] = mapped_column(Time)
     closes: Mapped[time] = mapped_column(Time)
+    # "nach Vereinbarung": outside the opening hours, for video appointments only
+    by_arrangement: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
 
 
 class CounsellorAbsence(Base):

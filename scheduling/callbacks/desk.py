@@ -17,10 +17,12 @@ from sqlalchemy.orm import Session
 
 from hotline.cases.events import CaseEventKind, note_on_case
 from hotline.cases.models import Case
+from hotline.cases.service import case_to_book_for
 from hotline.counsellors.models import Counsellor
 from hotline.crypto import DataCipher
 from hotline.telephony.models import Call
 from hotline.telephony.phone_numbers import CallbackNumber
+from scheduling.availability.booking_lock import SlotTaken, hold_booking_lock
 from scheduling.availability.service import Availability
 from scheduling.callbacks.models import Callback, CallbackState
 from scheduling.callbacks.placing import CallbackPlacement
@@ -32,6 +34,14 @@ from scheduling.outbox import queue, side_effects
 
 _CALLBACKS: Table = Callback.__table__  # type: ignore[assignment]
 _CALLS: Table = Call.__table__  # type: ignore[assignment]
+
+
+@dataclass(frozen=True)
+class BookedOnline:
+    callback_id: int
+    case_reference: str
+    start: datetime
+    end: datetime
 
 
 @dataclass(frozen=True)
@@ -109,7 +119,11 @@ class CallbackDesk:
         hours = opening_hours_at(self.session, self.hours_config, self.now)
         counsellors = list(self.session.scalars(select(Counsellor.id)))
         availability = Availability.load(
-            self.session, counsellors, self.now.astimezone(hours.timezone).date(), hours.timezone
+            self.session,
+            counsellors,
+            self.now.astimezone(hours.timezone).date(),
+            hours.timezone,
+            appointment_buffer=self.scheduling.appointments.buffer,
         )
         if not with_bookings:
             return SlotFinder(self.config, hours, availability, {})
@@ -132,6 +146,7 @@ class CallbackDesk:
 
     def book(self, callback_id: int, slot_start: datetime) -> bool:
         """Take a place in the slot; False when it is full (someone was faster)."""
+        hold_booking_lock(self.session)  # appointments take counsellors' time too
         capacity = self.slot_finder(with_bookings=False).capacity(slot_start)
         for _ in range(capacity):
             taken = set(
@@ -161,6 +176,40 @@ class CallbackDesk:
                 continue  # another caller took that seat a moment ago: look again
             self._queue_first_attempt(callback_id, slot_start)
             return True
+        return False
+
+    def book_for(
+        self, number: CallbackNumber, slot_start: datetime, case_reference: str | None
+    ) -> BookedOnline:
+        """A callback booked on the web or through the API: a draft holding the number,
+        then a place in the slot as a caller would take it; SlotTaken when there is none
+        (the caller's transaction then rolls the draft back)."""
+        start = slot_start.astimezone(UTC)
+        if not self._is_a_slot(start):
+            raise SlotTaken()
+        case_id = case_to_book_for(self.session, case_reference, self.now)
+        callback_id = self.session.execute(
+            _CALLBACKS.insert()
+            .values(
+                case_id=case_id,
+                state=CallbackState.DRAFT,
+                attempts=0,
+                number_encrypted=self.cipher.encrypt(number.e164),
+                number_is_mobile=number.is_mobile,
+                created_at=self.now,
+                updated_at=self.now,
+            )
+            .returning(_CALLBACKS.c.id)
+        ).scalar_one()
+        if not self.book(callback_id, start):
+            raise SlotTaken()
+        reference = self.session.scalar(select(Case.reference).where(Case.id == case_id))
+        return BookedOnline(callback_id, reference or "", start, start + self.config.slot)
+
+    def _is_a_slot(self, start: datetime) -> bool:
+        for candidate in self.slot_finder(with_bookings=False).candidate_starts(self.now):
+            if candidate >= start:
+                return candidate == start
         return False
 
     def book_as_soon_as_possible(self, callback_id: int) -> None:

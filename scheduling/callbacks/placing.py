@@ -274,7 +274,11 @@ class CallbackPlacement:
             return None
         tz = self.scheduling.hours.timezone
         availability = Availability.load(
-            self.session, [c.id for c in free], self.now.astimezone(tz).date(), tz
+            self.session,
+            [c.id for c in free],
+            self.now.astimezone(tz).date(),
+            tz,
+            appointment_buffer=self.scheduling.appointments.buffer,
         )
         window_end = self.now + self.config.slot
         available = [c for c in free if availability.available(c.id, self.now, window_end)]

@@ -17,6 +17,7 @@ from hotline.crypto import DataCipher
 from hotline.db import Database
 from hotline.mail.mailer import Mailer
 from hotline.telephony.gateway import OutboundGateway
+from scheduling.appointments.links import AppointmentLinks
 from scheduling.config import SchedulingConfig
 from scheduling.outbox.queue import ClaimedWork
 
@@ -50,6 +51,7 @@ class WorkTools:
     hotline_number: str
     mail_from: str
     scheduling: SchedulingConfig  # hours, routing, callbacks: what timed work follows
+    appointment_links: AppointmentLinks  # the addresses reminders put into their texts
 
 
 Handler = Callable[[ClaimedWork, WorkTools], Done]

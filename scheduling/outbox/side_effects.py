@@ -65,14 +65,19 @@ def send_mail(
     subject: str,
     text: str,
     due_at: datetime,
+    html: str | None = None,
+    calendar: tuple[str, str] | None = None,
     attachments: Sequence[tuple[str, str, str]] = (),
     case_id: int | None = None,
 ) -> Work:
-    """A plain-text mail; attachments as (file name, content type, text content)."""
+    """A mail: plain text, optionally an HTML alternative and an invitation (`calendar` as
+    (METHOD, iCalendar text)); further attachments as (file name, content type, text)."""
     payload = {
         "to": list(to),
         "subject": subject,
         "text": text,
+        "html": html,
+        "calendar": list(calendar) if calendar else None,
         "attachments": [list(attachment) for attachment in attachments],
     }
     return Work("send_mail", key, due_at, payload, case_id=case_id)
@@ -126,9 +131,22 @@ def do_send_mail(item: ClaimedWork, tools: WorkTools) -> Done:
     message["Date"] = formatdate(tools.clock.now().timestamp(), localtime=False)
     message["Message-ID"] = work_message_id(item.id, item.key, tools.mail_from)
     message.set_content(payload["text"])
+    if payload.get("html"):
+        message.add_alternative(payload["html"], subtype="html")
+    if payload.get("calendar"):
+        _add_invitation(message, *payload["calendar"])
     for filename, content_type, content in payload.get("attachments", []):
         _attach(message, filename, content_type, content)
     return Done(tools.mailer.send(message))
+
+
+def _add_invitation(message: EmailMessage, method: str, ics: str) -> None:
+    """The structure Outlook, Gmail and Apple Mail all read as an invitation: the calendar as
+    a third alternative (`text/calendar; method=...`, the same METHOD as inside the file),
+    and the same file attached as `termin.ics` (`multipart/mixed` around both)."""
+    params = {"method": method}
+    message.add_alternative(ics, subtype="calendar", params=params)
+    message.add_attachment(ics, subtype="calendar", filename="termin.ics", params=params)
 
 
 def _attach(message: EmailMessage, filename: str, content_type: str, content: str) -> None:

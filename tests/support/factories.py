@@ -46,6 +46,7 @@ class Factories:
         phone: str | None = None,
         on_duty: bool = True,
         languages: str = "de",
+        email: str | None = None,
     ) -> Counsellor:
         number = next(self._numbers)
         with self._svc.database.transaction() as session:
@@ -57,4 +58,5 @@ class Factories:
                 self._clock.now(),
                 on_duty=on_duty,
                 languages=languages,
+                email=email,
             )

@@ -1,0 +1,40 @@
+"""`hotline counsellor feed NAME [--renew]`: the secret address of a counsellor's calendar
+feed (appointments and callbacks, by case reference only), to subscribe to as webcal://."""
+
+from __future__ import annotations
+
+import click
+
+from hotline.cli.support import cli_services
+from hotline.counsellors.service import find_counsellor
+from scheduling.appointments.feed import renew_feed_token
+from scheduling.appointments.links import links_from_settings
+
+
+@click.command(
+    "feed",
+    help="Make (or with --renew replace) the secret address of a counsellor's calendar feed. "
+    "Only a fingerprint is stored: the address is shown once, here.",
+)
+@click.argument("name")
+@click.option("--renew", is_flag=True, help="A new address; the old one stops working.")
+def counsellor_feed(name: str, renew: bool) -> None:
+    svc = cli_services()
+    with svc.database.transaction() as session:
+        counsellor = find_counsellor(session, name)
+        if counsellor is None:
+            raise click.ClickException(
+                f"no counsellor named {name!r}; `hotline counsellor list` shows all"
+            )
+        if counsellor.feed_token_digest and not renew:
+            raise click.ClickException(
+                f"{name} has a feed address already (it is shown only once); "
+                "`--renew` makes a new one and the old one stops working"
+            )
+        token = renew_feed_token(session, counsellor)
+    url = links_from_settings(svc.settings).feed_url(token)
+    click.echo(f"Kalender-Abo für {name} (geheim halten, nicht weitergeben):")
+    click.echo(f"  {url}")
+    click.echo(f"  {url.replace('https://', 'webcal://', 1).replace('http://', 'webcal://', 1)}")
+    if renew:
+        click.echo("Die bisherige Adresse gilt nicht mehr.")

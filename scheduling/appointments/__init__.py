@@ -1,0 +1,1 @@
+"""Video-call appointments: slots, booking, invitations, reminders, feeds."""

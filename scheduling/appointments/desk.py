@@ -1,0 +1,301 @@
+"""The appointments desk: free slots, booking, moving and cancelling, in the caller's
+transaction (a web request, the phone menu, a CLI command).
+
+Booking holds the booking lock, looks at the slot again and inserts the appointment with the
+counsellor chosen fairly (fewest appointments that week); the partial unique index refuses a
+second booked appointment of a counsellor at one start as a last line. Of two requests for the
+last place, one gets it and the other `SlotTaken`. Mails and reminders are work rows written
+in the same transaction: a rolled-back booking has mailed nobody.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import secrets
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, time, timedelta
+
+from sqlalchemy import Table, func, select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from hotline.cases.events import CaseEventKind, note_on_case
+from hotline.cases.models import Case
+from hotline.cases.service import case_to_book_for
+from hotline.counsellors.models import Counsellor
+from hotline.crypto import DataCipher
+from scheduling.appointments.links import AppointmentLinks
+from scheduling.appointments.models import Appointment, AppointmentState, BookedVia
+from scheduling.appointments.notices import Notices
+from scheduling.appointments.slots import AppointmentSlots, VideoSlot
+from scheduling.availability.booking_lock import SlotTaken, hold_booking_lock
+from scheduling.availability.service import Availability
+from scheduling.callbacks.models import Callback
+from scheduling.config import SchedulingConfig
+from scheduling.hours.overrides import opening_hours_at
+
+_CALLBACKS: Table = Callback.__table__  # type: ignore[assignment]
+TOKEN_BYTES = 32  # 256 bit in the manage link
+ROOM_BYTES = 16  # 128 bit in the video room id
+
+
+@dataclass(frozen=True)
+class Contact:
+    """Who booked: a name (a pseudonym is fine), and how to reach them (both optional by
+    phone; the web and the API ask for the e-mail address)."""
+
+    name: str
+    email: str | None = None
+    phone_e164: str | None = None
+    phone_is_mobile: bool = False
+
+
+@dataclass(frozen=True)
+class BookedAppointment:
+    id: int
+    token: str  # the manage link's secret: shown once, never logged
+    case_reference: str
+    start: datetime
+    end: datetime
+    video_url: str
+    manage_url: str
+    ics_url: str
+
+
+def token_digest(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+class AppointmentDesk:
+    def __init__(
+        self,
+        session: Session,
+        now: datetime,
+        cipher: DataCipher,
+        scheduling: SchedulingConfig,
+        links: AppointmentLinks,
+    ) -> None:
+        self.session = session
+        self.now = now
+        self.cipher = cipher
+        self.scheduling = scheduling
+        self.config = scheduling.appointments
+        self.links = links
+        self.tz = scheduling.hours.timezone
+
+    # --- slots ----------------------------------------------------------------------------
+    def slot_finder(self, first_day: date, last_day: date) -> AppointmentSlots:
+        hours = opening_hours_at(self.session, self.scheduling.hours, self.now)
+        counsellors = list(self.session.scalars(select(Counsellor.id).order_by(Counsellor.id)))
+        availability = Availability.load(
+            self.session,
+            counsellors,
+            first_day,
+            self.tz,
+            last_day=last_day,
+            appointment_buffer=self.config.buffer,
+        )
+        since = datetime.combine(first_day, time(0), tzinfo=self.tz) - timedelta(hours=1)
+        until = datetime.combine(last_day, time(0), tzinfo=self.tz) + timedelta(days=1)
+        callbacks = dict(
+            self.session.execute(
+                select(_CALLBACKS.c.slot_start, func.count())
+                .where(
+                    _CALLBACKS.c.seat.is_not(None),
+                    _CALLBACKS.c.slot_start >= since,
+                    _CALLBACKS.c.slot_start < until,
+                )
+                .group_by(_CALLBACKS.c.slot_start)
+            ).all()
+        )
+        return AppointmentSlots(
+            self.config, hours, availability, callbacks, self.scheduling.callbacks.slot
+        )
+
+    def free_slots(self, first_day: date, days: int) -> list[VideoSlot]:
+        last_day = first_day + timedelta(days=max(days, 1) - 1)
+        return self.slot_finder(first_day, last_day).free_slots(self.now, first_day, days)
+
+    def next_free_slots(self, count: int) -> list[VideoSlot]:
+        """The first `count` free slots (for the phone), searched a week at a time."""
+        first_day = self.now.astimezone(self.tz).date()
+        found: list[VideoSlot] = []
+        for week in range(0, self.config.horizon_days + 1, 7):
+            found += self.free_slots(first_day + timedelta(days=week), 7)
+            if len(found) >= count:
+                break
+        return found[:count]
+
+    # --- booking --------------------------------------------------------------------------
+    def book(
+        self,
+        start: datetime,
+        contact: Contact,
+        *,
+        via: BookedVia,
+        case_reference: str | None = None,
+    ) -> BookedAppointment:
+        """Book the slot at `start`; SlotTaken when it is not free, UnknownCaseReference
+        when the reference names no case."""
+        case = self._case(case_reference)
+        start = start.astimezone(UTC)
+        hold_booking_lock(self.session)
+        counsellor_id = self._fairest_free_counsellor(start)
+        token = secrets.token_urlsafe(TOKEN_BYTES)
+        room = secrets.token_hex(ROOM_BYTES)  # hex: safe in any video service's room names
+        appointment = Appointment(
+            case_id=case.id,
+            counsellor_id=counsellor_id,
+            state=AppointmentState.BOOKED,
+            start=start,
+            end=start + self.config.length,
+            name_encrypted=self.cipher.encrypt(contact.name),
+            email_encrypted=self.cipher.encrypt(contact.email) if contact.email else None,
+            phone_encrypted=self.cipher.encrypt(contact.phone_e164) if contact.phone_e164 else None,
+            phone_is_mobile=contact.phone_is_mobile,
+            token_digest=token_digest(token),
+            token_encrypted=self.cipher.encrypt(token),
+            room=room,
+            uid=f"termin-{secrets.token_hex(16)}@{self.links.mail_domain}",
+            sequence=0,
+            booked_via=via,
+            created_at=self.now,
+            updated_at=self.now,
+        )
+        try:
+            with self.session.begin_nested():
+                self.session.add(appointment)
+        except IntegrityError:
+            raise SlotTaken() from None
+        note_on_case(
+            self.session,
+            case.id,
+            self.now,
+            CaseEventKind.APPOINTMENT_BOOKED,
+            f"Videotermin gebucht für {self._when(start)}",
+        )
+        self._notices().booked(appointment)
+        return self.booked(appointment, token)
+
+    def booked(self, appointment: Appointment, token: str) -> BookedAppointment:
+        reference = self.session.scalar(
+            select(Case.reference).where(Case.id == appointment.case_id)
+        )
+        return BookedAppointment(
+            id=appointment.id,
+            token=token,
+            case_reference=reference or "",
+            start=appointment.start,
+            end=appointment.end,
+            video_url=self.links.video_url(appointment.room),
+            manage_url=self.links.manage_url(token),
+            ics_url=self.links.ics_url(token),
+        )
+
+    def find(self, token: str) -> Appointment | None:
+        """The appointment of a manage link; the digest is compared in constant time."""
+        if not token or len(token) > 200:
+            return None
+        digest = token_digest(token)
+        appointment = self.session.scalars(
+            select(Appointment).where(Appointment.token_digest == digest)
+        ).one_or_none()
+        if appointment is None or not hmac.compare_digest(appointment.token_digest, digest):
+            return None
+        return appointment
+
+    def cancel(self, appointment: Appointment) -> bool:
+        """Cancel (and free the place); False if it was cancelled already."""
+        if appointment.state != AppointmentState.BOOKED:
+            return False
+        appointment.state = AppointmentState.CANCELED
+        appointment.sequence += 1
+        appointment.canceled_at = appointment.updated_at = self.now
+        self.session.flush()
+        note_on_case(
+            self.session,
+            appointment.case_id,
+            self.now,
+            CaseEventKind.APPOINTMENT_CANCELED,
+            f"Videotermin am {self._when(appointment.start)} abgesagt",
+        )
+        self._notices().canceled(appointment)
+        return True
+
+    def move(self, appointment: Appointment, start: datetime) -> None:
+        """Move to another free slot (perhaps with another counsellor); SlotTaken if not free.
+        The calendar entry keeps its UID and gets a raised SEQUENCE."""
+        if appointment.state != AppointmentState.BOOKED:
+            raise SlotTaken()
+        start = start.astimezone(UTC)
+        hold_booking_lock(self.session)
+        old_start = appointment.start
+        # the appointment's own time must not count against the new one
+        appointment.state = AppointmentState.CANCELED
+        self.session.flush()
+        try:
+            counsellor_id = self._fairest_free_counsellor(start)
+        finally:
+            appointment.state = AppointmentState.BOOKED
+        previous_counsellor = appointment.counsellor_id
+        appointment.counsellor_id = counsellor_id
+        appointment.start, appointment.end = start, start + self.config.length
+        appointment.sequence += 1
+        appointment.updated_at = self.now
+        try:
+            with self.session.begin_nested():
+                self.session.flush()
+        except IntegrityError:
+            raise SlotTaken() from None
+        note_on_case(
+            self.session,
+            appointment.case_id,
+            self.now,
+            CaseEventKind.APPOINTMENT_MOVED,
+            f"Videotermin verlegt vom {self._when(old_start)} auf {self._when(start)}",
+        )
+        self._notices().moved(appointment, previous_counsellor)
+
+    def add_email(self, appointment: Appointment, email: str) -> None:
+        """An official who booked by phone adds their address: the invitation follows."""
+        appointment.email_encrypted = self.cipher.encrypt(email)
+        appointment.sequence += 1
+        appointment.updated_at = self.now
+        self.session.flush()
+        self._notices().email_added(appointment)
+
+    # --- inside ---------------------------------------------------------------------------
+    def _case(self, reference: str | None) -> Case:
+        return self.session.get_one(Case, case_to_book_for(self.session, reference, self.now))
+
+    def _fairest_free_counsellor(self, start: datetime) -> int:
+        day = start.astimezone(self.tz).date()
+        finder = self.slot_finder(day, day)
+        if not finder.is_free(start, self.now):
+            raise SlotTaken()
+        candidates = finder.counsellors_for(start)
+        monday = day - timedelta(days=day.weekday())
+        week_start = datetime.combine(monday, time(0), tzinfo=self.tz)
+        counts = dict(
+            self.session.execute(
+                select(Appointment.counsellor_id, func.count())
+                .where(
+                    Appointment.state == AppointmentState.BOOKED,
+                    Appointment.counsellor_id.in_(candidates),
+                    Appointment.start >= week_start,
+                    Appointment.start < week_start + timedelta(days=7),
+                )
+                .group_by(Appointment.counsellor_id)
+            ).all()
+        )
+        return min(candidates, key=lambda cid: (counts.get(cid, 0), cid))
+
+    def _notices(self) -> Notices:
+        return Notices(self.session, self.now, self.cipher, self.scheduling, self.links)
+
+    def _when(self, at: datetime) -> str:
+        return f"{at.astimezone(self.tz):%d.%m.%Y %H:%M}"
+
+
+__all__ = ["AppointmentDesk", "BookedAppointment", "Contact", "SlotTaken"]

@@ -1,0 +1,97 @@
+"""A counsellor's calendar feed: their appointments and the callbacks they took, by case
+reference only — no names, numbers or e-mail addresses ever leave in a feed.
+
+The feed's URL holds a secret token; only its sha256 is stored, so the URL is shown once when
+made (`hotline counsellor feed NAME --renew`) and a renewal makes the old URL stop working.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import secrets
+from datetime import datetime, timedelta
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from hotline.cases.models import Case
+from hotline.cases.references import display_case_reference
+from hotline.counsellors.models import Counsellor
+from scheduling.appointments.calendar import FeedEntry, feed_ics
+from scheduling.appointments.models import Appointment, AppointmentState
+from scheduling.callbacks.models import Callback, CallbackAttempt
+from scheduling.config import SchedulingConfig
+
+FEED_TOKEN_BYTES = 32
+FEED_PAST = timedelta(days=30)  # how far back the feed looks
+
+
+def _digest(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def renew_feed_token(session: Session, counsellor: Counsellor) -> str:
+    """A new secret for the counsellor's feed; the old URL stops working."""
+    token = secrets.token_urlsafe(FEED_TOKEN_BYTES)
+    counsellor.feed_token_digest = _digest(token)
+    return token
+
+
+def counsellor_for_feed(session: Session, token: str) -> Counsellor | None:
+    if not token or len(token) > 200:
+        return None
+    digest = _digest(token)
+    counsellor = session.scalars(
+        select(Counsellor).where(Counsellor.feed_token_digest == digest)
+    ).one_or_none()
+    if counsellor is None or not hmac.compare_digest(counsellor.feed_token_digest or "", digest):
+        return None
+    return counsellor
+
+
+def counsellor_feed(
+    session: Session, counsellor: Counsellor, now: datetime, scheduling: SchedulingConfig
+) -> str:
+    since = now - FEED_PAST
+    entries = []
+    for appointment_id, uid, start, end, reference in session.execute(
+        select(Appointment.id, Appointment.uid, Appointment.start, Appointment.end, Case.reference)
+        .join(Case, Case.id == Appointment.case_id)
+        .where(
+            Appointment.counsellor_id == counsellor.id,
+            Appointment.state == AppointmentState.BOOKED,
+            Appointment.end >= since,
+        )
+        .order_by(Appointment.start)
+    ):
+        shown = display_case_reference(reference)
+        entries.append(
+            FeedEntry(
+                uid=uid,
+                start=start,
+                end=end,
+                summary=f"Videotermin · Fall {shown}",
+                description=f"Videoberatung, Fall {shown} (Termin {appointment_id}).",
+            )
+        )
+    slot = scheduling.callbacks.slot
+    for callback_id, started, reference in session.execute(
+        select(Callback.id, CallbackAttempt.started_at, Case.reference)
+        .join(CallbackAttempt, CallbackAttempt.callback_id == Callback.id)
+        .outerjoin(Case, Case.id == Callback.case_id)
+        .where(CallbackAttempt.counsellor_id == counsellor.id, CallbackAttempt.started_at >= since)
+        .order_by(CallbackAttempt.started_at)
+    ):
+        shown = display_case_reference(reference) if reference else "ohne Aktenzeichen"
+        entries.append(
+            FeedEntry(
+                uid=f"rueckruf-{callback_id}-{int(started.timestamp())}@starkestelle.de",
+                start=started,
+                end=started + slot,
+                summary=f"Rückruf · Fall {shown}",
+                description=f"Rückruf, Fall {shown}.",
+            )
+        )
+    name = f"starke Stelle – {counsellor.name}"
+    return feed_ics(name, entries, now, scheduling.hours.timezone)

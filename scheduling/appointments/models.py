@@ -1,0 +1,63 @@
+"""Video-call appointments. A booked appointment holds its counsellor's time: the partial
+unique index refuses a second booked appointment of one counsellor at the same start, and
+booking runs under the booking lock (`scheduling.availability.booking_lock`), so overlaps of
+any shape are refused by the database, not only by a check in Python."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from enum import StrEnum
+
+from sqlalchemy import Boolean, ForeignKey, Index, Integer, LargeBinary, String, text
+from sqlalchemy.orm import Mapped, mapped_column
+
+from hotline.db import Base, UTCDateTime, encrypted
+
+
+class AppointmentState(StrEnum):
+    BOOKED = "booked"
+    CANCELED = "canceled"
+
+
+class BookedVia(StrEnum):
+    WEB = "web"  # the booking page /termin
+    API = "api"  # POST /api/v1/appointments
+    PHONE = "phone"  # the out-of-hours menu
+
+
+_BOOKED = text("state = 'booked'")
+
+
+class Appointment(Base):
+    __tablename__ = "appointments"
+    __table_args__ = (
+        Index(
+            "uq_appointments_counsellor_booked_start",
+            "counsellor_id",
+            "start",
+            unique=True,
+            sqlite_where=_BOOKED,
+            postgresql_where=_BOOKED,
+        ),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    case_id: Mapped[int] = mapped_column(ForeignKey("cases.id"), index=True)
+    counsellor_id: Mapped[int] = mapped_column(ForeignKey("counsellors.id"), index=True)
+    state: Mapped[str] = mapped_column(String(16), default=AppointmentState.BOOKED)
+    start: Mapped[datetime] = mapped_column(UTCDateTime(), index=True)
+    end: Mapped[datetime] = mapped_column(UTCDateTime())
+    name_encrypted: Mapped[bytes | None] = mapped_column(LargeBinary, info=encrypted())
+    email_encrypted: Mapped[bytes | None] = mapped_column(LargeBinary, info=encrypted())
+    phone_encrypted: Mapped[bytes | None] = mapped_column(LargeBinary, info=encrypted())
+    phone_is_mobile: Mapped[bool] = mapped_column(Boolean, default=False)
+    # the manage token: found by its sha256, kept encrypted to put it into later mails
+    token_digest: Mapped[str] = mapped_column(String(64), unique=True)
+    token_encrypted: Mapped[bytes] = mapped_column(LargeBinary, info=encrypted())  # for mails
+    room: Mapped[str] = mapped_column(String(64))  # the video room id (unguessable)
+    uid: Mapped[str] = mapped_column(String(120), unique=True)  # the calendar UID
+    sequence: Mapped[int] = mapped_column(Integer, default=0)  # raised on every change
+    booked_via: Mapped[str] = mapped_column(String(8))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    canceled_at: Mapped[datetime | None] = mapped_column(UTCDateTime())

@@ -1,0 +1,29 @@
+"""Booking is rate-limited per client, one budget for the page and the API; the limit
+answers 429 in the API's error shape and as a German page."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.support.appointments import book, free_slots
+
+
+@pytest.fixture
+def hotline_config(tmp_path) -> str:
+    path = tmp_path / "hotline.toml"
+    path.write_text('[appointments]\nbookings_per_client = "2 per minute"\n')
+    return str(path)
+
+
+def test_the_third_booking_in_a_minute_is_refused(client, create_counsellor, caplog):
+    create_counsellor("Anna")
+    create_counsellor("Ben")
+    slots = free_slots(client)
+    assert book(client, slots[0]["start"]).status_code == 201
+    assert book(client, slots[1]["start"]).status_code == 201
+    refused = book(client, slots[2]["start"])
+    assert refused.status_code == 429
+    assert refused.json["error"]["code"] == "rate_limited"
+    page = client.post("/termin", data={})
+    assert page.status_code == 429 and "Zu viele Anfragen" in page.get_data(as_text=True)
+    assert "127.0.0.1" not in caplog.text  # client addresses are not logged

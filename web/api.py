@@ -1,0 +1,193 @@
+"""The JSON API: free slots and booking (`/api/v1/...`), as the contract fixes it.
+
+Errors are `{"error": {"code", "message", "fields"}}`; bad input of any shape is a 422 naming
+each field, never a 500; a slot someone else took is a 409.
+"""
+
+from __future__ import annotations
+
+import logging
+from datetime import date, datetime, timedelta, tzinfo
+
+from flask import Blueprint, Flask, jsonify, request
+from flask.typing import ResponseReturnValue
+from sqlalchemy.orm import Session
+from werkzeug.exceptions import HTTPException
+
+from hotline.cases.service import UnknownCaseReference
+from hotline.services import services
+from scheduling.appointments.desk import BookedAppointment, Contact, SlotTaken
+from scheduling.appointments.models import BookedVia
+from web import openapi
+from web.appointments import appointment_desk, callback_desk
+from web.booking_input import BookingInput, InvalidInput, read_booking, read_day, read_days
+from web.context import scheduling
+from web.security import booking_limit, csrf
+from web.texts import ERRORS, FIELD_ERRORS
+
+log = logging.getLogger(__name__)
+blueprint = Blueprint("api", __name__, url_prefix="/api/v1")
+MOST_DAYS = 42
+
+
+def error(status: int, code: str, fields: dict[str, str] | None = None) -> ResponseReturnValue:
+    body = {"error": {"code": code, "message": ERRORS[code], "fields": fields or {}}}
+    return jsonify(body), status
+
+
+@blueprint.get("/openapi.json")
+def openapi_document() -> ResponseReturnValue:
+    return jsonify(openapi.document(services().settings.public_base_url))
+
+
+@blueprint.get("/slots")
+def slots() -> ResponseReturnValue:
+    svc = services()
+    tz = scheduling().hours.timezone
+    kind = request.args.get("type", "video")
+    try:
+        fields: dict[str, str] = {}
+        if kind not in ("video", "callback"):
+            fields["type"] = FIELD_ERRORS["type.invalid"]
+        try:
+            first_day = read_day(request.args.get("from"), svc.clock.now().astimezone(tz).date())
+        except InvalidInput as bad:
+            fields.update(bad.fields)
+        try:
+            days = read_days(request.args.get("days"), 7, MOST_DAYS)
+        except InvalidInput as bad:
+            fields.update(bad.fields)
+        if fields:
+            raise InvalidInput(fields)
+    except InvalidInput as bad:
+        return error(422, "invalid_input", bad.fields)
+    with svc.database.transaction() as session:
+        if kind == "video":
+            found = [
+                (slot.start, slot.end)
+                for slot in appointment_desk(session).free_slots(first_day, days)
+            ]
+        else:
+            found = _callback_slots(session, first_day, days, tz)
+    return jsonify(
+        slots=[
+            {
+                "start": start.astimezone(tz).isoformat(),
+                "end": end.astimezone(tz).isoformat(),
+                "type": kind,
+            }
+            for start, end in found
+        ]
+    )
+
+
+def _callback_slots(
+    session: Session, first_day: date, days: int, tz: tzinfo
+) -> list[tuple[datetime, datetime]]:
+    desk = callback_desk(session)
+    finder = desk.slot_finder()
+    last_day = first_day + timedelta(days=days - 1)
+    found = []
+    for start in finder.candidate_starts(desk.now):
+        day = start.astimezone(tz).date()
+        if day > last_day:
+            break
+        if day >= first_day:
+            slot = finder.slot_at(start)
+            if slot.free > 0:
+                found.append((slot.start, slot.end))
+    return found
+
+
+@blueprint.post("/appointments")
+@booking_limit(lambda: scheduling().appointments.bookings_per_client)
+def book() -> ResponseReturnValue:
+    values = request.get_json(silent=True)
+    if not isinstance(values, dict):
+        return error(422, "invalid_json")
+    try:
+        wish = read_booking(values)
+    except InvalidInput as bad:
+        return error(422, "invalid_input", bad.fields)
+    if wish.type != "video":
+        return _book_callback(wish)
+    contact = Contact(
+        name=wish.name,
+        email=wish.email,
+        phone_e164=wish.phone.e164 if wish.phone else None,
+        phone_is_mobile=bool(wish.phone and wish.phone.is_mobile),
+    )
+    try:
+        with services().database.transaction() as session:
+            booked = appointment_desk(session).book(
+                wish.start, contact, via=BookedVia.API, case_reference=wish.case_reference
+            )
+    except SlotTaken:
+        return error(409, "slot_taken")
+    except UnknownCaseReference:
+        return error(
+            422, "invalid_input", {"case_reference": FIELD_ERRORS["case_reference.unknown"]}
+        )
+    response = jsonify(booked_json(booked, "video"))
+    response.status_code = 201
+    response.headers["Location"] = booked.manage_url
+    return response
+
+
+def _book_callback(wish: BookingInput) -> ResponseReturnValue:
+    """A callback booked on the web: the number kept encrypted, a place in the slot taken
+    like a caller's (a seat unique per slot); it is placed at its time like any other."""
+    assert wish.phone is not None  # read_booking requires it for callbacks
+    try:
+        with services().database.transaction() as session:
+            desk = callback_desk(session)
+            booked = desk.book_for(wish.phone, wish.start, wish.case_reference)
+    except SlotTaken:
+        return error(409, "slot_taken")
+    except UnknownCaseReference:
+        return error(
+            422, "invalid_input", {"case_reference": FIELD_ERRORS["case_reference.unknown"]}
+        )
+    tz = scheduling().hours.timezone
+    body = {
+        "case_reference": booked.case_reference,
+        "start": booked.start.astimezone(tz).isoformat(),
+        "end": booked.end.astimezone(tz).isoformat(),
+        "type": "callback",
+        "manage_url": None,
+        "ics_url": None,
+    }
+    return jsonify(body), 201
+
+
+def booked_json(booked: BookedAppointment, kind: str) -> dict[str, object]:
+    tz = scheduling().hours.timezone
+    body: dict[str, object] = {
+        "case_reference": booked.case_reference,
+        "start": booked.start.astimezone(tz).isoformat(),
+        "end": booked.end.astimezone(tz).isoformat(),
+        "type": kind,
+        "manage_url": booked.manage_url,
+        "ics_url": booked.ics_url,
+    }
+    if kind == "video":
+        body["video_url"] = booked.video_url
+    return body
+
+
+def _api_errors(failure: HTTPException) -> ResponseReturnValue:
+    if not request.path.startswith("/api/"):
+        return failure
+    status = failure.code or 500
+    code = {404: "not_found", 405: "method_not_allowed", 429: "rate_limited"}.get(status)
+    if code is not None:
+        return error(status, code)
+    if status < 500:  # a body too large, a broken request: bad input
+        return error(422, "invalid_json")
+    return error(503, "unavailable")
+
+
+def init_app(app: Flask) -> None:
+    csrf.exempt(blueprint)  # JSON from integrations: no cookie, no cross-site form post
+    app.register_blueprint(blueprint)
+    app.register_error_handler(HTTPException, _api_errors)

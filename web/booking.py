@@ -1,0 +1,353 @@
+"""The booking page `/termin` and the manage pages `/termin/<token>`: server-rendered German
+HTML that works without JavaScript; every form carries a CSRF token (Flask-WTF).
+
+The manage link's token is the key to one appointment: it is never logged, pages holding it
+are not cached and send no referrer. A JSON client (`Accept: application/json`) gets the
+appointment as JSON and may cancel with a plain POST; the token in the URL is its secret,
+which a cross-site form cannot know.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from datetime import date, datetime
+from typing import Any
+
+from flask import (
+    Blueprint,
+    Flask,
+    Response,
+    jsonify,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
+from flask.typing import ResponseReturnValue
+from flask_wtf import FlaskForm
+
+from hotline.cases.models import Case
+from hotline.cases.references import display_case_reference
+from hotline.cases.service import UnknownCaseReference
+from hotline.services import services
+from scheduling.appointments import calendar
+from scheduling.appointments.desk import AppointmentDesk, Contact, SlotTaken
+from scheduling.appointments.links import BOOKING_PATH, ICS_NAME
+from scheduling.appointments.models import Appointment, AppointmentState, BookedVia
+from scheduling.appointments.slots import VideoSlot
+from scheduling.appointments.wording import MONTHS, WEEKDAYS, long_date_time
+from web.api import error as api_error
+from web.appointments import appointment_desk, notices
+from web.booking_input import InvalidInput, read_booking, read_day, read_email, read_start
+from web.context import scheduling
+from web.security import booking_limit, manage_limit
+from web.texts import ERRORS, FIELD_ERRORS
+
+blueprint = Blueprint("booking", __name__, url_prefix=BOOKING_PATH, template_folder="templates")
+FIELD_IDS = {"start": "start-1", "consent": "consent"}
+SHOWN_DAYS = 28
+
+
+def _rate() -> str:
+    return scheduling().appointments.bookings_per_client
+
+
+@dataclass(frozen=True)
+class DayChoice:
+    iso: str
+    label: str
+
+
+# --- booking ------------------------------------------------------------------------------
+@blueprint.get("")
+def page() -> ResponseReturnValue:
+    return _booking_page()
+
+
+@blueprint.post("")
+@booking_limit(_rate)
+def book() -> ResponseReturnValue:
+    if not FlaskForm().validate_on_submit():  # the CSRF token
+        return _booking_page(errors={"csrf": _expired()}, status=400)
+    values = dict(request.form)
+    try:
+        wish = read_booking({**values, "type": "video"}, from_form=True)
+    except InvalidInput as bad:
+        return _booking_page(values=values, errors=bad.fields, status=422)
+    contact = Contact(
+        name=wish.name,
+        email=wish.email,
+        phone_e164=wish.phone.e164 if wish.phone else None,
+        phone_is_mobile=bool(wish.phone and wish.phone.is_mobile),
+    )
+    try:
+        with services().database.transaction() as session:
+            booked = appointment_desk(session).book(
+                wish.start, contact, via=BookedVia.WEB, case_reference=wish.case_reference
+            )
+    except SlotTaken:
+        values.pop("start", None)
+        return _booking_page(values=values, taken=ERRORS["slot_taken"], status=409)
+    except UnknownCaseReference:
+        errors = {"case_reference": FIELD_ERRORS["case_reference.unknown"]}
+        return _booking_page(values=values, errors=errors, status=422)
+    return redirect(url_for("booking.manage", token=booked.token, gebucht=1), code=303)
+
+
+def _booking_page(
+    *,
+    values: Mapping[str, Any] | None = None,
+    errors: Mapping[str, str] | None = None,
+    taken: str | None = None,
+    status: int = 200,
+) -> ResponseReturnValue:
+    values = values or {}
+    chosen = request.args.get("tag") or _day_of(values.get("start"))
+    with services().database.transaction() as session:
+        desk = appointment_desk(session)
+        context = _slot_context(desk, chosen, lambda iso: url_for("booking.page", tag=iso))
+    html = render_template(
+        "booking.html",
+        values={key: values.get(key, "") for key in _FORM_FIELDS},
+        errors=dict(errors or {}),
+        field_ids=FIELD_IDS,
+        taken=taken,
+        minutes=scheduling().appointments.slot_minutes,
+        **context,
+        **_common(),
+    )
+    return html, status
+
+
+_FORM_FIELDS = ("start", "name", "email", "phone", "case_reference", "consent")
+
+
+def _slot_context(
+    desk: AppointmentDesk, chosen: str | None, day_link: Callable[[str], str]
+) -> dict[str, Any]:
+    tz = desk.tz
+    today = desk.now.astimezone(tz).date()
+    free = desk.free_slots(today, SHOWN_DAYS)
+    by_day: dict[date, list[VideoSlot]] = {}
+    for slot in free:
+        by_day.setdefault(slot.start.astimezone(tz).date(), []).append(slot)
+    try:
+        day = read_day(chosen, min(by_day, default=today))
+    except InvalidInput:
+        day = min(by_day, default=today)
+    times = [
+        {
+            "value": slot.start.astimezone(tz).isoformat(),
+            "label": f"{slot.start.astimezone(tz):%H:%M}",
+        }
+        for slot in by_day.get(day, [])
+    ]
+    return {
+        "days": [DayChoice(d.isoformat(), _day_label(d)) for d in sorted(by_day)],
+        "day": day.isoformat(),
+        "day_label": _day_label(day),
+        "times": times,
+        "day_link": day_link,
+    }
+
+
+def _day_label(day: date) -> str:
+    return f"{WEEKDAYS[day.weekday()][:2]}., {day.day}. {MONTHS[day.month - 1]}"
+
+
+def _day_of(start: Any) -> str | None:
+    try:
+        return datetime.fromisoformat(start).date().isoformat() if start else None
+    except (TypeError, ValueError):
+        return None
+
+
+# --- one appointment ----------------------------------------------------------------------
+@blueprint.get("/<token>")
+def manage(token: str) -> ResponseReturnValue:
+    return _manage_page(token)
+
+
+@blueprint.post("/<token>/cancel")
+@manage_limit(_rate)
+def cancel(token: str) -> ResponseReturnValue:
+    if _is_form_post() and not FlaskForm().validate_on_submit():
+        return _manage_page(token, errors={"csrf": _expired()}, status=400)
+    with services().database.transaction() as session:
+        desk = appointment_desk(session)
+        appointment = desk.find(token)
+        if appointment is None:
+            return _not_found()
+        desk.cancel(appointment)
+    if _wants_json():
+        return _manage_page(token)
+    return redirect(url_for("booking.manage", token=token, abgesagt=1), code=303)
+
+
+@blueprint.post("/<token>/move")
+@manage_limit(_rate)
+def move(token: str) -> ResponseReturnValue:
+    if _is_form_post() and not FlaskForm().validate_on_submit():
+        return _manage_page(token, errors={"csrf": _expired()}, status=400)
+    values = request.form if _is_form_post() else (request.get_json(silent=True) or {})
+    try:
+        start = read_start(values.get("start") if isinstance(values, Mapping) else None)
+    except InvalidInput as bad:
+        return _manage_page(token, errors=bad.fields, status=422)
+    try:
+        with services().database.transaction() as session:
+            desk = appointment_desk(session)
+            appointment = desk.find(token)
+            if appointment is None:
+                return _not_found()
+            desk.move(appointment, start)
+    except SlotTaken:
+        return _manage_page(token, taken=ERRORS["slot_taken"], status=409)
+    if _wants_json():
+        return _manage_page(token)
+    return redirect(url_for("booking.manage", token=token, verlegt=1), code=303)
+
+
+@blueprint.post("/<token>/email")
+@manage_limit(_rate)
+def add_email(token: str) -> ResponseReturnValue:
+    if not FlaskForm().validate_on_submit():
+        return _manage_page(token, errors={"csrf": _expired()}, status=400)
+    try:
+        email = read_email(request.form.get("email"))
+    except InvalidInput as bad:
+        return _manage_page(token, errors=bad.fields, status=422)
+    with services().database.transaction() as session:
+        desk = appointment_desk(session)
+        appointment = desk.find(token)
+        if appointment is None:
+            return _not_found()
+        if appointment.state == AppointmentState.BOOKED:
+            desk.add_email(appointment, email)
+    return redirect(url_for("booking.manage", token=token, email=1), code=303)
+
+
+@blueprint.get(f"/<token>/{ICS_NAME}")
+def ics(token: str) -> ResponseReturnValue:
+    with services().database.transaction() as session:
+        desk = appointment_desk(session)
+        appointment = desk.find(token)
+        if appointment is None:
+            return _not_found()
+        invitation = notices(session).invitation(appointment)
+        canceled = appointment.state != AppointmentState.BOOKED
+        method = "CANCEL" if canceled else "REQUEST"
+        build = calendar.cancel_ics if canceled else calendar.request_ics
+        body = build(invitation, desk.tz)
+    response = Response(body, mimetype="text/calendar")
+    response.headers["Content-Type"] = f"text/calendar; charset=utf-8; method={method}"
+    response.headers["Content-Disposition"] = f'attachment; filename="{ICS_NAME}"'
+    return response
+
+
+def _manage_page(
+    token: str,
+    *,
+    errors: Mapping[str, str] | None = None,
+    taken: str | None = None,
+    status: int = 200,
+) -> ResponseReturnValue:
+    with services().database.transaction() as session:
+        desk = appointment_desk(session)
+        appointment = desk.find(token)
+        if appointment is None:
+            return _not_found()
+        facts = _facts(desk, appointment, token)
+        if _wants_json():
+            return jsonify(facts["json"]), status
+        context: dict[str, Any] = {}
+        if appointment.state == AppointmentState.BOOKED:
+            link = lambda iso: url_for("booking.manage", token=token, tag=iso)  # noqa: E731
+            context = _slot_context(desk, request.args.get("tag"), link)
+    html = render_template(
+        "manage.html",
+        message=_message(),
+        errors=dict(errors or {}),
+        field_ids=FIELD_IDS,
+        taken=taken,
+        **facts["page"],
+        **context,
+        **_common(),
+    )
+    return html, status
+
+
+def _facts(desk: AppointmentDesk, appointment: Appointment, token: str) -> dict[str, Any]:
+    links = desk.links
+    reference = desk.session.get_one(Case, appointment.case_id).reference
+    canceled = appointment.state != AppointmentState.BOOKED
+    page = {
+        "canceled": canceled,
+        "when": long_date_time(appointment.start, desk.tz),
+        "minutes": desk.config.slot_minutes,
+        "video_url": links.video_url(appointment.room),
+        "case_reference": display_case_reference(reference),
+        "manage_url": links.manage_url(token),
+        "ics_url": links.ics_url(token),
+        "has_email": appointment.email_encrypted is not None,
+        "token": token,
+    }
+    body = {
+        "type": "video",
+        "state": appointment.state,
+        "case_reference": reference,
+        "start": appointment.start.astimezone(desk.tz).isoformat(),
+        "end": appointment.end.astimezone(desk.tz).isoformat(),
+        "manage_url": page["manage_url"],
+        "ics_url": page["ics_url"],
+        "video_url": page["video_url"] if not canceled else None,
+    }
+    return {"page": page, "json": body}
+
+
+def _message() -> str | None:
+    args = request.args
+    if args.get("gebucht"):
+        return "Ihr Termin ist gebucht. Wir haben Ihnen eine Bestätigung per E-Mail geschickt."
+    if args.get("verlegt"):
+        return "Ihr Termin ist verlegt. Die neue Einladung ist per E-Mail unterwegs."
+    if args.get("abgesagt"):
+        return "Ihr Termin ist abgesagt. Eine Bestätigung ist per E-Mail unterwegs."
+    if args.get("email"):
+        return "Danke. Die Kalendereinladung ist per E-Mail unterwegs."
+    return None
+
+
+def _not_found() -> ResponseReturnValue:
+    if _wants_json():
+        return api_error(404, "not_found")
+    return render_template("not_found.html", **_common()), 404
+
+
+def _wants_json() -> bool:
+    best = request.accept_mimetypes.best_match(["text/html", "application/json"])
+    return best == "application/json" or request.is_json
+
+
+def _is_form_post() -> bool:
+    return request.mimetype in ("application/x-www-form-urlencoded", "multipart/form-data")
+
+
+def _expired() -> str:
+    return "Das Formular ist abgelaufen. Bitte laden Sie die Seite neu und senden Sie es erneut."
+
+
+def _common() -> dict[str, Any]:
+    return {"contact_email": services().settings.contact_email}
+
+
+def _rate_limited(_: Exception) -> ResponseReturnValue:
+    if request.path.startswith("/api/") or _wants_json():
+        return api_error(429, "rate_limited")
+    return render_template("rate_limited.html", **_common()), 429
+
+
+def init_app(app: Flask) -> None:
+    app.register_blueprint(blueprint)
+    app.register_error_handler(429, _rate_limited)

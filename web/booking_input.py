@@ -1,0 +1,150 @@
+"""Reading a booking from the API's JSON or the page's form: one set of rules, every bad
+field named at once (never an exception escaping as a 500)."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import date, datetime
+from typing import Any
+
+from hotline.cases.references import InvalidCaseReference, normalise_case_reference
+from hotline.telephony.phone_numbers import CallbackNumber, NumberRefused, callback_number
+from web.texts import FIELD_ERRORS
+
+NAME_LIMIT = 80
+_EMAIL = re.compile(
+    r"^[^@\s\"<>,;:()\[\]\\]{1,64}@[A-Za-z0-9](?:[A-Za-z0-9-]{0,62}\.)+[A-Za-z]{2,63}$"
+)
+_CONTROL = re.compile(r"[\x00-\x1f\x7f]")
+TRUE_WORDS = ("true", "on", "ja", "yes", "1")
+
+
+class InvalidInput(ValueError):
+    def __init__(self, fields: Mapping[str, str]) -> None:
+        super().__init__(", ".join(fields))
+        self.fields = dict(fields)
+
+
+@dataclass(frozen=True)
+class BookingInput:
+    type: str
+    start: datetime
+    name: str
+    email: str | None
+    phone: CallbackNumber | None
+    case_reference: str | None
+
+
+def read_booking(values: Mapping[str, Any], *, from_form: bool = False) -> BookingInput:
+    errors: dict[str, str] = {}
+    kind = values.get("type", "video")
+    if kind not in ("video", "callback"):
+        errors["type"] = FIELD_ERRORS["type.invalid"]
+    start = _start(values.get("start"), errors)
+    name = _text(values.get("name"))
+    if not name:
+        errors["name"] = FIELD_ERRORS["name.missing"]
+    elif len(name) > NAME_LIMIT or _CONTROL.search(name):
+        errors["name"] = FIELD_ERRORS["name.invalid"]
+    email = _text(values.get("email")) or None
+    if email is None and kind == "video":
+        errors["email"] = FIELD_ERRORS["email.missing"]
+    elif email is not None and (len(email) > 254 or not _EMAIL.match(email)):
+        errors["email"] = FIELD_ERRORS["email.invalid"]
+    phone = _phone(values.get("phone"), required=kind == "callback", errors=errors)
+    consent = values.get("consent")
+    if from_form:
+        consent = isinstance(consent, str) and consent.strip().lower() in TRUE_WORDS
+    if consent is not True:
+        errors["consent"] = FIELD_ERRORS["consent.missing"]
+    reference = _case_reference(values.get("case_reference"), errors)
+    if errors:
+        raise InvalidInput(errors)
+    assert start is not None
+    return BookingInput(str(kind), start, name, email, phone, reference)
+
+
+def read_email(value: Any) -> str:
+    email = _text(value)
+    if not email:
+        raise InvalidInput({"email": FIELD_ERRORS["email.missing"]})
+    if len(email) > 254 or not _EMAIL.match(email):
+        raise InvalidInput({"email": FIELD_ERRORS["email.invalid"]})
+    return email
+
+
+def read_start(value: Any, field: str = "start") -> datetime:
+    errors: dict[str, str] = {}
+    start = _start(value, errors)
+    if start is None:
+        raise InvalidInput({field: errors["start"]})
+    return start
+
+
+def read_day(value: Any, default: date) -> date:
+    if value in (None, ""):
+        return default
+    try:
+        if not isinstance(value, str) or len(value) != 10:
+            raise ValueError
+        return date.fromisoformat(value)
+    except ValueError:
+        raise InvalidInput({"from": FIELD_ERRORS["from.invalid"]}) from None
+
+
+def read_days(value: Any, default: int, most: int) -> int:
+    if value in (None, ""):
+        return default
+    if isinstance(value, str) and value.isascii() and value.isdigit() and 1 <= int(value) <= most:
+        return int(value)
+    raise InvalidInput({"days": FIELD_ERRORS["days.invalid"].format(most=most)})
+
+
+def _text(value: Any) -> str:
+    return value.strip() if isinstance(value, str) else ""
+
+
+def _start(value: Any, errors: dict[str, str]) -> datetime | None:
+    if value in (None, ""):
+        errors["start"] = FIELD_ERRORS["start.missing"]
+        return None
+    try:
+        if not isinstance(value, str) or len(value) > 40:
+            raise ValueError
+        parsed = datetime.fromisoformat(value.strip())
+        if parsed.tzinfo is None or parsed.utcoffset() is None:
+            raise ValueError
+        parsed.timestamp()  # out-of-range years fail here, not later
+    except (ValueError, OverflowError):
+        errors["start"] = FIELD_ERRORS["start.invalid"]
+        return None
+    return parsed
+
+
+def _phone(value: Any, *, required: bool, errors: dict[str, str]) -> CallbackNumber | None:
+    text = _text(value)
+    if not text:
+        if required:
+            errors["phone"] = FIELD_ERRORS["phone.missing"]
+        return None
+    if len(text) > 40:
+        errors["phone"] = FIELD_ERRORS["phone.invalid"]
+        return None
+    try:
+        return callback_number(text)
+    except NumberRefused:
+        errors["phone"] = FIELD_ERRORS["phone.invalid"]
+        return None
+
+
+def _case_reference(value: Any, errors: dict[str, str]) -> str | None:
+    text = _text(value)
+    if not text:
+        return None
+    try:
+        return normalise_case_reference(text[:20])
+    except InvalidCaseReference:
+        errors["case_reference"] = FIELD_ERRORS["case_reference.invalid"]
+        return None

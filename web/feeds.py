@@ -1,0 +1,31 @@
+"""`/kalender/<token>.ics`: a counsellor's subscribable calendar (webcal://)."""
+
+from __future__ import annotations
+
+from flask import Blueprint, Flask, Response, abort
+from flask.typing import ResponseReturnValue
+
+from hotline.services import services
+from scheduling.appointments.feed import counsellor_feed, counsellor_for_feed
+from scheduling.appointments.links import FEED_PREFIX
+from web.context import scheduling
+
+blueprint = Blueprint("feeds", __name__, url_prefix=FEED_PREFIX)
+
+
+@blueprint.get("/<token>.ics")
+def feed(token: str) -> ResponseReturnValue:
+    svc = services()
+    with svc.database.transaction() as session:
+        counsellor = counsellor_for_feed(session, token)
+        if counsellor is None:
+            abort(404)
+        body = counsellor_feed(session, counsellor, svc.clock.now(), scheduling())
+    response = Response(body, mimetype="text/calendar")
+    response.headers["Content-Type"] = "text/calendar; charset=utf-8"
+    response.headers["Content-Disposition"] = 'inline; filename="starke-stelle.ics"'
+    return response
+
+
+def init_app(app: Flask) -> None:
+    app.register_blueprint(blueprint)

@@ -1,0 +1,209 @@
+"""The OpenAPI 3 description of `/api/v1`: every field, status and error."""
+
+from __future__ import annotations
+
+from typing import Any
+
+_ERROR = {
+    "type": "object",
+    "required": ["error"],
+    "properties": {
+        "error": {
+            "type": "object",
+            "required": ["code", "message", "fields"],
+            "properties": {
+                "code": {
+                    "type": "string",
+                    "enum": [
+                        "invalid_input",
+                        "invalid_json",
+                        "slot_taken",
+                        "not_found",
+                        "rate_limited",
+                        "method_not_allowed",
+                        "unavailable",
+                    ],
+                },
+                "message": {"type": "string", "description": "German, then English"},
+                "fields": {
+                    "type": "object",
+                    "additionalProperties": {"type": "string"},
+                    "description": "One message per bad field, keyed by the field's name",
+                },
+            },
+        }
+    },
+}
+_TIME = {"type": "string", "format": "date-time", "example": "2026-12-01T10:00:00+01:00"}
+_KIND = {"type": "string", "enum": ["video", "callback"]}
+
+
+def _error(description: str) -> dict[str, Any]:
+    return {
+        "description": description,
+        "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}},
+    }
+
+
+def document(base_url: str) -> dict[str, Any]:
+    return {
+        "openapi": "3.0.3",
+        "info": {
+            "title": "starke Stelle – Termine",
+            "version": "1",
+            "description": (
+                "Free slots and booking of video-call appointments and callbacks with the "
+                "starke Stelle hotline (0800 300 99 44). Times are ISO 8601 with an offset "
+                "(Europe/Berlin). Booking is rate-limited per client."
+            ),
+        },
+        "servers": [{"url": f"{base_url}/api/v1"}],
+        "paths": {
+            "/slots": {
+                "get": {
+                    "summary": "Free slots",
+                    "operationId": "listSlots",
+                    "parameters": [
+                        {
+                            "name": "type",
+                            "in": "query",
+                            "schema": {**_KIND, "default": "video"},
+                            "description": "video (45-minute appointments) or callback",
+                        },
+                        {
+                            "name": "from",
+                            "in": "query",
+                            "schema": {"type": "string", "format": "date"},
+                            "description": "First local day (YYYY-MM-DD); default today",
+                        },
+                        {
+                            "name": "days",
+                            "in": "query",
+                            "schema": {"type": "integer", "minimum": 1, "maximum": 42},
+                            "description": "Number of days; default 7",
+                        },
+                    ],
+                    "responses": {
+                        "200": {
+                            "description": "The free slots in time order",
+                            "content": {
+                                "application/json": {
+                                    "schema": {"$ref": "#/components/schemas/Slots"}
+                                }
+                            },
+                        },
+                        "422": _error("A parameter is invalid; `fields` names it"),
+                    },
+                }
+            },
+            "/appointments": {
+                "post": {
+                    "summary": "Book a video-call appointment or a callback",
+                    "operationId": "book",
+                    "requestBody": {
+                        "required": True,
+                        "content": {
+                            "application/json": {
+                                "schema": {"$ref": "#/components/schemas/BookingRequest"}
+                            }
+                        },
+                    },
+                    "responses": {
+                        "201": {
+                            "description": "Booked; `Location` is the manage URL",
+                            "content": {
+                                "application/json": {
+                                    "schema": {"$ref": "#/components/schemas/Booking"}
+                                }
+                            },
+                        },
+                        "409": _error("The slot is no longer free (code slot_taken)"),
+                        "422": _error("Fields are missing or invalid; `fields` names each"),
+                        "429": _error("Too many bookings from this client (rate_limited)"),
+                    },
+                }
+            },
+        },
+        "components": {
+            "schemas": {
+                "Error": _ERROR,
+                "Slot": {
+                    "type": "object",
+                    "required": ["start", "end", "type"],
+                    "properties": {"start": _TIME, "end": _TIME, "type": _KIND},
+                },
+                "Slots": {
+                    "type": "object",
+                    "required": ["slots"],
+                    "properties": {
+                        "slots": {"type": "array", "items": {"$ref": "#/components/schemas/Slot"}}
+                    },
+                },
+                "BookingRequest": {
+                    "type": "object",
+                    "required": ["type", "start", "name", "consent"],
+                    "properties": {
+                        "type": _KIND,
+                        "start": {**_TIME, "description": "The start of a free slot"},
+                        "name": {
+                            "type": "string",
+                            "maxLength": 80,
+                            "description": "A name; a first name or a pseudonym is fine",
+                        },
+                        "email": {
+                            "type": "string",
+                            "format": "email",
+                            "description": "Required for video: the link and invitation go here",
+                        },
+                        "phone": {
+                            "type": "string",
+                            "description": (
+                                "Required for callback; optional for video (a mobile number "
+                                "gets reminders by SMS). German numbers with 0 or +49"
+                            ),
+                        },
+                        "consent": {
+                            "type": "boolean",
+                            "enum": [True],
+                            "description": "The privacy notice was read and accepted",
+                        },
+                        "case_reference": {
+                            "type": "string",
+                            "pattern": "^[0-9]{4}[ -]?[0-9]{4}$",
+                            "description": "An existing case (8 digits with check digit)",
+                        },
+                    },
+                },
+                "Booking": {
+                    "type": "object",
+                    "required": ["case_reference", "start", "end", "type"],
+                    "properties": {
+                        "case_reference": {"type": "string", "example": "12345678"},
+                        "start": _TIME,
+                        "end": _TIME,
+                        "type": _KIND,
+                        "manage_url": {
+                            "type": "string",
+                            "format": "uri",
+                            "nullable": True,
+                            "description": (
+                                "View (HTML, or JSON with Accept: application/json), "
+                                "POST …/cancel to cancel. Keep it secret. null for callbacks"
+                            ),
+                        },
+                        "ics_url": {
+                            "type": "string",
+                            "format": "uri",
+                            "nullable": True,
+                            "description": "The calendar file (null for callbacks)",
+                        },
+                        "video_url": {
+                            "type": "string",
+                            "format": "uri",
+                            "description": "The video room (video only)",
+                        },
+                    },
+                },
+            }
+        },
+    }

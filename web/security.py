@@ -1,0 +1,70 @@
+"""What every page of people (not Twilio) gets: CSRF tokens on forms (Flask-WTF), rate limits
+(Flask-Limiter), session cookies that stay on this site, and headers that keep tokens in
+links out of referrers and caches."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+
+from flask import Flask, Response, request
+from flask_limiter import Limiter
+from flask_limiter.util import get_remote_address
+from flask_wtf.csrf import CSRFProtect
+
+from hotline.telephony.urls import TWILIO_PREFIX
+
+csrf = CSRFProtect()
+# Per client address. Storage is per process (memory://) unless RATELIMIT_STORAGE_URI names a
+# shared one; with several web processes each counts on its own.
+limiter = Limiter(key_func=get_remote_address, default_limits=[], storage_uri="memory://")
+
+# Flask-Limiter names the client's address when a limit is hit; addresses are personal data
+logging.getLogger("flask-limiter").setLevel(logging.WARNING)
+
+
+def booking_limit(rate: Callable[[], str]) -> Callable:
+    """One budget per client for booking, whether through the page or the API."""
+    return limiter.shared_limit(rate, scope="booking")
+
+
+def manage_limit(rate: Callable[[], str]) -> Callable:
+    """One budget per client for moving, cancelling and adding an address."""
+    return limiter.shared_limit(rate, scope="manage")
+
+
+_PAGE_HEADERS = {
+    "Content-Security-Policy": (
+        "default-src 'none'; style-src 'unsafe-inline'; img-src 'self'; form-action 'self'; "
+        "frame-ancestors 'none'; base-uri 'none'"
+    ),
+    "Referrer-Policy": "no-referrer",
+    "X-Content-Type-Options": "nosniff",
+    "X-Frame-Options": "DENY",
+}
+
+
+def init_app(app: Flask, *, production: bool) -> None:
+    app.config.update(
+        # forms check their own token (FlaskForm.validate_on_submit); the JSON API and the
+        # webhooks carry no cookie and are not open to cross-site form posts
+        WTF_CSRF_CHECK_DEFAULT=False,
+        WTF_CSRF_TIME_LIMIT=4 * 3600,
+        SESSION_COOKIE_SECURE=production,
+        SESSION_COOKIE_HTTPONLY=True,
+        SESSION_COOKIE_SAMESITE="Lax",
+        RATELIMIT_HEADERS_ENABLED=True,
+    )
+    csrf.init_app(app)
+    limiter.init_app(app)
+    app.after_request(_page_headers)
+
+
+def _page_headers(response: Response) -> Response:
+    if request.path.startswith(TWILIO_PREFIX):
+        return response
+    for name, value in _PAGE_HEADERS.items():
+        response.headers.setdefault(name, value)
+    if request.path.startswith(("/termin/", "/kalender/", "/api/")):
+        response.headers.setdefault("Cache-Control", "no-store")
+    return response
