@@ -10,13 +10,14 @@ twice; a mobile number also gets an SMS with nothing but the time, the reference
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import datetime
 
 from twilio.twiml.voice_response import Gather, VoiceResponse
 
 from hotline.cases.references import display_case_reference
 from hotline.telephony.models import CallOutcome
 from hotline.telephony.phone_numbers import CallbackNumber, NumberRefused, callback_number
+from ivr_flows import offered_times
 from ivr_flows.contact import CALLBACK_START, end_politely
 from ivr_flows.prompts import PromptCatalog, prompts
 from ivr_flows.speech import as_sentence_start, spoken_digits, spoken_slot
@@ -84,7 +85,7 @@ def book(ctx: StepContext, step: StepInput) -> StepResult:
     catalog, via = prompts(step.call.language), _via(step)
     response = VoiceResponse()
     callback_id = ctx.callbacks.draft_of(step.call.call_sid)
-    offered = _offered(step.params.get("slots", ""))
+    offered = offered_times.decoded(step.params.get("slots", ""))
     pressed = (step.digits or "").strip()
     if callback_id is None:  # a repeat after the booking, or the draft is gone
         return StepResult(_give_up(ctx, catalog, response))
@@ -132,7 +133,7 @@ def _offer_times(
         input="dtmf",
         num_digits=1,
         timeout=8,
-        action=ctx.url(BOOK_PATH, slots=_encoded(slots), attempt=attempt),
+        action=ctx.url(BOOK_PATH, slots=offered_times.encoded(slots), attempt=attempt),
         action_on_empty_result=True,
     )
     for key, start in enumerate(slots, start=1):
@@ -243,29 +244,10 @@ def _via(step: StepInput) -> str:
     return FROM_QUEUE if step.params.get("via") == FROM_QUEUE else "closed"
 
 
-def _encoded(slots: list[datetime]) -> str:
-    """The offered times in the next step's URL (minutes since the epoch): what the caller
-    heard is what the keys mean, even if new slots have opened since."""
-    return ".".join(str(int(start.timestamp() // 60)) for start in slots)
-
-
-def _offered(raw: str) -> list[datetime]:
-    starts = []
-    for part in raw.split(".")[:9]:
-        if part.isascii() and part.isdigit() and len(part) <= 10:
-            starts.append(datetime.fromtimestamp(int(part) * 60, UTC))
-    return starts
-
-
 def _chosen(pressed: str, offered: list[datetime]) -> datetime | None:
-    if not offered or not pressed.isdigit():
-        return None
-    key = int(pressed)
-    if 1 <= key <= len(offered):
-        return offered[key - 1]
-    if key == len(offered) + 1:  # as soon as possible: the first free time
+    if offered and pressed == str(len(offered) + 1):  # as soon as possible: the first time
         return offered[0]
-    return None
+    return offered_times.by_key(pressed, offered)
 
 
 STEPS = (

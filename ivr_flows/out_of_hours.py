@@ -1,20 +1,21 @@
 """Out of hours: why the line is closed, when it opens next, and what the caller can do:
-a callback (1), a video appointment (2), the e-mail address spelled out (3), all again (0)."""
+a callback (1), a video appointment booked right here (2), the e-mail address spelled out
+(3), all again (0)."""
 
 from __future__ import annotations
 
 from twilio.twiml.voice_response import Gather, VoiceResponse
 
 from hotline.telephony.models import CallOutcome
+from ivr_flows import video_booking
 from ivr_flows.contact import CALLBACK_START, add_contact_details, end_politely
 from ivr_flows.prompts import PromptCatalog, prompts
-from ivr_flows.speech import spelled_out, spoken_address, spoken_opening
+from ivr_flows.speech import spelled_out, spoken_opening
 from ivr_flows.steps import Effects, Step, StepContext, StepInput, StepResult
 from scheduling.hours.opening_hours import HoursStatus
 
 CALLBACK_KEY, VIDEO_KEY, EMAIL_KEY, REPEAT_KEY = "1", "2", "3", "0"
 MAX_ATTEMPTS = 3  # the menu is offered once and repeated at most twice
-BOOKING_PATH = "/termin"
 
 
 def announce_closed(
@@ -42,10 +43,7 @@ def closed_menu(ctx: StepContext, step: StepInput) -> StepResult:
         response.redirect(ctx.url(CALLBACK_START, via="closed"))
         return StepResult(response)
     if pressed == VIDEO_KEY:
-        address = spoken_address(ctx.public_base_url + BOOKING_PATH, catalog.lang)
-        catalog.say(response, "closed.video_on_web", address=address)
-        _offer_menu_or_end(ctx, catalog, response, step.attempt + 1)
-        return StepResult(response)
+        return video_booking.offer(ctx, step)
     if pressed == EMAIL_KEY:
         spelled = spelled_out(ctx.contact_email, catalog.lang)
         catalog.say(response, "closed.email_spelled", spelled=spelled)

@@ -27,6 +27,8 @@ from hotline.telephony.call_state import (
 from hotline.telephony.models import CallDirection, CallOutcome
 from ivr_flows.prompts import LANGUAGES
 from ivr_flows.steps import Effects, Leg, Step, StepContext, StepInput, StepTable
+from scheduling.appointments.desk import AppointmentDesk
+from scheduling.appointments.links import AppointmentLinks
 from scheduling.callbacks.desk import CallbackDesk
 from scheduling.config import SchedulingConfig
 from scheduling.hours.config import HoursConfig
@@ -59,6 +61,7 @@ class FlowSettings:
     hotline_number: str
     contact_email: str
     scheduling: SchedulingConfig
+    appointment_links: AppointmentLinks
 
     @property
     def hours_config(self) -> HoursConfig:
@@ -153,6 +156,9 @@ class CallFlowRunner:
             routing_config=settings.routing_config,
             open_desk=lambda: RoutingDesk(session, now, self._cipher, settings.routing_config),
             open_callbacks=lambda: CallbackDesk(session, now, self._cipher, settings.scheduling),
+            open_appointments=lambda: AppointmentDesk(
+                session, now, self._cipher, settings.scheduling, settings.appointment_links
+            ),
         )
 
     @staticmethod

@@ -8,6 +8,7 @@ from ivr_flows import (
     intake,
     out_of_hours,
     routing,
+    video_booking,
     waiting,
     whisper,
 )
@@ -24,5 +25,6 @@ def build_step_table() -> StepTable:
             *out_of_hours.STEPS,
             *callback_capture.STEPS,
             *callback_calls.STEPS,
+            *video_booking.STEPS,
         ]
     )

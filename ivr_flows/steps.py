@@ -22,6 +22,7 @@ from hotline.by_name import ByName
 from hotline.telephony.call_state import CallState
 from hotline.telephony.models import CallOutcome
 from hotline.telephony.urls import STATUS_PATH, voice_url
+from scheduling.appointments.desk import AppointmentDesk
 from scheduling.callbacks.desk import CallbackDesk
 from scheduling.hours.config import HoursConfig
 from scheduling.hours.opening_hours import OpeningHours
@@ -87,6 +88,7 @@ class StepContext:
     routing_config: RoutingConfig
     open_desk: Callable[[], RoutingDesk]  # in the step's transaction; only routing steps pay
     open_callbacks: Callable[[], CallbackDesk]
+    open_appointments: Callable[[], AppointmentDesk]
 
     @cached_property
     def hours(self) -> OpeningHours:
@@ -99,6 +101,10 @@ class StepContext:
     @cached_property
     def callbacks(self) -> CallbackDesk:
         return self.open_callbacks()
+
+    @cached_property
+    def appointments(self) -> AppointmentDesk:
+        return self.open_appointments()
 
     def url(self, path: str, **query: object) -> str:
         """Absolute URL of a step; each distinct prompt gets a distinct URL (see idempotency)."""

@@ -10,13 +10,11 @@ from datetime import date, datetime
 from typing import Any
 
 from hotline.cases.references import InvalidCaseReference, normalise_case_reference
+from hotline.mail.addresses import checked_address
 from hotline.telephony.phone_numbers import CallbackNumber, NumberRefused, callback_number
 from web.texts import FIELD_ERRORS
 
 NAME_LIMIT = 80
-_EMAIL = re.compile(
-    r"^[^@\s\"<>,;:()\[\]\\]{1,64}@[A-Za-z0-9](?:[A-Za-z0-9-]{0,62}\.)+[A-Za-z]{2,63}$"
-)
 _CONTROL = re.compile(r"[\x00-\x1f\x7f]")
 TRUE_WORDS = ("true", "on", "ja", "yes", "1")
 
@@ -51,7 +49,7 @@ def read_booking(values: Mapping[str, Any], *, from_form: bool = False) -> Booki
     email = _text(values.get("email")) or None
     if email is None and kind == "video":
         errors["email"] = FIELD_ERRORS["email.missing"]
-    elif email is not None and (len(email) > 254 or not _EMAIL.match(email)):
+    elif email is not None and not _is_address(email):
         errors["email"] = FIELD_ERRORS["email.invalid"]
     phone = _phone(values.get("phone"), required=kind == "callback", errors=errors)
     consent = values.get("consent")
@@ -70,9 +68,17 @@ def read_email(value: Any) -> str:
     email = _text(value)
     if not email:
         raise InvalidInput({"email": FIELD_ERRORS["email.missing"]})
-    if len(email) > 254 or not _EMAIL.match(email):
+    if not _is_address(email):
         raise InvalidInput({"email": FIELD_ERRORS["email.invalid"]})
     return email
+
+
+def _is_address(text: str) -> bool:
+    try:
+        checked_address(text)
+    except ValueError:
+        return False
+    return True
 
 
 def read_start(value: Any, field: str = "start") -> datetime:

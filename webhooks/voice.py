@@ -21,6 +21,7 @@ from hotline.telephony.urls import FALLBACK_PATH, VOICE_PREFIX
 from ivr_flows.prompts import LANGUAGES
 from ivr_flows.runner import CallFlowRunner, FlowSettings, StepOutcome, StepRequest, StepTrace
 from ivr_flows.step_table import build_step_table
+from scheduling.appointments.links import links_from_settings
 from scheduling.config import SchedulingConfig
 from webhooks import parameters
 from webhooks.context import RUNNER_KEY, flow_runner
@@ -120,6 +121,7 @@ def init_app(app: Flask, scheduling: SchedulingConfig) -> None:
             hotline_number=settings.hotline_number,
             contact_email=settings.contact_email,
             scheduling=scheduling,
+            appointment_links=links_from_settings(settings),
         ),
         svc.cipher,
     )

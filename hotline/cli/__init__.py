@@ -7,6 +7,7 @@ import sys
 import click
 from dotenv import load_dotenv
 
+from hotline.cli.appointments import appointments
 from hotline.cli.availability import counsellor_absent, counsellor_availability
 from hotline.cli.callbacks import callbacks
 from hotline.cli.counsellors import counsellor
@@ -24,7 +25,19 @@ def main() -> None:
     load_dotenv(".env", override=False)
 
 
-COMMANDS = (db, seed_demo, keygen, keys, counsellor, callbacks, hours, simulate, scheduler, work)
+COMMANDS = (
+    db,
+    seed_demo,
+    keygen,
+    keys,
+    counsellor,
+    callbacks,
+    appointments,
+    hours,
+    simulate,
+    scheduler,
+    work,
+)
 for command in COMMANDS:
     main.add_command(command)
 counsellor.add_command(counsellor_availability)

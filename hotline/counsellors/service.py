@@ -10,6 +10,7 @@ from sqlalchemy.orm import Session
 
 from hotline.counsellors.models import Counsellor
 from hotline.crypto import DataCipher
+from hotline.mail.addresses import checked_address
 from hotline.telephony.phone_numbers import to_e164
 
 log = logging.getLogger(__name__)
@@ -48,7 +49,7 @@ def add_counsellor(
         phone_encrypted=cipher.encrypt(to_e164(phone)),
         on_duty=on_duty,
         languages=parse_languages(languages),
-        email_encrypted=cipher.encrypt(checked_email(email)) if email else None,
+        email_encrypted=cipher.encrypt(checked_address(email)) if email else None,
         created_at=now,
         updated_at=now,
     )
@@ -57,19 +58,11 @@ def add_counsellor(
     return counsellor
 
 
-def checked_email(email: str) -> str:
-    email = email.strip()
-    local, at, domain = email.rpartition("@")
-    if not at or not local or "." not in domain or any(char.isspace() for char in email):
-        raise ValueError(f"not an e-mail address: {email!r}")
-    return email
-
-
 def set_email(session: Session, name: str, email: str | None, cipher: DataCipher) -> None:
     counsellor = find_counsellor(session, name)
     if counsellor is None:
         raise CounsellorNotFound(f"no counsellor named {name!r}")
-    counsellor.email_encrypted = cipher.encrypt(checked_email(email)) if email else None
+    counsellor.email_encrypted = cipher.encrypt(checked_address(email)) if email else None
 
 
 def list_counsellors(session: Session) -> list[Counsellor]:

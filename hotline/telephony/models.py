@@ -31,6 +31,7 @@ class CallOutcome(StrEnum):
     HUNG_UP = "hung_up"  # hung up after intake, before anything else was recorded
     ABANDONED_IN_QUEUE = "abandoned_in_queue"  # hung up while waiting for a counsellor
     CALLBACK_REQUESTED = "callback_requested"  # chose a callback instead of waiting
+    APPOINTMENT_BOOKED = "appointment_booked"  # booked a video appointment by phone
     NO_ACCEPT_WITHIN_MAX_WAIT = "no_accept_within_max_wait"
     TECHNICAL_FAILURE = "technical_failure"
 

@@ -1,0 +1,112 @@
+"""`hotline appointments list|cancel|email`: video appointments as operators see them (names
+and addresses masked), cancelled or given an address on an official's request (for example
+after a booking by phone from a landline)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import datetime, time, timedelta
+
+import click
+from sqlalchemy import select
+
+from hotline.cases.models import Case
+from hotline.cases.references import display_case_reference
+from hotline.cli.support import cli_context
+from hotline.counsellors.models import Counsellor
+from hotline.mail.addresses import checked_address
+from hotline.mail.mailer import mask_address
+from scheduling.appointments.desk import AppointmentDesk
+from scheduling.appointments.links import links_from_settings
+from scheduling.appointments.models import Appointment, AppointmentState
+
+STATE_LABELS = {"booked": "gebucht", "canceled": "abgesagt"}
+
+
+@click.group(help="Video-call appointments (Videotermine).")
+def appointments() -> None:
+    """Subcommands: list, cancel, email."""
+
+
+@appointments.command("list", help="Appointments in time order (addresses masked).")
+@click.option("--day", type=click.DateTime(["%Y-%m-%d"]), help="Only this day (local time).")
+@click.option("--state", type=click.Choice(sorted(STATE_LABELS)), help="Only in this state.")
+def appointments_list(day: datetime | None, state: str | None) -> None:
+    svc, scheduling = cli_context()
+    tz = scheduling.hours.timezone
+    query = (
+        select(Appointment, Case.reference, Counsellor.name)
+        .join(Case, Case.id == Appointment.case_id)
+        .join(Counsellor, Counsellor.id == Appointment.counsellor_id)
+        .order_by(Appointment.start)
+    )
+    if day is not None:
+        start = datetime.combine(day.date(), time(0), tzinfo=tz)
+        query = query.where(Appointment.start >= start, Appointment.start < start + timedelta(1))
+    if state is not None:
+        query = query.where(Appointment.state == state)
+    with svc.database.transaction() as session:
+        rows = [
+            (
+                str(appointment.id),
+                f"{appointment.start.astimezone(tz):%d.%m.%Y %H:%M}",
+                display_case_reference(reference),
+                name,
+                STATE_LABELS.get(appointment.state, appointment.state),
+                appointment.booked_via,
+                mask_address(svc.cipher.decrypt(appointment.email_encrypted))
+                if appointment.email_encrypted
+                else "-",
+            )
+            for appointment, reference, name in session.execute(query)
+        ]
+    if not rows:
+        click.echo("keine Videotermine" + (f" am {day:%d.%m.%Y}" if day else ""))
+        return
+    header = ("id", "Beginn", "Fall", "Berater:in", "Zustand", "gebucht über", "E-Mail")
+    widths = [max(len(row[i]) for row in [header, *rows]) for i in range(len(header))]
+    for row in [header, *rows]:
+        click.echo("  ".join(cell.ljust(width) for cell, width in zip(row, widths, strict=True)))
+
+
+@appointments.command("cancel", help="Cancel an appointment; the invitations are withdrawn.")
+@click.argument("appointment_id", type=int)
+def appointments_cancel(appointment_id: int) -> None:
+    with _desk_and(appointment_id) as (desk, appointment):
+        if not desk.cancel(appointment):
+            raise click.ClickException(f"appointment {appointment_id} is cancelled already")
+    click.echo(f"Videotermin {appointment_id} abgesagt; die Absagen gehen per E-Mail hinaus")
+
+
+@appointments.command(
+    "email", help="Give an appointment the official's e-mail address: the invitation follows."
+)
+@click.argument("appointment_id", type=int)
+@click.argument("address")
+def appointments_email(appointment_id: int, address: str) -> None:
+    try:
+        email = checked_address(address)
+    except ValueError:
+        raise click.BadParameter("not an e-mail address", param_hint="ADDRESS") from None
+    with _desk_and(appointment_id) as (desk, appointment):
+        if appointment.state != AppointmentState.BOOKED:
+            raise click.ClickException(f"appointment {appointment_id} is cancelled")
+        desk.add_email(appointment, email)
+    click.echo(f"Videotermin {appointment_id}: Einladung an {mask_address(email)} ist unterwegs")
+
+
+@contextmanager
+def _desk_and(appointment_id: int) -> Iterator[tuple[AppointmentDesk, Appointment]]:
+    """The desk and one appointment, in one transaction (ClickException if unknown)."""
+    svc, scheduling = cli_context()
+    with svc.database.transaction() as session:
+        desk = AppointmentDesk(
+            session, svc.clock.now(), svc.cipher, scheduling, links_from_settings(svc.settings)
+        )
+        appointment = session.get(Appointment, appointment_id)
+        if appointment is None:
+            raise click.ClickException(
+                f"no appointment {appointment_id}; `hotline appointments list` shows all"
+            )
+        yield desk, appointment
