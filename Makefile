@@ -32,6 +32,7 @@ run: install .env
 	@echo "  web (gunicorn) and scheduler run together; Ctrl-C stops both."
 	@echo "  Try a call in another terminal:   $(BIN)/hotline simulate"
 	@echo "                   on a Saturday:   $(BIN)/hotline simulate --at '2026-11-28 11:00'"
+	@echo "  Book a video appointment:         http://127.0.0.1:$(PORT)/termin"
 	@echo "  Opening hours now:                $(BIN)/hotline hours"
 	@echo "  The scheduler and its queue:      $(BIN)/hotline scheduler status"
 	@echo ""

@@ -58,7 +58,7 @@ def create_app(
     import web
     import webhooks
 
-    web.init_app(app, scheduling, production=settings.is_production)
+    web.init_app(app, scheduling, settings)
     webhooks.init_app(app, scheduling)
     return app
 

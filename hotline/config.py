@@ -48,6 +48,7 @@ class Settings:
     video_url_template: str
     contact_email: str = "info@starkestelle.de"
     file_config: Mapping[str, Any] = field(default_factory=dict)
+    ratelimit_storage_uri: str = "memory://"  # Flask-Limiter's store; shared: redis://...
 
     @property
     def is_production(self) -> bool:
@@ -97,6 +98,7 @@ def load_settings(
         mail_from=environ.get("MAIL_FROM", "").strip() or "starke Stelle <info@starkestelle.de>",
         video_url_template=_video_template(environ.get("VIDEO_URL_TEMPLATE", "")),
         file_config=_file_config(environ.get("HOTLINE_CONFIG", "").strip()),
+        ratelimit_storage_uri=environ.get("RATELIMIT_STORAGE_URI", "").strip() or "memory://",
     )
 
 

@@ -6,13 +6,18 @@ from datetime import timedelta
 
 from flask import Flask
 
+from hotline.config import Settings
 from scheduling.config import SchedulingConfig
 from web import api, booking, context, feeds, health, security
 
 
-def init_app(app: Flask, scheduling: SchedulingConfig, *, production: bool) -> None:
+def init_app(app: Flask, scheduling: SchedulingConfig, settings: Settings) -> None:
     context.remember(app, scheduling)
-    security.init_app(app, production=production)
+    security.init_app(
+        app,
+        production=settings.is_production,
+        ratelimit_storage_uri=settings.ratelimit_storage_uri,
+    )
     health.init_app(app, timedelta(seconds=scheduling.scheduler.overdue_after_seconds))
     api.init_app(app)
     booking.init_app(app)

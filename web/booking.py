@@ -237,8 +237,13 @@ def ics(token: str) -> ResponseReturnValue:
             return _not_found()
         invitation = notices(session).invitation(appointment)
         canceled = appointment.state != AppointmentState.BOOKED
-        method = "CANCEL" if canceled else "REQUEST"
-        build = calendar.cancel_ics if canceled else calendar.request_ics
+        if not invitation.attendees:  # booked by phone, no address yet: import, no invite
+            method, build = ("CANCEL", None) if canceled else ("PUBLISH", calendar.publish_ics)
+        else:
+            method = "CANCEL" if canceled else "REQUEST"
+            build = calendar.cancel_ics if canceled else calendar.request_ics
+        if build is None:
+            return _not_found()
         body = build(invitation, desk.tz)
     response = Response(body, mimetype="text/calendar")
     response.headers["Content-Type"] = f"text/calendar; charset=utf-8; method={method}"

@@ -17,7 +17,7 @@ from hotline.telephony.urls import TWILIO_PREFIX
 csrf = CSRFProtect()
 # Per client address. Storage is per process (memory://) unless RATELIMIT_STORAGE_URI names a
 # shared one; with several web processes each counts on its own.
-limiter = Limiter(key_func=get_remote_address, default_limits=[], storage_uri="memory://")
+limiter = Limiter(key_func=get_remote_address, default_limits=[])
 
 # Flask-Limiter names the client's address when a limit is hit; addresses are personal data
 logging.getLogger("flask-limiter").setLevel(logging.WARNING)
@@ -44,8 +44,9 @@ _PAGE_HEADERS = {
 }
 
 
-def init_app(app: Flask, *, production: bool) -> None:
+def init_app(app: Flask, *, production: bool, ratelimit_storage_uri: str) -> None:
     app.config.update(
+        RATELIMIT_STORAGE_URI=ratelimit_storage_uri,
         # forms check their own token (FlaskForm.validate_on_submit); the JSON API and the
         # webhooks carry no cookie and are not open to cross-site form posts
         WTF_CSRF_CHECK_DEFAULT=False,

@@ -112,6 +112,15 @@ def cancel_ics(invitation: Invitation, tz: ZoneInfo) -> str:
     return _invitation_ics(invitation, tz, method="CANCEL", status="CANCELLED", alarm=False)
 
 
+def publish_ics(invitation: Invitation, tz: ZoneInfo) -> str:
+    """METHOD:PUBLISH: the appointment to import into one's own calendar, for a download when
+    nobody has an address to invite (a booking by phone). RFC 5546 allows no ATTENDEE in a
+    PUBLISH, so none is written; UID and SEQUENCE are the same as the invitations'."""
+    return _invitation_ics(
+        invitation, tz, method="PUBLISH", status="CONFIRMED", alarm=True, attendees=False
+    )
+
+
 def feed_ics(
     calendar_name: str, entries: Sequence[FeedEntry], stamp: datetime, tz: ZoneInfo
 ) -> str:
@@ -145,14 +154,21 @@ def feed_ics(
 
 
 def _invitation_ics(
-    invitation: Invitation, tz: ZoneInfo, *, method: str, status: str, alarm: bool
+    invitation: Invitation,
+    tz: ZoneInfo,
+    *,
+    method: str,
+    status: str,
+    alarm: bool,
+    attendees: bool = True,
 ) -> str:
-    """The shared body of REQUEST and CANCEL: they differ only in METHOD, STATUS and VALARM."""
+    """The shared body of REQUEST, CANCEL and PUBLISH: they differ in METHOD, STATUS, VALARM
+    and whether attendees are named."""
     if invitation.sequence < 0:
         raise ValueError(f"sequence must not be negative, got {invitation.sequence}")
     if invitation.alarm_minutes < 0:
         raise ValueError(f"alarm_minutes must not be negative, got {invitation.alarm_minutes}")
-    if not invitation.attendees:
+    if attendees and not invitation.attendees:
         # RFC 5546: a REQUEST needs at least one ATTENDEE, a CANCEL names those removed.
         raise ValueError("an invitation needs at least one attendee")
     start, end = _local_span(invitation.start, invitation.end, tz)
@@ -173,7 +189,7 @@ def _invitation_ics(
     event.add("status", status)
     event.add("transp", "OPAQUE")
     event.add("organizer", _address(invitation.organizer))
-    for attendee in invitation.attendees:
+    for attendee in invitation.attendees if attendees else ():
         event.add(
             "attendee",
             _address(attendee, role="REQ-PARTICIPANT", partstat="NEEDS-ACTION", rsvp=True),

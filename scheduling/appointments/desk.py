@@ -221,6 +221,9 @@ class AppointmentDesk:
             f"Videotermin am {self._when(appointment.start)} abgesagt",
         )
         self._notices().canceled(appointment)
+        # the cancellations are queued with what they need; nothing else needs the contact
+        appointment.name_encrypted = appointment.email_encrypted = None
+        appointment.phone_encrypted = None
         return True
 
     def move(self, appointment: Appointment, start: datetime) -> None:

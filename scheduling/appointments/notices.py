@@ -33,6 +33,8 @@ from scheduling.outbox.queue import Work
 Kind = Literal["booked", "moved", "canceled", "reminder", "email_added"]
 Method = Literal["REQUEST", "CANCEL"]
 REMINDER = "appointment_reminder"
+FORGET = "appointment_forget"
+KEPT_AFTER_THE_END = timedelta(days=1)  # contact details, for a late question about the day
 SERVICE_NAME = "starke Stelle"
 
 
@@ -63,6 +65,17 @@ def reminder_work(appointment: Appointment, hours: int) -> Work:
         f"appointment:{appointment.id}:reminder:{hours}h:{stamp}",
         appointment.start - timedelta(hours=hours),
         {"appointment_id": appointment.id, "hours": hours, "start": appointment.start.isoformat()},
+        case_id=appointment.case_id,
+    )
+
+
+def forget_work(appointment: Appointment) -> Work:
+    """Deletes the official's name, address and number a day after the end."""
+    return Work(
+        FORGET,
+        f"appointment:{appointment.id}:forget:{appointment.end:%Y%m%dT%H%M}",
+        appointment.end + KEPT_AFTER_THE_END,
+        {"appointment_id": appointment.id, "end": appointment.end.isoformat()},
         case_id=appointment.case_id,
     )
 
@@ -260,6 +273,7 @@ class Notices:
         queue.enqueue(self.session, self.cipher, self.now, work)
 
     def _queue_reminders(self, appointment: Appointment) -> None:
+        queue.enqueue(self.session, self.cipher, self.now, forget_work(appointment))
         for hours in self.scheduling.appointments.reminder_hours:
             work = reminder_work(appointment, hours)
             if work.due_at > self.now:

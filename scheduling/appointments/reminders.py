@@ -1,4 +1,5 @@
-"""Reminders 24 h and 1 h before an appointment (the hours are configurable).
+"""Reminders 24 h and 1 h before an appointment (the hours are configurable), and the
+deletion of the official's contact details a day after it.
 
 A reminder is queued at booking for its time and looks at the appointment when it is due: a
 cancelled or moved one (its start no longer the one the reminder was made for) is skipped.
@@ -11,7 +12,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from scheduling.appointments.models import Appointment, AppointmentState
-from scheduling.appointments.notices import REMINDER, Notices
+from scheduling.appointments.notices import FORGET, REMINDER, Notices
 from scheduling.outbox.kinds import Done, WorkKind, WorkTools
 from scheduling.outbox.queue import ClaimedWork
 
@@ -31,4 +32,24 @@ def do_remind(item: ClaimedWork, tools: WorkTools) -> Done:
     return Done("queued")
 
 
-APPOINTMENT_WORK = (WorkKind(REMINDER, do_remind),)
+def do_forget(item: ClaimedWork, tools: WorkTools) -> Done:
+    """Contact details are kept only while needed: gone a day after the appointment (unless
+    it was moved to later; its new end has its own deletion queued)."""
+    with tools.database.transaction() as session:
+        appointment = session.get(Appointment, int(item.payload["appointment_id"]))
+        if appointment is None:
+            return Done("gone")
+        moved_later = appointment.end > datetime.fromisoformat(item.payload["end"])
+        if appointment.state == AppointmentState.BOOKED and moved_later:
+            return Done("skipped: moved")
+        forget_contact(appointment)
+    return Done("forgotten")
+
+
+def forget_contact(appointment: Appointment) -> None:
+    appointment.name_encrypted = None
+    appointment.email_encrypted = None
+    appointment.phone_encrypted = None
+
+
+APPOINTMENT_WORK = (WorkKind(REMINDER, do_remind), WorkKind(FORGET, do_forget))

@@ -102,3 +102,18 @@ def test_without_free_slots_the_caller_hears_so_and_the_ways_out(simulate_call, 
     assert transcript.said("Leider ist in den nächsten Wochen kein Video-Termin mehr frei.")
     assert transcript.said("In akuter Gefahr wählen Sie bitte den Notruf 1 1 0.")
     assert appointments(svc) == []
+
+
+def test_a_phone_booking_without_an_address_downloads_as_publish(
+    simulate_call, clock, client, svc, create_counsellor
+):
+    create_counsellor("Anna")
+    clock.set(berlin(2026, 11, 28, 11, 0))
+    transcript = simulate_call([*VIDEO, "1"])
+    (sms,) = sms_sent(transcript)
+    manage_url = re.search(r"https://\S+", sms).group(0)
+    ics = client.get(local_path(manage_url) + "/termin.ics")
+    assert ics.status_code == 200
+    assert ics.headers["Content-Type"] == "text/calendar; charset=utf-8; method=PUBLISH"
+    text = ics.get_data(as_text=True)
+    assert "METHOD:PUBLISH" in text and "ATTENDEE" not in text

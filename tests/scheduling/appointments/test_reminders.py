@@ -1,5 +1,6 @@
 """Reminders 24 h and 1 h before, with the clock moved: by mail, and by SMS to a mobile
-number; never for a cancelled appointment, never at the old time of a moved one, never twice."""
+number; never for a cancelled appointment, never at the old time of a moved one, never twice.
+And the contact details: deleted a day after the end, at once when cancelled."""
 
 from __future__ import annotations
 
@@ -10,7 +11,7 @@ import pytest
 from hotline.mail.mailer import SmtpMailer
 from scheduling.outbox.kind_table import build_work_kinds
 from scheduling.scheduler.dispatcher import Dispatcher
-from tests.support.appointments import RELAXED_LIMITS, book, local_path
+from tests.support.appointments import RELAXED_LIMITS, appointments, book, local_path
 from tests.support.times import berlin
 
 JSON = {"Accept": "application/json"}
@@ -102,3 +103,21 @@ def test_no_reminder_whose_time_has_passed_at_booking(
     book(client, "2026-11-26T13:00:00+01:00")  # in three hours: only the 1-hour reminder
     run_at(clock, scheduler, 2026, 11, 26, 12, 0)
     assert reminders(smtp) == ["Erinnerung an Ihren Videotermin: 26.11.2026, 13:00 Uhr"]
+
+
+def test_contact_details_are_deleted_a_day_after_the_end_and_at_once_on_cancel(
+    client, clock, scheduler, svc, create_counsellor
+):
+    create_counsellor("Anna")
+    kept = book(client, MONDAY_TEN, phone="0151 23456789").json
+    dropped = book(client, MONDAY_ELEVEN).json
+    client.post(local_path(dropped["manage_url"]) + "/cancel", headers=JSON)
+    by_start = {row.start: row for row in appointments(svc)}
+    canceled = by_start[berlin(2026, 11, 30, 11)]
+    assert canceled.email_encrypted is None and canceled.name_encrypted is None
+    run_at(clock, scheduler, 2026, 12, 1, 10, 44)
+    assert by_start[berlin(2026, 11, 30, 10)].email_encrypted is not None
+    run_at(clock, scheduler, 2026, 12, 1, 10, 45)
+    row = next(r for r in appointments(svc) if r.start == berlin(2026, 11, 30, 10))
+    assert (row.name_encrypted, row.email_encrypted, row.phone_encrypted) == (None, None, None)
+    assert client.get(local_path(kept["manage_url"]), headers=JSON).status_code == 200
