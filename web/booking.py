@@ -3,8 +3,8 @@ HTML that works without JavaScript; every form carries a CSRF token (Flask-WTF).
 
 The manage link's token is the key to one appointment: it is never logged, pages holding it
 are not cached and send no referrer. A JSON client (`Accept: application/json`) gets the
-appointment as JSON and may cancel with a plain POST; the token in the URL is its secret,
-which a cross-site form cannot know.
+appointment as JSON and may cancel or move with JSON, without a CSRF token: a cross-site form
+can send neither a JSON body nor that header.
 """
 
 from __future__ import annotations
@@ -336,7 +336,12 @@ def _wants_json() -> bool:
 
 
 def _is_form_post() -> bool:
-    return request.mimetype in ("application/x-www-form-urlencoded", "multipart/form-data")
+    """Anything a browser form could send cross-site must carry the CSRF token; an API client
+    says it speaks JSON (a JSON body, or no body and `Accept: application/json` — headers a
+    cross-site form cannot set)."""
+    if request.is_json:
+        return False
+    return bool(request.get_data(cache=True)) or not _wants_json()
 
 
 def _expired() -> str:

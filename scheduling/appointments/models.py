@@ -8,7 +8,17 @@ from __future__ import annotations
 from datetime import datetime
 from enum import StrEnum
 
-from sqlalchemy import Boolean, ForeignKey, Index, Integer, LargeBinary, String, text
+from sqlalchemy import (
+    Boolean,
+    ColumnElement,
+    ForeignKey,
+    Index,
+    Integer,
+    LargeBinary,
+    String,
+    exists,
+    text,
+)
 from sqlalchemy.orm import Mapped, mapped_column
 
 from hotline.db import Base, UTCDateTime, encrypted
@@ -61,3 +71,13 @@ class Appointment(Base):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime())
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime())
     canceled_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+
+
+def in_a_video_appointment(counsellor_id: ColumnElement[int], now: datetime) -> ColumnElement[bool]:
+    """True while the counsellor has a booked appointment running: not free for the queue."""
+    return exists().where(
+        Appointment.counsellor_id == counsellor_id,
+        Appointment.state == AppointmentState.BOOKED,
+        Appointment.start <= now,
+        Appointment.end > now,
+    )

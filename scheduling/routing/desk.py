@@ -21,6 +21,7 @@ from hotline.cases.models import Case
 from hotline.counsellors.models import Counsellor
 from hotline.crypto import DataCipher, UndecryptableValue
 from hotline.telephony.models import Call, CallOutcome
+from scheduling.appointments.models import in_a_video_appointment
 from scheduling.callbacks.models import engaged_in_a_callback
 from scheduling.outbox import queue, side_effects
 from scheduling.outbox.models import WorkItem
@@ -84,6 +85,7 @@ class RoutingDesk:
                 _COUNSELLORS.c.on_duty.is_(True),
                 ~in_a_call,
                 ~engaged_in_a_callback(_COUNSELLORS.c.id, self.now),
+                ~in_a_video_appointment(_COUNSELLORS.c.id, self.now),
             )
         )
         free = []

@@ -12,6 +12,7 @@ from sqlalchemy import select
 from hotline.counsellors.models import Counsellor
 from hotline.telephony.call_log import find_call
 from hotline.telephony.models import CallOutcome
+from scheduling.appointments.models import Appointment
 from scheduling.outbox.models import WorkItem
 from scheduling.routing.models import OfferState
 from tests.support.routing import RoutingDriver
@@ -338,3 +339,26 @@ def test_longest_idle_rings_one_at_a_time_and_the_next_sooner_when_one_passes(
     assert second.to == _number(svc, anna.id)
     with svc.database.transaction() as session:
         assert session.scalar(select(WorkItem.state).where(WorkItem.id == second.work_id)) == "done"
+
+
+def test_a_counsellor_in_a_video_appointment_is_not_rung(switch, client, clock, create_counsellor):
+    anna = create_counsellor("Anna")
+    create_counsellor("Ben")
+    body = {
+        "type": "video",
+        "start": "2026-11-26T12:00:00+01:00",
+        "name": "X",
+        "email": "x@example.org",
+        "consent": True,
+    }
+    booked = client.post("/api/v1/appointments", json=body)
+    assert booked.status_code == 201
+    with switch.svc.database.transaction() as session:
+        held_by = session.scalar(select(Appointment.counsellor_id))
+    clock.set(berlin(2026, 11, 26, 12, 10))
+    switch.caller_waits(CALLER_A)
+    legs = switch.ring()
+    rung = {leg.to for leg in legs}
+    assert len(rung) == 1
+    free_number = "+492285555101" if held_by == anna.id else "+492285555100"
+    assert rung == {free_number}
