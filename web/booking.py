@@ -45,7 +45,15 @@ from web.security import booking_limit, manage_limit
 from web.texts import ERRORS, FIELD_ERRORS
 
 blueprint = Blueprint("booking", __name__, url_prefix=BOOKING_PATH, template_folder="templates")
-FIELD_IDS = {"start": "start-1", "consent": "consent"}
+# where an error in the summary takes the reader (the first radio for the time)
+FIELD_IDS = {
+    "start": "start-1",
+    "name": "name",
+    "email": "email",
+    "phone": "phone",
+    "case_reference": "case_reference",
+    "consent": "consent",
+}
 SHOWN_DAYS = 28
 
 
@@ -68,9 +76,9 @@ def page() -> ResponseReturnValue:
 @blueprint.post("")
 @booking_limit(_rate)
 def book() -> ResponseReturnValue:
+    values = {key: value for key, value in request.form.items() if key != "csrf_token"}
     if not FlaskForm().validate_on_submit():  # the CSRF token
-        return _booking_page(errors={"csrf": _expired()}, status=400)
-    values = dict(request.form)
+        return _booking_page(values=values, errors={"form": _expired()}, status=400)
     try:
         wish = read_booking({**values, "type": "video"}, from_form=True)
     except InvalidInput as bad:
@@ -173,7 +181,7 @@ def manage(token: str) -> ResponseReturnValue:
 @manage_limit(_rate)
 def cancel(token: str) -> ResponseReturnValue:
     if _is_form_post() and not FlaskForm().validate_on_submit():
-        return _manage_page(token, errors={"csrf": _expired()}, status=400)
+        return _manage_page(token, errors={"form": _expired()}, status=400)
     with services().database.transaction() as session:
         desk = appointment_desk(session)
         appointment = desk.find(token)
@@ -189,7 +197,7 @@ def cancel(token: str) -> ResponseReturnValue:
 @manage_limit(_rate)
 def move(token: str) -> ResponseReturnValue:
     if _is_form_post() and not FlaskForm().validate_on_submit():
-        return _manage_page(token, errors={"csrf": _expired()}, status=400)
+        return _manage_page(token, errors={"form": _expired()}, status=400)
     values = request.form if _is_form_post() else (request.get_json(silent=True) or {})
     try:
         start = read_start(values.get("start") if isinstance(values, Mapping) else None)
@@ -213,7 +221,7 @@ def move(token: str) -> ResponseReturnValue:
 @manage_limit(_rate)
 def add_email(token: str) -> ResponseReturnValue:
     if not FlaskForm().validate_on_submit():
-        return _manage_page(token, errors={"csrf": _expired()}, status=400)
+        return _manage_page(token, errors={"form": _expired()}, status=400)
     try:
         email = read_email(request.form.get("email"))
     except InvalidInput as bad:

@@ -1,0 +1,214 @@
+"""The booking page `/termin` in a real browser with JavaScript off: booking, the manage page,
+cancelling, errors tied to their fields, labels and the keyboard.
+
+One headless Chromium serves the whole module; every test has its own app, database and live
+server (Thursday 26 November 2026, 10:00 in Berlin; one counsellor, available whenever the
+line is open).
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import datetime
+
+import pytest
+import requests
+from selenium.webdriver.common.by import By
+from selenium.webdriver.common.keys import Keys
+from selenium.webdriver.remote.webelement import WebElement
+from sqlalchemy import select
+
+from hotline.services import Services
+from scheduling.appointments.models import Appointment, AppointmentState
+from tests.support import browser as browser_support
+from tests.support.browser import Browser, chromium_fixture, describe
+from tests.support.factories import Factories
+from tests.support.times import berlin
+
+chromium = chromium_fixture()
+
+FRIDAY = "Fr., 27. November"
+PSEUDONYM = "Amsel"
+EMAIL = "amsel@example.org"
+CASE_REFERENCE = re.compile(r"^\d{4} \d{4}$")
+VIDEO_PREFIX = "https://meet.jit.si/starke-stelle-"
+
+
+@pytest.fixture
+def browser(chromium, live_server: str, factories: Factories) -> Browser:
+    factories.counsellor("Beraterin Anna", email="anna@example.org")
+    return Browser(chromium, live_server)
+
+
+def appointments(svc: Services) -> list[tuple[str, datetime]]:
+    with svc.database.transaction() as session:
+        return [
+            (row.state, row.start)
+            for row in session.scalars(select(Appointment).order_by(Appointment.id))
+        ]
+
+
+def choose_day(browser: Browser, label: str) -> None:
+    browser.click_and_load(browser.by_text(label, "a"))
+    assert browser.find('ul.days a[aria-current="date"]').text == label
+
+
+def choose_time(browser: Browser, label: str) -> WebElement:
+    """Click the time's label (as a person would), not the small radio itself."""
+    browser.by_text(label, "label").click()
+    radio = browser.by_text(label, "label").find_element(By.CSS_SELECTOR, "input[type=radio]")
+    assert radio.is_selected()
+    return radio
+
+
+def fill(browser: Browser, field_id: str, value: str) -> None:
+    field = browser.by_id(field_id)
+    field.clear()
+    field.send_keys(value)
+
+
+def book_friday_ten(browser: Browser) -> str:
+    """Book Friday 10:00 through the form; the manage page's path."""
+    browser.open("/termin")
+    choose_day(browser, FRIDAY)
+    choose_time(browser, "10:00 Uhr")
+    fill(browser, "name", PSEUDONYM)
+    fill(browser, "email", EMAIL)
+    browser.by_id("consent").click()
+    browser.click_and_load(browser.by_text("Termin verbindlich buchen", "button"))
+    return browser.wait_for_path("/termin/")
+
+
+def definitions(browser: Browser) -> dict[str, WebElement]:
+    """The manage page's <dl>: term → its <dd>."""
+    terms = browser.find_all("dl > dt")
+    values = browser.find_all("dl > dd")
+    return {term.text: value for term, value in zip(terms, values, strict=True)}
+
+
+def test_booking_and_cancelling_without_javascript(browser, svc):
+    browser.open("/termin")
+    assert browser.find("html").get_attribute("lang") == "de"
+    assert browser.find("h1").text == "Videotermin buchen"
+    assert browser.find_all("script") == []  # nothing to run, nothing needed
+
+    choose_day(browser, FRIDAY)
+    assert "tag=2026-11-27" in browser.path
+    assert browser.find("legend").text == f"2. Uhrzeit am {FRIDAY}"
+    choose_time(browser, "10:00 Uhr")
+    fill(browser, "name", PSEUDONYM)
+    fill(browser, "email", EMAIL)
+    browser.by_text(
+        "Ich habe den Datenschutzhinweis gelesen und bin einverstanden.", "label"
+    ).click()
+    assert browser.by_id("consent").is_selected()
+    browser.click_and_load(browser.by_text("Termin verbindlich buchen", "button"))
+
+    path = browser.wait_for_path("/termin/")
+    token = path.removeprefix("/termin/").split("?")[0]
+    assert path == f"/termin/{token}?gebucht=1"
+    assert "Ihr Termin ist gebucht." in browser.find("[role=status]").text
+    facts = definitions(browser)
+    assert facts["Wann"].text == "Freitag, 27. November 2026, 10:00 Uhr (45 Minuten)"
+    video = facts["Videoraum"].find_element(By.CSS_SELECTOR, "a")
+    assert video.get_attribute("href").startswith(VIDEO_PREFIX)
+    assert video.text == video.get_attribute("href")
+    assert CASE_REFERENCE.match(facts["Aktenzeichen"].text), facts["Aktenzeichen"].text
+    calendar = browser.by_text("In den Kalender (.ics)", "a")
+    assert calendar.get_attribute("href") == browser.url(f"/termin/{token}/termin.ics")
+    assert calendar.get_attribute("download") is not None
+    with requests.Session() as http:
+        http.trust_env = False  # straight to the live server, never through a proxy
+        ics = http.get(calendar.get_attribute("href"), timeout=5)
+    assert ics.status_code == 200
+    assert ics.headers["Content-Type"].startswith("text/calendar")
+    assert "DTSTART" in ics.text and "METHOD:REQUEST" in ics.text
+    assert appointments(svc) == [(AppointmentState.BOOKED, berlin(2026, 11, 27, 10, 0))]
+
+    browser.click_and_load(browser.by_text("Termin absagen", "button"))
+
+    assert browser.wait_for_path(f"/termin/{token}?abgesagt=1")
+    assert "Ihr Termin ist abgesagt." in browser.find("[role=status]").text
+    assert "Dieser Termin am Freitag, 27. November 2026, 10:00 Uhr ist abgesagt." in (
+        browser.text("main")
+    )
+    assert browser.find_all("form") == []  # nothing left to move or cancel
+    assert appointments(svc) == [(AppointmentState.CANCELED, berlin(2026, 11, 27, 10, 0))]
+
+
+def test_errors_are_tied_to_their_fields(browser, svc):
+    browser.open("/termin")
+    choose_day(browser, FRIDAY)
+    choose_time(browser, "11:00 Uhr")
+    fill(browser, "email", EMAIL)  # the name stays empty, the consent unticked
+    browser.click_and_load(browser.by_text("Termin verbindlich buchen", "button"))
+
+    summary = browser.find("[role=alert]")
+    assert summary.is_displayed()
+    assert summary.find_element(By.CSS_SELECTOR, "h2").text == "Bitte prüfen Sie Ihre Angaben"
+    listed = {
+        link.get_attribute("hash"): link.text
+        for link in summary.find_elements(By.CSS_SELECTOR, "li a")
+    }
+    assert set(listed) == {"#name", "#consent"}
+    for field_id in ("name", "consent"):
+        field = browser.by_id(field_id)
+        assert field.get_attribute("aria-invalid") == "true", describe(field)
+        errors = [
+            element
+            for element in browser.described_by(field)
+            if "field-error" in (element.get_attribute("class") or "").split()
+        ]
+        assert len(errors) == 1, f"{field_id}: no error message in aria-describedby"
+        assert errors[0].is_displayed()
+        assert errors[0].text == listed[f"#{field_id}"]
+    assert browser.by_id("email").get_attribute("aria-invalid") is None
+    # what was right is kept: the day, the time, the e-mail address
+    assert browser.find('ul.days a[aria-current="date"]').text == FRIDAY
+    assert (
+        browser.by_text("11:00 Uhr", "label").find_element(By.CSS_SELECTOR, "input").is_selected()
+    )
+    assert browser.by_id("email").get_attribute("value") == EMAIL
+    assert appointments(svc) == []
+
+
+def assert_every_field_is_labelled(browser: Browser) -> int:
+    fields = browser.visible_fields()
+    unlabelled = [describe(field) for field in fields if not browser.label_of(field)]
+    assert unlabelled == [], f"{browser.path}: fields without a label"
+    nameless = [describe(field) for field in fields if not field.accessible_name.strip()]
+    assert nameless == [], f"{browser.path}: fields without an accessible name"
+    return len(fields)
+
+
+def test_labels_skip_link_and_keyboard(browser):
+    browser.open("/termin")
+    assert assert_every_field_is_labelled(browser) >= 7  # times, name, e-mail, ..., consent
+
+    skip = browser.find("a.skip")
+    assert skip.get_attribute("hash") == "#inhalt"
+    assert browser.find("main").get_attribute("id") == "inhalt"
+
+    browser.press(Keys.TAB)
+    assert browser.focused == skip, f"the first TAB goes to {describe(browser.focused)}"
+    assert skip.rect["x"] >= 0 and skip.is_displayed()  # on screen while it has the focus
+    assert browser.has_visible_outline(skip)
+
+    first_day = browser.find("ul.days a")
+    browser.tab_to(first_day, most=3)
+    assert browser.focused == first_day
+    assert browser.has_visible_outline(first_day), {
+        prop: browser.style(first_day, prop)
+        for prop in ("outline-style", "outline-width", "outline-color")
+    }
+    browser.press(Keys.TAB)  # onwards: the next day link is outlined as well
+    assert browser.focused.tag_name == "a" and browser.has_visible_outline(browser.focused)
+
+    book_friday_ten(browser)  # the manage page's forms: the e-mail is known, move and cancel
+    assert assert_every_field_is_labelled(browser) >= 1
+
+
+def test_a_missing_chromium_fails_with_how_to_install_it(monkeypatch, tmp_path):
+    monkeypatch.setattr(browser_support, "CHROMIUM", tmp_path / "chromium")
+    with pytest.raises(pytest.fail.Exception, match=r"chromium is missing: `\.ci/run` installs"):
+        browser_support.require_chromium()
