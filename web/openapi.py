@@ -46,6 +46,98 @@ def _error(description: str) -> dict[str, Any]:
 
 
 def document(base_url: str) -> dict[str, Any]:
+    spec = _api(base_url)
+    spec["paths"].update(_manage_paths(base_url))
+    return spec
+
+
+_TOKEN = {
+    "name": "token",
+    "in": "path",
+    "required": True,
+    "schema": {"type": "string"},
+    "description": "The secret of the manage URL (from the booking's `manage_url`)",
+}
+_JSON_ONLY = {
+    "name": "Accept",
+    "in": "header",
+    "schema": {"type": "string", "enum": ["application/json"]},
+    "description": "Send it to get JSON rather than the HTML page",
+}
+
+
+def _manage_paths(base_url: str) -> dict[str, Any]:
+    """The manage URL and its actions live outside /api/v1 (they are also the pages)."""
+    servers = [{"url": base_url}]
+    appointment = {
+        "description": "The appointment",
+        "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Appointment"}}},
+    }
+    return {
+        "/termin/{token}": {
+            "servers": servers,
+            "get": {
+                "summary": "One appointment (HTML page, or JSON with Accept: application/json)",
+                "operationId": "showAppointment",
+                "parameters": [_TOKEN, _JSON_ONLY],
+                "responses": {"200": appointment, "404": _error("No such appointment")},
+            },
+        },
+        "/termin/{token}/cancel": {
+            "servers": servers,
+            "post": {
+                "summary": "Cancel (sends iCalendar CANCEL mails; frees the place)",
+                "operationId": "cancelAppointment",
+                "parameters": [_TOKEN, _JSON_ONLY],
+                "responses": {"200": appointment, "404": _error("No such appointment")},
+            },
+        },
+        "/termin/{token}/move": {
+            "servers": servers,
+            "post": {
+                "summary": "Move to another free slot (a REQUEST with a raised SEQUENCE)",
+                "operationId": "moveAppointment",
+                "parameters": [_TOKEN, _JSON_ONLY],
+                "requestBody": {
+                    "required": True,
+                    "content": {
+                        "application/json": {
+                            "schema": {
+                                "type": "object",
+                                "required": ["start"],
+                                "properties": {"start": _TIME},
+                            }
+                        }
+                    },
+                },
+                "responses": {
+                    "200": appointment,
+                    "404": _error("No such appointment"),
+                    "409": _error("The slot is not free"),
+                    "422": _error("`start` is missing or not ISO 8601 with an offset"),
+                },
+            },
+        },
+        "/termin/{token}/termin.ics": {
+            "servers": servers,
+            "get": {
+                "summary": "The calendar file (REQUEST, CANCEL once cancelled, PUBLISH "
+                "when nobody has an address yet)",
+                "operationId": "appointmentCalendar",
+                "parameters": [_TOKEN],
+                "responses": {
+                    "200": {
+                        "description": "iCalendar (RFC 5545/5546)",
+                        "content": {"text/calendar": {"schema": {"type": "string"}}},
+                    },
+                    "404": _error("No such appointment"),
+                },
+            },
+        },
+    }
+
+
+def _api(base_url: str) -> dict[str, Any]:
     return {
         "openapi": "3.0.3",
         "info": {
@@ -172,6 +264,20 @@ def document(base_url: str) -> dict[str, Any]:
                             "pattern": "^[0-9]{4}[ -]?[0-9]{4}$",
                             "description": "An existing case (8 digits with check digit)",
                         },
+                    },
+                },
+                "Appointment": {
+                    "type": "object",
+                    "required": ["type", "state", "case_reference", "start", "end"],
+                    "properties": {
+                        "type": {"type": "string", "enum": ["video"]},
+                        "state": {"type": "string", "enum": ["booked", "canceled"]},
+                        "case_reference": {"type": "string"},
+                        "start": _TIME,
+                        "end": _TIME,
+                        "manage_url": {"type": "string", "format": "uri"},
+                        "ics_url": {"type": "string", "format": "uri"},
+                        "video_url": {"type": "string", "format": "uri", "nullable": True},
                     },
                 },
                 "Booking": {

@@ -3,6 +3,8 @@ conflicts, bad input of every shape, the manage URL, cancelling, the rate limit,
 
 from __future__ import annotations
 
+import json
+import re
 import threading
 from concurrent.futures import ThreadPoolExecutor
 from datetime import datetime
@@ -11,6 +13,7 @@ import pytest
 import requests
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from openapi_spec_validator import validate
 
 from hotline.cases.references import display_case_reference
 from scheduling.appointments.models import AppointmentState, BookedVia
@@ -296,3 +299,10 @@ def test_the_openapi_document_describes_every_field_and_status(client):
     params = {p["name"] for p in document["paths"]["/slots"]["get"]["parameters"]}
     assert params == {"type", "from", "days"}
     assert set(document["paths"]["/slots"]["get"]["responses"]) == {"200", "422"}
+    move = document["paths"]["/termin/{token}/move"]["post"]
+    assert set(move["responses"]) == {"200", "404", "409", "422"}
+    assert "/termin/{token}/cancel" in document["paths"]
+    # every $ref points at a schema that exists
+    validate(document)  # a valid OpenAPI 3 document (openapi-spec-validator)
+    refs = set(re.findall(r'"\$ref": "#/components/schemas/(\w+)"', json.dumps(document)))
+    assert refs <= set(document["components"]["schemas"])
