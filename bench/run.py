@@ -15,7 +15,7 @@ import uuid
 from dataclasses import dataclass
 from pathlib import Path
 
-from bench import callbacks, inprocess, outbox, routing, server
+from bench import appointments, callbacks, inprocess, outbox, routing, server
 from bench.loadgen import Phase, PhaseResult, cpu_ticks, run_phase
 from bench.report import Summary, Verdict, text_table, verdict, write_markdown
 from bench.workload import BARE, INCOMING, Endpoint, prepare
@@ -40,6 +40,7 @@ class Settings:
     outbox: bool
     routing: bool
     callbacks: bool
+    appointments: bool
 
     @classmethod
     def from_env(cls) -> Settings:
@@ -63,6 +64,7 @@ class Settings:
             outbox=env("BENCH_OUTBOX", "1") not in ("", "0"),
             routing=env("BENCH_ROUTING", "1") not in ("", "0"),
             callbacks=env("BENCH_CALLBACKS", "1") not in ("", "0"),
+            appointments=env("BENCH_APPOINTMENTS", "1") not in ("", "0"),
         )
 
 
@@ -217,6 +219,7 @@ def main() -> int:
     bursts, latencies = outbox.main() if settings.outbox else ([], [])
     routes = routing.main() if settings.routing else []
     waves, searches = callbacks.main() if settings.callbacks else ([], [])
+    video_slots, races = appointments.main() if settings.appointments else ([], [])
     if cpu_results:
         print("\n" + inprocess.table(cpu_results))
     if bursts:
@@ -225,6 +228,8 @@ def main() -> int:
         print("\n" + routing.table(routes))
     if waves or searches:
         print("\n" + callbacks.table(waves, searches))
+    if video_slots or races:
+        print("\n" + appointments.table(video_slots, races))
     print("\n" + text_table(summaries) + "\n")
     for cpu_result in cpu_results:
         for line in inprocess.verdict_lines(cpu_result):
@@ -233,11 +238,12 @@ def main() -> int:
         *outbox.verdict_lines(bursts, latencies),
         *routing.verdict_lines(routes),
         *callbacks.verdict_lines(waves, searches),
+        *appointments.verdict_lines(video_slots, races),
     ]:
         print(line)
     for result in verdicts:
         print(result.line())
-    problems = [p for v in verdicts for p in v.problems]
+    problems = [p for v in verdicts for p in v.problems] + appointments.problems(races)
     for problem in problems:
         print(f"ERROR {problem}", file=sys.stderr)
     path = write_markdown(RESULTS / "latest.md", about, summaries, verdicts)

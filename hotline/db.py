@@ -16,7 +16,18 @@ from functools import cache
 from pathlib import Path
 from typing import Any, TypeVar
 
-from sqlalchemy import DateTime, Engine, MetaData, Table, create_engine, event
+from sqlalchemy import (
+    BigInteger,
+    DateTime,
+    Engine,
+    MetaData,
+    String,
+    Table,
+    cast,
+    create_engine,
+    event,
+    func,
+)
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import DBAPIError
@@ -276,3 +287,25 @@ class Database:
 
     def dispose(self) -> None:
         self.engine.dispose()
+
+
+def epoch_seconds(column: Any, dialect: str) -> Any:
+    """Whole seconds since 1970 of a `UTCDateTime` column, computed by the database: much
+    cheaper to fetch and compare than datetimes when thousands of rows are read."""
+    if dialect == "sqlite":  # stored as naive UTC text
+        return cast(func.strftime("%s", column), BigInteger)
+    return cast(func.date_part("epoch", column), BigInteger)  # a double: cheaper than EXTRACT
+
+
+def grouped_integers(column: Any, dialect: str) -> Any:
+    """An aggregate of a group's whole numbers in one value: an array on PostgreSQL (psycopg
+    reads it as a list of ints), a comma-separated text on SQLite; `integers_of` reads either.
+    The order is the rows' order (the same for every such aggregate of one group), which SQL
+    does not promise: a reader that needs an order checks it."""
+    if dialect == "sqlite":
+        return func.group_concat(cast(column, String), ",")
+    return func.array_agg(column)
+
+
+def integers_of(value: str | list[int]) -> list[int]:
+    return list(map(int, value.split(","))) if isinstance(value, str) else list(value)

@@ -9,7 +9,7 @@ from scheduling.appointments.desk import AppointmentDesk
 from scheduling.appointments.links import links_from_settings
 from scheduling.appointments.notices import Notices
 from scheduling.callbacks.desk import CallbackDesk
-from web.context import scheduling
+from web.context import listing_cache, scheduling
 
 
 def appointment_desk(session: Session) -> AppointmentDesk:
@@ -20,6 +20,7 @@ def appointment_desk(session: Session) -> AppointmentDesk:
         svc.cipher,
         scheduling(),
         links_from_settings(svc.settings),
+        listing_cache=listing_cache(),
     )
 
 

@@ -26,9 +26,15 @@ from hotline.cases.service import case_to_book_for
 from hotline.counsellors.models import Counsellor
 from hotline.crypto import DataCipher
 from scheduling.appointments.links import AppointmentLinks
-from scheduling.appointments.models import Appointment, AppointmentState, BookedVia
+from scheduling.appointments.models import (
+    Appointment,
+    AppointmentState,
+    BookedVia,
+    note_booked_times_changed,
+)
 from scheduling.appointments.notices import Notices
 from scheduling.appointments.slots import AppointmentSlots, VideoSlot
+from scheduling.availability.booked_times import BookedTimes
 from scheduling.availability.booking_lock import SlotTaken, hold_booking_lock
 from scheduling.availability.service import Availability
 from scheduling.callbacks.models import Callback
@@ -75,8 +81,11 @@ class AppointmentDesk:
         cipher: DataCipher,
         scheduling: SchedulingConfig,
         links: AppointmentLinks,
+        *,
+        listing_cache: BookedTimes | None = None,
     ) -> None:
         self.session = session
+        self._listing_cache = listing_cache  # for free slots only; bookings read afresh
         self.now = now
         self.cipher = cipher
         self.scheduling = scheduling
@@ -85,7 +94,9 @@ class AppointmentDesk:
         self.tz = scheduling.hours.timezone
 
     # --- slots ----------------------------------------------------------------------------
-    def slot_finder(self, first_day: date, last_day: date) -> AppointmentSlots:
+    def slot_finder(
+        self, first_day: date, last_day: date, *, for_listing: bool = False
+    ) -> AppointmentSlots:
         hours = opening_hours_at(self.session, self.scheduling.hours, self.now)
         counsellors = list(self.session.scalars(select(Counsellor.id).order_by(Counsellor.id)))
         availability = Availability.load(
@@ -95,6 +106,7 @@ class AppointmentDesk:
             self.tz,
             last_day=last_day,
             appointment_buffer=self.config.buffer,
+            booked_times=self._listing_cache if for_listing else None,
         )
         since = datetime.combine(first_day, time(0), tzinfo=self.tz) - timedelta(hours=1)
         until = datetime.combine(last_day, time(0), tzinfo=self.tz) + timedelta(days=1)
@@ -115,7 +127,8 @@ class AppointmentDesk:
 
     def free_slots(self, first_day: date, days: int) -> list[VideoSlot]:
         last_day = first_day + timedelta(days=max(days, 1) - 1)
-        return self.slot_finder(first_day, last_day).free_slots(self.now, first_day, days)
+        finder = self.slot_finder(first_day, last_day, for_listing=True)
+        return finder.free_slots(self.now, first_day, days)
 
     def next_free_slots(self, count: int) -> list[VideoSlot]:
         """The first `count` free slots (for the phone), searched a week at a time."""
@@ -168,6 +181,7 @@ class AppointmentDesk:
                 self.session.add(appointment)
         except IntegrityError:
             raise SlotTaken() from None
+        note_booked_times_changed(self.session)
         note_on_case(
             self.session,
             case.id,
@@ -213,6 +227,7 @@ class AppointmentDesk:
         appointment.sequence += 1
         appointment.canceled_at = appointment.updated_at = self.now
         self.session.flush()
+        note_booked_times_changed(self.session)
         note_on_case(
             self.session,
             appointment.case_id,
@@ -251,6 +266,7 @@ class AppointmentDesk:
                 self.session.flush()
         except IntegrityError:
             raise SlotTaken() from None
+        note_booked_times_changed(self.session)
         note_on_case(
             self.session,
             appointment.case_id,
@@ -274,10 +290,9 @@ class AppointmentDesk:
 
     def _fairest_free_counsellor(self, start: datetime) -> int:
         day = start.astimezone(self.tz).date()
-        finder = self.slot_finder(day, day)
-        if not finder.is_free(start, self.now):
+        candidates = self.slot_finder(day, day).counsellors_for(start, self.now)
+        if not candidates:
             raise SlotTaken()
-        candidates = finder.counsellors_for(start)
         monday = day - timedelta(days=day.weekday())
         week_start = datetime.combine(monday, time(0), tzinfo=self.tz)
         counts = dict(

@@ -9,6 +9,7 @@ from datetime import datetime
 from enum import StrEnum
 
 from sqlalchemy import (
+    BigInteger,
     Boolean,
     ColumnElement,
     ForeignKey,
@@ -19,9 +20,9 @@ from sqlalchemy import (
     exists,
     text,
 )
-from sqlalchemy.orm import Mapped, mapped_column
+from sqlalchemy.orm import Mapped, Session, mapped_column
 
-from hotline.db import Base, UTCDateTime, encrypted
+from hotline.db import Base, UTCDateTime, dialect_insert, encrypted
 
 
 class AppointmentState(StrEnum):
@@ -66,7 +67,8 @@ class Appointment(Base):
     token_encrypted: Mapped[bytes] = mapped_column(LargeBinary, info=encrypted())  # for mails
     room: Mapped[str] = mapped_column(String(64))  # the video room id (unguessable)
     uid: Mapped[str] = mapped_column(String(120), unique=True)  # the calendar UID
-    sequence: Mapped[int] = mapped_column(Integer, default=0)  # raised on every change
+    # raised on every change of time, counsellor, state or invitation (calendars rely on it)
+    sequence: Mapped[int] = mapped_column(Integer, default=0)
     booked_via: Mapped[str] = mapped_column(String(8))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime())
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime())
@@ -80,4 +82,25 @@ def in_a_video_appointment(counsellor_id: ColumnElement[int], now: datetime) -> 
         Appointment.state == AppointmentState.BOOKED,
         Appointment.start <= now,
         Appointment.end > now,
+    )
+
+
+class AppointmentsVersion(Base):
+    """One row counting every change of a booked time (booked, moved, cancelled): listings
+    keep what they read and reload when it moved (`availability.booked_times`)."""
+
+    __tablename__ = "appointments_version"
+
+    id: Mapped[int] = mapped_column(primary_key=True)  # always 1
+    number: Mapped[int] = mapped_column(BigInteger, default=0)
+
+
+def note_booked_times_changed(session: Session) -> None:
+    """Call in the transaction of every change of an appointment's time, counsellor or
+    state. Bookings hold the booking lock already; a cancellation waits on this row."""
+    table = AppointmentsVersion.__table__
+    dialect = session.connection().dialect.name
+    statement = dialect_insert(dialect, table).values(id=1, number=1)
+    session.execute(
+        statement.on_conflict_do_update(index_elements=["id"], set_={"number": table.c.number + 1})
     )

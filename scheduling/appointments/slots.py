@@ -35,10 +35,13 @@ class AppointmentSlots:
         callback_slot: timedelta,
     ) -> None:
         self._config = config
+        self._length, self._buffer = config.length, config.buffer
         self._hours = hours
         self._availability = availability
         self._callbacks_booked = callbacks_booked  # places taken per callback slot start (UTC)
         self._callback_slot = callback_slot
+        self._free_for_callbacks: dict[datetime, set[int]] = {}  # per callback slot, as asked
+        self._starts: dict[tuple[date, date], dict[datetime, bool]] = {}
 
     @property
     def timezone(self) -> tzinfo:
@@ -54,87 +57,103 @@ class AppointmentSlots:
         horizon, in time order."""
         earliest, latest = self.bookable_range(now)
         last_day = first_day + timedelta(days=days - 1)
-        free = []
-        for start in self._candidate_starts(first_day, last_day):
-            if earliest <= start <= latest and self.counsellors_for(start):
-                free.append(VideoSlot(start, start + self._config.length))
-        return free
+        return [
+            VideoSlot(start, start + self._length)
+            for start, in_hours in self._candidate_starts(first_day, last_day).items()
+            if earliest <= start <= latest and self._fitting(start, in_hours, first_only=True)
+        ]
 
     def is_free(self, start: datetime, now: datetime) -> bool:
         """A start someone asked for: on the grid, bookable now, and free."""
+        return bool(self.counsellors_for(start, now))
+
+    def counsellors_for(self, start: datetime, now: datetime) -> list[int]:
+        """Counsellors who could take an appointment at `start`, in id order (none when the
+        start is not on the grid or not bookable now)."""
         start = start.astimezone(UTC)
         earliest, latest = self.bookable_range(now)
         if not earliest <= start <= latest:
-            return False
-        day = start.astimezone(self.timezone).date()
-        on_grid = start in set(self._candidate_starts(day, day))
-        return on_grid and bool(self.counsellors_for(start))
-
-    def counsellors_for(self, start: datetime) -> list[int]:
-        """Counsellors who could take an appointment at `start` (UTC), in id order."""
-        config = self._config
-        end = start + config.length
-        availability = self._availability
-        in_hours = self._hours.is_open(start) and self._hours.is_open(end - timedelta(seconds=1))
-        fitting = [
-            cid
-            for cid in availability.counsellor_ids
-            if not availability.busy(cid, start, end + config.buffer)
-            and (
-                (in_hours and availability.available(cid, start, end))
-                or availability.available_by_arrangement(cid, start, end)
-            )
-        ]
-        if not fitting:
             return []
-        return [cid for cid in fitting if self._leaves_room_for_callbacks(cid, start, end)]
+        day = start.astimezone(self.timezone).date()
+        in_hours = self._candidate_starts(day, day).get(start)
+        if in_hours is None:
+            return []
+        return self._fitting(start, in_hours, first_only=False)
 
-    def _leaves_room_for_callbacks(
-        self, counsellor_id: int, start: datetime, end: datetime
-    ) -> bool:
-        """Callbacks booked while the appointment runs still find a counsellor each."""
-        for block in self._callback_blocks(start, end):
-            booked = self._callbacks_booked.get(block, 0)
-            if not booked:
-                continue
-            block_end = block + self._callback_slot
-            others = self._availability.count_available(block, block_end)
-            if self._availability.available(counsellor_id, block, block_end):
-                others -= 1
-            if others < booked:
-                return False
-        return True
+    def _fitting(self, start: datetime, in_hours: bool, *, first_only: bool) -> list[int]:
+        """Free for the appointment with its buffer, leaving room for the callbacks booked
+        while it holds them."""
+        end = start + self._length
+        held_until = end + self._buffer
+        crowded = [
+            (block, booked)
+            for block in (
+                self._callback_blocks(start, held_until) if self._callbacks_booked else ()
+            )
+            if (booked := self._callbacks_booked.get(block, 0))
+        ]
+        candidates = self._availability.fitting(
+            start,
+            end,
+            held_until=held_until,
+            in_hours=in_hours,
+            by_arrangement=True,
+            first_only=first_only and not crowded,
+        )
+        if not crowded:
+            return candidates
+        fitting = []
+        for cid in candidates:
+            if all(len(self._free_at(block) - {cid}) >= booked for block, booked in crowded):
+                fitting.append(cid)
+                if first_only:
+                    break
+        return fitting
+
+    def _free_at(self, block: datetime) -> set[int]:
+        """Who is free for the callbacks of a callback slot (computed once per slot)."""
+        free = self._free_for_callbacks.get(block)
+        if free is None:
+            free = set(self._availability.fitting(block, block + self._callback_slot))
+            self._free_for_callbacks[block] = free
+        return free
 
     def _callback_blocks(self, start: datetime, end: datetime) -> Iterator[datetime]:
+        """The callback slots [start, end) touches (they are aligned to local midnight)."""
         step = self._callback_slot
         local = start.astimezone(self.timezone)
         midnight = datetime.combine(local.date(), time(0), tzinfo=local.tzinfo)
-        block = midnight + ((local - midnight) // step) * step
+        block = (midnight + ((local - midnight) // step) * step).astimezone(UTC)
         while block < end:
-            yield block.astimezone(UTC)
+            yield block
             block += step
 
-    def _candidate_starts(self, first_day: date, last_day: date) -> list[datetime]:
-        """Grid starts of the opening windows and of every window by arrangement (UTC)."""
-        config = self._config
-        starts: set[datetime] = set()
-        for window_start, window_end in self._hours.open_windows(first_day, last_day):
-            starts.update(_grid(window_start, window_end, config.length, config.step))
-        day = first_day
-        while day <= last_day:
-            if self._hours.holiday_name(day) is None:
-                starts.update(self._arrangement_starts(day))
-            day += timedelta(days=1)
-        return sorted(starts)
+    def _candidate_starts(self, first_day: date, last_day: date) -> dict[datetime, bool]:
+        """Grid starts (UTC, in order) of the opening windows (True: inside the opening
+        hours) and of every window by arrangement (False, unless also in hours)."""
+        key = (first_day, last_day)
+        if key not in self._starts:
+            length, step = self._length, self._config.step
+            starts: dict[datetime, bool] = {}
+            day = first_day
+            while day <= last_day:
+                if self._hours.holiday_name(day) is None:
+                    for start in self._arrangement_starts(day):
+                        starts[start] = False
+                day += timedelta(days=1)
+            for window_start, window_end in self._hours.open_windows(first_day, last_day):
+                for start in _grid(window_start, window_end, length, step):
+                    starts[start] = True
+            self._starts[key] = dict(sorted(starts.items()))
+        return self._starts[key]
 
     def _arrangement_starts(self, day: date) -> Iterator[datetime]:
         tz = self.timezone
-        config = self._config
         for cid in self._availability.counsellor_ids:
             for opens, closes in self._availability.arrangement_windows(cid, day.weekday()):
                 window_start = datetime.combine(day, opens, tzinfo=tz)
                 window_end = datetime.combine(day, closes, tzinfo=tz)
-                yield from _grid(window_start, window_end, config.length, config.step)
+                yield from _grid(window_start, window_end, self._length, self._config.step)
 
 
 def _grid(

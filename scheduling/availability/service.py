@@ -21,7 +21,7 @@ from datetime import date, datetime, time, timedelta, tzinfo
 from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
-from scheduling.appointments.models import Appointment, AppointmentState
+from scheduling.availability.booked_times import BookedTimes
 from scheduling.availability.models import CounsellorAbsence, CounsellorWindow
 from scheduling.hours.config import WEEKDAY_KEYS
 
@@ -129,7 +129,12 @@ def absences_of(session: Session, counsellor_id: int, from_day: date) -> list[Co
 
 
 class Availability:
-    """Availability of a set of counsellors between two days, answered in memory."""
+    """Availability of a set of counsellors between two days, answered in memory.
+
+    Booked appointments are kept as whole seconds since 1970 (sorted per counsellor, not
+    overlapping), read so from the database: a month of a full calendar is thousands of rows,
+    and datetimes would cost more to fetch and compare than the whole answer.
+    """
 
     def __init__(
         self,
@@ -139,17 +144,20 @@ class Availability:
         tz: tzinfo,
         *,
         by_arrangement: dict[int, dict[int, list[tuple[time, time]]]] | None = None,
-        busy: dict[int, list[tuple[datetime, datetime]]] | None = None,
+        busy: dict[int, tuple[list[int], list[int]]] | None = None,
     ) -> None:
         self.counsellor_ids = tuple(counsellor_ids)
         self._windows = windows
         self._absences = absences
         self._tz = tz
         self._by_arrangement = by_arrangement or {}
-        self._busy = busy or {}  # per counsellor, sorted, not overlapping
-        self._busy_starts = {
-            cid: [start for start, _ in spans] for cid, spans in self._busy.items()
-        }
+        spans = busy or {}
+        self._busy_starts = {cid: starts for cid, (starts, _) in spans.items()}
+        self._busy_ends = {cid: ends for cid, (_, ends) in spans.items()}
+        # "is anyone free?" asks the least booked first: in a full calendar it finds one sooner
+        self._least_booked_first = sorted(
+            self.counsellor_ids, key=lambda cid: (len(self._busy_starts.get(cid, ())), cid)
+        )
 
     @classmethod
     def load(
@@ -161,9 +169,11 @@ class Availability:
         *,
         last_day: date | None = None,
         appointment_buffer: timedelta = timedelta(0),
+        booked_times: BookedTimes | None = None,
     ) -> Availability:
         """Everything needed to answer for `first_day` on (up to `last_day`, if given);
-        booked appointments hold their counsellor for their time plus the buffer."""
+        booked appointments hold their counsellor for their time plus the buffer (read
+        through `booked_times`, a cache, when one is given: for listings, never bookings)."""
         windows: dict[int, dict[int, list[tuple[time, time]]]] = defaultdict(
             lambda: defaultdict(list)
         )
@@ -195,36 +205,65 @@ class Availability:
             absences[row.counsellor_id].append((row.first_day, row.last_day))
         return cls(
             counsellor_ids,
-            dict(windows),
+            {cid: dict(days) for cid, days in windows.items()},
             dict(absences),
             tz,
-            by_arrangement=dict(by_arrangement),
-            busy=_booked_appointments(
+            by_arrangement={cid: dict(days) for cid, days in by_arrangement.items()},
+            busy=(booked_times or BookedTimes()).load(
                 session, counsellor_ids, first_day, last_day, tz, appointment_buffer
             ),
         )
 
+    def fitting(
+        self,
+        start: datetime,
+        end: datetime,
+        *,
+        held_until: datetime | None = None,
+        in_hours: bool = True,
+        by_arrangement: bool = False,
+        first_only: bool = False,
+        among: Iterable[int] | None = None,
+    ) -> list[int]:
+        """Counsellors free for [start, end): not absent, nothing booked before `held_until`
+        (default `end`), and inside their weekly windows (`in_hours`: the opening hours are
+        checked by whoever asks) or their windows by arrangement. `first_only` stops at the
+        first (is anyone free?); `among` asks about some counsellors only."""
+        local_start, local_end = start.astimezone(self._tz), end.astimezone(self._tz)
+        day, weekday = local_start.date(), local_start.weekday()
+        since, until = int(start.timestamp()), int((held_until or end).timestamp())
+        if among is None:
+            among = self._least_booked_first if first_only else self.counsellor_ids
+        found = []
+        for cid in among:
+            absences = self._absences.get(cid)
+            if absences and any(first <= day <= last for first, last in absences):
+                continue
+            if self._busy_between(cid, since, until):
+                continue
+            if in_hours:
+                weekly = self._windows.get(cid)
+                fits = not weekly or _inside(weekly.get(weekday), local_start, local_end)
+            else:
+                fits = False
+            if not fits and by_arrangement:
+                arranged = self._by_arrangement.get(cid)
+                fits = bool(arranged) and _inside(arranged.get(weekday), local_start, local_end)
+            if fits:
+                found.append(cid)
+                if first_only:
+                    break
+        return found
+
     def available(self, counsellor_id: int, start: datetime, end: datetime) -> bool:
         """Free for the whole of [start, end) by their windows, absences and appointments
         (the opening hours themselves are checked by whoever asks)."""
-        local_start, local_end = start.astimezone(self._tz), end.astimezone(self._tz)
-        if self._absent(counsellor_id, local_start.date()) or self.busy(counsellor_id, start, end):
-            return False
-        weekly = self._windows.get(counsellor_id)
-        if not weekly:
-            return True  # no windows of their own: the opening hours
-        return _inside(weekly, local_start, local_end)
+        return bool(self.fitting(start, end, among=(counsellor_id,)))
 
     def available_by_arrangement(self, counsellor_id: int, start: datetime, end: datetime) -> bool:
         """Inside one of their windows by arrangement, not absent, nothing booked then."""
-        weekly = self._by_arrangement.get(counsellor_id)
-        if not weekly:
-            return False
-        local_start, local_end = start.astimezone(self._tz), end.astimezone(self._tz)
-        return (
-            _inside(weekly, local_start, local_end)
-            and not self._absent(counsellor_id, local_start.date())
-            and not self.busy(counsellor_id, start, end)
+        return bool(
+            self.fitting(start, end, in_hours=False, by_arrangement=True, among=(counsellor_id,))
         )
 
     def arrangement_windows(self, counsellor_id: int, weekday: int) -> list[tuple[time, time]]:
@@ -232,53 +271,31 @@ class Availability:
 
     def busy(self, counsellor_id: int, start: datetime, end: datetime) -> bool:
         """An appointment (with its buffer) overlaps [start, end)."""
+        return self._busy_between(counsellor_id, int(start.timestamp()), int(end.timestamp()))
+
+    def count_available(self, start: datetime, end: datetime) -> int:
+        return len(self.fitting(start, end))
+
+    def who(self, start: datetime, end: datetime) -> list[int]:
+        return self.fitting(start, end)
+
+    def _busy_between(self, counsellor_id: int, since: int, until: int) -> bool:
         starts = self._busy_starts.get(counsellor_id)
         if not starts:
             return False
-        index = bisect_left(starts, end) - 1  # the last span starting before `end`
-        return index >= 0 and self._busy[counsellor_id][index][1] > start
-
-    def _absent(self, counsellor_id: int, day: date) -> bool:
-        return any(first <= day <= last for first, last in self._absences.get(counsellor_id, ()))
-
-    def count_available(self, start: datetime, end: datetime) -> int:
-        return sum(1 for cid in self.counsellor_ids if self.available(cid, start, end))
-
-    def who(self, start: datetime, end: datetime) -> list[int]:
-        return [cid for cid in self.counsellor_ids if self.available(cid, start, end)]
+        index = bisect_left(starts, until) - 1  # the last span starting before `until`
+        return index >= 0 and self._busy_ends[counsellor_id][index] > since
 
 
 def _inside(
-    weekly: dict[int, list[tuple[time, time]]], local_start: datetime, local_end: datetime
+    windows: list[tuple[time, time]] | None, local_start: datetime, local_end: datetime
 ) -> bool:
+    """[local_start, local_end) lies within one of the day's windows."""
+    if not windows:
+        return False
     day = local_start.date()
     if local_end.date() != day and local_end.time() != time(0):
         return False
+    opening = local_start.time()
     closing = local_end.time() if local_end.date() == day else time.max
-    return any(
-        opens <= local_start.time() and closing <= closes
-        for opens, closes in weekly.get(local_start.weekday(), ())
-    )
-
-
-def _booked_appointments(
-    session: Session,
-    counsellor_ids: Sequence[int],
-    first_day: date,
-    last_day: date | None,
-    tz: tzinfo,
-    buffer: timedelta,
-) -> dict[int, list[tuple[datetime, datetime]]]:
-    since = datetime.combine(first_day, time(0), tzinfo=tz) - timedelta(days=1)
-    query = select(Appointment.counsellor_id, Appointment.start, Appointment.end).where(
-        Appointment.state == AppointmentState.BOOKED,
-        Appointment.end > since,
-        Appointment.counsellor_id.in_(counsellor_ids),
-    )
-    if last_day is not None:
-        until = datetime.combine(last_day, time(0), tzinfo=tz) + timedelta(days=2)
-        query = query.where(Appointment.start < until)
-    busy: dict[int, list[tuple[datetime, datetime]]] = defaultdict(list)
-    for row in session.execute(query.order_by(Appointment.counsellor_id, Appointment.start)):
-        busy[row.counsellor_id].append((row.start, row.end + buffer))
-    return dict(busy)
+    return any(opens <= opening and closing <= closes for opens, closes in windows)

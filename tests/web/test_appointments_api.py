@@ -306,3 +306,35 @@ def test_the_openapi_document_describes_every_field_and_status(client):
     validate(document)  # a valid OpenAPI 3 document (openapi-spec-validator)
     refs = set(re.findall(r'"\$ref": "#/components/schemas/(\w+)"', json.dumps(document)))
     assert refs <= set(document["components"]["schemas"])
+
+
+def test_a_callback_in_the_buffer_after_a_slot_keeps_that_slot_closed(client, create_counsellor):
+    create_counsellor("Anna")
+    body = {
+        "type": "callback",
+        "start": "2026-11-30T09:45:00+01:00",
+        "name": "X",
+        "phone": "0151 23456789",
+        "consent": True,
+    }
+    assert client.post("/api/v1/appointments", json=body).status_code == 201
+    starts = [slot["start"] for slot in free_slots(client, days=1, **{"from": "2026-11-30"})]
+    assert "2026-11-30T09:00:00+01:00" not in starts  # 9:00-9:45, held to 10:00
+    assert "2026-11-30T10:00:00+01:00" in starts
+
+
+def test_listings_follow_every_booking_move_and_cancellation(client, create_counsellor):
+    """The listing keeps what it read until the booked times change (a cache per process)."""
+    create_counsellor("Anna")
+
+    def listed() -> list[str]:
+        return [slot["start"] for slot in free_slots(client, days=1)]
+
+    first, second = listed()[:2]
+    assert listed() == listed()  # answered again from what was kept
+    manage = local_path(book(client, first).json["manage_url"])
+    assert first not in listed()
+    client.post(manage + "/move", json={"start": second}, headers=JSON)
+    assert first in listed() and second not in listed()
+    client.post(manage + "/cancel", headers=JSON)
+    assert first in listed() and second in listed()

@@ -64,6 +64,14 @@ def upgrade() -> None:
             postgresql_where=sa.text("state = 'booked'"),
         )
 
+    version = op.create_table(
+        "appointments_version",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("number", sa.BigInteger(), nullable=False),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_appointments_version")),
+    )
+    op.bulk_insert(version, [{"id": 1, "number": 0}])
+
     with op.batch_alter_table("counsellor_windows", schema=None) as batch_op:
         batch_op.add_column(
             sa.Column("by_arrangement", sa.Boolean(), server_default=sa.false(), nullable=False)
@@ -97,3 +105,4 @@ def downgrade() -> None:
         batch_op.drop_index(batch_op.f("ix_appointments_case_id"))
 
     op.drop_table("appointments")
+    op.drop_table("appointments_version")
