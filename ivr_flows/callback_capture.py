@@ -20,7 +20,7 @@ from hotline.telephony.phone_numbers import CallbackNumber, NumberRefused, callb
 from ivr_flows import offered_times
 from ivr_flows.contact import CALLBACK_START, end_politely
 from ivr_flows.prompts import PromptCatalog, prompts
-from ivr_flows.speech import as_sentence_start, spoken_digits, spoken_slot
+from ivr_flows.speech import spoken_digits, spoken_slot
 from ivr_flows.steps import Effects, Step, StepContext, StepInput, StepResult
 
 START_PATH = CALLBACK_START
@@ -129,16 +129,9 @@ def _offer_times(
     slots: list[datetime],
     attempt: int,
 ) -> StepResult:
-    gather = Gather(
-        input="dtmf",
-        num_digits=1,
-        timeout=8,
-        action=ctx.url(BOOK_PATH, slots=offered_times.encoded(slots), attempt=attempt),
-        action_on_empty_result=True,
+    gather = offered_times.gather_choice(
+        ctx, catalog, slots, path=BOOK_PATH, attempt=attempt, option_prompt="callback.slot_option"
     )
-    for key, start in enumerate(slots, start=1):
-        when = as_sentence_start(_when(ctx, start, catalog))
-        catalog.say(gather, "callback.slot_option", when=when, digit=key)
     catalog.say(gather, "callback.asap_option", digit=len(slots) + 1)
     response.append(gather)
     return StepResult(response)

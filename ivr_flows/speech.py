@@ -2,22 +2,19 @@
 
 TTS engines read "09:00" or "28.12.2026" awkwardly ("null neun Doppelpunkt ..."), so the phrases
 here spell times the way the counsellors would say them: "Montag, dem 28. Dezember, um 9 Uhr".
-Weekday and month names are data in this module rather than a locale, so the output does not
-depend on the machine's locale settings.
+Weekday and month names are data (`hotline.calendar_names`) rather than a locale, so the output
+does not depend on the machine's locale settings.
 """
 
 from __future__ import annotations
 
 from datetime import date, datetime, time, tzinfo
 
+from hotline.calendar_names import MONTHS, WEEKDAYS
 from hotline.clock import require_aware
 from ivr_flows.prompts import LANGUAGES
 from scheduling.hours.config import HoursConfig, TimeWindow
 
-WEEKDAYS = {
-    "de": ("Montag", "Dienstag", "Mittwoch", "Donnerstag", "Freitag", "Samstag", "Sonntag"),
-    "en": ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"),
-}
 WEEKDAYS_ADVERB_DE = (
     "montags",
     "dienstags",
@@ -27,36 +24,6 @@ WEEKDAYS_ADVERB_DE = (
     "samstags",
     "sonntags",
 )
-MONTHS = {
-    "de": (
-        "Januar",
-        "Februar",
-        "März",
-        "April",
-        "Mai",
-        "Juni",
-        "Juli",
-        "August",
-        "September",
-        "Oktober",
-        "November",
-        "Dezember",
-    ),
-    "en": (
-        "January",
-        "February",
-        "March",
-        "April",
-        "May",
-        "June",
-        "July",
-        "August",
-        "September",
-        "October",
-        "November",
-        "December",
-    ),
-}
 DIGIT_GROUP = 4  # case references are read and shown in blocks of four
 
 

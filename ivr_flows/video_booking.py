@@ -11,14 +11,14 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from twilio.twiml.voice_response import Gather, VoiceResponse
+from twilio.twiml.voice_response import VoiceResponse
 
 from hotline.telephony.models import CallOutcome
 from hotline.telephony.phone_numbers import NumberRefused, callback_number
 from ivr_flows import offered_times
 from ivr_flows.contact import end_politely
 from ivr_flows.prompts import PromptCatalog, prompts
-from ivr_flows.speech import as_sentence_start, spoken_address, spoken_digits, spoken_slot
+from ivr_flows.speech import spoken_address, spoken_digits, spoken_slot
 from ivr_flows.steps import Effects, Step, StepContext, StepInput, StepResult
 from scheduling.appointments.desk import Contact, SlotTaken
 from scheduling.appointments.links import BOOKING_PATH
@@ -90,17 +90,11 @@ def _gather(
     slots: list[datetime],
     attempt: int,
 ) -> StepResult:
-    gather = Gather(
-        input="dtmf",
-        num_digits=1,
-        timeout=8,
-        action=ctx.url(BOOK_PATH, slots=offered_times.encoded(slots), attempt=attempt),
-        action_on_empty_result=True,
+    response.append(
+        offered_times.gather_choice(
+            ctx, catalog, slots, path=BOOK_PATH, attempt=attempt, option_prompt="video.slot_option"
+        )
     )
-    for key, start in enumerate(slots, start=1):
-        when = as_sentence_start(_when(ctx, start, catalog))
-        catalog.say(gather, "video.slot_option", when=when, digit=key)
-    response.append(gather)
     return StepResult(response)
 
 

@@ -16,11 +16,18 @@ from werkzeug.exceptions import HTTPException
 
 from hotline.cases.service import UnknownCaseReference
 from hotline.services import services
-from scheduling.appointments.desk import BookedAppointment, Contact, SlotTaken
+from scheduling.appointments.desk import BookedAppointment, SlotTaken
 from scheduling.appointments.models import BookedVia
 from web import openapi
 from web.appointments import appointment_desk, callback_desk
-from web.booking_input import BookingInput, InvalidInput, read_booking, read_day, read_days
+from web.booking_input import (
+    BookingInput,
+    InvalidInput,
+    contact_of,
+    read_booking,
+    read_day,
+    read_days,
+)
 from web.context import scheduling
 from web.security import booking_limit, csrf
 from web.texts import ERRORS, FIELD_ERRORS
@@ -111,12 +118,7 @@ def book() -> ResponseReturnValue:
         return error(422, "invalid_input", bad.fields)
     if wish.type != "video":
         return _book_callback(wish)
-    contact = Contact(
-        name=wish.name,
-        email=wish.email,
-        phone_e164=wish.phone.e164 if wish.phone else None,
-        phone_is_mobile=bool(wish.phone and wish.phone.is_mobile),
-    )
+    contact = contact_of(wish)
     try:
         with services().database.transaction() as session:
             booked = appointment_desk(session).book(

@@ -32,14 +32,21 @@ from hotline.cases.references import display_case_reference
 from hotline.cases.service import UnknownCaseReference
 from hotline.services import services
 from scheduling.appointments import calendar
-from scheduling.appointments.desk import AppointmentDesk, Contact, SlotTaken
+from scheduling.appointments.desk import AppointmentDesk, SlotTaken
 from scheduling.appointments.links import BOOKING_PATH, ICS_NAME
 from scheduling.appointments.models import Appointment, AppointmentState, BookedVia
 from scheduling.appointments.slots import VideoSlot
-from scheduling.appointments.wording import MONTHS, WEEKDAYS, long_date_time
+from scheduling.appointments.wording import long_date_time, short_day
 from web.api import error as api_error
 from web.appointments import appointment_desk, notices
-from web.booking_input import InvalidInput, read_booking, read_day, read_email, read_start
+from web.booking_input import (
+    InvalidInput,
+    contact_of,
+    read_booking,
+    read_day,
+    read_email,
+    read_start,
+)
 from web.context import scheduling
 from web.security import booking_limit, manage_limit
 from web.texts import ERRORS, FIELD_ERRORS
@@ -83,12 +90,7 @@ def book() -> ResponseReturnValue:
         wish = read_booking({**values, "type": "video"}, from_form=True)
     except InvalidInput as bad:
         return _booking_page(values=values, errors=bad.fields, status=422)
-    contact = Contact(
-        name=wish.name,
-        email=wish.email,
-        phone_e164=wish.phone.e164 if wish.phone else None,
-        phone_is_mobile=bool(wish.phone and wish.phone.is_mobile),
-    )
+    contact = contact_of(wish)
     try:
         with services().database.transaction() as session:
             booked = appointment_desk(session).book(
@@ -152,16 +154,12 @@ def _slot_context(
         for slot in by_day.get(day, [])
     ]
     return {
-        "days": [DayChoice(d.isoformat(), _day_label(d)) for d in sorted(by_day)],
+        "days": [DayChoice(d.isoformat(), short_day(d)) for d in sorted(by_day)],
         "day": day.isoformat(),
-        "day_label": _day_label(day),
+        "day_label": short_day(day),
         "times": times,
         "day_link": day_link,
     }
-
-
-def _day_label(day: date) -> str:
-    return f"{WEEKDAYS[day.weekday()][:2]}., {day.day}. {MONTHS[day.month - 1]}"
 
 
 def _day_of(start: Any) -> str | None:

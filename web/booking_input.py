@@ -12,6 +12,7 @@ from typing import Any
 from hotline.cases.references import InvalidCaseReference, normalise_case_reference
 from hotline.mail.addresses import checked_address
 from hotline.telephony.phone_numbers import CallbackNumber, NumberRefused, callback_number
+from scheduling.appointments.desk import Contact
 from web.texts import FIELD_ERRORS
 
 NAME_LIMIT = 80
@@ -62,6 +63,16 @@ def read_booking(values: Mapping[str, Any], *, from_form: bool = False) -> Booki
         raise InvalidInput(errors)
     assert start is not None
     return BookingInput(str(kind), start, name, email, phone, reference)
+
+
+def contact_of(wish: BookingInput) -> Contact:
+    """Who booked, as the desk keeps it."""
+    return Contact(
+        name=wish.name,
+        email=wish.email,
+        phone_e164=wish.phone.e164 if wish.phone else None,
+        phone_is_mobile=bool(wish.phone and wish.phone.is_mobile),
+    )
 
 
 def read_email(value: Any) -> str:

@@ -13,7 +13,7 @@ from sqlalchemy import select
 
 from hotline.cases.models import Case
 from hotline.cases.references import display_case_reference
-from hotline.cli.support import cli_context
+from hotline.cli.support import cli_context, echo_table
 from hotline.counsellors.models import Counsellor
 from hotline.mail.addresses import checked_address
 from hotline.mail.mailer import mask_address
@@ -65,9 +65,7 @@ def appointments_list(day: datetime | None, state: str | None) -> None:
         click.echo("keine Videotermine" + (f" am {day:%d.%m.%Y}" if day else ""))
         return
     header = ("id", "Beginn", "Fall", "Berater:in", "Zustand", "gebucht über", "E-Mail")
-    widths = [max(len(row[i]) for row in [header, *rows]) for i in range(len(header))]
-    for row in [header, *rows]:
-        click.echo("  ".join(cell.ljust(width) for cell, width in zip(row, widths, strict=True)))
+    echo_table(header, rows)
 
 
 @appointments.command("cancel", help="Cancel an appointment; the invitations are withdrawn.")

@@ -8,7 +8,7 @@ from datetime import date, datetime, tzinfo
 import click
 
 from hotline.cases.references import display_case_reference
-from hotline.cli.support import cli_context, masked_number
+from hotline.cli.support import cli_context, echo_table, masked_number
 from hotline.crypto import DataCipher
 from scheduling.callbacks.listing import LISTED_STATES, ListedCallback, list_callbacks
 from scheduling.callbacks.placing import CallbackPlacement
@@ -47,9 +47,7 @@ def callbacks_list(day: datetime | None, state: str | None) -> None:
         return
     header = ("id", "fällig", "gebucht für", "Fall", "Zustand", "Versuche", "Nummer")
     rows = [_row(item, svc.cipher, tz) for item in listed]
-    widths = [max(len(row[i]) for row in [header, *rows]) for i in range(len(header))]
-    for row in [header, *rows]:
-        click.echo("  ".join(cell.ljust(width) for cell, width in zip(row, widths, strict=True)))
+    echo_table(header, rows)
 
 
 @callbacks.command(

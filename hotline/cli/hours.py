@@ -6,8 +6,9 @@ from datetime import datetime
 
 import click
 
+from hotline.calendar_names import WEEKDAYS
 from hotline.cli.support import cli_context, cli_services, parse_when
-from ivr_flows.speech import WEEKDAYS, spoken_weekly_hours
+from ivr_flows.speech import spoken_weekly_hours
 from scheduling.hours.opening_hours import ClosedReason, HoursStatus
 from scheduling.hours.overrides import clear_overrides, opening_hours_at, set_override
 

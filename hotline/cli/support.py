@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+from collections.abc import Sequence
 from datetime import datetime, tzinfo
 
 import click
@@ -61,3 +62,10 @@ def parse_when(text: str | None, tz: tzinfo) -> datetime | None:
         return parse_local_datetime(text, tz)
     except ValueError as error:
         raise click.BadParameter(str(error)) from None
+
+
+def echo_table(header: Sequence[str], rows: Sequence[Sequence[str]]) -> None:
+    """Columns as wide as their widest cell, two spaces apart."""
+    widths = [max(len(row[i]) for row in [header, *rows]) for i in range(len(header))]
+    for row in [header, *rows]:
+        click.echo("  ".join(cell.ljust(width) for cell, width in zip(row, widths, strict=True)))

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import click
 
-from hotline.cli.support import cli_services
+from hotline.cli.support import cli_services, echo_table
 from scheduling.outbox import queue
 from scheduling.outbox.models import WorkState
 
@@ -41,9 +41,7 @@ def work_list(state: str | None, limit: int) -> None:
         click.echo("keine Arbeit" + (f" im Zustand {state}" if state else ""))
         return
     header = ("id", "kind", "state", "tries", "due (UTC)", "key", "last error")
-    widths = [max(len(row[i]) for row in [header, *rows]) for i in range(len(header))]
-    for row in [header, *rows]:
-        click.echo("  ".join(cell.ljust(width) for cell, width in zip(row, widths, strict=True)))
+    echo_table(header, rows)
 
 
 @work.command("retry", help="Requeue a dead or failed work item now, with 3 more attempts.")

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
+import pytest
 from flask.testing import FlaskClient
 from sqlalchemy import select
 
@@ -11,6 +13,15 @@ from scheduling.appointments.models import Appointment
 from tests.support.twilio import PUBLIC_BASE_URL
 
 RELAXED_LIMITS = '[appointments]\nbookings_per_client = "1000 per minute"\n'
+
+
+@pytest.fixture
+def raised_booking_limit(tmp_path: Path) -> str:
+    """HOTLINE_CONFIG for tests that book more often than a person would; a module uses it
+    with `hotline_config = raised_booking_limit`."""
+    path = tmp_path / "hotline.toml"
+    path.write_text(RELAXED_LIMITS)
+    return str(path)
 
 
 def free_slots(client: FlaskClient, **query: Any) -> list[dict[str, str]]:

@@ -18,23 +18,19 @@ from openapi_spec_validator import validate
 from hotline.cases.references import display_case_reference
 from scheduling.appointments.models import AppointmentState, BookedVia
 from tests.support.appointments import (
-    RELAXED_LIMITS,
     appointments,
     book,
     booking,
     free_slots,
     local_path,
+    raised_booking_limit,
 )
 from tests.support.times import berlin
 
 JSON = {"Accept": "application/json"}
 
 
-@pytest.fixture
-def hotline_config(tmp_path) -> str:
-    path = tmp_path / "hotline.toml"
-    path.write_text(RELAXED_LIMITS)
-    return str(path)
+hotline_config = raised_booking_limit
 
 
 def test_slots_lie_in_opening_hours_after_the_notice(client, create_counsellor):

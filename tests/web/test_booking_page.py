@@ -5,17 +5,10 @@ from __future__ import annotations
 
 import re
 
-import pytest
-
 from scheduling.appointments.models import AppointmentState
-from tests.support.appointments import RELAXED_LIMITS, appointments
+from tests.support.appointments import appointments, raised_booking_limit
 
-
-@pytest.fixture
-def hotline_config(tmp_path) -> str:
-    path = tmp_path / "hotline.toml"
-    path.write_text(RELAXED_LIMITS)
-    return str(path)
+hotline_config = raised_booking_limit
 
 
 def csrf_token(html: str) -> str:

@@ -2,16 +2,9 @@
 
 from __future__ import annotations
 
-import pytest
+from tests.support.appointments import appointments, book, raised_booking_limit
 
-from tests.support.appointments import RELAXED_LIMITS, appointments, book
-
-
-@pytest.fixture
-def hotline_config(tmp_path) -> str:
-    path = tmp_path / "hotline.toml"
-    path.write_text(RELAXED_LIMITS)
-    return str(path)
+hotline_config = raised_booking_limit
 
 
 def test_list_cancel_and_add_an_address(client, hotline, svc, create_counsellor):

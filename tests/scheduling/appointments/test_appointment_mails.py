@@ -4,33 +4,16 @@ invitation whose calendar part's `method` equals the file's METHOD; SMTP down, t
 
 from __future__ import annotations
 
-from dataclasses import replace
 from datetime import timedelta
 
-import pytest
 import vobject
 
-from hotline.mail.mailer import SmtpMailer
-from scheduling.outbox.kind_table import build_work_kinds
-from scheduling.scheduler.dispatcher import Dispatcher
-from tests.support.appointments import RELAXED_LIMITS, book, free_slots, local_path
+from tests.support.appointments import book, free_slots, local_path, raised_booking_limit
 
 JSON = {"Accept": "application/json"}
 
 
-@pytest.fixture
-def hotline_config(tmp_path) -> str:
-    path = tmp_path / "hotline.toml"
-    path.write_text(RELAXED_LIMITS)
-    return str(path)
-
-
-@pytest.fixture
-def mail_dispatcher(work_tools, scheduler_config, smtp):
-    tools = replace(work_tools, mailer=SmtpMailer(smtp.url, timeout=2))
-    dispatcher = Dispatcher(build_work_kinds(), tools, scheduler_config, "mail-test")
-    yield dispatcher
-    dispatcher.close()
+hotline_config = raised_booking_limit
 
 
 def invitation_parts(message):
@@ -55,13 +38,13 @@ def mails_to(smtp, address):
 
 
 def test_booking_mails_the_official_and_the_counsellor_an_invitation(
-    client, smtp, mail_dispatcher, create_counsellor
+    client, smtp, smtp_dispatcher, create_counsellor
 ):
     create_counsellor("Anna", email="anna@beratung.example.org")
     start = free_slots(client)[0]["start"]
     booked = book(client, start).json
     assert smtp.received == []  # the web request only wrote work rows
-    mail_dispatcher.dispatch_until_idle()
+    smtp_dispatcher.dispatch_until_idle()
     (official,) = mails_to(smtp, "amt@example.org")
     (counsellor,) = mails_to(smtp, "anna@beratung.example.org")
     assert official["Subject"] == "Videotermin bestätigt: 26.11.2026, 12:00 Uhr"
@@ -84,7 +67,7 @@ def test_booking_mails_the_official_and_the_counsellor_an_invitation(
 
 
 def test_moving_sends_a_request_with_a_raised_sequence_and_cancelling_a_cancel(
-    client, smtp, mail_dispatcher, create_counsellor
+    client, smtp, smtp_dispatcher, create_counsellor
 ):
     create_counsellor("Anna", email="anna@beratung.example.org")
     slots = free_slots(client)
@@ -93,7 +76,7 @@ def test_moving_sends_a_request_with_a_raised_sequence_and_cancelling_a_cancel(
     moved = client.post(manage + "/move", json={"start": slots[1]["start"]}, headers=JSON)
     assert moved.status_code == 200 and moved.json["start"] == slots[1]["start"]
     assert client.post(manage + "/cancel", headers=JSON).json["state"] == "canceled"
-    mail_dispatcher.dispatch_until_idle()
+    smtp_dispatcher.dispatch_until_idle()
     official = mails_to(smtp, "amt@example.org")
     assert [m["Subject"].split(":")[0] for m in official] == [
         "Videotermin bestätigt",
@@ -110,17 +93,17 @@ def test_moving_sends_a_request_with_a_raised_sequence_and_cancelling_a_cancel(
 
 
 def test_smtp_down_then_up_the_mail_arrives_once(
-    client, smtp, mail_dispatcher, clock, create_counsellor
+    client, smtp, smtp_dispatcher, clock, create_counsellor
 ):
     create_counsellor("Anna")
     book(client, free_slots(client)[0]["start"])
     smtp.fail_next(2, 451)
-    mail_dispatcher.dispatch_due()
+    smtp_dispatcher.dispatch_due()
     assert smtp.received == []
     for _ in range(4):
         clock.advance(timedelta(minutes=5))
-        mail_dispatcher.dispatch_due()
+        smtp_dispatcher.dispatch_due()
     assert len(mails_to(smtp, "amt@example.org")) == 1
     clock.advance(timedelta(minutes=30))
-    mail_dispatcher.dispatch_due()
+    smtp_dispatcher.dispatch_due()
     assert len(mails_to(smtp, "amt@example.org")) == 1

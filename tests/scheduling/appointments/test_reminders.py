@@ -4,14 +4,7 @@ And the contact details: deleted a day after the end, at once when cancelled."""
 
 from __future__ import annotations
 
-from dataclasses import replace
-
-import pytest
-
-from hotline.mail.mailer import SmtpMailer
-from scheduling.outbox.kind_table import build_work_kinds
-from scheduling.scheduler.dispatcher import Dispatcher
-from tests.support.appointments import RELAXED_LIMITS, appointments, book, local_path
+from tests.support.appointments import appointments, book, local_path, raised_booking_limit
 from tests.support.times import berlin
 
 JSON = {"Accept": "application/json"}
@@ -19,19 +12,7 @@ MONDAY_TEN = "2026-11-30T10:00:00+01:00"
 MONDAY_ELEVEN = "2026-11-30T11:00:00+01:00"
 
 
-@pytest.fixture
-def hotline_config(tmp_path) -> str:
-    path = tmp_path / "hotline.toml"
-    path.write_text(RELAXED_LIMITS)
-    return str(path)
-
-
-@pytest.fixture
-def scheduler(work_tools, scheduler_config, smtp):
-    tools = replace(work_tools, mailer=SmtpMailer(smtp.url, timeout=2))
-    dispatcher = Dispatcher(build_work_kinds(), tools, scheduler_config, "reminder-test")
-    yield dispatcher
-    dispatcher.close()
+hotline_config = raised_booking_limit
 
 
 def reminders(smtp, address="amt@example.org") -> list[str]:
@@ -42,45 +23,47 @@ def reminders(smtp, address="amt@example.org") -> list[str]:
     ]
 
 
-def run_at(clock, scheduler, *moment: int) -> None:
+def run_at(clock, smtp_dispatcher, *moment: int) -> None:
     clock.set(berlin(*moment))
-    scheduler.dispatch_until_idle()
+    smtp_dispatcher.dispatch_until_idle()
 
 
 def test_reminders_come_24_and_1_hours_before_by_mail_and_sms(
-    client, clock, scheduler, smtp, fake_twilio, create_counsellor
+    client, clock, smtp_dispatcher, smtp, fake_twilio, create_counsellor
 ):
     create_counsellor("Anna")
     booked = book(client, MONDAY_TEN, phone="0151 23456789").json
-    scheduler.dispatch_until_idle()  # the confirmation
-    run_at(clock, scheduler, 2026, 11, 29, 9, 59)
+    smtp_dispatcher.dispatch_until_idle()  # the confirmation
+    run_at(clock, smtp_dispatcher, 2026, 11, 29, 9, 59)
     assert reminders(smtp) == []
-    run_at(clock, scheduler, 2026, 11, 29, 10, 0)
+    run_at(clock, smtp_dispatcher, 2026, 11, 29, 10, 0)
     assert reminders(smtp) == ["Erinnerung an Ihren Videotermin: 30.11.2026, 10:00 Uhr"]
     (sms,) = fake_twilio.messages_sent()
     assert sms["To"] == ["+4915123456789"]
     assert booked["manage_url"] in sms["Body"][0] and "Erinnerung" in sms["Body"][0]
-    run_at(clock, scheduler, 2026, 11, 30, 8, 59)
+    run_at(clock, smtp_dispatcher, 2026, 11, 30, 8, 59)
     assert len(reminders(smtp)) == 1
-    run_at(clock, scheduler, 2026, 11, 30, 9, 0)
+    run_at(clock, smtp_dispatcher, 2026, 11, 30, 9, 0)
     assert len(reminders(smtp)) == 2
     assert len(fake_twilio.messages_sent()) == 2
     mail = next(m.message for m in smtp.received if m.message["Subject"].startswith("Erinn"))
     assert booked["manage_url"] in mail.get_body(preferencelist=("plain",)).get_content()
-    run_at(clock, scheduler, 2026, 11, 30, 12, 0)
+    run_at(clock, smtp_dispatcher, 2026, 11, 30, 12, 0)
     assert len(reminders(smtp)) == 2  # never twice
 
 
-def test_a_cancelled_appointment_reminds_nobody(client, clock, scheduler, smtp, create_counsellor):
+def test_a_cancelled_appointment_reminds_nobody(
+    client, clock, smtp_dispatcher, smtp, create_counsellor
+):
     create_counsellor("Anna")
     booked = book(client, MONDAY_TEN).json
     client.post(local_path(booked["manage_url"]) + "/cancel", headers=JSON)
-    run_at(clock, scheduler, 2026, 11, 30, 9, 30)
+    run_at(clock, smtp_dispatcher, 2026, 11, 30, 9, 30)
     assert reminders(smtp) == []
 
 
 def test_a_moved_appointment_is_reminded_at_its_new_time_only(
-    client, clock, scheduler, smtp, create_counsellor
+    client, clock, smtp_dispatcher, smtp, create_counsellor
 ):
     create_counsellor("Anna")
     booked = book(client, MONDAY_TEN).json
@@ -88,25 +71,25 @@ def test_a_moved_appointment_is_reminded_at_its_new_time_only(
         local_path(booked["manage_url"]) + "/move", json={"start": MONDAY_ELEVEN}, headers=JSON
     )
     assert moved.status_code == 200
-    run_at(clock, scheduler, 2026, 11, 29, 10, 30)
+    run_at(clock, smtp_dispatcher, 2026, 11, 29, 10, 30)
     assert reminders(smtp) == []  # the old 24-hour reminder was skipped
-    run_at(clock, scheduler, 2026, 11, 29, 11, 0)
+    run_at(clock, smtp_dispatcher, 2026, 11, 29, 11, 0)
     assert reminders(smtp) == ["Erinnerung an Ihren Videotermin: 30.11.2026, 11:00 Uhr"]
-    run_at(clock, scheduler, 2026, 11, 30, 10, 0)
+    run_at(clock, smtp_dispatcher, 2026, 11, 30, 10, 0)
     assert len(reminders(smtp)) == 2
 
 
 def test_no_reminder_whose_time_has_passed_at_booking(
-    client, clock, scheduler, smtp, create_counsellor
+    client, clock, smtp_dispatcher, smtp, create_counsellor
 ):
     create_counsellor("Anna")
     book(client, "2026-11-26T13:00:00+01:00")  # in three hours: only the 1-hour reminder
-    run_at(clock, scheduler, 2026, 11, 26, 12, 0)
+    run_at(clock, smtp_dispatcher, 2026, 11, 26, 12, 0)
     assert reminders(smtp) == ["Erinnerung an Ihren Videotermin: 26.11.2026, 13:00 Uhr"]
 
 
 def test_contact_details_are_deleted_a_day_after_the_end_and_at_once_on_cancel(
-    client, clock, scheduler, svc, create_counsellor
+    client, clock, smtp_dispatcher, svc, create_counsellor
 ):
     create_counsellor("Anna")
     kept = book(client, MONDAY_TEN, phone="0151 23456789").json
@@ -115,9 +98,9 @@ def test_contact_details_are_deleted_a_day_after_the_end_and_at_once_on_cancel(
     by_start = {row.start: row for row in appointments(svc)}
     canceled = by_start[berlin(2026, 11, 30, 11)]
     assert canceled.email_encrypted is None and canceled.name_encrypted is None
-    run_at(clock, scheduler, 2026, 12, 1, 10, 44)
+    run_at(clock, smtp_dispatcher, 2026, 12, 1, 10, 44)
     assert by_start[berlin(2026, 11, 30, 10)].email_encrypted is not None
-    run_at(clock, scheduler, 2026, 12, 1, 10, 45)
+    run_at(clock, smtp_dispatcher, 2026, 12, 1, 10, 45)
     row = next(r for r in appointments(svc) if r.start == berlin(2026, 11, 30, 10))
     assert (row.name_encrypted, row.email_encrypted, row.phone_encrypted) == (None, None, None)
     assert client.get(local_path(kept["manage_url"]), headers=JSON).status_code == 200

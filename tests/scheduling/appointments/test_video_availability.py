@@ -6,19 +6,13 @@ from __future__ import annotations
 from datetime import datetime
 from urllib.parse import urlsplit
 
-import pytest
 import vobject
 from sqlalchemy import select
 
 from hotline.counsellors.models import Counsellor
-from tests.support.appointments import RELAXED_LIMITS, book, free_slots
+from tests.support.appointments import book, free_slots, raised_booking_limit
 
-
-@pytest.fixture
-def hotline_config(tmp_path) -> str:
-    path = tmp_path / "hotline.toml"
-    path.write_text(RELAXED_LIMITS)
-    return str(path)
+hotline_config = raised_booking_limit
 
 
 def hours_on(client, day: str) -> list[int]:
