@@ -80,6 +80,11 @@ class _CurrentStderrHandler(logging.StreamHandler):  # type: ignore[type-arg]
         """Ignored: the stream is always the current sys.stderr."""
 
 
+# libraries that log routine steps at INFO: Alembic's plugin set-up on every schema check
+# (/healthz), Flask-Limiter's hits (which name the client's address)
+QUIET_LOGGERS = ("alembic.runtime.plugins", "flask-limiter")
+
+
 def configure_logging(level: str = "INFO") -> None:
     """Replace the root handlers once per process with one redacting JSON handler."""
     handler = _CurrentStderrHandler()
@@ -92,3 +97,5 @@ def configure_logging(level: str = "INFO") -> None:
     handler._hotline = True  # type: ignore[attr-defined]
     root.addHandler(handler)
     root.setLevel(level)
+    for chatty in QUIET_LOGGERS:  # a line per health check or request says nothing
+        logging.getLogger(chatty).setLevel(max(logging.WARNING, root.level))

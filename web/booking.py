@@ -61,7 +61,6 @@ FIELD_IDS = {
     "case_reference": "case_reference",
     "consent": "consent",
 }
-SHOWN_DAYS = 28
 
 
 def _rate() -> str:
@@ -138,7 +137,7 @@ def _slot_context(
 ) -> dict[str, Any]:
     tz = desk.tz
     today = desk.now.astimezone(tz).date()
-    free = desk.free_slots(today, SHOWN_DAYS)
+    free = desk.free_slots(today, desk.config.horizon_days + 1)
     by_day: dict[date, list[VideoSlot]] = {}
     for slot in free:
         by_day.setdefault(slot.start.astimezone(tz).date(), []).append(slot)

@@ -4,7 +4,6 @@ links out of referrers and caches."""
 
 from __future__ import annotations
 
-import logging
 from collections.abc import Callable
 
 from flask import Flask, Response, request
@@ -18,10 +17,6 @@ csrf = CSRFProtect()
 # Per client address. Storage is per process (memory://) unless RATELIMIT_STORAGE_URI names a
 # shared one; with several web processes each counts on its own.
 limiter = Limiter(key_func=get_remote_address, default_limits=[])
-
-# Flask-Limiter names the client's address when a limit is hit; addresses are personal data
-logging.getLogger("flask-limiter").setLevel(logging.WARNING)
-
 
 def booking_limit(rate: Callable[[], str]) -> Callable:
     """One budget per client for booking, whether through the page or the API."""
