@@ -49,6 +49,7 @@ class Settings:
     contact_email: str = "info@starkestelle.de"
     file_config: Mapping[str, Any] = field(default_factory=dict)
     ratelimit_storage_uri: str = "memory://"  # Flask-Limiter's store; shared: redis://...
+    trusted_proxies: int = 0  # reverse proxies in front whose X-Forwarded-For is believed
 
     @property
     def is_production(self) -> bool:
@@ -99,6 +100,7 @@ def load_settings(
         video_url_template=_video_template(environ.get("VIDEO_URL_TEMPLATE", "")),
         file_config=_file_config(environ.get("HOTLINE_CONFIG", "").strip()),
         ratelimit_storage_uri=environ.get("RATELIMIT_STORAGE_URI", "").strip() or "memory://",
+        trusted_proxies=_trusted_proxies(environ.get("TRUSTED_PROXIES", "")),
     )
 
 
@@ -151,6 +153,13 @@ def _check_public_base_url(raw: str) -> None:
             f"PUBLIC_BASE_URL must be the address Twilio calls, like https://hotline.example.org "
             f"(scheme and host, optionally a path prefix, no query): not {raw!r}"
         )
+
+
+def _trusted_proxies(raw: str) -> int:
+    raw = raw.strip() or "0"
+    if not raw.isascii() or not raw.isdigit() or int(raw) > 5:
+        raise ConfigError(f"TRUSTED_PROXIES must be a number of proxies from 0 to 5, not {raw!r}")
+    return int(raw)
 
 
 def _video_template(raw: str) -> str:

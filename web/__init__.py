@@ -17,6 +17,7 @@ def init_app(app: Flask, scheduling: SchedulingConfig, settings: Settings) -> No
         app,
         production=settings.is_production,
         ratelimit_storage_uri=settings.ratelimit_storage_uri,
+        trusted_proxies=settings.trusted_proxies,
     )
     health.init_app(app, timedelta(seconds=scheduling.scheduler.overdue_after_seconds))
     api.init_app(app)

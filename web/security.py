@@ -10,6 +10,7 @@ from flask import Flask, Response, request
 from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
 from flask_wtf.csrf import CSRFProtect
+from werkzeug.middleware.proxy_fix import ProxyFix
 
 from hotline.telephony.urls import TWILIO_PREFIX
 
@@ -39,7 +40,15 @@ _PAGE_HEADERS = {
 }
 
 
-def init_app(app: Flask, *, production: bool, ratelimit_storage_uri: str) -> None:
+def init_app(
+    app: Flask, *, production: bool, ratelimit_storage_uri: str, trusted_proxies: int
+) -> None:
+    if trusted_proxies:
+        # behind a reverse proxy every client would share its address, and so one rate
+        # limit; the address it adds to X-Forwarded-For is the client's
+        app.wsgi_app = ProxyFix(  # type: ignore[method-assign]
+            app.wsgi_app, x_for=trusted_proxies, x_proto=trusted_proxies
+        )
     app.config.update(
         RATELIMIT_STORAGE_URI=ratelimit_storage_uri,
         # forms check their own token (FlaskForm.validate_on_submit); the JSON API and the
