@@ -250,19 +250,21 @@ def slot_search(backend: str, folder: Path) -> SlotsResult:
 
 
 def _book_places(app: Flask, places: list[datetime]) -> None:
-    """2,000 bookings straight into their places (the booking itself is measured in the wave)."""
+    """2,000 bookings straight into their places (the booking itself is measured in the wave),
+    200 to a transaction: a web worker's connection is cut after a few seconds."""
     svc, config = services(app), scheduling_config(app)
     seats: Counter = Counter()
-    with svc.database.transaction() as session:
-        desk = CallbackDesk(session, svc.clock.now(), svc.cipher, config)
-        for index, start in enumerate(places):
-            callback_id = desk.take_number(
-                f"CB{index:032x}", callback_number(f"+49 151 {40000000 + index}")
-            )
-            seats[start] += 1
-            row = session.get(Callback, callback_id)
-            row.slot_start, row.seat, row.due_at = start, seats[start], start
-            row.state = CallbackState.BOOKED
+    for first in range(0, len(places), 200):
+        with svc.database.transaction() as session:
+            desk = CallbackDesk(session, svc.clock.now(), svc.cipher, config)
+            for index, start in enumerate(places[first : first + 200], start=first):
+                callback_id = desk.take_number(
+                    f"CB{index:032x}", callback_number(f"+49 151 {40000000 + index}")
+                )
+                seats[start] += 1
+                row = session.get(Callback, callback_id)
+                row.slot_start, row.seat, row.due_at = start, seats[start], start
+                row.state = CallbackState.BOOKED
 
 
 def _time_free_slots(app: Flask, config: SchedulingConfig) -> list[float]:

@@ -151,10 +151,10 @@ class AppointmentDesk:
     ) -> BookedAppointment:
         """Book the slot at `start`; SlotTaken when it is not free, UnknownCaseReference
         when the reference names no case."""
-        case = self._case(case_reference)
         start = start.astimezone(UTC)
         hold_booking_lock(self.session)
         counsellor_id = self._fairest_free_counsellor(start)
+        case = self._case(case_reference)  # after the slot: a refused booking opens no case
         token = secrets.token_urlsafe(TOKEN_BYTES)
         room = secrets.token_hex(ROOM_BYTES)  # hex: safe in any video service's room names
         appointment = Appointment(
