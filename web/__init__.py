@@ -23,3 +23,4 @@ def init_app(app: Flask, scheduling: SchedulingConfig, settings: Settings) -> No
     api.init_app(app)
     booking.init_app(app)
     feeds.init_app(app)
+    security.limit_only(app, (api.blueprint.name, booking.blueprint.name))

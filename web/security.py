@@ -4,7 +4,9 @@ links out of referrers and caches."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
+from functools import partial
+from typing import Any
 
 from flask import Flask, Response, request
 from flask_limiter import Limiter
@@ -63,6 +65,32 @@ def init_app(
     csrf.init_app(app)
     limiter.init_app(app)
     app.after_request(_page_headers)
+
+
+def limit_only(app: Flask, blueprint_names: Iterable[str]) -> None:
+    """Flask-Limiter hooks itself into every request; the webhooks (every step of every call)
+    have no limit and should not pay for looking. Its three hooks move to the blueprints
+    that have limits (called once those are registered)."""
+    hooks = (
+        (app.before_request_funcs, limiter._check_request_limit),
+        (app.after_request_funcs, _limiter_hook(app.after_request_funcs)),
+        (app.teardown_request_funcs, _limiter_hook(app.teardown_request_funcs)),
+    )
+    for table, hook in hooks:
+        table[None].remove(hook)
+        for name in blueprint_names:
+            table.setdefault(name, []).append(hook)
+
+
+def _limiter_hook(table: dict[str | None, list[Callable[..., Any]]]) -> Callable[..., Any]:
+    """The hook Flask-Limiter added to `table` (its header injection or its clean-up)."""
+    (hook,) = [
+        hook
+        for hook in table[None]
+        if getattr(hook, "__self__", None) is limiter
+        or (isinstance(hook, partial) and limiter in hook.args)
+    ]
+    return hook
 
 
 def _page_headers(response: Response) -> Response:
