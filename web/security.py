@@ -21,6 +21,7 @@ csrf = CSRFProtect()
 # shared one; with several web processes each counts on its own.
 limiter = Limiter(key_func=get_remote_address, default_limits=[])
 
+
 def booking_limit(rate: Callable[[], str]) -> Callable:
     """One budget per client for booking, whether through the page or the API."""
     return limiter.shared_limit(rate, scope="booking")
