@@ -6,6 +6,7 @@ from __future__ import annotations
 import pytest
 
 from tests.support.appointments import book, free_slots
+from web.security import limiter
 
 
 @pytest.fixture
@@ -27,3 +28,9 @@ def test_the_third_booking_in_a_minute_is_refused(client, create_counsellor, cap
     page = client.post("/termin", data={})
     assert page.status_code == 429 and "Zu viele Anfragen" in page.get_data(as_text=True)
     assert "127.0.0.1" not in caplog.text  # client addresses are not logged
+
+
+def test_the_webhooks_do_not_pass_through_the_limiter(app):
+    """Every step of every call would pay for looking up limits it does not have."""
+    assert limiter._check_request_limit not in app.before_request_funcs[None]
+    assert limiter._check_request_limit in app.before_request_funcs["api"]
