@@ -35,6 +35,7 @@ from web.texts import ERRORS, FIELD_ERRORS
 log = logging.getLogger(__name__)
 blueprint = Blueprint("api", __name__, url_prefix="/api/v1")
 MOST_DAYS = 42
+IDEMPOTENCY_HEADER = "Idempotency-Key"
 
 
 def error(status: int, code: str, fields: dict[str, str] | None = None) -> ResponseReturnValue:
@@ -118,11 +119,18 @@ def book() -> ResponseReturnValue:
         return error(422, "invalid_input", bad.fields)
     if wish.type != "video":
         return _book_callback(wish)
+    key = request.headers.get(IDEMPOTENCY_HEADER, "").strip()
+    if len(key) > 200:
+        return error(422, "invalid_input", {IDEMPOTENCY_HEADER: FIELD_ERRORS["key.invalid"]})
     contact = contact_of(wish)
     try:
         with services().database.transaction() as session:
             booked = appointment_desk(session).book(
-                wish.start, contact, via=BookedVia.API, case_reference=wish.case_reference
+                wish.start,
+                contact,
+                via=BookedVia.API,
+                case_reference=wish.case_reference,
+                idempotency_key=key or None,
             )
     except SlotTaken:
         return error(409, "slot_taken")
@@ -130,9 +138,13 @@ def book() -> ResponseReturnValue:
         return error(
             422, "invalid_input", {"case_reference": FIELD_ERRORS["case_reference.unknown"]}
         )
+    if booked.repeated and booked.start != wish.start:
+        return error(422, "invalid_input", {IDEMPOTENCY_HEADER: FIELD_ERRORS["key.reused"]})
     response = jsonify(booked_json(booked, "video"))
     response.status_code = 201
     response.headers["Location"] = booked.manage_url
+    if booked.repeated:
+        response.headers["Idempotent-Replayed"] = "true"
     return response
 
 

@@ -192,6 +192,18 @@ def _api(base_url: str) -> dict[str, Any]:
                 "post": {
                     "summary": "Book a video-call appointment or a callback",
                     "operationId": "book",
+                    "parameters": [
+                        {
+                            "name": "Idempotency-Key",
+                            "in": "header",
+                            "schema": {"type": "string", "maxLength": 200},
+                            "description": (
+                                "Any unique text per booking (e.g. a UUID): repeating the "
+                                "request with it answers with the first booking (header "
+                                "Idempotent-Replayed: true) instead of booking again"
+                            ),
+                        }
+                    ],
                     "requestBody": {
                         "required": True,
                         "content": {

@@ -30,6 +30,11 @@ FIELD_ERRORS = {
         "(8 digits with a valid check digit)"
     ),
     "case_reference.unknown": "Zu diesem Aktenzeichen gibt es keinen Fall. (no such case)",
+    "key.invalid": "Höchstens 200 Zeichen. (at most 200 characters)",
+    "key.reused": (
+        "Dieser Schlüssel gehört zu einer anderen Buchung. (this Idempotency-Key was used for "
+        "another booking)"
+    ),
     "from.invalid": "Bitte ein Datum im Format JJJJ-MM-TT angeben. (YYYY-MM-DD)",
     "days.invalid": "Bitte eine Zahl von 1 bis {most} angeben. (1 to {most})",
 }

@@ -13,7 +13,7 @@ from __future__ import annotations
 import hashlib
 import hmac
 import secrets
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime, time, timedelta
 
 from sqlalchemy import Table, func, select
@@ -67,10 +67,17 @@ class BookedAppointment:
     video_url: str
     manage_url: str
     ics_url: str
+    repeated: bool = False  # the answer to an earlier request with the same Idempotency-Key
 
 
 def token_digest(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
+
+
+def _request_digest(idempotency_key: str | None) -> str | None:
+    if not idempotency_key:
+        return None
+    return hashlib.sha256(b"appointment-request:" + idempotency_key.encode()).hexdigest()
 
 
 class AppointmentDesk:
@@ -148,11 +155,18 @@ class AppointmentDesk:
         *,
         via: BookedVia,
         case_reference: str | None = None,
+        idempotency_key: str | None = None,
     ) -> BookedAppointment:
         """Book the slot at `start`; SlotTaken when it is not free, UnknownCaseReference
-        when the reference names no case."""
+        when the reference names no case. A client's `idempotency_key` seen before answers
+        with that booking (`repeated`): a retry after a lost answer books nothing twice."""
         start = start.astimezone(UTC)
+        request_digest = _request_digest(idempotency_key)
         hold_booking_lock(self.session)
+        if request_digest is not None:
+            earlier = self._booked_for_request(request_digest)
+            if earlier is not None:
+                return earlier
         counsellor_id = self._fairest_free_counsellor(start)
         case = self._case(case_reference)  # after the slot: a refused booking opens no case
         token = secrets.token_urlsafe(TOKEN_BYTES)
@@ -169,6 +183,7 @@ class AppointmentDesk:
             phone_is_mobile=contact.phone_is_mobile,
             token_digest=token_digest(token),
             token_encrypted=self.cipher.encrypt(token),
+            request_digest=request_digest,
             room=room,
             uid=f"termin-{secrets.token_hex(16)}@{self.links.mail_domain}",
             sequence=0,
@@ -180,6 +195,9 @@ class AppointmentDesk:
             with self.session.begin_nested():
                 self.session.add(appointment)
         except IntegrityError:
+            earlier = self._booked_for_request(request_digest) if request_digest else None
+            if earlier is not None:  # the same request, at the same moment
+                return earlier
             raise SlotTaken() from None
         note_booked_times_changed(self.session)
         note_on_case(
@@ -206,6 +224,15 @@ class AppointmentDesk:
             manage_url=self.links.manage_url(token),
             ics_url=self.links.ics_url(token),
         )
+
+    def _booked_for_request(self, request_digest: str) -> BookedAppointment | None:
+        earlier = self.session.scalars(
+            select(Appointment).where(Appointment.request_digest == request_digest)
+        ).one_or_none()
+        if earlier is None:
+            return None
+        token = self.cipher.decrypt(earlier.token_encrypted)
+        return replace(self.booked(earlier, token), repeated=True)
 
     def find(self, token: str) -> Appointment | None:
         """The appointment of a manage link; the digest is compared in constant time."""

@@ -65,6 +65,8 @@ class Appointment(Base):
     # the manage token: found by its sha256, kept encrypted to put it into later mails
     token_digest: Mapped[str] = mapped_column(String(64), unique=True)
     token_encrypted: Mapped[bytes] = mapped_column(LargeBinary, info=encrypted())  # for mails
+    # sha256 of the client's Idempotency-Key: a retried API booking gets the same appointment
+    request_digest: Mapped[str | None] = mapped_column(String(64), unique=True)
     room: Mapped[str] = mapped_column(String(64))  # the video room id (unguessable)
     uid: Mapped[str] = mapped_column(String(120), unique=True)  # the calendar UID
     # raised on every change of time, counsellor, state or invitation (calendars rely on it)

@@ -334,3 +334,23 @@ def test_listings_follow_every_booking_move_and_cancellation(client, create_coun
     assert first in listed() and second not in listed()
     client.post(manage + "/cancel", headers=JSON)
     assert first in listed() and second in listed()
+
+
+def test_a_retried_booking_with_its_idempotency_key_books_once(client, svc, create_counsellor):
+    create_counsellor("Anna")
+    create_counsellor("Ben")
+    start, other = [slot["start"] for slot in free_slots(client)][:2]
+    key = {"Idempotency-Key": "3f1c2a9e-booking-1"}
+    first = client.post("/api/v1/appointments", json=booking(start), headers=key)
+    again = client.post("/api/v1/appointments", json=booking(start), headers=key)
+    assert first.status_code == again.status_code == 201
+    assert again.json == first.json and again.headers["Idempotent-Replayed"] == "true"
+    assert len(appointments(svc)) == 1
+    reused = client.post("/api/v1/appointments", json=booking(other), headers=key)
+    assert reused.status_code == 422
+    assert set(reused.json["error"]["fields"]) == {"Idempotency-Key"}
+    fresh = client.post(
+        "/api/v1/appointments", json=booking(start), headers={"Idempotency-Key": "another"}
+    )
+    assert fresh.status_code == 201 and fresh.json["manage_url"] != first.json["manage_url"]
+    assert len(appointments(svc)) == 2

@@ -31,6 +31,7 @@ def upgrade() -> None:
         sa.Column("phone_is_mobile", sa.Boolean(), nullable=False),
         sa.Column("token_digest", sa.String(length=64), nullable=False),
         sa.Column("token_encrypted", sa.LargeBinary(), nullable=False),
+        sa.Column("request_digest", sa.String(length=64), nullable=True),
         sa.Column("room", sa.String(length=64), nullable=False),
         sa.Column("uid", sa.String(length=120), nullable=False),
         sa.Column("sequence", sa.Integer(), nullable=False),
@@ -47,6 +48,7 @@ def upgrade() -> None:
             name=op.f("fk_appointments_counsellor_id_counsellors"),
         ),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_appointments")),
+        sa.UniqueConstraint("request_digest", name=op.f("uq_appointments_request_digest")),
         sa.UniqueConstraint("token_digest", name=op.f("uq_appointments_token_digest")),
         sa.UniqueConstraint("uid", name=op.f("uq_appointments_uid")),
     )
