@@ -7,11 +7,10 @@ each field, never a 500; a slot someone else took is a 409.
 from __future__ import annotations
 
 import logging
-from datetime import date, datetime, timedelta, tzinfo
+from datetime import timedelta
 
 from flask import Blueprint, Flask, jsonify, request
 from flask.typing import ResponseReturnValue
-from sqlalchemy.orm import Session
 from werkzeug.exceptions import HTTPException
 
 from hotline.cases.service import UnknownCaseReference
@@ -76,7 +75,12 @@ def slots() -> ResponseReturnValue:
                 for slot in appointment_desk(session).free_slots(first_day, days)
             ]
         else:
-            found = _callback_slots(session, first_day, days, tz)
+            desk = callback_desk(session)
+            last_day = first_day + timedelta(days=days - 1)
+            found = [
+                (slot.start, slot.end)
+                for slot in desk.slot_finder().free_between(desk.now, first_day, last_day)
+            ]
     return jsonify(
         slots=[
             {
@@ -87,24 +91,6 @@ def slots() -> ResponseReturnValue:
             for start, end in found
         ]
     )
-
-
-def _callback_slots(
-    session: Session, first_day: date, days: int, tz: tzinfo
-) -> list[tuple[datetime, datetime]]:
-    desk = callback_desk(session)
-    finder = desk.slot_finder()
-    last_day = first_day + timedelta(days=days - 1)
-    found = []
-    for start in finder.candidate_starts(desk.now):
-        day = start.astimezone(tz).date()
-        if day > last_day:
-            break
-        if day >= first_day:
-            slot = finder.slot_at(start)
-            if slot.free > 0:
-                found.append((slot.start, slot.end))
-    return found
 
 
 @blueprint.post("/appointments")

@@ -16,7 +16,7 @@ import secrets
 from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime, time, timedelta
 
-from sqlalchemy import Table, func, select
+from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -37,11 +37,10 @@ from scheduling.appointments.slots import AppointmentSlots, VideoSlot
 from scheduling.availability.booked_times import BookedTimes
 from scheduling.availability.booking_lock import SlotTaken, hold_booking_lock
 from scheduling.availability.service import Availability
-from scheduling.callbacks.models import Callback
+from scheduling.callbacks.models import places_taken
 from scheduling.config import SchedulingConfig
 from scheduling.hours.overrides import opening_hours_at
 
-_CALLBACKS: Table = Callback.__table__  # type: ignore[assignment]
 TOKEN_BYTES = 32  # 256 bit in the manage link
 ROOM_BYTES = 16  # 128 bit in the video room id
 
@@ -117,17 +116,7 @@ class AppointmentDesk:
         )
         since = datetime.combine(first_day, time(0), tzinfo=self.tz) - timedelta(hours=1)
         until = datetime.combine(last_day, time(0), tzinfo=self.tz) + timedelta(days=1)
-        callbacks = dict(
-            self.session.execute(
-                select(_CALLBACKS.c.slot_start, func.count())
-                .where(
-                    _CALLBACKS.c.seat.is_not(None),
-                    _CALLBACKS.c.slot_start >= since,
-                    _CALLBACKS.c.slot_start < until,
-                )
-                .group_by(_CALLBACKS.c.slot_start)
-            ).all()
-        )
+        callbacks = places_taken(self.session, since, until)
         return AppointmentSlots(
             self.config, hours, availability, callbacks, self.scheduling.callbacks.slot
         )
@@ -263,9 +252,7 @@ class AppointmentDesk:
             f"Videotermin am {self._when(appointment.start)} abgesagt",
         )
         self._notices().canceled(appointment)
-        # the cancellations are queued with what they need; nothing else needs the contact
-        appointment.name_encrypted = appointment.email_encrypted = None
-        appointment.phone_encrypted = None
+        appointment.forget_contact()  # the cancellations are queued with what they need
         return True
 
     def move(self, appointment: Appointment, start: datetime) -> None:

@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
-from sqlalchemy import Table, func, select, update
+from sqlalchemy import Table, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -24,7 +24,7 @@ from hotline.telephony.models import Call
 from hotline.telephony.phone_numbers import CallbackNumber
 from scheduling.availability.booking_lock import SlotTaken, hold_booking_lock
 from scheduling.availability.service import Availability
-from scheduling.callbacks.models import Callback, CallbackState
+from scheduling.callbacks.models import Callback, CallbackState, places_taken
 from scheduling.callbacks.placing import CallbackPlacement
 from scheduling.callbacks.slots import Slot, SlotFinder
 from scheduling.callbacks.work import place_callback_work
@@ -128,17 +128,7 @@ class CallbackDesk:
         if not with_bookings:
             return SlotFinder(self.config, hours, availability, {})
         horizon = self.now + timedelta(days=self.config.horizon_days + 1)
-        booked = dict(
-            self.session.execute(
-                select(_CALLBACKS.c.slot_start, func.count())
-                .where(
-                    _CALLBACKS.c.seat.is_not(None),
-                    _CALLBACKS.c.slot_start >= self.now - self.config.slot,
-                    _CALLBACKS.c.slot_start < horizon,
-                )
-                .group_by(_CALLBACKS.c.slot_start)
-            ).all()
-        )
+        booked = places_taken(self.session, self.now - self.config.slot, horizon)
         return SlotFinder(self.config, hours, availability, booked)
 
     def free_slots(self) -> list[Slot]:
@@ -148,6 +138,10 @@ class CallbackDesk:
         """Take a place in the slot; False when it is full (someone was faster)."""
         hold_booking_lock(self.session)  # appointments take counsellors' time too
         capacity = self.slot_finder(with_bookings=False).capacity(slot_start)
+        return self._take_seat(callback_id, slot_start, capacity)
+
+    def _take_seat(self, callback_id: int, slot_start: datetime, capacity: int) -> bool:
+        """The lowest free seat of 1..capacity (under the booking lock)."""
         for _ in range(capacity):
             taken = set(
                 self.session.scalars(
@@ -185,7 +179,9 @@ class CallbackDesk:
         then a place in the slot as a caller would take it; SlotTaken when there is none
         (the caller's transaction then rolls the draft back)."""
         start = slot_start.astimezone(UTC)
-        if not self._is_a_slot(start):
+        hold_booking_lock(self.session)
+        capacities = self.slot_finder(with_bookings=False)  # read once, under the lock
+        if not _is_a_slot(capacities, start, self.now):
             raise SlotTaken()
         case_id = case_to_book_for(self.session, case_reference, self.now)
         callback_id = self.session.execute(
@@ -201,16 +197,10 @@ class CallbackDesk:
             )
             .returning(_CALLBACKS.c.id)
         ).scalar_one()
-        if not self.book(callback_id, start):
+        if not self._take_seat(callback_id, start, capacities.capacity(start)):
             raise SlotTaken()
         reference = self.session.scalar(select(Case.reference).where(Case.id == case_id))
         return BookedOnline(callback_id, reference or "", start, start + self.config.slot)
-
-    def _is_a_slot(self, start: datetime) -> bool:
-        for candidate in self.slot_finder(with_bookings=False).candidate_starts(self.now):
-            if candidate >= start:
-                return candidate == start
-        return False
 
     def book_as_soon_as_possible(self, callback_id: int) -> None:
         """From the queue: due now, for the next counsellor who is free (no slot, no seat)."""
@@ -268,3 +258,11 @@ class CallbackDesk:
             CaseEventKind.CALLBACK_BOOKED,
             f"Rückruf gebucht für {when}",
         )
+
+
+def _is_a_slot(finder: SlotFinder, start: datetime, now: datetime) -> bool:
+    """`start` is one of the bookable slot starts (on the grid, after the notice)."""
+    for candidate in finder.candidate_starts(now):
+        if candidate >= start:
+            return candidate == start
+    return False

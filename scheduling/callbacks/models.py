@@ -15,8 +15,10 @@ from sqlalchemy import (
     String,
     UniqueConstraint,
     exists,
+    func,
+    select,
 )
-from sqlalchemy.orm import Mapped, mapped_column
+from sqlalchemy.orm import Mapped, Session, mapped_column
 
 from hotline.db import Base, UTCDateTime, encrypted
 
@@ -85,4 +87,20 @@ def engaged_in_a_callback(counsellor_id: ColumnElement[int], now: datetime) -> C
         CallbackAttempt.counsellor_id == counsellor_id,
         CallbackAttempt.ended_at.is_(None),
         CallbackAttempt.counsellor_rung_at > now - ENGAGED_AT_MOST,
+    )
+
+
+def places_taken(session: Session, since: datetime, until: datetime) -> dict[datetime, int]:
+    """Callbacks holding a place (a seat) per slot start in [since, until): what callback
+    slots and video slots alike must leave room for."""
+    return dict(
+        session.execute(
+            select(Callback.slot_start, func.count())
+            .where(
+                Callback.seat.is_not(None),
+                Callback.slot_start >= since,
+                Callback.slot_start < until,
+            )
+            .group_by(Callback.slot_start)
+        ).all()
     )

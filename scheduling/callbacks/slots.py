@@ -9,7 +9,8 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
-from datetime import UTC, datetime, time, timedelta
+from datetime import UTC, date, datetime, time, timedelta
+from itertools import islice
 
 from scheduling.availability.service import Availability
 from scheduling.callbacks.config import CallbacksConfig
@@ -50,14 +51,25 @@ class SlotFinder:
 
     def free_slots(self, now: datetime, count: int) -> list[Slot]:
         """The first `count` slots with a place left, from `now` plus the notice."""
+        return list(islice(self._free(now), count))
+
+    def free_between(self, now: datetime, first_day: date, last_day: date) -> list[Slot]:
+        """The slots with a place left on the local days first_day .. last_day."""
+        tz = self._hours.timezone
         found = []
+        for slot in self._free(now):
+            day = slot.start.astimezone(tz).date()
+            if day > last_day:
+                break
+            if day >= first_day:
+                found.append(slot)
+        return found
+
+    def _free(self, now: datetime) -> Iterator[Slot]:
         for start in self.candidate_starts(now):
             slot = self.slot_at(start)
             if slot.free > 0:
-                found.append(slot)
-                if len(found) >= count:
-                    break
-        return found
+                yield slot
 
     def candidate_starts(self, now: datetime) -> Iterator[datetime]:
         """Slot starts inside the opening windows, aligned to the slot length."""
