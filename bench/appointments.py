@@ -517,7 +517,7 @@ def _race_once(port: int, slot: datetime) -> tuple[Counter[int], float]:
                 response.read()
                 status = response.status
         except (OSError, threading.BrokenBarrierError):
-            pass
+            status = 0  # no answer: counted as "other", which fails the run
         finally:
             connection.close()
         with lock:

@@ -76,6 +76,10 @@ class Appointment(Base):
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime())
     canceled_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
 
+    def forget_contact(self) -> None:
+        """The official's name, address and number are kept only while needed."""
+        self.name_encrypted = self.email_encrypted = self.phone_encrypted = None
+
 
 def in_a_video_appointment(counsellor_id: ColumnElement[int], now: datetime) -> ColumnElement[bool]:
     """True while the counsellor has a booked appointment running: not free for the queue."""

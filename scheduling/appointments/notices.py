@@ -146,8 +146,13 @@ class Notices:
         tag = f"seq-{appointment.sequence}-counsellor-{counsellor_id}"
         self._queue_mail(appointment, "counsellor", tag, mail, method, ics, to=counsellor)
 
+    def _official_name(self, appointment: Appointment) -> str:
+        """As they gave it (a pseudonym is fine); empty once the contact is forgotten."""
+        token = appointment.name_encrypted
+        return self.cipher.decrypt(token) if token else ""
+
     def _official_mail(self, appointment: Appointment, kind: Kind) -> Mail:
-        name = self.cipher.decrypt(appointment.name_encrypted) if appointment.name_encrypted else ""
+        name = self._official_name(appointment)
         return self._render(appointment, kind, for_counsellor=False, name=name)
 
     def _queue_mail(
@@ -231,7 +236,7 @@ class Notices:
         """The calendar entry as the official (or the counsellor) gets it; the `.ics` link
         serves the official's."""
         counsellor = counsellor or self.session.get_one(Counsellor, appointment.counsellor_id)
-        name = self.cipher.decrypt(appointment.name_encrypted) if appointment.name_encrypted else ""
+        name = self._official_name(appointment)
         values = self._values(appointment, for_counsellor=for_counsellor, name=name)
         attendees = []
         if appointment.email_encrypted:

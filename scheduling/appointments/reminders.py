@@ -42,14 +42,8 @@ def do_forget(item: ClaimedWork, tools: WorkTools) -> Done:
         moved_later = appointment.end > datetime.fromisoformat(item.payload["end"])
         if appointment.state == AppointmentState.BOOKED and moved_later:
             return Done("skipped: moved")
-        forget_contact(appointment)
+        appointment.forget_contact()
     return Done("forgotten")
-
-
-def forget_contact(appointment: Appointment) -> None:
-    appointment.name_encrypted = None
-    appointment.email_encrypted = None
-    appointment.phone_encrypted = None
 
 
 APPOINTMENT_WORK = (WorkKind(REMINDER, do_remind), WorkKind(FORGET, do_forget))

@@ -63,10 +63,6 @@ class AppointmentSlots:
             if earliest <= start <= latest and self._fitting(start, in_hours, first_only=True)
         ]
 
-    def is_free(self, start: datetime, now: datetime) -> bool:
-        """A start someone asked for: on the grid, bookable now, and free."""
-        return bool(self.counsellors_for(start, now))
-
     def counsellors_for(self, start: datetime, now: datetime) -> list[int]:
         """Counsellors who could take an appointment at `start`, in id order (none when the
         start is not on the grid or not bookable now)."""

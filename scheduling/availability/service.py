@@ -260,24 +260,11 @@ class Availability:
         (the opening hours themselves are checked by whoever asks)."""
         return bool(self.fitting(start, end, among=(counsellor_id,)))
 
-    def available_by_arrangement(self, counsellor_id: int, start: datetime, end: datetime) -> bool:
-        """Inside one of their windows by arrangement, not absent, nothing booked then."""
-        return bool(
-            self.fitting(start, end, in_hours=False, by_arrangement=True, among=(counsellor_id,))
-        )
-
     def arrangement_windows(self, counsellor_id: int, weekday: int) -> list[tuple[time, time]]:
         return self._by_arrangement.get(counsellor_id, {}).get(weekday, [])
 
-    def busy(self, counsellor_id: int, start: datetime, end: datetime) -> bool:
-        """An appointment (with its buffer) overlaps [start, end)."""
-        return self._busy_between(counsellor_id, int(start.timestamp()), int(end.timestamp()))
-
     def count_available(self, start: datetime, end: datetime) -> int:
         return len(self.fitting(start, end))
-
-    def who(self, start: datetime, end: datetime) -> list[int]:
-        return self.fitting(start, end)
 
     def _busy_between(self, counsellor_id: int, since: int, until: int) -> bool:
         starts = self._busy_starts.get(counsellor_id)
