@@ -33,6 +33,8 @@ run: install .env
 	@echo "  Try a call in another terminal:   $(BIN)/hotline simulate"
 	@echo "                   on a Saturday:   $(BIN)/hotline simulate --at '2026-11-28 11:00'"
 	@echo "  Book a video appointment:         http://127.0.0.1:$(PORT)/termin"
+	@echo "  Staff console:                    http://127.0.0.1:$(PORT)/staff/"
+	@echo "      (demo logins admin@example.org / anna.berger@example.org, password demo-passwort-starke-stelle)"
 	@echo "  Opening hours now:                $(BIN)/hotline hours"
 	@echo "  The scheduler and its queue:      $(BIN)/hotline scheduler status"
 	@echo ""

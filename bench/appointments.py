@@ -305,7 +305,7 @@ def _insert_booked(app: Flask, places: Sequence[tuple[int, datetime]]) -> None:
         session.execute(
             insert(Case.__table__),
             [
-                {"reference": ref, "status": CaseStatus.OPEN, "created_at": now, "updated_at": now}
+                {"reference": ref, "status": CaseStatus.NEW, "created_at": now, "updated_at": now}
                 for ref in sorted(references)
             ],
         )

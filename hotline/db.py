@@ -183,7 +183,9 @@ def _serialise_sqlite_writers(engine: Engine, limits: Limits) -> None:
         if pooled.info.get("busy_timeout_ms") != wait_ms:  # a best-effort write waits less
             pooled.dbapi_connection.execute(f"PRAGMA busy_timeout={wait_ms}")
             pooled.info["busy_timeout_ms"] = wait_ms
-        pooled.dbapi_connection.execute("BEGIN IMMEDIATE")
+        # a reader (Database.reading) must not hold the write lock: with WAL it sees a
+        # snapshot and blocks no writer, however long it reads
+        pooled.dbapi_connection.execute("BEGIN" if thread_state().reading else "BEGIN IMMEDIATE")
 
 
 def insert_unless_present(
@@ -254,6 +256,32 @@ class Database:
             if thread_state().cut or isinstance(error, SQLAlchemyTimeoutError):
                 self.breaker.trip()
             raise
+
+    @contextmanager
+    def reading(self) -> Iterator[Session]:
+        """A transaction that only reads (long console reports): on SQLite it takes neither
+        the write lock nor the writers' queue, so webhooks are not held up behind it; on both
+        it reads one snapshot, so the figures of a report agree with each other. It is rolled
+        back at the end: nothing is kept."""
+        self.breaker.check()
+        state = thread_state()
+        state.reading = True
+        try:
+            with self.engine.connect() as connection, self.sessions(bind=connection) as session:
+                if connection.dialect.name == "postgresql":
+                    connection.exec_driver_sql(
+                        "SET TRANSACTION ISOLATION LEVEL REPEATABLE READ READ ONLY"
+                    )
+                try:
+                    yield session
+                finally:
+                    connection.rollback()
+        except (DBAPIError, SQLAlchemyTimeoutError) as error:
+            if state.cut or isinstance(error, SQLAlchemyTimeoutError):
+                self.breaker.trip()
+            raise
+        finally:
+            state.reading = False
 
     def _queued_writer(self) -> AbstractContextManager[None]:
         """SQLite: wait for the service's other writers on the file lock (see sqlite_writers)."""

@@ -40,6 +40,7 @@ class _ThreadState:
 
     budget: float | None = None
     cut: bool = False
+    reading: bool = False  # a read-only transaction: SQLite begins it without the write lock
 
 
 _state = threading.local()

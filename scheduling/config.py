@@ -22,6 +22,11 @@ from scheduling.callbacks.config import (
     parse_callbacks_config,
 )
 from scheduling.hours.config import HoursConfig, HoursConfigError, parse_hours_config
+from scheduling.retention.config import (
+    RetentionConfig,
+    RetentionConfigError,
+    parse_retention_config,
+)
 from scheduling.routing.config import RoutingConfig, RoutingConfigError, parse_routing_config
 from scheduling.scheduler.config import (
     SchedulerConfig,
@@ -41,6 +46,7 @@ class SchedulingConfig:
     routing: RoutingConfig
     callbacks: CallbacksConfig
     appointments: AppointmentsConfig
+    retention: RetentionConfig
 
 
 def load_scheduling_config(file_config: Mapping[str, Any]) -> SchedulingConfig:
@@ -52,6 +58,7 @@ def load_scheduling_config(file_config: Mapping[str, Any]) -> SchedulingConfig:
             routing=parse_routing_config(file_config.get("routing", {})),
             callbacks=parse_callbacks_config(file_config.get("callbacks", {})),
             appointments=parse_appointments_config(file_config.get("appointments", {})),
+            retention=parse_retention_config(file_config.get("retention", {})),
         )
     except (
         HoursConfigError,
@@ -59,5 +66,6 @@ def load_scheduling_config(file_config: Mapping[str, Any]) -> SchedulingConfig:
         RoutingConfigError,
         CallbacksConfigError,
         AppointmentsConfigError,
+        RetentionConfigError,
     ) as error:
         raise SchedulingConfigError(str(error)) from error

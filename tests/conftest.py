@@ -24,7 +24,7 @@ from hotline.cli import main
 from hotline.clock import FixedClock
 from hotline.config import load_settings
 from hotline.counsellors.models import Counsellor
-from hotline.mail.mailer import ConsoleMailer
+from hotline.mail.mailer import ConsoleMailer, SmtpMailer
 from hotline.services import Services, services
 from hotline.simulator import (
     CallPlayer,
@@ -223,6 +223,15 @@ def work_tools(app: Flask, svc: Services, clock: FixedClock) -> WorkTools:
     """What handlers use: the app's gateway (pointed at the fake Twilio), the console mailer
     (a test that needs SMTP builds its own), the test clock."""
     return app_work_tools(app, mailer=ConsoleMailer(lambda line: None), clock=clock)
+
+
+@pytest.fixture
+def smtp_dispatcher(work_tools, scheduler_config, smtp):
+    """In-process dispatcher (the test clock) whose mailer talks to `smtp`."""
+    tools = replace(work_tools, mailer=SmtpMailer(smtp.url, timeout=2))
+    dispatcher = Dispatcher(build_work_kinds(), tools, scheduler_config, "smtp-test")
+    yield dispatcher
+    dispatcher.close()
 
 
 @pytest.fixture

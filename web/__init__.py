@@ -8,7 +8,7 @@ from flask import Flask
 
 from hotline.config import Settings
 from scheduling.config import SchedulingConfig
-from web import api, booking, context, feeds, health, security
+from web import api, booking, context, feeds, health, security, staff
 
 
 def init_app(app: Flask, scheduling: SchedulingConfig, settings: Settings) -> None:
@@ -23,4 +23,5 @@ def init_app(app: Flask, scheduling: SchedulingConfig, settings: Settings) -> No
     api.init_app(app)
     booking.init_app(app)
     feeds.init_app(app)
-    security.limit_only(app, (api.blueprint.name, booking.blueprint.name))
+    staff.init_app(app)
+    security.limit_only(app, (api.blueprint.name, booking.blueprint.name, staff.blueprint.name))

@@ -34,7 +34,7 @@ def open_case(session: Session, now: datetime) -> OpenedCase:
             statement,
             {
                 "reference": reference,
-                "status": CaseStatus.OPEN,
+                "status": CaseStatus.NEW,
                 "created_at": now,
                 "updated_at": now,
             },

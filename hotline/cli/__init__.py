@@ -15,8 +15,11 @@ from hotline.cli.database import db, seed_demo
 from hotline.cli.feeds import counsellor_feed
 from hotline.cli.hours import hours
 from hotline.cli.keys import keygen, keys
+from hotline.cli.offers import offers_group
+from hotline.cli.retention import retention
 from hotline.cli.scheduler import scheduler
 from hotline.cli.simulate import simulate
+from hotline.cli.staff import staff
 from hotline.cli.work import work
 
 
@@ -37,6 +40,9 @@ COMMANDS = (
     simulate,
     scheduler,
     work,
+    staff,
+    offers_group,
+    retention,
 )
 for command in COMMANDS:
     main.add_command(command)

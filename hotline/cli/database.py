@@ -32,7 +32,9 @@ def db_current() -> None:
 
 
 @click.command(
-    "seed-demo", help="Add demo counsellors (only into an empty database with --if-empty)."
+    "seed-demo",
+    help="Add demo counsellors, example offers and (outside production) console logins; "
+    "only into an empty database with --if-empty.",
 )
 @click.option("--if-empty", is_flag=True, help="Do nothing when counsellors exist already.")
 def seed_demo(if_empty: bool) -> None:
@@ -41,5 +43,17 @@ def seed_demo(if_empty: bool) -> None:
         if if_empty and not demo.is_empty(session):
             click.echo("demo data skipped: the database has counsellors already")
             return
-        added = demo.seed_demo(session, svc.cipher, svc.clock.now())
+        now = svc.clock.now()
+        added = demo.seed_demo(session, svc.cipher, now)
+        offers = demo.seed_demo_offers(session, now)
+        staff = [] if svc.settings.is_production else demo.seed_demo_staff(session, svc.cipher, now)
     click.echo(f"demo counsellors added: {', '.join(added) or 'none (all present)'}")
+    if offers:
+        click.echo(f"example support offers added: {offers} (BEISPIELDATEN, not real offers)")
+    if staff:
+        click.echo(
+            f"console logins added: {', '.join(staff)}, password {demo.DEMO_PASSWORD!r} "
+            "(development only)"
+        )
+    elif svc.settings.is_production:
+        click.echo("no demo console logins in production: `hotline staff add EMAIL --role admin`")

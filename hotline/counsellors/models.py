@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import Boolean, Integer, LargeBinary, String
+from sqlalchemy import Boolean, ForeignKey, Integer, LargeBinary, String
 from sqlalchemy.orm import Mapped, mapped_column
 
 from hotline.db import Base, UTCDateTime, encrypted
@@ -26,5 +26,7 @@ class Counsellor(Base):
     # sha256 of the secret in the calendar feed's URL (renewed with `counsellor feed --renew`)
     feed_token_digest: Mapped[str | None] = mapped_column(String(64), unique=True)
     off_duty_reason: Mapped[str | None] = mapped_column(String(200))  # set when taken off
+    # the console login of this counsellor (switches their own duty, gets follow-up mails)
+    staff_id: Mapped[int | None] = mapped_column(ForeignKey("staff_accounts.id"), unique=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime())
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime())

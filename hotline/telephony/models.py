@@ -50,7 +50,7 @@ class Call(Base):
     status: Mapped[str] = mapped_column(String(16))
     language: Mapped[str] = mapped_column(String(2), default="de")
     case_id: Mapped[int | None] = mapped_column(ForeignKey("cases.id"), index=True)
-    started_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    started_at: Mapped[datetime] = mapped_column(UTCDateTime(), index=True)
     answered_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     ended_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     duration_seconds: Mapped[int | None] = mapped_column(Integer)

@@ -51,6 +51,10 @@ TERMINAL = frozenset({"completed", "busy", "failed", "no-answer", "canceled"})
 DIALLING, ANSWERED = "dialling", "answered"  # an attempt's outcome while it is under way
 
 
+class ClickToCallRefused(ValueError):
+    """Why "jetzt zurückrufen" cannot ring now (German, for the console)."""
+
+
 @dataclass(frozen=True)
 class AttemptView:
     """What the counsellor's leg of an attempt needs."""
@@ -92,12 +96,53 @@ class CallbackPlacement:
         if counsellor is None:
             return self._wait_for_a_counsellor(callback, attempt)
         counsellor_id, number = counsellor
+        self._ring(callback, attempt, counsellor_id, number)
+        return f"counsellor {counsellor_id} rung"
+
+    def ring_now(self, callback_id: int, counsellor_id: int) -> int:
+        """Click-to-call ("jetzt zurückrufen") from the console: ring this counsellor now;
+        pressing 1 dials the caller, as in any attempt (should they not answer, the attempt
+        goes on to the next free counsellor). The attempt's number; ClickToCallRefused says
+        why not, in German."""
+        callback = self.session.get(Callback, callback_id, with_for_update=True)
+        if callback is None or callback.state not in OPEN_CALLBACK_STATES:
+            raise ClickToCallRefused("Dieser Rückruf ist nicht mehr offen.")
+        if callback.number_encrypted is None:
+            raise ClickToCallRefused("Für diesen Rückruf ist keine Nummer mehr gespeichert.")
+        attempt = self._attempt(callback, max(callback.attempts, 1))
+        if attempt.outcome is not None or attempt.ended_at is not None:
+            attempt = self._attempt(callback, callback.attempts + 1)
+        if self._engaged(attempt):
+            raise ClickToCallRefused("Für diesen Rückruf klingelt gerade schon ein Telefon.")
+        counsellor = self.session.get(Counsellor, counsellor_id)
+        if counsellor is None:
+            raise ClickToCallRefused("Ihr Konto ist mit keiner Berater:in verknüpft.")
+        if not self._still_free_once_locked(counsellor_id):
+            raise ClickToCallRefused("Sie sind gerade in einem anderen Rückruf.")
+        attempt.started_at = self.now
+        number = self.cipher.decrypt(counsellor.phone_encrypted)
+        self._ring(callback, attempt, counsellor_id, number, tag="now")
+        self._note(
+            callback,
+            CaseEventKind.CALLBACK_ATTEMPT,
+            f"Versuch {attempt.number}: jetzt zurückrufen ({counsellor.name})",
+        )
+        return attempt.number
+
+    def _ring(
+        self,
+        callback: Callback,
+        attempt: CallbackAttempt,
+        counsellor_id: int,
+        number: str,
+        tag: str = "",
+    ) -> None:
         attempt.counsellor_id, attempt.counsellor_rung_at = counsellor_id, self.now
         attempt.counsellors_tried = ",".join(str(c) for c in [*_tried(attempt), counsellor_id])
         callback.state, callback.updated_at = CallbackState.CALLING, self.now
         rung_at = int(self.now.timestamp())
         work = side_effects.place_call(
-            f"callback:{callback.id}:attempt:{attempt_number}:{rung_at}:{counsellor_id}",
+            f"callback:{callback.id}:attempt:{attempt.number}:{rung_at}:{counsellor_id}{tag}",
             to=number,
             answer_path=f"{WHISPER_PATH}?attempt={attempt.id}",
             due_at=self.now,
@@ -105,7 +150,6 @@ class CallbackPlacement:
             case_id=callback.case_id,
         )
         attempt.ring_work_id = queue.enqueue(self.session, self.cipher, self.now, work)
-        return f"counsellor {counsellor_id} rung"
 
     def ring_status(self, work_id: int, leg_sid: str, status: str) -> bool:
         """A status callback of a counsellor's ring; False if the work rang no callback."""

@@ -49,6 +49,11 @@ class Dispatcher:
             else None
         )
 
+    @property
+    def tools(self) -> WorkTools:
+        """What the handlers use; periodic jobs of the same process use it too."""
+        return self._tools
+
     def dispatch_due(self) -> list[Outcome]:
         """One round: claim what is due now (up to a batch), do it, settle it."""
         tools = self._tools

@@ -11,6 +11,9 @@ from __future__ import annotations
 import logging
 from dataclasses import dataclass
 
+from scheduling.outbox.kinds import WorkTools
+from scheduling.retention import sweep
+from scheduling.retention.config import RetentionConfig
 from scheduling.scheduler.dispatcher import Dispatcher
 
 log = logging.getLogger(__name__)
@@ -20,12 +23,19 @@ log = logging.getLogger(__name__)
 class JobContext:
     dispatcher: Dispatcher
 
+    @property
+    def tools(self) -> WorkTools:
+        """The database, clock and settings the dispatcher works with: periodic jobs use the
+        same ones, so that a test's clock moves them too."""
+        return self.dispatcher.tools
+
 
 @dataclass(frozen=True)
 class PeriodicJob:
     id: str
     function: str  # import path, as the job store keeps it
     seconds: float
+    run_at_start: bool = False
 
 
 _context: JobContext | None = None
@@ -45,12 +55,36 @@ def recover_stale_work() -> None:
     _context.dispatcher.recover()
 
 
-def periodic_jobs(lease_seconds: float) -> tuple[PeriodicJob, ...]:
-    """The jobs every active scheduler keeps (later issues add retention and reminders)."""
+def sweep_retention() -> sweep.RetentionCounts | None:
+    """Delete the personal data whose retention period is over (`scheduling.retention`);
+    one log line with the counts, never what was deleted."""
+    if _context is None:
+        log.warning("periodic job ran without an active scheduler context")
+        return None
+    tools = _context.tools
+    counts = sweep.sweep(tools.database, tools.clock.now(), tools.scheduling.retention)
+    log.info("retention sweep", extra=counts.as_fields())
+    return counts
+
+
+def periodic_jobs(
+    lease_seconds: float, retention: RetentionConfig | None = None
+) -> tuple[PeriodicJob, ...]:
+    """The jobs every active scheduler keeps. The sweep runs every `[retention]
+    run_every_minutes` and once when a scheduler becomes active: a job store re-added at every
+    start would otherwise push it back a whole interval each time, and never run it at all
+    under frequent restarts (it is cheap when nothing is due)."""
+    retention = retention or RetentionConfig()
     return (
         PeriodicJob(
             "recover-stale-work",
             "scheduling.scheduler.jobs:recover_stale_work",
             seconds=max(1.0, min(30.0, lease_seconds / 4)),
+        ),
+        PeriodicJob(
+            "retention-sweep",
+            "scheduling.scheduler.jobs:sweep_retention",
+            seconds=retention.run_every.total_seconds(),
+            run_at_start=True,
         ),
     )

@@ -12,7 +12,7 @@ from __future__ import annotations
 import logging
 import threading
 from dataclasses import dataclass, field
-from datetime import UTC
+from datetime import UTC, datetime
 
 from apscheduler.jobstores.sqlalchemy import SQLAlchemyJobStore
 from apscheduler.schedulers.blocking import BlockingScheduler
@@ -123,8 +123,14 @@ class SchedulerProcess:
             },
             timezone=UTC,
         )
-        for job in jobs.periodic_jobs(self.config.lease_seconds):
+        for job in jobs.periodic_jobs(self.config.lease_seconds, self.tools.scheduling.retention):
+            first = {"next_run_time": datetime.now(UTC)} if job.run_at_start else {}
             scheduler.add_job(
-                job.function, "interval", seconds=job.seconds, id=job.id, replace_existing=True
+                job.function,
+                "interval",
+                seconds=job.seconds,
+                id=job.id,
+                replace_existing=True,
+                **first,
             )
         return scheduler

@@ -77,3 +77,34 @@ def test_concurrent_webhooks_on_sqlite_are_all_written(app, svc):
     assert answers == [200] * 80
     with svc.database.transaction() as session:
         assert session.scalar(select(func.count()).select_from(Call)) == 80
+
+
+def test_a_long_reader_holds_up_no_writer(svc, create_case):
+    """Console reports read in `Database.reading()`: a webhook's write goes through while a
+    report still reads (SQLite: no write lock, WAL snapshot), and the reader keeps its view."""
+    from sqlalchemy import func, select
+
+    from hotline.cases.models import Case
+
+    create_case()
+    reading, written = threading.Event(), threading.Event()
+    seen: list[int] = []
+
+    def report() -> None:
+        with svc.database.reading() as session:
+            seen.append(session.scalar(select(func.count()).select_from(Case)))
+            reading.set()
+            written.wait(5)
+            seen.append(session.scalar(select(func.count()).select_from(Case)))
+
+    thread = threading.Thread(target=report)
+    thread.start()
+    assert reading.wait(5)
+    started = time.monotonic()
+    create_case()
+    assert time.monotonic() - started < 1.0
+    written.set()
+    thread.join()
+    assert seen == [1, 1]  # a snapshot: the report's figures agree with each other
+    with svc.database.reading() as session:
+        assert session.scalar(select(func.count()).select_from(Case)) == 2

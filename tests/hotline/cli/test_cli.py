@@ -33,6 +33,23 @@ def test_seed_demo_only_fills_an_empty_database(hotline):
     listing = hotline("counsellor", "list").output
     assert listing.count("on duty ") == 2 and listing.count("off duty") == 1
     assert "23125000" not in listing  # numbers are masked
+    assert "example support offers added: 7 (BEISPIELDATEN" in first.output
+    assert "console logins added: admin@example.org, anna.berger@example.org" in first.output
+    staff = hotline("staff", "list").output
+    assert "admin@example.org" in staff and "anna.berger@example.org" in staff
+    assert "7 added" not in second.output
+
+
+def test_seed_demo_adds_no_console_logins_in_production(hotline, cli_environment):
+    result = hotline(
+        "seed-demo",
+        HOTLINE_ENV="production",
+        SECRET_KEY="s" * 40,
+        TWILIO_ACCOUNT_SID="AC" + "0" * 32,
+        PUBLIC_BASE_URL="https://hotline.example.org",
+    )
+    assert "no demo console logins in production" in result.output, result.output
+    assert "admin@example.org" not in hotline("staff", "list").output
 
 
 def test_counsellors_are_added_listed_and_put_on_duty(hotline):

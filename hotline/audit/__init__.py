@@ -1,0 +1,1 @@
+"""The audit log: who viewed, revealed or changed what, and when."""

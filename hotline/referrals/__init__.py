@@ -1,0 +1,1 @@
+"""The directory of support offers (Hilfsangebote) and the referrals made to them."""

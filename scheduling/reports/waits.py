@@ -1,0 +1,171 @@
+"""How long callers waited in the queue: the median and the 90th percentile per local day,
+per month and over the whole range.
+
+A wait runs from joining the queue to a counsellor taking the call (`connected_at`) or the
+caller leaving the queue (`queue_left_at`), in whole seconds. Percentiles cannot be added up
+from smaller periods, so each period is computed from its calls. PostgreSQL does it itself
+(`percentile_cont` with ROLLUP: the days, the months and the range in one sort); SQLite has
+no percentiles, so it hands over how many calls waited how many seconds per day, and the
+same interpolation is done here: both give the same figures.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import date
+from math import floor
+from typing import Any
+
+from sqlalchemy import ColumnElement, Integer, cast, func, select
+from sqlalchemy.dialects.postgresql import array
+from sqlalchemy.orm import Session
+
+from hotline.telephony.models import Call, CallDirection
+from scheduling.reports.local_days import LocalDays
+
+MEDIAN, P90 = 0.5, 0.9
+
+
+@dataclass(frozen=True)
+class WaitTimes:
+    """Of the calls that waited in the queue: how many, and their median and 90th
+    percentile wait in seconds (None when none waited)."""
+
+    calls: int
+    median_seconds: float | None
+    p90_seconds: float | None
+
+
+NO_WAITS = WaitTimes(0, None, None)
+
+
+@dataclass(frozen=True)
+class WaitsOnDay:
+    day: date
+    waits: WaitTimes
+
+
+@dataclass(frozen=True)
+class WaitsInMonth:
+    month: date  # its first day (the range may start later in the month)
+    waits: WaitTimes
+
+
+@dataclass(frozen=True)
+class Waits:
+    by_day: dict[date, WaitTimes]  # days nobody waited are left out
+    by_month: dict[date, WaitTimes]  # likewise, keyed by the month's first day
+    overall: WaitTimes
+
+
+def wait_times(session: Session, days: LocalDays) -> Waits:
+    """The waits of inbound calls that started in the range."""
+    if days.dialect == "postgresql":
+        return _computed_by_postgres(session, days)
+    return _computed_here(session, days)
+
+
+def _waited(days: LocalDays) -> list[ColumnElement[bool]]:
+    return [
+        Call.direction == CallDirection.INBOUND,
+        Call.started_at >= days.start,
+        Call.started_at < days.end,
+        Call.queued_at.is_not(None),
+        func.coalesce(Call.connected_at, Call.queue_left_at).is_not(None),
+    ]
+
+
+def _wait_seconds(dialect: str) -> ColumnElement[Any]:
+    """Whole seconds waited, cut off as a stopwatch would (59.9 s is 59 s), exactly alike on
+    both databases: percentiles of the same calls must not differ by where they are kept."""
+    left = func.coalesce(Call.connected_at, Call.queue_left_at)
+    if dialect == "postgresql":
+        return func.trunc(func.date_part("epoch", left - Call.queued_at))
+    # SQLite keeps "YYYY-MM-DD HH:MM:SS.ffffff": whole seconds apart, less one when the
+    # fraction of a second of the later one is smaller (compared as text, same length)
+    whole = _epoch_text_seconds(left) - _epoch_text_seconds(Call.queued_at)
+    return whole - cast(func.substr(left, 20) < func.substr(Call.queued_at, 20), Integer)
+
+
+def _epoch_text_seconds(column: Any) -> ColumnElement[int]:
+    return cast(func.strftime("%s", column), Integer)
+
+
+def _computed_by_postgres(session: Session, days: LocalDays) -> Waits:
+    month = days.month_number(Call.started_at).label("month")
+    day = days.number(Call.started_at).label("day")
+    percentiles = func.percentile_cont(array([MEDIAN, P90])).within_group(
+        _wait_seconds("postgresql")
+    )
+    rows = session.execute(
+        select(month, day, func.count(), percentiles)
+        .where(*_waited(days))
+        # one sort for all three: (month, day) is a day, (month) a month, () the range
+        .group_by(func.rollup(month, day))
+    )
+    by_day: dict[date, WaitTimes] = {}
+    by_month: dict[date, WaitTimes] = {}
+    overall = NO_WAITS
+    for month_number, day_number, calls, values in rows:
+        figures = WaitTimes(calls, *(values or (None, None)))  # no values: nobody waited
+        if day_number is not None:
+            by_day[days.day_of(day_number)] = figures
+        elif month_number is not None:
+            by_month[days.months[month_number]] = figures
+        elif calls:
+            overall = figures
+    return Waits(by_day, by_month, overall)
+
+
+def _computed_here(session: Session, days: LocalDays) -> Waits:
+    day = days.number(Call.started_at).label("day")
+    seconds = _wait_seconds(days.dialect).label("seconds")
+    rows = session.execute(
+        select(day, seconds, func.count()).where(*_waited(days)).group_by(day, seconds)
+    )
+    by_day: dict[date, Counter[int]] = {}
+    for number, wait, calls in rows:
+        by_day.setdefault(days.day_of(number), Counter())[int(wait)] += calls
+    by_month: dict[date, Counter[int]] = {}
+    for day_, histogram in by_day.items():
+        by_month.setdefault(day_.replace(day=1), Counter()).update(histogram)
+    overall: Counter[int] = Counter()
+    for histogram in by_month.values():
+        overall.update(histogram)
+    return Waits(
+        {day_: _of(histogram) for day_, histogram in by_day.items()},
+        {month: _of(histogram) for month, histogram in by_month.items()},
+        _of(overall),
+    )
+
+
+def _of(histogram: Mapping[int, int]) -> WaitTimes:
+    calls = sum(histogram.values())
+    if not calls:
+        return NO_WAITS
+    return WaitTimes(calls, percentile(histogram, MEDIAN), percentile(histogram, P90))
+
+
+def percentile(histogram: Mapping[int, int], fraction: float) -> float | None:
+    """As PostgreSQL's percentile_cont, of values given as {value: how often}: the value at
+    rank fraction * (n - 1), interpolated linearly between the two nearest ranks."""
+    total = sum(histogram.values())
+    if not total:
+        return None
+    position = fraction * (total - 1)
+    lower_rank = floor(position)
+    lower = upper = None
+    seen = 0
+    for value, count in sorted(histogram.items()):
+        seen += count
+        if lower is None and lower_rank < seen:
+            lower = value
+        if lower_rank + 1 < seen:
+            upper = value
+            break
+    assert lower is not None
+    if upper is None:  # the lower rank is the last one
+        upper = lower
+    return lower + (position - lower_rank) * (upper - lower)

@@ -1,0 +1,291 @@
+"""Admin pages (`/staff/admin/...`): staff accounts, counsellors and duty, opening-hours
+overrides and closures, and the audit log (read and filter only: nothing here edits it)."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+
+from flask import abort, flash, redirect, render_template, request, url_for
+from flask.typing import ResponseReturnValue
+from sqlalchemy import select
+
+from hotline.audit.log import AuditFilter, entries, record
+from hotline.audit.models import AuditAction
+from hotline.cases.models import Case
+from hotline.cases.references import InvalidCaseReference, normalise_case_reference
+from hotline.counsellors.models import Counsellor
+from hotline.counsellors.service import set_on_duty
+from hotline.staff.accounts import (
+    StaffError,
+    add_account,
+    disable,
+    enable,
+    list_accounts,
+    reset_password,
+)
+from hotline.staff.models import StaffAccount, StaffRole
+from hotline.telephony.phone_numbers import mask
+from scheduling.hours.models import HoursOverrideEntry
+from scheduling.hours.overrides import clear_overrides, set_override
+from web.context import scheduling
+from web.staff.auth import admin_only, current_user
+from web.staff.blueprint import blueprint
+from web.staff.support import now, posted_form, svc, timezone, transaction
+from web.staff.texts import TEXTS
+
+ROLE_NAMES = {"counsellor": "Berater:in", "admin": "Administration"}
+ACTION_NAMES = {
+    "login": "Anmeldung",
+    "login_failed": "Anmeldung gescheitert",
+    "logout": "Abmeldung",
+    "viewed": "Fall angesehen",
+    "revealed": "Kontaktdaten angezeigt",
+    "changed": "geändert",
+    "called": "jetzt zurückgerufen",
+    "exported": "exportiert",
+    "admin": "Verwaltung",
+}
+
+
+def _audit(detail: str) -> None:
+    with transaction() as session:
+        record(session, now(), current_user().id, AuditAction.ADMIN, detail=detail)
+
+
+# --- staff ---------------------------------------------------------------------------------
+@blueprint.get("/admin/staff")
+@admin_only
+def admin_staff() -> ResponseReturnValue:
+    cipher = svc().cipher
+    with transaction() as session:
+        linked = dict(
+            session.execute(
+                select(Counsellor.staff_id, Counsellor.name).where(Counsellor.staff_id.is_not(None))
+            ).all()
+        )
+        accounts = [
+            (account, cipher.decrypt(account.email_encrypted), linked.get(account.id))
+            for account in list_accounts(session)
+        ]
+        counsellors = list(
+            session.scalars(
+                select(Counsellor.name)
+                .where(Counsellor.staff_id.is_(None))
+                .order_by(Counsellor.name)
+            )
+        )
+    return render_template(
+        "staff/admin_staff.html",
+        accounts=accounts,
+        counsellors=counsellors,
+        roles=ROLE_NAMES,
+        at=now(),
+    )
+
+
+@blueprint.post("/admin/staff")
+@admin_only
+def admin_staff_add() -> ResponseReturnValue:
+    if not posted_form():
+        return redirect(url_for("staff.admin_staff"))
+    form = request.form
+    role = form.get("role", "")
+    if role not in ROLE_NAMES:
+        abort(400)
+    try:
+        with transaction() as session:
+            account = add_account(
+                session,
+                svc().cipher,
+                now(),
+                email=form.get("email", ""),
+                role=StaffRole(role),
+                password=form.get("password", ""),
+                counsellor_name=form.get("counsellor") or None,
+            )
+            record(
+                session,
+                now(),
+                current_user().id,
+                AuditAction.ADMIN,
+                detail=f"Konto {account.id} angelegt ({role})",
+            )
+    except StaffError as why:
+        flash(f"Konto nicht angelegt: {_german(why)}", "error")
+        return redirect(url_for("staff.admin_staff"))
+    flash(TEXTS["staff_added"])
+    return redirect(url_for("staff.admin_staff"))
+
+
+_STAFF_ERRORS = {
+    "not an e-mail address": "keine gültige E-Mail-Adresse",
+    "an account with this address exists": "es gibt schon ein Konto mit dieser Adresse",
+    "the password needs at least 12 characters": "das Passwort braucht mindestens 12 Zeichen",
+}
+
+
+def _german(error: StaffError) -> str:
+    return _STAFF_ERRORS.get(str(error), str(error))
+
+
+@blueprint.post("/admin/staff/<int:account_id>/<action>")
+@admin_only
+def admin_staff_change(account_id: int, action: str) -> ResponseReturnValue:
+    if action not in ("disable", "enable", "password"):
+        abort(404)
+    if not posted_form():
+        return redirect(url_for("staff.admin_staff"))
+    if action == "disable" and account_id == current_user().id:
+        flash("Das eigene Konto kann nicht deaktiviert werden.", "error")
+        return redirect(url_for("staff.admin_staff"))
+    try:
+        with transaction() as session:
+            account = session.get(StaffAccount, account_id)
+            if account is None:
+                abort(404)
+            if action == "disable":
+                disable(session, account, now())
+                message = TEXTS["staff_disabled"]
+            elif action == "enable":
+                enable(session, account, now())
+                message = TEXTS["staff_enabled"]
+            else:
+                reset_password(account, request.form.get("password", ""), now())
+                message = TEXTS["password_set"]
+            record(
+                session,
+                now(),
+                current_user().id,
+                AuditAction.ADMIN,
+                detail=f"Konto {account_id}: {action}",
+            )
+    except StaffError as why:
+        flash(f"Nicht geändert: {_german(why)}", "error")
+        return redirect(url_for("staff.admin_staff"))
+    flash(message)
+    return redirect(url_for("staff.admin_staff"))
+
+
+# --- counsellors ---------------------------------------------------------------------------
+@blueprint.get("/admin/counsellors")
+@admin_only
+def admin_counsellors() -> ResponseReturnValue:
+    cipher = svc().cipher
+    with transaction() as session:
+        rows = [
+            (c, mask(cipher.decrypt(c.phone_encrypted)))
+            for c in session.scalars(select(Counsellor).order_by(Counsellor.name))
+        ]
+    return render_template("staff/admin_counsellors.html", rows=rows)
+
+
+@blueprint.post("/admin/counsellors/<int:counsellor_id>/duty")
+@admin_only
+def admin_counsellor_duty(counsellor_id: int) -> ResponseReturnValue:
+    if not posted_form():
+        return redirect(url_for("staff.admin_counsellors"))
+    on_duty = request.form.get("on_duty") == "1"
+    with transaction() as session:
+        counsellor = session.get(Counsellor, counsellor_id)
+        if counsellor is None:
+            abort(404)
+        set_on_duty(session, counsellor.name, on_duty, now())
+        record(
+            session,
+            now(),
+            current_user().id,
+            AuditAction.ADMIN,
+            detail=f"Berater:in {counsellor_id}: {'im Dienst' if on_duty else 'nicht im Dienst'}",
+        )
+    flash(TEXTS["saved"])
+    return redirect(url_for("staff.admin_counsellors"))
+
+
+# --- opening hours -------------------------------------------------------------------------
+@blueprint.get("/admin/hours")
+@admin_only
+def admin_hours() -> ResponseReturnValue:
+    at = now()
+    with transaction() as session:
+        overrides = list(
+            session.scalars(
+                select(HoursOverrideEntry)
+                .where(HoursOverrideEntry.ends_at > at - timedelta(days=30))
+                .order_by(HoursOverrideEntry.starts_at.desc())
+            )
+        )
+    hours = scheduling().hours
+    return render_template(
+        "staff/admin_hours.html", overrides=overrides, closures=hours.closures, at=at
+    )
+
+
+@blueprint.post("/admin/hours")
+@admin_only
+def admin_hours_change() -> ResponseReturnValue:
+    if not posted_form():
+        return redirect(url_for("staff.admin_hours"))
+    form = request.form
+    with transaction() as session:
+        if form.get("action") == "clear":
+            clear_overrides(session, now())
+            record(
+                session, now(), current_user().id, AuditAction.ADMIN, detail="Ausnahmen aufgehoben"
+            )
+            flash(TEXTS["override_cleared"])
+            return redirect(url_for("staff.admin_hours"))
+        try:
+            until = datetime.fromisoformat(form.get("until", "")).replace(tzinfo=timezone())
+            reason = form.get("reason", "").strip()[:200]
+            if not reason:
+                raise ValueError("Bitte einen Grund angeben.")
+            set_override(
+                session, is_open=form.get("is_open") == "1", until=until, reason=reason, now=now()
+            )
+        except ValueError as why:
+            message = str(why) if "Grund" in str(why) else "Bitte ein Ende in der Zukunft wählen."
+            flash(message, "error")
+            return redirect(url_for("staff.admin_hours"))
+        record(session, now(), current_user().id, AuditAction.ADMIN, detail="Ausnahme eingetragen")
+    flash(TEXTS["override_set"])
+    return redirect(url_for("staff.admin_hours"))
+
+
+# --- audit log -----------------------------------------------------------------------------
+@blueprint.get("/admin/audit")
+@admin_only
+def admin_audit() -> ResponseReturnValue:
+    args = request.args
+    case_id = None
+    if args.get("case"):
+        try:
+            reference = normalise_case_reference(args["case"])
+        except InvalidCaseReference:
+            reference = None
+        with transaction() as session:
+            case_id = session.scalar(select(Case.id).where(Case.reference == reference)) or -1
+    wanted = AuditFilter(
+        staff_id=int(args["staff"]) if args.get("staff", "").isdigit() else None,
+        case_id=case_id,
+        action=args.get("action") if args.get("action") in ACTION_NAMES else None,
+    )
+    cipher = svc().cipher
+    with transaction() as session:
+        rows = entries(session, wanted, limit=500)
+        references = dict(
+            session.execute(
+                select(Case.id, Case.reference).where(
+                    Case.id.in_({r.case_id for r in rows if r.case_id})
+                )
+            ).all()
+        )
+        who = {a.id: cipher.decrypt(a.email_encrypted) for a in list_accounts(session)}
+    return render_template(
+        "staff/admin_audit.html",
+        rows=rows,
+        references=references,
+        who=who,
+        actions=ACTION_NAMES,
+        wanted=wanted,
+        typed_case=args.get("case", ""),
+    )

@@ -1,0 +1,112 @@
+"""*Rückrufe* and *Termine*: the lists, and "jetzt zurückrufen" (click-to-call).
+
+Click-to-call writes work rows only (the counsellor's phone is rung by the scheduler through
+the outbox); the page answers at once."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+from flask import flash, redirect, render_template, request, url_for
+from flask.typing import ResponseReturnValue
+
+from hotline.audit.log import record
+from hotline.audit.models import AuditAction
+from scheduling.callbacks.models import Callback, CallbackState
+from scheduling.callbacks.placing import CallbackPlacement, ClickToCallRefused
+from scheduling.casework.click_to_call import call_appointment_back
+from scheduling.casework.today import appointment_lines, callback_lines, day_bounds
+from web.context import scheduling
+from web.staff.auth import current_user
+from web.staff.blueprint import blueprint
+from web.staff.support import (
+    CALLBACK_STATES,
+    back_to,
+    now,
+    posted_form,
+    svc,
+    timezone,
+    transaction,
+)
+from web.staff.texts import TEXTS
+
+
+@blueprint.get("/callbacks")
+def callbacks() -> ResponseReturnValue:
+    state = request.args.get("state") or ""
+    if state not in CALLBACK_STATES:
+        state = ""
+    conditions = [Callback.state == state] if state else [Callback.state != CallbackState.DRAFT]
+    with transaction() as session:
+        lines = callback_lines(session, *conditions)
+    return render_template("staff/callbacks.html", lines=lines, state=state)
+
+
+def _day_argument() -> date:
+    try:
+        return date.fromisoformat(request.args.get("day", ""))
+    except ValueError:
+        return now().astimezone(timezone()).date()
+
+
+@blueprint.get("/appointments")
+def appointments() -> ResponseReturnValue:
+    day = _day_argument()
+    offset = (day - now().astimezone(timezone()).date()).days
+    start, end = day_bounds(now(), timezone(), offset)
+    with transaction() as session:
+        lines = appointment_lines(session, start, end, booked_only=False)
+    return render_template(
+        "staff/appointments.html",
+        lines=lines,
+        day=day,
+        previous=day - timedelta(days=1),
+        next=day + timedelta(days=1),
+    )
+
+
+@blueprint.post("/callbacks/<int:callback_id>/call")
+def call_back_now(callback_id: int) -> ResponseReturnValue:
+    return _click_to_call(callback_id=callback_id)
+
+
+@blueprint.post("/appointments/<int:appointment_id>/call")
+def call_appointment_now(appointment_id: int) -> ResponseReturnValue:
+    return _click_to_call(appointment_id=appointment_id)
+
+
+def _click_to_call(
+    *, callback_id: int | None = None, appointment_id: int | None = None
+) -> ResponseReturnValue:
+    back = back_to(url_for("staff.callbacks"))
+    user = current_user()
+    if not posted_form():
+        return redirect(back)
+    if user.counsellor_id is None:
+        flash(TEXTS["not_a_counsellor"], "error")
+        return redirect(back)
+    try:
+        with transaction() as session:
+            at = now()
+            if appointment_id is not None:
+                callback_id = call_appointment_back(
+                    session, at, svc().cipher, scheduling(), appointment_id, user.counsellor_id
+                )
+            else:
+                assert callback_id is not None
+                placement = CallbackPlacement(session, at, svc().cipher, scheduling())
+                placement.ring_now(callback_id, user.counsellor_id)
+            case_id = session.get(Callback, callback_id).case_id  # type: ignore[union-attr]
+            record(
+                session,
+                at,
+                user.id,
+                AuditAction.CALLED,
+                case_id=case_id,
+                detail=f"Rückruf {callback_id}",
+            )
+    except ClickToCallRefused as why:
+        flash(str(why), "error")
+        return redirect(back)
+    flash(TEXTS["calling"])
+    return redirect(back)

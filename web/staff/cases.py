@@ -1,0 +1,288 @@
+"""*Fälle*: the list with filters and search by reference, and a case's page: its timeline,
+status, responsibility, description, referrals and their follow-up, merging, and the
+caller's contact details shown masked until revealed (which is audited).
+
+Every view of a case page is audited too: the audit log answers "who looked at this case"."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+from flask import abort, flash, redirect, render_template, request, url_for
+from flask.typing import ResponseReturnValue
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from hotline.audit.log import record
+from hotline.audit.models import AuditAction
+from hotline.cases.models import Case
+from hotline.cases.references import display_case_reference
+from hotline.cases.vocabulary import FEDERAL_STATES, STATUS_NAMES, TOPICS
+from hotline.counsellors.models import Counsellor
+from hotline.crypto import DataCipher
+from hotline.referrals.directory import offers
+from hotline.telephony.phone_numbers import mask
+from scheduling.appointments.models import Appointment
+from scheduling.callbacks.models import Callback
+from scheduling.casework.changes import CaseChangeRefused, CaseDesk
+from scheduling.casework.listing import CaseFilter, find_by_typed_reference, list_cases
+from scheduling.casework.referrals import ReferralDesk, referrals_of
+from scheduling.casework.timeline import timeline
+from web.staff.auth import current_user
+from web.staff.blueprint import blueprint
+from web.staff.support import now, posted_form, reading, svc, timezone, transaction
+from web.staff.texts import TEXTS
+
+
+@blueprint.get("/cases")
+def cases() -> ResponseReturnValue:
+    args = request.args
+    typed = (args.get("q") or "").strip()
+    if typed:
+        with transaction() as session:
+            found = find_by_typed_reference(session, typed)
+            reference = found.reference if found else None
+        if reference:
+            return redirect(url_for("staff.case", reference=reference))
+        flash(TEXTS["no_case"], "error")
+    counsellor = args.get("counsellor", "")
+    wanted = CaseFilter(
+        status=args.get("status") if args.get("status") in STATUS_NAMES else None,
+        counsellor_id=int(counsellor) if counsellor.isdigit() else None,
+        unassigned=counsellor == "none",
+        federal_state=args.get("state") if args.get("state") in FEDERAL_STATES else None,
+        topic=args.get("topic") if args.get("topic") in TOPICS else None,
+    )
+    page = int(args["page"]) if args.get("page", "").isdigit() else 1
+    with reading() as session:
+        listing = list_cases(session, wanted, page)
+        counsellors = _counsellors(session)
+    return render_template(
+        "staff/cases.html", listing=listing, wanted=wanted, counsellors=counsellors, typed=typed
+    )
+
+
+def _counsellors(session: Session) -> list[tuple[int, str]]:
+    return list(
+        session.execute(select(Counsellor.id, Counsellor.name).order_by(Counsellor.name)).all()
+    )
+
+
+@dataclass(frozen=True)
+class ContactLine:
+    """A stored number or address, masked unless revealed on this page view."""
+
+    item: str  # what the reveal form names: "callback-3-phone", "appointment-5-email"
+    label: str
+    shown: str
+    revealed: bool
+
+
+def _case_or_404(session: Session, reference: str) -> Case:
+    case = session.scalars(select(Case).where(Case.reference == reference)).one_or_none()
+    if case is None:
+        abort(404)
+    return case
+
+
+def _contacts(
+    session: Session, cipher: DataCipher, case: Case, reveal: str | None
+) -> list[ContactLine]:
+    lines = []
+    callbacks = session.scalars(
+        select(Callback).where(Callback.case_id == case.id, Callback.number_encrypted.is_not(None))
+    )
+    for cb in callbacks:
+        lines.append(
+            _line(
+                cipher,
+                f"callback-{cb.id}-phone",
+                f"Rückruf {cb.id}: Nummer",
+                cb.number_encrypted,
+                reveal,
+                mask,
+            )
+        )
+    appointments = session.scalars(select(Appointment).where(Appointment.case_id == case.id))
+    for ap in appointments:
+        if ap.phone_encrypted:
+            lines.append(
+                _line(
+                    cipher,
+                    f"appointment-{ap.id}-phone",
+                    f"Termin {ap.id}: Nummer",
+                    ap.phone_encrypted,
+                    reveal,
+                    mask,
+                )
+            )
+        if ap.email_encrypted:
+            lines.append(
+                _line(
+                    cipher,
+                    f"appointment-{ap.id}-email",
+                    f"Termin {ap.id}: E-Mail",
+                    ap.email_encrypted,
+                    reveal,
+                    mask_address,
+                )
+            )
+    return lines
+
+
+def _line(cipher, item, label, token, reveal, masking) -> ContactLine:  # type: ignore[no-untyped-def]
+    value = cipher.decrypt(token)
+    if item == reveal:
+        return ContactLine(item, label, value, True)
+    return ContactLine(item, label, masking(value), False)
+
+
+def mask_address(address: str) -> str:
+    """ "a•••••@example.org": enough to tell two addresses apart, not to write to one."""
+    local, _, domain = address.partition("@")
+    return f"{local[:1]}•••••@{domain}"
+
+
+def _case_page(
+    reference: str, *, reveal: str | None = None, status: int = 200
+) -> ResponseReturnValue:
+    user = current_user()
+    cipher = svc().cipher
+    with transaction() as session:
+        case = _case_or_404(session, reference)
+        desk = CaseDesk(session, now(), user.id, cipher)
+        contacts = _contacts(session, cipher, case, reveal)
+        if reveal is not None:
+            shown = [line for line in contacts if line.revealed]
+            if not shown:
+                abort(404)
+            record(
+                session,
+                now(),
+                user.id,
+                AuditAction.REVEALED,
+                case_id=case.id,
+                detail=shown[0].label,
+            )
+        else:
+            record(session, now(), user.id, AuditAction.VIEWED, case_id=case.id)
+        merged_into = session.get(Case, case.merged_into_id) if case.merged_into_id else None
+        page = render_template(
+            "staff/case.html",
+            case=case,
+            display=display_case_reference(case.reference),
+            notes=desk.notes(case),
+            entries=timeline(session, case.id),
+            referrals=referrals_of(session, case.id),
+            offers=offers(session),
+            counsellors=_counsellors(session),
+            contacts=contacts,
+            merged_into=merged_into,
+            today=now().astimezone(timezone()).date(),
+        )
+    return page, status
+
+
+@blueprint.get("/cases/<reference>")
+def case(reference: str) -> ResponseReturnValue:
+    return _case_page(reference)
+
+
+@blueprint.post("/cases/<reference>/reveal")
+def reveal(reference: str) -> ResponseReturnValue:
+    if not posted_form():
+        return redirect(url_for("staff.case", reference=reference))
+    return _case_page(reference, reveal=request.form.get("item", ""))
+
+
+@blueprint.post("/cases/<reference>/<action>")
+def change_case(reference: str, action: str) -> ResponseReturnValue:
+    if action not in _ACTIONS:
+        abort(404)
+    if not posted_form():
+        return redirect(url_for("staff.case", reference=reference))
+    user = current_user()
+    try:
+        with transaction() as session:
+            case = _case_or_404(session, reference)
+            message = _ACTIONS[action](session, case, user.id)
+            target = case.reference
+    except CaseChangeRefused as why:
+        flash(str(why), "error")
+        return redirect(url_for("staff.case", reference=reference))
+    flash(message)
+    return redirect(url_for("staff.case", reference=target))
+
+
+def _desk(session: Session, staff_id: int) -> CaseDesk:
+    return CaseDesk(session, now(), staff_id, svc().cipher)
+
+
+def _status(session: Session, case: Case, staff_id: int) -> str:
+    _desk(session, staff_id).set_status(case, request.form.get("status", ""))
+    return TEXTS["saved"]
+
+
+def _assign(session: Session, case: Case, staff_id: int) -> str:
+    chosen = request.form.get("counsellor", "")
+    counsellor = session.get(Counsellor, int(chosen)) if chosen.isdigit() else None
+    if chosen and counsellor is None:
+        raise CaseChangeRefused("Diese Berater:in gibt es nicht.")
+    _desk(session, staff_id).assign(case, counsellor)
+    return TEXTS["saved"]
+
+
+def _describe(session: Session, case: Case, staff_id: int) -> str:
+    form = request.form
+    _desk(session, staff_id).describe(
+        case,
+        federal_state=form.get("federal_state"),
+        topic=form.get("topic"),
+        notes=form.get("notes", ""),
+    )
+    return TEXTS["saved"]
+
+
+def _refer(session: Session, case: Case, staff_id: int) -> str:
+    form = request.form
+    offer = form.get("offer", "")
+    if not offer.isdigit():
+        raise CaseChangeRefused("Bitte ein Angebot wählen.")
+    follow_up = None
+    if form.get("follow_up_on"):
+        try:
+            follow_up = date.fromisoformat(form["follow_up_on"])
+        except ValueError:
+            raise CaseChangeRefused(TEXTS["bad_date"]) from None
+    desk = ReferralDesk(session, now(), staff_id, svc().cipher, timezone())
+    desk.refer(case, int(offer), follow_up)
+    return TEXTS["referred"]
+
+
+def _outcome(session: Session, case: Case, staff_id: int) -> str:
+    form = request.form
+    referral = form.get("referral", "")
+    if not referral.isdigit():
+        raise CaseChangeRefused("Unbekannte Weitervermittlung.")
+    desk = ReferralDesk(session, now(), staff_id, svc().cipher, timezone())
+    desk.record_outcome(case, int(referral), form.get("outcome", ""))
+    return TEXTS["follow_up_recorded"]
+
+
+def _merge(session: Session, case: Case, staff_id: int) -> str:
+    other = find_by_typed_reference(session, request.form.get("other", ""))
+    if other is None:
+        raise CaseChangeRefused(TEXTS["no_case"])
+    _desk(session, staff_id).merge(other, case)
+    return TEXTS["merged"]
+
+
+_ACTIONS = {
+    "status": _status,
+    "assign": _assign,
+    "describe": _describe,
+    "refer": _refer,
+    "follow-up": _outcome,
+    "merge": _merge,
+}

@@ -1,0 +1,78 @@
+"""*Statistik*: charts drawn on the server as SVG (no JavaScript) for a date range, and the
+anonymous aggregate CSV export (small counts suppressed, see `scheduling.reports.export`)."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+from flask import Response, render_template, request
+from flask.typing import ResponseReturnValue
+from markupsafe import Markup
+
+from hotline.audit.log import record
+from hotline.audit.models import AuditAction
+from scheduling.reports.charts import all_charts
+from scheduling.reports.export import aggregate_csv
+from scheduling.reports.statistics import load_statistics
+from web.staff.auth import current_user
+from web.staff.blueprint import blueprint
+from web.staff.support import now, reading, timezone, transaction
+
+DEFAULT_DAYS = 30
+LONGEST_RANGE = timedelta(days=366)
+
+
+def _range() -> tuple[date, date, str | None]:
+    """The range asked for (default: the last 30 days); a wrong one is said, not guessed."""
+    today = now().astimezone(timezone()).date()
+    first, last = today - timedelta(days=DEFAULT_DAYS - 1), today
+    try:
+        if request.args.get("from"):
+            first = date.fromisoformat(request.args["from"])
+        if request.args.get("to"):
+            last = date.fromisoformat(request.args["to"])
+    except ValueError:
+        return today - timedelta(days=DEFAULT_DAYS - 1), today, "Bitte gültige Daten wählen."
+    if last < first:
+        return last, first, "Das Ende lag vor dem Anfang; die Daten wurden getauscht."
+    if last - first >= LONGEST_RANGE:
+        return last - LONGEST_RANGE + timedelta(days=1), last, "Höchstens ein Jahr auf einmal."
+    return first, last, None
+
+
+@blueprint.get("/stats")
+def statistics() -> ResponseReturnValue:
+    first, last, problem = _range()
+    with reading() as session:
+        figures = load_statistics(session, first, last, timezone())
+    # pygal's own SVG, its labels escaped by pygal: inlined so that no script or request is needed
+    charts = [(chart, Markup(chart.svg)) for chart in all_charts(figures)]
+    return render_template(
+        "staff/statistics.html",
+        figures=figures,
+        charts=charts,
+        first=first,
+        last=last,
+        problem=problem,
+    )
+
+
+@blueprint.get("/stats.csv")
+def statistics_csv() -> ResponseReturnValue:
+    first, last, _ = _range()
+    with reading() as session:
+        figures = load_statistics(session, first, last, timezone())
+    with transaction() as session:
+        record(
+            session,
+            now(),
+            current_user().id,
+            AuditAction.EXPORTED,
+            detail=f"Statistik {first:%d.%m.%Y}–{last:%d.%m.%Y}",
+        )
+    name = f"starke-stelle-statistik-{first:%Y%m%d}-{last:%Y%m%d}.csv"
+    return Response(
+        "\ufeff" + aggregate_csv(figures),  # the BOM: spreadsheets then read it as UTF-8
+        mimetype="text/csv",
+        headers={"Content-Disposition": f'attachment; filename="{name}"'},
+    )

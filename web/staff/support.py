@@ -1,0 +1,98 @@
+"""What the console's pages share: the database, the clock, the time zone, display helpers."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
+from flask import current_app, flash, request
+from flask_wtf import FlaskForm
+from sqlalchemy.orm import Session
+
+from hotline.cases.references import display_case_reference
+from hotline.cases.vocabulary import FEDERAL_STATES, OFFER_CATEGORIES, REGIONS, STATUS_NAMES, TOPICS
+from hotline.services import Services, services
+from web.context import scheduling
+from web.staff.blueprint import blueprint
+from web.staff.texts import TEXTS
+
+
+def svc() -> Services:
+    return services(current_app)
+
+
+@contextmanager
+def transaction() -> Iterator[Session]:
+    with svc().database.transaction() as session:
+        yield session
+
+
+@contextmanager
+def reading() -> Iterator[Session]:
+    """For pages that only read: no write lock on SQLite (see Database.reading)."""
+    with svc().database.reading() as session:
+        yield session
+
+
+def now() -> datetime:
+    return svc().clock.now()
+
+
+def timezone() -> ZoneInfo:
+    return scheduling().hours.timezone
+
+
+def posted_form() -> bool:
+    """A POSTed form with a valid CSRF token; a stale one is said so, not answered with 400."""
+    form = FlaskForm()
+    if form.validate_on_submit():
+        return True
+    flash(TEXTS["form_expired"], "error")
+    return False
+
+
+def back_to(default: str) -> str:
+    """Where a form came from (its hidden `back` field; pages send no referrer), if that is
+    a console page."""
+    back = request.form.get("back", "")
+    if back.startswith("/staff/") and not back.startswith("//"):
+        return back
+    return default
+
+
+@blueprint.app_template_filter("local")
+def local_time(at: datetime | None, pattern: str = "%d.%m.%Y %H:%M") -> str:
+    if at is None:
+        return "–"
+    return at.astimezone(timezone()).strftime(pattern)
+
+
+@blueprint.app_template_filter("reference")
+def reference_filter(reference: str | None) -> str:
+    return display_case_reference(reference) if reference else "–"
+
+
+@blueprint.context_processor
+def vocabulary() -> dict[str, object]:
+    return {
+        "STATUS_NAMES": STATUS_NAMES,
+        "FEDERAL_STATES": FEDERAL_STATES,
+        "TOPICS": TOPICS,
+        "REGIONS": REGIONS,
+        "OFFER_CATEGORIES": OFFER_CATEGORIES,
+        "CALLBACK_STATES": CALLBACK_STATES,
+        "BOOKED_VIA": BOOKED_VIA,
+    }
+
+
+CALLBACK_STATES = {
+    "draft": "Entwurf",
+    "booked": "gebucht",
+    "calling": "wird angerufen",
+    "done": "geführt",
+    "failed": "gescheitert",
+    "canceled": "abgesagt",
+}
+BOOKED_VIA = {"web": "Buchungsseite", "api": "Schnittstelle", "phone": "Telefon"}

@@ -1,0 +1,32 @@
+"""The console's German messages that code (not templates) chooses."""
+
+from __future__ import annotations
+
+TEXTS = {
+    "login_form_invalid": "Bitte E-Mail-Adresse und Passwort eingeben.",
+    "login_wrong": "E-Mail-Adresse oder Passwort stimmen nicht.",
+    "login_locked": (
+        "Zu viele Fehlversuche. Das Konto ist für einige Minuten gesperrt; "
+        "bitte versuchen Sie es später noch einmal."
+    ),
+    "login_disabled": "Dieses Konto ist deaktiviert. Bitte wenden Sie sich an die Administration.",
+    "session_expired": "Ihre Sitzung ist abgelaufen. Bitte melden Sie sich erneut an.",
+    "form_expired": "Das Formular war veraltet. Bitte noch einmal absenden.",
+    "saved": "Gespeichert.",
+    "no_case": "Kein Fall mit dieser Nummer gefunden.",
+    "on_duty": "Sie sind jetzt im Dienst.",
+    "off_duty": "Sie sind jetzt nicht im Dienst.",
+    "not_a_counsellor": "Ihr Konto ist mit keiner Berater:in verknüpft.",
+    "calling": "Ihr Telefon klingelt gleich. Drücken Sie die 1, um die anrufende Person zu wählen.",
+    "referred": "Weitervermittlung eingetragen.",
+    "follow_up_recorded": "Ergebnis der Nachfrage eingetragen.",
+    "merged": "Fälle zusammengeführt.",
+    "bad_date": "Bitte ein Datum wählen.",
+    "staff_added": "Konto angelegt.",
+    "staff_disabled": "Konto deaktiviert; seine Sitzungen sind beendet.",
+    "staff_enabled": "Konto wieder aktiviert.",
+    "password_set": "Passwort gesetzt; die Sitzungen des Kontos sind beendet.",
+    "override_set": "Ausnahme eingetragen.",
+    "override_cleared": "Ausnahme aufgehoben.",
+    "offer_saved": "Angebot gespeichert.",
+}
