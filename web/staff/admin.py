@@ -3,7 +3,7 @@ overrides and closures, and the audit log (read and filter only: nothing here ed
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
@@ -25,12 +25,19 @@ from hotline.staff.accounts import (
 )
 from hotline.staff.models import StaffAccount, StaffRole
 from hotline.telephony.phone_numbers import mask
+from scheduling.availability.service import (
+    absences_of,
+    add_absence,
+    parse_window,
+    set_windows,
+    windows_of,
+)
 from scheduling.hours.models import HoursOverrideEntry
 from scheduling.hours.overrides import clear_overrides, set_override
 from web.context import scheduling
 from web.staff.auth import admin_only, current_user
 from web.staff.blueprint import blueprint
-from web.staff.support import now, posted_form, svc, timezone, transaction
+from web.staff.support import now, posted_form, reading, svc, timezone, transaction
 from web.staff.texts import TEXTS
 
 ROLE_NAMES = {"counsellor": "Berater:in", "admin": "Administration"}
@@ -289,3 +296,55 @@ def admin_audit() -> ResponseReturnValue:
         wanted=wanted,
         typed_case=args.get("case", ""),
     )
+
+
+# --- availability --------------------------------------------------------------------------
+@blueprint.get("/admin/counsellors/<int:counsellor_id>/availability")
+@admin_only
+def admin_availability(counsellor_id: int) -> ResponseReturnValue:
+    today = now().astimezone(timezone()).date()
+    with reading() as session:
+        counsellor = session.get(Counsellor, counsellor_id)
+        if counsellor is None:
+            abort(404)
+        windows = windows_of(session, counsellor_id)
+        arranged = windows_of(session, counsellor_id, by_arrangement=True)
+        absences = absences_of(session, counsellor_id, today)
+    return render_template(
+        "staff/admin_availability.html",
+        counsellor=counsellor,
+        windows=" ".join(str(w) for w in windows),
+        arranged=" ".join(str(w) for w in arranged),
+        absences=absences,
+    )
+
+
+@blueprint.post("/admin/counsellors/<int:counsellor_id>/availability")
+@admin_only
+def admin_availability_change(counsellor_id: int) -> ResponseReturnValue:
+    page = url_for("staff.admin_availability", counsellor_id=counsellor_id)
+    if not posted_form():
+        return redirect(page)
+    form = request.form
+    try:
+        with transaction() as session:
+            if session.get(Counsellor, counsellor_id) is None:
+                abort(404)
+            if form.get("action") == "absence":
+                first = date.fromisoformat(form.get("first", ""))
+                last = date.fromisoformat(form.get("last", ""))
+                note = form.get("note", "").strip()[:200] or None
+                add_absence(session, counsellor_id, first, last, now(), note)
+                detail = f"Berater:in {counsellor_id}: Abwesenheit eingetragen"
+            else:
+                windows = [parse_window(part) for part in form.get("windows", "").split()]
+                arranged = [parse_window(part) for part in form.get("arranged", "").split()]
+                set_windows(session, counsellor_id, windows)
+                set_windows(session, counsellor_id, arranged, by_arrangement=True)
+                detail = f"Berater:in {counsellor_id}: Verfügbarkeit geändert"
+            record(session, now(), current_user().id, AuditAction.ADMIN, detail=detail)
+    except ValueError:
+        flash(TEXTS["availability_invalid"], "error")
+        return redirect(page)
+    flash(TEXTS["saved"])
+    return redirect(page)

@@ -91,7 +91,7 @@ def require_login() -> ResponseReturnValue | None:
     held = session.get(SESSION_KEY)
     user = None
     if isinstance(held, dict) and now.timestamp() - held.get("seen", 0) <= _idle_seconds():
-        with svc.database.transaction() as db:
+        with svc.database.reading() as db:
             user = _user(db, svc.cipher, held)
     if user is None:
         expired = held is not None

@@ -29,4 +29,8 @@ TEXTS = {
     "override_set": "Ausnahme eingetragen.",
     "override_cleared": "Ausnahme aufgehoben.",
     "offer_saved": "Angebot gespeichert.",
+    "availability_invalid": (
+        "Nicht gespeichert: Zeitfenster bitte als mon=09:00-12:00 schreiben "
+        "(mon, tue, wed, thu, fri, sat, sun), Abwesenheiten mit Anfang und Ende."
+    ),
 }

@@ -148,6 +148,9 @@ def upgrade() -> None:
 
     # case stubs so far were "open" or "closed"; an open one nobody has worked is "new"
     op.execute("UPDATE cases SET status = 'new' WHERE status = 'open'")
+    # a case closed before knew no closing time: its last change is the nearest (retention
+    # anonymises closed cases a while after they were closed)
+    op.execute("UPDATE cases SET closed_at = updated_at WHERE status = 'closed'")
     # ### end Alembic commands ###
 
 

@@ -171,3 +171,36 @@ def test_the_audit_log_is_read_and_filtered_and_offers_no_way_to_edit_it(
     with svc.database.transaction() as session:
         actions = set(session.scalars(select(AuditEntry.action)))
     assert {AuditAction.LOGIN, AuditAction.VIEWED} <= actions
+
+
+def test_an_admin_sets_a_counsellors_windows_and_an_absence(client, svc, clock, create_counsellor):
+    from scheduling.availability.service import absences_of, windows_of
+
+    anna = create_counsellor("Anna")
+    as_admin(client, svc, clock)
+    page = f"/staff/admin/counsellors/{anna.id}/availability"
+    assert "Verfügbarkeit" in client.get("/staff/admin/counsellors").get_data(as_text=True)
+    post_form(
+        client,
+        page,
+        page,
+        {"windows": "mon=09:00-12:00 wed=13:00-16:00", "arranged": "tue=17:00-19:00"},
+    )
+    post_form(
+        client,
+        page,
+        page,
+        {"action": "absence", "first": "2026-12-21", "last": "2026-12-23", "note": "Urlaub"},
+    )
+    html = client.get(page).get_data(as_text=True)
+    assert 'value="mon=09:00-12:00 wed=13:00-16:00"' in html and "tue=17:00-19:00" in html
+    assert "21.12.2026 bis 23.12.2026 (Urlaub)" in html
+    wrong = post_form(client, page, page, {"windows": "montags 9 bis 12", "arranged": ""})
+    assert "mon=09:00-12:00" in client.get(wrong.headers["Location"]).get_data(as_text=True)
+    with svc.database.transaction() as session:
+        assert [str(w) for w in windows_of(session, anna.id)] == [
+            "mon=09:00-12:00",
+            "wed=13:00-16:00",
+        ]
+        assert len(absences_of(session, anna.id, clock.now().date())) == 1
+    assert client.get("/staff/admin/counsellors/999/availability").status_code == 404

@@ -132,6 +132,7 @@ def test_a_counsellor_is_denied_the_admin_pages(client, svc, clock):
         "/staff/admin/counsellors",
         "/staff/admin/hours",
         "/staff/admin/audit",
+        "/staff/admin/counsellors/1/availability",
     ):
         response = client.get(path)
         assert response.status_code == 403, path
