@@ -9,8 +9,7 @@ from flask import abort, flash, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 from sqlalchemy import select
 
-from hotline.audit.log import AuditFilter, entries, record
-from hotline.audit.models import AuditAction
+from hotline.audit.log import AuditFilter, entries
 from hotline.cases.models import Case
 from hotline.cases.references import InvalidCaseReference, normalise_case_reference
 from hotline.counsellors.models import Counsellor
@@ -37,7 +36,15 @@ from scheduling.hours.overrides import clear_overrides, set_override
 from web.context import scheduling
 from web.staff.auth import admin_only, current_user
 from web.staff.blueprint import blueprint
-from web.staff.support import now, posted_form, reading, svc, timezone, transaction
+from web.staff.support import (
+    audit_admin,
+    now,
+    posted_form,
+    reading,
+    svc,
+    timezone,
+    transaction,
+)
 from web.staff.texts import TEXTS
 
 ROLE_NAMES = {"counsellor": "Berater:in", "admin": "Administration"}
@@ -52,11 +59,6 @@ ACTION_NAMES = {
     "exported": "exportiert",
     "admin": "Verwaltung",
 }
-
-
-def _audit(detail: str) -> None:
-    with transaction() as session:
-        record(session, now(), current_user().id, AuditAction.ADMIN, detail=detail)
 
 
 # --- staff ---------------------------------------------------------------------------------
@@ -110,13 +112,7 @@ def admin_staff_add() -> ResponseReturnValue:
                 password=form.get("password", ""),
                 counsellor_name=form.get("counsellor") or None,
             )
-            record(
-                session,
-                now(),
-                current_user().id,
-                AuditAction.ADMIN,
-                detail=f"Konto {account.id} angelegt ({role})",
-            )
+            audit_admin(session, f"Konto {account.id} angelegt ({role})")
     except StaffError as why:
         flash(f"Konto nicht angelegt: {_german(why)}", "error")
         return redirect(url_for("staff.admin_staff"))
@@ -159,13 +155,7 @@ def admin_staff_change(account_id: int, action: str) -> ResponseReturnValue:
             else:
                 reset_password(account, request.form.get("password", ""), now())
                 message = TEXTS["password_set"]
-            record(
-                session,
-                now(),
-                current_user().id,
-                AuditAction.ADMIN,
-                detail=f"Konto {account_id}: {action}",
-            )
+            audit_admin(session, f"Konto {account_id}: {action}")
     except StaffError as why:
         flash(f"Nicht geändert: {_german(why)}", "error")
         return redirect(url_for("staff.admin_staff"))
@@ -197,12 +187,8 @@ def admin_counsellor_duty(counsellor_id: int) -> ResponseReturnValue:
         if counsellor is None:
             abort(404)
         set_on_duty(session, counsellor.name, on_duty, now())
-        record(
-            session,
-            now(),
-            current_user().id,
-            AuditAction.ADMIN,
-            detail=f"Berater:in {counsellor_id}: {'im Dienst' if on_duty else 'nicht im Dienst'}",
+        audit_admin(
+            session, f"Berater:in {counsellor_id}: {'im Dienst' if on_duty else 'nicht im Dienst'}"
         )
     flash(TEXTS["saved"])
     return redirect(url_for("staff.admin_counsellors"))
@@ -236,9 +222,7 @@ def admin_hours_change() -> ResponseReturnValue:
     with transaction() as session:
         if form.get("action") == "clear":
             clear_overrides(session, now())
-            record(
-                session, now(), current_user().id, AuditAction.ADMIN, detail="Ausnahmen aufgehoben"
-            )
+            audit_admin(session, "Ausnahmen aufgehoben")
             flash(TEXTS["override_cleared"])
             return redirect(url_for("staff.admin_hours"))
         try:
@@ -253,7 +237,7 @@ def admin_hours_change() -> ResponseReturnValue:
             message = str(why) if "Grund" in str(why) else "Bitte ein Ende in der Zukunft wählen."
             flash(message, "error")
             return redirect(url_for("staff.admin_hours"))
-        record(session, now(), current_user().id, AuditAction.ADMIN, detail="Ausnahme eingetragen")
+        audit_admin(session, "Ausnahme eingetragen")
     flash(TEXTS["override_set"])
     return redirect(url_for("staff.admin_hours"))
 
@@ -342,7 +326,7 @@ def admin_availability_change(counsellor_id: int) -> ResponseReturnValue:
                 set_windows(session, counsellor_id, windows)
                 set_windows(session, counsellor_id, arranged, by_arrangement=True)
                 detail = f"Berater:in {counsellor_id}: Verfügbarkeit geändert"
-            record(session, now(), current_user().id, AuditAction.ADMIN, detail=detail)
+            audit_admin(session, detail)
     except ValueError:
         flash(TEXTS["availability_invalid"], "error")
         return redirect(page)

@@ -5,8 +5,6 @@ from __future__ import annotations
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 
-from hotline.audit.log import record
-from hotline.audit.models import AuditAction
 from hotline.cases.vocabulary import OFFER_CATEGORIES, REGIONS
 from hotline.referrals.directory import (
     OfferRefused,
@@ -19,7 +17,7 @@ from hotline.referrals.directory import (
 from hotline.referrals.models import SupportOffer
 from web.staff.auth import admin_only, current_user
 from web.staff.blueprint import blueprint
-from web.staff.support import now, posted_form, transaction
+from web.staff.support import audit_admin, now, posted_form, transaction
 from web.staff.texts import TEXTS
 
 
@@ -54,12 +52,6 @@ def save_offer_page() -> ResponseReturnValue:
         if offer_id is not None and session.get(SupportOffer, offer_id) is None:
             abort(404)
         offer, _ = save_offer(session, fields, now(), offer_id)
-        record(
-            session,
-            now(),
-            current_user().id,
-            AuditAction.ADMIN,
-            detail=f"Angebot {offer.id} gespeichert",
-        )
+        audit_admin(session, f"Angebot {offer.id} gespeichert")
     flash(TEXTS["offer_saved"])
     return redirect(url_for("staff.offers"))

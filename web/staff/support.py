@@ -11,10 +11,13 @@ from flask import current_app, flash, request
 from flask_wtf import FlaskForm
 from sqlalchemy.orm import Session
 
+from hotline.audit.log import record
+from hotline.audit.models import AuditAction
 from hotline.cases.references import display_case_reference
 from hotline.cases.vocabulary import FEDERAL_STATES, OFFER_CATEGORIES, REGIONS, STATUS_NAMES, TOPICS
 from hotline.services import Services, services
 from web.context import scheduling
+from web.staff.auth import current_user
 from web.staff.blueprint import blueprint
 from web.staff.texts import TEXTS
 
@@ -42,6 +45,11 @@ def now() -> datetime:
 
 def timezone() -> ZoneInfo:
     return scheduling().hours.timezone
+
+
+def audit_admin(session: Session, detail: str) -> None:
+    """An admin's change, in the audit log in the change's own transaction."""
+    record(session, now(), current_user().id, AuditAction.ADMIN, detail=detail)
 
 
 def posted_form() -> bool:
