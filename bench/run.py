@@ -15,7 +15,7 @@ import uuid
 from dataclasses import dataclass
 from pathlib import Path
 
-from bench import appointments, callbacks, inprocess, outbox, routing, server
+from bench import appointments, callbacks, console, inprocess, outbox, routing, server, statistics
 from bench.loadgen import Phase, PhaseResult, cpu_ticks, run_phase
 from bench.report import Summary, Verdict, text_table, verdict, write_markdown
 from bench.workload import BARE, INCOMING, Endpoint, prepare
@@ -41,6 +41,8 @@ class Settings:
     routing: bool
     callbacks: bool
     appointments: bool
+    statistics: bool
+    console: bool
 
     @classmethod
     def from_env(cls) -> Settings:
@@ -65,6 +67,8 @@ class Settings:
             routing=env("BENCH_ROUTING", "1") not in ("", "0"),
             callbacks=env("BENCH_CALLBACKS", "1") not in ("", "0"),
             appointments=env("BENCH_APPOINTMENTS", "1") not in ("", "0"),
+            statistics=env("BENCH_STATISTICS", "1") not in ("", "0"),
+            console=env("BENCH_CONSOLE", "1") not in ("", "0"),
         )
 
 
@@ -220,6 +224,8 @@ def main() -> int:
     routes = routing.main() if settings.routing else []
     waves, searches = callbacks.main() if settings.callbacks else ([], [])
     video_slots, races = appointments.main() if settings.appointments else ([], [])
+    pages = statistics.main() if settings.statistics else []
+    console_pages = console.main() if settings.console else []
     if cpu_results:
         print("\n" + inprocess.table(cpu_results))
     if bursts:
@@ -230,6 +236,10 @@ def main() -> int:
         print("\n" + callbacks.table(waves, searches))
     if video_slots or races:
         print("\n" + appointments.table(video_slots, races))
+    if pages:
+        print("\n" + statistics.table(pages))
+    if console_pages:
+        print("\n" + console.table(console_pages))
     print("\n" + text_table(summaries) + "\n")
     for cpu_result in cpu_results:
         for line in inprocess.verdict_lines(cpu_result):
@@ -239,11 +249,14 @@ def main() -> int:
         *routing.verdict_lines(routes),
         *callbacks.verdict_lines(waves, searches),
         *appointments.verdict_lines(video_slots, races),
+        *statistics.verdict_lines(pages),
+        *console.verdict_lines(console_pages),
     ]:
         print(line)
     for result in verdicts:
         print(result.line())
     problems = [p for v in verdicts for p in v.problems] + appointments.problems(races)
+    problems += statistics.problems(pages)
     for problem in problems:
         print(f"ERROR {problem}", file=sys.stderr)
     path = write_markdown(RESULTS / "latest.md", about, summaries, verdicts)

@@ -27,6 +27,7 @@ MODEL_MODULES = (
     "scheduling.availability.models",
     "scheduling.callbacks.models",
     "scheduling.appointments.models",
+    "scheduling.reports.models",
     "scheduling.outbox.models",
     "scheduling.routing.models",
     "scheduling.scheduler.models",

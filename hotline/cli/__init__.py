@@ -20,6 +20,7 @@ from hotline.cli.retention import retention
 from hotline.cli.scheduler import scheduler
 from hotline.cli.simulate import simulate
 from hotline.cli.staff import staff
+from hotline.cli.statistics import statistics
 from hotline.cli.work import work
 
 
@@ -43,6 +44,7 @@ COMMANDS = (
     staff,
     offers_group,
     retention,
+    statistics,
 )
 for command in COMMANDS:
     main.add_command(command)

@@ -12,6 +12,7 @@ of calls, and SQLite has no time zones at all.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -114,3 +115,20 @@ def months_between(first_day: date, last_day: date) -> list[date]:
 
 def days_between(first_day: date, last_day: date) -> list[date]:
     return [first_day + timedelta(days=n) for n in range((last_day - first_day).days + 1)]
+
+
+def stretches(days: Iterable[date], longest: int | None = None) -> list[tuple[date, date]]:
+    """Days (in order, no repeats) as the stretches of consecutive days they make, each as
+    (first, last) and at most `longest` days long: a range of local days is what the queries
+    on timestamps can select by index."""
+    found: list[tuple[date, date]] = []
+    for day in days:
+        if found:
+            first, last = found[-1]
+            if day == last + timedelta(days=1) and (
+                longest is None or (day - first).days < longest
+            ):
+                found[-1] = (first, day)
+                continue
+        found.append((day, day))
+    return found

@@ -6,12 +6,14 @@ caller leaving the queue (`queue_left_at`), in whole seconds. Percentiles cannot
 from smaller periods, so each period is computed from its calls. PostgreSQL does it itself
 (`percentile_cont` with ROLLUP: the days, the months and the range in one sort); SQLite has
 no percentiles, so it hands over how many calls waited how many seconds per day, and the
-same interpolation is done here: both give the same figures.
+same interpolation is done here: both give the same figures. The daily rollup keeps those
+histograms of finished days (`rollup`); a range that has rolled-up days is computed here from
+theirs and the live days' histograms alike (`combined`), on either database.
 """
 
 from __future__ import annotations
 
-from collections import Counter
+from collections import Counter, defaultdict
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date
@@ -120,28 +122,50 @@ def _computed_by_postgres(session: Session, days: LocalDays) -> Waits:
 
 
 def _computed_here(session: Session, days: LocalDays) -> Waits:
+    return combined({}, {}, wait_histograms(session, days))
+
+
+def wait_histograms(session: Session, days: LocalDays) -> dict[date, Counter[int]]:
+    """Per day of the range: how many inbound calls waited how many whole seconds (days
+    nobody waited are left out)."""
     day = days.number(Call.started_at).label("day")
     seconds = _wait_seconds(days.dialect).label("seconds")
     rows = session.execute(
         select(day, seconds, func.count()).where(*_waited(days)).group_by(day, seconds)
     )
-    by_day: dict[date, Counter[int]] = {}
+    by_day: defaultdict[date, Counter[int]] = defaultdict(Counter)
     for number, wait, calls in rows:
-        by_day.setdefault(days.day_of(number), Counter())[int(wait)] += calls
-    by_month: dict[date, Counter[int]] = {}
-    for day_, histogram in by_day.items():
+        by_day[days.day_of(number)][int(wait)] += calls
+    return dict(by_day)
+
+
+def combined(
+    rolled_days: Mapping[date, WaitTimes],
+    rolled_months: Mapping[date, Mapping[int, int]],
+    live_days: Mapping[date, Mapping[int, int]],
+) -> Waits:
+    """The waits of a range from the rolled-up days' figures and their histograms summed per
+    month, and the histograms of the days counted live (no day in both): each month's and
+    the range's percentiles from all their calls, as if every day had been counted live."""
+    by_month: dict[date, Counter[int]] = {
+        month: Counter(histogram) for month, histogram in rolled_months.items()
+    }
+    for day_, histogram in live_days.items():
         by_month.setdefault(day_.replace(day=1), Counter()).update(histogram)
     overall: Counter[int] = Counter()
     for histogram in by_month.values():
         overall.update(histogram)
+    by_day = {day_: figures for day_, figures in rolled_days.items() if figures.calls}
+    by_day.update((day_, waits_of(histogram)) for day_, histogram in live_days.items())
     return Waits(
-        {day_: _of(histogram) for day_, histogram in by_day.items()},
-        {month: _of(histogram) for month, histogram in by_month.items()},
-        _of(overall),
+        by_day,
+        {month: waits_of(histogram) for month, histogram in by_month.items()},
+        waits_of(overall),
     )
 
 
-def _of(histogram: Mapping[int, int]) -> WaitTimes:
+def waits_of(histogram: Mapping[int, int]) -> WaitTimes:
+    """How many waited, and the median and 90th percentile of how long."""
     calls = sum(histogram.values())
     if not calls:
         return NO_WAITS

@@ -12,11 +12,16 @@ import logging
 from dataclasses import dataclass
 
 from scheduling.outbox.kinds import WorkTools
+from scheduling.reports import rollup
 from scheduling.retention import sweep
 from scheduling.retention.config import RetentionConfig
 from scheduling.scheduler.dispatcher import Dispatcher
 
 log = logging.getLogger(__name__)
+
+# The statistics rollup catches up every quarter of an hour: a day becomes final six hours
+# after it ended (`rollup.FINAL_AFTER`), and until it is rolled up the page counts it live.
+STATISTICS_ROLLUP_SECONDS = 15 * 60
 
 
 @dataclass(frozen=True)
@@ -67,13 +72,26 @@ def sweep_retention() -> sweep.RetentionCounts | None:
     return counts
 
 
+def roll_up_statistics() -> int | None:
+    """Sum up the finished days for the statistics page (`scheduling.reports.rollup`), in the
+    hotline's time zone; one log line with how many days."""
+    if _context is None:
+        log.warning("periodic job ran without an active scheduler context")
+        return None
+    tools = _context.tools
+    days = rollup.roll_up(tools.database, tools.clock.now(), tools.scheduling.hours.timezone)
+    log.info("statistics rolled up", extra={"days": days})
+    return days
+
+
 def periodic_jobs(
     lease_seconds: float, retention: RetentionConfig | None = None
 ) -> tuple[PeriodicJob, ...]:
     """The jobs every active scheduler keeps. The sweep runs every `[retention]
     run_every_minutes` and once when a scheduler becomes active: a job store re-added at every
     start would otherwise push it back a whole interval each time, and never run it at all
-    under frequent restarts (it is cheap when nothing is due)."""
+    under frequent restarts (it is cheap when nothing is due). The statistics rollup likewise,
+    every quarter of an hour."""
     retention = retention or RetentionConfig()
     return (
         PeriodicJob(
@@ -85,6 +103,12 @@ def periodic_jobs(
             "retention-sweep",
             "scheduling.scheduler.jobs:sweep_retention",
             seconds=retention.run_every.total_seconds(),
+            run_at_start=True,
+        ),
+        PeriodicJob(
+            "statistics-rollup",
+            "scheduling.scheduler.jobs:roll_up_statistics",
+            seconds=STATISTICS_ROLLUP_SECONDS,
             run_at_start=True,
         ),
     )
