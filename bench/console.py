@@ -17,6 +17,7 @@ Run alone with `python -m bench.console`; BENCH_BACKENDS, BENCH_CONSOLE_RUNS.
 
 from __future__ import annotations
 
+import gc
 import os
 import tempfile
 import time
@@ -135,6 +136,8 @@ def measure(backend: str, folder: Path) -> list[PageTiming]:
             )
         client = app.test_client()
         _log_in(client)
+        gc.collect()
+        gc.freeze()  # as wsgi.py does in every worker once the app is built
         timings = []
         baseline = None
         for title, path in pages():
@@ -144,6 +147,7 @@ def measure(backend: str, folder: Path) -> list[PageTiming]:
             timings.append(PageTiming(backend, title, p50, p99, baseline, size))
         svc.database.dispose()
     finally:
+        gc.unfreeze()
         statistics.drop_database(backend, name)
     return timings
 
