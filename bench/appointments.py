@@ -52,6 +52,7 @@ from sqlalchemy.orm import Session
 from bench import server
 from bench.databases import POSTGRES_SERVER, chosen_backends, fresh_database
 from bench.loadgen import cpu_ticks
+from bench.report import aligned
 from hotline import migrate
 from hotline.app import create_app, scheduling_config
 from hotline.cases.models import Case, CaseStatus
@@ -571,19 +572,6 @@ def _race_problems(result: RaceResult, slots: int) -> list[str]:
 
 
 # --- the report ------------------------------------------------------------------------------
-def _aligned(rows: list[tuple[str, ...]], right: set[int]) -> list[str]:
-    """Columns as wide as their widest cell, numbers right-aligned (like report.text_table)."""
-    widths = [max(len(row[i]) for row in rows) for i in range(len(rows[0]))]
-
-    def fmt(row: tuple[str, ...]) -> str:
-        return "  ".join(
-            cell.rjust(w) if i in right else cell.ljust(w)
-            for i, (cell, w) in enumerate(zip(row, widths, strict=True))
-        ).rstrip()
-
-    return [fmt(rows[0]), "  ".join("-" * w for w in widths), *(fmt(r) for r in rows[1:])]
-
-
 def table(searches: list[SlotsResult], races: list[RaceResult]) -> str:
     lines: list[str] = []
     if searches:
@@ -624,7 +612,7 @@ def table(searches: list[SlotsResult], races: list[RaceResult]) -> str:
             )
             for s in searches
         ]
-        lines += _aligned(rows, set(range(1, 14)))
+        lines += aligned(rows, set(range(1, 14)))
     if races:
         rows = [("backend", "round", "slot", "201", "409", "other", "booked rows", "wall s")]
         for r in races:
@@ -642,7 +630,7 @@ def table(searches: list[SlotsResult], races: list[RaceResult]) -> str:
                         f"{one.wall_seconds:.2f}",
                     )
                 )
-        lines += ["", *_aligned(rows, {1, 3, 4, 5, 6, 7})]
+        lines += ["", *aligned(rows, {1, 3, 4, 5, 6, 7})]
     return "\n".join(lines)
 
 

@@ -32,6 +32,7 @@ from sqlalchemy import text
 from bench import statistics
 from bench.appointments import bench_app, environment
 from bench.databases import chosen_backends, fresh_database
+from bench.report import aligned
 from hotline.cases.references import damm_check_digit
 from hotline.clock import FixedClock
 from hotline.db import Role, make_engine
@@ -194,15 +195,7 @@ def table(results: Sequence[PageTiming]) -> str:
         )
         for r in results
     ]
-    widths = [max(len(row[i]) for row in rows) for i in range(len(head))]
-    lines = [
-        "  ".join(
-            c.ljust(w) if i < 2 else c.rjust(w)
-            for i, (c, w) in enumerate(zip(row, widths, strict=True))
-        )
-        for row in rows
-    ]
-    lines.insert(1, "  ".join("-" * w for w in widths))
+    lines = aligned(rows, range(2, len(head)))
     return "\n".join(lines)
 
 

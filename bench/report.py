@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import statistics
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -130,10 +130,11 @@ def _cells(summary: Summary) -> tuple[str, ...]:
     )
 
 
-def text_table(summaries: Sequence[Summary]) -> str:
-    rows = [HEADERS, *(_cells(s) for s in summaries)]
-    widths = [max(len(row[i]) for row in rows) for i in range(len(HEADERS))]
-    right = {2, 3, 4, 6, 7, 8}
+def aligned(rows: Sequence[Sequence[str]], right: Iterable[int]) -> list[str]:
+    """A head row, a rule and the rows: columns as wide as their widest cell, the columns
+    `right` (numbers) right-aligned. Every benchmark's table is printed this way."""
+    right = set(right)
+    widths = [max(len(row[i]) for row in rows) for i in range(len(rows[0]))]
 
     def fmt(row: Sequence[str]) -> str:
         return "  ".join(
@@ -141,8 +142,11 @@ def text_table(summaries: Sequence[Summary]) -> str:
             for i, (cell, w) in enumerate(zip(row, widths, strict=True))
         ).rstrip()
 
-    rule = "  ".join("-" * w for w in widths)
-    return "\n".join([fmt(rows[0]), rule, *(fmt(row) for row in rows[1:])])
+    return [fmt(rows[0]), "  ".join("-" * w for w in widths), *(fmt(row) for row in rows[1:])]
+
+
+def text_table(summaries: Sequence[Summary]) -> str:
+    return "\n".join(aligned([HEADERS, *(_cells(s) for s in summaries)], {2, 3, 4, 6, 7, 8}))
 
 
 def markdown_table(summaries: Sequence[Summary]) -> str:

@@ -30,7 +30,7 @@ import statistics
 import sys
 import tempfile
 import time
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
@@ -40,6 +40,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import Connection, create_engine, text
 
 from bench.databases import POSTGRES_SERVER, chosen_backends, fresh_database
+from bench.report import aligned
 from hotline import migrate
 from hotline.cases.vocabulary import FEDERAL_STATES, OFFER_CATEGORIES, REGIONS
 from hotline.db import Database, Role, make_engine
@@ -537,13 +538,7 @@ def table(results: Sequence[PageResult]) -> str:
         )
         for r in results
     ]
-    widths = [max(len(row[i]) for row in rows) for i in range(len(head))]
-
-    def line(row: Iterable[str]) -> str:
-        cells = zip(row, widths, strict=True)
-        return "  ".join(c.ljust(w) if i == 0 else c.rjust(w) for i, (c, w) in enumerate(cells))
-
-    return "\n".join([line(rows[0]), "  ".join("-" * w for w in widths), *map(line, rows[1:])])
+    return "\n".join(aligned(rows, range(1, len(head))))
 
 
 def verdict_lines(results: Sequence[PageResult]) -> list[str]:

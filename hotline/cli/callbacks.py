@@ -12,16 +12,10 @@ from hotline.cli.support import cli_context, echo_table, masked_number
 from hotline.crypto import DataCipher
 from scheduling.callbacks.listing import LISTED_STATES, ListedCallback, list_callbacks
 from scheduling.callbacks.placing import CallbackPlacement
+from scheduling.callbacks.wording import STATE_NAMES
 
 GONE = "(gelöscht)"
 UNREADABLE = "(unlesbar)"
-STATE_LABELS = {
-    "booked": "gebucht",
-    "calling": "wird angerufen",
-    "done": "erledigt",
-    "failed": "gescheitert",
-    "canceled": "abgesagt",
-}
 
 
 @click.group(help="Callbacks (Rückrufe) booked by phone.")
@@ -73,7 +67,7 @@ def _row(item: ListedCallback, cipher: DataCipher, tz: tzinfo) -> tuple[str, ...
         _local(item.due_at, tz),
         _local(item.slot_start, tz) if item.slot_start else "so bald wie möglich",
         display_case_reference(item.case_reference) if item.case_reference else "-",
-        STATE_LABELS.get(item.state, item.state),
+        STATE_NAMES.get(item.state, item.state),
         str(item.attempts),
         _masked(cipher, item.number_encrypted),
     )

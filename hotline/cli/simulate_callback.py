@@ -21,7 +21,7 @@ from sqlalchemy import func, select
 from hotline.app import scheduling_config
 from hotline.cases.models import Case
 from hotline.cases.references import display_case_reference
-from hotline.cli.callbacks import STATE_LABELS, UNREADABLE
+from hotline.cli.callbacks import UNREADABLE
 from hotline.cli.hours import local_label
 from hotline.cli.simulation import in_process_dispatcher, scripted_caller
 from hotline.cli.support import masked_number
@@ -45,6 +45,7 @@ from scheduling.callbacks.models import (
     CallbackAttempt,
     CallbackState,
 )
+from scheduling.callbacks.wording import STATE_NAMES
 from scheduling.callbacks.work import PLACE_CALLBACK
 from scheduling.outbox.models import CLAIMABLE, WorkItem
 
@@ -285,7 +286,7 @@ def _state_text(facts: CallbackFacts, next_due: datetime | None, now: datetime, 
         return f"wieder fällig {_local_time(facts.due_at, now, tz)}"
     if facts.state == CallbackState.CALLING and next_due is not None:
         return f"wartet auf eine freie Berater:in, nächster Blick {_local_time(next_due, now, tz)}"
-    return STATE_LABELS.get(facts.state, facts.state)
+    return STATE_NAMES.get(facts.state, facts.state)
 
 
 def _local_time(at: datetime, now: datetime, tz: tzinfo) -> str:

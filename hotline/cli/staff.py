@@ -88,9 +88,9 @@ def _change(email: str, change: str, password: str | None = None) -> None:
             if account is None:
                 raise StaffError("no account with this address")
             if change == "disable":
-                disable(session, account, now)
+                disable(account, now)
             elif change == "enable":
-                enable(session, account, now)
+                enable(account, now)
             else:
                 assert password is not None
                 reset_password(account, password, now)

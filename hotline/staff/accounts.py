@@ -17,7 +17,7 @@ from argon2.exceptions import InvalidHashError, VerificationError
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from hotline.counsellors.models import Counsellor
+from hotline.counsellors.service import find_counsellor
 from hotline.crypto import DataCipher
 from hotline.mail.addresses import checked_address
 from hotline.staff.models import StaffAccount, StaffRole
@@ -86,9 +86,7 @@ def add_account(
 
 
 def link_counsellor(session: Session, account: StaffAccount, counsellor_name: str) -> None:
-    counsellor = session.scalars(
-        select(Counsellor).where(Counsellor.name == counsellor_name)
-    ).one_or_none()
+    counsellor = find_counsellor(session, counsellor_name)
     if counsellor is None:
         raise StaffError(f"no counsellor named {counsellor_name!r}")
     if counsellor.staff_id not in (None, account.id):
@@ -100,13 +98,13 @@ def list_accounts(session: Session) -> list[StaffAccount]:
     return list(session.scalars(select(StaffAccount).order_by(StaffAccount.id)))
 
 
-def disable(session: Session, account: StaffAccount, now: datetime) -> None:
+def disable(account: StaffAccount, now: datetime) -> None:
     account.disabled_at = account.disabled_at or now
     account.session_epoch += 1  # whoever is logged in is logged out
     account.updated_at = now
 
 
-def enable(session: Session, account: StaffAccount, now: datetime) -> None:
+def enable(account: StaffAccount, now: datetime) -> None:
     account.disabled_at = None
     account.failed_logins, account.locked_until = 0, None
     account.updated_at = now

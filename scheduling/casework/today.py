@@ -15,6 +15,7 @@ from hotline.counsellors.models import Counsellor
 from hotline.telephony.models import Call, CallDirection
 from scheduling.appointments.models import Appointment, AppointmentState
 from scheduling.callbacks.models import OPEN_CALLBACK_STATES, Callback, CallbackState
+from scheduling.reports.local_days import utc_bounds
 
 FAILED_SHOWN_FOR = timedelta(days=7)
 
@@ -57,14 +58,9 @@ class Today:
     follow_ups_due: list[tuple[str, datetime]]  # (reference, since)
 
 
-def day_bounds(now: datetime, tz: ZoneInfo, days_ahead: int = 0) -> tuple[datetime, datetime]:
-    day = now.astimezone(tz).date() + timedelta(days=days_ahead)
-    start = datetime.combine(day, datetime.min.time(), tz)
-    return start, datetime.combine(day + timedelta(days=1), datetime.min.time(), tz)
-
-
 def load_today(session: Session, now: datetime, tz: ZoneInfo) -> Today:
-    start, end = day_bounds(now, tz)
+    today = now.astimezone(tz).date()
+    start, end = utc_bounds(today, today, tz)
     waiting = [
         Waiting(queued_at, reference)
         for queued_at, reference in session.execute(

@@ -52,21 +52,25 @@ def bind(context: JobContext | None) -> None:
     _context = context
 
 
-def recover_stale_work() -> None:
-    """Rows whose scheduler died mid-attempt: finish or retry them once their lease is over."""
+def _active() -> JobContext | None:
+    """The bound context; None (said in the log) when a job runs in no active scheduler."""
     if _context is None:
         log.warning("periodic job ran without an active scheduler context")
-        return
-    _context.dispatcher.recover()
+    return _context
+
+
+def recover_stale_work() -> None:
+    """Rows whose scheduler died mid-attempt: finish or retry them once their lease is over."""
+    if context := _active():
+        context.dispatcher.recover()
 
 
 def sweep_retention() -> sweep.RetentionCounts | None:
     """Delete the personal data whose retention period is over (`scheduling.retention`);
     one log line with the counts, never what was deleted."""
-    if _context is None:
-        log.warning("periodic job ran without an active scheduler context")
+    if (context := _active()) is None:
         return None
-    tools = _context.tools
+    tools = context.tools
     counts = sweep.sweep(tools.database, tools.clock.now(), tools.scheduling.retention)
     log.info("retention sweep", extra=counts.as_fields())
     return counts
@@ -75,10 +79,9 @@ def sweep_retention() -> sweep.RetentionCounts | None:
 def roll_up_statistics() -> int | None:
     """Sum up the finished days for the statistics page (`scheduling.reports.rollup`), in the
     hotline's time zone; one log line with how many days."""
-    if _context is None:
-        log.warning("periodic job ran without an active scheduler context")
+    if (context := _active()) is None:
         return None
-    tools = _context.tools
+    tools = context.tools
     days = rollup.roll_up(tools.database, tools.clock.now(), tools.scheduling.hours.timezone)
     log.info("statistics rolled up", extra={"days": days})
     return days

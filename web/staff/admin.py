@@ -11,7 +11,6 @@ from sqlalchemy import select
 
 from hotline.audit.log import AuditFilter, entries
 from hotline.cases.models import Case
-from hotline.cases.references import InvalidCaseReference, normalise_case_reference
 from hotline.counsellors.models import Counsellor
 from hotline.counsellors.service import set_on_duty
 from hotline.staff.accounts import (
@@ -31,6 +30,7 @@ from scheduling.availability.service import (
     set_windows,
     windows_of,
 )
+from scheduling.casework.listing import find_by_typed_reference
 from scheduling.hours.models import HoursOverrideEntry
 from scheduling.hours.overrides import clear_overrides, set_override
 from web.context import scheduling
@@ -66,7 +66,7 @@ ACTION_NAMES = {
 @admin_only
 def admin_staff() -> ResponseReturnValue:
     cipher = svc().cipher
-    with transaction() as session:
+    with reading() as session:
         linked = dict(
             session.execute(
                 select(Counsellor.staff_id, Counsellor.name).where(Counsellor.staff_id.is_not(None))
@@ -147,10 +147,10 @@ def admin_staff_change(account_id: int, action: str) -> ResponseReturnValue:
             if account is None:
                 abort(404)
             if action == "disable":
-                disable(session, account, now())
+                disable(account, now())
                 message = TEXTS["staff_disabled"]
             elif action == "enable":
-                enable(session, account, now())
+                enable(account, now())
                 message = TEXTS["staff_enabled"]
             else:
                 reset_password(account, request.form.get("password", ""), now())
@@ -168,7 +168,7 @@ def admin_staff_change(account_id: int, action: str) -> ResponseReturnValue:
 @admin_only
 def admin_counsellors() -> ResponseReturnValue:
     cipher = svc().cipher
-    with transaction() as session:
+    with reading() as session:
         rows = [
             (c, mask(cipher.decrypt(c.phone_encrypted)))
             for c in session.scalars(select(Counsellor).order_by(Counsellor.name))
@@ -199,7 +199,7 @@ def admin_counsellor_duty(counsellor_id: int) -> ResponseReturnValue:
 @admin_only
 def admin_hours() -> ResponseReturnValue:
     at = now()
-    with transaction() as session:
+    with reading() as session:
         overrides = list(
             session.scalars(
                 select(HoursOverrideEntry)
@@ -247,21 +247,17 @@ def admin_hours_change() -> ResponseReturnValue:
 @admin_only
 def admin_audit() -> ResponseReturnValue:
     args = request.args
-    case_id = None
-    if args.get("case"):
-        try:
-            reference = normalise_case_reference(args["case"])
-        except InvalidCaseReference:
-            reference = None
-        with transaction() as session:
-            case_id = session.scalar(select(Case.id).where(Case.reference == reference)) or -1
-    wanted = AuditFilter(
-        staff_id=int(args["staff"]) if args.get("staff", "").isdigit() else None,
-        case_id=case_id,
-        action=args.get("action") if args.get("action") in ACTION_NAMES else None,
-    )
     cipher = svc().cipher
-    with transaction() as session:
+    with reading() as session:
+        case_id = None
+        if args.get("case"):
+            found = find_by_typed_reference(session, args["case"])
+            case_id = found.id if found else -1  # no such case: no entries
+        wanted = AuditFilter(
+            staff_id=int(args["staff"]) if args.get("staff", "").isdigit() else None,
+            case_id=case_id,
+            action=args.get("action") if args.get("action") in ACTION_NAMES else None,
+        )
         rows = entries(session, wanted, limit=500)
         references = dict(
             session.execute(

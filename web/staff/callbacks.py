@@ -15,7 +15,8 @@ from hotline.audit.models import AuditAction
 from scheduling.callbacks.models import Callback, CallbackState
 from scheduling.callbacks.placing import CallbackPlacement, ClickToCallRefused
 from scheduling.casework.click_to_call import call_appointment_back
-from scheduling.casework.today import appointment_lines, callback_lines, day_bounds
+from scheduling.casework.today import appointment_lines, callback_lines
+from scheduling.reports.local_days import utc_bounds
 from web.context import scheduling
 from web.staff.auth import current_user
 from web.staff.blueprint import blueprint
@@ -24,6 +25,7 @@ from web.staff.support import (
     back_to,
     now,
     posted_form,
+    reading,
     svc,
     timezone,
     transaction,
@@ -37,7 +39,7 @@ def callbacks() -> ResponseReturnValue:
     if state not in CALLBACK_STATES:
         state = ""
     conditions = [Callback.state == state] if state else [Callback.state != CallbackState.DRAFT]
-    with transaction() as session:
+    with reading() as session:
         lines = callback_lines(session, *conditions)
     return render_template("staff/callbacks.html", lines=lines, state=state)
 
@@ -52,9 +54,8 @@ def _day_argument() -> date:
 @blueprint.get("/appointments")
 def appointments() -> ResponseReturnValue:
     day = _day_argument()
-    offset = (day - now().astimezone(timezone()).date()).days
-    start, end = day_bounds(now(), timezone(), offset)
-    with transaction() as session:
+    start, end = utc_bounds(day, day, timezone())
+    with reading() as session:
         lines = appointment_lines(session, start, end, booked_only=False)
     return render_template(
         "staff/appointments.html",

@@ -6,6 +6,7 @@ Every view of a case page is audited too: the audit log answers "who looked at t
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 
@@ -21,6 +22,7 @@ from hotline.cases.references import display_case_reference
 from hotline.cases.vocabulary import FEDERAL_STATES, STATUS_NAMES, TOPICS
 from hotline.counsellors.models import Counsellor
 from hotline.crypto import DataCipher
+from hotline.mail.mailer import mask_address
 from hotline.referrals.directory import offers
 from hotline.telephony.phone_numbers import mask
 from scheduling.appointments.models import Appointment
@@ -40,7 +42,7 @@ def cases() -> ResponseReturnValue:
     args = request.args
     typed = (args.get("q") or "").strip()
     if typed:
-        with transaction() as session:
+        with reading() as session:
             found = find_by_typed_reference(session, typed)
             reference = found.reference if found else None
         if reference:
@@ -89,59 +91,35 @@ def _case_or_404(session: Session, reference: str) -> Case:
 def _contacts(
     session: Session, cipher: DataCipher, case: Case, reveal: str | None
 ) -> list[ContactLine]:
-    lines = []
+    """The case's stored numbers and addresses, each masked unless it is `reveal`."""
+    stored: list[tuple[str, str, bytes | None, Callable[[str], str]]] = []
     callbacks = session.scalars(
         select(Callback).where(Callback.case_id == case.id, Callback.number_encrypted.is_not(None))
     )
     for cb in callbacks:
-        lines.append(
-            _line(
-                cipher,
-                f"callback-{cb.id}-phone",
-                f"Rückruf {cb.id}: Nummer",
-                cb.number_encrypted,
-                reveal,
-                mask,
+        stored.append(
+            (f"callback-{cb.id}-phone", f"Rückruf {cb.id}: Nummer", cb.number_encrypted, mask)
+        )
+    for ap in session.scalars(select(Appointment).where(Appointment.case_id == case.id)):
+        stored.append(
+            (f"appointment-{ap.id}-phone", f"Termin {ap.id}: Nummer", ap.phone_encrypted, mask)
+        )
+        stored.append(
+            (
+                f"appointment-{ap.id}-email",
+                f"Termin {ap.id}: E-Mail",
+                ap.email_encrypted,
+                mask_address,
             )
         )
-    appointments = session.scalars(select(Appointment).where(Appointment.case_id == case.id))
-    for ap in appointments:
-        if ap.phone_encrypted:
-            lines.append(
-                _line(
-                    cipher,
-                    f"appointment-{ap.id}-phone",
-                    f"Termin {ap.id}: Nummer",
-                    ap.phone_encrypted,
-                    reveal,
-                    mask,
-                )
-            )
-        if ap.email_encrypted:
-            lines.append(
-                _line(
-                    cipher,
-                    f"appointment-{ap.id}-email",
-                    f"Termin {ap.id}: E-Mail",
-                    ap.email_encrypted,
-                    reveal,
-                    mask_address,
-                )
-            )
+    lines = []
+    for item, label, token, masking in stored:
+        if token is None:
+            continue
+        value = cipher.decrypt(token)
+        shown = value if item == reveal else masking(value)
+        lines.append(ContactLine(item, label, shown, item == reveal))
     return lines
-
-
-def _line(cipher, item, label, token, reveal, masking) -> ContactLine:  # type: ignore[no-untyped-def]
-    value = cipher.decrypt(token)
-    if item == reveal:
-        return ContactLine(item, label, value, True)
-    return ContactLine(item, label, masking(value), False)
-
-
-def mask_address(address: str) -> str:
-    """ "a•••••@example.org": enough to tell two addresses apart, not to write to one."""
-    local, _, domain = address.partition("@")
-    return f"{local[:1]}•••••@{domain}"
 
 
 def _case_page(

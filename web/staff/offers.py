@@ -17,7 +17,7 @@ from hotline.referrals.directory import (
 from hotline.referrals.models import SupportOffer
 from web.staff.auth import admin_only, current_user
 from web.staff.blueprint import blueprint
-from web.staff.support import audit_admin, now, posted_form, transaction
+from web.staff.support import audit_admin, now, posted_form, reading, transaction
 from web.staff.texts import TEXTS
 
 
@@ -26,7 +26,7 @@ def offers() -> ResponseReturnValue:
     region = request.args.get("region") if request.args.get("region") in REGIONS else None
     category = request.args.get("category")
     category = category if category in OFFER_CATEGORIES else None
-    with transaction() as session:
+    with reading() as session:
         rows = list_offers(session, region, category)
         editing = None
         if current_user().is_admin and request.args.get("edit", "").isdigit():

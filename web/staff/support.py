@@ -16,6 +16,8 @@ from hotline.audit.models import AuditAction
 from hotline.cases.references import display_case_reference
 from hotline.cases.vocabulary import FEDERAL_STATES, OFFER_CATEGORIES, REGIONS, STATUS_NAMES, TOPICS
 from hotline.services import Services, services
+from scheduling.callbacks.wording import STATE_NAMES as CALLBACK_STATES
+from scheduling.reports.wording import CHANNELS as BOOKED_VIA
 from web.context import scheduling
 from web.staff.auth import current_user
 from web.staff.blueprint import blueprint
@@ -93,14 +95,3 @@ def vocabulary() -> dict[str, object]:
         "CALLBACK_STATES": CALLBACK_STATES,
         "BOOKED_VIA": BOOKED_VIA,
     }
-
-
-CALLBACK_STATES = {
-    "draft": "Entwurf",
-    "booked": "gebucht",
-    "calling": "wird angerufen",
-    "done": "geführt",
-    "failed": "gescheitert",
-    "canceled": "abgesagt",
-}
-BOOKED_VIA = {"web": "Buchungsseite", "api": "Schnittstelle", "phone": "Telefon"}

@@ -164,7 +164,7 @@ def test_a_disabled_account_is_refused_and_its_sessions_end(client, svc, clock, 
     log_in(client, "anna@example.org")
     assert client.get("/staff/").status_code == 200
     with svc.database.transaction() as session:
-        disable(session, find_account(session, "anna@example.org"), clock.now())
+        disable(find_account(session, "anna@example.org"), clock.now())
     assert client.get("/staff/").status_code == 302  # the running session has ended
     other = app.test_client()
     refused = log_in(other, "anna@example.org")
