@@ -46,11 +46,11 @@ from zoneinfo import ZoneInfo
 
 from flask import Flask
 from flask.testing import FlaskClient
-from sqlalchemy import create_engine, func, insert, select, text
+from sqlalchemy import func, insert, select
 from sqlalchemy.orm import Session
 
 from bench import server
-from bench.databases import POSTGRES_SERVER, chosen_backends, fresh_database
+from bench.databases import chosen_backends, drop_database, fresh_database
 from bench.loadgen import cpu_ticks
 from bench.report import aligned
 from hotline import migrate
@@ -196,15 +196,6 @@ def add_counsellors(app: Flask, count: int) -> list[int]:
             ).id
             for number in range(count)
         ]
-
-
-def drop_database(backend: str, name: str) -> None:
-    if backend != "postgresql":
-        return  # a file in the temporary folder
-    admin = create_engine(f"{POSTGRES_SERVER}/postgres", isolation_level="AUTOCOMMIT")
-    with admin.connect() as connection:
-        connection.execute(text(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
-    admin.dispose()
 
 
 # --- 1. the free slots of four weeks ---------------------------------------------------------

@@ -31,7 +31,7 @@ from sqlalchemy import text
 
 from bench import statistics
 from bench.appointments import bench_app, environment
-from bench.databases import chosen_backends, fresh_database
+from bench.databases import chosen_backends, drop_database, fresh_database
 from bench.report import aligned
 from hotline.cases.references import damm_check_digit
 from hotline.clock import FixedClock
@@ -149,7 +149,7 @@ def measure(backend: str, folder: Path) -> list[PageTiming]:
         svc.database.dispose()
     finally:
         gc.unfreeze()
-        statistics.drop_database(backend, name)
+        drop_database(backend, name)
     return timings
 
 

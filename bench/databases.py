@@ -24,6 +24,16 @@ def fresh_database(backend: str, folder: Path, name: str) -> str:
     return f"{POSTGRES_SERVER}/{name}"
 
 
+def drop_database(backend: str, name: str) -> None:
+    """Drop what `fresh_database` made (a SQLite file goes with its temporary folder)."""
+    if backend != "postgresql":
+        return
+    admin = create_engine(f"{POSTGRES_SERVER}/postgres", isolation_level="AUTOCOMMIT")
+    with admin.connect() as connection:
+        connection.execute(text(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
+    admin.dispose()
+
+
 def postgres_available() -> bool:
     try:
         engine = create_engine(f"{POSTGRES_SERVER}/postgres", connect_args={"connect_timeout": 2})

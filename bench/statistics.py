@@ -37,9 +37,9 @@ from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import Connection, create_engine, text
+from sqlalchemy import Connection, text
 
-from bench.databases import POSTGRES_SERVER, chosen_backends, fresh_database
+from bench.databases import chosen_backends, drop_database, fresh_database
 from bench.report import aligned
 from hotline import migrate
 from hotline.cases.vocabulary import FEDERAL_STATES, OFFER_CATEGORIES, REGIONS
@@ -488,15 +488,6 @@ def _profile(database: Database) -> str:
     stats = pstats.Stats(profiler, stream=out)
     stats.sort_stats("cumulative").print_stats(r"scheduling/reports|execute|render", 18)
     return out.getvalue().strip()
-
-
-def drop_database(backend: str, name: str) -> None:
-    if backend != "postgresql":
-        return  # a file in the temporary folder
-    admin = create_engine(f"{POSTGRES_SERVER}/postgres", isolation_level="AUTOCOMMIT")
-    with admin.connect() as connection:
-        connection.execute(text(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
-    admin.dispose()
 
 
 # --- the report ------------------------------------------------------------------------------
