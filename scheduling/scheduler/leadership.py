@@ -85,10 +85,16 @@ class AdvisoryLock:
         return True
 
     def release(self) -> None:
+        """Unlock, and take this node's name off the lease row so that the status command
+        does not name a stopped scheduler (the lock, not the row, decides who leads)."""
         if self._connection is not None and not self._connection.closed:
             with contextlib.suppress(psycopg.Error):
                 self._connection.execute("SELECT pg_advisory_unlock(%s)", (ADVISORY_LOCK_KEY,))
         self._drop_connection()
+        try:
+            _unname_holder(self._database, self._node)
+        except Exception:
+            log.exception("cannot clear the scheduler holder's name")
 
     def _drop_connection(self) -> None:
         if self._connection is not None:
@@ -112,12 +118,7 @@ class LeaseRow:
         return self._take(renewing=True)
 
     def release(self) -> None:
-        with self._database.transaction() as session:
-            session.execute(
-                update(_LEASE)
-                .where(_LEASE.c.name == LEASE_NAME, _LEASE.c.holder == self._node)
-                .values(holder=None, expires_at=None)
-            )
+        _unname_holder(self._database, self._node)
 
     def _take(self, *, renewing: bool) -> bool:
         now = self._clock.now()
@@ -145,6 +146,16 @@ def _name_holder(database: Database, node: str, now: datetime, expires_at: datet
             update(_LEASE)
             .where(_LEASE.c.name == LEASE_NAME)
             .values(holder=node, expires_at=expires_at)
+        )
+
+
+def _unname_holder(database: Database, node: str) -> None:
+    """Free the lease row if `node` is named in it (a successor's name stays)."""
+    with database.transaction() as session:
+        session.execute(
+            update(_LEASE)
+            .where(_LEASE.c.name == LEASE_NAME, _LEASE.c.holder == node)
+            .values(holder=None, expires_at=None)
         )
 
 

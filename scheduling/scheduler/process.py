@@ -2,9 +2,15 @@
 
 While active it runs three things: the dispatcher (its own thread, woken by new work), a
 heartbeat that renews the lead and tells the database it is alive (its own thread), and
-APScheduler's BlockingScheduler for the periodic jobs (this thread). When the lead is lost or
-the process is asked to stop, all three end and the process waits as a standby again (or
-exits).
+APScheduler's BackgroundScheduler for the periodic jobs (its own threads). This thread only
+waits for the heartbeat to end, which it does when the lead is lost or the process is asked to
+stop; then all three end and the process waits as a standby again (or exits).
+
+Stopping is one event (`_stop`) that nothing can miss: a signal may come at any moment,
+also while APScheduler is still writing its jobs at start, before it counts as running. (An
+earlier version ran a BlockingScheduler in this thread and shut it down from the signal
+handler only if it was already running; a SIGTERM in that window was lost and the process
+never ended.)
 """
 
 from __future__ import annotations
@@ -15,7 +21,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
 from apscheduler.jobstores.sqlalchemy import SQLAlchemyJobStore
-from apscheduler.schedulers.blocking import BlockingScheduler
+from apscheduler.schedulers.background import BackgroundScheduler
 
 from scheduling.outbox.kinds import WorkKinds, WorkTools
 from scheduling.scheduler import jobs, nodes
@@ -36,7 +42,6 @@ class SchedulerProcess:
     config: SchedulerConfig
     node: str = field(default_factory=nodes.new_node_id)
     _stop: threading.Event = field(default_factory=threading.Event)
-    _running: BlockingScheduler | None = None
 
     def run(self) -> None:
         """Until `request_stop()`: standby, and active whenever the lead is ours."""
@@ -58,11 +63,10 @@ class SchedulerProcess:
             log.info("scheduler stopped", extra={"node": self.node})
 
     def request_stop(self) -> None:
-        """From a signal handler or another thread: end soon, finishing the work in hand."""
+        """From a signal handler or another thread: end soon, finishing the work in hand.
+        Only sets an event, so it is safe at any moment (a signal handler must not take locks
+        the interrupted code may hold)."""
         self._stop.set()
-        running = self._running
-        if running is not None and running.running:
-            running.shutdown(wait=False)
 
     def _serve(self, leadership: Leadership) -> None:
         lost = threading.Event()
@@ -74,43 +78,53 @@ class SchedulerProcess:
             return not self._stop.is_set() and not lost.is_set()
 
         def keep_the_lead() -> None:
-            while keep_going():
-                if not leadership.still_held():
-                    log.error("scheduler lost the lead; back to standby", extra={"node": self.node})
-                    lost.set()
-                    break
-                nodes.heartbeat(self.tools.database, self.node, self.tools.clock.now(), active=True)
-                self._stop.wait(self.config.heartbeat_seconds)
-            if scheduler.running:
-                scheduler.shutdown(wait=False)
-            waker.wake()
+            try:
+                while keep_going():
+                    if not leadership.still_held():
+                        log.error(
+                            "scheduler lost the lead; back to standby", extra={"node": self.node}
+                        )
+                        break
+                    self._say_alive()
+                    self._stop.wait(self.config.heartbeat_seconds)
+            finally:
+                lost.set()  # whatever ended the loop (also an error) ends this turn as active
+                waker.wake()
 
-        threads = [
-            threading.Thread(target=keep_the_lead, name="heartbeat", daemon=True),
-            threading.Thread(
-                target=dispatcher.run, args=(keep_going, waker.wait), name="dispatcher", daemon=True
-            ),
-        ]
-        dispatcher.recover()  # a predecessor's unfinished rows, once their leases are over
-        for thread in threads:
-            thread.start()
-        self._running = scheduler
+        heartbeat = threading.Thread(target=keep_the_lead, name="heartbeat", daemon=True)
+        worker = threading.Thread(
+            target=dispatcher.run, args=(keep_going, waker.wait), name="dispatcher", daemon=True
+        )
         try:
+            dispatcher.recover()  # a predecessor's unfinished rows, once their leases are over
+            heartbeat.start()
+            worker.start()
             if keep_going():
-                scheduler.start()  # blocks until shut down by keep_the_lead or request_stop
+                scheduler.start()
+            lost.wait()  # set by the heartbeat thread when it ends, for a stop or a lost lead
         finally:
-            self._running = None
             lost.set()
             waker.wake()
-            for thread in threads:
-                thread.join()
+            if scheduler.running:
+                scheduler.shutdown(wait=True)  # a periodic job in hand is finished, not cut off
+            for thread in (heartbeat, worker):
+                if thread.is_alive():
+                    thread.join()
             waker.close()
             dispatcher.close()
             jobs.bind(None)
 
-    def _periodic_jobs(self, dispatcher: Dispatcher) -> BlockingScheduler:
+    def _say_alive(self) -> None:
+        """The heartbeat row the status command reads. A failed write is logged, not fatal:
+        the lead itself is kept by `leadership.still_held()`."""
+        try:
+            nodes.heartbeat(self.tools.database, self.node, self.tools.clock.now(), active=True)
+        except Exception:
+            log.exception("cannot write the scheduler heartbeat", extra={"node": self.node})
+
+    def _periodic_jobs(self, dispatcher: Dispatcher) -> BackgroundScheduler:
         jobs.bind(jobs.JobContext(dispatcher))
-        scheduler = BlockingScheduler(
+        scheduler = BackgroundScheduler(
             jobstores={
                 "default": SQLAlchemyJobStore(
                     engine=self.tools.database.engine, tablename=JOBS_TABLE
