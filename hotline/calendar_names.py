@@ -1,7 +1,10 @@
-"""Weekday and month names in the hotline's languages, as data: what callers hear and
-officials read must not depend on the machine's locale settings."""
+"""Weekday and month names in the hotline's languages, as data, and German dates written
+with them ("Dienstag, 1. Dezember 2026, 10:00 Uhr"): what callers hear and officials read must
+not depend on the machine's locale settings."""
 
 from __future__ import annotations
+
+from datetime import datetime, tzinfo
 
 WEEKDAYS = {
     "de": ("Montag", "Dienstag", "Mittwoch", "Donnerstag", "Freitag", "Samstag", "Sonntag"),
@@ -37,3 +40,16 @@ MONTHS = {
         "December",
     ),
 }
+
+
+def long_date_time(at: datetime, tz: tzinfo) -> str:
+    local = at.astimezone(tz)
+    return (
+        f"{WEEKDAYS['de'][local.weekday()]}, {local.day}. {MONTHS['de'][local.month - 1]} "
+        f"{local.year}, "
+        f"{local:%H:%M} Uhr"
+    )
+
+
+def short_date_time(at: datetime, tz: tzinfo) -> str:
+    return f"{at.astimezone(tz):%d.%m.%Y, %H:%M} Uhr"

@@ -106,6 +106,15 @@ class DataCipher:
                 "stored value cannot be decrypted with the configured keys"
             ) from error
 
+    def decrypt_or_none(self, token: bytes) -> str | None:
+        """`decrypt`, but None for a value stored under a key no longer configured: pages and
+        listings show such a value as unreadable and go on, instead of failing as a whole.
+        (The key may be put back: nothing unreadable is overwritten on that account.)"""
+        try:
+            return self.decrypt(token)
+        except UndecryptableValue:
+            return None
+
     def is_current(self, token: bytes) -> bool:
         """Sealed with the newest key already: nothing for a key rotation to do."""
         return bytes(token[:_HEADER_LENGTH]) == self._newest.header

@@ -27,6 +27,7 @@ from flask import (
 from flask.typing import ResponseReturnValue
 from flask_wtf import FlaskForm
 
+from hotline.calendar_names import long_date_time
 from hotline.cases.models import Case
 from hotline.cases.references import display_case_reference
 from hotline.cases.service import UnknownCaseReference
@@ -36,7 +37,7 @@ from scheduling.appointments.desk import AppointmentDesk, SlotTaken
 from scheduling.appointments.links import BOOKING_PATH, ICS_NAME
 from scheduling.appointments.models import Appointment, AppointmentState, BookedVia
 from scheduling.appointments.slots import VideoSlot
-from scheduling.appointments.wording import long_date_time, short_day
+from scheduling.appointments.wording import short_day
 from web.api import error as api_error
 from web.appointments import appointment_desk, notices
 from web.booking_input import (

@@ -20,8 +20,7 @@ from hotline.mail.mailer import mask_address
 from scheduling.appointments.desk import AppointmentDesk
 from scheduling.appointments.links import links_from_settings
 from scheduling.appointments.models import Appointment, AppointmentState
-
-STATE_LABELS = {"booked": "gebucht", "canceled": "abgesagt"}
+from scheduling.appointments.wording import STATE_NAMES
 
 
 @click.group(help="Video-call appointments (Videotermine).")
@@ -31,7 +30,7 @@ def appointments() -> None:
 
 @appointments.command("list", help="Appointments in time order (addresses masked).")
 @click.option("--day", type=click.DateTime(["%Y-%m-%d"]), help="Only this day (local time).")
-@click.option("--state", type=click.Choice(sorted(STATE_LABELS)), help="Only in this state.")
+@click.option("--state", type=click.Choice(sorted(STATE_NAMES)), help="Only in this state.")
 def appointments_list(day: datetime | None, state: str | None) -> None:
     svc, scheduling = cli_context()
     tz = scheduling.hours.timezone
@@ -53,7 +52,7 @@ def appointments_list(day: datetime | None, state: str | None) -> None:
                 f"{appointment.start.astimezone(tz):%d.%m.%Y %H:%M}",
                 display_case_reference(reference),
                 name,
-                STATE_LABELS.get(appointment.state, appointment.state),
+                STATE_NAMES.get(appointment.state, appointment.state),
                 appointment.booked_via,
                 mask_address(svc.cipher.decrypt(appointment.email_encrypted))
                 if appointment.email_encrypted

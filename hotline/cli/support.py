@@ -12,7 +12,7 @@ from flask import Flask
 from hotline.app import create_app, scheduling_config
 from hotline.clock import Clock, parse_local_datetime
 from hotline.config import ConfigError
-from hotline.crypto import DataCipher, UndecryptableValue
+from hotline.crypto import DataCipher
 from hotline.db import Role
 from hotline.services import Services, services
 from hotline.telephony.phone_numbers import mask
@@ -47,10 +47,8 @@ def cli_context() -> tuple[Services, SchedulingConfig]:
 def masked_number(cipher: DataCipher, token: bytes, *, unreadable: str) -> str:
     """A stored number as operators may see it ("+49151••••••89"); one stored under a key no
     longer configured is shown as `unreadable`, so that a listing still shows every row."""
-    try:
-        return mask(cipher.decrypt(token))
-    except UndecryptableValue:
-        return unreadable
+    value = cipher.decrypt_or_none(token)
+    return unreadable if value is None else mask(value)
 
 
 def parse_when(text: str | None, tz: tzinfo) -> datetime | None:

@@ -18,6 +18,7 @@ from typing import Literal
 import jinja2
 from sqlalchemy.orm import Session
 
+from hotline.calendar_names import long_date_time, short_date_time
 from hotline.cases.models import Case
 from hotline.cases.references import display_case_reference
 from hotline.counsellors.models import Counsellor
@@ -25,7 +26,6 @@ from hotline.crypto import DataCipher
 from scheduling.appointments import calendar
 from scheduling.appointments.links import AppointmentLinks
 from scheduling.appointments.models import Appointment, BookedVia
-from scheduling.appointments.wording import long_date_time, short_date_time
 from scheduling.config import SchedulingConfig
 from scheduling.outbox import queue, side_effects
 from scheduling.outbox.queue import Work

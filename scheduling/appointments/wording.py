@@ -1,24 +1,14 @@
-"""Dates as German readers expect them in mails and SMS ("Dienstag, 1. Dezember 2026,
-10:00 Uhr"), without depending on the machine's locale."""
+"""The German words for appointments that are not in a template: their states (for the
+console and the CLI alike) and days as the booking page offers them ("Fr., 27. November").
+Dates and times in mails and SMS come from `hotline.calendar_names`."""
 
 from __future__ import annotations
 
-from datetime import date, datetime, tzinfo
+from datetime import date
 
 from hotline.calendar_names import MONTHS, WEEKDAYS
 
-
-def long_date_time(at: datetime, tz: tzinfo) -> str:
-    local = at.astimezone(tz)
-    return (
-        f"{WEEKDAYS['de'][local.weekday()]}, {local.day}. {MONTHS['de'][local.month - 1]} "
-        f"{local.year}, "
-        f"{local:%H:%M} Uhr"
-    )
-
-
-def short_date_time(at: datetime, tz: tzinfo) -> str:
-    return f"{at.astimezone(tz):%d.%m.%Y, %H:%M} Uhr"
+STATE_NAMES: dict[str, str] = {"booked": "gebucht", "canceled": "abgesagt"}
 
 
 def short_day(day: date) -> str:

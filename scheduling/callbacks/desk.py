@@ -15,6 +15,7 @@ from sqlalchemy import Table, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
+from hotline.calendar_names import short_date_time
 from hotline.cases.events import CaseEventKind, note_on_case
 from hotline.cases.models import Case
 from hotline.cases.service import case_to_book_for
@@ -250,7 +251,7 @@ class CallbackDesk:
         case_id = self.session.scalar(
             select(_CALLBACKS.c.case_id).where(_CALLBACKS.c.id == callback_id)
         )
-        when = f"{due_at.astimezone(UTC):%Y-%m-%d %H:%M} UTC"
+        when = short_date_time(due_at, self.hours_config.timezone)
         note_on_case(
             self.session,
             case_id,

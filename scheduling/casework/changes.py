@@ -88,7 +88,8 @@ class CaseDesk:
         if topic != case.topic:
             case.topic = topic
             changed.append("topic")
-        if notes != self.notes(case):
+        keeps_unreadable = self.notes_unreadable(case) and not notes
+        if notes != self.notes(case) and not keeps_unreadable:
             case.notes_encrypted = self.cipher.encrypt(notes) if notes else None
             changed.append("notes")
         if changed:
@@ -98,7 +99,17 @@ class CaseDesk:
             )
 
     def notes(self, case: Case) -> str:
-        return self.cipher.decrypt(case.notes_encrypted) if case.notes_encrypted else ""
+        """The notes to show and edit; "" also when they cannot be read (`notes_unreadable`)."""
+        if not case.notes_encrypted:
+            return ""
+        return self.cipher.decrypt_or_none(case.notes_encrypted) or ""
+
+    def notes_unreadable(self, case: Case) -> bool:
+        """Stored under a key no longer configured. An empty form field then leaves them as
+        they are (the key may be put back); only a new text replaces them."""
+        return (
+            bool(case.notes_encrypted) and self.cipher.decrypt_or_none(case.notes_encrypted) is None
+        )
 
     def merge(self, duplicate: Case, into: Case) -> None:
         """A caller with two cases: everything of `duplicate` moves to `into`, which keeps
@@ -115,6 +126,8 @@ class CaseDesk:
             into.federal_state = duplicate.federal_state
         if into.topic is None:
             into.topic = duplicate.topic
+        if self.notes_unreadable(into) or self.notes_unreadable(duplicate):
+            raise CaseChangeRefused(wording.NOTES_UNREADABLE)
         if duplicate.notes_encrypted:
             merged = "\n\n".join(part for part in (self.notes(into), self.notes(duplicate)) if part)
             into.notes_encrypted = self.cipher.encrypt(merged[:LONGEST_NOTES])

@@ -32,7 +32,7 @@ def call_appointment_back(
         case_id=appointment.case_id,
         state=CallbackState.BOOKED,
         due_at=now,
-        number_encrypted=cipher.encrypt(cipher.decrypt(appointment.phone_encrypted)),
+        number_encrypted=appointment.phone_encrypted,  # the same cipher: no need to open it
         number_is_mobile=appointment.phone_is_mobile,
         attempts=0,
         created_at=now,

@@ -25,6 +25,10 @@ DETAILS_LINE = "Angaben geändert: {fields}"
 FIELD_NAMES = {"federal_state": "Bundesland", "topic": "Thema", "notes": "Notizen"}
 MERGED_FROM = "Fall {other} hierher zusammengeführt"
 MERGED_INTO = "Zusammengeführt in Fall {other}"
+NOTES_UNREADABLE = (
+    "Nicht zusammengeführt: die Notizen eines der Fälle sind mit einem nicht mehr eingetragenen "
+    "Schlüssel verschlüsselt. Bitte den Schlüssel wieder eintragen oder die Notizen neu schreiben."
+)
 REFERRED_LINE = "Weitervermittelt an {offer} ({region}); Nachfrage am {follow_up}"
 REFERRED_NO_FOLLOW_UP = "Weitervermittelt an {offer} ({region})"
 FOLLOW_UP_DUE_LINE = "Nachfrage fällig: {offer}"

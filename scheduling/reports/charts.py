@@ -10,6 +10,7 @@ are drawn per month: a bar per day of a year is unreadable, and slow to draw.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date
@@ -78,7 +79,7 @@ def calls_chart(statistics: Statistics) -> Chart:
         **{part: count_text(count) for part, count in totals.items()},
     )
     title = CHARTS[f"calls.title.{axis.period}"]
-    chart = pygal.StackedBar(**_options(statistics, title, axis))
+    chart = pygal.StackedBar(**_options(statistics, title, axis, counts_up_to=_top(sums, parts)))
     for part in parts:
         chart.add(CHARTS[f"calls.{part}"], sums[part])
     return Chart("calls", title, description, _render(chart, description))
@@ -103,8 +104,9 @@ def waits_chart(statistics: Statistics) -> Chart:
     else:
         axis = _axis([month.month for month in statistics.waits_by_month], "month")
         waits = [month.waits for month in statistics.waits_by_month]
+    longest = max((figures.p90_seconds or 0 for figures in waits), default=0)
     chart = pygal.Line(
-        **_options(statistics, title, axis),
+        **_options(statistics, title, axis, counts_up_to=math.ceil(longest)),
         allow_interruptions=True,  # a day nobody waited is a gap, not a zero
     )
     chart.add(CHARTS["waits.median"], [figures.median_seconds for figures in waits])
@@ -121,7 +123,9 @@ def callbacks_chart(statistics: Statistics) -> Chart:
         share=share.replace("%", " %"), **{part: count_text(n) for part, n in totals.items()}
     )
     title = CHARTS[f"callbacks.title.{axis.period}"]
-    chart = pygal.StackedBar(**_options(statistics, title, axis))
+    chart = pygal.StackedBar(
+        **_options(statistics, title, axis, counts_up_to=_top(sums, ["booked"]))
+    )
     periods = range(len(axis.labels))
     chart.add(CHARTS["callbacks.on_time"], sums["on_time"])
     chart.add(CHARTS["callbacks.late"], [sums["done"][i] - sums["on_time"][i] for i in periods])
@@ -146,7 +150,7 @@ def appointments_chart(statistics: Statistics) -> Chart:
         channels=channels or CHARTS["none"],
     )
     title = CHARTS[f"appointments.title.{axis.period}"]
-    chart = pygal.StackedBar(**_options(statistics, title, axis))
+    chart = pygal.StackedBar(**_options(statistics, title, axis, counts_up_to=_top(sums, parts)))
     for part in parts:
         chart.add(CHARTS[f"appointments.{part}"], sums[part])
     return Chart("appointments", title, description, _render(chart, description))
@@ -186,7 +190,10 @@ def _tally_chart(
     )
     ordered = list(reversed(tallies))  # pygal draws the first label at the bottom
     axis = _Axis("tally", [name(tally.key) for tally in ordered], [])
-    chart = pygal.HorizontalBar(**_options(statistics, title, axis), show_legend=False)
+    top = max((tally.count for tally in tallies), default=0)
+    chart = pygal.HorizontalBar(
+        **_options(statistics, title, axis, counts_up_to=top), show_legend=False
+    )
     chart.add(CHARTS["referrals.count"], [tally.count for tally in ordered])
     return Chart(key, title, description, _render(chart, description))
 
@@ -231,11 +238,35 @@ def _axis(starts: list[date], period: str) -> _Axis:
 
 
 # --- pygal --------------------------------------------------------------------------------------
-def _options(statistics: Statistics, title: str, axis: _Axis) -> dict[str, Any]:
+def _top(sums: dict[str, list[int]], stacked: Sequence[str]) -> int:
+    """The highest bar: per period, the parts stacked on one another added up."""
+    columns = zip(*(sums[part] for part in stacked), strict=True)
+    return max((sum(values) for values in columns), default=0)
+
+
+def count_ticks(top: int, most: int = 10) -> list[int]:
+    """Whole numbers for an axis of counts, 1, 2 or 5 times a power of ten apart, from 0 to
+    at least `top`: left to itself pygal labels a handful of calls 0,1 … 0,9."""
+    top, scale = max(top, 1), 1
+    while True:
+        for factor in (1, 2, 5):
+            step = factor * scale
+            if top <= step * most:
+                return list(range(0, top + step, step))
+        scale *= 10
+
+
+def _options(
+    statistics: Statistics, title: str, axis: _Axis, *, counts_up_to: int | None = None
+) -> dict[str, Any]:
+    """pygal's options for one chart; `counts_up_to` (the highest bar or point) for charts
+    of counts or seconds, whose axis is then labelled in whole numbers."""
     period = CHARTS["period"].format(
         first=day_text(statistics.first_day), last=day_text(statistics.last_day)
     )
+    whole = {} if counts_up_to is None else {"y_labels": count_ticks(counts_up_to)}
     return {
+        **whole,
         "title": f"{title}, {period}",
         "style": STYLE,
         "width": 900,
@@ -283,7 +314,8 @@ def _render(chart: pygal.graph.graph.Graph, description: str) -> str:
 
 
 def _number(value: float | None) -> str:
-    """1.234 or 0,5 (the axis of small counts has halves), as German readers write them."""
+    """1.234 or 42,5 (a median wait can fall between two seconds), as German readers write
+    them."""
     if value is None:
         return ""
     if value == int(value):

@@ -40,6 +40,7 @@ from web.staff.support import (
     audit_admin,
     now,
     posted_form,
+    readable,
     reading,
     svc,
     timezone,
@@ -73,7 +74,7 @@ def admin_staff() -> ResponseReturnValue:
             ).all()
         )
         accounts = [
-            (account, cipher.decrypt(account.email_encrypted), linked.get(account.id))
+            (account, readable(cipher, account.email_encrypted), linked.get(account.id))
             for account in list_accounts(session)
         ]
         counsellors = list(
@@ -170,7 +171,7 @@ def admin_counsellors() -> ResponseReturnValue:
     cipher = svc().cipher
     with reading() as session:
         rows = [
-            (c, mask(cipher.decrypt(c.phone_encrypted)))
+            (c, readable(cipher, c.phone_encrypted, mask))
             for c in session.scalars(select(Counsellor).order_by(Counsellor.name))
         ]
     return render_template("staff/admin_counsellors.html", rows=rows)
@@ -266,7 +267,7 @@ def admin_audit() -> ResponseReturnValue:
                 )
             ).all()
         )
-        who = {a.id: cipher.decrypt(a.email_encrypted) for a in list_accounts(session)}
+        who = {a.id: readable(cipher, a.email_encrypted) for a in list_accounts(session)}
     return render_template(
         "staff/admin_audit.html",
         rows=rows,

@@ -116,7 +116,7 @@ def _user(db: Any, cipher: Any, held: dict) -> StaffUser | None:
     return StaffUser(
         id=account.id,
         role=account.role,
-        email=cipher.decrypt(account.email_encrypted),
+        email=cipher.decrypt_or_none(account.email_encrypted) or TEXTS["unreadable"],
         counsellor_id=counsellor.id if counsellor else None,
         counsellor_name=counsellor.name if counsellor else None,
         counsellor_on_duty=bool(counsellor and counsellor.on_duty),

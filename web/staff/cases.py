@@ -79,6 +79,7 @@ class ContactLine:
     label: str
     shown: str
     revealed: bool
+    readable: bool = True
 
 
 def _case_or_404(session: Session, reference: str) -> Case:
@@ -116,7 +117,10 @@ def _contacts(
     for item, label, token, masking in stored:
         if token is None:
             continue
-        value = cipher.decrypt(token)
+        value = cipher.decrypt_or_none(token)
+        if value is None:  # stored under a key no longer configured: nothing to reveal
+            lines.append(ContactLine(item, label, TEXTS["unreadable"], False, readable=False))
+            continue
         shown = value if item == reveal else masking(value)
         lines.append(ContactLine(item, label, shown, item == reveal))
     return lines
@@ -151,6 +155,7 @@ def _case_page(
             case=case,
             display=display_case_reference(case.reference),
             notes=desk.notes(case),
+            notes_unreadable=desk.notes_unreadable(case),
             entries=timeline(session, case.id),
             referrals=referrals_of(session, case.id),
             offers=offers(session),

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import datetime
 from zoneinfo import ZoneInfo
@@ -15,13 +15,24 @@ from hotline.audit.log import record
 from hotline.audit.models import AuditAction
 from hotline.cases.references import display_case_reference
 from hotline.cases.vocabulary import FEDERAL_STATES, OFFER_CATEGORIES, REGIONS, STATUS_NAMES, TOPICS
+from hotline.crypto import DataCipher
 from hotline.services import Services, services
+from scheduling.appointments.wording import STATE_NAMES as APPOINTMENT_STATES
 from scheduling.callbacks.wording import STATE_NAMES as CALLBACK_STATES
 from scheduling.reports.wording import CHANNELS as BOOKED_VIA
 from web.context import scheduling
 from web.staff.auth import current_user
 from web.staff.blueprint import blueprint
 from web.staff.texts import TEXTS
+
+
+def readable(cipher: DataCipher, token: bytes, masking: Callable[[str], str] | None = None) -> str:
+    """A stored address or number for a page (masked with `masking` if given), or the words
+    for unreadable when no configured key opens it: one such row must not break a page."""
+    value = cipher.decrypt_or_none(token)
+    if value is None:
+        return TEXTS["unreadable"]
+    return masking(value) if masking else value
 
 
 def svc() -> Services:
@@ -93,5 +104,6 @@ def vocabulary() -> dict[str, object]:
         "REGIONS": REGIONS,
         "OFFER_CATEGORIES": OFFER_CATEGORIES,
         "CALLBACK_STATES": CALLBACK_STATES,
+        "APPOINTMENT_STATES": APPOINTMENT_STATES,
         "BOOKED_VIA": BOOKED_VIA,
     }

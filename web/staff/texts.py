@@ -13,6 +13,7 @@ TEXTS = {
     "session_expired": "Ihre Sitzung ist abgelaufen. Bitte melden Sie sich erneut an.",
     "form_expired": "Das Formular war veraltet. Bitte noch einmal absenden.",
     "saved": "Gespeichert.",
+    "unreadable": "(unlesbar: Schlüssel fehlt)",
     "no_case": "Kein Fall mit dieser Nummer gefunden.",
     "on_duty": "Sie sind jetzt im Dienst.",
     "off_duty": "Sie sind jetzt nicht im Dienst.",

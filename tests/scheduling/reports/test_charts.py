@@ -9,7 +9,7 @@ from datetime import date
 import pytest
 
 from hotline.cases.vocabulary import FEDERAL_STATES, OFFER_CATEGORIES
-from scheduling.reports.charts import Chart, all_charts
+from scheduling.reports.charts import Chart, all_charts, count_ticks
 from scheduling.reports.statistics import Tally
 from scheduling.reports.waits import WaitTimes
 from tests.support.statistics_data import made_statistics
@@ -103,6 +103,31 @@ def test_federal_states_and_categories_are_named_as_in_the_case_vocabulary():
     categories = texts(parsed(charts["referrals_by_category"]))
     assert OFFER_CATEGORIES["legal"] in categories
     assert OFFER_CATEGORIES["victim_support"] in categories
+
+
+def value_axis_labels(chart: Chart) -> list[str]:
+    """The labels of the axis that measures: y for upright charts, x for horizontal bars."""
+    axis = "x" if chart.key.startswith("referrals") else "y"
+    root = parsed(chart)
+    for group in root.iter(f"{SVG}g"):
+        if group.get("class", "").startswith(f"axis {axis}"):
+            return [text.text for text in group.iter(f"{SVG}text") if text.text]
+    raise AssertionError(f"no {axis} axis in {chart.key}")
+
+
+@pytest.mark.parametrize("figures", [MARCH, EMPTY], ids=["month", "empty"])
+def test_axes_of_counts_and_seconds_are_labelled_in_whole_numbers(figures):
+    for chart in all_charts(figures):
+        labels = value_axis_labels(chart)
+        assert labels[0] == "0", chart.key
+        assert all(label.isdigit() for label in labels), (chart.key, labels)
+
+
+def test_count_ticks_are_whole_steps_reaching_the_top():
+    assert count_ticks(0) == [0, 1]
+    assert count_ticks(7) == [0, 1, 2, 3, 4, 5, 6, 7]
+    assert count_ticks(23) == [0, 5, 10, 15, 20, 25]
+    assert count_ticks(1234) == [0, 200, 400, 600, 800, 1000, 1200, 1400]
 
 
 def test_a_year_is_drawn_per_month():

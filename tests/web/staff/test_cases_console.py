@@ -156,6 +156,7 @@ def test_a_number_is_masked_until_revealed_and_the_reveal_is_audited(
     page = f"/staff/cases/{case.reference}"
     html = client.get(page).get_data(as_text=True)
     assert CALLER not in html and mask(CALLER) in html
+    assert "Rückruf gebucht für 30.11.2026, 09:00 Uhr" in html  # Berlin time, as it was booked
     item = "callback-1-phone"
     assert f'value="{item}"' in html
     revealed = post_form(client, page, f"{page}/reveal", {"item": item})
