@@ -133,7 +133,7 @@ class AppointmentSlots:
             starts: dict[datetime, bool] = {}
             day = first_day
             while day <= last_day:
-                if self._hours.holiday_name(day) is None:
+                if self._hours.day_off_name(day) is None:
                     for start in self._arrangement_starts(day):
                         starts[start] = False
                 day += timedelta(days=1)

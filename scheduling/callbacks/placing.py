@@ -119,8 +119,13 @@ class CallbackPlacement:
             raise ClickToCallRefused("Ihr Konto ist mit keiner Berater:in verknüpft.")
         if not self._still_free_once_locked(counsellor_id):
             raise ClickToCallRefused("Sie sind gerade in einem anderen Rückruf.")
+        number = self.cipher.decrypt_or_none(counsellor.phone_encrypted)
+        if number is None:
+            raise ClickToCallRefused(
+                "Ihre Telefonnummer ist nicht lesbar (Schlüssel fehlt); "
+                "bitte in der Verwaltung neu eintragen lassen."
+            )
         attempt.started_at = self.now
-        number = self.cipher.decrypt(counsellor.phone_encrypted)
         self._ring(callback, attempt, counsellor_id, number, tag="now")
         self._note(
             callback,

@@ -116,6 +116,11 @@ class OpeningHours:
         """The German name of the public holiday on `day` (nationwide or in the Land), if any."""
         return _holidays_for(self._config.holiday_region, day.year).get(day)
 
+    def day_off_name(self, day: date) -> str | None:
+        """Why nobody works on `day` at all: a public holiday's or a configured closure's name
+        (windows by arrangement are not offered then either), else None."""
+        return self.holiday_name(day) or self._closure_name(day)
+
     def open_windows(self, first_day: date, last_day: date) -> list[tuple[datetime, datetime]]:
         """Effective windows of the local days first_day..last_day, clipped to those days."""
         if first_day > last_day:

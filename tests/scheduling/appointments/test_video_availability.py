@@ -91,3 +91,12 @@ def test_counsellor_email_is_kept_encrypted_and_can_be_changed(hotline, svc):
     with svc.database.transaction() as session:
         token = session.scalar(select(Counsellor.email_encrypted).where(Counsellor.name == "Ben"))
     assert b"ben" not in token and svc.cipher.decrypt(token) == "ben.neu@example.org"
+
+
+def test_windows_by_arrangement_are_not_offered_on_closure_days(client, hotline, create_counsellor):
+    """Heiligabend is a closure by default (a Thursday in 2026): no evening slots then."""
+    create_counsellor("Anna")
+    result = hotline("counsellor", "availability", "Anna", "--by-arrangement", "thu=17:00-19:00")
+    assert result.exit_code == 0, result.output
+    assert hours_on(client, "2026-12-17") == [9, 10, 11, 12, 13, 14, 15, 17, 18]
+    assert hours_on(client, "2026-12-24") == []

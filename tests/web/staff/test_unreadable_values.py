@@ -5,7 +5,7 @@ back)."""
 
 from __future__ import annotations
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from hotline.audit.models import AuditAction, AuditEntry
 from hotline.cases.models import Case
@@ -13,7 +13,8 @@ from hotline.cases.references import display_case_reference
 from hotline.counsellors.models import Counsellor
 from hotline.crypto import DataCipher, generate_key
 from hotline.staff.models import StaffAccount, StaffRole
-from scheduling.callbacks.models import Callback
+from scheduling.callbacks.models import Callback, CallbackState
+from scheduling.outbox.models import WorkItem
 from tests.support.callbacks import SATURDAY_BOOKING
 from tests.support.staff import add_staff, log_in, post_form
 from tests.support.times import berlin
@@ -98,3 +99,26 @@ def test_unreadable_notes_are_kept_unless_replaced_and_block_a_merge(
     post_form(client, page, f"{page}/describe", {"federal_state": "NW", "notes": "neu notiert"})
     html = client.get(page).get_data(as_text=True)
     assert "neu notiert" in html and "können nicht gelesen werden" not in html
+
+
+def test_call_back_now_with_an_unreadable_own_number_is_refused_and_rings_nobody(
+    simulate_call, create_counsellor, client, svc, clock
+):
+    create_counsellor("Anna", phone="+49 228 1111111", on_duty=True)
+    clock.set(berlin(2026, 11, 28, 11, 0))
+    simulate_call(SATURDAY_BOOKING)
+    clock.set(berlin(2026, 11, 30, 8, 30))
+    add_staff(svc, clock, "anna@example.org", counsellor="Anna")
+    assert log_in(client, "anna@example.org").status_code == 302
+    with svc.database.transaction() as session:
+        counsellor = session.scalars(select(Counsellor)).one()
+        counsellor.phone_encrypted = FORGOTTEN_KEY.encrypt("+492281111111")
+        callback = session.scalars(select(Callback)).one()
+        rings_before = session.scalars(select(func.count()).select_from(WorkItem)).one()
+
+    response = post_form(client, "/staff/callbacks", f"/staff/callbacks/{callback.id}/call", {})
+    page = client.get(response.headers["Location"]).get_data(as_text=True)
+    assert "Ihre Telefonnummer ist nicht lesbar" in page
+    with svc.database.transaction() as session:
+        assert session.scalars(select(func.count()).select_from(WorkItem)).one() == rings_before
+        assert session.get(Callback, callback.id).state == CallbackState.BOOKED
