@@ -8,7 +8,7 @@ from flask import Flask
 
 from hotline.config import Settings
 from scheduling.config import SchedulingConfig
-from web import api, booking, context, feeds, health, security, staff
+from web import api, booking, callback_manage, context, feeds, health, security, staff
 
 
 def init_app(app: Flask, scheduling: SchedulingConfig, settings: Settings) -> None:
@@ -22,6 +22,15 @@ def init_app(app: Flask, scheduling: SchedulingConfig, settings: Settings) -> No
     health.init_app(app, timedelta(seconds=scheduling.scheduler.overdue_after_seconds))
     api.init_app(app)
     booking.init_app(app)
+    callback_manage.init_app(app)
     feeds.init_app(app)
     staff.init_app(app)
-    security.limit_only(app, (api.blueprint.name, booking.blueprint.name, staff.blueprint.name))
+    security.limit_only(
+        app,
+        (
+            api.blueprint.name,
+            booking.blueprint.name,
+            callback_manage.blueprint.name,
+            staff.blueprint.name,
+        ),
+    )

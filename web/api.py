@@ -17,6 +17,7 @@ from hotline.cases.service import UnknownCaseReference
 from hotline.services import services
 from scheduling.appointments.desk import BookedAppointment, SlotTaken
 from scheduling.appointments.models import BookedVia
+from scheduling.callbacks.links import manage_url
 from web import openapi
 from web.appointments import appointment_desk, callback_desk
 from web.booking_input import (
@@ -149,15 +150,19 @@ def _book_callback(wish: BookingInput) -> ResponseReturnValue:
             422, "invalid_input", {"case_reference": FIELD_ERRORS["case_reference.unknown"]}
         )
     tz = scheduling().hours.timezone
+    link = manage_url(services().settings.public_base_url, booked.token)
     body = {
         "case_reference": booked.case_reference,
         "start": booked.start.astimezone(tz).isoformat(),
         "end": booked.end.astimezone(tz).isoformat(),
         "type": "callback",
-        "manage_url": None,
+        "manage_url": link,
         "ics_url": None,
     }
-    return jsonify(body), 201
+    response = jsonify(body)
+    response.status_code = 201
+    response.headers["Location"] = link
+    return response
 
 
 def booked_json(booked: BookedAppointment, kind: str) -> dict[str, object]:

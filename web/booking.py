@@ -4,7 +4,7 @@ HTML that works without JavaScript; every form carries a CSRF token (Flask-WTF).
 The manage link's token is the key to one appointment: it is never logged, pages holding it
 are not cached and send no referrer. A JSON client (`Accept: application/json`) gets the
 appointment as JSON and may cancel or move with JSON, without a CSRF token: a cross-site form
-can send neither a JSON body nor that header.
+can send neither a JSON body nor that header (`web.public_pages`).
 """
 
 from __future__ import annotations
@@ -49,6 +49,7 @@ from web.booking_input import (
     read_start,
 )
 from web.context import scheduling
+from web.public_pages import FORM_EXPIRED, common, is_form_post, not_found, wants_json
 from web.security import booking_limit, manage_limit
 from web.texts import ERRORS, FIELD_ERRORS
 
@@ -85,7 +86,7 @@ def page() -> ResponseReturnValue:
 def book() -> ResponseReturnValue:
     values = {key: value for key, value in request.form.items() if key != "csrf_token"}
     if not FlaskForm().validate_on_submit():  # the CSRF token
-        return _booking_page(values=values, errors={"form": _expired()}, status=400)
+        return _booking_page(values=values, errors={"form": FORM_EXPIRED}, status=400)
     try:
         wish = read_booking({**values, "type": "video"}, from_form=True)
     except InvalidInput as bad:
@@ -125,7 +126,7 @@ def _booking_page(
         taken=taken,
         minutes=scheduling().appointments.slot_minutes,
         **context,
-        **_common(),
+        **common(),
     )
     return html, status
 
@@ -178,15 +179,15 @@ def manage(token: str) -> ResponseReturnValue:
 @blueprint.post("/<token>/cancel")
 @manage_limit(_rate)
 def cancel(token: str) -> ResponseReturnValue:
-    if _is_form_post() and not FlaskForm().validate_on_submit():
-        return _manage_page(token, errors={"form": _expired()}, status=400)
+    if is_form_post() and not FlaskForm().validate_on_submit():
+        return _manage_page(token, errors={"form": FORM_EXPIRED}, status=400)
     with services().database.transaction() as session:
         desk = appointment_desk(session)
         appointment = desk.find(token)
         if appointment is None:
-            return _not_found()
+            return not_found()
         desk.cancel(appointment)
-    if _wants_json():
+    if wants_json():
         return _manage_page(token)
     return redirect(url_for("booking.manage", token=token, abgesagt=1), code=303)
 
@@ -194,9 +195,9 @@ def cancel(token: str) -> ResponseReturnValue:
 @blueprint.post("/<token>/move")
 @manage_limit(_rate)
 def move(token: str) -> ResponseReturnValue:
-    if _is_form_post() and not FlaskForm().validate_on_submit():
-        return _manage_page(token, errors={"form": _expired()}, status=400)
-    values = request.form if _is_form_post() else (request.get_json(silent=True) or {})
+    if is_form_post() and not FlaskForm().validate_on_submit():
+        return _manage_page(token, errors={"form": FORM_EXPIRED}, status=400)
+    values = request.form if is_form_post() else (request.get_json(silent=True) or {})
     try:
         start = read_start(values.get("start") if isinstance(values, Mapping) else None)
     except InvalidInput as bad:
@@ -206,11 +207,11 @@ def move(token: str) -> ResponseReturnValue:
             desk = appointment_desk(session)
             appointment = desk.find(token)
             if appointment is None:
-                return _not_found()
+                return not_found()
             desk.move(appointment, start)
     except SlotTaken:
         return _manage_page(token, taken=ERRORS["slot_taken"], status=409)
-    if _wants_json():
+    if wants_json():
         return _manage_page(token)
     return redirect(url_for("booking.manage", token=token, verlegt=1), code=303)
 
@@ -219,7 +220,7 @@ def move(token: str) -> ResponseReturnValue:
 @manage_limit(_rate)
 def add_email(token: str) -> ResponseReturnValue:
     if not FlaskForm().validate_on_submit():
-        return _manage_page(token, errors={"form": _expired()}, status=400)
+        return _manage_page(token, errors={"form": FORM_EXPIRED}, status=400)
     try:
         email = read_email(request.form.get("email"))
     except InvalidInput as bad:
@@ -228,7 +229,7 @@ def add_email(token: str) -> ResponseReturnValue:
         desk = appointment_desk(session)
         appointment = desk.find(token)
         if appointment is None:
-            return _not_found()
+            return not_found()
         if appointment.state == AppointmentState.BOOKED:
             desk.add_email(appointment, email)
     return redirect(url_for("booking.manage", token=token, email=1), code=303)
@@ -240,7 +241,7 @@ def ics(token: str) -> ResponseReturnValue:
         desk = appointment_desk(session)
         appointment = desk.find(token)
         if appointment is None:
-            return _not_found()
+            return not_found()
         invitation = notices(session).invitation(appointment)
         canceled = appointment.state != AppointmentState.BOOKED
         if not invitation.attendees:  # booked by phone, no address yet: import, no invite
@@ -249,7 +250,7 @@ def ics(token: str) -> ResponseReturnValue:
             method = "CANCEL" if canceled else "REQUEST"
             build = calendar.cancel_ics if canceled else calendar.request_ics
         if build is None:
-            return _not_found()
+            return not_found()
         body = build(invitation, desk.tz)
     response = Response(body, mimetype="text/calendar")
     response.headers["Content-Type"] = f"text/calendar; charset=utf-8; method={method}"
@@ -268,9 +269,9 @@ def _manage_page(
         desk = appointment_desk(session)
         appointment = desk.find(token)
         if appointment is None:
-            return _not_found()
+            return not_found()
         facts = _facts(desk, appointment, token)
-        if _wants_json():
+        if wants_json():
             return jsonify(facts["json"]), status
         context: dict[str, Any] = {}
         if appointment.state == AppointmentState.BOOKED:
@@ -284,7 +285,7 @@ def _manage_page(
         taken=taken,
         **facts["page"],
         **context,
-        **_common(),
+        **common(),
     )
     return html, status
 
@@ -330,38 +331,10 @@ def _message() -> str | None:
     return None
 
 
-def _not_found() -> ResponseReturnValue:
-    if _wants_json():
-        return api_error(404, "not_found")
-    return render_template("not_found.html", **_common()), 404
-
-
-def _wants_json() -> bool:
-    best = request.accept_mimetypes.best_match(["text/html", "application/json"])
-    return best == "application/json" or request.is_json
-
-
-def _is_form_post() -> bool:
-    """Anything a browser form could send cross-site must carry the CSRF token; an API client
-    says it speaks JSON (a JSON body, or no body and `Accept: application/json` — headers a
-    cross-site form cannot set)."""
-    if request.is_json:
-        return False
-    return bool(request.get_data(cache=True)) or not _wants_json()
-
-
-def _expired() -> str:
-    return "Das Formular ist abgelaufen. Bitte laden Sie die Seite neu und senden Sie es erneut."
-
-
-def _common() -> dict[str, Any]:
-    return {"contact_email": services().settings.contact_email}
-
-
 def _rate_limited(_: Exception) -> ResponseReturnValue:
-    if request.path.startswith("/api/") or _wants_json():
+    if request.path.startswith("/api/") or wants_json():
         return api_error(429, "rate_limited")
-    return render_template("rate_limited.html", **_common()), 429
+    return render_template("rate_limited.html", **common()), 429
 
 
 def init_app(app: Flask) -> None:

@@ -73,7 +73,33 @@ def _manage_paths(base_url: str) -> dict[str, Any]:
         "description": "The appointment",
         "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Appointment"}}},
     }
+    callback = {
+        "description": "The callback",
+        "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Callback"}}},
+    }
     return {
+        "/rueckruf/{token}": {
+            "servers": servers,
+            "get": {
+                "summary": "One callback booked online (HTML page, or JSON)",
+                "operationId": "showCallback",
+                "parameters": [_TOKEN, _JSON_ONLY],
+                "responses": {"200": callback, "404": _error("No such callback")},
+            },
+        },
+        "/rueckruf/{token}/cancel": {
+            "servers": servers,
+            "post": {
+                "summary": "Cancel while it is booked (deletes the number, frees the place)",
+                "operationId": "cancelCallback",
+                "parameters": [_TOKEN, _JSON_ONLY],
+                "responses": {
+                    "200": callback,
+                    "404": _error("No such callback"),
+                    "409": _error("The callback is under way or over"),
+                },
+            },
+        },
         "/termin/{token}": {
             "servers": servers,
             "get": {
@@ -292,6 +318,22 @@ def _api(base_url: str) -> dict[str, Any]:
                         "video_url": {"type": "string", "format": "uri", "nullable": True},
                     },
                 },
+                "Callback": {
+                    "type": "object",
+                    "required": ["type", "state", "case_reference", "start", "end"],
+                    "properties": {
+                        "type": {"type": "string", "enum": ["callback"]},
+                        "state": {
+                            "type": "string",
+                            "enum": ["booked", "calling", "done", "failed", "canceled"],
+                        },
+                        "case_reference": {"type": "string"},
+                        "start": {**_TIME, "nullable": True},
+                        "end": {**_TIME, "nullable": True},
+                        "manage_url": {"type": "string", "format": "uri"},
+                        "ics_url": {"type": "string", "nullable": True},
+                    },
+                },
                 "Booking": {
                     "type": "object",
                     "required": ["case_reference", "start", "end", "type"],
@@ -303,10 +345,10 @@ def _api(base_url: str) -> dict[str, Any]:
                         "manage_url": {
                             "type": "string",
                             "format": "uri",
-                            "nullable": True,
                             "description": (
                                 "View (HTML, or JSON with Accept: application/json), "
-                                "POST …/cancel to cancel. Keep it secret. null for callbacks"
+                                "POST …/cancel to cancel (a callback only until it is under "
+                                "way). Keep it secret."
                             ),
                         },
                         "ics_url": {

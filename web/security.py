@@ -99,6 +99,6 @@ def _page_headers(response: Response) -> Response:
         return response
     for name, value in _PAGE_HEADERS.items():
         response.headers.setdefault(name, value)
-    if request.path.startswith(("/termin/", "/kalender/", "/api/")):
+    if request.path.startswith(("/termin/", "/rueckruf/", "/kalender/", "/api/")):
         response.headers.setdefault("Cache-Control", "no-store")
     return response

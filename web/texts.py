@@ -52,10 +52,29 @@ ERRORS = {
         "(too many requests)"
     ),
     "canceled": "Dieser Termin ist abgesagt. (the appointment is cancelled)",
+    "callback_under_way": (
+        "Dieser Rückruf läuft schon oder ist vorbei und kann nicht mehr abgesagt werden. "
+        "(the callback is under way or over)"
+    ),
     "method_not_allowed": "Diese Methode ist hier nicht erlaubt. (method not allowed)",
     "unsupported": "Diese Art von Termin gibt es hier nicht. (unsupported)",
     "unavailable": (
         "Der Dienst ist gerade nicht erreichbar. Bitte versuchen Sie es später noch einmal. "
         "(temporarily unavailable)"
     ),
+}
+
+# the manage page of a callback booked online (/rueckruf/<token>)
+CALLBACK_PAGE = {
+    "canceled_now": "Ihr Rückruf ist abgesagt. Wir rufen Sie nicht an; Ihre Nummer ist gelöscht.",
+    "under_way": (
+        "Dieser Rückruf läuft gerade oder ist schon vorbei und kann nicht mehr abgesagt werden."
+    ),
+    "as_soon_as_possible": "so bald wie möglich",
+    "booked": "gebucht: wir rufen Sie zur genannten Zeit an",
+    "calling": "wir rufen Sie gerade an",
+    "done": "erledigt",
+    "failed": "wir haben Sie leider nicht erreicht",
+    "canceled": "abgesagt",
+    "draft": "nicht gebucht",
 }

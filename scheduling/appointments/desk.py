@@ -11,7 +11,6 @@ in the same transaction: a rolled-back booking has mailed nobody.
 from __future__ import annotations
 
 import hashlib
-import hmac
 import secrets
 from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime, time, timedelta
@@ -25,6 +24,7 @@ from hotline.cases.models import Case
 from hotline.cases.service import case_to_book_for
 from hotline.counsellors.models import Counsellor
 from hotline.crypto import DataCipher
+from hotline.link_tokens import digest_to_look_up, new_link_token, same_digest, token_digest
 from scheduling.appointments.links import AppointmentLinks
 from scheduling.appointments.models import (
     Appointment,
@@ -41,7 +41,6 @@ from scheduling.callbacks.models import places_taken
 from scheduling.config import SchedulingConfig
 from scheduling.hours.overrides import opening_hours_at
 
-TOKEN_BYTES = 32  # 256 bit in the manage link
 ROOM_BYTES = 16  # 128 bit in the video room id
 
 
@@ -67,10 +66,6 @@ class BookedAppointment:
     manage_url: str
     ics_url: str
     repeated: bool = False  # the answer to an earlier request with the same Idempotency-Key
-
-
-def token_digest(token: str) -> str:
-    return hashlib.sha256(token.encode()).hexdigest()
 
 
 def _request_digest(idempotency_key: str | None) -> str | None:
@@ -158,7 +153,7 @@ class AppointmentDesk:
                 return earlier
         counsellor_id = self._fairest_free_counsellor(start)
         case = self._case(case_reference)  # after the slot: a refused booking opens no case
-        token = secrets.token_urlsafe(TOKEN_BYTES)
+        token = new_link_token()
         room = secrets.token_hex(ROOM_BYTES)  # hex: safe in any video service's room names
         appointment = Appointment(
             case_id=case.id,
@@ -225,13 +220,13 @@ class AppointmentDesk:
 
     def find(self, token: str) -> Appointment | None:
         """The appointment of a manage link; the digest is compared in constant time."""
-        if not token or len(token) > 200:
+        digest = digest_to_look_up(token)
+        if digest is None:
             return None
-        digest = token_digest(token)
         appointment = self.session.scalars(
             select(Appointment).where(Appointment.token_digest == digest)
         ).one_or_none()
-        if appointment is None or not hmac.compare_digest(appointment.token_digest, digest):
+        if appointment is None or not same_digest(appointment.token_digest, digest):
             return None
         return appointment
 

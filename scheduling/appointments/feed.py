@@ -7,9 +7,6 @@ made (`hotline counsellor feed NAME --renew`) and a renewal makes the old URL st
 
 from __future__ import annotations
 
-import hashlib
-import hmac
-import secrets
 from datetime import datetime, timedelta
 
 from sqlalchemy import select
@@ -18,34 +15,30 @@ from sqlalchemy.orm import Session
 from hotline.cases.models import Case
 from hotline.cases.references import display_case_reference
 from hotline.counsellors.models import Counsellor
+from hotline.link_tokens import digest_to_look_up, new_link_token, same_digest, token_digest
 from scheduling.appointments.calendar import FeedEntry, feed_ics
 from scheduling.appointments.models import Appointment, AppointmentState
 from scheduling.callbacks.models import Callback, CallbackAttempt
 from scheduling.config import SchedulingConfig
 
-FEED_TOKEN_BYTES = 32
 FEED_PAST = timedelta(days=30)  # how far back the feed looks
-
-
-def _digest(token: str) -> str:
-    return hashlib.sha256(token.encode()).hexdigest()
 
 
 def renew_feed_token(session: Session, counsellor: Counsellor) -> str:
     """A new secret for the counsellor's feed; the old URL stops working."""
-    token = secrets.token_urlsafe(FEED_TOKEN_BYTES)
-    counsellor.feed_token_digest = _digest(token)
+    token = new_link_token()
+    counsellor.feed_token_digest = token_digest(token)
     return token
 
 
 def counsellor_for_feed(session: Session, token: str) -> Counsellor | None:
-    if not token or len(token) > 200:
+    digest = digest_to_look_up(token)
+    if digest is None:
         return None
-    digest = _digest(token)
     counsellor = session.scalars(
         select(Counsellor).where(Counsellor.feed_token_digest == digest)
     ).one_or_none()
-    if counsellor is None or not hmac.compare_digest(counsellor.feed_token_digest or "", digest):
+    if counsellor is None or not same_digest(counsellor.feed_token_digest or "", digest):
         return None
     return counsellor
 

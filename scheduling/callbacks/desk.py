@@ -21,6 +21,7 @@ from hotline.cases.models import Case
 from hotline.cases.service import case_to_book_for
 from hotline.counsellors.models import Counsellor
 from hotline.crypto import DataCipher
+from hotline.link_tokens import new_link_token, token_digest
 from hotline.telephony.models import Call
 from hotline.telephony.phone_numbers import CallbackNumber
 from scheduling.availability.booking_lock import SlotTaken, hold_booking_lock
@@ -40,6 +41,7 @@ _CALLS: Table = Call.__table__  # type: ignore[assignment]
 @dataclass(frozen=True)
 class BookedOnline:
     callback_id: int
+    token: str  # the manage link's secret: given to the booker once, never logged
     case_reference: str
     start: datetime
     end: datetime
@@ -178,8 +180,10 @@ class CallbackDesk:
     ) -> BookedOnline:
         """A callback booked on the web or through the API: a draft holding the number,
         then a place in the slot as a caller would take it; SlotTaken when there is none
-        (the caller's transaction then rolls the draft back)."""
+        (the caller's transaction then rolls the draft back). The booker gets a manage link
+        (`scheduling.callbacks.links`) to see and cancel it."""
         start = slot_start.astimezone(UTC)
+        token = new_link_token()
         hold_booking_lock(self.session)
         capacities = self.slot_finder(with_bookings=False)  # read once, under the lock
         if not _is_a_slot(capacities, start, self.now):
@@ -193,6 +197,7 @@ class CallbackDesk:
                 attempts=0,
                 number_encrypted=self.cipher.encrypt(number.e164),
                 number_is_mobile=number.is_mobile,
+                token_digest=token_digest(token),
                 created_at=self.now,
                 updated_at=self.now,
             )
@@ -201,7 +206,7 @@ class CallbackDesk:
         if not self._take_seat(callback_id, start, capacities.capacity(start)):
             raise SlotTaken()
         reference = self.session.scalar(select(Case.reference).where(Case.id == case_id))
-        return BookedOnline(callback_id, reference or "", start, start + self.config.slot)
+        return BookedOnline(callback_id, token, reference or "", start, start + self.config.slot)
 
     def book_as_soon_as_possible(self, callback_id: int) -> None:
         """From the queue: due now, for the next counsellor who is free (no slot, no seat)."""

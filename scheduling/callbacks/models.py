@@ -51,6 +51,8 @@ class Callback(Base):
     due_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), index=True)
     number_encrypted: Mapped[bytes | None] = mapped_column(LargeBinary, info=encrypted())
     number_is_mobile: Mapped[bool] = mapped_column(Boolean, default=False)
+    # booked on the web or through the API: the sha256 of its manage link's secret
+    token_digest: Mapped[str | None] = mapped_column(String(64), unique=True)
     attempts: Mapped[int] = mapped_column(Integer, default=0)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime())
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime())

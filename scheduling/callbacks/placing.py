@@ -261,10 +261,14 @@ class CallbackPlacement:
             callback, CaseEventKind.CALLBACK_DONE, f"Rückruf geführt (Versuch {attempt.number})"
         )
 
-    def cancel(self, callback_id: int) -> bool:
-        """By staff: the callback will not be placed; its place and number are released."""
+    def cancel(self, callback_id: int, *, by_booker: bool = False) -> bool:
+        """By staff, or by the booker through the manage link (only before it is under way):
+        the callback will not be placed; its place and number are released."""
         callback = self.session.get(Callback, callback_id, with_for_update=True)
-        if callback is None or callback.state not in (*OPEN_CALLBACK_STATES, CallbackState.DRAFT):
+        cancellable = (
+            (CallbackState.BOOKED,) if by_booker else (*OPEN_CALLBACK_STATES, CallbackState.DRAFT)
+        )
+        if callback is None or callback.state not in cancellable:
             return False
         pending = self.session.scalars(
             select(WorkItem.id).where(
@@ -275,7 +279,8 @@ class CallbackPlacement:
         for work_id in list(pending):
             queue.cancel(self.session, work_id, self.now)
         self._end(callback, CallbackState.CANCELED)
-        self._note(callback, CaseEventKind.CALLBACK_CANCELED, "Rückruf abgesagt")
+        said = "Rückruf über den Link abgesagt" if by_booker else "Rückruf abgesagt"
+        self._note(callback, CaseEventKind.CALLBACK_CANCELED, said)
         return True
 
     # --- inside ---------------------------------------------------------------------------

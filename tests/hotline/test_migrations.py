@@ -30,6 +30,33 @@ def test_downgrade_to_nothing_and_back(svc):
     )
 
 
+def test_the_callback_link_column_is_added_to_callbacks_already_booked(svc, client, factories):
+    """0008 on a database with a callback booked before it: kept, without a link."""
+    from sqlalchemy import select
+
+    from scheduling.callbacks.models import Callback
+
+    factories.counsellor("Anna")
+    booked = client.post(
+        "/api/v1/appointments",
+        json={
+            "type": "callback",
+            "start": "2026-11-26T13:15:00+01:00",
+            "name": "X",
+            "phone": "0151 23456789",
+            "consent": True,
+        },
+    )
+    assert booked.status_code == 201
+    engine = svc.database.engine
+    migrate.downgrade(engine, "0007")
+    migrate.upgrade(engine)
+    with svc.database.transaction() as session:
+        (callback,) = session.scalars(select(Callback)).all()
+        assert callback.state == "booked" and callback.number_encrypted is not None
+        assert callback.token_digest is None  # its booker's link went with the downgrade
+
+
 def test_each_migration_runs_on_a_database_holding_data(svc, twilio, simulate_call):
     """Upgrading keeps what is there: from the first revision, with calls and cases stored."""
     from sqlalchemy import func, select

@@ -240,7 +240,8 @@ def test_callback_slots_and_a_callback_booked_through_the_api(client, svc, creat
     }
     response = client.post("/api/v1/appointments", json=body)
     assert response.status_code == 201, response.json
-    assert response.json["type"] == "callback" and response.json["manage_url"] is None
+    assert response.json["type"] == "callback" and response.json["ics_url"] is None
+    assert "/rueckruf/" in response.json["manage_url"]  # tests/web/test_callback_manage_link.py
     # one counsellor: the slot is full now, for a second callback and for video alike
     assert client.post("/api/v1/appointments", json=body).status_code == 409
     missing = client.post("/api/v1/appointments", json={**body, "phone": ""})
@@ -298,6 +299,8 @@ def test_the_openapi_document_describes_every_field_and_status(client):
     move = document["paths"]["/termin/{token}/move"]["post"]
     assert set(move["responses"]) == {"200", "404", "409", "422"}
     assert "/termin/{token}/cancel" in document["paths"]
+    cancel_callback = document["paths"]["/rueckruf/{token}/cancel"]["post"]
+    assert set(cancel_callback["responses"]) == {"200", "404", "409"}
     # every $ref points at a schema that exists
     validate(document)  # a valid OpenAPI 3 document (openapi-spec-validator)
     refs = set(re.findall(r'"\$ref": "#/components/schemas/(\w+)"', json.dumps(document)))

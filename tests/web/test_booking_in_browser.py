@@ -1,5 +1,6 @@
 """The booking page `/termin` in a real browser with JavaScript off: booking, the manage page,
-cancelling, errors tied to their fields, labels and the keyboard.
+cancelling, errors tied to their fields, labels and the keyboard; and the manage page of a
+callback booked through the API.
 
 One headless Chromium serves the whole module; every test has its own app, database and live
 server (Thursday 26 November 2026, 10:00 in Berlin; one counsellor, available whenever the
@@ -20,7 +21,9 @@ from sqlalchemy import select
 
 from hotline.services import Services
 from scheduling.appointments.models import Appointment, AppointmentState
+from scheduling.callbacks.models import Callback, CallbackState
 from tests.support import browser as browser_support
+from tests.support.appointments import local_path
 from tests.support.browser import Browser, chromium_fixture, describe
 from tests.support.factories import Factories
 from tests.support.times import berlin
@@ -212,3 +215,37 @@ def test_a_missing_chromium_fails_with_how_to_install_it(monkeypatch, tmp_path):
     monkeypatch.setattr(browser_support, "CHROMIUM", tmp_path / "chromium")
     with pytest.raises(pytest.fail.Exception, match=r"chromium is missing: `\.ci/run` installs"):
         browser_support.require_chromium()
+
+
+def test_a_callback_booked_through_the_api_is_cancelled_on_its_page(browser, svc):
+    with requests.Session() as http:
+        http.trust_env = False
+        booked = http.post(
+            browser.url("/api/v1/appointments"),
+            json={
+                "type": "callback",
+                "start": "2026-11-27T10:15:00+01:00",
+                "name": PSEUDONYM,
+                "phone": "0151 23456789",
+                "consent": True,
+            },
+            timeout=5,
+        )
+    assert booked.status_code == 201, booked.text
+    path = local_path(booked.json()["manage_url"])
+
+    browser.open(path)
+    assert browser.find("h1").text == "Ihr Rückruf"
+    assert browser.find_all("script") == []
+    facts = definitions(browser)
+    assert facts["Wann"].text == "Freitag, 27. November 2026, 10:15 Uhr"
+    assert "23456789" not in facts["Wir rufen an unter"].text
+    assert_every_field_is_labelled(browser)
+
+    browser.click_and_load(browser.by_text("Rückruf absagen", "button"))
+
+    assert browser.wait_for_path(f"{path}?abgesagt=1")
+    assert "Ihr Rückruf ist abgesagt." in browser.find("[role=status]").text
+    assert browser.find_all("form") == []
+    with svc.database.transaction() as session:
+        assert session.scalars(select(Callback.state)).one() == CallbackState.CANCELED

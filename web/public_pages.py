@@ -1,0 +1,42 @@
+"""What the public manage pages (`/termin/<token>`, `/rueckruf/<token>`) share: whether a
+request speaks JSON or HTML, whether it is a form post that must carry a CSRF token, the
+not-found answer and the contact line every page shows."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import render_template, request
+from flask.typing import ResponseReturnValue
+
+from hotline.services import services
+from web.api import error as api_error
+
+
+def wants_json() -> bool:
+    best = request.accept_mimetypes.best_match(["text/html", "application/json"])
+    return best == "application/json" or request.is_json
+
+
+def is_form_post() -> bool:
+    """Anything a browser form could send cross-site must carry the CSRF token; an API client
+    says it speaks JSON (a JSON body, or no body and `Accept: application/json` — headers a
+    cross-site form cannot set)."""
+    if request.is_json:
+        return False
+    return bool(request.get_data(cache=True)) or not wants_json()
+
+
+def not_found() -> ResponseReturnValue:
+    if wants_json():
+        return api_error(404, "not_found")
+    return render_template("not_found.html", **common()), 404
+
+
+def common() -> dict[str, Any]:
+    return {"contact_email": services().settings.contact_email}
+
+
+FORM_EXPIRED = (
+    "Das Formular ist abgelaufen. Bitte laden Sie die Seite neu und senden Sie es erneut."
+)
