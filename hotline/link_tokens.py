@@ -8,6 +8,10 @@ from __future__ import annotations
 import hashlib
 import hmac
 import secrets
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import InstrumentedAttribute, Session
 
 LINK_TOKEN_BYTES = 32  # 256 bit
 LONGEST_TOKEN = 200  # anything longer is not one of ours: not even hashed
@@ -21,12 +25,20 @@ def token_digest(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
 
 
-def digest_to_look_up(token: str) -> str | None:
+def _digest_to_look_up(token: str) -> str | None:
     """The digest to search for, or None for a value that cannot be a token."""
     if not token or len(token) > LONGEST_TOKEN:
         return None
     return token_digest(token)
 
 
-def same_digest(stored: str, looked_up: str) -> bool:
-    return hmac.compare_digest(stored, looked_up)
+def holder_of(session: Session, digest_column: InstrumentedAttribute[Any], token: str) -> Any:
+    """The row whose `digest_column` holds the token's digest (e.g. `Callback.token_digest`),
+    or None: for an unknown token, and for any value that cannot be one."""
+    digest = _digest_to_look_up(token)
+    if digest is None:
+        return None
+    row = session.scalars(select(digest_column.class_).where(digest_column == digest)).one_or_none()
+    if row is None or not hmac.compare_digest(getattr(row, digest_column.key) or "", digest):
+        return None
+    return row

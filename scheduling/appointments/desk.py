@@ -24,7 +24,7 @@ from hotline.cases.models import Case
 from hotline.cases.service import case_to_book_for
 from hotline.counsellors.models import Counsellor
 from hotline.crypto import DataCipher
-from hotline.link_tokens import digest_to_look_up, new_link_token, same_digest, token_digest
+from hotline.link_tokens import holder_of, new_link_token, token_digest
 from scheduling.appointments.links import AppointmentLinks
 from scheduling.appointments.models import (
     Appointment,
@@ -219,15 +219,8 @@ class AppointmentDesk:
         return replace(self.booked(earlier, token), repeated=True)
 
     def find(self, token: str) -> Appointment | None:
-        """The appointment of a manage link; the digest is compared in constant time."""
-        digest = digest_to_look_up(token)
-        if digest is None:
-            return None
-        appointment = self.session.scalars(
-            select(Appointment).where(Appointment.token_digest == digest)
-        ).one_or_none()
-        if appointment is None or not same_digest(appointment.token_digest, digest):
-            return None
+        """The appointment of a manage link (`hotline.link_tokens`)."""
+        appointment: Appointment | None = holder_of(self.session, Appointment.token_digest, token)
         return appointment
 
     def cancel(self, appointment: Appointment) -> bool:

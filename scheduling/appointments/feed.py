@@ -15,7 +15,7 @@ from sqlalchemy.orm import Session
 from hotline.cases.models import Case
 from hotline.cases.references import display_case_reference
 from hotline.counsellors.models import Counsellor
-from hotline.link_tokens import digest_to_look_up, new_link_token, same_digest, token_digest
+from hotline.link_tokens import holder_of, new_link_token, token_digest
 from scheduling.appointments.calendar import FeedEntry, feed_ics
 from scheduling.appointments.models import Appointment, AppointmentState
 from scheduling.callbacks.models import Callback, CallbackAttempt
@@ -32,14 +32,7 @@ def renew_feed_token(session: Session, counsellor: Counsellor) -> str:
 
 
 def counsellor_for_feed(session: Session, token: str) -> Counsellor | None:
-    digest = digest_to_look_up(token)
-    if digest is None:
-        return None
-    counsellor = session.scalars(
-        select(Counsellor).where(Counsellor.feed_token_digest == digest)
-    ).one_or_none()
-    if counsellor is None or not same_digest(counsellor.feed_token_digest or "", digest):
-        return None
+    counsellor: Counsellor | None = holder_of(session, Counsellor.feed_token_digest, token)
     return counsellor
 
 

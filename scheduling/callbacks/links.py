@@ -3,10 +3,9 @@ shows it and cancels it. Only the digest of the token is stored (`hotline.link_t
 
 from __future__ import annotations
 
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from hotline.link_tokens import digest_to_look_up, same_digest
+from hotline.link_tokens import holder_of
 from scheduling.callbacks.models import Callback
 
 CALLBACK_PATH = "/rueckruf"
@@ -18,12 +17,5 @@ def manage_url(public_base_url: str, token: str) -> str:
 
 def callback_of_link(session: Session, token: str) -> Callback | None:
     """The callback a manage link names; None for any other value."""
-    digest = digest_to_look_up(token)
-    if digest is None:
-        return None
-    callback = session.scalars(
-        select(Callback).where(Callback.token_digest == digest)
-    ).one_or_none()
-    if callback is None or not same_digest(callback.token_digest or "", digest):
-        return None
+    callback: Callback | None = holder_of(session, Callback.token_digest, token)
     return callback
