@@ -154,7 +154,13 @@ class CallFlowRunner:
             contact_email=settings.contact_email,
             case_exists=lambda reference: find_case(session, reference) is not None,
             routing_config=settings.routing_config,
-            open_desk=lambda: RoutingDesk(session, now, self._cipher, settings.routing_config),
+            open_desk=lambda: RoutingDesk(
+                session,
+                now,
+                self._cipher,
+                settings.routing_config,
+                settings.hours_config.timezone,
+            ),
             open_callbacks=lambda: CallbackDesk(session, now, self._cipher, settings.scheduling),
             open_appointments=lambda: AppointmentDesk(
                 session, now, self._cipher, settings.scheduling, settings.appointment_links

@@ -64,7 +64,9 @@ def call_status() -> Response:
             ),
         )
         reported.append(record_status(session, report))
-        desk = RoutingDesk(session, now, svc.cipher, routing_config)
+        desk = RoutingDesk(
+            session, now, svc.cipher, routing_config, flows.scheduling.hours.timezone
+        )
         if work_id is not None:  # a call the scheduler placed: its attempt went out
             rang = desk.leg_status(work_id, call_sid, status) or callbacks_of(
                 session, now

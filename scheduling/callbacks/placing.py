@@ -322,7 +322,13 @@ class CallbackPlacement:
         return "nobody free"
 
     def _next_counsellor(self, attempt: CallbackAttempt) -> tuple[int, str] | None:
-        routing = RoutingDesk(self.session, self.now, self.cipher, self.scheduling.routing)
+        routing = RoutingDesk(
+            self.session,
+            self.now,
+            self.cipher,
+            self.scheduling.routing,
+            self.scheduling.hours.timezone,
+        )
         free = [c for c in routing.free_counsellors() if c.id not in _tried(attempt)]
         if not free:
             return None

@@ -12,11 +12,12 @@ from __future__ import annotations
 import logging
 import re
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, tzinfo
 
 from sqlalchemy import Table, and_, exists, func, select, update
 from sqlalchemy.orm import Session
 
+from hotline.calendar_names import short_date_time
 from hotline.cases.models import Case
 from hotline.counsellors.models import Counsellor
 from hotline.crypto import DataCipher, UndecryptableValue
@@ -60,12 +61,19 @@ class OfferView:
 
 class RoutingDesk:
     def __init__(
-        self, session: Session, now: datetime, cipher: DataCipher, config: RoutingConfig
+        self,
+        session: Session,
+        now: datetime,
+        cipher: DataCipher,
+        config: RoutingConfig,
+        timezone: tzinfo,
     ) -> None:
+        """`timezone`: the hotline's, for the times in what counsellors read."""
         self.session = session
         self.now = now
         self.cipher = cipher
         self.config = config
+        self.timezone = timezone
 
     # --- the caller ---------------------------------------------------------------------
     def free_counsellors(self) -> list[FreeCounsellor]:
@@ -370,7 +378,7 @@ class RoutingDesk:
             .returning(_COUNSELLORS.c.passes_in_a_row, _COUNSELLORS.c.on_duty)
         ).one()
         if passes.on_duty and passes.passes_in_a_row >= self.config.max_passes_in_a_row:
-            local = f"{self.now:%Y-%m-%d %H:%M} UTC"
+            local = short_date_time(self.now, self.timezone)
             self.session.execute(
                 update(_COUNSELLORS)
                 .where(_COUNSELLORS.c.id == counsellor_id)

@@ -230,6 +230,7 @@ def test_three_passes_in_a_row_take_a_counsellor_off_duty(switch, svc, create_co
     counsellor = counsellor_row(svc, anna.id)
     assert counsellor.on_duty is False
     assert "3 angebotene Anrufe nacheinander nicht angenommen" in counsellor.off_duty_reason
+    assert "UTC" not in counsellor.off_duty_reason and " Uhr)" in counsellor.off_duty_reason
     listing = hotline("counsellor", "list").output
     assert "Anna" in listing and "3 angebotene Anrufe" in listing
     assert "niemand von uns am Telefon" in switch.caller_waits(CALLER_B)
