@@ -80,7 +80,9 @@ class CallbackPlacement:
     # --- the scheduler's side -------------------------------------------------------------
     def place(self, callback_id: int, attempt_number: int) -> str:
         """A due `place_callback`: what it did, for the work row's reference."""
-        callback = self.session.get(Callback, callback_id, with_for_update=True)
+        callback = self.session.get(
+            Callback, callback_id, with_for_update=True, populate_existing=True
+        )
         if callback is None or callback.state not in OPEN_CALLBACK_STATES:
             return "no longer open"
         hours = opening_hours_at(self.session, self.scheduling.hours, self.now)
@@ -104,7 +106,9 @@ class CallbackPlacement:
         pressing 1 dials the caller, as in any attempt (should they not answer, the attempt
         goes on to the next free counsellor). The attempt's number; ClickToCallRefused says
         why not, in German."""
-        callback = self.session.get(Callback, callback_id, with_for_update=True)
+        callback = self.session.get(
+            Callback, callback_id, with_for_update=True, populate_existing=True
+        )
         if callback is None or callback.state not in OPEN_CALLBACK_STATES:
             raise ClickToCallRefused("Dieser Rückruf ist nicht mehr offen.")
         if callback.number_encrypted is None:
@@ -264,7 +268,10 @@ class CallbackPlacement:
     def cancel(self, callback_id: int, *, by_booker: bool = False) -> bool:
         """By staff, or by the booker through the manage link (only before it is under way):
         the callback will not be placed; its place and number are released."""
-        callback = self.session.get(Callback, callback_id, with_for_update=True)
+        # populate_existing: the manage page loaded it before this lock; the locked row counts
+        callback = self.session.get(
+            Callback, callback_id, with_for_update=True, populate_existing=True
+        )
         cancellable = (
             (CallbackState.BOOKED,) if by_booker else (*OPEN_CALLBACK_STATES, CallbackState.DRAFT)
         )

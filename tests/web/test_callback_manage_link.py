@@ -6,11 +6,13 @@ from __future__ import annotations
 
 import logging
 
+import pytest
 from sqlalchemy import select, update
 
 from hotline.cases.events import CaseEvent
 from hotline.link_tokens import token_digest
 from scheduling.callbacks.models import Callback, CallbackState
+from scheduling.callbacks.placing import CallbackPlacement
 from scheduling.outbox.models import WorkItem, WorkState
 from tests.support.appointments import free_slots, local_path, raised_booking_limit
 from tests.support.staff import csrf_token
@@ -138,3 +140,25 @@ def test_an_unknown_or_absurd_token_is_not_found(client, create_counsellor):
         missing = client.get(f"/rueckruf/{token}", headers=JSON)
         assert missing.status_code == 404 and missing.json["error"]["code"] == "not_found"
         assert client.post(f"/rueckruf/{token}/cancel", headers=JSON).status_code == 404
+
+
+def test_cancelling_goes_by_the_locked_row_not_by_what_the_page_read_before(
+    client, svc, clock, create_counsellor, work_tools
+):
+    """PostgreSQL: the scheduler may start the call between the page's read and the cancel's
+    lock (SQLite's writers take turns, so it cannot happen there)."""
+    if svc.database.engine.dialect.name != "postgresql":
+        pytest.skip("SQLite serialises writers")
+    create_counsellor("Anna")
+    book_callback(client)
+    callback_id = the_callback(svc).id
+    with svc.database.transaction() as session:
+        read_first = session.get(Callback, callback_id)
+        assert read_first.state == CallbackState.BOOKED
+        with svc.database.engine.begin() as scheduler:  # commits at once, on its own connection
+            scheduler.execute(
+                update(Callback).where(Callback.id == callback_id).values(state="calling")
+            )
+        placement = CallbackPlacement(session, clock.now(), svc.cipher, work_tools.scheduling)
+        assert placement.cancel(callback_id, by_booker=True) is False
+    assert the_callback(svc).state == CallbackState.CALLING
