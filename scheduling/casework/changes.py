@@ -88,8 +88,8 @@ class CaseDesk:
         if topic != case.topic:
             case.topic = topic
             changed.append("topic")
-        keeps_unreadable = self.notes_unreadable(case) and not notes
-        if notes != self.notes(case) and not keeps_unreadable:
+        stored = self.notes(case)  # None: unreadable, kept unless a new text replaces them
+        if notes != stored and (stored is not None or notes):
             case.notes_encrypted = self.cipher.encrypt(notes) if notes else None
             changed.append("notes")
         if changed:
@@ -98,18 +98,13 @@ class CaseDesk:
                 case, CaseEventKind.DETAILS_CHANGED, wording.DETAILS_LINE.format(fields=fields)
             )
 
-    def notes(self, case: Case) -> str:
-        """The notes to show and edit; "" also when they cannot be read (`notes_unreadable`)."""
+    def notes(self, case: Case) -> str | None:
+        """The notes to show and edit ("" when there are none); None when they were stored
+        under a key no longer configured. An empty form field then leaves them as they are
+        (the key may be put back); only a new text replaces them."""
         if not case.notes_encrypted:
             return ""
-        return self.cipher.decrypt_or_none(case.notes_encrypted) or ""
-
-    def notes_unreadable(self, case: Case) -> bool:
-        """Stored under a key no longer configured. An empty form field then leaves them as
-        they are (the key may be put back); only a new text replaces them."""
-        return (
-            bool(case.notes_encrypted) and self.cipher.decrypt_or_none(case.notes_encrypted) is None
-        )
+        return self.cipher.decrypt_or_none(case.notes_encrypted)
 
     def merge(self, duplicate: Case, into: Case) -> None:
         """A caller with two cases: everything of `duplicate` moves to `into`, which keeps
@@ -118,6 +113,9 @@ class CaseDesk:
             raise CaseChangeRefused("Ein Fall kann nicht mit sich selbst zusammengeführt werden.")
         if duplicate.merged_into_id is not None or into.merged_into_id is not None:
             raise CaseChangeRefused("Einer der beiden Fälle ist bereits zusammengeführt.")
+        kept, moved = self.notes(into), self.notes(duplicate)
+        if kept is None or moved is None:
+            raise CaseChangeRefused(wording.NOTES_UNREADABLE)
         for model in (Call, Callback, Appointment, CaseEvent, Referral, WorkItem):
             self.session.execute(
                 update(model).where(model.case_id == duplicate.id).values(case_id=into.id)
@@ -126,10 +124,8 @@ class CaseDesk:
             into.federal_state = duplicate.federal_state
         if into.topic is None:
             into.topic = duplicate.topic
-        if self.notes_unreadable(into) or self.notes_unreadable(duplicate):
-            raise CaseChangeRefused(wording.NOTES_UNREADABLE)
-        if duplicate.notes_encrypted:
-            merged = "\n\n".join(part for part in (self.notes(into), self.notes(duplicate)) if part)
+        if moved:
+            merged = "\n\n".join(part for part in (kept, moved) if part)
             into.notes_encrypted = self.cipher.encrypt(merged[:LONGEST_NOTES])
             duplicate.notes_encrypted = None
         duplicate.merged_into_id = into.id

@@ -154,8 +154,7 @@ def _case_page(
             "staff/case.html",
             case=case,
             display=display_case_reference(case.reference),
-            notes=desk.notes(case),
-            notes_unreadable=desk.notes_unreadable(case),
+            notes=desk.notes(case),  # None: unreadable (the template says so)
             entries=timeline(session, case.id),
             referrals=referrals_of(session, case.id),
             offers=offers(session),
