@@ -79,7 +79,7 @@ def calls_chart(statistics: Statistics) -> Chart:
         **{part: count_text(count) for part, count in totals.items()},
     )
     title = CHARTS[f"calls.title.{axis.period}"]
-    chart = pygal.StackedBar(**_options(statistics, title, axis, counts_up_to=_top(sums, parts)))
+    chart = pygal.StackedBar(**_options(statistics, title, axis, _top(sums, parts)))
     for part in parts:
         chart.add(CHARTS[f"calls.{part}"], sums[part])
     return Chart("calls", title, description, _render(chart, description))
@@ -106,7 +106,7 @@ def waits_chart(statistics: Statistics) -> Chart:
         waits = [month.waits for month in statistics.waits_by_month]
     longest = max((figures.p90_seconds or 0 for figures in waits), default=0)
     chart = pygal.Line(
-        **_options(statistics, title, axis, counts_up_to=math.ceil(longest)),
+        **_options(statistics, title, axis, math.ceil(longest)),
         allow_interruptions=True,  # a day nobody waited is a gap, not a zero
     )
     chart.add(CHARTS["waits.median"], [figures.median_seconds for figures in waits])
@@ -123,9 +123,7 @@ def callbacks_chart(statistics: Statistics) -> Chart:
         share=share.replace("%", " %"), **{part: count_text(n) for part, n in totals.items()}
     )
     title = CHARTS[f"callbacks.title.{axis.period}"]
-    chart = pygal.StackedBar(
-        **_options(statistics, title, axis, counts_up_to=_top(sums, ["booked"]))
-    )
+    chart = pygal.StackedBar(**_options(statistics, title, axis, _top(sums, ["booked"])))
     periods = range(len(axis.labels))
     chart.add(CHARTS["callbacks.on_time"], sums["on_time"])
     chart.add(CHARTS["callbacks.late"], [sums["done"][i] - sums["on_time"][i] for i in periods])
@@ -150,7 +148,7 @@ def appointments_chart(statistics: Statistics) -> Chart:
         channels=channels or CHARTS["none"],
     )
     title = CHARTS[f"appointments.title.{axis.period}"]
-    chart = pygal.StackedBar(**_options(statistics, title, axis, counts_up_to=_top(sums, parts)))
+    chart = pygal.StackedBar(**_options(statistics, title, axis, _top(sums, parts)))
     for part in parts:
         chart.add(CHARTS[f"appointments.{part}"], sums[part])
     return Chart("appointments", title, description, _render(chart, description))
@@ -191,9 +189,7 @@ def _tally_chart(
     ordered = list(reversed(tallies))  # pygal draws the first label at the bottom
     axis = _Axis("tally", [name(tally.key) for tally in ordered], [])
     top = max((tally.count for tally in tallies), default=0)
-    chart = pygal.HorizontalBar(
-        **_options(statistics, title, axis, counts_up_to=top), show_legend=False
-    )
+    chart = pygal.HorizontalBar(**_options(statistics, title, axis, top), show_legend=False)
     chart.add(CHARTS["referrals.count"], [tally.count for tally in ordered])
     return Chart(key, title, description, _render(chart, description))
 
@@ -256,17 +252,14 @@ def count_ticks(top: int, most: int = 10) -> list[int]:
         scale *= 10
 
 
-def _options(
-    statistics: Statistics, title: str, axis: _Axis, *, counts_up_to: int | None = None
-) -> dict[str, Any]:
-    """pygal's options for one chart; `counts_up_to` (the highest bar or point) for charts
-    of counts or seconds, whose axis is then labelled in whole numbers."""
+def _options(statistics: Statistics, title: str, axis: _Axis, top: int) -> dict[str, Any]:
+    """pygal's options for one chart. Every chart counts (calls, callbacks, referrals) or
+    measures whole seconds: its value axis goes up to `top` in whole numbers."""
     period = CHARTS["period"].format(
         first=day_text(statistics.first_day), last=day_text(statistics.last_day)
     )
-    whole = {} if counts_up_to is None else {"y_labels": count_ticks(counts_up_to)}
     return {
-        **whole,
+        "y_labels": count_ticks(top),
         "title": f"{title}, {period}",
         "style": STYLE,
         "width": 900,
