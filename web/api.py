@@ -95,7 +95,7 @@ def slots() -> ResponseReturnValue:
 
 
 @blueprint.post("/appointments")
-@booking_limit(lambda: scheduling().appointments.bookings_per_client)
+@booking_limit()
 def book() -> ResponseReturnValue:
     values = request.get_json(silent=True)
     if not isinstance(values, dict):

@@ -65,10 +65,6 @@ FIELD_IDS = {
 }
 
 
-def _rate() -> str:
-    return scheduling().appointments.bookings_per_client
-
-
 @dataclass(frozen=True)
 class DayChoice:
     iso: str
@@ -82,7 +78,7 @@ def page() -> ResponseReturnValue:
 
 
 @blueprint.post("")
-@booking_limit(_rate)
+@booking_limit()
 def book() -> ResponseReturnValue:
     values = {key: value for key, value in request.form.items() if key != "csrf_token"}
     if not FlaskForm().validate_on_submit():  # the CSRF token
@@ -177,7 +173,7 @@ def manage(token: str) -> ResponseReturnValue:
 
 
 @blueprint.post("/<token>/cancel")
-@manage_limit(_rate)
+@manage_limit()
 def cancel(token: str) -> ResponseReturnValue:
     if is_form_post() and not FlaskForm().validate_on_submit():
         return _manage_page(token, errors={"form": FORM_EXPIRED}, status=400)
@@ -193,7 +189,7 @@ def cancel(token: str) -> ResponseReturnValue:
 
 
 @blueprint.post("/<token>/move")
-@manage_limit(_rate)
+@manage_limit()
 def move(token: str) -> ResponseReturnValue:
     if is_form_post() and not FlaskForm().validate_on_submit():
         return _manage_page(token, errors={"form": FORM_EXPIRED}, status=400)
@@ -217,7 +213,7 @@ def move(token: str) -> ResponseReturnValue:
 
 
 @blueprint.post("/<token>/email")
-@manage_limit(_rate)
+@manage_limit()
 def add_email(token: str) -> ResponseReturnValue:
     if not FlaskForm().validate_on_submit():
         return _manage_page(token, errors={"form": FORM_EXPIRED}, status=400)

@@ -35,10 +35,6 @@ blueprint = Blueprint(
 )
 
 
-def _rate() -> str:
-    return scheduling().appointments.bookings_per_client
-
-
 @blueprint.get("/<token>")
 def manage(token: str) -> ResponseReturnValue:
     message = CALLBACK_PAGE["canceled_now"] if request.args.get("abgesagt") else None
@@ -46,7 +42,7 @@ def manage(token: str) -> ResponseReturnValue:
 
 
 @blueprint.post("/<token>/cancel")
-@manage_limit(_rate)
+@manage_limit()
 def cancel(token: str) -> ResponseReturnValue:
     if is_form_post() and not FlaskForm().validate_on_submit():
         return _page(token, errors={"form": FORM_EXPIRED}, status=400)

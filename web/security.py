@@ -15,6 +15,7 @@ from flask_wtf.csrf import CSRFProtect
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 from hotline.telephony.urls import TWILIO_PREFIX
+from web.context import scheduling
 
 csrf = CSRFProtect()
 # Per client address. Storage is per process (memory://) unless RATELIMIT_STORAGE_URI names a
@@ -22,14 +23,20 @@ csrf = CSRFProtect()
 limiter = Limiter(key_func=get_remote_address, default_limits=[])
 
 
-def booking_limit(rate: Callable[[], str]) -> Callable:
+def _bookings_per_client() -> str:
+    """`[appointments] bookings_per_client`, read per request (the config is the app's)."""
+    return scheduling().appointments.bookings_per_client
+
+
+def booking_limit() -> Callable:
     """One budget per client for booking, whether through the page or the API."""
-    return limiter.shared_limit(rate, scope="booking")
+    return limiter.shared_limit(_bookings_per_client, scope="booking")
 
 
-def manage_limit(rate: Callable[[], str]) -> Callable:
-    """One budget per client for moving, cancelling and adding an address."""
-    return limiter.shared_limit(rate, scope="manage")
+def manage_limit() -> Callable:
+    """One budget per client for moving, cancelling and adding an address, on the manage
+    pages of appointments and callbacks alike."""
+    return limiter.shared_limit(_bookings_per_client, scope="manage")
 
 
 _PAGE_HEADERS = {
