@@ -69,13 +69,14 @@ class SchedulerProcess:
         self._stop.set()
 
     def _serve(self, leadership: Leadership) -> None:
-        lost = threading.Event()
+        # this turn as the active one is over: a stop, a lost lead or an error
+        turn_over = threading.Event()
         dispatcher = Dispatcher(self.kinds, self.tools, self.config, self.node)
         waker = make_waker(self.tools.database, self.config.poll_seconds)
         scheduler = self._periodic_jobs(dispatcher)
 
         def keep_going() -> bool:
-            return not self._stop.is_set() and not lost.is_set()
+            return not self._stop.is_set() and not turn_over.is_set()
 
         def keep_the_lead() -> None:
             try:
@@ -88,7 +89,7 @@ class SchedulerProcess:
                     self._say_alive()
                     self._stop.wait(self.config.heartbeat_seconds)
             finally:
-                lost.set()  # whatever ended the loop (also an error) ends this turn as active
+                turn_over.set()  # whatever ended the loop (also an error) ends this turn
                 waker.wake()
 
         heartbeat = threading.Thread(target=keep_the_lead, name="heartbeat", daemon=True)
@@ -101,9 +102,9 @@ class SchedulerProcess:
             worker.start()
             if keep_going():
                 scheduler.start()
-            lost.wait()  # set by the heartbeat thread when it ends, for a stop or a lost lead
+            turn_over.wait()  # set by the heartbeat thread when it ends, for a stop or a lost lead
         finally:
-            lost.set()
+            turn_over.set()
             waker.wake()
             if scheduler.running:
                 scheduler.shutdown(wait=True)  # a periodic job in hand is finished, not cut off
