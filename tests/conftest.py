@@ -21,7 +21,7 @@ from hotline.app import create_app
 from hotline.app import work_tools as app_work_tools
 from hotline.cases.models import Case
 from hotline.cli import main
-from hotline.clock import FixedClock
+from hotline.clock import FixedClock, SystemClock
 from hotline.config import load_settings
 from hotline.counsellors.models import Counsellor
 from hotline.mail.mailer import ConsoleMailer, SmtpMailer
@@ -266,8 +266,12 @@ def cli_environment(database_url, tmp_path) -> dict[str, str]:
 
 
 @pytest.fixture
-def hotline(cli_environment):
-    """Run `hotline ...` with the test database; returns the click Result."""
+def hotline(cli_environment, clock: FixedClock, monkeypatch: pytest.MonkeyPatch):
+    """Run `hotline ...` with the test database; returns the click Result.
+
+    The commands read the time from the test's clock, as the app does: a CLI test means the
+    same on whatever day it runs (the commands build their app with the system clock)."""
+    monkeypatch.setattr(SystemClock, "now", lambda _self: clock.now())
 
     def run(*args: str, input: str | None = None, catch_exceptions: bool = False, **overrides: str):
         return CliRunner().invoke(

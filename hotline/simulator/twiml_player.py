@@ -7,10 +7,11 @@ requested with Twilio's parameters and signature through a Transport.
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 from urllib.parse import urljoin
 from xml.etree.ElementTree import Element
 
+from hotline.clock import SystemClock
 from hotline.config import DEFAULT_HOTLINE_NUMBER, DEV_ACCOUNT_SID
 from hotline.simulator.audio import pause, play, say
 from hotline.simulator.callers import Caller, ScriptExhausted
@@ -129,7 +130,7 @@ class CallPlayer:
         self._status_callback_url = status_callback_url
         self._on_event = on_event
         self._max_requests = max_requests
-        self._clock = clock or (lambda: datetime.now(UTC))
+        self._clock = clock or SystemClock().now
         self._advance_clock = advance_clock
         self._switchboard = switchboard
         self._dispatch = dispatch

@@ -268,9 +268,9 @@ def test_the_job_does_nothing_without_an_active_scheduler(caplog):
 
 
 # --- the command ---------------------------------------------------------------------------
-def test_the_command_rolls_up_every_finished_day_and_says_how_many(hotline, database):
+def test_the_command_rolls_up_every_finished_day_and_says_how_many(hotline, database, clock):
     data = StatisticsData(database)
-    now = datetime.now(UTC)  # the command runs on the system clock
+    now = clock.now()  # the command runs on the test's clock
     data.call(now - timedelta(days=3), waited=30)
     data.call(now, waited=30)
 
@@ -278,7 +278,7 @@ def test_the_command_rolls_up_every_finished_day_and_says_how_many(hotline, data
 
     assert result.exit_code == 0, result.output
     first = (now - timedelta(days=3)).astimezone(BERLIN).date()
-    last = rollup.last_finished_day(datetime.now(UTC), BERLIN)  # yesterday once it is final
+    last = rollup.last_finished_day(now, BERLIN)  # yesterday once it is final
     days = rolled_days(database)
     assert days == days_between(first, last)
     assert f"Statistik: {len(days)} Tage zusammengefasst" in result.output

@@ -3,15 +3,12 @@ went, as counts; a mistaken `[retention]` section is refused with the key to fix
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
-
 from scheduling.callbacks.models import CallbackState
 from scheduling.retention.sweep import RetentionCounts
 from tests.support.twilio import CALLER
 
 
 def test_the_command_deletes_what_is_due_and_prints_counts(hotline, rows):
-    rows.now = datetime.now(UTC)  # the command runs on the system clock
     rows.call(started=rows.days_ago(31), ended=rows.days_ago(31))
     rows.call(started=rows.days_ago(29), ended=rows.days_ago(29))
     rows.callback(CallbackState.CANCELED, updated=rows.days_ago(40))
