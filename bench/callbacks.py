@@ -134,7 +134,10 @@ def book(app: Flask, slots: list[datetime], count: int) -> float:
         with svc.database.transaction() as session:
             desk = CallbackDesk(session, svc.clock.now(), svc.cipher, config)
             callback_id = desk.take_number(
-                f"CA{index:032x}", callback_number(f"+49 151 {30000000 + index}")
+                f"CA{index:032x}",
+                callback_number(
+                    f"+49 151 {30000000 + index}", hotline_number=svc.settings.hotline_number
+                ),
             )
             if not desk.book(callback_id, slots[index % len(slots)]):
                 raise RuntimeError(f"booking {index} found its slot full")
@@ -259,7 +262,10 @@ def _book_places(app: Flask, places: list[datetime]) -> None:
             desk = CallbackDesk(session, svc.clock.now(), svc.cipher, config)
             for index, start in enumerate(places[first : first + 200], start=first):
                 callback_id = desk.take_number(
-                    f"CB{index:032x}", callback_number(f"+49 151 {40000000 + index}")
+                    f"CB{index:032x}",
+                    callback_number(
+                        f"+49 151 {40000000 + index}", hotline_number=svc.settings.hotline_number
+                    ),
                 )
                 seats[start] += 1
                 row = session.get(Callback, callback_id)

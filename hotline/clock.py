@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import time
-from datetime import UTC, datetime, timedelta, tzinfo
-from typing import Protocol
+from datetime import UTC, date, datetime, timedelta
+from typing import Protocol, TypeVar
+
+_Day = TypeVar("_Day", bound=date)  # a date or a datetime
 
 
 class Clock(Protocol):
@@ -57,13 +59,10 @@ def as_utc(at: datetime) -> datetime:
     return require_aware(at).astimezone(UTC)
 
 
-def parse_local_datetime(text: str, tz: tzinfo) -> datetime:
-    """ISO 8601 as staff type it; without an offset the time is local to `tz` (the hotline's
-    configured zone). ValueError with a hint otherwise."""
+def years_later(at: _Day, years: int) -> _Day:
+    """The same day (and time) `years` later, for bounds such as "at most a year ahead";
+    29 February becomes the 28th in a year without it."""
     try:
-        parsed = datetime.fromisoformat(text.strip())
+        return at.replace(year=at.year + years)
     except ValueError:
-        raise ValueError(
-            f"{text!r} is not a date and time; write e.g. 2026-12-24T10:00 or '2026-12-24 10:00'"
-        ) from None
-    return parsed if parsed.tzinfo else parsed.replace(tzinfo=tz)
+        return at.replace(year=at.year + years, day=28)

@@ -15,6 +15,7 @@ from __future__ import annotations
 import base64
 import binascii
 import hashlib
+import hmac
 import os
 from collections.abc import Sequence
 
@@ -37,6 +38,14 @@ class InvalidDataKey(ValueError):
 
 class UndecryptableValue(RuntimeError):
     """Stored ciphertext cannot be read with any configured key (a key was dropped too early)."""
+
+
+def keyed_digest(secret: str, purpose: str, *parts: str) -> str:
+    """A keyed hash (HMAC-SHA256, hex) of `parts` for `purpose`: for values that must be
+    matched later but never read back, and that are too few to hide behind a plain hash (an IP
+    address, an e-mail address). Different purposes never give the same digest."""
+    message = "\x1f".join((purpose, *parts)).encode("utf-8", "surrogatepass")
+    return hmac.new(secret.encode(), message, hashlib.sha256).hexdigest()
 
 
 def generate_key() -> str:

@@ -133,6 +133,7 @@ def make_engine(url: str, role: Role = Role.WEB) -> Engine:
         # its first failure, and the transaction is run again once (Database.run).
         engine = create_engine(
             url,
+            hide_parameters=True,  # a failing statement's values never reach a log line
             pool_size=5,
             max_overflow=5,
             pool_timeout=limits.pool_wait_seconds,
@@ -153,7 +154,9 @@ def make_engine(url: str, role: Role = Role.WEB) -> Engine:
         raise ValueError(f"DATABASE_URL: unsupported database {parsed.get_backend_name()!r}")
     if parsed.database and parsed.database != ":memory:":
         Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
-    engine = create_engine(url, connect_args={"timeout": limits.lock_wait_seconds})
+    engine = create_engine(
+        url, hide_parameters=True, connect_args={"timeout": limits.lock_wait_seconds}
+    )
     _serialise_sqlite_writers(engine, limits)
     return engine
 

@@ -1,7 +1,10 @@
-"""Structured (JSON lines) logging that never contains a phone number or an e-mail address.
+"""Structured (JSON lines) logging that never contains a phone number, an e-mail address or
+the secret of a link.
 
 Redaction happens in the handler's filter, so it also covers third-party loggers (werkzeug,
-twilio's http client) and values passed as arguments or extra fields.
+twilio's http client, Flask's "Exception on /termin/<token>/move"), values passed as
+arguments or extra fields, and tracebacks. The engines are built with `hide_parameters`, so a
+failing statement's values are not in its message to begin with.
 """
 
 from __future__ import annotations
@@ -24,6 +27,16 @@ _PHONE = re.compile(
     r"|(?<![\w])\d{10,}(?![\w])"  # 4915123456789
 )
 _EMAIL = re.compile(r"(?<![\w.+-])[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
+# The secrets of links: whatever follows the paths that carry one (a manage page, a callback's
+# page, a calendar feed), and, wherever else one may turn up, any run that looks like a link
+# token (43 URL-safe characters: 256 bit) or a video room id (32 hex digits: 128 bit).
+_LINK_SECRET = re.compile(
+    r"(?<=/termin/)[^/\s?#\"'<>]+"
+    r"|(?<=/rueckruf/)[^/\s?#\"'<>]+"
+    r"|(?<=/kalender/)[^/\s?#\"'<>]+?(?=\.ics|[/\s?#\"'<>]|$)"
+    r"|(?<![\w-])[A-Za-z0-9_-]{43}(?![\w-])"
+    r"|(?<![0-9A-Za-z])[0-9a-f]{32}(?![0-9A-Za-z])"
+)
 # Characters a number may be written with: a cut inside one drops the whole partial run.
 _NUMBER_TAIL = re.compile(r"[\d +\-/().%]+$")
 MAX_MESSAGE = 2_000  # characters of a message or an extra field in one log line
@@ -32,14 +45,14 @@ _STANDARD_ATTRIBUTES = frozenset(vars(logging.makeLogRecord({}))) | {"message", 
 
 
 def redact(text: str, limit: int = MAX_MESSAGE) -> str:
-    """Blank out anything that looks like a phone number or an e-mail address.
+    """Blank out anything that looks like a phone number, an e-mail address or a link's secret.
 
     Longer texts are cut first (at most `limit` characters survive), and a number the cut ran
     through is dropped whole rather than half shown.
     """
     if len(text) > limit:
         text = _NUMBER_TAIL.sub("", text[:limit]) + TRUNCATED
-    return _PHONE.sub(REDACTED, _EMAIL.sub(REDACTED, text))
+    return _PHONE.sub(REDACTED, _EMAIL.sub(REDACTED, _LINK_SECRET.sub(REDACTED, text)))
 
 
 class RedactingFilter(logging.Filter):

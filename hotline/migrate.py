@@ -13,6 +13,8 @@ from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
 from sqlalchemy import Engine
 
+from hotline.crypto import DataCipher
+
 
 def alembic_config() -> Config:
     config = Config()
@@ -20,8 +22,11 @@ def alembic_config() -> Config:
     return config
 
 
-def upgrade(engine: Engine, revision: str = "head") -> None:
+def upgrade(engine: Engine, revision: str = "head", *, cipher: DataCipher | None = None) -> None:
+    """Migrate to `revision`. A migration that seals values written in clear before needs the
+    `cipher` (from `hotline db upgrade`); without it, it stops and says so."""
     with _migrating(engine) as config:
+        config.attributes["cipher"] = cipher
         command.upgrade(config, revision)
 
 

@@ -68,7 +68,7 @@ def typed(ctx: StepContext, step: StepInput) -> StepResult:
     catalog, via = prompts(step.call.language), _via(step)
     response = VoiceResponse()
     try:
-        number = _callable(ctx, step.digits or "")
+        number = callback_number(step.digits or "", hotline_number=ctx.hotline_number)
     except NumberRefused as refused:
         catalog.say(response, f"callback.refused_{refused.reason}")
         if step.attempt >= MAX_TYPED_TRIES:
@@ -212,17 +212,9 @@ def _own_number(ctx: StepContext, step: StepInput) -> CallbackNumber | None:
     if not shown:
         return None
     try:
-        return callback_number(shown)
+        return callback_number(shown, hotline_number=ctx.hotline_number)
     except NumberRefused:
         return None
-
-
-def _callable(ctx: StepContext, typed: str) -> CallbackNumber:
-    """A number we can call back; never the hotline itself (the callback would ring us)."""
-    number = callback_number(typed)
-    if number.e164 == ctx.hotline_number:
-        raise NumberRefused("ours")
-    return number
 
 
 def _spoken(number: CallbackNumber, catalog: PromptCatalog) -> str:

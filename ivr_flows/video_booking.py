@@ -102,10 +102,10 @@ def _contact(ctx: StepContext, step: StepInput) -> Contact:
     """The caller's own number when shown and callable (for the SMS and reminders)."""
     shown = None if step.call.caller_withheld else ctx.callbacks.caller_number(step.call.call_sid)
     try:
-        number = callback_number(shown) if shown else None
+        number = callback_number(shown, hotline_number=ctx.hotline_number) if shown else None
     except NumberRefused:
         number = None
-    if number is None or number.e164 == ctx.hotline_number:
+    if number is None:
         return Contact(name=PHONE_NAME)
     return Contact(name=PHONE_NAME, phone_e164=number.e164, phone_is_mobile=number.is_mobile)
 

@@ -8,11 +8,22 @@ from flask import Flask
 
 from hotline.config import Settings
 from scheduling.config import SchedulingConfig
-from web import api, booking, callback_manage, context, feeds, health, security, staff
+from web import (
+    api,
+    booking,
+    callback_manage,
+    context,
+    feeds,
+    health,
+    json_bodies,
+    security,
+    staff,
+)
 
 
 def init_app(app: Flask, scheduling: SchedulingConfig, settings: Settings) -> None:
     context.remember(app, scheduling)
+    json_bodies.init_app(app)
     security.init_app(
         app,
         production=settings.is_production,
@@ -24,7 +35,7 @@ def init_app(app: Flask, scheduling: SchedulingConfig, settings: Settings) -> No
     booking.init_app(app)
     callback_manage.init_app(app)
     feeds.init_app(app)
-    staff.init_app(app)
+    staff.init_app(app, settings)
     security.limit_only(
         app,
         (

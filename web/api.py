@@ -6,16 +6,25 @@ each field, never a 500; a slot someone else took is a 409.
 
 from __future__ import annotations
 
+import json
 import logging
 from datetime import timedelta
+from typing import Any
 
 from flask import Blueprint, Flask, jsonify, request
 from flask.typing import ResponseReturnValue
+from flask_limiter.util import get_remote_address
 from werkzeug.exceptions import HTTPException
 
 from hotline.cases.service import UnknownCaseReference
+from hotline.crypto import keyed_digest
 from hotline.services import services
-from scheduling.appointments.desk import BookedAppointment, SlotTaken
+from scheduling.appointments.desk import (
+    BookedAppointment,
+    KeyUsedForAnotherRequest,
+    RepeatableRequest,
+    SlotTaken,
+)
 from scheduling.appointments.models import BookedVia
 from scheduling.callbacks.links import manage_url
 from web import openapi
@@ -101,7 +110,7 @@ def book() -> ResponseReturnValue:
     if not isinstance(values, dict):
         return error(422, "invalid_json")
     try:
-        wish = read_booking(values)
+        wish = read_booking(values, hotline_number=services().settings.hotline_number)
     except InvalidInput as bad:
         return error(422, "invalid_input", bad.fields)
     if wish.type != "video":
@@ -117,7 +126,7 @@ def book() -> ResponseReturnValue:
                 contact,
                 via=BookedVia.API,
                 case_reference=wish.case_reference,
-                idempotency_key=key or None,
+                request=_repeatable(key, values) if key else None,
             )
     except SlotTaken:
         return error(409, "slot_taken")
@@ -125,7 +134,7 @@ def book() -> ResponseReturnValue:
         return error(
             422, "invalid_input", {"case_reference": FIELD_ERRORS["case_reference.unknown"]}
         )
-    if booked.repeated and booked.start != wish.start:
+    except KeyUsedForAnotherRequest:
         return error(422, "invalid_input", {IDEMPOTENCY_HEADER: FIELD_ERRORS["key.reused"]})
     response = jsonify(booked_json(booked, "video"))
     response.status_code = 201
@@ -133,6 +142,18 @@ def book() -> ResponseReturnValue:
     if booked.repeated:
         response.headers["Idempotent-Replayed"] = "true"
     return response
+
+
+def _repeatable(key: str, values: dict[str, Any]) -> RepeatableRequest:
+    """The Idempotency-Key as the desk keeps it: scoped to this client (its address, as the
+    rate limit sees it) and bound to this body, both as keyed digests."""
+    secret = services().settings.secret_key
+    client = get_remote_address() or ""
+    body = json.dumps(values, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+    return RepeatableRequest(
+        key=keyed_digest(secret, "appointment request", client, key),
+        body=keyed_digest(secret, "appointment request body", body),
+    )
 
 
 def _book_callback(wish: BookingInput) -> ResponseReturnValue:

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date
 from typing import Any
 
 from flask import (
@@ -25,12 +25,12 @@ from flask import (
     url_for,
 )
 from flask.typing import ResponseReturnValue
-from flask_wtf import FlaskForm
 
 from hotline.calendar_names import long_date_time
 from hotline.cases.models import Case
 from hotline.cases.references import display_case_reference
 from hotline.cases.service import UnknownCaseReference
+from hotline.inputs import Refused, aware_moment
 from hotline.services import services
 from scheduling.appointments import calendar
 from scheduling.appointments.desk import AppointmentDesk, SlotTaken
@@ -49,7 +49,14 @@ from web.booking_input import (
     read_start,
 )
 from web.context import scheduling
-from web.public_pages import FORM_EXPIRED, common, is_form_post, not_found, wants_json
+from web.public_pages import (
+    FORM_EXPIRED,
+    common,
+    form_token_valid,
+    is_form_post,
+    not_found,
+    wants_json,
+)
 from web.security import booking_limit, manage_limit
 from web.texts import ERRORS, FIELD_ERRORS
 
@@ -81,10 +88,11 @@ def page() -> ResponseReturnValue:
 @booking_limit()
 def book() -> ResponseReturnValue:
     values = {key: value for key, value in request.form.items() if key != "csrf_token"}
-    if not FlaskForm().validate_on_submit():  # the CSRF token
+    if not form_token_valid():  # the CSRF token
         return _booking_page(values=values, errors={"form": FORM_EXPIRED}, status=400)
     try:
-        wish = read_booking({**values, "type": "video"}, from_form=True)
+        own = services().settings.hotline_number
+        wish = read_booking({**values, "type": "video"}, hotline_number=own, from_form=True)
     except InvalidInput as bad:
         return _booking_page(values=values, errors=bad.fields, status=422)
     contact = contact_of(wish)
@@ -161,8 +169,8 @@ def _slot_context(
 
 def _day_of(start: Any) -> str | None:
     try:
-        return datetime.fromisoformat(start).date().isoformat() if start else None
-    except (TypeError, ValueError):
+        return aware_moment(start).date().isoformat() if start else None
+    except Refused:
         return None
 
 
@@ -175,7 +183,7 @@ def manage(token: str) -> ResponseReturnValue:
 @blueprint.post("/<token>/cancel")
 @manage_limit()
 def cancel(token: str) -> ResponseReturnValue:
-    if is_form_post() and not FlaskForm().validate_on_submit():
+    if is_form_post() and not form_token_valid():
         return _manage_page(token, errors={"form": FORM_EXPIRED}, status=400)
     with services().database.transaction() as session:
         desk = appointment_desk(session)
@@ -191,7 +199,7 @@ def cancel(token: str) -> ResponseReturnValue:
 @blueprint.post("/<token>/move")
 @manage_limit()
 def move(token: str) -> ResponseReturnValue:
-    if is_form_post() and not FlaskForm().validate_on_submit():
+    if is_form_post() and not form_token_valid():
         return _manage_page(token, errors={"form": FORM_EXPIRED}, status=400)
     values = request.form if is_form_post() else (request.get_json(silent=True) or {})
     try:
@@ -215,7 +223,7 @@ def move(token: str) -> ResponseReturnValue:
 @blueprint.post("/<token>/email")
 @manage_limit()
 def add_email(token: str) -> ResponseReturnValue:
-    if not FlaskForm().validate_on_submit():
+    if not form_token_valid():
         return _manage_page(token, errors={"form": FORM_EXPIRED}, status=400)
     try:
         email = read_email(request.form.get("email"))
@@ -268,6 +276,10 @@ def _manage_page(
             return not_found()
         facts = _facts(desk, appointment, token)
         if wants_json():
+            if taken is not None:  # errors as the API answers them (see the OpenAPI document)
+                return api_error(409, "slot_taken")
+            if errors:
+                return api_error(status, "invalid_input", dict(errors))
             return jsonify(facts["json"]), status
         context: dict[str, Any] = {}
         if appointment.state == AppointmentState.BOOKED:

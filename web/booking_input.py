@@ -3,20 +3,19 @@ field named at once (never an exception escaping as a 500)."""
 
 from __future__ import annotations
 
-import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
 from hotline.cases.references import InvalidCaseReference, normalise_case_reference
+from hotline.inputs import Refused, aware_moment, bounded_integer, calendar_day, checked_text
 from hotline.mail.addresses import checked_address
 from hotline.telephony.phone_numbers import CallbackNumber, NumberRefused, callback_number
 from scheduling.appointments.desk import Contact
 from web.texts import FIELD_ERRORS
 
 NAME_LIMIT = 80
-_CONTROL = re.compile(r"[\x00-\x1f\x7f]")
 TRUE_WORDS = ("true", "on", "ja", "yes", "1")
 
 
@@ -36,7 +35,10 @@ class BookingInput:
     case_reference: str | None
 
 
-def read_booking(values: Mapping[str, Any], *, from_form: bool = False) -> BookingInput:
+def read_booking(
+    values: Mapping[str, Any], *, hotline_number: str, from_form: bool = False
+) -> BookingInput:
+    """`hotline_number`: the hotline's own number, which is never a number to call back."""
     errors: dict[str, str] = {}
     kind = values.get("type", "video")
     if kind not in ("video", "callback"):
@@ -45,14 +47,10 @@ def read_booking(values: Mapping[str, Any], *, from_form: bool = False) -> Booki
     name = _text(values.get("name"))
     if not name:
         errors["name"] = FIELD_ERRORS["name.missing"]
-    elif len(name) > NAME_LIMIT or _CONTROL.search(name):
+    elif len(name) > NAME_LIMIT or not _is_plain(name):
         errors["name"] = FIELD_ERRORS["name.invalid"]
-    email = _text(values.get("email")) or None
-    if email is None and kind == "video":
-        errors["email"] = FIELD_ERRORS["email.missing"]
-    elif email is not None and not _is_address(email):
-        errors["email"] = FIELD_ERRORS["email.invalid"]
-    phone = _phone(values.get("phone"), required=kind == "callback", errors=errors)
+    email = _email(values.get("email"), required=kind == "video", errors=errors)
+    phone = _phone(values.get("phone"), hotline_number, required=kind == "callback", errors=errors)
     consent = values.get("consent")
     if from_form:
         consent = isinstance(consent, str) and consent.strip().lower() in TRUE_WORDS
@@ -76,20 +74,25 @@ def contact_of(wish: BookingInput) -> Contact:
 
 
 def read_email(value: Any) -> str:
-    email = _text(value)
-    if not email:
-        raise InvalidInput({"email": FIELD_ERRORS["email.missing"]})
-    if not _is_address(email):
-        raise InvalidInput({"email": FIELD_ERRORS["email.invalid"]})
+    errors: dict[str, str] = {}
+    email = _email(value, required=True, errors=errors)
+    if email is None:
+        raise InvalidInput(errors)
     return email
 
 
-def _is_address(text: str) -> bool:
+def _email(value: Any, *, required: bool, errors: dict[str, str]) -> str | None:
+    """The address in the form we keep and send it (`checked_address`, one rule for all)."""
+    text = _text(value)
+    if not text:
+        if required:
+            errors["email"] = FIELD_ERRORS["email.missing"]
+        return None
     try:
-        checked_address(text)
+        return checked_address(text)
     except ValueError:
-        return False
-    return True
+        errors["email"] = FIELD_ERRORS["email.invalid"]
+        return None
 
 
 def read_start(value: Any, field: str = "start") -> datetime:
@@ -104,19 +107,27 @@ def read_day(value: Any, default: date) -> date:
     if value in (None, ""):
         return default
     try:
-        if not isinstance(value, str) or len(value) != 10:
-            raise ValueError
-        return date.fromisoformat(value)
-    except ValueError:
+        return calendar_day(value)
+    except Refused:
         raise InvalidInput({"from": FIELD_ERRORS["from.invalid"]}) from None
 
 
 def read_days(value: Any, default: int, most: int) -> int:
     if value in (None, ""):
         return default
-    if isinstance(value, str) and value.isascii() and value.isdigit() and 1 <= int(value) <= most:
-        return int(value)
-    raise InvalidInput({"days": FIELD_ERRORS["days.invalid"].format(most=most)})
+    try:
+        return bounded_integer(value, least=1, most=most)
+    except Refused:
+        raise InvalidInput({"days": FIELD_ERRORS["days.invalid"].format(most=most)}) from None
+
+
+def _is_plain(text: str) -> bool:
+    """One line of plain text, storable as UTF-8 (`hotline.inputs.checked_text`)."""
+    try:
+        checked_text(text)
+    except Refused:
+        return False
+    return True
 
 
 def _text(value: Any) -> str:
@@ -128,19 +139,16 @@ def _start(value: Any, errors: dict[str, str]) -> datetime | None:
         errors["start"] = FIELD_ERRORS["start.missing"]
         return None
     try:
-        if not isinstance(value, str) or len(value) > 40:
-            raise ValueError
-        parsed = datetime.fromisoformat(value.strip())
-        if parsed.tzinfo is None or parsed.utcoffset() is None:
-            raise ValueError
-        parsed.timestamp()  # out-of-range years fail here, not later
-    except (ValueError, OverflowError):
+        return aware_moment(value)
+    except Refused:
         errors["start"] = FIELD_ERRORS["start.invalid"]
         return None
-    return parsed
 
 
-def _phone(value: Any, *, required: bool, errors: dict[str, str]) -> CallbackNumber | None:
+def _phone(
+    value: Any, hotline_number: str, *, required: bool, errors: dict[str, str]
+) -> CallbackNumber | None:
+    """The phone menu's policy (`callback_number`), its reason told in the field's error."""
     text = _text(value)
     if not text:
         if required:
@@ -150,9 +158,9 @@ def _phone(value: Any, *, required: bool, errors: dict[str, str]) -> CallbackNum
         errors["phone"] = FIELD_ERRORS["phone.invalid"]
         return None
     try:
-        return callback_number(text)
-    except NumberRefused:
-        errors["phone"] = FIELD_ERRORS["phone.invalid"]
+        return callback_number(text, hotline_number=hotline_number)
+    except NumberRefused as refused:
+        errors["phone"] = FIELD_ERRORS[f"phone.{refused.reason}"]
         return None
 
 

@@ -14,7 +14,6 @@ from typing import Any
 
 from flask import Blueprint, Flask, jsonify, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
-from flask_wtf import FlaskForm
 
 from hotline.calendar_names import long_date_time
 from hotline.cases.models import Case
@@ -26,7 +25,14 @@ from scheduling.callbacks.models import Callback, CallbackState
 from scheduling.callbacks.placing import CallbackPlacement
 from web.api import error as api_error
 from web.context import scheduling
-from web.public_pages import FORM_EXPIRED, common, is_form_post, not_found, wants_json
+from web.public_pages import (
+    FORM_EXPIRED,
+    common,
+    form_token_valid,
+    is_form_post,
+    not_found,
+    wants_json,
+)
 from web.security import manage_limit
 from web.texts import CALLBACK_PAGE
 
@@ -44,7 +50,7 @@ def manage(token: str) -> ResponseReturnValue:
 @blueprint.post("/<token>/cancel")
 @manage_limit()
 def cancel(token: str) -> ResponseReturnValue:
-    if is_form_post() and not FlaskForm().validate_on_submit():
+    if is_form_post() and not form_token_valid():
         return _page(token, errors={"form": FORM_EXPIRED}, status=400)
     svc = services()
     with svc.database.transaction() as session:

@@ -225,8 +225,10 @@ def _api(base_url: str) -> dict[str, Any]:
                             "schema": {"type": "string", "maxLength": 200},
                             "description": (
                                 "Any unique text per booking (e.g. a UUID): repeating the "
-                                "request with it answers with the first booking (header "
-                                "Idempotent-Replayed: true) instead of booking again"
+                                "same request with it from the same client answers with the "
+                                "first booking (header Idempotent-Replayed: true) instead of "
+                                "booking again; the same key with another body is a 422 that "
+                                "tells nothing of the first booking"
                             ),
                         }
                     ],

@@ -8,6 +8,7 @@ from typing import Any
 
 from flask import render_template, request
 from flask.typing import ResponseReturnValue
+from flask_wtf import FlaskForm
 
 from hotline.services import services
 from web.api import error as api_error
@@ -25,6 +26,12 @@ def is_form_post() -> bool:
     if request.is_json:
         return False
     return bool(request.get_data(cache=True)) or not wants_json()
+
+
+def form_token_valid() -> bool:
+    """A posted form with a valid CSRF token. Only the form's own fields count: Flask-WTF
+    would read a JSON body as form data and fail on a list; a JSON body is no form here."""
+    return FlaskForm(formdata=request.form).validate_on_submit()
 
 
 def not_found() -> ResponseReturnValue:

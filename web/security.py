@@ -106,6 +106,8 @@ def _page_headers(response: Response) -> Response:
         return response
     for name, value in _PAGE_HEADERS.items():
         response.headers.setdefault(name, value)
-    if request.path.startswith(("/termin/", "/rueckruf/", "/kalender/", "/api/")):
-        response.headers.setdefault("Cache-Control", "no-store")
+    # links holding a secret, the API's answers, and every console page (cases, names,
+    # numbers): kept in no cache, the browser's included (a shared computer's back button)
+    if request.path.startswith(("/termin/", "/rueckruf/", "/kalender/", "/api/", "/staff/")):
+        response.headers["Cache-Control"] = "no-store"
     return response

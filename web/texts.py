@@ -21,6 +21,24 @@ FIELD_ERRORS = {
     "email.invalid": "Diese E-Mail-Adresse ist nicht gültig. (not a valid e-mail address)",
     "phone.missing": "Für einen Rückruf brauchen wir eine Telefonnummer. (phone is required)",
     "phone.invalid": "Diese Telefonnummer können wir nicht anrufen. (not a callable number)",
+    # why a number is refused: the reasons the phone menu speaks (hotline.telephony.phone_numbers)
+    "phone.premium": (
+        "Das ist eine kostenpflichtige Sondernummer; die können wir nicht anrufen. "
+        "(premium-rate number)"
+    ),
+    "phone.shared_cost": (
+        "Das ist eine Service-Nummer mit geteilten Kosten; die können wir nicht anrufen. "
+        "(shared-cost number)"
+    ),
+    "phone.short": "Kurzwahlnummern können wir nicht anrufen. (short number)",
+    "phone.emergency": (
+        "Das ist eine Notrufnummer. In akuter Gefahr wählen Sie bitte den Notruf 110. "
+        "(emergency number)"
+    ),
+    "phone.ours": (
+        "Das ist die Nummer der starken Stelle selbst. Bitte geben Sie die Nummer an, unter "
+        "der wir Sie erreichen. (the hotline's own number)"
+    ),
     "consent.missing": (
         "Bitte bestätigen Sie, dass Sie den Datenschutzhinweis gelesen haben. "
         "(consent must be true)"

@@ -6,14 +6,14 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from contextlib import contextmanager
-from datetime import datetime, time, timedelta
+from datetime import date, datetime, time, timedelta
 
 import click
 from sqlalchemy import select
 
 from hotline.cases.models import Case
 from hotline.cases.references import display_case_reference
-from hotline.cli.support import cli_context, echo_table
+from hotline.cli.support import DAY, ROW_ID, cli_context, echo_table
 from hotline.counsellors.models import Counsellor
 from hotline.mail.addresses import checked_address
 from hotline.mail.mailer import mask_address
@@ -29,9 +29,9 @@ def appointments() -> None:
 
 
 @appointments.command("list", help="Appointments in time order (addresses masked).")
-@click.option("--day", type=click.DateTime(["%Y-%m-%d"]), help="Only this day (local time).")
+@click.option("--day", type=DAY, help="Only this day (local time).")
 @click.option("--state", type=click.Choice(sorted(STATE_NAMES)), help="Only in this state.")
-def appointments_list(day: datetime | None, state: str | None) -> None:
+def appointments_list(day: date | None, state: str | None) -> None:
     svc, scheduling = cli_context()
     tz = scheduling.hours.timezone
     query = (
@@ -41,7 +41,7 @@ def appointments_list(day: datetime | None, state: str | None) -> None:
         .order_by(Appointment.start)
     )
     if day is not None:
-        start = datetime.combine(day.date(), time(0), tzinfo=tz)
+        start = datetime.combine(day, time(0), tzinfo=tz)
         query = query.where(Appointment.start >= start, Appointment.start < start + timedelta(1))
     if state is not None:
         query = query.where(Appointment.state == state)
@@ -68,7 +68,7 @@ def appointments_list(day: datetime | None, state: str | None) -> None:
 
 
 @appointments.command("cancel", help="Cancel an appointment; the invitations are withdrawn.")
-@click.argument("appointment_id", type=int)
+@click.argument("appointment_id", type=ROW_ID)
 def appointments_cancel(appointment_id: int) -> None:
     with _desk_and(appointment_id) as (desk, appointment):
         if not desk.cancel(appointment):
@@ -79,7 +79,7 @@ def appointments_cancel(appointment_id: int) -> None:
 @appointments.command(
     "email", help="Give an appointment the official's e-mail address: the invitation follows."
 )
-@click.argument("appointment_id", type=int)
+@click.argument("appointment_id", type=ROW_ID)
 @click.argument("address")
 def appointments_email(appointment_id: int, address: str) -> None:
     try:

@@ -3,7 +3,7 @@ appointments (weekly windows, absences). Without windows: whenever the line is o
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date
 
 import click
 from sqlalchemy.orm import Session
@@ -11,15 +11,23 @@ from sqlalchemy.orm import Session
 from hotline.cli.support import cli_context
 from hotline.counsellors.models import Counsellor
 from hotline.counsellors.service import find_counsellor
+from hotline.inputs import Refused, calendar_day, checked_text
 from scheduling.availability.service import (
+    AbsenceTooFarAhead,
     absences_of,
     add_absence,
+    latest_absence_day,
     parse_window,
     set_windows,
     windows_of,
 )
 
 ALL_OPENING_HOURS = "alle Öffnungszeiten"
+ABSENCE_BOUND = (
+    "Bitte Anfang und Ende als Datum angeben (z. B. 2026-12-24); eine Abwesenheit endet "
+    "höchstens zwei Jahre im Voraus, also spätestens am {latest}."
+)
+NOTE_RULE = "Notiz: bitte ohne Steuerzeichen (Nullbyte, Zeilenumbruch, Tab …)."
 
 
 @click.command(
@@ -71,20 +79,39 @@ def counsellor_availability(
         click.echo(f"  {line}")
 
 
-@click.command("absent", help="Note an absence (whole days, local time): no callbacks then.")
+@click.command(
+    "absent",
+    help="Note an absence (whole days, local time): no callbacks then. It ends at most two "
+    "years ahead.",
+)
 @click.argument("name")
-@click.option("--from", "first", required=True, type=click.DateTime(["%Y-%m-%d"]))
-@click.option("--to", "last", required=True, type=click.DateTime(["%Y-%m-%d"]))
+@click.option("--from", "first_text", required=True, metavar="YYYY-MM-DD")
+@click.option("--to", "last_text", required=True, metavar="YYYY-MM-DD")
 @click.option("--note", default=None, help="A word for colleagues, e.g. Urlaub.")
-def counsellor_absent(name: str, first: datetime, last: datetime, note: str | None) -> None:
+def counsellor_absent(name: str, first_text: str, last_text: str, note: str | None) -> None:
     svc, _ = cli_context()
+    too_far = ABSENCE_BOUND.format(latest=f"{latest_absence_day(svc.clock.now()):%d.%m.%Y}")
+    first, last = _day(first_text, "--from", too_far), _day(last_text, "--to", too_far)
+    try:
+        note = checked_text(note) or None
+    except Refused:
+        raise click.BadParameter(NOTE_RULE, param_hint="--note") from None
     try:
         with svc.database.transaction() as session:
             counsellor = _counsellor(session, name)
-            add_absence(session, counsellor.id, first.date(), last.date(), svc.clock.now(), note)
+            add_absence(session, counsellor.id, first, last, svc.clock.now(), note)
+    except AbsenceTooFarAhead:
+        raise click.BadParameter(too_far, param_hint="--to") from None
     except ValueError as error:
         raise click.BadParameter(str(error)) from None
     click.echo(f"{name} abwesend vom {first:%d.%m.%Y} bis {last:%d.%m.%Y}")
+
+
+def _day(text: str, option: str, refusal: str) -> date:
+    try:
+        return calendar_day(text)
+    except Refused:
+        raise click.BadParameter(refusal, param_hint=option) from None
 
 
 def _counsellor(session: Session, name: str) -> Counsellor:

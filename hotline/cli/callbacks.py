@@ -8,7 +8,7 @@ from datetime import date, datetime, tzinfo
 import click
 
 from hotline.cases.references import display_case_reference
-from hotline.cli.support import cli_context, echo_table, masked_number
+from hotline.cli.support import DAY, ROW_ID, cli_context, echo_table, masked_number
 from hotline.crypto import DataCipher
 from scheduling.callbacks.listing import LISTED_STATES, ListedCallback, list_callbacks
 from scheduling.callbacks.placing import CallbackPlacement
@@ -26,14 +26,14 @@ def callbacks() -> None:
 @callbacks.command("list", help="List callbacks in the order they fall due (numbers masked).")
 @click.option(
     "--day",
-    type=click.DateTime(["%Y-%m-%d"]),
+    type=DAY,
     help="Only those due on this day (local time), e.g. 2026-11-30.",
 )
 @click.option("--state", type=click.Choice(LISTED_STATES), help="Only callbacks in this state.")
-def callbacks_list(day: datetime | None, state: str | None) -> None:
+def callbacks_list(day: date | None, state: str | None) -> None:
     svc, scheduling = cli_context()
     tz = scheduling.hours.timezone
-    on_day: date | None = day.date() if day is not None else None
+    on_day = day
     with svc.database.transaction() as session:
         listed = list_callbacks(session, day=on_day, state=state, tz=tz)
     if not listed:
@@ -47,7 +47,7 @@ def callbacks_list(day: datetime | None, state: str | None) -> None:
 @callbacks.command(
     "cancel", help="Cancel a callback: it will not be placed, its number is deleted."
 )
-@click.argument("callback_id", type=int)
+@click.argument("callback_id", type=ROW_ID)
 def callbacks_cancel(callback_id: int) -> None:
     svc, scheduling = cli_context()
     with svc.database.transaction() as session:

@@ -1,4 +1,5 @@
-"""`hotline counsellor add|list|duty`: who takes calls, on which (masked) number."""
+"""`hotline counsellor add|list|duty|email|display-name`: who takes calls, on which (masked)
+number, and how officials see them in invitations."""
 
 from __future__ import annotations
 
@@ -8,14 +9,19 @@ from hotline.cli.support import cli_services, masked_number
 from hotline.counsellors.service import (
     CounsellorExists,
     CounsellorNotFound,
+    InvalidCounsellorName,
+    InvalidDisplayName,
     add_counsellor,
     list_counsellors,
     parse_languages,
+    set_display_name,
     set_email,
     set_on_duty,
 )
 
 UNREADABLE = "(Nummer unlesbar: Schlüssel fehlt, neu eintragen)"
+DISPLAY_NAME_RULE = "Anzeigename: 1 bis 80 Zeichen, keine Steuerzeichen (Zeilenumbruch, Tab …)."
+NAME_RULE = "Name: nicht leer, keine Steuerzeichen (Zeilenumbruch, Tab …)."
 
 
 @click.group(help="Counsellors (Berater:innen) and who is on duty.")
@@ -34,7 +40,19 @@ def counsellor() -> None:
     help="Languages the counsellor takes calls in: de, en or de,en.",
 )
 @click.option("--email", default=None, help="Address for appointment invitations.")
-def counsellor_add(name: str, phone: str, on_duty: bool, languages: str, email: str | None) -> None:
+@click.option(
+    "--display-name",
+    default=None,
+    help="How officials see them in invitations (default: the first name).",
+)
+def counsellor_add(
+    name: str,
+    phone: str,
+    on_duty: bool,
+    languages: str,
+    email: str | None,
+    display_name: str | None,
+) -> None:
     try:
         languages = parse_languages(languages)
     except ValueError as error:
@@ -51,9 +69,14 @@ def counsellor_add(name: str, phone: str, on_duty: bool, languages: str, email: 
                 on_duty=on_duty,
                 languages=languages,
                 email=email,
+                display_name=display_name,
             )
     except CounsellorExists as error:
         raise click.ClickException(str(error)) from None
+    except InvalidDisplayName:
+        raise click.BadParameter(DISPLAY_NAME_RULE, param_hint="--display-name") from None
+    except InvalidCounsellorName:
+        raise click.BadParameter(NAME_RULE, param_hint="NAME") from None
     except ValueError as error:
         raise click.BadParameter(str(error), param_hint="--phone/--email") from None
     click.echo(f"counsellor {name} added ({'on duty' if on_duty else 'off duty'}, {languages})")
@@ -110,3 +133,25 @@ def counsellor_email(name: str, address: str | None, remove: bool) -> None:
     except ValueError as error:
         raise click.BadParameter(str(error), param_hint="ADDRESS") from None
     click.echo(f"{name}: " + ("no e-mail address" if remove else "e-mail address saved"))
+
+
+@counsellor.command(
+    "display-name",
+    help="Set the name officials see in invitations (or with --first-name go back to the "
+    "first name).",
+)
+@click.argument("name")
+@click.argument("display_name", metavar="TEXT", required=False)
+@click.option("--first-name", is_flag=True, help="Officials see the first name again.")
+def counsellor_display_name(name: str, display_name: str | None, first_name: bool) -> None:
+    if (display_name is not None) == first_name:
+        raise click.UsageError("Bitte einen Anzeigenamen (TEXT) oder --first-name angeben.")
+    svc = cli_services()
+    try:
+        with svc.database.transaction() as session:
+            shown = set_display_name(session, name, display_name, svc.clock.now()).shown_name
+    except CounsellorNotFound:
+        raise click.ClickException(f"Keine Berater:in namens {name!r}.") from None
+    except InvalidDisplayName:
+        raise click.BadParameter(DISPLAY_NAME_RULE, param_hint="TEXT") from None
+    click.echo(f"{name} erscheint in Einladungen jetzt als „{shown}“.")

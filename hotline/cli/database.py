@@ -15,9 +15,10 @@ def db() -> None:
 
 @db.command("upgrade", help="Apply all migrations (creates the database if needed).")
 def db_upgrade() -> None:
-    engine = cli_services().database.engine
+    svc = cli_services()
+    engine = svc.database.engine
     before = migrate.current_revision(engine)
-    migrate.upgrade(engine)
+    migrate.upgrade(engine, cipher=svc.cipher)
     after = migrate.current_revision(engine)
     state = "already up to date" if before == after else f"upgraded from {before or 'empty'}"
     click.echo(f"database at revision {after} ({state})")

@@ -8,10 +8,22 @@ import click
 
 from hotline.calendar_names import WEEKDAYS
 from hotline.cli.support import cli_context, cli_services, parse_when
+from hotline.inputs import Refused, checked_text, local_moment
 from ivr_flows.speech import spoken_weekly_hours
 from scheduling.hours.opening_hours import ClosedReason, HoursStatus
-from scheduling.hours.overrides import clear_overrides, opening_hours_at, set_override
+from scheduling.hours.overrides import (
+    OverrideTooFarAhead,
+    clear_overrides,
+    latest_override_end,
+    opening_hours_at,
+    set_override,
+)
 
+OVERRIDE_BOUND = (
+    "Bitte ein Ende als Datum und Uhrzeit angeben (z. B. 2026-12-24 10:00), höchstens ein "
+    "Jahr im Voraus: spätestens {latest}."
+)
+REASON_RULE = "Grund: bitte ohne Steuerzeichen (Nullbyte, Zeilenumbruch, Tab …)."
 REASONS = {
     ClosedReason.OVERRIDE: "manuell geschlossen",
     ClosedReason.HOLIDAY: "Feiertag",
@@ -62,22 +74,32 @@ def hours(ctx: click.Context, at_text: str | None) -> None:
     click.echo(f"Sprechzeiten:   {spoken_weekly_hours(config, 'de')} (Feiertage: {region})")
 
 
-@hours.command("set", help="Override the hours until a time: 'closed' (e.g. team day) or 'open'.")
+@hours.command(
+    "set",
+    help="Override the hours until a time at most a year ahead: 'closed' (e.g. team day) or "
+    "'open'.",
+)
 @click.argument("state", type=click.Choice(["closed", "open"]))
 @click.option("--until", "until_text", required=True, metavar="DATETIME")
 @click.option("--reason", required=True, help="Spoken to callers when closed, e.g. 'Teamtag'.")
 def hours_set(state: str, until_text: str, reason: str) -> None:
-    if not reason.strip():
+    try:
+        reason = checked_text(reason)
+    except Refused:
+        raise click.BadParameter(REASON_RULE, param_hint="--reason") from None
+    if not reason:
         raise click.BadParameter(
             "callers hear the reason: give one, e.g. 'Teamsitzung'", param_hint="--reason"
         )
     svc, scheduling = cli_context()
-    until = parse_when(until_text, scheduling.hours.timezone)
-    assert until is not None
-    now = svc.clock.now()
+    now, tz = svc.clock.now(), scheduling.hours.timezone
+    too_far = OVERRIDE_BOUND.format(latest=local_label(latest_override_end(now), tz))
     try:
+        until = local_moment(until_text, tz)
         with svc.database.transaction() as session:
             set_override(session, is_open=state == "open", until=until, reason=reason, now=now)
+    except (Refused, OverrideTooFarAhead):
+        raise click.BadParameter(too_far, param_hint="--until") from None
     except ValueError as error:
         raise click.BadParameter(str(error), param_hint="--until") from None
     label = "geöffnet" if state == "open" else "geschlossen"

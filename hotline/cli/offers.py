@@ -20,7 +20,7 @@ def offers_group() -> None:
 @click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
 def offers_import(file: Path) -> None:
     try:
-        text = file.read_text(encoding="utf-8")
+        text = file.read_bytes().decode("utf-8")  # as written: a quoted field may hold a CR
     except UnicodeDecodeError:
         raise click.ClickException(f"{file}: not UTF-8 text") from None
     svc = cli_services()

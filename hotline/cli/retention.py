@@ -20,6 +20,8 @@ LABELS = {
     "case_event_texts": "Texte im Fallverlauf gelöscht",
     "referral_outcomes": "Ergebnisse von Nachfragen gelöscht",
     "webhook_events": "Twilio-Zustellungen gelöscht",
+    "staff_sessions": "beendete Konsolen-Sitzungen gelöscht",
+    "login_failures": "alte Fehlversuche beim Anmelden gelöscht",
 }
 
 

@@ -8,7 +8,7 @@ from datetime import datetime
 import click
 
 from hotline.app import scheduling_config, work_tools
-from hotline.cli.support import cli_app, cli_services
+from hotline.cli.support import cli_app, cli_context
 from hotline.db import Role
 from scheduling.outbox import queue
 from scheduling.outbox.kind_table import build_work_kinds
@@ -38,20 +38,26 @@ def scheduler(ctx: click.Context) -> None:
     process.run()
 
 
-@scheduler.command("status", help="Which scheduler is active, which wait, and the work queue.")
+@scheduler.command(
+    "status", help="Which scheduler is active, which wait, which fell silent, and the work queue."
+)
 def scheduler_status() -> None:
-    svc = cli_services()
+    svc, config = cli_context()
     now = svc.clock.now()
+    silent_after = config.scheduler.unreachable_after
     listed = nodes.nodes(svc.database)
     holder = current_holder(svc.database)
-    if not listed:
+    if not any(node.reachable(now, silent_after) for node in listed):
         click.echo("Kein Scheduler läuft. Starten: `hotline scheduler` (oder `make run`).")
     for node in listed:
+        seen = f"{node.heartbeat_at.astimezone(config.hours.timezone):%d.%m. %H:%M:%S}"
+        ago = _age(now, node.heartbeat_at)
+        where = f"{node.host} pid {node.pid}"
+        if not node.reachable(now, silent_after):
+            click.echo(f"nicht erreichbar seit {seen} (vor {ago})  {where}  ({node.id})")
+            continue
         role = "aktiv  " if node.active and node.id == holder else "standby"
-        click.echo(
-            f"{role}  {node.host} pid {node.pid}  letztes Lebenszeichen vor "
-            f"{_age(now, node.heartbeat_at)}  ({node.id})"
-        )
+        click.echo(f"{role}  {where}  zuletzt gesehen {seen} (vor {ago})  ({node.id})")
     with svc.database.transaction() as session:
         counts = queue.counts_by_state(session)
     summary = ", ".join(f"{state} {counts.get(state, 0)}" for state in queue.WorkState)

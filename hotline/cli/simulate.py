@@ -18,7 +18,7 @@ from __future__ import annotations
 import os
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Any
 
 import click
@@ -30,8 +30,8 @@ from hotline.app import scheduling_config
 from hotline.cases.references import display_case_reference
 from hotline.cli.simulate_callback import CALLEE_OUTCOMES, play_callback
 from hotline.cli.simulation import in_process_dispatcher, scripted_caller
-from hotline.cli.support import cli_app, parse_when
-from hotline.clock import FixedClock
+from hotline.cli.support import ROW_ID, cli_app, parse_when
+from hotline.clock import FixedClock, SystemClock
 from hotline.services import services
 from hotline.simulator import (
     Caller,
@@ -90,7 +90,7 @@ from hotline.telephony.urls import FALLBACK_PATH, INCOMING_STEP, STATUS_PATH, vo
 @click.option(
     "--callback",
     "callback_id",
-    type=int,
+    type=ROW_ID,
     metavar="ID",
     help="Play a booked callback (`hotline callbacks list`) as it falls due: the scheduler "
     "rings a counsellor, who is you (--keys or the terminal: 1 at the whisper starts it, "
@@ -179,7 +179,7 @@ def _play_in_process(
     """The app, its scheduler's due work and the counsellors' phones, on a clock that moves
     only with the simulated call."""
     svc = services(app)
-    clock = FixedClock(at or datetime.now(UTC))
+    clock = FixedClock(at or SystemClock().now())
     svc.clock = clock
     transport = FlaskClientTransport(
         app.test_client(), svc.settings.twilio_auth_token, svc.settings.public_base_url

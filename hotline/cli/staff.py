@@ -88,12 +88,12 @@ def _change(email: str, change: str, password: str | None = None) -> None:
             if account is None:
                 raise StaffError("no account with this address")
             if change == "disable":
-                disable(account, now)
+                disable(session, account, now)
             elif change == "enable":
-                enable(account, now)
+                enable(session, account, now)
             else:
                 assert password is not None
-                reset_password(account, password, now)
+                reset_password(session, account, password, now)
     except StaffError as error:
         raise click.ClickException(str(error)) from None
 

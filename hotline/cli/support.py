@@ -4,16 +4,18 @@ from __future__ import annotations
 
 import os
 from collections.abc import Sequence
-from datetime import datetime, tzinfo
+from datetime import date, datetime, tzinfo
+from typing import Any
 
 import click
 from flask import Flask
 
 from hotline.app import create_app, scheduling_config
-from hotline.clock import Clock, parse_local_datetime
+from hotline.clock import Clock
 from hotline.config import ConfigError
 from hotline.crypto import DataCipher
 from hotline.db import Role
+from hotline.inputs import FIRST_YEAR, LARGEST_ID, LAST_YEAR, Refused, calendar_day, local_moment
 from hotline.services import Services, services
 from hotline.telephony.phone_numbers import mask
 from scheduling.config import SchedulingConfig
@@ -44,6 +46,29 @@ def cli_context() -> tuple[Services, SchedulingConfig]:
     return services(app), scheduling_config(app)
 
 
+class _Day(click.ParamType):
+    """A --day option: YYYY-MM-DD in the years the service works with (`hotline.inputs`)."""
+
+    name = "day"
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> date:
+        if isinstance(value, date):
+            return value
+        try:
+            return calendar_day(value)
+        except Refused:
+            self.fail(
+                f"{value!r}: ein Tag als JJJJ-MM-TT von {FIRST_YEAR} bis {LAST_YEAR}, "
+                "z. B. 2026-12-24",
+                param,
+                ctx,
+            )
+
+
+DAY = _Day()
+ROW_ID = click.IntRange(1, LARGEST_ID)  # an id as the listings show it; larger ones exist not
+
+
 def masked_number(cipher: DataCipher, token: bytes, *, unreadable: str) -> str:
     """A stored number as operators may see it ("+49151••••••89"); one stored under a key no
     longer configured is shown as `unreadable`, so that a listing still shows every row."""
@@ -53,12 +78,12 @@ def masked_number(cipher: DataCipher, token: bytes, *, unreadable: str) -> str:
 
 def parse_when(text: str | None, tz: tzinfo) -> datetime | None:
     """A --at/--until value: ISO date and time, local to the hotline's zone unless an offset
-    is given."""
+    is given, in the years `hotline.inputs` takes."""
     if text is None:
         return None
     try:
-        return parse_local_datetime(text, tz)
-    except ValueError as error:
+        return local_moment(text, tz)
+    except Refused as error:
         raise click.BadParameter(str(error)) from None
 
 

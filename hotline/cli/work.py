@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import click
 
-from hotline.cli.support import cli_services, echo_table
+from hotline.cli.support import ROW_ID, cli_services, echo_table
 from scheduling.outbox import queue
 from scheduling.outbox.models import WorkState
 
@@ -45,7 +45,7 @@ def work_list(state: str | None, limit: int) -> None:
 
 
 @work.command("retry", help="Requeue a dead or failed work item now, with 3 more attempts.")
-@click.argument("item_id", type=int)
+@click.argument("item_id", type=ROW_ID)
 def work_retry(item_id: int) -> None:
     svc = cli_services()
     with svc.database.transaction() as session:

@@ -9,6 +9,8 @@ from sqlalchemy.orm import Mapped, mapped_column
 
 from hotline.db import Base, UTCDateTime, encrypted
 
+DISPLAY_NAME_LENGTH = 80
+
 
 class Counsellor(Base):
     """A Berater:in who takes calls; the phone number is only stored encrypted."""
@@ -17,6 +19,8 @@ class Counsellor(Base):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     name: Mapped[str] = mapped_column(String(120), unique=True)
+    # how officials see this counsellor in invitations; empty: the first word of `name`
+    display_name: Mapped[str | None] = mapped_column(String(DISPLAY_NAME_LENGTH))
     phone_encrypted: Mapped[bytes] = mapped_column(LargeBinary, info=encrypted())
     on_duty: Mapped[bool] = mapped_column(Boolean, default=False)
     languages: Mapped[str] = mapped_column(String(20), default="de", server_default="de")
@@ -30,3 +34,10 @@ class Counsellor(Base):
     staff_id: Mapped[int | None] = mapped_column(ForeignKey("staff_accounts.id"), unique=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime())
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime())
+
+    @property
+    def shown_name(self) -> str:
+        """The only name of this counsellor that officials see (in invitations and mails):
+        the display name, or else the first word of the full name. Counsellors face the same
+        haters as the callers, so their surname and address stay inside the hotline."""
+        return self.display_name or self.name.split(maxsplit=1)[0][:DISPLAY_NAME_LENGTH]

@@ -8,9 +8,10 @@ from datetime import datetime
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from hotline.counsellors.models import Counsellor
+from hotline.counsellors.models import DISPLAY_NAME_LENGTH, Counsellor
 from hotline.crypto import DataCipher
 from hotline.mail.addresses import checked_address
+from hotline.plain_text import has_control_characters
 from hotline.telephony.phone_numbers import to_e164
 
 log = logging.getLogger(__name__)
@@ -27,6 +28,15 @@ class CounsellorExists(ValueError):
     """The name is taken: names identify counsellors on the command line."""
 
 
+class InvalidCounsellorName(ValueError):
+    """Empty, or with control characters (it is typed on the command line, shown in the
+    console and in the line of callers)."""
+
+
+class InvalidDisplayName(ValueError):
+    """Not usable as the name officials see: empty, too long, or with control characters."""
+
+
 def add_counsellor(
     session: Session,
     name: str,
@@ -36,16 +46,21 @@ def add_counsellor(
     on_duty: bool = False,
     languages: str = "de",
     email: str | None = None,
+    display_name: str | None = None,
 ) -> Counsellor:
-    """Raises ValueError for an invalid number, language or e-mail address, CounsellorExists
-    for a taken name. The e-mail address gets appointment invitations (kept encrypted)."""
+    """Raises ValueError for an invalid number, language, e-mail address or display name,
+    CounsellorExists for a taken name. The e-mail address gets appointment invitations (kept
+    encrypted); the display name is how officials see the counsellor (default: first name)."""
     name = name.strip()
     if not name:
-        raise ValueError("a counsellor needs a name")
+        raise InvalidCounsellorName("a counsellor needs a name")
+    if has_control_characters(name):
+        raise InvalidCounsellorName("a counsellor's name may not contain control characters")
     if find_counsellor(session, name) is not None:
         raise CounsellorExists(f"a counsellor named {name!r} exists already")
     counsellor = Counsellor(
         name=name,
+        display_name=checked_display_name(display_name) if display_name is not None else None,
         phone_encrypted=cipher.encrypt(to_e164(phone)),
         on_duty=on_duty,
         languages=parse_languages(languages),
@@ -63,6 +78,35 @@ def set_email(session: Session, name: str, email: str | None, cipher: DataCipher
     if counsellor is None:
         raise CounsellorNotFound(f"no counsellor named {name!r}")
     counsellor.email_encrypted = cipher.encrypt(checked_address(email)) if email else None
+
+
+def set_display_name(
+    session: Session, name: str, display_name: str | None, now: datetime
+) -> Counsellor:
+    """The name officials see in invitations; None goes back to the first name."""
+    counsellor = find_counsellor(session, name)
+    if counsellor is None:
+        raise CounsellorNotFound(f"no counsellor named {name!r}")
+    change_display_name(counsellor, display_name, now)
+    return counsellor
+
+
+def change_display_name(counsellor: Counsellor, display_name: str | None, now: datetime) -> None:
+    counsellor.display_name = (
+        checked_display_name(display_name) if display_name is not None else None
+    )
+    counsellor.updated_at = now
+
+
+def checked_display_name(text: str) -> str:
+    """1 to 80 characters (surrounding spaces dropped), none of them a control character: it
+    goes into mail bodies, calendar entries and iCalendar parameters."""
+    shown = text.strip(" ")
+    if not 1 <= len(shown) <= DISPLAY_NAME_LENGTH:
+        raise InvalidDisplayName(f"a display name has 1 to {DISPLAY_NAME_LENGTH} characters")
+    if has_control_characters(shown):
+        raise InvalidDisplayName("a display name may not contain control characters")
+    return shown
 
 
 def list_counsellors(session: Session) -> list[Counsellor]:

@@ -1,20 +1,22 @@
 """Whether a text is an e-mail address we can send to: one rule for the booking page, the API,
-the CLI and counsellors' addresses. Deliberately plain (no quoted local parts, no IP
-literals): a typo should be caught, an unusual but real address still accepted."""
+the manage page, staff accounts, the CLI and counsellors' addresses.
+
+The syntax is checked by `email-validator` (RFC 5321/5322 and the IDNA rules, kept up to date
+by others): control characters, spaces, quoted local parts, IP literals and special-use domains
+such as `localhost` are refused. Whether the domain receives mail is not asked (that needs the
+network, and a booking must not wait for DNS): a typo in the domain is found by the bounce."""
 
 from __future__ import annotations
 
-import re
-
-LONGEST = 254
-_ADDRESS = re.compile(
-    r"^[^@\s\"<>,;:()\[\]\\]{1,64}@[A-Za-z0-9](?:[A-Za-z0-9-]{0,62}\.)+[A-Za-z]{2,63}$"
-)
+from email_validator import EmailNotValidError, validate_email
 
 
 def checked_address(text: str) -> str:
-    """The address without surrounding blanks; ValueError (without the address) if unusable."""
-    address = text.strip()
-    if len(address) > LONGEST or not _ADDRESS.match(address):
-        raise ValueError("not an e-mail address")
-    return address
+    """The address as we keep and send it, normalised (the domain in lower case, Unicode in
+    NFC, an internationalised domain in its ASCII form, which every mail server takes);
+    ValueError (without the address: it may be logged) if unusable."""
+    try:
+        valid = validate_email(text.strip(), check_deliverability=False)
+    except EmailNotValidError:
+        raise ValueError("not an e-mail address") from None
+    return valid.ascii_email or valid.normalized

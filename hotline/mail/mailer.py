@@ -8,6 +8,7 @@ help. Neither ever puts a full e-mail address into a message that may end up in 
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import smtplib
 import ssl
@@ -135,17 +136,29 @@ class SmtpMailer:
         self._timeout = timeout
 
     def send(self, message: EmailMessage) -> str:
+        """Returns as soon as the server has taken the message (its 250 to the end of DATA).
+
+        The session then ends with a QUIT whose reply is not awaited: the mail is delivered
+        by then, and nothing the server does afterwards (a slow, lost or odd goodbye) may turn
+        it into a failure that is sent again, or keep the outbox from recording it at once.
+        A crash between the 250 and that record is the only way a mail goes out twice (see
+        README, "The scheduler process and its outbox")."""
         message_id = ensure_message_id(message)
         try:
-            with self._connect() as smtp:
-                if self.settings.security == "starttls":
-                    smtp.starttls(context=ssl.create_default_context())
-                if self.settings.username:
-                    smtp.login(self.settings.username, self.settings.password or "")
-                smtp.send_message(message)
+            smtp = self._connect()
         except OSError as error:  # smtplib.SMTPException is an OSError too
+            raise classify(error) from None
+        try:
+            if self.settings.security == "starttls":
+                smtp.starttls(context=ssl.create_default_context())
+            if self.settings.username:
+                smtp.login(self.settings.username, self.settings.password or "")
+            smtp.send_message(message)
+        except OSError as error:
             # `from None`: smtplib's own exceptions carry the refused addresses
             raise classify(error) from None
+        finally:
+            _hang_up(smtp)
         return message_id
 
     def _connect(self) -> smtplib.SMTP:
@@ -154,6 +167,13 @@ class SmtpMailer:
             context = ssl.create_default_context()
             return smtplib.SMTP_SSL(host, port, timeout=timeout, context=context)
         return smtplib.SMTP(host, port, timeout=timeout)
+
+
+def _hang_up(smtp: smtplib.SMTP) -> None:
+    """QUIT, then close without waiting for the 221 (and without failing for want of it)."""
+    with contextlib.suppress(OSError):
+        smtp.send("QUIT\r\n")
+    smtp.close()
 
 
 def classify(error: OSError) -> MailError:

@@ -2,12 +2,21 @@
 
 An import updates offers it knows (same name and region) and adds the others; a line it
 cannot use is reported with its number and why, and the rest still count: one typo must not
-stop a list of two hundred offers. An import is one transaction: a crash imports nothing."""
+stop a list of two hundred offers. An import is one transaction: a crash imports nothing.
+
+The file is read as RFC 4180 says (the way spreadsheets write it): a field may stand in double
+quotes, and a quote inside it is doubled (`"Verein ""Hilfe"" e.V."`); comma or semicolon as
+the separator, whichever the header line uses. A cell that begins like a spreadsheet formula
+(`=`, `+`, `-`, `@`, a tab or a carriage return) is refused, in a file and in the console's
+form alike: the directory is copied into spreadsheets, where such a cell would run
+("CSV injection")."""
 
 from __future__ import annotations
 
 import csv
 import io
+import re
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from urllib.parse import urlsplit
@@ -16,11 +25,23 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from hotline.cases.vocabulary import FEDERAL_LEVEL, OFFER_CATEGORIES, REGIONS
+from hotline.inputs import Refused, checked_text
 from hotline.referrals.models import SupportOffer
 
 COLUMNS = ("name", "region", "category", "contact", "web_url", "last_checked")
 REQUIRED = ("name", "region", "category")
 _LIMITS = {"name": 200, "contact": 300, "web_url": 300}
+# what spreadsheets take as the start of a formula, with the words the reason uses for it
+_FORMULA_STARTS = {
+    "=": "„=“",
+    "+": "„+“",
+    "-": "„-“",
+    "@": "„@“",
+    "\t": "einem Tabulator",
+    "\r": "einem Wagenrücklauf",
+}
+# a phone number such as "+49 (0)30 123 456-7" is no formula, though it starts with "+"
+_PHONE_NUMBER = re.compile(r"\+\d[\d ()/-]*")
 
 
 class OfferRefused(ValueError):
@@ -39,6 +60,8 @@ class OfferFields:
 
 def checked_offer(raw: dict[str, str]) -> OfferFields:
     """The fields of one offer from text (a CSV line or a form); OfferRefused if unusable."""
+    for key in COLUMNS:
+        _refuse_formula(key, raw.get(key) or "")
     values = {key: (raw.get(key) or "").strip() for key in COLUMNS}
     for key in REQUIRED:
         if not values[key]:
@@ -46,6 +69,14 @@ def checked_offer(raw: dict[str, str]) -> OfferFields:
     for key, longest in _LIMITS.items():
         if len(values[key]) > longest:
             raise OfferRefused(f"„{key}“ ist länger als {longest} Zeichen")
+    for key in COLUMNS:
+        # the contact may span lines (an address); nothing may hold a NUL or escape codes
+        try:
+            checked_text(values[key], multiline=key == "contact")
+        except Refused:
+            raise OfferRefused(
+                f"„{key}“ enthält Steuerzeichen (Zeilenumbruch, Tabulator …)"
+            ) from None
     return OfferFields(
         name=values["name"],
         region=_region(values["region"]),
@@ -54,6 +85,16 @@ def checked_offer(raw: dict[str, str]) -> OfferFields:
         web_url=_web_url(values["web_url"]),
         last_checked=_day(values["last_checked"]),
     )
+
+
+def _refuse_formula(key: str, text: str) -> None:
+    """A cell a spreadsheet would run as a formula (also after leading blanks)."""
+    for start in (text[:1], text.lstrip()[:1]):
+        if start in _FORMULA_STARTS and not _PHONE_NUMBER.fullmatch(text.strip()):
+            raise OfferRefused(
+                f"„{key}“ beginnt mit {_FORMULA_STARTS[start]} wie eine Tabellenformel; "
+                "solche Zellen werden nicht übernommen (Schutz vor CSV-Injection)"
+            )
 
 
 def _region(text: str) -> str:
@@ -126,20 +167,10 @@ class ImportReport:
 def import_offers(session: Session, text: str, now: datetime) -> ImportReport:
     """Import CSV text with a header naming the columns (comma or semicolon)."""
     report = ImportReport()
-    try:
-        dialect: type[csv.Dialect] | csv.Dialect = csv.Sniffer().sniff(
-            text.split("\n", 1)[0], delimiters=",;"
-        )
-    except csv.Error:
-        dialect = csv.excel
-    reader = csv.DictReader(io.StringIO(text.lstrip("\ufeff")), dialect=dialect)
-    missing = [key for key in REQUIRED if key not in (reader.fieldnames or [])]
-    if missing:
-        raise OfferRefused(f"Kopfzeile ohne Spalte(n): {', '.join(missing)}")
     seen: set[tuple[str, str]] = set()
-    for row in reader:
-        line = reader.line_num
-        if not any((value or "").strip() for value in row.values() if isinstance(value, str)):
+    for line, row in _records(text):
+        if isinstance(row, OfferRefused):
+            report.rejected.append((line, str(row)))
             continue
         try:
             fields = checked_offer(row)
@@ -156,6 +187,67 @@ def import_offers(session: Session, text: str, now: datetime) -> ImportReport:
         else:
             report.updated += 1
     return report
+
+
+def _records(text: str) -> Iterator[tuple[int, dict[str, str] | OfferRefused]]:
+    """(line number where the record starts, its cells by column, or why it is unreadable);
+    blank lines are skipped. OfferRefused for a header without the needed columns."""
+    text = text.lstrip("\ufeff")
+    header = text.split("\n", 1)[0]
+    delimiter = ";" if header.count(";") > header.count(",") else ","
+    lines = _CountedLines(io.StringIO(text, newline="\n"))  # lines end at \n only
+    reader = csv.reader(lines, delimiter=delimiter, doublequote=True, strict=True)
+    try:
+        columns = [name.strip() for name in next(reader, [])]
+    except csv.Error:
+        columns = []
+    missing = [key for key in REQUIRED if key not in columns]
+    if missing:
+        raise OfferRefused(f"Kopfzeile ohne Spalte(n): {', '.join(missing)}")
+    while True:
+        line = lines.read + 1
+        try:
+            cells = next(reader)
+        except StopIteration:
+            return
+        except csv.Error:
+            yield (
+                line,
+                OfferRefused(
+                    "Anführungszeichen passen nicht: Ein Feld mit Anführungszeichen steht ganz "
+                    'in Anführungszeichen, eines darin wird verdoppelt ("") (RFC 4180)'
+                ),
+            )
+            continue
+        if not any(cell.strip() for cell in cells):
+            continue
+        if len(cells) > len(columns):
+            yield (
+                line,
+                OfferRefused(
+                    f"mehr Felder ({len(cells)}) als Spalten in der Kopfzeile ({len(columns)}); "
+                    f"ein Text mit „{delimiter}“ gehört in Anführungszeichen"
+                ),
+            )
+            continue
+        yield line, dict(zip(columns, cells, strict=False))
+
+
+class _CountedLines:
+    """The lines of a file, counted as the csv reader takes them (a quoted field may span
+    several), so that a rejected record is named by the line it starts on."""
+
+    def __init__(self, lines: Iterator[str]) -> None:
+        self._lines = lines
+        self.read = 0
+
+    def __iter__(self) -> _CountedLines:
+        return self
+
+    def __next__(self) -> str:
+        line = next(self._lines)
+        self.read += 1
+        return line
 
 
 def offers(

@@ -5,10 +5,10 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy import Date, ForeignKey, String, UniqueConstraint
+from sqlalchemy import Date, ForeignKey, LargeBinary, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
-from hotline.db import Base, UTCDateTime
+from hotline.db import Base, UTCDateTime, encrypted
 
 
 class SupportOffer(Base):
@@ -35,7 +35,8 @@ class Referral(Base):
     referred_on: Mapped[date] = mapped_column(Date, index=True)
     follow_up_on: Mapped[date | None] = mapped_column(Date, index=True)
     follow_up_due_at: Mapped[datetime | None] = mapped_column(UTCDateTime())  # reminder went
-    follow_up_outcome: Mapped[str | None] = mapped_column(String(500))
+    # what came of it, in the counsellor's words (may name people): kept encrypted
+    follow_up_outcome_encrypted: Mapped[bytes | None] = mapped_column(LargeBinary, info=encrypted())
     follow_up_done_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     staff_id: Mapped[int | None] = mapped_column(ForeignKey("staff_accounts.id"))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime())

@@ -1,8 +1,11 @@
 """Staff accounts: adding, listing, disabling, resetting, and checking a login.
 
 Passwords are hashed with Argon2 (argon2-cffi's defaults, rehashed when those grow). Failed
-logins in a row lock the account for a while that doubles with each further failure (the
-lock-out delay), so that guessing is slow even from many addresses, each under the rate limit.
+logins in a row for one address from one client lock that pair for a while that doubles with
+each further failure (`LoginThrottle`): guessing is slow, and a stranger who knows a
+counsellor's address locks out only themselves. Known and unknown addresses are counted,
+locked and answered alike, and every attempt verifies one Argon2 hash, so that neither the
+answer nor its time tells whether an account exists.
 """
 
 from __future__ import annotations
@@ -14,13 +17,14 @@ from enum import StrEnum
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
-from sqlalchemy import select
+from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
 from hotline.counsellors.service import find_counsellor
-from hotline.crypto import DataCipher
+from hotline.crypto import DataCipher, keyed_digest
 from hotline.mail.addresses import checked_address
-from hotline.staff.models import StaffAccount, StaffRole
+from hotline.staff.models import LoginThrottle, SessionEnd, StaffAccount, StaffRole
+from hotline.staff.sessions import end_sessions_of
 
 SHORTEST_PASSWORD = 12
 FREE_FAILURES = 5  # failures in a row before the account locks
@@ -37,7 +41,13 @@ class StaffError(ValueError):
 
 
 def email_digest(email: str) -> str:
-    return hashlib.sha256(email.strip().lower().encode()).hexdigest()
+    """The lookup key of an address as typed at the login, normalised as `add_account` kept
+    it (an internationalised domain in its ASCII form), in lower case."""
+    try:
+        canonical = checked_address(email)
+    except ValueError:  # no account has it; still a digest, so a login takes as long
+        canonical = email.strip()
+    return hashlib.sha256(canonical.lower().encode()).hexdigest()
 
 
 def check_password_strength(password: str) -> None:
@@ -73,8 +83,6 @@ def add_account(
         email_encrypted=cipher.encrypt(email.lower()),
         role=role,
         password_hash=_hasher.hash(password),
-        session_epoch=0,
-        failed_logins=0,
         created_at=now,
         updated_at=now,
     )
@@ -98,24 +106,32 @@ def list_accounts(session: Session) -> list[StaffAccount]:
     return list(session.scalars(select(StaffAccount).order_by(StaffAccount.id)))
 
 
-def disable(account: StaffAccount, now: datetime) -> None:
+def disable(session: Session, account: StaffAccount, now: datetime) -> None:
+    """Disable an account: it cannot log in, and whoever is logged in with it is logged out."""
     account.disabled_at = account.disabled_at or now
-    account.session_epoch += 1  # whoever is logged in is logged out
     account.updated_at = now
+    end_sessions_of(session, account.id, now, SessionEnd.DISABLED)
 
 
-def enable(account: StaffAccount, now: datetime) -> None:
+def enable(session: Session, account: StaffAccount, now: datetime) -> None:
     account.disabled_at = None
-    account.failed_logins, account.locked_until = 0, None
     account.updated_at = now
+    _forget_failures(session, account)
 
 
-def reset_password(account: StaffAccount, password: str, now: datetime) -> None:
+def reset_password(session: Session, account: StaffAccount, password: str, now: datetime) -> None:
+    """A new password; every session of the account ends (whoever knew the old one is out)."""
     check_password_strength(password)
     account.password_hash = _hasher.hash(password)
-    account.session_epoch += 1
-    account.failed_logins, account.locked_until = 0, None
     account.updated_at = now
+    end_sessions_of(session, account.id, now, SessionEnd.PASSWORD_RESET)
+    _forget_failures(session, account)
+
+
+def _forget_failures(session: Session, account: StaffAccount) -> None:
+    session.execute(
+        delete(LoginThrottle).where(LoginThrottle.address_key == address_key(account.email_digest))
+    )
 
 
 class LoginRefused(StrEnum):
@@ -131,28 +147,66 @@ class LoginResult:
     locked_until: datetime | None = None
 
 
-def log_in(session: Session, email: str, password: str, now: datetime) -> LoginResult:
-    """Check a login; counts failures and locks. The caller commits either way."""
+def address_key(email_digest_hex: str) -> str:
+    """The throttle's key for an address (its digest; the same for a known and unknown one)."""
+    return email_digest_hex
+
+
+def client_key(secret: str, client_address: str) -> str:
+    """The throttle's key for a client: a keyed hash of its IP address (never stored plain)."""
+    return keyed_digest(secret, "login client", client_address)
+
+
+def log_in(
+    session: Session, email: str, password: str, now: datetime, *, client: str
+) -> LoginResult:
+    """Check a login from `client` (a `client_key`); counts failures and locks. The caller
+    commits either way. Every path verifies one Argon2 hash, so all take alike."""
     account = find_account(session, email)
-    if account is None:
+    throttle = session.get(LoginThrottle, (address_key(email_digest(email)), client))
+    if throttle is not None and throttle.locked_until is not None and throttle.locked_until > now:
         _verify(_DUMMY_HASH, password)
-        return LoginResult(None, LoginRefused.WRONG)
-    if account.locked_until is not None and account.locked_until > now:
-        return LoginResult(account, LoginRefused.LOCKED, account.locked_until)
-    if not _verify(account.password_hash, password):
-        account.failed_logins += 1
-        if account.failed_logins >= FREE_FAILURES:
-            doublings = account.failed_logins - FREE_FAILURES
-            account.locked_until = now + min(FIRST_LOCK * 2**doublings, LONGEST_LOCK)
-            return LoginResult(account, LoginRefused.LOCKED, account.locked_until)
+        return LoginResult(account, LoginRefused.LOCKED, throttle.locked_until)
+    right = _verify(account.password_hash if account else _DUMMY_HASH, password)
+    if account is None or not right:
+        locked_until = _count_failure(session, email, client, throttle, now)
+        if locked_until is not None:
+            return LoginResult(account, LoginRefused.LOCKED, locked_until)
         return LoginResult(account, LoginRefused.WRONG)
+    if throttle is not None:
+        session.delete(throttle)
     if account.disabled_at is not None:
         return LoginResult(account, LoginRefused.DISABLED)
     if _hasher.check_needs_rehash(account.password_hash):
         account.password_hash = _hasher.hash(password)
-    account.failed_logins, account.locked_until = 0, None
     account.last_login_at = now
     return LoginResult(account)
+
+
+def _count_failure(
+    session: Session, email: str, client: str, throttle: LoginThrottle | None, now: datetime
+) -> datetime | None:
+    """One more failure in a row; when the pair is locked now, until when."""
+    if throttle is None:
+        throttle = LoginThrottle(
+            address_key=address_key(email_digest(email)), client_key=client, failures=0
+        )
+        session.add(throttle)
+    throttle.failures += 1
+    throttle.updated_at = now
+    if throttle.failures < FREE_FAILURES:
+        return None
+    doublings = min(throttle.failures - FREE_FAILURES, 16)
+    throttle.locked_until = now + min(FIRST_LOCK * 2**doublings, LONGEST_LOCK)
+    return throttle.locked_until
+
+
+def prune_login_throttles(session: Session, now: datetime) -> int:
+    """Failures whose lock is long over and that were last counted a day ago: gone."""
+    result = session.execute(
+        delete(LoginThrottle).where(LoginThrottle.updated_at < now - timedelta(days=1))
+    )
+    return int(result.rowcount or 0)  # type: ignore[attr-defined]
 
 
 def _verify(password_hash: str, password: str) -> bool:

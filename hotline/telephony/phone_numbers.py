@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
 import phonenumbers
 from phonenumbers import shortnumberinfo
@@ -61,7 +62,7 @@ class NumberRefused(ValueError):
 
     def __init__(self, reason: str) -> None:
         super().__init__(reason)
-        self.reason = reason  # invalid, premium, shared_cost, short, emergency
+        self.reason = reason  # invalid, premium, shared_cost, short, emergency, ours
 
 
 @dataclass(frozen=True)
@@ -86,10 +87,12 @@ _REFUSED_TYPES = {
 }
 
 
-def callback_number(typed: str, region: str = "DE") -> CallbackNumber:
-    """A number a caller gave (typed on the keypad, or their caller ID) checked for calling
-    back: German numbers with 0 or +49/0049, other countries with 00; premium-rate,
-    shared-cost, short, emergency and invalid numbers are refused with the reason."""
+def callback_number(typed: str, *, hotline_number: str, region: str = "DE") -> CallbackNumber:
+    """A number given for calling back (typed on the keypad, the caller's ID, the booking
+    page's or the API's field) checked by the one policy all of them share: German numbers
+    with 0 or +49/0049, other countries with 00; premium-rate, shared-cost, short, emergency,
+    invalid (also numbers no one can dial, such as pagers) and the hotline's own number (a
+    callback to it would ring us) are refused with the reason. Toll-free numbers are fine."""
     raw = typed.strip()
     digits = "".join(char for char in raw if char.isdigit())
     if shortnumberinfo.is_emergency_number(digits, region):
@@ -115,8 +118,18 @@ def callback_number(typed: str, region: str = "DE") -> CallbackNumber:
         else phonenumbers.PhoneNumberFormat.INTERNATIONAL,
     )
     to_read = "".join(char for char in shown if char.isdigit())
-    return CallbackNumber(
-        phonenumbers.format_number(parsed, phonenumbers.PhoneNumberFormat.E164),
-        _ACCEPTED_TYPES[kind],
-        to_read if home else "00" + to_read,
-    )
+    e164 = phonenumbers.format_number(parsed, phonenumbers.PhoneNumberFormat.E164)
+    if e164 == _as_e164(hotline_number, region):
+        raise NumberRefused("ours")
+    return CallbackNumber(e164, _ACCEPTED_TYPES[kind], to_read if home else "00" + to_read)
+
+
+@lru_cache(maxsize=8)
+def _as_e164(number: str, region: str) -> str:
+    """The hotline's number as configured ("+498003009944", also "0800 300 99 44")."""
+    try:
+        return phonenumbers.format_number(
+            phonenumbers.parse(number, region), phonenumbers.PhoneNumberFormat.E164
+        )
+    except phonenumbers.NumberParseException:
+        return number.strip()

@@ -10,7 +10,7 @@ in the same transaction: a rolled-back booking has mailed nobody.
 
 from __future__ import annotations
 
-import hashlib
+import hmac
 import secrets
 from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime, time, timedelta
@@ -68,10 +68,19 @@ class BookedAppointment:
     repeated: bool = False  # the answer to an earlier request with the same Idempotency-Key
 
 
-def _request_digest(idempotency_key: str | None) -> str | None:
-    if not idempotency_key:
-        return None
-    return hashlib.sha256(b"appointment-request:" + idempotency_key.encode()).hexdigest()
+@dataclass(frozen=True)
+class RepeatableRequest:
+    """An API booking with an Idempotency-Key, as keyed digests (the web layer makes them):
+    `key` of the client and its key, `body` of what it asked for. A key is the client's own,
+    and bound to the request it was first used with (the rule that made Stripe's keys safe)."""
+
+    key: str
+    body: str
+
+
+class KeyUsedForAnotherRequest(ValueError):
+    """The client used this Idempotency-Key before with another body: refused, and nothing
+    of the first booking is told."""
 
 
 class AppointmentDesk:
@@ -139,16 +148,16 @@ class AppointmentDesk:
         *,
         via: BookedVia,
         case_reference: str | None = None,
-        idempotency_key: str | None = None,
+        request: RepeatableRequest | None = None,
     ) -> BookedAppointment:
         """Book the slot at `start`; SlotTaken when it is not free, UnknownCaseReference
-        when the reference names no case. A client's `idempotency_key` seen before answers
-        with that booking (`repeated`): a retry after a lost answer books nothing twice."""
+        when the reference names no case. A `request` seen before answers with that booking
+        (`repeated`): a retry after a lost answer books nothing twice; the same key with
+        another body is KeyUsedForAnotherRequest."""
         start = start.astimezone(UTC)
-        request_digest = _request_digest(idempotency_key)
         hold_booking_lock(self.session)
-        if request_digest is not None:
-            earlier = self._booked_for_request(request_digest)
+        if request is not None:
+            earlier = self._booked_for_request(request)
             if earlier is not None:
                 return earlier
         counsellor_id = self._fairest_free_counsellor(start)
@@ -167,7 +176,8 @@ class AppointmentDesk:
             phone_is_mobile=contact.phone_is_mobile,
             token_digest=token_digest(token),
             token_encrypted=self.cipher.encrypt(token),
-            request_digest=request_digest,
+            request_digest=request.key if request else None,
+            request_body_digest=request.body if request else None,
             room=room,
             uid=f"termin-{secrets.token_hex(16)}@{self.links.mail_domain}",
             sequence=0,
@@ -179,7 +189,7 @@ class AppointmentDesk:
             with self.session.begin_nested():
                 self.session.add(appointment)
         except IntegrityError:
-            earlier = self._booked_for_request(request_digest) if request_digest else None
+            earlier = self._booked_for_request(request) if request else None
             if earlier is not None:  # the same request, at the same moment
                 return earlier
             raise SlotTaken() from None
@@ -209,12 +219,14 @@ class AppointmentDesk:
             ics_url=self.links.ics_url(token),
         )
 
-    def _booked_for_request(self, request_digest: str) -> BookedAppointment | None:
+    def _booked_for_request(self, request: RepeatableRequest) -> BookedAppointment | None:
         earlier = self.session.scalars(
-            select(Appointment).where(Appointment.request_digest == request_digest)
+            select(Appointment).where(Appointment.request_digest == request.key)
         ).one_or_none()
         if earlier is None:
             return None
+        if not hmac.compare_digest(earlier.request_body_digest or "", request.body):
+            raise KeyUsedForAnotherRequest()
         token = self.cipher.decrypt(earlier.token_encrypted)
         return replace(self.booked(earlier, token), repeated=True)
 
@@ -318,4 +330,11 @@ class AppointmentDesk:
         return f"{at.astimezone(self.tz):%d.%m.%Y %H:%M}"
 
 
-__all__ = ["AppointmentDesk", "BookedAppointment", "Contact", "SlotTaken"]
+__all__ = [
+    "AppointmentDesk",
+    "BookedAppointment",
+    "Contact",
+    "KeyUsedForAnotherRequest",
+    "RepeatableRequest",
+    "SlotTaken",
+]

@@ -79,5 +79,6 @@ def counsellor_feed(
                 description=f"Rückruf, Fall {shown}.",
             )
         )
-    name = f"starke Stelle – {counsellor.name}"
+    # the display name, not the full one: the feed is read without a login, by its URL alone
+    name = f"starke Stelle – {counsellor.shown_name}"
     return feed_ics(name, entries, now, scheduling.hours.timezone)

@@ -65,8 +65,11 @@ class Appointment(Base):
     # the manage token: found by its sha256, kept encrypted to put it into later mails
     token_digest: Mapped[str] = mapped_column(String(64), unique=True)
     token_encrypted: Mapped[bytes] = mapped_column(LargeBinary, info=encrypted())  # for mails
-    # sha256 of the client's Idempotency-Key: a retried API booking gets the same appointment
+    # a keyed hash of the client and its Idempotency-Key: a retried API booking gets the same
+    # appointment, and only from the client that made it
     request_digest: Mapped[str | None] = mapped_column(String(64), unique=True)
+    # a keyed hash of that request's body: the same key with another body is refused
+    request_body_digest: Mapped[str | None] = mapped_column(String(64))
     room: Mapped[str] = mapped_column(String(64))  # the video room id (unguessable)
     uid: Mapped[str] = mapped_column(String(120), unique=True)  # the calendar UID
     # raised on every change of time, counsellor, state or invitation (calendars rely on it)

@@ -1,7 +1,11 @@
 """What an appointment's booking, move or cancellation sends, written as work rows.
 
 Mails go to the official (if they gave an address) and to the counsellor (if one is on file),
-each with the invitation as a calendar part whose `method` equals the file's METHOD. Every
+each with the invitation as a calendar part whose `method` equals the file's METHOD. Each side
+gets its own copy, and neither copy holds the other side's address: the hotline (`MAIL_FROM`)
+organises, the official sees the counsellor only by display name, the counsellor sees the case
+reference only (counsellors face the same haters as callers; the official's contact details are
+opened through the audited console, not a mailbox). Every
 row is keyed by the appointment, its SEQUENCE and the recipient, so a retried request queues
 nothing twice. Reminders are queued for their time and look again when they are due
 (`scheduling.appointments.reminders`): a moved or cancelled appointment reminds nobody.
@@ -141,7 +145,13 @@ class Notices:
         counsellor = self.session.get_one(Counsellor, counsellor_id)
         if not counsellor.email_encrypted:
             return
-        mail = self._render(appointment, kind, for_counsellor=True, name=counsellor.name)
+        mail = self._render(
+            appointment,
+            kind,
+            for_counsellor=True,
+            name=counsellor.shown_name,
+            counsellor=counsellor,
+        )
         ics = self._ics(appointment, method, for_counsellor=True, counsellor=counsellor)
         tag = f"seq-{appointment.sequence}-counsellor-{counsellor_id}"
         self._queue_mail(appointment, "counsellor", tag, mail, method, ics, to=counsellor)
@@ -183,9 +193,17 @@ class Notices:
         queue.enqueue(self.session, self.cipher, self.now, work)
 
     def _render(
-        self, appointment: Appointment, kind: Kind, *, for_counsellor: bool, name: str
+        self,
+        appointment: Appointment,
+        kind: Kind,
+        *,
+        for_counsellor: bool,
+        name: str,
+        counsellor: Counsellor | None = None,
     ) -> Mail:
-        values = self._values(appointment, for_counsellor=for_counsellor, name=name)
+        values = self._values(
+            appointment, for_counsellor=for_counsellor, name=name, counsellor=counsellor
+        )
         templates = _templates()
         subject = templates.get_template("subject.txt").render(kind=kind, **values).strip()
         return Mail(
@@ -194,12 +212,23 @@ class Notices:
             html=templates.get_template("appointment.html").render(kind=kind, **values),
         )
 
-    def _values(self, appointment: Appointment, *, for_counsellor: bool, name: str) -> dict:
+    def _values(
+        self,
+        appointment: Appointment,
+        *,
+        for_counsellor: bool,
+        name: str,
+        counsellor: Counsellor | None = None,
+    ) -> dict:
+        """What the templates may say. `name` is the recipient's own; `counsellor` is the
+        counsellor's display name only (never their full name or address)."""
         reference = self.session.get_one(Case, appointment.case_id).reference
         token = self.cipher.decrypt(appointment.token_encrypted)
+        counsellor = counsellor or self.session.get_one(Counsellor, appointment.counsellor_id)
         return {
             "name": name,
             "for_counsellor": for_counsellor,
+            "counsellor": counsellor.shown_name,
             "when": long_date_time(appointment.start, self.tz),
             "when_short": short_date_time(appointment.start, self.tz),
             "minutes": self.scheduling.appointments.slot_minutes,
@@ -234,19 +263,24 @@ class Notices:
         counsellor: Counsellor | None = None,
     ) -> calendar.Invitation:
         """The calendar entry as the official (or the counsellor) gets it; the `.ics` link
-        serves the official's."""
+        serves the official's.
+
+        Each copy invites only its recipient (the ATTENDEE with RSVP that lets their client
+        accept it); the organizer is the hotline's own address. So the official's copy names
+        the counsellor only by display name, in its text, and the counsellor's copy names the
+        case, not the official. Without the recipient's address the copy has no attendee (the
+        `.ics` link then serves it as METHOD:PUBLISH)."""
         counsellor = counsellor or self.session.get_one(Counsellor, appointment.counsellor_id)
-        name = self._official_name(appointment)
-        values = self._values(appointment, for_counsellor=for_counsellor, name=name)
+        if for_counsellor:
+            name, address = counsellor.shown_name, counsellor.email_encrypted
+        else:
+            name, address = self._official_name(appointment), appointment.email_encrypted
+        values = self._values(
+            appointment, for_counsellor=for_counsellor, name=name, counsellor=counsellor
+        )
         attendees = []
-        if appointment.email_encrypted:
-            attendees.append(
-                calendar.Attendee(name or "Gast", self.cipher.decrypt(appointment.email_encrypted))
-            )
-        if counsellor.email_encrypted:
-            attendees.append(
-                calendar.Attendee(counsellor.name, self.cipher.decrypt(counsellor.email_encrypted))
-            )
+        if address:
+            attendees.append(calendar.Attendee(name or "Gast", self.cipher.decrypt(address)))
         description = _templates().get_template("calendar.txt").render(**values).strip()
         return calendar.Invitation(
             uid=appointment.uid,
@@ -256,7 +290,7 @@ class Notices:
             summary=_templates().get_template("summary.txt").render(**values).strip(),
             description=description,
             video_url=values["video_url"],
-            organizer=calendar.Attendee(SERVICE_NAME, _address(self.links.mail_from)),
+            organizer=_organizer(self.links.mail_from),
             attendees=attendees,
             stamp=self.now,
             alarm_minutes=self.scheduling.appointments.alarm_minutes,
@@ -285,5 +319,7 @@ class Notices:
                 queue.enqueue(self.session, self.cipher, self.now, work)
 
 
-def _address(sender: str) -> str:
-    return parseaddr(sender)[1] or sender
+def _organizer(sender: str) -> calendar.Attendee:
+    """`MAIL_FROM` ("starke Stelle <termine@…>"): its display name as CN, its address."""
+    shown, address = parseaddr(sender)
+    return calendar.Attendee(shown or SERVICE_NAME, address or sender)

@@ -21,10 +21,14 @@ from datetime import date, datetime, time, timedelta, tzinfo
 from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
+from hotline.clock import years_later
 from scheduling.availability.booked_times import BookedTimes
 from scheduling.availability.models import CounsellorAbsence, CounsellorWindow
 from scheduling.hours.config import WEEKDAY_KEYS
 
+# Absences are holidays, training, parental leave: known at most a couple of years ahead. A
+# typo such as 9999 must not take a counsellor off every callback for good.
+ABSENCE_YEARS_AHEAD = 2
 _WINDOW = re.compile(r"^(mon|tue|wed|thu|fri|sat|sun)=(\d{2}):(\d{2})-(\d{2}):(\d{2})$")
 
 
@@ -94,6 +98,19 @@ def windows_of(
     return [WeeklyWindow(row.weekday, row.opens, row.closes) for row in rows]
 
 
+class AbsenceTooFarAhead(ValueError):
+    """The absence would end after `latest`, two years from now."""
+
+    def __init__(self, latest: date) -> None:
+        super().__init__(f"an absence ends at most two years ahead: by {latest:%Y-%m-%d}")
+        self.latest = latest
+
+
+def latest_absence_day(now: datetime) -> date:
+    """The last day an absence noted at `now` may end on."""
+    return years_later(now.date(), ABSENCE_YEARS_AHEAD)
+
+
 def add_absence(
     session: Session,
     counsellor_id: int,
@@ -102,8 +119,12 @@ def add_absence(
     now: datetime,
     note: str | None = None,
 ) -> None:
+    """ValueError when it ends before it begins, AbsenceTooFarAhead when it ends more than
+    two years ahead."""
     if last_day < first_day:
         raise ValueError(f"--to {last_day} is before --from {first_day}")
+    if last_day > latest_absence_day(now):
+        raise AbsenceTooFarAhead(latest_absence_day(now))
     session.add(
         CounsellorAbsence(
             counsellor_id=counsellor_id,

@@ -87,11 +87,12 @@ class ReferralDesk:
             raise CaseChangeRefused("Bitte das Ergebnis der Nachfrage eintragen.")
         if len(outcome) > LONGEST_OUTCOME:
             raise CaseChangeRefused(f"Das Ergebnis ist länger als {LONGEST_OUTCOME} Zeichen.")
-        referral.follow_up_outcome, referral.follow_up_done_at = outcome, self.now
+        referral.follow_up_outcome_encrypted = self.cipher.encrypt(outcome)
+        referral.follow_up_done_at = self.now
         offer = self.session.get(SupportOffer, referral.offer_id)
-        text = wording.FOLLOW_UP_DONE_LINE.format(
-            offer=offer.name if offer else "?", outcome=outcome
-        )
+        # the outcome may name people: it stays with the referral, encrypted, not in the
+        # timeline's text
+        text = wording.FOLLOW_UP_DONE_LINE.format(offer=offer.name if offer else "?")
         if case.status == CaseStatus.FOLLOW_UP_DUE and not _follow_ups_due(self.session, case.id):
             case.status = CaseStatus.REFERRED
         case.updated_at = self.now
@@ -119,15 +120,32 @@ class ReferralDesk:
         )
 
 
-def referrals_of(session: Session, case_id: int) -> list[tuple[Referral, SupportOffer]]:
-    return list(
-        session.execute(
-            select(Referral, SupportOffer)
-            .join(SupportOffer, SupportOffer.id == Referral.offer_id)
-            .where(Referral.case_id == case_id)
-            .order_by(Referral.referred_on.desc(), Referral.id.desc())
-        ).all()
-    )
+@dataclass(frozen=True)
+class ReferralShown:
+    """A referral as the case page shows it: the offer, and the outcome opened (None when it
+    was anonymised or none was recorded; `unreadable` when no configured key opens it)."""
+
+    referral: Referral
+    offer: SupportOffer
+    outcome: str | None
+    unreadable: bool = False
+
+
+def referrals_of(session: Session, cipher: DataCipher, case_id: int) -> list[ReferralShown]:
+    rows = session.execute(
+        select(Referral, SupportOffer)
+        .join(SupportOffer, SupportOffer.id == Referral.offer_id)
+        .where(Referral.case_id == case_id)
+        .order_by(Referral.referred_on.desc(), Referral.id.desc())
+    ).all()
+    shown = []
+    for referral, offer in rows:
+        sealed = referral.follow_up_outcome_encrypted
+        outcome = cipher.decrypt_or_none(sealed) if sealed is not None else None
+        shown.append(
+            ReferralShown(referral, offer, outcome, sealed is not None and outcome is None)
+        )
+    return shown
 
 
 def _follow_ups_due(session: Session, case_id: int) -> bool:

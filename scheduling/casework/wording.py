@@ -32,7 +32,7 @@ NOTES_UNREADABLE = (
 REFERRED_LINE = "Weitervermittelt an {offer} ({region}); Nachfrage am {follow_up}"
 REFERRED_NO_FOLLOW_UP = "Weitervermittelt an {offer} ({region})"
 FOLLOW_UP_DUE_LINE = "Nachfrage fällig: {offer}"
-FOLLOW_UP_DONE_LINE = "Nachfrage zu {offer}: {outcome}"
+FOLLOW_UP_DONE_LINE = "Nachfrage zu {offer} erledigt"
 
 FOLLOW_UP_MAIL_SUBJECT = "Nachfrage fällig: Fall {reference}"
 FOLLOW_UP_MAIL_TEXT = """Guten Tag,

@@ -10,9 +10,27 @@ from datetime import datetime
 from sqlalchemy import ColumnElement, and_, select
 from sqlalchemy.orm import Session
 
+from hotline.clock import years_later
 from scheduling.hours.config import HoursConfig
 from scheduling.hours.models import HoursOverrideEntry
 from scheduling.hours.opening_hours import HoursOverride, OpeningHours
+
+# An override is for a day or some weeks (a team day, a move); a typo such as 9999 must not
+# close (or open) the line for good.
+YEARS_AHEAD = 1
+
+
+class OverrideTooFarAhead(ValueError):
+    """The override would end after `latest`, a year from now."""
+
+    def __init__(self, latest: datetime) -> None:
+        super().__init__(f"an override ends at most a year ahead: by {latest:%Y-%m-%d %H:%M} UTC")
+        self.latest = latest
+
+
+def latest_override_end(now: datetime) -> datetime:
+    """The latest end an override set at `now` may have."""
+    return years_later(now, YEARS_AHEAD)
 
 
 def _active(now: datetime) -> ColumnElement[bool]:
@@ -35,9 +53,12 @@ def active_overrides(session: Session, now: datetime) -> list[HoursOverride]:
 def set_override(
     session: Session, *, is_open: bool, until: datetime, reason: str, now: datetime
 ) -> HoursOverrideEntry:
-    """From now until `until`, open or closed whatever the weekly hours; replaces older ones."""
+    """From now until `until`, open or closed whatever the weekly hours; replaces older ones.
+    ValueError for an end that is past, OverrideTooFarAhead for one more than a year ahead."""
     if until <= now:
         raise ValueError("the override must end in the future")
+    if until > latest_override_end(now):
+        raise OverrideTooFarAhead(latest_override_end(now))
     clear_overrides(session, now)
     entry = HoursOverrideEntry(
         is_open=is_open, starts_at=now, ends_at=until, reason=reason.strip(), created_at=now

@@ -22,6 +22,8 @@ from hotline.cases.events import CaseEvent
 from hotline.cases.models import Case, CaseStatus
 from hotline.db import Database
 from hotline.referrals.models import Referral
+from hotline.staff.accounts import prune_login_throttles
+from hotline.staff.sessions import prune_sessions
 from hotline.telephony.models import Call, WebhookEvent
 from scheduling.appointments.models import Appointment, AppointmentState
 from scheduling.callbacks.models import Callback, CallbackState
@@ -50,6 +52,8 @@ class RetentionCounts:
     case_event_texts: int = 0
     referral_outcomes: int = 0
     webhook_events: int = 0
+    staff_sessions: int = 0
+    login_failures: int = 0
 
     def as_fields(self) -> dict[str, int]:
         """For `extra=` of a log line and for the command's output, in a fixed order."""
@@ -71,7 +75,17 @@ def sweep(database: Database, now: datetime, config: RetentionConfig) -> Retenti
         cases = anonymise_closed_cases(session, now, now - config.closed_case_period)
     with database.transaction() as session:
         webhook_events = prune_webhook_log(session, now - config.webhook_log_period)
-    return RetentionCounts(**contacts, **cases, webhook_events=webhook_events)
+    with database.transaction() as session:
+        # sessions and login failures: the console's own traces, kept no longer than useful
+        staff_sessions = prune_sessions(session, now)
+        login_failures = prune_login_throttles(session, now)
+    return RetentionCounts(
+        **contacts,
+        **cases,
+        webhook_events=webhook_events,
+        staff_sessions=staff_sessions,
+        login_failures=login_failures,
+    )
 
 
 def forget_call_numbers(session: Session, cutoff: datetime) -> int:
@@ -170,8 +184,8 @@ def anonymise_closed_cases(session: Session, now: datetime, cutoff: datetime) ->
     referrals = _changed(
         session,
         update(Referral)
-        .where(Referral.case_id.in_(marked_now), Referral.follow_up_outcome.is_not(None))
-        .values(follow_up_outcome=None),
+        .where(Referral.case_id.in_(marked_now), Referral.follow_up_outcome_encrypted.is_not(None))
+        .values(follow_up_outcome_encrypted=None),
     )
     return {"cases_anonymised": cases, "case_event_texts": events, "referral_outcomes": referrals}
 

@@ -58,6 +58,18 @@ class SchedulerConfig:
         return max(min(2.0, self.takeover_seconds / 10), 0.1)
 
     @property
+    def unreachable_after(self) -> timedelta:
+        """A scheduler silent this long has died or lost the database: `takeover_seconds`,
+        at least five of the active one's heartbeats and ten of a standby's."""
+        return timedelta(seconds=self.takeover_seconds)
+
+    @property
+    def forget_node_after(self) -> timedelta:
+        """An unreachable scheduler's row is removed this long after its last heartbeat;
+        until then `hotline scheduler status` shows it as unreachable since then."""
+        return timedelta(seconds=self.takeover_seconds * 10)
+
+    @property
     def retry_policy(self) -> RetryPolicy:
         return RetryPolicy(
             base=timedelta(seconds=self.retry_base_seconds),

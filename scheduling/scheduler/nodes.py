@@ -1,4 +1,10 @@
-"""The scheduler processes as the database knows them: for status, and to spot a dead one."""
+"""The scheduler processes as the database knows them: for status, and to spot a dead one.
+
+Every process writes its heartbeat into its row (a standby every `standby_poll_seconds`, the
+active one every `heartbeat_seconds`); one that stops without saying goodbye (`kill -9`, a
+lost machine) simply falls silent. Silent for `unreachable_after` (the takeover time, several
+heartbeats) it counts as unreachable, whatever its row says; silent for `forget_after`, the
+next heartbeat of any live process removes its row."""
 
 from __future__ import annotations
 
@@ -14,7 +20,6 @@ from hotline.db import Database, insert_unless_present
 from scheduling.scheduler.models import SchedulerNode
 
 _NODES: Table = SchedulerNode.__table__  # type: ignore[assignment]
-FORGET_AFTER = timedelta(days=1)  # a node silent this long is gone; its row is removed
 
 
 def new_node_id() -> str:
@@ -29,6 +34,10 @@ class NodeStatus:
     active: bool
     started_at: datetime
     heartbeat_at: datetime
+
+    def reachable(self, now: datetime, unreachable_after: timedelta) -> bool:
+        """Alive as far as anyone can tell: its last heartbeat is recent enough."""
+        return now - self.heartbeat_at <= unreachable_after
 
 
 def register(database: Database, node: str, now: datetime) -> None:
@@ -49,14 +58,18 @@ def register(database: Database, node: str, now: datetime) -> None:
         )
 
 
-def heartbeat(database: Database, node: str, now: datetime, *, active: bool) -> None:
+def heartbeat(
+    database: Database, node: str, now: datetime, *, active: bool, forget_after: timedelta
+) -> None:
+    """`node` is alive (and the active one, or a standby); rows silent for `forget_after`
+    are removed."""
     with database.transaction() as session:
         session.execute(
             update(_NODES).where(_NODES.c.id == node).values(heartbeat_at=now, active=active)
         )
         if active:  # only one can be: whoever was before has lost the lock or lease
             session.execute(update(_NODES).where(_NODES.c.id != node).values(active=False))
-        session.execute(delete(_NODES).where(_NODES.c.heartbeat_at < now - FORGET_AFTER))
+        session.execute(delete(_NODES).where(_NODES.c.heartbeat_at < now - forget_after))
 
 
 def unregister(database: Database, node: str) -> None:

@@ -55,7 +55,13 @@ class SchedulerProcess:
                     log.info("scheduler is the active one", extra={"node": self.node})
                     self._serve(leadership)
                     continue
-                nodes.heartbeat(database, self.node, clock.now(), active=False)
+                nodes.heartbeat(
+                    database,
+                    self.node,
+                    clock.now(),
+                    active=False,
+                    forget_after=self.config.forget_node_after,
+                )
                 self._stop.wait(self.config.standby_poll_seconds)
         finally:
             leadership.release()
@@ -119,7 +125,13 @@ class SchedulerProcess:
         """The heartbeat row the status command reads. A failed write is logged, not fatal:
         the lead itself is kept by `leadership.still_held()`."""
         try:
-            nodes.heartbeat(self.tools.database, self.node, self.tools.clock.now(), active=True)
+            nodes.heartbeat(
+                self.tools.database,
+                self.node,
+                self.tools.clock.now(),
+                active=True,
+                forget_after=self.config.forget_node_after,
+            )
         except Exception:
             log.exception("cannot write the scheduler heartbeat", extra={"node": self.node})
 

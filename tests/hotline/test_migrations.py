@@ -57,13 +57,41 @@ def test_the_callback_link_column_is_added_to_callbacks_already_booked(svc, clie
         assert callback.token_digest is None  # its booker's link went with the downgrade
 
 
-def test_each_migration_runs_on_a_database_holding_data(svc, twilio, simulate_call):
-    """Upgrading keeps what is there: from the first revision, with calls and cases stored."""
+def test_the_display_name_column_is_added_to_counsellors_already_stored(svc, factories, clock):
+    """0009 on a database with counsellors: kept, shown by first name until one is set; a
+    downgrade drops only the display name."""
+    from sqlalchemy import select
+
+    from hotline.counsellors.models import Counsellor
+    from hotline.counsellors.service import set_display_name
+
+    factories.counsellor("Anna Kowalczyk", email="anna@example.org")
+    with svc.database.transaction() as session:
+        set_display_name(session, "Anna Kowalczyk", "Beraterin A.", clock.now())
+    engine = svc.database.engine
+    migrate.downgrade(engine, "0008")
+    assert "display_name" not in {c["name"] for c in inspect(engine).get_columns("counsellors")}
+    migrate.upgrade(engine)
+    with svc.database.transaction() as session:
+        (anna,) = session.scalars(select(Counsellor)).all()
+        assert anna.name == "Anna Kowalczyk" and anna.display_name is None
+        assert anna.shown_name == "Anna"
+        assert svc.cipher.decrypt(anna.email_encrypted) == "anna@example.org"
+        set_display_name(session, "Anna Kowalczyk", "Beraterin A.", clock.now())
+    with svc.database.transaction() as session:
+        assert session.scalars(select(Counsellor.display_name)).one() == "Beraterin A."
+
+
+def test_each_migration_runs_on_a_database_holding_data(svc, twilio, simulate_call, factories):
+    """Upgrading keeps what is there: from the first revision, with calls, cases and
+    counsellors stored."""
     from sqlalchemy import func, select
 
     from hotline.cases.models import Case
+    from hotline.counsellors.models import Counsellor
     from hotline.telephony.models import Call
 
+    factories.counsellor("Anna Kowalczyk", email="anna@example.org", on_duty=False)
     simulate_call(["-", "-"], silent_after_keys=True)
     with svc.database.transaction() as session:
         calls = session.scalar(select(func.count()).select_from(Call))
@@ -74,4 +102,54 @@ def test_each_migration_runs_on_a_database_holding_data(svc, twilio, simulate_ca
     with svc.database.transaction() as session:
         assert session.scalar(select(func.count()).select_from(Call)) == calls > 0
         assert session.scalar(select(func.count()).select_from(Case)) == cases > 0
+        (anna,) = session.scalars(select(Counsellor)).all()
+        assert anna.shown_name == "Anna"  # 0009 added the display name, empty
+    assert migrate.current_revision(engine) == migrate.head_revision()
+
+
+def test_follow_up_outcomes_written_in_clear_are_sealed_on_the_way_to_0010(
+    svc, factories, clock, create_case, hotline
+):
+    """0010 on a database holding outcomes in clear and logged-in staff: the outcomes are
+    encrypted with the data key (refused, with the reason, without one), the accounts stay."""
+    import pytest
+    from sqlalchemy import select, text
+
+    from hotline.referrals.models import Referral, SupportOffer
+    from hotline.staff.accounts import add_account, find_account
+    from hotline.staff.models import StaffRole
+
+    case = create_case()
+    now = clock.now()
+    with svc.database.transaction() as session:
+        add_account(
+            session,
+            svc.cipher,
+            now,
+            email="anna@example.org",
+            role=StaffRole.COUNSELLOR,
+            password="richtig-langes-passwort",
+        )
+        offer = SupportOffer(
+            name="Beratung", region="NW", category="beratung", created_at=now, updated_at=now
+        )
+        session.add(offer)
+        session.flush()
+        session.add(
+            Referral(case_id=case.id, offer_id=offer.id, referred_on=now.date(), created_at=now)
+        )
+    engine = svc.database.engine
+    migrate.downgrade(engine, "0009")
+    with engine.begin() as connection:
+        connection.execute(text("UPDATE referrals SET follow_up_outcome = 'Frau M. geholfen'"))
+    with pytest.raises(RuntimeError, match="HOTLINE_DATA_KEY"):
+        migrate.upgrade(engine)
+    assert migrate.current_revision(engine) == "0009"  # nothing half done
+    upgraded = hotline("db", "upgrade")  # as operators do it: the data key is configured
+    assert upgraded.exit_code == 0 and "upgraded from 0009" in upgraded.output
+    with svc.database.transaction() as session:
+        sealed = session.scalars(select(Referral.follow_up_outcome_encrypted)).one()
+        assert b"Frau M." not in sealed
+        assert svc.cipher.decrypt(sealed) == "Frau M. geholfen"
+        assert find_account(session, "anna@example.org") is not None
     assert migrate.current_revision(engine) == migrate.head_revision()

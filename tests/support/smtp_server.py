@@ -5,10 +5,13 @@ guard in conftest allows nothing else). `fail_next(count, code)` makes the next 
 transactions end with that reply, at MAIL, RCPT or DATA, so tests can check how the mailer
 classifies a 451 (try later) against a 550 (never). Given `logins`, it demands AUTH (over plain
 SMTP: there are no certificates here) and accepts only those user names and passwords.
+`goodbye(after=..., reply=...)` makes its answer to QUIT (after it has accepted the mail) slow
+or odd.
 """
 
 from __future__ import annotations
 
+import asyncio
 import email
 import email.policy
 import logging
@@ -59,6 +62,8 @@ class _Recorder:
         self.lock = threading.Lock()
         # The failure of each connection's current transaction; MAIL starts a new one.
         self._failing: dict[int, _Failure] = {}
+        self.quit_after = 0.0  # seconds before it answers QUIT
+        self.quit_reply = "221 Bye"
 
     async def handle_MAIL(  # noqa: N802 (aiosmtpd's hook names)
         self, server: SMTP, session: Session, envelope: Envelope, address: str, options: list
@@ -85,6 +90,10 @@ class _Recorder:
         envelope.rcpt_tos.append(address)
         envelope.rcpt_options.extend(options)
         return "250 OK"
+
+    async def handle_QUIT(self, server: SMTP, session: Session, envelope: Envelope) -> str:  # noqa: N802
+        await asyncio.sleep(self.quit_after)
+        return self.quit_reply
 
     async def handle_DATA(self, server: SMTP, session: Session, envelope: Envelope) -> str:  # noqa: N802
         failure = self._failing.pop(id(session), None)
@@ -127,6 +136,10 @@ class LocalSmtpServer:
     def received(self) -> list[ReceivedMail]:
         with self._handler.lock:
             return list(self._handler.received)
+
+    def goodbye(self, *, after: float = 0.0, reply: str = "221 Bye") -> None:
+        """Answer QUIT `after` seconds with `reply` (a real server may be slow, or odd)."""
+        self._handler.quit_after, self._handler.quit_reply = after, reply
 
     def fail_next(self, count: int = 1, code: int = 451, *, stage: Stage = "data") -> None:
         """The next `count` mail transactions get `code` at `stage` instead of being accepted

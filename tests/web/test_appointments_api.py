@@ -14,6 +14,7 @@ import requests
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from openapi_spec_validator import validate
+from sqlalchemy import select
 
 from hotline.cases.references import display_case_reference
 from scheduling.appointments.models import AppointmentState, BookedVia
@@ -357,3 +358,62 @@ def test_a_retried_booking_with_its_idempotency_key_books_once(client, svc, crea
     )
     assert fresh.status_code == 201 and fresh.json["manage_url"] != first.json["manage_url"]
     assert len(appointments(svc)) == 2
+
+
+def test_an_idempotency_key_replays_nothing_to_another_client(app, svc, create_counsellor):
+    """The attack: the same key with another client's `start` and any name and e-mail must
+    not hand over that client's manage link (and with it the appointment and its room)."""
+    create_counsellor("Anna")
+    create_counsellor("Ben")
+    start = free_slots(app.test_client())[0]["start"]
+    key = {"Idempotency-Key": "order-1001"}
+    official = app.test_client()
+    official.environ_base["REMOTE_ADDR"] = "198.51.100.20"
+    first = official.post("/api/v1/appointments", json=booking(start), headers=key)
+    assert first.status_code == 201
+
+    attacker = app.test_client()
+    attacker.environ_base["REMOTE_ADDR"] = "203.0.113.66"
+    taken = attacker.post(
+        "/api/v1/appointments",
+        json=booking(start, name="Mallory", email="mallory@example.org"),
+        headers=key,
+    )
+    assert "Idempotent-Replayed" not in taken.headers
+    assert first.json["manage_url"] not in taken.get_data(as_text=True)
+    assert first.json["video_url"] not in taken.get_data(as_text=True)
+    # Ben was free too: the attacker booked an appointment of their own, nothing more
+    assert taken.status_code == 201 and taken.json["manage_url"] != first.json["manage_url"]
+    assert len(appointments(svc)) == 2
+
+
+def test_the_same_key_with_another_body_answers_422_and_reveals_nothing(
+    client, svc, create_counsellor
+):
+    create_counsellor("Anna")
+    start = free_slots(client)[0]["start"]
+    key = {"Idempotency-Key": "order-1001"}
+    first = client.post("/api/v1/appointments", json=booking(start), headers=key)
+    other_person = booking(start, name="Mallory", email="mallory@example.org")
+    refused = client.post("/api/v1/appointments", json=other_person, headers=key)
+    assert refused.status_code == 422
+    assert set(refused.json["error"]["fields"]) == {"Idempotency-Key"}
+    text = refused.get_data(as_text=True)
+    assert "Location" not in refused.headers and "Idempotent-Replayed" not in refused.headers
+    for secret in (first.json["manage_url"], first.json["video_url"], first.json["case_reference"]):
+        assert secret not in text
+    same_again = client.post("/api/v1/appointments", json=booking(start), headers=key)
+    assert same_again.status_code == 201 and same_again.json == first.json
+    assert len(appointments(svc)) == 1
+
+
+def test_idempotency_keys_are_stored_only_as_keyed_digests(client, svc, create_counsellor):
+    create_counsellor("Anna")
+    start = free_slots(client)[0]["start"]
+    client.post("/api/v1/appointments", json=booking(start), headers={"Idempotency-Key": "k-1"})
+    with svc.database.transaction() as session:
+        from scheduling.appointments.models import Appointment
+
+        stored = session.scalars(select(Appointment)).one()
+    assert len(stored.request_digest) == len(stored.request_body_digest) == 64
+    assert "k-1" not in stored.request_digest

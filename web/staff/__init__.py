@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from flask import Flask
 
+from hotline.config import Settings
 from web.staff import (  # noqa: F401  (the modules register their pages)
     admin,
     auth,
@@ -18,7 +19,11 @@ from web.staff import (  # noqa: F401  (the modules register their pages)
     today,
 )
 from web.staff.blueprint import blueprint
+from web.staff.session_config import parse_console_config
 
 
-def init_app(app: Flask) -> None:
+def init_app(app: Flask, settings: Settings) -> None:
+    auth.remember_session_limits(
+        app, parse_console_config(settings.file_config.get("console", {})).session_limits
+    )
     app.register_blueprint(blueprint)

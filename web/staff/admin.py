@@ -3,16 +3,25 @@ overrides and closures, and the audit log (read and filter only: nothing here ed
 
 from __future__ import annotations
 
-from datetime import date, datetime, timedelta
+from collections.abc import Mapping
+from datetime import timedelta
 
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 from sqlalchemy import select
+from sqlalchemy.orm import Session
 
 from hotline.audit.log import AuditFilter, entries
 from hotline.cases.models import Case
 from hotline.counsellors.models import Counsellor
-from hotline.counsellors.service import set_on_duty
+from hotline.counsellors.service import InvalidDisplayName, change_display_name, set_on_duty
+from hotline.inputs import (
+    Refused,
+    bounded_integer_or_none,
+    calendar_day,
+    checked_text,
+    local_moment,
+)
 from hotline.staff.accounts import (
     StaffError,
     add_account,
@@ -24,20 +33,28 @@ from hotline.staff.accounts import (
 from hotline.staff.models import StaffAccount, StaffRole
 from hotline.telephony.phone_numbers import mask
 from scheduling.availability.service import (
+    AbsenceTooFarAhead,
     absences_of,
     add_absence,
+    latest_absence_day,
     parse_window,
     set_windows,
     windows_of,
 )
 from scheduling.casework.listing import find_by_typed_reference
 from scheduling.hours.models import HoursOverrideEntry
-from scheduling.hours.overrides import clear_overrides, set_override
+from scheduling.hours.overrides import (
+    OverrideTooFarAhead,
+    clear_overrides,
+    latest_override_end,
+    set_override,
+)
 from web.context import scheduling
 from web.staff.auth import admin_only, current_user
 from web.staff.blueprint import blueprint
 from web.staff.support import (
     audit_admin,
+    local_time,
     now,
     posted_form,
     readable,
@@ -103,6 +120,11 @@ def admin_staff_add() -> ResponseReturnValue:
     if role not in ROLE_NAMES:
         abort(400)
     try:
+        counsellor_name = checked_text(form.get("counsellor")) or None
+    except Refused:
+        flash(TEXTS["control_characters"], "error")
+        return redirect(url_for("staff.admin_staff"))
+    try:
         with transaction() as session:
             account = add_account(
                 session,
@@ -111,7 +133,7 @@ def admin_staff_add() -> ResponseReturnValue:
                 email=form.get("email", ""),
                 role=StaffRole(role),
                 password=form.get("password", ""),
-                counsellor_name=form.get("counsellor") or None,
+                counsellor_name=counsellor_name,
             )
             audit_admin(session, f"Konto {account.id} angelegt ({role})")
     except StaffError as why:
@@ -132,7 +154,7 @@ def _german(error: StaffError) -> str:
     return _STAFF_ERRORS.get(str(error), str(error))
 
 
-@blueprint.post("/admin/staff/<int:account_id>/<action>")
+@blueprint.post("/admin/staff/<id:account_id>/<action>")
 @admin_only
 def admin_staff_change(account_id: int, action: str) -> ResponseReturnValue:
     if action not in ("disable", "enable", "password"):
@@ -140,7 +162,7 @@ def admin_staff_change(account_id: int, action: str) -> ResponseReturnValue:
     if not posted_form():
         return redirect(url_for("staff.admin_staff"))
     if action == "disable" and account_id == current_user().id:
-        flash("Das eigene Konto kann nicht deaktiviert werden.", "error")
+        flash(TEXTS["own_account_not_disabled"], "error")
         return redirect(url_for("staff.admin_staff"))
     try:
         with transaction() as session:
@@ -148,13 +170,13 @@ def admin_staff_change(account_id: int, action: str) -> ResponseReturnValue:
             if account is None:
                 abort(404)
             if action == "disable":
-                disable(account, now())
+                disable(session, account, now())
                 message = TEXTS["staff_disabled"]
             elif action == "enable":
-                enable(account, now())
+                enable(session, account, now())
                 message = TEXTS["staff_enabled"]
             else:
-                reset_password(account, request.form.get("password", ""), now())
+                reset_password(session, account, request.form.get("password", ""), now())
                 message = TEXTS["password_set"]
             audit_admin(session, f"Konto {account_id}: {action}")
     except StaffError as why:
@@ -177,7 +199,7 @@ def admin_counsellors() -> ResponseReturnValue:
     return render_template("staff/admin_counsellors.html", rows=rows)
 
 
-@blueprint.post("/admin/counsellors/<int:counsellor_id>/duty")
+@blueprint.post("/admin/counsellors/<id:counsellor_id>/duty")
 @admin_only
 def admin_counsellor_duty(counsellor_id: int) -> ResponseReturnValue:
     if not posted_form():
@@ -191,6 +213,27 @@ def admin_counsellor_duty(counsellor_id: int) -> ResponseReturnValue:
         audit_admin(
             session, f"Berater:in {counsellor_id}: {'im Dienst' if on_duty else 'nicht im Dienst'}"
         )
+    flash(TEXTS["saved"])
+    return redirect(url_for("staff.admin_counsellors"))
+
+
+@blueprint.post("/admin/counsellors/<id:counsellor_id>/display-name")
+@admin_only
+def admin_counsellor_display_name(counsellor_id: int) -> ResponseReturnValue:
+    """The name officials see in invitations; an empty field means the first name again."""
+    if not posted_form():
+        return redirect(url_for("staff.admin_counsellors"))
+    typed = request.form.get("display_name", "")
+    try:
+        with transaction() as session:
+            counsellor = session.get(Counsellor, counsellor_id)
+            if counsellor is None:
+                abort(404)
+            change_display_name(counsellor, typed if typed.strip(" ") else None, now())
+            audit_admin(session, f"Berater:in {counsellor_id}: Anzeigename geändert")
+    except InvalidDisplayName:
+        flash(TEXTS["display_name_invalid"], "error")
+        return redirect(url_for("staff.admin_counsellors"))
     flash(TEXTS["saved"])
     return redirect(url_for("staff.admin_counsellors"))
 
@@ -226,21 +269,34 @@ def admin_hours_change() -> ResponseReturnValue:
             audit_admin(session, "Ausnahmen aufgehoben")
             flash(TEXTS["override_cleared"])
             return redirect(url_for("staff.admin_hours"))
-        try:
-            until = datetime.fromisoformat(form.get("until", "")).replace(tzinfo=timezone())
-            reason = form.get("reason", "").strip()[:200]
-            if not reason:
-                raise ValueError("Bitte einen Grund angeben.")
-            set_override(
-                session, is_open=form.get("is_open") == "1", until=until, reason=reason, now=now()
-            )
-        except ValueError as why:
-            message = str(why) if "Grund" in str(why) else "Bitte ein Ende in der Zukunft wählen."
-            flash(message, "error")
+        problem = _set_override(session, form)
+        if problem is not None:
+            flash(problem, "error")
             return redirect(url_for("staff.admin_hours"))
         audit_admin(session, "Ausnahme eingetragen")
     flash(TEXTS["override_set"])
     return redirect(url_for("staff.admin_hours"))
+
+
+def _set_override(session: Session, form: Mapping[str, str]) -> str | None:
+    """Sets the override the form asks for: None, or what the page says instead."""
+    too_far = TEXTS["override_too_far"].format(latest=local_time(latest_override_end(now())))
+    try:
+        reason = checked_text(form.get("reason"))[:200]
+    except Refused:
+        return TEXTS["control_characters"]
+    if not reason:
+        return TEXTS["override_reason_missing"]
+    try:
+        until = local_moment(form.get("until"), timezone())
+        set_override(
+            session, is_open=form.get("is_open") == "1", until=until, reason=reason, now=now()
+        )
+    except (Refused, OverrideTooFarAhead):
+        return too_far
+    except ValueError:  # not in the future
+        return TEXTS["override_in_past"]
+    return None
 
 
 # --- audit log -----------------------------------------------------------------------------
@@ -255,7 +311,7 @@ def admin_audit() -> ResponseReturnValue:
             found = find_by_typed_reference(session, args["case"])
             case_id = found.id if found else -1  # no such case: no entries
         wanted = AuditFilter(
-            staff_id=int(args["staff"]) if args.get("staff", "").isdigit() else None,
+            staff_id=bounded_integer_or_none(args.get("staff")),
             case_id=case_id,
             action=args.get("action") if args.get("action") in ACTION_NAMES else None,
         )
@@ -280,7 +336,7 @@ def admin_audit() -> ResponseReturnValue:
 
 
 # --- availability --------------------------------------------------------------------------
-@blueprint.get("/admin/counsellors/<int:counsellor_id>/availability")
+@blueprint.get("/admin/counsellors/<id:counsellor_id>/availability")
 @admin_only
 def admin_availability(counsellor_id: int) -> ResponseReturnValue:
     today = now().astimezone(timezone()).date()
@@ -300,7 +356,7 @@ def admin_availability(counsellor_id: int) -> ResponseReturnValue:
     )
 
 
-@blueprint.post("/admin/counsellors/<int:counsellor_id>/availability")
+@blueprint.post("/admin/counsellors/<id:counsellor_id>/availability")
 @admin_only
 def admin_availability_change(counsellor_id: int) -> ResponseReturnValue:
     page = url_for("staff.admin_availability", counsellor_id=counsellor_id)
@@ -312,10 +368,10 @@ def admin_availability_change(counsellor_id: int) -> ResponseReturnValue:
             if session.get(Counsellor, counsellor_id) is None:
                 abort(404)
             if form.get("action") == "absence":
-                first = date.fromisoformat(form.get("first", ""))
-                last = date.fromisoformat(form.get("last", ""))
-                note = form.get("note", "").strip()[:200] or None
-                add_absence(session, counsellor_id, first, last, now(), note)
+                problem = _note_absence(session, counsellor_id, form)
+                if problem is not None:
+                    flash(problem, "error")
+                    return redirect(page)
                 detail = f"Berater:in {counsellor_id}: Abwesenheit eingetragen"
             else:
                 windows = [parse_window(part) for part in form.get("windows", "").split()]
@@ -329,3 +385,23 @@ def admin_availability_change(counsellor_id: int) -> ResponseReturnValue:
         return redirect(page)
     flash(TEXTS["saved"])
     return redirect(page)
+
+
+def _note_absence(session: Session, counsellor_id: int, form: Mapping[str, str]) -> str | None:
+    """Notes the absence the form asks for: None, or what the page says instead."""
+    too_far = TEXTS["absence_too_far"].format(latest=f"{latest_absence_day(now()):%d.%m.%Y}")
+    try:
+        first, last = calendar_day(form.get("first")), calendar_day(form.get("last"))
+    except Refused:
+        return too_far
+    try:
+        note = checked_text(form.get("note"))[:200] or None
+    except Refused:
+        return TEXTS["control_characters"]
+    try:
+        add_absence(session, counsellor_id, first, last, now(), note)
+    except AbsenceTooFarAhead:
+        return too_far
+    except ValueError:  # it ends before it begins
+        return TEXTS["availability_invalid"]
+    return None

@@ -1,9 +1,10 @@
 """Logging in and out, and who is logged in.
 
-The session cookie (Flask's, signed) holds the account id, the account's session epoch and
-when the user was last active. A password reset or disabling raises the epoch, which ends
-every session at once; a session idle longer than STAFF_IDLE_MINUTES ends too. Logging in
-starts a new session (the old cookie's content is dropped), so a session fixed before login
+Sessions are held on the server (`hotline.staff.sessions`): Flask's signed cookie carries
+only the session's random token. Logout, disabling the account and a password reset end the
+row, so a cookie copied before is worth nothing after; a session also ends after the idle
+time and after its lifetime (`[console]` in HOTLINE_CONFIG). Logging in starts a new session
+(the old cookie's content is dropped and its session ended), so a session fixed before login
 is worth nothing.
 """
 
@@ -14,8 +15,19 @@ from dataclasses import dataclass
 from functools import wraps
 from typing import Any
 
-from flask import abort, current_app, g, redirect, render_template, request, session, url_for
+from flask import (
+    Flask,
+    abort,
+    current_app,
+    g,
+    redirect,
+    render_template,
+    request,
+    session,
+    url_for,
+)
 from flask.typing import ResponseReturnValue
+from flask_limiter.util import get_remote_address
 from flask_wtf import FlaskForm
 from sqlalchemy import select
 from wtforms import EmailField, PasswordField
@@ -25,14 +37,21 @@ from hotline.audit.log import record
 from hotline.audit.models import AuditAction
 from hotline.counsellors.models import Counsellor
 from hotline.services import services
-from hotline.staff.accounts import LoginRefused, log_in
-from hotline.staff.models import StaffAccount, StaffRole
+from hotline.staff.accounts import LoginRefused, client_key, log_in
+from hotline.staff.models import SessionEnd, StaffAccount, StaffRole
+from hotline.staff.sessions import (
+    SessionLimits,
+    end_session,
+    note_seen,
+    open_session,
+    start_session,
+)
 from web.security import limiter
 from web.staff.blueprint import blueprint
 from web.staff.texts import TEXTS
 
 SESSION_KEY = "staff"
-DEFAULT_IDLE_MINUTES = 30
+LIMITS_KEY = "staff_session_limits"
 OPEN_ENDPOINTS = frozenset({"staff.login"})
 
 
@@ -78,8 +97,13 @@ def forbidden(_error: Exception) -> ResponseReturnValue:
     return render_template("staff/forbidden.html"), 403
 
 
-def _idle_seconds() -> float:
-    return float(current_app.config.get("STAFF_IDLE_MINUTES", DEFAULT_IDLE_MINUTES)) * 60
+def remember_session_limits(app: Flask, limits: SessionLimits) -> None:
+    app.extensions[LIMITS_KEY] = limits
+
+
+def _limits() -> SessionLimits:
+    limits: SessionLimits = current_app.extensions[LIMITS_KEY]
+    return limits
 
 
 @blueprint.before_request
@@ -88,28 +112,26 @@ def require_login() -> ResponseReturnValue | None:
         return None
     svc = services(current_app)
     now = svc.clock.now()
-    held = session.get(SESSION_KEY)
+    token = session.get(SESSION_KEY)
     user = None
-    if isinstance(held, dict) and now.timestamp() - held.get("seen", 0) <= _idle_seconds():
+    if token is not None:
         with svc.database.reading() as db:
-            user = _user(db, svc.cipher, held)
+            held = open_session(db, token, now, _limits())
+            user = _user(db, svc.cipher, held.account) if held else None
+        if held is not None and held.needs_noting(now):
+            with svc.database.transaction() as db:
+                note_seen(db, held.id, now)
     if user is None:
-        expired = held is not None
         session.pop(SESSION_KEY, None)
         target = request.full_path if request.method == "GET" else None
-        return redirect(url_for("staff.login", next=target, expired=1 if expired else None))
-    held["seen"] = int(now.timestamp())
-    session.modified = True
+        return redirect(
+            url_for("staff.login", next=target, expired=1 if token is not None else None)
+        )
     g.staff_user = user
     return None
 
 
-def _user(db: Any, cipher: Any, held: dict) -> StaffUser | None:
-    account = db.get(StaffAccount, held.get("id"))
-    if account is None or account.disabled_at is not None:
-        return None
-    if account.session_epoch != held.get("epoch"):
-        return None
+def _user(db: Any, cipher: Any, account: StaffAccount) -> StaffUser:
     counsellor = db.scalars(
         select(Counsellor).where(Counsellor.staff_id == account.id)
     ).one_or_none()
@@ -124,7 +146,14 @@ def _user(db: Any, cipher: Any, held: dict) -> StaffUser | None:
 
 
 def _safe_next(target: str | None) -> str:
-    if target and target.startswith("/staff/") and not target.startswith("//"):
+    """A console page to go back to after logging in; anything else (another site, a
+    control character such as CR/LF, which no Location header may hold) opens the start."""
+    if (
+        target
+        and target.startswith("/staff/")
+        and not target.startswith("//")
+        and target.isprintable()
+    ):
         return target
     return url_for("staff.today")
 
@@ -155,8 +184,9 @@ def _try_login(email: str, password: str) -> str | None:
     """None when logged in, else what the page says."""
     svc = services(current_app)
     now = svc.clock.now()
+    client = client_key(svc.settings.secret_key, get_remote_address() or "")
     with svc.database.transaction() as db:
-        result = log_in(db, email, password, now)
+        result = log_in(db, email, password, now, client=client)
         account = result.account
         if result.refused is not None:
             record(
@@ -169,7 +199,8 @@ def _try_login(email: str, password: str) -> str | None:
         else:
             assert account is not None
             record(db, now, account.id, AuditAction.LOGIN)
-            epoch = account.session_epoch
+            end_session(db, session.get(SESSION_KEY), now, SessionEnd.NEW_LOGIN)
+            token = start_session(db, account, now)
     if result.refused == LoginRefused.LOCKED:
         return TEXTS["login_locked"]
     if result.refused == LoginRefused.DISABLED:
@@ -177,7 +208,7 @@ def _try_login(email: str, password: str) -> str | None:
     if result.refused is not None:
         return TEXTS["login_wrong"]  # unknown address or wrong password: the same words
     session.clear()  # a new session at login
-    session[SESSION_KEY] = {"id": account.id, "epoch": epoch, "seen": int(now.timestamp())}
+    session[SESSION_KEY] = token
     return None
 
 
@@ -186,8 +217,10 @@ def logout() -> ResponseReturnValue:
     form = FlaskForm()
     if form.validate_on_submit():
         svc = services(current_app)
+        now = svc.clock.now()
         with svc.database.transaction() as db:
-            record(db, svc.clock.now(), current_user().id, AuditAction.LOGOUT)
+            end_session(db, session.get(SESSION_KEY), now, SessionEnd.LOGOUT)
+            record(db, now, current_user().id, AuditAction.LOGOUT)
         session.clear()
         return redirect(url_for("staff.login"))
     abort(400)

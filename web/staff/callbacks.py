@@ -12,6 +12,7 @@ from flask.typing import ResponseReturnValue
 
 from hotline.audit.log import record
 from hotline.audit.models import AuditAction
+from hotline.inputs import Refused, calendar_day
 from scheduling.callbacks.models import Callback, CallbackState
 from scheduling.callbacks.placing import CallbackPlacement, ClickToCallRefused
 from scheduling.casework.click_to_call import call_appointment_back
@@ -46,8 +47,8 @@ def callbacks() -> ResponseReturnValue:
 
 def _day_argument() -> date:
     try:
-        return date.fromisoformat(request.args.get("day", ""))
-    except ValueError:
+        return calendar_day(request.args.get("day"))
+    except Refused:
         return now().astimezone(timezone()).date()
 
 
@@ -66,12 +67,12 @@ def appointments() -> ResponseReturnValue:
     )
 
 
-@blueprint.post("/callbacks/<int:callback_id>/call")
+@blueprint.post("/callbacks/<id:callback_id>/call")
 def call_back_now(callback_id: int) -> ResponseReturnValue:
     return _click_to_call(callback_id=callback_id)
 
 
-@blueprint.post("/appointments/<int:appointment_id>/call")
+@blueprint.post("/appointments/<id:appointment_id>/call")
 def call_appointment_now(appointment_id: int) -> ResponseReturnValue:
     return _click_to_call(appointment_id=appointment_id)
 

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import date
 
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
@@ -18,10 +17,15 @@ from sqlalchemy.orm import Session
 from hotline.audit.log import record
 from hotline.audit.models import AuditAction
 from hotline.cases.models import Case
-from hotline.cases.references import display_case_reference
+from hotline.cases.references import (
+    InvalidCaseReference,
+    display_case_reference,
+    normalise_case_reference,
+)
 from hotline.cases.vocabulary import FEDERAL_STATES, STATUS_NAMES, TOPICS
 from hotline.counsellors.models import Counsellor
 from hotline.crypto import DataCipher
+from hotline.inputs import Refused, bounded_integer_or_none, calendar_day, checked_text
 from hotline.mail.mailer import mask_address
 from hotline.referrals.directory import offers
 from hotline.telephony.phone_numbers import mask
@@ -51,12 +55,12 @@ def cases() -> ResponseReturnValue:
     counsellor = args.get("counsellor", "")
     wanted = CaseFilter(
         status=args.get("status") if args.get("status") in STATUS_NAMES else None,
-        counsellor_id=int(counsellor) if counsellor.isdigit() else None,
+        counsellor_id=bounded_integer_or_none(counsellor),
         unassigned=counsellor == "none",
         federal_state=args.get("state") if args.get("state") in FEDERAL_STATES else None,
         topic=args.get("topic") if args.get("topic") in TOPICS else None,
     )
-    page = int(args["page"]) if args.get("page", "").isdigit() else 1
+    page = bounded_integer_or_none(args.get("page")) or 1
     with reading() as session:
         listing = list_cases(session, wanted, page)
         counsellors = _counsellors(session)
@@ -83,6 +87,10 @@ class ContactLine:
 
 
 def _case_or_404(session: Session, reference: str) -> Case:
+    try:
+        reference = normalise_case_reference(reference)
+    except InvalidCaseReference:
+        abort(404)  # no reference at all (nothing the database is asked about)
     case = session.scalars(select(Case).where(Case.reference == reference)).one_or_none()
     if case is None:
         abort(404)
@@ -156,7 +164,7 @@ def _case_page(
             display=display_case_reference(case.reference),
             notes=desk.notes(case),  # None: unreadable (the template says so)
             entries=timeline(session, case.id),
-            referrals=referrals_of(session, case.id),
+            referrals=referrals_of(session, svc().cipher, case.id),
             offers=offers(session),
             counsellors=_counsellors(session),
             contacts=contacts,
@@ -207,10 +215,11 @@ def _status(session: Session, case: Case, staff_id: int) -> str:
 
 
 def _assign(session: Session, case: Case, staff_id: int) -> str:
-    chosen = request.form.get("counsellor", "")
-    counsellor = session.get(Counsellor, int(chosen)) if chosen.isdigit() else None
-    if chosen and counsellor is None:
-        raise CaseChangeRefused("Diese Berater:in gibt es nicht.")
+    counsellor = None
+    if request.form.get("counsellor"):  # empty: nobody responsible
+        counsellor = session.get(Counsellor, _chosen_id("counsellor", TEXTS["no_counsellor"]))
+        if counsellor is None:
+            raise CaseChangeRefused(TEXTS["no_counsellor"])
     _desk(session, staff_id).assign(case, counsellor)
     return TEXTS["saved"]
 
@@ -221,34 +230,29 @@ def _describe(session: Session, case: Case, staff_id: int) -> str:
         case,
         federal_state=form.get("federal_state"),
         topic=form.get("topic"),
-        notes=form.get("notes", ""),
+        notes=_typed("notes", multiline=True),
     )
     return TEXTS["saved"]
 
 
 def _refer(session: Session, case: Case, staff_id: int) -> str:
     form = request.form
-    offer = form.get("offer", "")
-    if not offer.isdigit():
-        raise CaseChangeRefused("Bitte ein Angebot wählen.")
+    offer_id = _chosen_id("offer", TEXTS["choose_offer"])
     follow_up = None
     if form.get("follow_up_on"):
         try:
-            follow_up = date.fromisoformat(form["follow_up_on"])
-        except ValueError:
+            follow_up = calendar_day(form["follow_up_on"])
+        except Refused:
             raise CaseChangeRefused(TEXTS["bad_date"]) from None
     desk = ReferralDesk(session, now(), staff_id, svc().cipher, timezone())
-    desk.refer(case, int(offer), follow_up)
+    desk.refer(case, offer_id, follow_up)
     return TEXTS["referred"]
 
 
 def _outcome(session: Session, case: Case, staff_id: int) -> str:
-    form = request.form
-    referral = form.get("referral", "")
-    if not referral.isdigit():
-        raise CaseChangeRefused("Unbekannte Weitervermittlung.")
+    referral_id = _chosen_id("referral", TEXTS["unknown_referral"])
     desk = ReferralDesk(session, now(), staff_id, svc().cipher, timezone())
-    desk.record_outcome(case, int(referral), form.get("outcome", ""))
+    desk.record_outcome(case, referral_id, _typed("outcome"))
     return TEXTS["follow_up_recorded"]
 
 
@@ -258,6 +262,22 @@ def _merge(session: Session, case: Case, staff_id: int) -> str:
         raise CaseChangeRefused(TEXTS["no_case"])
     _desk(session, staff_id).merge(other, case)
     return TEXTS["merged"]
+
+
+def _chosen_id(field: str, refusal: str) -> int:
+    """The id a form's choice names; CaseChangeRefused with `refusal` for anything that is
+    no id (a "²" or 20 digits: no such row)."""
+    chosen = bounded_integer_or_none(request.form.get(field))
+    if chosen is None:
+        raise CaseChangeRefused(refusal)
+    return chosen
+
+
+def _typed(field: str, *, multiline: bool = False) -> str:
+    try:
+        return checked_text(request.form.get(field), multiline=multiline)
+    except Refused:
+        raise CaseChangeRefused(TEXTS["control_characters"]) from None
 
 
 _ACTIONS = {

@@ -6,6 +6,7 @@ from flask import abort, flash, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 
 from hotline.cases.vocabulary import OFFER_CATEGORIES, REGIONS
+from hotline.inputs import Refused, bounded_integer_or_none, checked_text
 from hotline.referrals.directory import (
     OfferRefused,
     checked_offer,
@@ -29,8 +30,9 @@ def offers() -> ResponseReturnValue:
     with reading() as session:
         rows = list_offers(session, region, category)
         editing = None
-        if current_user().is_admin and request.args.get("edit", "").isdigit():
-            editing = session.get(SupportOffer, int(request.args["edit"]))
+        edit = bounded_integer_or_none(request.args.get("edit"))
+        if current_user().is_admin and edit is not None:
+            editing = session.get(SupportOffer, edit)
     return render_template(
         "staff/offers.html", offers=rows, region=region, category=category, editing=editing
     )
@@ -42,9 +44,14 @@ def save_offer_page() -> ResponseReturnValue:
     if not posted_form():
         return redirect(url_for("staff.offers"))
     form = request.form
-    offer_id = int(form["id"]) if form.get("id", "").isdigit() else None
+    offer_id = bounded_integer_or_none(form.get("id"))
+    if form.get("id") and offer_id is None:
+        abort(404)  # no offer has such an id
     try:
-        fields = checked_offer({key: form.get(key, "") for key in form})
+        fields = checked_offer({key: checked_text(form.get(key)) for key in form})
+    except Refused:
+        flash(TEXTS["control_characters"], "error")
+        return redirect(url_for("staff.offers", edit=offer_id))
     except OfferRefused as why:
         flash(f"Angebot nicht gespeichert: {why}", "error")
         return redirect(url_for("staff.offers", edit=offer_id))

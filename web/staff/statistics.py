@@ -11,12 +11,14 @@ from markupsafe import Markup
 
 from hotline.audit.log import record
 from hotline.audit.models import AuditAction
+from hotline.inputs import FIRST_YEAR, LAST_YEAR, Refused, calendar_day
 from scheduling.reports.charts import all_charts
 from scheduling.reports.export import aggregate_csv
 from scheduling.reports.statistics import load_statistics
 from web.staff.auth import current_user
 from web.staff.blueprint import blueprint
 from web.staff.support import now, reading, timezone, transaction
+from web.staff.texts import TEXTS
 
 DEFAULT_DAYS = 30
 LONGEST_RANGE = timedelta(days=366)
@@ -28,15 +30,16 @@ def _range() -> tuple[date, date, str | None]:
     first, last = today - timedelta(days=DEFAULT_DAYS - 1), today
     try:
         if request.args.get("from"):
-            first = date.fromisoformat(request.args["from"])
+            first = calendar_day(request.args["from"])
         if request.args.get("to"):
-            last = date.fromisoformat(request.args["to"])
-    except ValueError:
-        return today - timedelta(days=DEFAULT_DAYS - 1), today, "Bitte gültige Daten wählen."
+            last = calendar_day(request.args["to"])
+    except Refused:
+        problem = TEXTS["stats_dates_invalid"].format(first=FIRST_YEAR, last=LAST_YEAR)
+        return today - timedelta(days=DEFAULT_DAYS - 1), today, problem
     if last < first:
-        return last, first, "Das Ende lag vor dem Anfang; die Daten wurden getauscht."
+        return last, first, TEXTS["stats_dates_swapped"]
     if last - first >= LONGEST_RANGE:
-        return last - LONGEST_RANGE + timedelta(days=1), last, "Höchstens ein Jahr auf einmal."
+        return last - LONGEST_RANGE + timedelta(days=1), last, TEXTS["stats_range_too_long"]
     return first, last, None
 
 

@@ -7,7 +7,7 @@ from contextlib import contextmanager
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
-from flask import current_app, flash, request
+from flask import abort, current_app, flash, request
 from flask_wtf import FlaskForm
 from sqlalchemy.orm import Session
 
@@ -33,6 +33,14 @@ def readable(cipher: DataCipher, token: bytes, masking: Callable[[str], str] | N
     if value is None:
         return TEXTS["unreadable"]
     return masking(value) if masking else value
+
+
+@blueprint.before_request
+def forms_only() -> None:
+    """The console takes HTML forms. A JSON body is none: Flask-WTF would read it as the
+    form's fields and fail on a list (a 500); it is refused as what it is (415)."""
+    if request.method == "POST" and request.is_json:
+        abort(415)
 
 
 def svc() -> Services:

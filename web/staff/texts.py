@@ -26,12 +26,38 @@ TEXTS = {
     "staff_added": "Konto angelegt.",
     "staff_disabled": "Konto deaktiviert; seine Sitzungen sind beendet.",
     "staff_enabled": "Konto wieder aktiviert.",
+    "own_account_not_disabled": "Das eigene Konto kann nicht deaktiviert werden.",
     "password_set": "Passwort gesetzt; die Sitzungen des Kontos sind beendet.",
     "override_set": "Ausnahme eingetragen.",
     "override_cleared": "Ausnahme aufgehoben.",
     "offer_saved": "Angebot gespeichert.",
+    "display_name_invalid": (
+        "Nicht gespeichert: Der Anzeigename braucht 1 bis 80 Zeichen und darf keine "
+        "Steuerzeichen (Zeilenumbruch, Tab …) enthalten."
+    ),
     "availability_invalid": (
         "Nicht gespeichert: Zeitfenster bitte als mon=09:00-12:00 schreiben "
         "(mon, tue, wed, thu, fri, sat, sun), Abwesenheiten mit Anfang und Ende."
     ),
+    # values from outside (hotline.inputs) that a page does not take
+    "control_characters": (
+        "Nicht gespeichert: Der Text enthält Steuerzeichen (etwa ein Nullbyte). "
+        "Bitte ohne sie eingeben."
+    ),
+    "no_counsellor": "Diese Berater:in gibt es nicht.",
+    "choose_offer": "Bitte ein Angebot wählen.",
+    "unknown_referral": "Unbekannte Weitervermittlung.",
+    "override_reason_missing": "Bitte einen Grund angeben.",
+    "override_in_past": "Bitte ein Ende in der Zukunft wählen.",
+    "override_too_far": (
+        "Nicht eingetragen: Bitte als Ende Datum und Uhrzeit wählen, höchstens ein Jahr im "
+        "Voraus (bis {latest})."
+    ),
+    "absence_too_far": (
+        "Nicht gespeichert: Eine Abwesenheit braucht Anfang und Ende als Datum und endet "
+        "höchstens zwei Jahre im Voraus (bis {latest})."
+    ),
+    "stats_dates_invalid": "Bitte gültige Daten wählen (Jahre {first} bis {last}).",
+    "stats_dates_swapped": "Das Ende lag vor dem Anfang; die Daten wurden getauscht.",
+    "stats_range_too_long": "Höchstens ein Jahr auf einmal.",
 }

@@ -85,7 +85,7 @@ def test_hours_rejects_an_unreadable_time(hotline):
 
 
 def test_an_override_set_from_the_cli_is_heard_by_callers_and_can_be_cleared(hotline):
-    result = hotline("hours", "set", "closed", "--until", "2099-01-01 12:00", "--reason", "Teamtag")
+    result = hotline("hours", "set", "closed", "--until", "2027-01-01 12:00", "--reason", "Teamtag")
     assert result.exit_code == 0 and "Teamtag" in result.output
     status = hotline("hours")
     assert "GESCHLOSSEN (manuell geschlossen: Teamtag)" in status.output
@@ -96,7 +96,7 @@ def test_an_override_set_from_the_cli_is_heard_by_callers_and_can_be_cleared(hot
 
 
 def test_an_override_needs_a_reason_callers_can_hear(hotline):
-    result = hotline("hours", "set", "closed", "--until", "2099-01-01 12:00", "--reason", " ")
+    result = hotline("hours", "set", "closed", "--until", "2027-01-01 12:00", "--reason", " ")
     assert result.exit_code == 2 and "--reason" in result.output
 
 

@@ -12,6 +12,8 @@ from hotline.telephony.phone_numbers import (
     to_e164,
 )
 
+HOTLINE = "+498003009944"
+
 
 @pytest.mark.parametrize(
     "caller",
@@ -64,10 +66,11 @@ def test_masking_keeps_only_the_ends():
         ("0228 1234567", "+492281234567", False, "02281234567"),
         ("00436641234567", "+436641234567", True, "00436641234567"),
         ("0041441234567", "+41441234567", False, "0041441234567"),
+        ("0800 1110111", "+498001110111", False, "08001110111"),  # toll-free, not ours
     ],
 )
 def test_callback_numbers_are_normalised(typed, e164, mobile, to_read):
-    number = callback_number(typed)
+    number = callback_number(typed, hotline_number=HOTLINE)
     assert (number.e164, number.is_mobile, number.digits_to_read) == (e164, mobile, to_read)
 
 
@@ -86,9 +89,18 @@ def test_callback_numbers_are_normalised(typed, e164, mobile, to_read):
         ("*#", "invalid"),
         ("0151", "invalid"),
         ("01512345678901234567", "invalid"),
+        ("08003009944", "ours"),
+        ("+49 800 300 99 44", "ours"),
     ],
 )
 def test_numbers_that_cannot_be_called_back_are_refused_with_the_reason(typed, reason):
     with pytest.raises(NumberRefused) as refused:
-        callback_number(typed)
+        callback_number(typed, hotline_number=HOTLINE)
     assert refused.value.reason == reason
+
+
+def test_the_hotlines_own_number_is_recognised_however_it_is_configured():
+    with pytest.raises(NumberRefused) as refused:
+        callback_number("+498003009944", hotline_number="0800 300 99 44")
+    assert refused.value.reason == "ours"
+    assert callback_number("+498003009944", hotline_number="+498001110111").e164 == HOTLINE

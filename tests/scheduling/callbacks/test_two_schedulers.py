@@ -31,7 +31,10 @@ def test_every_due_callback_rings_one_counsellor_once_with_two_schedulers(
         desk = CallbackDesk(session, now, svc.cipher, scheduling_config(app))
         for index in range(COUNSELLORS):
             callback_id = desk.take_number(
-                f"CA{index:032d}", callback_number(f"+49 151 {20000000 + index}")
+                f"CA{index:032d}",
+                callback_number(
+                    f"+49 151 {20000000 + index}", hotline_number=svc.settings.hotline_number
+                ),
             )
             desk.book_as_soon_as_possible(callback_id)
     schedulers.start(), schedulers.start()

@@ -16,6 +16,8 @@ from hotline.clock import FixedClock
 from hotline.db import Base
 from hotline.referrals.models import Referral, SupportOffer
 from hotline.services import Services
+from hotline.staff.accounts import add_account
+from hotline.staff.models import LoginThrottle, StaffRole, StaffSession
 from hotline.telephony.models import Call, WebhookEvent
 from scheduling.appointments.models import Appointment, AppointmentState
 from scheduling.callbacks.models import Callback, CallbackState
@@ -170,12 +172,48 @@ class RetentionRows:
                     offer_id=self._offer(session),
                     referred_on=(updated - DAY).date(),
                     follow_up_on=updated.date(),
-                    follow_up_outcome="Frau M. hat einen Termin bekommen",
+                    follow_up_outcome_encrypted=self.svc.cipher.encrypt(
+                        "Frau M. hat einen Termin bekommen"
+                    ),
                     follow_up_done_at=updated,
                     created_at=updated - DAY,
                 )
             )
         return case_id
+
+    def staff_session(self, *, started: datetime, ended: datetime | None) -> int:
+        """A console session (of an account made for it) that started and perhaps ended."""
+        with self.svc.database.transaction() as session:
+            account = add_account(
+                session,
+                self.svc.cipher,
+                started,
+                email=f"person{next(self._serial)}@example.org",
+                role=StaffRole.COUNSELLOR,
+                password="richtig-langes-passwort",
+            )
+            row = StaffSession(
+                account_id=account.id,
+                token_digest=f"{next(self._serial):064d}",
+                started_at=started,
+                seen_at=started,
+                ended_at=ended,
+                end_reason="logout" if ended else None,
+            )
+            session.add(row)
+            session.flush()
+            return int(row.id)
+
+    def login_failures(self, *, updated: datetime) -> None:
+        with self.svc.database.transaction() as session:
+            session.add(
+                LoginThrottle(
+                    address_key=f"{next(self._serial):064d}",
+                    client_key="c" * 64,
+                    failures=3,
+                    updated_at=updated,
+                )
+            )
 
     def get(self, model: type[M], row_id: int) -> M:
         with self.svc.database.transaction() as session:

@@ -6,7 +6,10 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+from sqlalchemy import select
+
 from hotline.cases.models import Case, CaseStatus
+from hotline.staff.models import LoginThrottle, StaffSession
 from hotline.telephony.models import Call, WebhookEvent
 from scheduling.appointments.models import Appointment
 from scheduling.callbacks.models import Callback, CallbackState
@@ -128,13 +131,13 @@ def test_closed_cases_are_anonymised_a_year_after_closing_and_keep_what_statisti
         (event.kind, event.at) for event in timeline_before
     ]
     referral = rows.referral(due)
-    assert referral.follow_up_outcome is None
+    assert referral.follow_up_outcome_encrypted is None
     assert referral.referred_on == (closed_at - DAY).date()
     for untouched in (young, open_case):
         assert rows.get(Case, untouched).notes_encrypted is not None
         assert rows.get(Case, untouched).anonymised_at is None
         assert all(event.text for event in rows.timeline(untouched))
-        assert rows.referral(untouched).follow_up_outcome is not None
+        assert rows.referral(untouched).follow_up_outcome_encrypted is not None
 
 
 def test_a_case_anonymised_before_is_not_counted_again(svc, rows):
@@ -177,6 +180,21 @@ def test_configured_periods_are_followed(svc, rows):
     assert rows.count(WebhookEvent) == 1 and rows.get(WebhookEvent, deliveries[1])
 
 
+def test_console_sessions_and_login_failures_go_when_no_longer_useful(svc, rows):
+    old = rows.staff_session(started=rows.days_ago(31), ended=rows.days_ago(30.5))
+    ended_lately = rows.staff_session(started=rows.days_ago(2), ended=rows.days_ago(1))
+    running = rows.staff_session(started=rows.now - timedelta(hours=1), ended=None)
+    forgotten = rows.staff_session(started=rows.days_ago(40), ended=None)  # ran out long ago
+    rows.login_failures(updated=rows.days_ago(1.5))
+    rows.login_failures(updated=rows.now - timedelta(minutes=5))
+    counts = run_sweep(svc, rows)
+    assert (counts.staff_sessions, counts.login_failures) == (2, 1)
+    with svc.database.transaction() as session:
+        left = set(session.scalars(select(StaffSession.id)))
+    assert left == {ended_lately, running} and not left & {old, forgotten}
+    assert rows.count(LoginThrottle) == 1
+
+
 def test_a_second_sweep_finds_nothing_left_to_do(svc, rows):
     rows.call(started=rows.days_ago(31), ended=rows.days_ago(31))
     rows.callback(CallbackState.DONE, updated=rows.days_ago(31), ended=rows.days_ago(31))
@@ -184,6 +202,8 @@ def test_a_second_sweep_finds_nothing_left_to_do(svc, rows):
     rows.case(CaseStatus.CLOSED, updated=rows.days_ago(366), closed=rows.days_ago(366))
     rows.webhook_event(received=rows.days_ago(31))
     rows.work_item(WorkState.DEAD, finished=rows.days_ago(31))
+    rows.staff_session(started=rows.days_ago(32), ended=rows.days_ago(31))
+    rows.login_failures(updated=rows.days_ago(2))
 
     first = run_sweep(svc, rows)
     second = run_sweep(svc, rows)

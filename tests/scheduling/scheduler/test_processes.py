@@ -38,6 +38,28 @@ def active_nodes(svc) -> list[nodes.NodeStatus]:
     return [node for node in nodes.nodes(svc.database) if node.active]
 
 
+def scheduler_status(database_url: str, tmp_path, hotline_config: str = "") -> str:
+    """`hotline scheduler status` as an operator runs it beside the processes."""
+    from click.testing import CliRunner
+
+    from hotline.cli import main
+    from tests.support.twilio import DATA_KEY
+
+    result = CliRunner().invoke(
+        main,
+        ["scheduler", "status"],
+        env={
+            "HOTLINE_ENV": "development",
+            "DATABASE_URL": database_url,
+            "HOTLINE_DATA_KEY": DATA_KEY,
+            "HOTLINE_INSTANCE_PATH": str(tmp_path / "cli"),
+            "HOTLINE_CONFIG": hotline_config,
+        },
+    )
+    assert result.exit_code == 0, result.output
+    return result.output
+
+
 def test_one_scheduler_acts_the_standby_takes_over_after_kill_9_and_nothing_runs_twice(
     svc, schedulers, fake_twilio
 ):
@@ -73,29 +95,41 @@ def test_one_scheduler_acts_the_standby_takes_over_after_kill_9_and_nothing_runs
 def test_a_stopped_scheduler_leaves_cleanly_and_the_status_command_names_the_active_one(
     svc, schedulers, database_url, tmp_path
 ):
-    from click.testing import CliRunner
-
-    from hotline.cli import main
-    from tests.support.twilio import DATA_KEY
-
     process = schedulers.start()
     (active,) = wait_for(lambda: active_nodes(svc), 20, "the scheduler to become active")
-    status = CliRunner().invoke(
-        main,
-        ["scheduler", "status"],
-        env={
-            "HOTLINE_ENV": "development",
-            "DATABASE_URL": database_url,
-            "HOTLINE_DATA_KEY": DATA_KEY,
-            "HOTLINE_INSTANCE_PATH": str(tmp_path / "cli"),
-            "HOTLINE_CONFIG": "",
-        },
-    )
-    assert status.exit_code == 0, status.output
-    assert f"aktiv    {active.host} pid {active.pid}" in status.output
-    assert "Arbeit: pending 0" in status.output
+    status = scheduler_status(database_url, tmp_path)
+    assert f"aktiv    {active.host} pid {active.pid}" in status
+    assert "Arbeit: pending 0" in status
 
     process.send_signal(signal.SIGTERM)
     assert process.wait(timeout=15) == 0
     assert nodes.nodes(svc.database) == []
     assert "scheduler stopped" in schedulers.log_of(0)
+
+
+def test_a_standby_killed_with_kill_9_is_shown_as_unreachable_within_the_takeover_time(
+    svc, schedulers, database_url, tmp_path
+):
+    def status() -> str:  # with the schedulers' own configuration
+        return scheduler_status(database_url, tmp_path, str(tmp_path / "hotline.toml"))
+
+    first, second = schedulers.start(), schedulers.start()
+    wait_for(lambda: len(nodes.nodes(svc.database)) == 2, 20, "both schedulers to register")
+    (active,) = wait_for(lambda: active_nodes(svc), 20, "one active scheduler")
+    (standby,) = [node for node in nodes.nodes(svc.database) if node.id != active.id]
+    assert f"standby  {standby.host} pid {standby.pid}" in status()
+
+    victim = first if standby.pid == first.pid else second
+    victim.send_signal(signal.SIGKILL)
+    victim.wait()
+    killed_at = time.monotonic()
+    # takeover_seconds = 3 (tests/scheduling/conftest.py): silent for 3 s is unreachable
+    shown = wait_for(
+        lambda: next((out for out in [status()] if "nicht erreichbar seit" in out), None),
+        10,
+        "the killed standby to be shown as unreachable",
+    )
+    assert time.monotonic() - killed_at < 6
+    assert f"standby  {standby.host} pid {standby.pid}" not in shown
+    assert f"{standby.host} pid {standby.pid}  ({standby.id})" in shown
+    assert f"aktiv    {active.host} pid {active.pid}  zuletzt gesehen" in shown

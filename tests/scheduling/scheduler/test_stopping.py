@@ -88,12 +88,12 @@ def test_a_failing_heartbeat_write_is_logged_and_the_scheduler_stays_active(
     writes: list[bool] = []
     real_heartbeat = nodes.heartbeat
 
-    def failing_when_active(database, node, now, *, active):
+    def failing_when_active(database, node, now, *, active, **rest):
         if active:
             writes.append(active)
             if len(writes) <= 2:
                 raise RuntimeError("database briefly unreachable")
-        real_heartbeat(database, node, now, active=active)
+        real_heartbeat(database, node, now, active=active, **rest)
 
     monkeypatch.setattr(nodes, "heartbeat", failing_when_active)
     process = SchedulerProcess(work_tools, build_work_kinds(), scheduler_config)

@@ -9,6 +9,7 @@ from datetime import date
 from sqlalchemy import select
 
 from hotline.audit.models import AuditAction, AuditEntry
+from hotline.cases.events import CaseEvent
 from hotline.cases.models import Case, CaseStatus
 from hotline.cases.references import display_case_reference
 from hotline.referrals.directory import OfferFields, save_offer
@@ -98,10 +99,13 @@ def test_a_referral_with_a_follow_up_mails_the_counsellor_when_due(
     )
     with svc.database.transaction() as session:
         assert session.get(Case, opened.id).status == CaseStatus.REFERRED
-        assert session.get(Referral, referral.id).follow_up_outcome == "Beratung läuft"
-    assert "Nachfrage zu BEISPIEL Opferberatung: Beratung läuft" in client.get(page).get_data(
-        as_text=True
-    )
+        sealed = session.get(Referral, referral.id).follow_up_outcome_encrypted
+        assert b"Beratung" not in sealed  # kept encrypted, as the notes are
+        assert svc.cipher.decrypt(sealed) == "Beratung läuft"
+        assert "Beratung läuft" not in " ".join(session.scalars(select(CaseEvent.text)))
+    shown = client.get(page).get_data(as_text=True)
+    assert "Ergebnis: Beratung läuft" in shown
+    assert "Nachfrage zu BEISPIEL Opferberatung erledigt" in shown
 
 
 def test_a_follow_up_already_recorded_sends_no_mail(
