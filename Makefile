@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 PORT ?= 8000
 export PORT
 
-.PHONY: run test test-clock-ahead lint format bench install constraints clean
+.PHONY: run public-url test test-clock-ahead lint format bench install constraints clean
 
 $(BIN)/activate:
 	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11))' \
@@ -24,25 +24,42 @@ install: $(VENV)/.installed
 	@printf 'HOTLINE_ENV=development\n' > .env
 	@echo "wrote .env (HOTLINE_ENV=development); edit it to configure Twilio, SMTP, ..."
 
-run: install .env
+# The port web listens on: honcho takes a PORT in .env before the one given to make.
+WEB_PORT = port=$$(sed -n 's/^PORT=//p' .env | tail -n 1); port="$${port:-$(PORT)}"
+
+# PUBLIC_BASE_URL in .env: the service, and `hotline simulate` in another terminal (its links
+# and signatures), read it there. The local one this writes (http://127.0.0.1:PORT) follows
+# PORT on every `make run`; one of your own (a tunnel Twilio can reach) is kept, unless
+# PUBLIC_BASE_URL is set for `make run`, which then writes that one.
+public-url: .env
+	@$(WEB_PORT); url="$${PUBLIC_BASE_URL:-}"; \
+	own=$$(sed -n 's/^PUBLIC_BASE_URL=//p' .env | tail -n 1); \
+	case "$$own" in ""|http://127.0.0.1:*|http://localhost:*) ;; *) url="$${url:-$$own}" ;; esac; \
+	url="$${url:-http://127.0.0.1:$$port}"; \
+	if [ "$$url" != "$$own" ]; then \
+		{ grep -v '^PUBLIC_BASE_URL=' .env; printf 'PUBLIC_BASE_URL=%s\n' "$$url"; } > .env.new; \
+		cat .env.new > .env && rm -f .env.new; \
+		echo "PUBLIC_BASE_URL=$$url in .env"; \
+	fi
+
+run: install public-url
 	$(BIN)/hotline db upgrade
 	$(BIN)/hotline seed-demo --if-empty
-	@echo ""
-	@echo "  starke Stelle hotline on http://127.0.0.1:$(PORT)  (health: /healthz)"
-	@echo "  web (gunicorn) and scheduler run together; Ctrl-C stops both."
-	@echo "  Try a call in another terminal:   $(BIN)/hotline simulate"
-	@echo "                   on a Saturday:   $(BIN)/hotline simulate --at '2026-11-28 11:00'"
-	@echo "  Book a video appointment:         http://127.0.0.1:$(PORT)/termin"
-	@echo "  Staff console:                    http://127.0.0.1:$(PORT)/staff/"
-	@echo "      (demo logins admin@example.org / anna.berger@example.org, password demo-passwort-starke-stelle)"
-	@echo "  Opening hours now:                $(BIN)/hotline hours"
-	@echo "  The scheduler and its queue:      $(BIN)/hotline scheduler status"
-	@echo ""
-	@# honcho gives each process type its own PORT (+100); the scheduler must know the web's
-	@# URL for the calls it places, so it is passed on (a PUBLIC_BASE_URL in .env still wins).
-	PATH="$(CURDIR)/$(BIN):$$PATH" \
-		PUBLIC_BASE_URL="$${PUBLIC_BASE_URL:-http://127.0.0.1:$(PORT)}" \
-		$(BIN)/honcho start -f Procfile
+	@$(WEB_PORT); url=$$(sed -n 's/^PUBLIC_BASE_URL=//p' .env | tail -n 1); \
+	echo ""; \
+	echo "  starke Stelle: Web (gunicorn) auf http://$${HOST:-127.0.0.1}:$$port, PUBLIC_BASE_URL $$url"; \
+	echo "  Web und Scheduler laufen zusammen; Strg-C beendet beide."; \
+	echo "  Ein Anruf in einem zweiten Terminal:  $(BIN)/hotline simulate"; \
+	echo "                       an einem Samstag: $(BIN)/hotline simulate --at '2026-11-28 11:00'"; \
+	echo "  Videotermin buchen:                   $$url/termin"; \
+	echo "  Konsole:                              $$url/staff/"; \
+	echo "      (Demo-Logins admin@example.org / anna.berger@example.org, Passwort demo-passwort-starke-stelle)"; \
+	echo "  Öffnungszeiten jetzt:                 $(BIN)/hotline hours"; \
+	echo "  Scheduler und Arbeit:                 $(BIN)/hotline scheduler status"; \
+	echo ""
+	@# honcho gives each process type its own PORT (+100) and both the values in .env, among
+	@# them PUBLIC_BASE_URL, which the scheduler needs for the calls it places.
+	PATH="$(CURDIR)/$(BIN):$$PATH" $(BIN)/honcho start -f Procfile
 
 test: install
 	$(BIN)/pytest

@@ -21,3 +21,12 @@ keepalive = 5
 accesslog = None
 errorlog = "-"
 loglevel = "warning"
+
+
+def when_ready(server):  # gunicorn calls it once the sockets listen
+    """In development (`make run`), say where web listens once it does: one plain line among
+    the processes' own."""
+    if os.environ.get("HOTLINE_ENV", "").strip().lower() != "development":
+        return
+    for listener in server.LISTENERS:
+        print(f"Web hört auf {listener} (Strg-C beendet Web und Scheduler)", flush=True)

@@ -36,7 +36,10 @@ def create_app(
     """Build the web app; raises ConfigError (with what to fix) before serving anything."""
     settings = settings or load_settings()
     scheduling = _scheduling_config(settings)
-    configure_logging((log_level or os.environ.get("LOG_LEVEL") or "INFO").upper())
+    configure_logging(
+        (log_level or os.environ.get("LOG_LEVEL") or "INFO").upper(),
+        readable=settings.env == "development",  # JSON lines in production and tests
+    )
     schema.metadata()  # every model registered before the first query
     app = Flask(__name__, instance_path=str(settings.instance_path))
     app.config.update(
@@ -65,7 +68,8 @@ def create_app(
 
 def _mailer(settings: Settings) -> Mailer:
     try:
-        return make_mailer(settings.smtp_url)
+        # outside production the console prints whole mails: a developer follows their links
+        return make_mailer(settings.smtp_url, whole_mails=not settings.is_production)
     except ValueError as error:
         raise ConfigError(str(error)) from error
 

@@ -5,6 +5,14 @@ not depend on the machine's locale settings."""
 from __future__ import annotations
 
 from datetime import datetime, tzinfo
+from typing import Literal
+
+# A German date with its weekday takes the article of its grammatical case: "ab Montag, dem
+# 30. November" and "am Montag, dem …" (dative, after "ab", "am", "seit", "bis zum"), but
+# "gebucht für Montag, den 30. November" and "morgen, Dienstag, den 1. Dezember" (accusative,
+# after "für", "auf", or standing alone as a time). Whoever builds a date names the case.
+GrammaticalCase = Literal["dative", "accusative"]
+DATE_ARTICLES_DE: dict[GrammaticalCase, str] = {"dative": "dem", "accusative": "den"}
 
 WEEKDAYS = {
     "de": ("Montag", "Dienstag", "Mittwoch", "Donnerstag", "Freitag", "Samstag", "Sonntag"),

@@ -50,6 +50,7 @@ class Settings:
     file_config: Mapping[str, Any] = field(default_factory=dict)
     ratelimit_storage_uri: str = "memory://"  # Flask-Limiter's store; shared: redis://...
     trusted_proxies: int = 0  # reverse proxies in front whose X-Forwarded-For is believed
+    imprint_url: str | None = None  # the Impressum every public page links to (IMPRINT_URL)
 
     @property
     def is_production(self) -> bool:
@@ -101,6 +102,7 @@ def load_settings(
         file_config=_file_config(environ.get("HOTLINE_CONFIG", "").strip()),
         ratelimit_storage_uri=environ.get("RATELIMIT_STORAGE_URI", "").strip() or "memory://",
         trusted_proxies=_trusted_proxies(environ.get("TRUSTED_PROXIES", "")),
+        imprint_url=_imprint_url(environ.get("IMPRINT_URL", "")),
     )
 
 
@@ -153,6 +155,20 @@ def _check_public_base_url(raw: str) -> None:
             f"PUBLIC_BASE_URL must be the address Twilio calls, like https://hotline.example.org "
             f"(scheme and host, optionally a path prefix, no query): not {raw!r}"
         )
+
+
+def _imprint_url(raw: str) -> str | None:
+    """The Impressum lives on the organisation's own site; the footer links to it."""
+    url = raw.strip()
+    if not url:
+        return None
+    parts = urlsplit(url)
+    if parts.scheme not in ("http", "https") or not parts.netloc:
+        raise ConfigError(
+            f"IMPRINT_URL must be a web address like https://www.starkestelle.de/impressum, "
+            f"not {url!r}"
+        )
+    return url
 
 
 def _trusted_proxies(raw: str) -> int:

@@ -41,10 +41,10 @@ def bounded_integer(value: object, *, least: int = 1, most: int = LARGEST_ID) ->
         or not value.isdigit()
         or len(value) > len(str(most))
     ):
-        raise Refused(f"{value!r}: write a whole number from {least} to {most}")
+        raise Refused(f"{value!r}: bitte eine ganze Zahl von {least} bis {most}")
     number = int(value)
     if not least <= number <= most:
-        raise Refused(f"{value!r}: write a whole number from {least} to {most}")
+        raise Refused(f"{value!r}: bitte eine ganze Zahl von {least} bis {most}")
     return number
 
 
@@ -59,11 +59,11 @@ def bounded_integer_or_none(value: object, *, least: int = 1, most: int = LARGES
 def calendar_day(value: object) -> date:
     """A day as forms send it, YYYY-MM-DD, in the years FIRST_YEAR to LAST_YEAR."""
     if not isinstance(value, str) or not _DAY.fullmatch(value):
-        raise Refused(f"{value!r}: write a day as YYYY-MM-DD, e.g. 2026-12-24")
+        raise Refused(f"{value!r}: bitte einen Tag als JJJJ-MM-TT, z. B. 2026-12-24")
     try:
         day = date.fromisoformat(value)
     except ValueError:
-        raise Refused(f"{value!r}: no such day") from None
+        raise Refused(f"{value!r}: diesen Tag gibt es nicht") from None
     _check_year(day.year, value)
     return day
 
@@ -73,7 +73,7 @@ def aware_moment(value: object) -> datetime:
     FIRST_YEAR to LAST_YEAR: its local and its UTC time both stay well inside datetime."""
     moment = _moment(value)
     if moment.tzinfo is None or moment.utcoffset() is None:
-        raise Refused(f"{value!r}: give the offset, e.g. 2026-12-01T10:00:00+01:00")
+        raise Refused(f"{value!r}: bitte mit Zeitzone, z. B. 2026-12-01T10:00:00+01:00")
     _check_year(moment.astimezone(UTC).year, value)
     return moment
 
@@ -107,7 +107,7 @@ def checked_text(value: object, *, multiline: bool = False) -> str:
             unicodedata.category(char) == "Cs" for char in text
         )
     if refused:
-        raise Refused("the text holds control characters")
+        raise Refused("der Text enthält Steuerzeichen")
     return text
 
 
@@ -127,15 +127,15 @@ def json_nesting_within(text: str, most: int) -> bool:
 
 def _moment(value: object) -> datetime:
     if not isinstance(value, str) or len(value) > LONGEST_MOMENT or not value.isascii():
-        raise Refused(f"{value!r}: write a date and time, e.g. 2026-12-24T10:00")
+        raise Refused(f"{value!r}: bitte Datum und Uhrzeit, z. B. 2026-12-24T10:00")
     try:
         moment = datetime.fromisoformat(value.strip())
     except ValueError:
-        raise Refused(f"{value!r}: write a date and time, e.g. 2026-12-24T10:00") from None
+        raise Refused(f"{value!r}: bitte Datum und Uhrzeit, z. B. 2026-12-24T10:00") from None
     _check_year(moment.year, value)
     return moment
 
 
 def _check_year(year: int, value: object) -> None:
     if not FIRST_YEAR <= year <= LAST_YEAR:
-        raise Refused(f"{value!r}: the year must lie between {FIRST_YEAR} and {LAST_YEAR}")
+        raise Refused(f"{value!r}: das Jahr muss zwischen {FIRST_YEAR} und {LAST_YEAR} liegen")

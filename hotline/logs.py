@@ -1,10 +1,11 @@
-"""Structured (JSON lines) logging that never contains a phone number, an e-mail address or
-the secret of a link.
+"""Logging that never contains a phone number, an e-mail address or the secret of a link:
+JSON lines in production (and tests), short readable lines in development.
 
 Redaction happens in the handler's filter, so it also covers third-party loggers (werkzeug,
 twilio's http client, Flask's "Exception on /termin/<token>/move"), values passed as
-arguments or extra fields, and tracebacks. The engines are built with `hide_parameters`, so a
-failing statement's values are not in its message to begin with.
+arguments or extra fields, and tracebacks; both formats write what the filter left (and
+redact a traceback themselves). The engines are built with `hide_parameters`, so a failing
+statement's values are not in its message to begin with.
 """
 
 from __future__ import annotations
@@ -65,6 +66,15 @@ class RedactingFilter(logging.Filter):
         return True
 
 
+def _extra_fields(record: logging.LogRecord) -> dict[str, Any]:
+    """The fields a call passed with `extra=`, in their order."""
+    return {
+        key: value
+        for key, value in vars(record).items()
+        if key not in _STANDARD_ATTRIBUTES and not key.startswith("_")
+    }
+
+
 class JsonFormatter(logging.Formatter):
     def format(self, record: logging.LogRecord) -> str:
         entry: dict[str, Any] = {
@@ -73,12 +83,29 @@ class JsonFormatter(logging.Formatter):
             "logger": record.name,
             "message": record.getMessage(),
         }
-        for key, value in vars(record).items():
-            if key not in _STANDARD_ATTRIBUTES and not key.startswith("_"):
-                entry[key] = value if isinstance(value, int | float | bool | None) else str(value)
+        for key, value in _extra_fields(record).items():
+            entry[key] = value if isinstance(value, int | float | bool | None) else str(value)
         if record.exc_info:
             entry["exception"] = redact(self.formatException(record.exc_info), MAX_TRACEBACK)
         return json.dumps(entry, ensure_ascii=False)
+
+
+class ReadableFormatter(logging.Formatter):
+    """Development: one short line per record, in local time, with the extra fields that have
+    a value (`14:04:18 INFO    scheduling.scheduler.process: scheduler started (node=vm:1)`),
+    and a traceback (redacted and capped as in JSON) on the lines after it."""
+
+    def format(self, record: logging.LogRecord) -> str:
+        at = datetime.fromtimestamp(record.created).strftime("%H:%M:%S")
+        line = f"{at} {record.levelname:<7} {record.name}: {record.getMessage()}"
+        fields = ", ".join(
+            f"{key}={value}" for key, value in _extra_fields(record).items() if value is not None
+        )
+        if fields:
+            line += f" ({fields})"
+        if record.exc_info:
+            line += "\n" + redact(self.formatException(record.exc_info), MAX_TRACEBACK)
+        return line
 
 
 class _CurrentStderrHandler(logging.StreamHandler):  # type: ignore[type-arg]
@@ -96,12 +123,18 @@ class _CurrentStderrHandler(logging.StreamHandler):  # type: ignore[type-arg]
 # libraries that log routine steps at INFO: Alembic's plugin set-up on every schema check
 # (/healthz), Flask-Limiter's hits (which name the client's address)
 QUIET_LOGGERS = ("alembic.runtime.plugins", "flask-limiter")
+# ... and routine steps that are worth seeing only when debugging (LOG_LEVEL=DEBUG): Alembic's
+# "Context impl" and "Will assume (non-)transactional DDL" on every schema check, and
+# APScheduler's lines for adding, running and finishing each periodic job (the recovery of
+# stale work runs every 30 s; the jobs log what they did themselves, and errors stay).
+DEBUG_ONLY_LOGGERS = ("alembic.runtime.migration", "apscheduler")
 
 
-def configure_logging(level: str = "INFO") -> None:
-    """Replace the root handlers once per process with one redacting JSON handler."""
+def configure_logging(level: str = "INFO", *, readable: bool = False) -> None:
+    """Replace the root handlers once per process with one redacting handler: JSON lines, or
+    short readable lines when `readable` (development)."""
     handler = _CurrentStderrHandler()
-    handler.setFormatter(JsonFormatter())
+    handler.setFormatter(ReadableFormatter() if readable else JsonFormatter())
     handler.addFilter(RedactingFilter())
     root = logging.getLogger()
     for existing in list(root.handlers):
@@ -112,3 +145,6 @@ def configure_logging(level: str = "INFO") -> None:
     root.setLevel(level)
     for chatty in QUIET_LOGGERS:  # a line per health check or request says nothing
         logging.getLogger(chatty).setLevel(max(logging.WARNING, root.level))
+    for routine in DEBUG_ONLY_LOGGERS:
+        debugging = root.level <= logging.DEBUG
+        logging.getLogger(routine).setLevel(logging.NOTSET if debugging else logging.WARNING)

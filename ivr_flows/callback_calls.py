@@ -40,8 +40,12 @@ def whisper(ctx: StepContext, step: StepInput) -> StepResult:
         action_on_empty_result=True,
     )
     if view.booked_for is not None:
-        when = spoken_opening(
-            view.booked_for, ctx.now, COUNSELLOR_LANGUAGE, tz=ctx.hours_config.timezone
+        when = spoken_opening(  # "gebucht für …"
+            view.booked_for,
+            ctx.now,
+            COUNSELLOR_LANGUAGE,
+            tz=ctx.hours_config.timezone,
+            case="accusative",
         )
         text = catalog.text("callback_call.whisper", reference=reference, when=when)
     else:

@@ -1,11 +1,13 @@
 """A callback booked by phone: the number, then the time, then the confirmation.
 
 The caller's own number is read back digit by digit (1 = yes, 2 = another number); a withheld
-caller types one, ended by `#`. Numbers that cannot be called back are refused with the
-reason and one more try. Out of hours the caller chooses one of the next free slots (or "as
-soon as possible", the first of them); from the queue "as soon as possible" means now, for
-the next counsellor who is free. The confirmation repeats the time and the case reference
-twice; a mobile number also gets an SMS with nothing but the time, the reference and our name.
+caller types one, ended by `#`, and hears it read back the same way (1 = yes, 2 = type it
+again; at most three numbers). Numbers that cannot be called back are refused with the
+reason and one more try; silence is answered as silence, not as a wrong key. Out of hours
+the caller chooses one of the next free slots (or "as soon as possible", the first of them);
+from the queue "as soon as possible" means now, for the next counsellor who is free. The
+confirmation repeats the time and the case reference twice; a mobile number also gets an SMS
+with nothing but the time, the reference and our name.
 """
 
 from __future__ import annotations
@@ -18,7 +20,7 @@ from hotline.cases.references import display_case_reference
 from hotline.telephony.models import CallOutcome
 from hotline.telephony.phone_numbers import CallbackNumber, NumberRefused, callback_number
 from ivr_flows import offered_times
-from ivr_flows.contact import CALLBACK_START, end_politely
+from ivr_flows.contact import CALLBACK_START, FROM_CLOSED, FROM_NOBODY_FREE, end_politely
 from ivr_flows.prompts import PromptCatalog, prompts
 from ivr_flows.speech import spoken_digits, spoken_slot
 from ivr_flows.steps import Effects, Step, StepContext, StepInput, StepResult
@@ -29,7 +31,8 @@ TYPED_PATH = "callback/typed"
 BOOK_PATH = "callback/book"
 YES, ANOTHER = "1", "2"
 MAX_ATTEMPTS = 3
-MAX_TYPED_TRIES = 2
+MAX_TYPED_TRIES = 2  # refused numbers in a row, then the ways out
+MAX_TYPED_NUMBERS = 3  # numbers typed and read back (a typo corrected with 2), then the ways out
 FROM_QUEUE = "queue"
 
 
@@ -38,47 +41,60 @@ def start(ctx: StepContext, step: StepInput) -> StepResult:
     response = VoiceResponse()
     own = _own_number(ctx, step)
     if own is None:
-        _ask_to_type(ctx, catalog, response, via, attempt=1)
+        _ask_to_type(ctx, catalog, response, via, attempt=1, typed=1)
     else:
         catalog.say(response, "callback.your_number", digits=_spoken(own, catalog))
-        _ask_to_confirm(ctx, catalog, response, via, attempt=1)
+        _ask_to_confirm(ctx, catalog, response, via, attempt=1, typed=0)
     return StepResult(response)
 
 
 def confirm(ctx: StepContext, step: StepInput) -> StepResult:
+    """1 takes the number read back (the caller's own, or the one they typed: `typed` counts
+    the numbers typed so far, 0 for the own number); 2 asks for another one."""
     catalog, via = prompts(step.call.language), _via(step)
     response = VoiceResponse()
     pressed = (step.digits or "").strip()
-    own = _own_number(ctx, step)
-    if pressed == YES and own is not None:
-        callback_id = ctx.callbacks.take_number(step.call.call_sid, own)
+    typed_so_far = _typed_so_far(step)
+    number = _typed_number(ctx, step) if typed_so_far else _own_number(ctx, step)
+    if pressed == YES and number is not None:
+        callback_id = ctx.callbacks.take_number(step.call.call_sid, number)
         return _choose_time(ctx, step, catalog, response, via, callback_id)
-    if pressed == ANOTHER or own is None:
-        _ask_to_type(ctx, catalog, response, via, attempt=1)
+    if pressed == ANOTHER or number is None:
+        if typed_so_far >= MAX_TYPED_NUMBERS:
+            return StepResult(_give_up(ctx, catalog, response))
+        _ask_to_type(ctx, catalog, response, via, attempt=1, typed=typed_so_far + 1)
         return StepResult(response)
     if step.attempt >= MAX_ATTEMPTS:
         return StepResult(_give_up(ctx, catalog, response))
-    catalog.say(response, "menu.invalid")
-    catalog.say(response, "callback.your_number", digits=_spoken(own, catalog))
-    _ask_to_confirm(ctx, catalog, response, via, attempt=step.attempt + 1)
+    catalog.say_key_not_taken(response, pressed)
+    _read_back(catalog, response, number, typed=typed_so_far)
+    _ask_to_confirm(ctx, catalog, response, via, attempt=step.attempt + 1, typed=typed_so_far)
     return StepResult(response)
 
 
 def typed(ctx: StepContext, step: StepInput) -> StepResult:
+    """A typed number: refused with the reason, or kept on the call's draft and read back to
+    be confirmed (1) or typed again (2)."""
     catalog, via = prompts(step.call.language), _via(step)
     response = VoiceResponse()
+    digits = (step.digits or "").strip()
+    typed_so_far = _typed_so_far(step) or 1
     try:
-        number = callback_number(step.digits or "", hotline_number=ctx.hotline_number)
+        number = callback_number(digits, hotline_number=ctx.hotline_number)
     except NumberRefused as refused:
-        catalog.say(response, f"callback.refused_{refused.reason}")
+        if digits:
+            catalog.say(response, f"callback.refused_{refused.reason}")
+        else:
+            catalog.say_key_not_taken(response, digits)
         if step.attempt >= MAX_TYPED_TRIES:
             return StepResult(_give_up(ctx, catalog, response))
         catalog.say(response, "callback.once_more")
-        _ask_to_type(ctx, catalog, response, via, attempt=step.attempt + 1)
+        _ask_to_type(ctx, catalog, response, via, attempt=step.attempt + 1, typed=typed_so_far)
         return StepResult(response)
-    catalog.say(response, "callback.typed_number", digits=_spoken(number, catalog))
-    callback_id = ctx.callbacks.take_number(step.call.call_sid, number)
-    return _choose_time(ctx, step, catalog, response, via, callback_id)
+    ctx.callbacks.take_number(step.call.call_sid, number)  # held on the draft while confirmed
+    _read_back(catalog, response, number, typed=typed_so_far)
+    _ask_to_confirm(ctx, catalog, response, via, attempt=1, typed=typed_so_far)
+    return StepResult(response)
 
 
 def book(ctx: StepContext, step: StepInput) -> StepResult:
@@ -93,8 +109,8 @@ def book(ctx: StepContext, step: StepInput) -> StepResult:
     if chosen is None:
         if step.attempt >= MAX_ATTEMPTS:
             return StepResult(_give_up(ctx, catalog, response))
-        catalog.say(response, "menu.invalid")
-        return _offer_times(ctx, catalog, response, offered, attempt=step.attempt + 1)
+        catalog.say_key_not_taken(response, pressed)
+        return _offer_times(ctx, catalog, response, offered, via, attempt=step.attempt + 1)
     if not ctx.callbacks.book(callback_id, chosen):
         catalog.say(response, "callback.slot_taken")
         return _choose_time(ctx, step, catalog, response, via, callback_id, step.attempt + 1)
@@ -119,7 +135,7 @@ def _choose_time(
         catalog.say(response, "callback.no_slot")
         return StepResult(_give_up(ctx, catalog, response))
     catalog.say(response, "callback.choose_time")
-    return _offer_times(ctx, catalog, response, slots, attempt)
+    return _offer_times(ctx, catalog, response, slots, via, attempt)
 
 
 def _offer_times(
@@ -127,10 +143,17 @@ def _offer_times(
     catalog: PromptCatalog,
     response: VoiceResponse,
     slots: list[datetime],
+    via: str,
     attempt: int,
 ) -> StepResult:
     gather = offered_times.gather_choice(
-        ctx, catalog, slots, path=BOOK_PATH, attempt=attempt, option_prompt="callback.slot_option"
+        ctx,
+        catalog,
+        slots,
+        path=BOOK_PATH,
+        attempt=attempt,
+        option_prompt="callback.slot_option",
+        via=via,  # the booking's outcome says where the caller came from
     )
     catalog.say(gather, "callback.asap_option", digit=len(slots) + 1)
     response.append(gather)
@@ -165,9 +188,7 @@ def _confirm(
     if ctx.callbacks.confirm_by_sms(callback_id, sms):
         catalog.say(response, "callback.sms_sent")
     catalog.say(response, "contact.acute")
-    return StepResult(
-        end_politely(response, catalog), Effects(outcome=CallOutcome.CALLBACK_REQUESTED)
-    )
+    return StepResult(end_politely(response, catalog), Effects(outcome=_booked_outcome(step)))
 
 
 def _give_up(ctx: StepContext, catalog: PromptCatalog, response: VoiceResponse) -> VoiceResponse:
@@ -176,14 +197,30 @@ def _give_up(ctx: StepContext, catalog: PromptCatalog, response: VoiceResponse) 
     return end_politely(response, catalog)
 
 
-def _ask_to_confirm(
-    ctx: StepContext, catalog: PromptCatalog, response: VoiceResponse, via: str, attempt: int
+def _read_back(
+    catalog: PromptCatalog, response: VoiceResponse, number: CallbackNumber, *, typed: int
 ) -> None:
+    key = "callback.typed_number" if typed else "callback.your_number"
+    catalog.say(response, key, digits=_spoken(number, catalog))
+
+
+def _ask_to_confirm(
+    ctx: StepContext,
+    catalog: PromptCatalog,
+    response: VoiceResponse,
+    via: str,
+    *,
+    attempt: int,
+    typed: int,
+) -> None:
+    query: dict[str, object] = {"via": via, "attempt": attempt}
+    if typed:
+        query["typed"] = typed
     gather = Gather(
         input="dtmf",
         num_digits=1,
         timeout=6,
-        action=ctx.url(CONFIRM_PATH, via=via, attempt=attempt),
+        action=ctx.url(CONFIRM_PATH, **query),
         action_on_empty_result=True,
     )
     catalog.say(gather, "callback.confirm")
@@ -191,14 +228,20 @@ def _ask_to_confirm(
 
 
 def _ask_to_type(
-    ctx: StepContext, catalog: PromptCatalog, response: VoiceResponse, via: str, attempt: int
+    ctx: StepContext,
+    catalog: PromptCatalog,
+    response: VoiceResponse,
+    via: str,
+    *,
+    attempt: int,
+    typed: int,
 ) -> None:
     gather = Gather(
         input="dtmf",
         finish_on_key="#",
         num_digits=20,
         timeout=10,
-        action=ctx.url(TYPED_PATH, via=via, attempt=attempt),
+        action=ctx.url(TYPED_PATH, via=via, attempt=attempt, typed=typed),
         action_on_empty_result=True,
     )
     catalog.say(gather, "callback.type_number")
@@ -217,6 +260,23 @@ def _own_number(ctx: StepContext, step: StepInput) -> CallbackNumber | None:
         return None
 
 
+def _typed_number(ctx: StepContext, step: StepInput) -> CallbackNumber | None:
+    """The number the caller typed, as the call's draft holds it."""
+    held = ctx.callbacks.draft_number(step.call.call_sid)
+    if held is None:
+        return None
+    try:
+        return callback_number(held, hotline_number=ctx.hotline_number)
+    except NumberRefused:
+        return None
+
+
+def _typed_so_far(step: StepInput) -> int:
+    """How many numbers the caller has typed (the URL's `typed`; 0: none, the own number)."""
+    raw = step.params.get("typed", "")
+    return int(raw) if raw.isascii() and raw.isdigit() and len(raw) == 1 else 0
+
+
 def _spoken(number: CallbackNumber, catalog: PromptCatalog) -> str:
     return spoken_digits(number.digits_to_read, catalog.lang)
 
@@ -225,8 +285,18 @@ def _when(ctx: StepContext, at: datetime, catalog: PromptCatalog) -> str:
     return spoken_slot(at, ctx.now, catalog.lang, tz=ctx.hours_config.timezone)
 
 
+def _booked_outcome(step: StepInput) -> CallOutcome:
+    """Booked from the closed menu: out of hours, with a callback (for the statistics)."""
+    if _via(step) == FROM_CLOSED:
+        return CallOutcome.CLOSED_CALLBACK_BOOKED
+    return CallOutcome.CALLBACK_REQUESTED
+
+
 def _via(step: StepInput) -> str:
-    return FROM_QUEUE if step.params.get("via") == FROM_QUEUE else "closed"
+    """Where the caller comes from: the queue, a dead end while the line is open, or (also
+    when the URL does not say) the closed menu."""
+    via = step.params.get("via")
+    return via if via in (FROM_QUEUE, FROM_NOBODY_FREE) else FROM_CLOSED
 
 
 def _chosen(pressed: str, offered: list[datetime]) -> datetime | None:

@@ -10,6 +10,10 @@ from ivr_flows.steps import StepContext
 from scheduling.hours.config import HoursConfig
 
 CALLBACK_START = "callback/start"
+# Where a callback is booked from (the `via` of its steps): the closed menu, out of hours, or
+# a dead end while the line is open (nobody on duty, nobody took the call in time); the
+# statistics count the first as out of hours. From the queue: `callback_capture.FROM_QUEUE`.
+FROM_CLOSED, FROM_NOBODY_FREE = "closed", "open"
 
 
 def add_contact_details(
@@ -29,7 +33,7 @@ def offer_a_callback(ctx: StepContext, catalog: PromptCatalog, response: VoiceRe
     """Where nobody could take the call: "press 1 for a callback" (the caller chooses a time);
     without a key the call goes on with what follows."""
     gather = Gather(
-        input="dtmf", num_digits=1, timeout=5, action=ctx.url(CALLBACK_START, via="closed")
+        input="dtmf", num_digits=1, timeout=5, action=ctx.url(CALLBACK_START, via=FROM_NOBODY_FREE)
     )
     catalog.say(gather, "callback.offer")
     response.append(gather)

@@ -42,14 +42,16 @@ def gather_choice(
     path: str,
     attempt: int,
     option_prompt: str,
+    **carried: str,
 ) -> Gather:
     """One key per time ("Am Montag, dem 30. November, um 9 Uhr: drücken Sie die 1."), the
-    times carried in the next step's URL; the caller appends further options if any."""
+    times carried in the next step's URL (with `carried`, what else that step needs); the
+    caller appends further options if any."""
     gather = Gather(
         input="dtmf",
         num_digits=1,
         timeout=8,
-        action=ctx.url(path, slots=encoded(starts), attempt=attempt),
+        action=ctx.url(path, slots=encoded(starts), attempt=attempt, **carried),
         action_on_empty_result=True,
     )
     for key, start in enumerate(starts, start=1):

@@ -4,6 +4,8 @@ a callback (1), a video appointment booked right here (2), the e-mail address sp
 
 from __future__ import annotations
 
+from datetime import datetime, tzinfo
+
 from twilio.twiml.voice_response import Gather, VoiceResponse
 
 from hotline.telephony.models import CallOutcome
@@ -12,7 +14,7 @@ from ivr_flows.contact import CALLBACK_START, add_contact_details, end_politely
 from ivr_flows.prompts import PromptCatalog, prompts
 from ivr_flows.speech import spelled_out, spoken_opening
 from ivr_flows.steps import Effects, Step, StepContext, StepInput, StepResult
-from scheduling.hours.opening_hours import HoursStatus
+from scheduling.hours.opening_hours import ClosedReason, HoursStatus
 
 CALLBACK_KEY, VIDEO_KEY, EMAIL_KEY, REPEAT_KEY = "1", "2", "3", "0"
 MAX_ATTEMPTS = 3  # the menu is offered once and repeated at most twice
@@ -71,16 +73,34 @@ def _ways_out_and_goodbye(
     return end_politely(response, catalog)
 
 
+def why_closed_and_when(status: HoursStatus, now: datetime, lang: str, *, tz: tzinfo) -> list[str]:
+    """The sentences a caller hears first while the line is closed: why, and when it opens
+    next. The staff console and `hotline hours` show staff these very sentences."""
+    catalog = prompts(lang)
+    sentences = [_why_closed(catalog, status)]
+    if status.next_opening is not None:
+        when = spoken_opening(  # "Sie erreichen uns wieder ab …"
+            status.next_opening, now, lang, tz=tz, case="dative"
+        )
+        sentences.append(catalog.text("closed.next_opening", when=when))
+    return sentences
+
+
+def _why_closed(catalog: PromptCatalog, status: HoursStatus) -> str:
+    """A closing override is announced by its announcement; without one callers hear only
+    that the line is not staffed (its note is for colleagues and never spoken)."""
+    if status.reason is ClosedReason.OVERRIDE and not status.reason_name:
+        return catalog.text("override.unannounced")
+    reason = status.reason.value if status.reason else "outside_hours"
+    return catalog.text(f"closed.{reason}", name=status.reason_name or "")
+
+
 def _say_why_and_when(
     ctx: StepContext, catalog: PromptCatalog, response: VoiceResponse, status: HoursStatus
 ) -> None:
-    reason = status.reason.value if status.reason else "outside_hours"
-    catalog.say(response, f"closed.{reason}", name=status.reason_name or "")
-    if status.next_opening is not None:
-        when = spoken_opening(
-            status.next_opening, ctx.now, catalog.lang, tz=ctx.hours_config.timezone
-        )
-        catalog.say(response, "closed.next_opening", when=when)
+    tz = ctx.hours_config.timezone
+    for sentence in why_closed_and_when(status, ctx.now, catalog.lang, tz=tz):
+        catalog.say_text(response, sentence)
 
 
 def _offer_menu_or_end(

@@ -50,6 +50,11 @@ class PromptCatalog:
     def say_text(self, verb: TwiML, text: str) -> None:
         verb.say(text, language=self.say_language, voice=self.voice)
 
+    def say_key_not_taken(self, verb: TwiML, pressed: str) -> None:
+        """Before a menu is offered again: silence hears that no key was heard, a key the menu
+        does not know hears that it was not understood."""
+        self.say(verb, "menu.invalid" if pressed else "menu.silence")
+
 
 @cache
 def prompts(lang: str) -> PromptCatalog:

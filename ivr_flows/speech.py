@@ -1,16 +1,19 @@
 """Dates, times and digits as a person would say them, for text-to-speech in German and English.
 
 TTS engines read "09:00" or "28.12.2026" awkwardly ("null neun Doppelpunkt ..."), so the phrases
-here spell times the way the counsellors would say them: "Montag, dem 28. Dezember, um 9 Uhr".
-Weekday and month names are data (`hotline.calendar_names`) rather than a locale, so the output
-does not depend on the machine's locale settings.
+here spell times the way the counsellors would say them: "ab Montag, dem 28. Dezember, um 9 Uhr".
+A German date's article follows its grammatical case, which the sentence around it decides:
+"ab Montag, dem 28. Dezember" (dative) but "gebucht für Montag, den 28. Dezember" (accusative);
+so whoever asks for a date names the case. Weekday and month names are data
+(`hotline.calendar_names`) rather than a locale, so the output does not depend on the
+machine's locale settings.
 """
 
 from __future__ import annotations
 
 from datetime import date, datetime, time, tzinfo
 
-from hotline.calendar_names import MONTHS, WEEKDAYS
+from hotline.calendar_names import DATE_ARTICLES_DE, MONTHS, WEEKDAYS, GrammaticalCase
 from hotline.clock import require_aware
 from ivr_flows.prompts import LANGUAGES
 from scheduling.hours.config import HoursConfig, TimeWindow
@@ -27,8 +30,12 @@ WEEKDAYS_ADVERB_DE = (
 DIGIT_GROUP = 4  # case references are read and shown in blocks of four
 
 
-def spoken_opening(at: datetime, now: datetime, lang: str, *, tz: tzinfo) -> str:
-    """When the line opens, relative to now: "morgen, Freitag, dem 27. November, um 9 Uhr".
+def spoken_opening(
+    at: datetime, now: datetime, lang: str, *, tz: tzinfo, case: GrammaticalCase
+) -> str:
+    """A moment relative to now, to follow a preposition that governs `case`: after "ab"
+    (dative) "morgen, Freitag, dem 27. November, um 9 Uhr", after "für" (accusative)
+    "Montag, den 30. November, um 9 Uhr".
 
     Both moments are converted to `tz` (the hotline's configured zone) so that a UTC `now`
     from the clock and an opening in the config's zone compare by local day.
@@ -36,7 +43,7 @@ def spoken_opening(at: datetime, now: datetime, lang: str, *, tz: tzinfo) -> str
     _check_language(lang)
     local_at, local_now = require_aware(at).astimezone(tz), require_aware(now).astimezone(tz)
     days_ahead = (local_at.date() - local_now.date()).days
-    day = _spoken_date(local_at.date(), local_now.year, lang)
+    day = _spoken_date(local_at.date(), local_now.year, lang, case)
     clock = spoken_time(local_at.time(), lang)
     if lang == "de":
         if days_ahead == 0:
@@ -52,12 +59,13 @@ def spoken_opening(at: datetime, now: datetime, lang: str, *, tz: tzinfo) -> str
 
 
 def spoken_slot(at: datetime, now: datetime, lang: str, *, tz: tzinfo) -> str:
-    """A booked time as it fits in a sentence: "heute um 14:30 Uhr", "morgen, Dienstag, dem
-    1. Dezember, um 10 Uhr", "am Montag, dem 30. November, um 9 Uhr"."""
-    phrase = spoken_opening(at, now, lang, tz=tz)
+    """A booked time standing on its own in a sentence ("Wir rufen Sie … an"): "heute um
+    14:30 Uhr", "morgen, Dienstag, den 1. Dezember, um 10 Uhr" (a time without preposition
+    is accusative), "am Montag, dem 30. November, um 9 Uhr" ("am" takes the dative)."""
     local_at, local_now = require_aware(at).astimezone(tz), require_aware(now).astimezone(tz)
     if (local_at.date() - local_now.date()).days < 2:
-        return phrase
+        return spoken_opening(at, now, lang, tz=tz, case="accusative")
+    phrase = spoken_opening(at, now, lang, tz=tz, case="dative")
     return f"am {phrase}" if lang == "de" else f"on {phrase}"
 
 
@@ -106,11 +114,11 @@ def spoken_time(at: time, lang: str) -> str:
     return f"{hour}:{at.minute:02d} {suffix}" if at.minute else f"{hour} {suffix}"
 
 
-def _spoken_date(day: date, current_year: int, lang: str) -> str:
+def _spoken_date(day: date, current_year: int, lang: str, case: GrammaticalCase) -> str:
     weekday, month = WEEKDAYS[lang][day.weekday()], MONTHS[lang][day.month - 1]
     year = f" {day.year}" if day.year != current_year else ""
     if lang == "de":
-        return f"{weekday}, dem {day.day}. {month}{year}"
+        return f"{weekday}, {DATE_ARTICLES_DE[case]} {day.day}. {month}{year}"
     return f"{weekday} {day.day} {month}{year}"
 
 
@@ -149,13 +157,14 @@ def _check_language(lang: str) -> None:
 
 
 SPOKEN_SIGNS = {
-    "de": {"@": "at", ".": "Punkt", "-": "Bindestrich", "_": "Unterstrich", "/": "Schrägstrich"},
+    "de": {"@": "ät", ".": "Punkt", "-": "Bindestrich", "_": "Unterstrich", "/": "Schrägstrich"},
     "en": {"@": "at", ".": "dot", "-": "dash", "_": "underscore", "/": "slash"},
 }
 
 
 def spelled_out(address: str, lang: str) -> str:
-    """Letter by letter, for writing it down: "i, n, f, o, at, s, t, a, …, Punkt, d, e"."""
+    """Letter by letter, for writing it down: "i, n, f, o, ät, s, t, a, …, Punkt, d, e"
+    ("ät", as German speakers say "@"; "at" would be read as the preposition)."""
     _check_language(lang)
     signs = SPOKEN_SIGNS[lang]
     return ", ".join(signs.get(char, char) for char in address.lower() if not char.isspace())

@@ -40,11 +40,12 @@ def book(ctx: StepContext, step: StepInput) -> StepResult:
     catalog = prompts(step.call.language)
     response = VoiceResponse()
     offered = offered_times.decoded(step.params.get("slots", ""))
-    chosen = offered_times.by_key((step.digits or "").strip(), offered)
+    pressed = (step.digits or "").strip()
+    chosen = offered_times.by_key(pressed, offered)
     if chosen is None:
         if step.attempt >= MAX_ATTEMPTS or not offered:
             return StepResult(_web_and_goodbye(ctx, catalog, response))
-        catalog.say(response, "menu.invalid")
+        catalog.say_key_not_taken(response, pressed)
         return _gather(ctx, catalog, response, offered, step.attempt + 1)
     contact = _contact(ctx, step)
     try:

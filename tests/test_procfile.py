@@ -84,5 +84,6 @@ def test_the_procfile_runs_web_and_scheduler_together_and_ctrl_c_stops_both(tmp_
             raise
     output = (tmp_path / "honcho.log").read_text(errors="replace")
     assert "web.1" in output and "scheduler.1" in output
+    assert f"Web hört auf http://127.0.0.1:{port}" in output  # where web listens, once it does
     time.sleep(0.2)
     assert health(port) is None, "web still answers after Ctrl-C"

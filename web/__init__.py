@@ -7,15 +7,18 @@ from datetime import timedelta
 from flask import Flask
 
 from hotline.config import Settings
+from hotline.plurals import counted
 from scheduling.config import SchedulingConfig
 from web import (
     api,
     booking,
     callback_manage,
     context,
+    favicon,
     feeds,
     health,
     json_bodies,
+    legal,
     security,
     staff,
 )
@@ -23,6 +26,7 @@ from web import (
 
 def init_app(app: Flask, scheduling: SchedulingConfig, settings: Settings) -> None:
     context.remember(app, scheduling)
+    app.add_template_filter(counted)  # "1 Fall", "2 Fälle": one plural rule for every page
     json_bodies.init_app(app)
     security.init_app(
         app,
@@ -34,6 +38,8 @@ def init_app(app: Flask, scheduling: SchedulingConfig, settings: Settings) -> No
     api.init_app(app)
     booking.init_app(app)
     callback_manage.init_app(app)
+    legal.init_app(app)
+    favicon.init_app(app)
     feeds.init_app(app)
     staff.init_app(app, settings)
     security.limit_only(

@@ -9,9 +9,7 @@ can send neither a JSON body nor that header (`web.public_pages`).
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
-from dataclasses import dataclass
-from datetime import date
+from collections.abc import Mapping
 from typing import Any
 
 from flask import (
@@ -36,15 +34,12 @@ from scheduling.appointments import calendar
 from scheduling.appointments.desk import AppointmentDesk, SlotTaken
 from scheduling.appointments.links import BOOKING_PATH, ICS_NAME
 from scheduling.appointments.models import Appointment, AppointmentState, BookedVia
-from scheduling.appointments.slots import VideoSlot
-from scheduling.appointments.wording import short_day
 from web.api import error as api_error
 from web.appointments import appointment_desk, notices
 from web.booking_input import (
     InvalidInput,
     contact_of,
     read_booking,
-    read_day,
     read_email,
     read_start,
 )
@@ -58,9 +53,11 @@ from web.public_pages import (
     wants_json,
 )
 from web.security import booking_limit, manage_limit
-from web.texts import ERRORS, FIELD_ERRORS
+from web.texts import ERRORS, FIELD_ERRORS, MANAGE_MESSAGES
+from web.week_view import slot_context
 
 blueprint = Blueprint("booking", __name__, url_prefix=BOOKING_PATH, template_folder="templates")
+CANCELED_AND_MAILED = "mail"  # ?abgesagt=mail: the official's cancellation went by mail
 # where an error in the summary takes the reader (the first radio for the time)
 FIELD_IDS = {
     "start": "start-1",
@@ -70,12 +67,6 @@ FIELD_IDS = {
     "case_reference": "case_reference",
     "consent": "consent",
 }
-
-
-@dataclass(frozen=True)
-class DayChoice:
-    iso: str
-    label: str
 
 
 # --- booking ------------------------------------------------------------------------------
@@ -118,10 +109,11 @@ def _booking_page(
     status: int = 200,
 ) -> ResponseReturnValue:
     values = values or {}
-    chosen = request.args.get("tag") or _day_of(values.get("start"))
+    # the day of the chosen time, else the day the form was on (a time not yet chosen)
+    chosen = request.args.get("tag") or _day_of(values.get("start")) or values.get("tag")
     with services().database.transaction() as session:
         desk = appointment_desk(session)
-        context = _slot_context(desk, chosen, lambda iso: url_for("booking.page", tag=iso))
+        context = slot_context(desk, chosen, lambda iso: url_for("booking.page", tag=iso))
     html = render_template(
         "booking.html",
         values={key: values.get(key, "") for key in _FORM_FIELDS},
@@ -138,35 +130,6 @@ def _booking_page(
 _FORM_FIELDS = ("start", "name", "email", "phone", "case_reference", "consent")
 
 
-def _slot_context(
-    desk: AppointmentDesk, chosen: str | None, day_link: Callable[[str], str]
-) -> dict[str, Any]:
-    tz = desk.tz
-    today = desk.now.astimezone(tz).date()
-    free = desk.free_slots(today, desk.config.horizon_days + 1)
-    by_day: dict[date, list[VideoSlot]] = {}
-    for slot in free:
-        by_day.setdefault(slot.start.astimezone(tz).date(), []).append(slot)
-    try:
-        day = read_day(chosen, min(by_day, default=today))
-    except InvalidInput:
-        day = min(by_day, default=today)
-    times = [
-        {
-            "value": slot.start.astimezone(tz).isoformat(),
-            "label": f"{slot.start.astimezone(tz):%H:%M}",
-        }
-        for slot in by_day.get(day, [])
-    ]
-    return {
-        "days": [DayChoice(d.isoformat(), short_day(d)) for d in sorted(by_day)],
-        "day": day.isoformat(),
-        "day_label": short_day(day),
-        "times": times,
-        "day_link": day_link,
-    }
-
-
 def _day_of(start: Any) -> str | None:
     try:
         return aware_moment(start).date().isoformat() if start else None
@@ -180,32 +143,44 @@ def manage(token: str) -> ResponseReturnValue:
     return _manage_page(token)
 
 
+@blueprint.get("/<token>/cancel")
+def confirm_cancel(token: str) -> ResponseReturnValue:
+    """The question before cancelling (the manage page links here; its form cancels): a
+    cancelled appointment cannot be taken back, and the place may be gone a minute later."""
+    if wants_json():  # an integration cancels with POST; there is nothing to ask it
+        return api_error(405, "method_not_allowed")
+    return _cancel_question(token)
+
+
 @blueprint.post("/<token>/cancel")
 @manage_limit()
 def cancel(token: str) -> ResponseReturnValue:
     if is_form_post() and not form_token_valid():
-        return _manage_page(token, errors={"form": FORM_EXPIRED}, status=400)
+        return _cancel_question(token, errors={"form": FORM_EXPIRED}, status=400)
     with services().database.transaction() as session:
         desk = appointment_desk(session)
         appointment = desk.find(token)
         if appointment is None:
             return not_found()
+        mailed = appointment.email_encrypted is not None  # forgotten with the cancellation
         desk.cancel(appointment)
     if wants_json():
         return _manage_page(token)
-    return redirect(url_for("booking.manage", token=token, abgesagt=1), code=303)
+    done = CANCELED_AND_MAILED if mailed else 1
+    return redirect(url_for("booking.manage", token=token, abgesagt=done), code=303)
 
 
 @blueprint.post("/<token>/move")
 @manage_limit()
 def move(token: str) -> ResponseReturnValue:
+    chosen = request.form.get("tag")  # the day the form was on, shown again after an error
     if is_form_post() and not form_token_valid():
-        return _manage_page(token, errors={"form": FORM_EXPIRED}, status=400)
+        return _manage_page(token, errors={"form": FORM_EXPIRED}, status=400, chosen=chosen)
     values = request.form if is_form_post() else (request.get_json(silent=True) or {})
     try:
         start = read_start(values.get("start") if isinstance(values, Mapping) else None)
     except InvalidInput as bad:
-        return _manage_page(token, errors=bad.fields, status=422)
+        return _manage_page(token, errors=bad.fields, status=422, chosen=chosen)
     try:
         with services().database.transaction() as session:
             desk = appointment_desk(session)
@@ -214,7 +189,7 @@ def move(token: str) -> ResponseReturnValue:
                 return not_found()
             desk.move(appointment, start)
     except SlotTaken:
-        return _manage_page(token, taken=ERRORS["slot_taken"], status=409)
+        return _manage_page(token, taken=ERRORS["slot_taken"], status=409, chosen=chosen)
     if wants_json():
         return _manage_page(token)
     return redirect(url_for("booking.manage", token=token, verlegt=1), code=303)
@@ -268,6 +243,7 @@ def _manage_page(
     errors: Mapping[str, str] | None = None,
     taken: str | None = None,
     status: int = 200,
+    chosen: str | None = None,
 ) -> ResponseReturnValue:
     with services().database.transaction() as session:
         desk = appointment_desk(session)
@@ -284,16 +260,34 @@ def _manage_page(
         context: dict[str, Any] = {}
         if appointment.state == AppointmentState.BOOKED:
             link = lambda iso: url_for("booking.manage", token=token, tag=iso)  # noqa: E731
-            context = _slot_context(desk, request.args.get("tag"), link)
+            booked_day = appointment.start.astimezone(desk.tz).date()  # moving starts there
+            context = slot_context(desk, request.args.get("tag") or chosen, link, booked_day)
     html = render_template(
         "manage.html",
-        message=_message(),
+        message=_message(facts["page"]["has_email"]),
         errors=dict(errors or {}),
         field_ids=FIELD_IDS,
         taken=taken,
         **facts["page"],
         **context,
         **common(),
+    )
+    return html, status
+
+
+def _cancel_question(
+    token: str, *, errors: Mapping[str, str] | None = None, status: int = 200
+) -> ResponseReturnValue:
+    with services().database.transaction() as session:
+        desk = appointment_desk(session)
+        appointment = desk.find(token)
+        if appointment is None:
+            return not_found()
+        if appointment.state != AppointmentState.BOOKED:  # its page says it is cancelled
+            return redirect(url_for("booking.manage", token=token), code=303)
+        facts = _facts(desk, appointment, token)["page"]
+    html = render_template(
+        "cancel_appointment.html", errors=dict(errors or {}), field_ids={}, **facts, **common()
     )
     return html, status
 
@@ -326,16 +320,15 @@ def _facts(desk: AppointmentDesk, appointment: Appointment, token: str) -> dict[
     return {"page": page, "json": body}
 
 
-def _message() -> str | None:
-    args = request.args
-    if args.get("gebucht"):
-        return "Ihr Termin ist gebucht. Wir haben Ihnen eine Bestätigung per E-Mail geschickt."
-    if args.get("verlegt"):
-        return "Ihr Termin ist verlegt. Die neue Einladung ist per E-Mail unterwegs."
-    if args.get("abgesagt"):
-        return "Ihr Termin ist abgesagt. Eine Bestätigung ist per E-Mail unterwegs."
-    if args.get("email"):
-        return "Danke. Die Kalendereinladung ist per E-Mail unterwegs."
+def _message(has_email: bool) -> str | None:
+    """What the page says after a change; a mail is promised only where an address is (a
+    cancelled appointment has none left: its link says whether the cancellation was mailed)."""
+    if request.args.get("abgesagt"):
+        has_email = request.args["abgesagt"] == CANCELED_AND_MAILED
+    by_mail = "" if has_email else ".no_email"
+    for done in ("gebucht", "verlegt", "abgesagt", "email"):
+        if request.args.get(done):
+            return MANAGE_MESSAGES.get(done + by_mail, MANAGE_MESSAGES[done])
     return None
 
 

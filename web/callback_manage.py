@@ -47,11 +47,20 @@ def manage(token: str) -> ResponseReturnValue:
     return _page(token, message=message)
 
 
+@blueprint.get("/<token>/cancel")
+def confirm_cancel(token: str) -> ResponseReturnValue:
+    """The question before cancelling (the page links here; its form cancels), as for an
+    appointment: a cancelled callback cannot be taken back."""
+    if wants_json():  # an integration cancels with POST; there is nothing to ask it
+        return api_error(405, "method_not_allowed")
+    return _page(token, question=True)
+
+
 @blueprint.post("/<token>/cancel")
 @manage_limit()
 def cancel(token: str) -> ResponseReturnValue:
     if is_form_post() and not form_token_valid():
-        return _page(token, errors={"form": FORM_EXPIRED}, status=400)
+        return _page(token, errors={"form": FORM_EXPIRED}, status=400, question=True)
     svc = services()
     with svc.database.transaction() as session:
         callback = callback_of_link(session, token)
@@ -76,7 +85,10 @@ def _page(
     message: str | None = None,
     errors: dict[str, str] | None = None,
     status: int = 200,
+    question: bool = False,
 ) -> ResponseReturnValue:
+    """The callback's page (JSON for a JSON client); `question`: "Rückruf absagen?" instead,
+    or the page itself once there is nothing left to cancel."""
     svc = services()
     with svc.database.transaction() as session:
         callback = callback_of_link(session, token)
@@ -86,8 +98,10 @@ def _page(
         facts = _facts(callback, reference, token)
     if wants_json():
         return jsonify(facts["json"]), status
+    if question and not facts["page"]["cancellable"]:
+        return redirect(url_for("callback_manage.manage", token=token), code=303)
     html = render_template(
-        "callback_manage.html",
+        "cancel_callback.html" if question else "callback_manage.html",
         message=message,
         errors=errors or {},
         field_ids={},

@@ -22,13 +22,21 @@ _ERROR = {
                         "rate_limited",
                         "method_not_allowed",
                         "unavailable",
+                        "callback_under_way",
                     ],
+                    "description": "What went wrong, for programs (stable)",
                 },
-                "message": {"type": "string", "description": "German, then English"},
+                "message": {
+                    "type": "string",
+                    "description": "The same for people, in German (wording may change)",
+                },
                 "fields": {
                     "type": "object",
                     "additionalProperties": {"type": "string"},
-                    "description": "One message per bad field, keyed by the field's name",
+                    "description": (
+                        "One German message per bad field, keyed by the field's name (programs "
+                        "read the keys)"
+                    ),
                 },
             },
         }
@@ -58,6 +66,11 @@ _TOKEN = {
     "schema": {"type": "string"},
     "description": "The secret of the manage URL (from the booking's `manage_url`)",
 }
+_ASKED_FIRST = (
+    "Cancels at once. A browser gets here through a question: GET on this URL is the HTML "
+    'page that asks ("Termin absagen?"), whose form posts here with its CSRF token; GET '
+    "with Accept: application/json answers 405."
+)
 _JSON_ONLY = {
     "name": "Accept",
     "in": "header",
@@ -91,6 +104,7 @@ def _manage_paths(base_url: str) -> dict[str, Any]:
             "servers": servers,
             "post": {
                 "summary": "Cancel while it is booked (deletes the number, frees the place)",
+                "description": _ASKED_FIRST,
                 "operationId": "cancelCallback",
                 "parameters": [_TOKEN, _JSON_ONLY],
                 "responses": {
@@ -113,6 +127,7 @@ def _manage_paths(base_url: str) -> dict[str, Any]:
             "servers": servers,
             "post": {
                 "summary": "Cancel (sends iCalendar CANCEL mails; frees the place)",
+                "description": _ASKED_FIRST,
                 "operationId": "cancelAppointment",
                 "parameters": [_TOKEN, _JSON_ONLY],
                 "responses": {"200": appointment, "404": _error("No such appointment")},

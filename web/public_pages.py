@@ -1,6 +1,6 @@
 """What the public manage pages (`/termin/<token>`, `/rueckruf/<token>`) share: whether a
 request speaks JSON or HTML, whether it is a form post that must carry a CSRF token, the
-not-found answer and the contact line every page shows."""
+not-found answer, and the contact line and the Impressum every page shows."""
 
 from __future__ import annotations
 
@@ -41,7 +41,9 @@ def not_found() -> ResponseReturnValue:
 
 
 def common() -> dict[str, Any]:
-    return {"contact_email": services().settings.contact_email}
+    """What the frame of every public page shows: the contact line and the footer's links."""
+    settings = services().settings
+    return {"contact_email": settings.contact_email, "imprint_url": settings.imprint_url}
 
 
 FORM_EXPIRED = (

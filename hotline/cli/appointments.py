@@ -21,16 +21,23 @@ from scheduling.appointments.desk import AppointmentDesk
 from scheduling.appointments.links import links_from_settings
 from scheduling.appointments.models import Appointment, AppointmentState
 from scheduling.appointments.wording import STATE_NAMES
+from scheduling.reports.wording import CHANNELS
+
+STATES_HELP = ", ".join(f"{state} = {name}" for state, name in sorted(STATE_NAMES.items()))
 
 
-@click.group(help="Video-call appointments (Videotermine).")
+@click.group(help="Videotermine.")
 def appointments() -> None:
-    """Subcommands: list, cancel, email."""
+    """Unterbefehle: list, cancel, email."""
 
 
-@appointments.command("list", help="Appointments in time order (addresses masked).")
-@click.option("--day", type=DAY, help="Only this day (local time).")
-@click.option("--state", type=click.Choice(sorted(STATE_NAMES)), help="Only in this state.")
+@appointments.command("list", help="Videotermine in zeitlicher Folge (Adressen maskiert).")
+@click.option("--day", type=DAY, help="Nur an diesem Tag (Ortszeit), z. B. 2026-11-30.")
+@click.option(
+    "--state",
+    type=click.Choice(sorted(STATE_NAMES)),
+    help=f"Nur Termine in diesem Status ({STATES_HELP}).",
+)
 def appointments_list(day: date | None, state: str | None) -> None:
     svc, scheduling = cli_context()
     tz = scheduling.hours.timezone
@@ -53,7 +60,7 @@ def appointments_list(day: date | None, state: str | None) -> None:
                 display_case_reference(reference),
                 name,
                 STATE_NAMES.get(appointment.state, appointment.state),
-                appointment.booked_via,
+                CHANNELS.get(appointment.booked_via, appointment.booked_via),
                 mask_address(svc.cipher.decrypt(appointment.email_encrypted))
                 if appointment.email_encrypted
                 else "-",
@@ -63,21 +70,24 @@ def appointments_list(day: date | None, state: str | None) -> None:
     if not rows:
         click.echo("keine Videotermine" + (f" am {day:%d.%m.%Y}" if day else ""))
         return
-    header = ("id", "Beginn", "Fall", "Berater:in", "Zustand", "gebucht über", "E-Mail")
+    header = ("ID", "Zeit", "Fall", "Berater:in", "Status", "Gebucht über", "E-Mail")
     echo_table(header, rows)
 
 
-@appointments.command("cancel", help="Cancel an appointment; the invitations are withdrawn.")
+@appointments.command(
+    "cancel", help="Einen Videotermin absagen; die Einladungen werden zurückgezogen."
+)
 @click.argument("appointment_id", type=ROW_ID)
 def appointments_cancel(appointment_id: int) -> None:
     with _desk_and(appointment_id) as (desk, appointment):
         if not desk.cancel(appointment):
-            raise click.ClickException(f"appointment {appointment_id} is cancelled already")
+            raise click.ClickException(f"Videotermin {appointment_id} ist schon abgesagt")
     click.echo(f"Videotermin {appointment_id} abgesagt; die Absagen gehen per E-Mail hinaus")
 
 
 @appointments.command(
-    "email", help="Give an appointment the official's e-mail address: the invitation follows."
+    "email",
+    help="Einem Videotermin die E-Mail-Adresse der buchenden Person geben: die Einladung folgt.",
 )
 @click.argument("appointment_id", type=ROW_ID)
 @click.argument("address")
@@ -85,10 +95,10 @@ def appointments_email(appointment_id: int, address: str) -> None:
     try:
         email = checked_address(address)
     except ValueError:
-        raise click.BadParameter("not an e-mail address", param_hint="ADDRESS") from None
+        raise click.BadParameter("keine gültige E-Mail-Adresse", param_hint="ADDRESS") from None
     with _desk_and(appointment_id) as (desk, appointment):
         if appointment.state != AppointmentState.BOOKED:
-            raise click.ClickException(f"appointment {appointment_id} is cancelled")
+            raise click.ClickException(f"Videotermin {appointment_id} ist abgesagt")
         desk.add_email(appointment, email)
     click.echo(f"Videotermin {appointment_id}: Einladung an {mask_address(email)} ist unterwegs")
 
@@ -104,6 +114,6 @@ def _desk_and(appointment_id: int) -> Iterator[tuple[AppointmentDesk, Appointmen
         appointment = session.get(Appointment, appointment_id)
         if appointment is None:
             raise click.ClickException(
-                f"no appointment {appointment_id}; `hotline appointments list` shows all"
+                f"Kein Videotermin {appointment_id}; `hotline appointments list` zeigt alle"
             )
         yield desk, appointment

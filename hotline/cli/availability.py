@@ -32,27 +32,32 @@ NOTE_RULE = "Notiz: bitte ohne Steuerzeichen (Nullbyte, Zeilenumbruch, Tab …).
 
 @click.command(
     "availability",
-    help="Show or set a counsellor's weekly windows, e.g. `mon=09:00-12:00 wed=13:00-16:00` "
-    "(local time; replaces the old ones). --default: all opening hours again. "
-    "--by-arrangement: windows outside the opening hours for video appointments only "
-    '("nach Vereinbarung"), e.g. `tue=17:00-19:00`; with no windows it removes them.',
+    help="Die wöchentlichen Zeitfenster einer Berater:in zeigen oder setzen, z. B. "
+    "`mon=09:00-12:00 wed=13:00-16:00` (Ortszeit; ersetzt die bisherigen). --default: wieder "
+    "alle Öffnungszeiten. --by-arrangement: Zeitfenster nach Vereinbarung außerhalb der "
+    "Öffnungszeiten, nur für Videotermine, z. B. `tue=17:00-19:00`; ohne Zeitfenster entfernt "
+    "es sie.",
 )
 @click.argument("name")
 @click.argument("windows", nargs=-1)
-@click.option("--default", "to_default", is_flag=True, help="Remove the windows.")
+@click.option(
+    "--default", "to_default", is_flag=True, help="Die Zeitfenster entfernen (alle Öffnungszeiten)."
+)
 @click.option(
     "--by-arrangement",
     "by_arrangement",
     is_flag=True,
-    help="Set the windows by arrangement (video appointments outside the opening hours).",
+    help="Die Zeitfenster nach Vereinbarung setzen (Videotermine außerhalb der Öffnungszeiten).",
 )
 def counsellor_availability(
     name: str, windows: tuple[str, ...], to_default: bool, by_arrangement: bool
 ) -> None:
     if windows and to_default:
-        raise click.UsageError("give windows or --default, not both")
+        raise click.UsageError("Bitte Zeitfenster oder --default angeben, nicht beides.")
     if to_default and by_arrangement:
-        raise click.UsageError("--by-arrangement without windows removes them; no --default")
+        raise click.UsageError(
+            "--by-arrangement ohne Zeitfenster entfernt sie; bitte ohne --default."
+        )
     try:
         parsed = [parse_window(text) for text in windows]
     except ValueError as error:
@@ -81,13 +86,13 @@ def counsellor_availability(
 
 @click.command(
     "absent",
-    help="Note an absence (whole days, local time): no callbacks then. It ends at most two "
-    "years ahead.",
+    help="Eine Abwesenheit eintragen (ganze Tage, Ortszeit): dann keine Rückrufe und Termine. "
+    "Sie endet höchstens zwei Jahre im Voraus.",
 )
 @click.argument("name")
-@click.option("--from", "first_text", required=True, metavar="YYYY-MM-DD")
-@click.option("--to", "last_text", required=True, metavar="YYYY-MM-DD")
-@click.option("--note", default=None, help="A word for colleagues, e.g. Urlaub.")
+@click.option("--from", "first_text", required=True, metavar="JJJJ-MM-TT", help="Erster Tag.")
+@click.option("--to", "last_text", required=True, metavar="JJJJ-MM-TT", help="Letzter Tag.")
+@click.option("--note", default=None, help="Eine Notiz für Kolleg:innen, z. B. Urlaub.")
 def counsellor_absent(name: str, first_text: str, last_text: str, note: str | None) -> None:
     svc, _ = cli_context()
     too_far = ABSENCE_BOUND.format(latest=f"{latest_absence_day(svc.clock.now()):%d.%m.%Y}")
@@ -118,6 +123,6 @@ def _counsellor(session: Session, name: str) -> Counsellor:
     counsellor = find_counsellor(session, name)
     if counsellor is None:
         raise click.ClickException(
-            f"no counsellor named {name!r}; `hotline counsellor list` shows all"
+            f"keine Berater:in namens {name!r}; `hotline counsellor list` zeigt alle"
         )
     return counsellor

@@ -18,18 +18,27 @@ GONE = "(gelöscht)"
 UNREADABLE = "(unlesbar)"
 
 
-@click.group(help="Callbacks (Rückrufe) booked by phone.")
+STATES_HELP = ", ".join(f"{state} = {STATE_NAMES[state]}" for state in LISTED_STATES)
+
+
+@click.group(help="Rückrufe, am Telefon oder über die Buchungsseite gebucht.")
 def callbacks() -> None:
-    """Subcommands: list, cancel."""
+    """Unterbefehle: list, cancel."""
 
 
-@callbacks.command("list", help="List callbacks in the order they fall due (numbers masked).")
+@callbacks.command(
+    "list", help="Rückrufe in der Reihenfolge, in der sie fällig werden (Nummern maskiert)."
+)
 @click.option(
     "--day",
     type=DAY,
-    help="Only those due on this day (local time), e.g. 2026-11-30.",
+    help="Nur die an diesem Tag fälligen (Ortszeit), z. B. 2026-11-30.",
 )
-@click.option("--state", type=click.Choice(LISTED_STATES), help="Only callbacks in this state.")
+@click.option(
+    "--state",
+    type=click.Choice(LISTED_STATES),
+    help=f"Nur Rückrufe in diesem Status ({STATES_HELP}).",
+)
 def callbacks_list(day: date | None, state: str | None) -> None:
     svc, scheduling = cli_context()
     tz = scheduling.hours.timezone
@@ -39,13 +48,14 @@ def callbacks_list(day: date | None, state: str | None) -> None:
     if not listed:
         click.echo("keine Rückrufe" + (f" am {on_day:%d.%m.%Y}" if on_day else ""))
         return
-    header = ("id", "fällig", "gebucht für", "Fall", "Zustand", "Versuche", "Nummer")
+    header = ("ID", "Fällig", "Gebucht für", "Fall", "Status", "Versuche", "Nummer")
     rows = [_row(item, svc.cipher, tz) for item in listed]
     echo_table(header, rows)
 
 
 @callbacks.command(
-    "cancel", help="Cancel a callback: it will not be placed, its number is deleted."
+    "cancel",
+    help="Einen Rückruf absagen: Er wird nicht geführt, sein Platz ist frei, die Nummer gelöscht.",
 )
 @click.argument("callback_id", type=ROW_ID)
 def callbacks_cancel(callback_id: int) -> None:
@@ -55,8 +65,8 @@ def callbacks_cancel(callback_id: int) -> None:
         canceled = placement.cancel(callback_id)
     if not canceled:
         raise click.ClickException(
-            f"callback {callback_id} is not open (unknown, done, failed or canceled already); "
-            "`hotline callbacks list` shows all"
+            f"Rückruf {callback_id} ist nicht mehr offen (unbekannt, erledigt, gescheitert oder "
+            "schon abgesagt); `hotline callbacks list` zeigt alle"
         )
     click.echo(f"Rückruf {callback_id} abgesagt; die Nummer ist gelöscht")
 

@@ -24,26 +24,28 @@ DISPLAY_NAME_RULE = "Anzeigename: 1 bis 80 Zeichen, keine Steuerzeichen (Zeilenu
 NAME_RULE = "Name: nicht leer, keine Steuerzeichen (Zeilenumbruch, Tab …)."
 
 
-@click.group(help="Counsellors (Berater:innen) and who is on duty.")
+@click.group(help="Berater:innen und wer im Dienst ist.")
 def counsellor() -> None:
-    """Subcommands: add, list, duty."""
+    """Unterbefehle: add, list, duty, email, display-name, availability, absent, feed."""
 
 
-@counsellor.command("add", help="Add a counsellor; the number is stored encrypted.")
+@counsellor.command(
+    "add", help="Eine Berater:in anlegen; die Nummer wird verschlüsselt gespeichert."
+)
 @click.argument("name")
-@click.option("--phone", required=True, help="Number to ring, e.g. +49 228 1234567.")
-@click.option("--on-duty", is_flag=True, help="Put on duty right away.")
+@click.option("--phone", required=True, help="Die Nummer, die klingelt, z. B. +49 228 1234567.")
+@click.option("--on-duty", is_flag=True, help="Gleich in den Dienst setzen.")
 @click.option(
     "--languages",
     default="de",
     show_default=True,
-    help="Languages the counsellor takes calls in: de, en or de,en.",
+    help="Sprachen, in denen sie Anrufe annimmt: de, en oder de,en.",
 )
-@click.option("--email", default=None, help="Address for appointment invitations.")
+@click.option("--email", default=None, help="Adresse für Einladungen zu Videoterminen.")
 @click.option(
     "--display-name",
     default=None,
-    help="How officials see them in invitations (default: the first name).",
+    help="Wie Amtsträger:innen sie in Einladungen sehen (sonst: der Vorname).",
 )
 def counsellor_add(
     name: str,
@@ -79,10 +81,10 @@ def counsellor_add(
         raise click.BadParameter(NAME_RULE, param_hint="NAME") from None
     except ValueError as error:
         raise click.BadParameter(str(error), param_hint="--phone/--email") from None
-    click.echo(f"counsellor {name} added ({'on duty' if on_duty else 'off duty'}, {languages})")
+    click.echo(f"Berater:in {name} angelegt ({_duty(on_duty)}, {languages})")
 
 
-@counsellor.command("list", help="List counsellors and their duty state (numbers masked).")
+@counsellor.command("list", help="Die Berater:innen und ob sie im Dienst sind (Nummern maskiert).")
 def counsellor_list() -> None:
     svc = cli_services()
     with svc.database.transaction() as session:
@@ -97,14 +99,15 @@ def counsellor_list() -> None:
             for c in list_counsellors(session)
         ]
     if not rows:
-        click.echo("no counsellors yet: `hotline counsellor add NAME --phone +49...`")
+        click.echo("noch keine Berater:innen: `hotline counsellor add NAME --phone +49…`")
     width = max((len(row[0]) for row in rows), default=4)
+    duty_width = max(len(_duty(True)), len(_duty(False)))
     for name, on_duty, phone, languages, reason in rows:
-        line = f"{name:<{width}}  {'on duty ' if on_duty else 'off duty'}  {phone}  {languages}"
+        line = f"{name:<{width}}  {_duty(on_duty):<{duty_width}}  {phone}  {languages}"
         click.echo(line + (f"  — {reason}" if reason and not on_duty else ""))
 
 
-@counsellor.command("duty", help="Put a counsellor on or off duty.")
+@counsellor.command("duty", help="Eine Berater:in in den Dienst setzen (on) oder aus ihm (off).")
 @click.argument("name")
 @click.argument("state", type=click.Choice(["on", "off"]))
 def counsellor_duty(name: str, state: str) -> None:
@@ -114,16 +117,19 @@ def counsellor_duty(name: str, state: str) -> None:
             set_on_duty(session, name, state == "on", svc.clock.now())
     except CounsellorNotFound as error:
         raise click.ClickException(str(error)) from None
-    click.echo(f"{name} is now {'on' if state == 'on' else 'off'} duty")
+    click.echo(f"{name} ist jetzt {_duty(state == 'on')}")
 
 
-@counsellor.command("email", help="Set (or with --remove delete) a counsellor's e-mail address.")
+@counsellor.command(
+    "email",
+    help="Die E-Mail-Adresse einer Berater:in eintragen (oder mit --remove löschen).",
+)
 @click.argument("name")
 @click.argument("address", required=False)
-@click.option("--remove", is_flag=True, help="No more invitations by e-mail.")
+@click.option("--remove", is_flag=True, help="Keine Einladungen mehr per E-Mail.")
 def counsellor_email(name: str, address: str | None, remove: bool) -> None:
     if bool(address) == remove:
-        raise click.UsageError("give an ADDRESS or --remove")
+        raise click.UsageError("Bitte eine ADDRESS oder --remove angeben.")
     svc = cli_services()
     try:
         with svc.database.transaction() as session:
@@ -132,17 +138,17 @@ def counsellor_email(name: str, address: str | None, remove: bool) -> None:
         raise click.ClickException(str(error)) from None
     except ValueError as error:
         raise click.BadParameter(str(error), param_hint="ADDRESS") from None
-    click.echo(f"{name}: " + ("no e-mail address" if remove else "e-mail address saved"))
+    click.echo(f"{name}: " + ("keine E-Mail-Adresse" if remove else "E-Mail-Adresse gespeichert"))
 
 
 @counsellor.command(
     "display-name",
-    help="Set the name officials see in invitations (or with --first-name go back to the "
-    "first name).",
+    help="Den Anzeigenamen setzen, den Amtsträger:innen in Einladungen sehen (oder mit "
+    "--first-name wieder den Vornamen).",
 )
 @click.argument("name")
 @click.argument("display_name", metavar="TEXT", required=False)
-@click.option("--first-name", is_flag=True, help="Officials see the first name again.")
+@click.option("--first-name", is_flag=True, help="Amtsträger:innen sehen wieder den Vornamen.")
 def counsellor_display_name(name: str, display_name: str | None, first_name: bool) -> None:
     if (display_name is not None) == first_name:
         raise click.UsageError("Bitte einen Anzeigenamen (TEXT) oder --first-name angeben.")
@@ -155,3 +161,8 @@ def counsellor_display_name(name: str, display_name: str | None, first_name: boo
     except InvalidDisplayName:
         raise click.BadParameter(DISPLAY_NAME_RULE, param_hint="TEXT") from None
     click.echo(f"{name} erscheint in Einladungen jetzt als „{shown}“.")
+
+
+def _duty(on_duty: bool) -> str:
+    """As the console says it."""
+    return "im Dienst" if on_duty else "nicht im Dienst"

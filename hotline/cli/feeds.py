@@ -13,23 +13,23 @@ from scheduling.appointments.links import links_from_settings
 
 @click.command(
     "feed",
-    help="Make (or with --renew replace) the secret address of a counsellor's calendar feed. "
-    "Only a fingerprint is stored: the address is shown once, here.",
+    help="Die geheime Adresse des Kalender-Abos einer Berater:in anlegen (oder mit --renew "
+    "ersetzen). Gespeichert wird nur ein Fingerabdruck: Die Adresse erscheint nur einmal, hier.",
 )
 @click.argument("name")
-@click.option("--renew", is_flag=True, help="A new address; the old one stops working.")
+@click.option("--renew", is_flag=True, help="Eine neue Adresse; die alte gilt nicht mehr.")
 def counsellor_feed(name: str, renew: bool) -> None:
     svc = cli_services()
     with svc.database.transaction() as session:
         counsellor = find_counsellor(session, name)
         if counsellor is None:
             raise click.ClickException(
-                f"no counsellor named {name!r}; `hotline counsellor list` shows all"
+                f"keine Berater:in namens {name!r}; `hotline counsellor list` zeigt alle"
             )
         if counsellor.feed_token_digest and not renew:
             raise click.ClickException(
-                f"{name} has a feed address already (it is shown only once); "
-                "`--renew` makes a new one and the old one stops working"
+                f"{name} hat schon eine Abo-Adresse (sie erscheint nur einmal); "
+                "`--renew` macht eine neue, die alte gilt dann nicht mehr"
             )
         token = renew_feed_token(session, counsellor)
     url = links_from_settings(svc.settings).feed_url(token)

@@ -7,32 +7,43 @@ import click
 from hotline.cli.support import cli_services
 from hotline.crypto import generate_key
 from hotline.key_rotation import DEFAULT_BATCH_SIZE, ColumnRotation, rotate_keys
+from hotline.plurals import counted
 from hotline.schema import encrypted_columns
 
 
-@click.command(help="Print a new HOTLINE_DATA_KEY. Prepend it (comma) to rotate keys.")
+@click.command(
+    help="Einen neuen HOTLINE_DATA_KEY ausgeben. Zum Wechsel vorn in die Liste setzen "
+    "(durch Komma getrennt), dann `hotline keys rotate`."
+)
 def keygen() -> None:
     click.echo(generate_key())
 
 
-@click.group(help="Keys for phone numbers and e-mail addresses at rest.")
+@click.group(help="Die Schlüssel, mit denen Nummern und Adressen gespeichert sind.")
 def keys() -> None:
-    """Subcommands: rotate."""
+    """Unterbefehle: rotate."""
 
 
 @keys.command(
     "rotate",
-    help="Re-encrypt every stored number and address with the newest HOTLINE_DATA_KEY "
-    "(the first of the list). Safe to stop and run again; drop an old key only after a run "
-    "that reports no values left under it.",
+    help="Jede gespeicherte Nummer, Adresse und Antwort mit dem neuesten HOTLINE_DATA_KEY "
+    "(dem ersten der Liste) neu verschlüsseln. Darf abgebrochen und wiederholt werden; einen "
+    "alten Schlüssel erst entfernen, wenn ein Lauf keinen Wert mehr unter ihm meldet.",
 )
-@click.option("--batch-size", default=DEFAULT_BATCH_SIZE, show_default=True, type=click.IntRange(1))
+@click.option(
+    "--batch-size",
+    default=DEFAULT_BATCH_SIZE,
+    show_default=True,
+    type=click.IntRange(1),
+    help="So viele Zeilen je Transaktion.",
+)
 def keys_rotate(batch_size: int) -> None:
     svc = cli_services()
 
     def progress(report: ColumnRotation) -> None:
         click.echo(
-            f"  {report.column}: {report.rotated} re-encrypted, {report.current} current so far",
+            f"  {report.column}: {report.rotated} neu verschlüsselt, "
+            f"{report.current} schon aktuell (bisher)",
             err=True,
         )
 
@@ -42,13 +53,17 @@ def keys_rotate(batch_size: int) -> None:
     width = max(len(report.column) for report in reports)
     for report in reports:
         click.echo(
-            f"{report.column:<{width}}  {report.rotated:>7} re-encrypted  "
-            f"{report.current:>7} current already  {report.unreadable:>5} unreadable"
+            f"{report.column:<{width}}  {report.rotated:>7} neu verschlüsselt  "
+            f"{report.current:>7} schon aktuell  {report.unreadable:>5} unlesbar"
         )
     unreadable = sum(report.unreadable for report in reports)
     if unreadable:
         raise click.ClickException(
-            f"{unreadable} value(s) cannot be read with any configured key; they stay as they "
-            "are. Add the key they were written with to HOTLINE_DATA_KEY and run again."
+            f"{counted(unreadable, 'Wert')} mit keinem eingetragenen Schlüssel lesbar; sie "
+            "bleiben, wie sie sind. Den Schlüssel, mit dem sie geschrieben wurden, in "
+            "HOTLINE_DATA_KEY eintragen und noch einmal starten."
         )
-    click.echo("all stored values are sealed with the newest key; older keys can be dropped")
+    click.echo(
+        "Alle gespeicherten Werte sind mit dem neuesten Schlüssel verschlüsselt; ältere "
+        "Schlüssel können entfernt werden."
+    )

@@ -8,36 +8,44 @@ import click
 
 from hotline.cases.vocabulary import OFFER_CATEGORIES, REGIONS
 from hotline.cli.support import cli_services, echo_table
+from hotline.plurals import counted
 from hotline.referrals.directory import COLUMNS, OfferRefused, import_offers, offers
 
 
-@click.group("offers", help="The directory of support offers (Hilfsangebote).")
+@click.group("offers", help="Das Verzeichnis der Hilfs- und Unterstützungsangebote.")
 def offers_group() -> None:
-    """Subcommands: import, list."""
+    """Unterbefehle: import, list."""
 
 
-@offers_group.command("import", help=f"Import offers from CSV (columns: {', '.join(COLUMNS)}).")
+@offers_group.command(
+    "import",
+    help=f"Angebote aus einer CSV-Datei einlesen (Spalten: {', '.join(COLUMNS)}); bekannte "
+    "(gleicher Name und gleiche Region) werden aktualisiert.",
+)
 @click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
 def offers_import(file: Path) -> None:
     try:
         text = file.read_bytes().decode("utf-8")  # as written: a quoted field may hold a CR
     except UnicodeDecodeError:
-        raise click.ClickException(f"{file}: not UTF-8 text") from None
+        raise click.ClickException(f"{file}: kein UTF-8-Text") from None
     svc = cli_services()
     try:
         with svc.database.transaction() as session:
             report = import_offers(session, text, svc.clock.now())
     except OfferRefused as error:
         raise click.ClickException(f"{file}: {error}") from None
-    click.echo(f"{report.added} added, {report.updated} updated, {len(report.rejected)} rejected")
+    click.echo(
+        f"{counted(report.added, 'Angebot')} hinzugefügt, {report.updated} aktualisiert, "
+        f"{counted(len(report.rejected), 'Zeile')} abgelehnt"
+    )
     for line, why in report.rejected:
-        click.echo(f"  line {line}: {why}", err=True)
+        click.echo(f"  Zeile {line}: {why}", err=True)
     if report.rejected:
         raise SystemExit(1)
 
 
-@offers_group.command("list", help="List the offers.")
-@click.option("--region", default=None, help="BY, NW, ... or BUND")
+@offers_group.command("list", help="Die Angebote auflisten.")
+@click.option("--region", default=None, help="Nur diese Region: BY, NW, … oder BUND.")
 def offers_list(region: str | None) -> None:
     svc = cli_services()
     with svc.database.transaction() as session:
@@ -51,6 +59,6 @@ def offers_list(region: str | None) -> None:
             for o in offers(session, region.upper() if region else None)
         ]
     if not rows:
-        click.echo("no offers yet: `hotline offers import FILE.csv`")
+        click.echo("noch keine Angebote: `hotline offers import DATEI.csv`")
         return
-    echo_table(("region", "category", "name", "checked"), rows)
+    echo_table(("Region", "Kategorie", "Name", "Zuletzt geprüft"), rows)

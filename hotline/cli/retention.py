@@ -9,6 +9,7 @@ from __future__ import annotations
 import click
 
 from hotline.cli.support import cli_context, echo_table
+from hotline.plurals import counted
 from scheduling.retention.sweep import RetentionCounts, sweep
 
 LABELS = {
@@ -25,25 +26,27 @@ LABELS = {
 }
 
 
-@click.group(help="Retention: deleting personal data once its period is over.")
+@click.group(help="Aufbewahrung: persönliche Daten löschen, sobald ihre Frist vorbei ist.")
 def retention() -> None:
-    """Subcommands: run."""
+    """Unterbefehle: run."""
 
 
 @retention.command(
     "run",
-    help="Delete now what is due: numbers and addresses after [retention] contact_days, "
-    "closed cases anonymised after closed_case_days, the webhook log after webhook_log_days.",
+    help="Jetzt löschen, was fällig ist: Nummern und Adressen nach [retention] contact_days, "
+    "geschlossene Fälle anonymisiert nach closed_case_days, das Webhook-Protokoll nach "
+    "webhook_log_days.",
 )
 def retention_run() -> None:
     svc, scheduling = cli_context()
     config = scheduling.retention
     counts = sweep(svc.database, svc.clock.now(), config)
     click.echo(
-        f"Aufbewahrung: Kontaktdaten {config.contact_days} Tage, geschlossene Fälle "
-        f"{config.closed_case_days} Tage, Webhook-Protokoll {config.webhook_log_days} Tage"
+        f"Aufbewahrung: Kontaktdaten {counted(config.contact_days, 'Tag')}, geschlossene Fälle "
+        f"{counted(config.closed_case_days, 'Tag')}, Webhook-Protokoll "
+        f"{counted(config.webhook_log_days, 'Tag')}"
     )
-    echo_table(("was", "Anzahl"), _rows(counts))
+    echo_table(("Was", "Anzahl"), _rows(counts))
 
 
 def _rows(counts: RetentionCounts) -> list[tuple[str, str]]:

@@ -12,6 +12,7 @@ from hotline.cli.support import cli_app, cli_context
 from hotline.db import Role
 from scheduling.outbox import queue
 from scheduling.outbox.kind_table import build_work_kinds
+from scheduling.outbox.wording import STATE_NAMES
 from scheduling.scheduler import nodes
 from scheduling.scheduler.leadership import current_holder
 from scheduling.scheduler.process import SchedulerProcess
@@ -19,8 +20,9 @@ from scheduling.scheduler.process import SchedulerProcess
 
 @click.group(
     invoke_without_command=True,
-    help="Run the scheduler: every outbound call, SMS and mail, and every timed job. "
-    "Start one per site; further ones wait as standbys and take over when it dies.",
+    help="Den Scheduler starten: jeder ausgehende Anruf, jede SMS und E-Mail und jede "
+    "zeitgesteuerte Aufgabe. Einer ist aktiv; weitere warten in Bereitschaft und übernehmen, "
+    "wenn er ausfällt.",
 )
 @click.pass_context
 def scheduler(ctx: click.Context) -> None:
@@ -39,7 +41,9 @@ def scheduler(ctx: click.Context) -> None:
 
 
 @scheduler.command(
-    "status", help="Which scheduler is active, which wait, which fell silent, and the work queue."
+    "status",
+    help="Welcher Scheduler aktiv ist, welche in Bereitschaft warten, welche nicht mehr "
+    "erreichbar sind, und die Arbeit nach Zustand.",
 )
 def scheduler_status() -> None:
     svc, config = cli_context()
@@ -56,11 +60,11 @@ def scheduler_status() -> None:
         if not node.reachable(now, silent_after):
             click.echo(f"nicht erreichbar seit {seen} (vor {ago})  {where}  ({node.id})")
             continue
-        role = "aktiv  " if node.active and node.id == holder else "standby"
-        click.echo(f"{role}  {where}  zuletzt gesehen {seen} (vor {ago})  ({node.id})")
+        role = "aktiv" if node.active and node.id == holder else "Bereitschaft"
+        click.echo(f"{role:<12}  {where}  zuletzt gesehen {seen} (vor {ago})  ({node.id})")
     with svc.database.transaction() as session:
         counts = queue.counts_by_state(session)
-    summary = ", ".join(f"{state} {counts.get(state, 0)}" for state in queue.WorkState)
+    summary = ", ".join(f"{STATE_NAMES[state]} {counts.get(state, 0)}" for state in queue.WorkState)
     click.echo(f"Arbeit: {summary}")
 
 

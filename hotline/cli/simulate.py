@@ -1,37 +1,43 @@
 """`hotline simulate`: a phone call in the terminal against the app, signed as Twilio signs.
 
-It runs the app in-process on the configured database, with the clock set by --at, and plays
-the TwiML exactly as Twilio would. --keys makes it non-interactive (one token per prompt).
-In-process the counsellors' side is played too: the scheduler's due work runs between the
-caller's wait rounds, its calls ring simulated counsellors (--counsellor), and the clock moves
-with the simulated call so that work due later becomes due.
+It runs the app in-process on a database of its own (`simulation_database`: a fresh SQLite
+file with the service's set-up copied in, never the configured database), with the clock set
+by --at, and plays the TwiML exactly as Twilio would. --keys makes it non-interactive (one
+token per prompt). In-process the counsellors' side is played too: the scheduler's due work
+runs between the caller's wait rounds, its calls ring simulated counsellors (--counsellor),
+and the clock moves with the simulated call so that work due later becomes due. The only work
+in that database is what the simulated call causes.
 
-`--callback ID` plays a booked callback instead: the scheduler's due work places it, and the
-person at the terminal (or --keys) is the counsellor whose phone rings; the caller's side is
-how the dialled caller answers (--callee). A counsellor who lets it pass is followed by the
-next one the service rings, played the same way. Other work that happens to be due runs too,
-as in a simulated call: counsellors it rings do not answer, SMS and mails are printed.
+`--callback ID` plays a callback the last simulated call booked, on the same database: the
+scheduler's due work places it, and the person at the terminal (or --keys) is the counsellor
+whose phone rings; the caller's side is how the dialled caller answers (--callee).
+
+With --url the call goes to a running service instead: a real call for that service, which
+keeps, counts and works on it as on any other.
 """
 
 from __future__ import annotations
 
 import os
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
-from datetime import datetime
+from pathlib import Path
 from typing import Any
 
 import click
 from click.core import ParameterSource
 from flask import Flask
+from sqlalchemy import select
 
 from hotline import migrate
 from hotline.app import scheduling_config
 from hotline.cases.references import display_case_reference
+from hotline.cli import simulation_database
 from hotline.cli.simulate_callback import CALLEE_OUTCOMES, play_callback
-from hotline.cli.simulation import in_process_dispatcher, scripted_caller
+from hotline.cli.simulation import TEXTS, in_process_dispatcher, scripted_caller
 from hotline.cli.support import ROW_ID, cli_app, parse_when
-from hotline.clock import FixedClock, SystemClock
+from hotline.clock import Clock, FixedClock
 from hotline.services import services
 from hotline.simulator import (
     Caller,
@@ -46,6 +52,7 @@ from hotline.simulator import (
 from hotline.simulator.counsellor_legs import BEHAVIOURS
 from hotline.telephony.call_log import find_call
 from hotline.telephony.urls import FALLBACK_PATH, INCOMING_STEP, STATUS_PATH, voice_url
+from scheduling.callbacks.models import OPEN_CALLBACK_STATES, Callback
 
 
 @click.command(
@@ -85,16 +92,18 @@ from hotline.telephony.urls import FALLBACK_PATH, INCOMING_STEP, STATUS_PATH, vo
     "--url",
     metavar="URL",
     help="Call a running service (e.g. http://127.0.0.1:8000 from `make run`) instead of the "
-    "app in-process; the service's own clock and scheduler apply.",
+    "app in-process: a real test call, which that service keeps, counts and works on with its "
+    "own clock and scheduler. In-process, nothing reaches the configured database.",
 )
 @click.option(
     "--callback",
     "callback_id",
     type=ROW_ID,
     metavar="ID",
-    help="Play a booked callback (`hotline callbacks list`) as it falls due: the scheduler "
-    "rings a counsellor, who is you (--keys or the terminal: 1 at the whisper starts it, "
-    "after the call 1 = talked, 2 = only a mailbox), and the caller answers as --callee says.",
+    help="Play a callback the last simulated call booked (its summary names it) as it falls "
+    "due: the scheduler rings a counsellor, who is you (--keys or the terminal: 1 at the "
+    "whisper starts it, after the call 1 = talked, 2 = only a mailbox), and the caller answers "
+    "as --callee says.",
 )
 @click.option(
     "--callee",
@@ -126,7 +135,10 @@ def simulate(
     at = parse_when(at_text, scheduling_config(app).hours.timezone)
     _refuse_unusable(app)
     if callback_id is not None:
-        play_callback(app, callback_id, at, keys, callee)
+        with simulation_database.held(svc.settings) as path:
+            simulation_database.refresh_setup(svc.database, svc.cipher, path)
+            with _simulation(app, svc.clock, path) as simulated:
+                play_callback(simulated, callback_id, at, keys, callee)
         return
     settings = svc.settings
     base = settings.public_base_url
@@ -147,10 +159,14 @@ def simulate(
     if url:
         transport = HttpTransport(url, settings.twilio_auth_token, base)
         player = CallPlayer(transport, call.caller, clock=svc.clock.now, **call.options)
-        transcript = player.run(call.incoming_url)
-    else:
-        transcript = _play_in_process(app, call, at, counsellors or ("accept",))
-    _summarise(app, transcript)
+        _summarise(app, player.run(call.incoming_url))
+        return
+    with simulation_database.held(settings) as path:
+        simulation_database.create_fresh(svc.database, svc.cipher, path)
+        clock = FixedClock(at or svc.clock.now())
+        with _simulation(app, clock, path) as simulated:
+            transcript = _play_in_process(simulated, clock, call, counsellors or ("accept",))
+            _summarise(simulated, transcript, path)
 
 
 def _caller(keys: str | None) -> Caller:
@@ -173,14 +189,22 @@ class Call:
     incoming_url: str
 
 
+@contextmanager
+def _simulation(app: Flask, clock: Clock, path: Path) -> Iterator[Flask]:
+    """The app on the simulation's database (`simulation_database`), closed afterwards."""
+    simulated = simulation_database.simulation_app(services(app).settings, clock, path)
+    try:
+        yield simulated
+    finally:
+        services(simulated).database.dispose()
+
+
 def _play_in_process(
-    app: Flask, call: Call, at: datetime | None, counsellors: Sequence[str]
+    app: Flask, clock: FixedClock, call: Call, counsellors: Sequence[str]
 ) -> Transcript:
-    """The app, its scheduler's due work and the counsellors' phones, on a clock that moves
-    only with the simulated call."""
+    """The app, its scheduler's due work and the counsellors' phones, on the app's clock,
+    which moves only with the simulated call."""
     svc = services(app)
-    clock = FixedClock(at or SystemClock().now())
-    svc.clock = clock
     transport = FlaskClientTransport(
         app.test_client(), svc.settings.twilio_auth_token, svc.settings.public_base_url
     )
@@ -205,7 +229,7 @@ def _refuse_unusable(app: Flask) -> None:
     svc = services(app)
     if svc.settings.is_production:
         raise click.ClickException(
-            "hotline simulate writes test calls into the database; "
+            "hotline simulate copies the service's set-up to play test calls; "
             "run it with HOTLINE_ENV=development, not against production"
         )
     engine = svc.database.engine
@@ -213,7 +237,23 @@ def _refuse_unusable(app: Flask) -> None:
         raise click.ClickException("the database is not up to date: run `hotline db upgrade`")
 
 
-def _summarise(app: Flask, transcript: Transcript) -> None:
+def _name_booked_callbacks(app: Flask, transcript: Transcript) -> None:
+    """The callbacks the simulated call booked, each with how to play it."""
+    with services(app).database.transaction() as session:
+        booked = session.scalars(
+            select(Callback.id)
+            .where(
+                Callback.call_sid == transcript.call_sid,
+                Callback.state.in_(OPEN_CALLBACK_STATES),
+            )
+            .order_by(Callback.id)
+        ).all()
+    for callback_id in booked:
+        click.echo(TEXTS["booked callback"].format(id=callback_id))
+
+
+def _summarise(app: Flask, transcript: Transcript, simulation: Path | None = None) -> None:
+    """The call's result; in-process also the callbacks it booked and where it was played."""
     svc = services(app)
     with svc.database.transaction() as session:
         call = find_call(session, transcript.call_sid)
@@ -225,6 +265,9 @@ def _summarise(app: Flask, transcript: Transcript) -> None:
         f"Fall {display_case_reference(reference) if reference else '–'}, "
         f"Dauer ca. {transcript.duration_seconds} s"
     )
+    if simulation is not None:
+        _name_booked_callbacks(app, transcript)
+        click.echo(TEXTS["kept apart"].format(path=simulation))
     if transcript.application_errors:
         raise click.ClickException("the call hit an application error (see above)")
 

@@ -1,10 +1,11 @@
-"""`hotline simulate --callback ID`: a booked callback played as it falls due.
+"""`hotline simulate --callback ID`: a callback the last simulated call booked, played as it
+falls due, on the simulation's own database (`simulation_database`).
 
 The scheduler's due work places it, and the person at the terminal (or --keys) is the
 counsellor whose phone rings; the caller's side is how the dialled caller answers (--callee).
 A counsellor who lets it pass is followed by the next one the service rings, played the same
-way. Other work that happens to be due runs too, as in a simulated call: counsellors it rings
-do not answer, SMS and mails are printed.
+way. That database holds no work but the simulated call's own: what else falls due is that
+call's (an SMS, a mail), printed; counsellors it rings do not answer.
 """
 
 from __future__ import annotations
@@ -17,13 +18,14 @@ from urllib.parse import parse_qs, urlsplit
 import click
 from flask import Flask
 from sqlalchemy import func, select
+from sqlalchemy.engine import make_url
 
 from hotline.app import scheduling_config
 from hotline.cases.models import Case
 from hotline.cases.references import display_case_reference
 from hotline.cli.callbacks import UNREADABLE
 from hotline.cli.hours import local_label
-from hotline.cli.simulation import in_process_dispatcher, scripted_caller
+from hotline.cli.simulation import TEXTS, in_process_dispatcher, scripted_caller
 from hotline.cli.support import masked_number
 from hotline.clock import FixedClock
 from hotline.services import services
@@ -128,18 +130,37 @@ def play_callback(
 
 
 def _callback_facts(app: Flask, callback_id: int) -> CallbackFacts:
-    """The callback, if it is open (booked, or an attempt under way); else a clear error."""
+    """The callback, if a simulated call booked it and it is open (booked, or an attempt
+    under way); else a clear error."""
     facts = _read_callback(app, callback_id)
     if facts is None:
         raise click.ClickException(
-            f"no callback {callback_id}; `hotline callbacks list` shows them all"
+            TEXTS["no such callback"].format(id=callback_id, path=_simulation_file(app))
         )
+    if not _booked_by_a_simulated_call(app, callback_id):
+        raise click.ClickException(TEXTS["copied callback"].format(id=callback_id))
     if facts.state not in OPEN_CALLBACK_STATES:
         raise click.ClickException(
             f"callback {callback_id} is not open ({facts.state}): only a booked callback, "
             "or one being called, can be played"
         )
     return facts
+
+
+def _simulation_file(app: Flask) -> str:
+    return make_url(services(app).settings.database_url).database or "?"
+
+
+def _booked_by_a_simulated_call(app: Flask, callback_id: int) -> bool:
+    """A callback booked on a simulated call has its work here; one whose place was copied
+    from the service's database has none."""
+    with services(app).database.transaction() as session:
+        work = session.scalar(
+            select(WorkItem.id)
+            .where(WorkItem.idempotency_key.like(f"callback:{callback_id}:%"))
+            .limit(1)
+        )
+    return work is not None
 
 
 def _read_callback(app: Flask, callback_id: int) -> CallbackFacts | None:
@@ -217,10 +238,7 @@ def _why_nobody_was_rung(app: Flask, callback_id: int, done: list[int], now: dat
         return f"{prefix}: no counsellor was rung ({outcomes[-1]})"
     if next_due is not None and next_due > now:
         return f"{prefix} is not due until {_typed(next_due, tz)}: give a later --at, or none"
-    return (
-        f"{prefix}: none of its work is due – has a running scheduler (`make run`) placed it "
-        "already? `hotline work list` shows the work"
-    )
+    return f"{prefix}: none of its work is due"
 
 
 def _rung_already(app: Flask, callback_id: int) -> str:

@@ -1,4 +1,5 @@
-"""What both kinds of `hotline simulate` use: the key script and the in-process scheduler."""
+"""What both kinds of `hotline simulate` use: the key script, the in-process scheduler and
+what the simulator says about its own database."""
 
 from __future__ import annotations
 
@@ -14,6 +15,29 @@ from hotline.telephony.gateway import OutboundGateway
 from scheduling.outbox.kind_table import build_work_kinds
 from scheduling.scheduler.config import SchedulerConfig
 from scheduling.scheduler.dispatcher import Dispatcher
+
+# What operators read about the simulation's own database (`simulation_database`).
+TEXTS = {
+    "busy": "Ein anderes `hotline simulate` spielt gerade in {path}: bitte warten, bis es endet.",
+    "none yet": (
+        "Noch kein simulierter Anruf ({path} fehlt): erst einen Rückruf buchen, z. B. "
+        "hotline simulate --at '2026-11-28 11:00' --keys '- - 1 1 1'"
+    ),
+    "booked callback": "Rückruf {id} gebucht – spielen: hotline simulate --callback {id}",
+    "kept apart": (
+        "Simuliert in {path}: der Dienst, seine Konsole und seine Statistik sehen nichts "
+        "davon, auch nicht, was gebucht wurde."
+    ),
+    "no such callback": (
+        "Kein Rückruf {id} in der Simulation ({path}). --callback spielt einen Rückruf, den "
+        "der letzte simulierte Anruf gebucht hat (er nennt ihn am Ende); die Rückrufe des "
+        "Dienstes (`hotline callbacks list`) ruft dessen Scheduler an."
+    ),
+    "copied callback": (
+        "Rückruf {id} hält in der Simulation nur den Platz eines Rückrufs des Dienstes "
+        "besetzt; --callback spielt einen Rückruf, den ein simulierter Anruf gebucht hat."
+    ),
+}
 
 
 def scripted_caller(keys: str) -> ScriptedCaller:

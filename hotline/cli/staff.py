@@ -16,28 +16,42 @@ from hotline.staff.accounts import (
     list_accounts,
     reset_password,
 )
-from hotline.staff.models import StaffRole
+from hotline.staff.models import ROLE_NAMES, StaffRole
+
+ROLES_HELP = ", ".join(f"{role.value} = {ROLE_NAMES[role.value]}" for role in StaffRole)
 
 
-@click.group(help="Staff accounts for the console (/staff/).")
+@click.group(help="Die Konten der Konsole (/staff/).")
 def staff() -> None:
-    """Subcommands: add, list, disable, enable, reset-password."""
+    """Unterbefehle: add, list, disable, enable, reset-password."""
 
 
 def _password(from_stdin: bool) -> str:
     if from_stdin:
         password = sys.stdin.readline().rstrip("\r\n")
         if not password:
-            raise click.ClickException("no password on standard input")
+            raise click.ClickException("kein Passwort auf der Standardeingabe")
         return password
-    return click.prompt("Password", hide_input=True, confirmation_prompt=True)
+    return click.prompt(
+        "Passwort",
+        hide_input=True,
+        confirmation_prompt="Passwort noch einmal",
+    )
 
 
-@staff.command("add", help="Add an account; asks for the password (or reads it from stdin).")
+@staff.command(
+    "add",
+    help="Ein Konto anlegen; fragt nach dem Passwort (oder liest es von der Standardeingabe).",
+)
 @click.argument("email")
-@click.option("--role", type=click.Choice([r.value for r in StaffRole]), required=True)
-@click.option("--password-stdin", is_flag=True, help="Read the password from standard input.")
-@click.option("--counsellor", default=None, help="Link to the counsellor of this name.")
+@click.option(
+    "--role",
+    type=click.Choice([r.value for r in StaffRole]),
+    required=True,
+    help=f"Die Rolle ({ROLES_HELP}).",
+)
+@click.option("--password-stdin", is_flag=True, help="Das Passwort von der Standardeingabe lesen.")
+@click.option("--counsellor", default=None, help="Mit der Berater:in dieses Namens verknüpfen.")
 def staff_add(email: str, role: str, password_stdin: bool, counsellor: str | None) -> None:
     password = _password(password_stdin)
     svc = cli_services()
@@ -55,11 +69,11 @@ def staff_add(email: str, role: str, password_stdin: bool, counsellor: str | Non
             account_id = account.id
     except StaffError as error:
         raise click.ClickException(str(error)) from None
-    linked = f", linked to counsellor {counsellor}" if counsellor else ""
-    click.echo(f"staff account {account_id} added ({role}{linked})")
+    linked = f", verknüpft mit {counsellor}" if counsellor else ""
+    click.echo(f"Konto {account_id} angelegt ({ROLE_NAMES[role]}{linked})")
 
 
-@staff.command("list", help="List accounts (addresses are shown: operators manage them).")
+@staff.command("list", help="Die Konten auflisten (mit Adresse: der Betrieb verwaltet sie).")
 def staff_list() -> None:
     svc = cli_services()
     with svc.database.transaction() as session:
@@ -67,16 +81,16 @@ def staff_list() -> None:
             (
                 str(account.id),
                 svc.cipher.decrypt(account.email_encrypted),
-                account.role,
-                "disabled" if account.disabled_at else "active",
+                ROLE_NAMES.get(account.role, account.role),
+                "deaktiviert" if account.disabled_at else "aktiv",
                 f"{account.last_login_at:%Y-%m-%d %H:%M} UTC" if account.last_login_at else "-",
             )
             for account in list_accounts(session)
         ]
     if not rows:
-        click.echo("no staff accounts yet: `hotline staff add EMAIL --role admin`")
+        click.echo("noch keine Konten: `hotline staff add EMAIL --role admin`")
         return
-    echo_table(("id", "e-mail", "role", "state", "last login"), rows)
+    echo_table(("ID", "E-Mail", "Rolle", "Zustand", "Letzte Anmeldung"), rows)
 
 
 def _change(email: str, change: str, password: str | None = None) -> None:
@@ -86,7 +100,7 @@ def _change(email: str, change: str, password: str | None = None) -> None:
         with svc.database.transaction() as session:
             account = find_account(session, email)
             if account is None:
-                raise StaffError("no account with this address")
+                raise StaffError("kein Konto mit dieser Adresse")
             if change == "disable":
                 disable(session, account, now)
             elif change == "enable":
@@ -98,23 +112,26 @@ def _change(email: str, change: str, password: str | None = None) -> None:
         raise click.ClickException(str(error)) from None
 
 
-@staff.command("disable", help="Disable an account; its sessions end at once.")
+@staff.command("disable", help="Ein Konto deaktivieren; seine Sitzungen enden sofort.")
 @click.argument("email")
 def staff_disable(email: str) -> None:
     _change(email, "disable")
-    click.echo("account disabled; its sessions have ended")
+    click.echo("Konto deaktiviert; seine Sitzungen sind beendet")
 
 
-@staff.command("enable", help="Enable a disabled account again.")
+@staff.command("enable", help="Ein deaktiviertes Konto wieder aktivieren.")
 @click.argument("email")
 def staff_enable(email: str) -> None:
     _change(email, "enable")
-    click.echo("account enabled")
+    click.echo("Konto wieder aktiviert")
 
 
-@staff.command("reset-password", help="Set a new password; sessions end, a lock-out is lifted.")
+@staff.command(
+    "reset-password",
+    help="Ein neues Passwort setzen; die Sitzungen enden, eine Sperre wird aufgehoben.",
+)
 @click.argument("email")
-@click.option("--password-stdin", is_flag=True, help="Read the password from standard input.")
+@click.option("--password-stdin", is_flag=True, help="Das Passwort von der Standardeingabe lesen.")
 def staff_reset_password(email: str, password_stdin: bool) -> None:
     _change(email, "reset", _password(password_stdin))
-    click.echo("password set; the account's sessions have ended")
+    click.echo("Passwort gesetzt; die Sitzungen des Kontos sind beendet")

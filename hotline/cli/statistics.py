@@ -11,20 +11,21 @@ from __future__ import annotations
 import click
 
 from hotline.cli.support import cli_context
+from hotline.plurals import counted
 from scheduling.reports.rollup import FINAL_AFTER, last_finished_day, roll_up
 
 
-@click.group(help="Statistics of the staff console: the daily rollup behind the page.")
+@click.group(help="Die Statistik der Konsole: die tägliche Zusammenfassung hinter der Seite.")
 def statistics() -> None:
-    """Subcommands: rollup."""
+    """Unterbefehle: rollup."""
 
 
 @statistics.command(
     "rollup",
-    help="Sum up every finished day (in [hours] timezone) not summed up yet, so that the "
-    "statistics page reads a few thousand rows instead of every call. A day is final "
-    f"{FINAL_AFTER.total_seconds() / 3600:.0f} hours after it ended; later days are counted "
-    "live.",
+    help="Jeden abgeschlossenen, noch nicht zusammengefassten Tag (in der Zeitzone von "
+    "[hours]) zusammenfassen, damit die Statistikseite einige tausend Zeilen liest statt jedes "
+    f"Anrufs. Ein Tag ist {counted(round(FINAL_AFTER.total_seconds() / 3600), 'Stunde')} "
+    "nach seinem Ende abgeschlossen; spätere Tage werden live gezählt.",
 )
 def statistics_rollup() -> None:
     svc, scheduling = cli_context()
@@ -34,6 +35,6 @@ def statistics_rollup() -> None:
         rolled += done
     last = last_finished_day(now, tz)
     click.echo(
-        f"Statistik: {rolled} {'Tag' if rolled == 1 else 'Tage'} zusammengefasst "
+        f"Statistik: {counted(rolled, 'Tag')} zusammengefasst "
         f"(abgeschlossen bis {last:%d.%m.%Y}, {tz.key})"
     )

@@ -7,20 +7,29 @@ import click
 from hotline.cli.support import ROW_ID, cli_services, echo_table
 from scheduling.outbox import queue
 from scheduling.outbox.models import WorkState
+from scheduling.outbox.wording import KIND_NAMES, STATE_NAMES
+
+STATES_HELP = ", ".join(f"{state.value} = {STATE_NAMES[state.value]}" for state in WorkState)
 
 
-@click.group(help="Work items of the scheduler: calls, SMS, mails and timed jobs.")
+@click.group(help="Arbeit des Schedulers: Anrufe, SMS, E-Mails und zeitgesteuerte Aufgaben.")
 def work() -> None:
-    """Subcommands: list, retry."""
+    """Unterbefehle: list, retry."""
 
 
-@work.command("list", help="List work items, newest due first.")
+@work.command("list", help="Arbeit auflisten, zuletzt fällige zuerst (ohne persönliche Daten).")
 @click.option(
     "--state",
     type=click.Choice([state.value for state in WorkState]),
-    help="Only items in this state (dead: gave up, see `hotline work retry`).",
+    help=f"Nur Arbeit in diesem Zustand ({STATES_HELP}; aufgegebene: `hotline work retry`).",
 )
-@click.option("--limit", default=50, show_default=True, type=click.IntRange(1, 10_000))
+@click.option(
+    "--limit",
+    default=50,
+    show_default=True,
+    type=click.IntRange(1, 10_000),
+    help="Höchstens so viele Zeilen.",
+)
 def work_list(state: str | None, limit: int) -> None:
     svc = cli_services()
     with svc.database.transaction() as session:
@@ -28,8 +37,8 @@ def work_list(state: str | None, limit: int) -> None:
         rows = [
             (
                 str(item.id),
-                item.kind,
-                item.state,
+                KIND_NAMES.get(item.kind, item.kind),
+                STATE_NAMES.get(item.state, item.state),
                 f"{item.attempts}/{item.max_attempts}",
                 f"{item.due_at:%Y-%m-%d %H:%M:%S}Z",
                 item.idempotency_key,
@@ -38,13 +47,16 @@ def work_list(state: str | None, limit: int) -> None:
             for item in items
         ]
     if not rows:
-        click.echo("keine Arbeit" + (f" im Zustand {state}" if state else ""))
+        click.echo("keine Arbeit" + (f" im Zustand „{STATE_NAMES[state]}“" if state else ""))
         return
-    header = ("id", "kind", "state", "tries", "due (UTC)", "key", "last error")
+    header = ("ID", "Art", "Zustand", "Versuche", "fällig (UTC)", "Schlüssel", "letzter Fehler")
     echo_table(header, rows)
 
 
-@work.command("retry", help="Requeue a dead or failed work item now, with 3 more attempts.")
+@work.command(
+    "retry",
+    help="Aufgegebene oder fehlgeschlagene Arbeit jetzt neu einreihen, mit 3 weiteren Versuchen.",
+)
 @click.argument("item_id", type=ROW_ID)
 def work_retry(item_id: int) -> None:
     svc = cli_services()
@@ -52,7 +64,7 @@ def work_retry(item_id: int) -> None:
         requeued = queue.retry_now(session, item_id, svc.clock.now())
     if not requeued:
         raise click.ClickException(
-            f"work item {item_id} is not dead or failed (or does not exist): "
-            "`hotline work list` shows the items"
+            f"Arbeit {item_id} ist weder aufgegeben noch fehlgeschlagen (oder gibt es nicht); "
+            "`hotline work list` zeigt alle"
         )
-    click.echo(f"work item {item_id} requeued; the scheduler takes it within seconds")
+    click.echo(f"Arbeit {item_id} neu eingereiht; der Scheduler nimmt sie in wenigen Sekunden")

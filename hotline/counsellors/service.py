@@ -53,11 +53,11 @@ def add_counsellor(
     encrypted); the display name is how officials see the counsellor (default: first name)."""
     name = name.strip()
     if not name:
-        raise InvalidCounsellorName("a counsellor needs a name")
+        raise InvalidCounsellorName("eine Berater:in braucht einen Namen")
     if has_control_characters(name):
-        raise InvalidCounsellorName("a counsellor's name may not contain control characters")
+        raise InvalidCounsellorName("der Name darf keine Steuerzeichen enthalten")
     if find_counsellor(session, name) is not None:
-        raise CounsellorExists(f"a counsellor named {name!r} exists already")
+        raise CounsellorExists(f"eine Berater:in namens {name!r} gibt es schon")
     counsellor = Counsellor(
         name=name,
         display_name=checked_display_name(display_name) if display_name is not None else None,
@@ -76,7 +76,7 @@ def add_counsellor(
 def set_email(session: Session, name: str, email: str | None, cipher: DataCipher) -> None:
     counsellor = find_counsellor(session, name)
     if counsellor is None:
-        raise CounsellorNotFound(f"no counsellor named {name!r}")
+        raise CounsellorNotFound(f"keine Berater:in namens {name!r}")
     counsellor.email_encrypted = cipher.encrypt(checked_address(email)) if email else None
 
 
@@ -86,7 +86,7 @@ def set_display_name(
     """The name officials see in invitations; None goes back to the first name."""
     counsellor = find_counsellor(session, name)
     if counsellor is None:
-        raise CounsellorNotFound(f"no counsellor named {name!r}")
+        raise CounsellorNotFound(f"keine Berater:in namens {name!r}")
     change_display_name(counsellor, display_name, now)
     return counsellor
 
@@ -103,9 +103,9 @@ def checked_display_name(text: str) -> str:
     goes into mail bodies, calendar entries and iCalendar parameters."""
     shown = text.strip(" ")
     if not 1 <= len(shown) <= DISPLAY_NAME_LENGTH:
-        raise InvalidDisplayName(f"a display name has 1 to {DISPLAY_NAME_LENGTH} characters")
+        raise InvalidDisplayName(f"ein Anzeigename hat 1 bis {DISPLAY_NAME_LENGTH} Zeichen")
     if has_control_characters(shown):
-        raise InvalidDisplayName("a display name may not contain control characters")
+        raise InvalidDisplayName("ein Anzeigename darf keine Steuerzeichen enthalten")
     return shown
 
 
@@ -122,7 +122,7 @@ def set_on_duty(session: Session, name: str, on_duty: bool, now: datetime) -> Co
     counsellor = find_counsellor(session, name)
     if counsellor is None:
         raise CounsellorNotFound(
-            f"no counsellor named {name!r}; `hotline counsellor list` shows all"
+            f"keine Berater:in namens {name!r}; `hotline counsellor list` zeigt alle"
         )
     counsellor.on_duty = on_duty
     if on_duty:  # a fresh start: passes counted anew, the reason for the last stop cleared
@@ -137,5 +137,5 @@ def parse_languages(text: str) -> str:
     chosen = [part.strip().lower() for part in text.split(",") if part.strip()]
     unknown = [code for code in chosen if code not in SPOKEN]
     if not chosen or unknown:
-        raise ValueError(f"languages: a comma list of {', '.join(SPOKEN)} (not {text!r})")
+        raise ValueError(f"Sprachen: {', '.join(SPOKEN)}, mehrere mit Komma (nicht {text!r})")
     return ",".join(code for code in SPOKEN if code in chosen)

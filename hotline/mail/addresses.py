@@ -18,5 +18,5 @@ def checked_address(text: str) -> str:
     try:
         valid = validate_email(text.strip(), check_deliverability=False)
     except EmailNotValidError:
-        raise ValueError("not an e-mail address") from None
+        raise ValueError("keine gültige E-Mail-Adresse") from None
     return valid.ascii_email or valid.normalized

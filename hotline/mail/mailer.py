@@ -1,9 +1,11 @@
 """The one mailer: every e-mail the service sends goes through here.
 
-`SmtpMailer` sends through the server named by `SMTP_URL`; `ConsoleMailer` prints a masked line
-instead, for development without a mail server. Both return the Message-ID that went out, so an
-outbox can record what it sent, and both fail with `MailError`, which says whether a retry may
-help. Neither ever puts a full e-mail address into a message that may end up in a log.
+`SmtpMailer` sends through the server named by `SMTP_URL`; `ConsoleMailer` prints the mail
+instead, for development without a mail server (the whole mail outside production, a masked
+line in production). Both return the Message-ID that went out, so an outbox can record what it
+sent, and both fail with `MailError`, which says whether a retry may help. Neither ever puts a
+full e-mail address into a message that may end up in a log: the console's mails go to
+standard output, never through logging.
 """
 
 from __future__ import annotations
@@ -12,12 +14,16 @@ import contextlib
 import hashlib
 import smtplib
 import ssl
+import sys
+import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from email.message import EmailMessage
 from email.utils import getaddresses, make_msgid, parseaddr
 from typing import Literal, Protocol
 from urllib.parse import unquote, urlsplit
+
+from hotline.mail.console import printed_mail
 
 DEFAULT_DOMAIN = "starkestelle.de"
 
@@ -110,21 +116,42 @@ def ensure_message_id(message: EmailMessage) -> str:
     return str(message["Message-ID"]).strip()
 
 
-class ConsoleMailer:
-    """Development backend: prints one line per mail instead of sending it."""
+def to_standard_output(text: str) -> None:
+    """One write (and a flush) per text: print() writes the line end separately, and two
+    threads printing at once glue their texts together."""
+    sys.stdout.write(text + "\n")
+    sys.stdout.flush()
 
-    def __init__(self, write: Callable[[str], None] = print) -> None:
+
+class ConsoleMailer:
+    """Prints each mail instead of sending it, for a service without a mail server.
+
+    `whole` (development and testing): the whole mail as its recipient would read it, with
+    the addresses and links a developer needs to follow a booking (`hotline.mail.console`).
+    Otherwise (production without SMTP_URL) one line with the recipients masked. Each mail is
+    one `write` under a lock, so mails sent at once by the scheduler's threads never mix."""
+
+    _writing = threading.Lock()
+
+    def __init__(
+        self, write: Callable[[str], None] = to_standard_output, *, whole: bool = False
+    ) -> None:
         self._write = write
+        self._whole = whole
 
     def send(self, message: EmailMessage) -> str:
         message_id = ensure_message_id(message)
-        headers = [
-            str(value) for name in ("To", "Cc", "Bcc") for value in message.get_all(name, [])
-        ]
-        recipients = ", ".join(mask_address(address) for _, address in getaddresses(headers))
-        subject = message["Subject"] or "(ohne Betreff)"
-        self._write(f"[console] E-Mail an {recipients or '(niemand)'}: {subject} ({message_id})")
+        text = printed_mail(message) if self._whole else _masked_line(message, message_id)
+        with self._writing:
+            self._write(text)
         return message_id
+
+
+def _masked_line(message: EmailMessage, message_id: str) -> str:
+    headers = [str(value) for name in ("To", "Cc", "Bcc") for value in message.get_all(name, [])]
+    recipients = ", ".join(mask_address(address) for _, address in getaddresses(headers))
+    subject = message["Subject"] or "(ohne Betreff)"
+    return f"[console] E-Mail an {recipients or '(niemand)'}: {subject} ({message_id})"
 
 
 class SmtpMailer:
@@ -201,6 +228,12 @@ def classify(error: OSError) -> MailError:
     return MailError(f"SMTP connection failed ({type(error).__name__})", transient=True)
 
 
-def make_mailer(smtp_url: str | None, write: Callable[[str], None] = print) -> Mailer:
-    """SMTP when SMTP_URL is set, else the console: the choice made once, by configuration."""
-    return SmtpMailer(smtp_url) if smtp_url else ConsoleMailer(write)
+def make_mailer(
+    smtp_url: str | None,
+    write: Callable[[str], None] = to_standard_output,
+    *,
+    whole_mails: bool = False,
+) -> Mailer:
+    """SMTP when SMTP_URL is set, else the console (printing whole mails if `whole_mails`):
+    the choice made once, by configuration."""
+    return SmtpMailer(smtp_url) if smtp_url else ConsoleMailer(write, whole=whole_mails)

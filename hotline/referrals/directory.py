@@ -203,7 +203,7 @@ def _records(text: str) -> Iterator[tuple[int, dict[str, str] | OfferRefused]]:
         columns = []
     missing = [key for key in REQUIRED if key not in columns]
     if missing:
-        raise OfferRefused(f"Kopfzeile ohne Spalte(n): {', '.join(missing)}")
+        raise OfferRefused(f"in der Kopfzeile fehlt: {', '.join(missing)}")
     while True:
         line = lines.read + 1
         try:

@@ -52,7 +52,7 @@ def email_digest(email: str) -> str:
 
 def check_password_strength(password: str) -> None:
     if len(password) < SHORTEST_PASSWORD:
-        raise StaffError(f"the password needs at least {SHORTEST_PASSWORD} characters")
+        raise StaffError(f"das Passwort braucht mindestens {SHORTEST_PASSWORD} Zeichen")
 
 
 def find_account(session: Session, email: str) -> StaffAccount | None:
@@ -74,10 +74,10 @@ def add_account(
     try:
         email = checked_address(email)
     except ValueError:
-        raise StaffError("not an e-mail address") from None
+        raise StaffError("keine gültige E-Mail-Adresse") from None
     check_password_strength(password)
     if find_account(session, email) is not None:
-        raise StaffError("an account with this address exists")
+        raise StaffError("es gibt schon ein Konto mit dieser Adresse")
     account = StaffAccount(
         email_digest=email_digest(email),
         email_encrypted=cipher.encrypt(email.lower()),
@@ -96,9 +96,11 @@ def add_account(
 def link_counsellor(session: Session, account: StaffAccount, counsellor_name: str) -> None:
     counsellor = find_counsellor(session, counsellor_name)
     if counsellor is None:
-        raise StaffError(f"no counsellor named {counsellor_name!r}")
+        raise StaffError(f"keine Berater:in namens {counsellor_name!r}")
     if counsellor.staff_id not in (None, account.id):
-        raise StaffError(f"counsellor {counsellor_name!r} is linked to another account")
+        raise StaffError(
+            f"die Berater:in {counsellor_name!r} ist mit einem anderen Konto verknüpft"
+        )
     counsellor.staff_id = account.id
 
 

@@ -17,6 +17,10 @@ class StaffRole(StrEnum):
     ADMIN = "admin"  # also manages staff, counsellors, hours and the directory
 
 
+# as the console and the CLI name them
+ROLE_NAMES: dict[str, str] = {StaffRole.COUNSELLOR: "Berater:in", StaffRole.ADMIN: "Administration"}
+
+
 class StaffAccount(Base):
     __tablename__ = "staff_accounts"
 

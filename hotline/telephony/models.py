@@ -26,12 +26,13 @@ class CallOutcome(StrEnum):
     CONNECTED = "connected"
     NO_ANSWER = "no_answer"
     NOBODY_ON_DUTY = "nobody_on_duty"
-    CLOSED_INFORMED = "closed_informed"
+    CLOSED_INFORMED = "closed_informed"  # heard that the line is closed, booked nothing
+    CLOSED_CALLBACK_BOOKED = "closed_callback_booked"  # out of hours, booked a callback
     ENDED_IN_INTAKE = "ended_in_intake"  # hung up before routing: no case to follow up
     HUNG_UP = "hung_up"  # hung up after intake, before anything else was recorded
     ABANDONED_IN_QUEUE = "abandoned_in_queue"  # hung up while waiting for a counsellor
-    CALLBACK_REQUESTED = "callback_requested"  # chose a callback instead of waiting
-    APPOINTMENT_BOOKED = "appointment_booked"  # booked a video appointment by phone
+    CALLBACK_REQUESTED = "callback_requested"  # open, but a callback instead of waiting
+    APPOINTMENT_BOOKED = "appointment_booked"  # out of hours (closed menu, key 2): a video call
     NO_ACCEPT_WITHIN_MAX_WAIT = "no_accept_within_max_wait"
     TECHNICAL_FAILURE = "technical_failure"
 

@@ -43,10 +43,10 @@ def to_e164(number: str, region: str = "DE") -> str:
     """Normalise a number typed by staff (e.g. "0151 2345678") to E.164; ValueError if invalid."""
     try:
         parsed = phonenumbers.parse(number, region)
-    except phonenumbers.NumberParseException as error:
-        raise ValueError(f"not a phone number: {error}") from None
+    except phonenumbers.NumberParseException:
+        raise ValueError("keine Telefonnummer") from None
     if not phonenumbers.is_valid_number(parsed):
-        raise ValueError("not a valid phone number")
+        raise ValueError("keine gültige Telefonnummer")
     return phonenumbers.format_number(parsed, phonenumbers.PhoneNumberFormat.E164)
 
 

@@ -69,7 +69,7 @@ def counsellor_feed(
         .where(CallbackAttempt.counsellor_id == counsellor.id, CallbackAttempt.started_at >= since)
         .order_by(CallbackAttempt.started_at)
     ):
-        shown = display_case_reference(reference) if reference else "ohne Aktenzeichen"
+        shown = display_case_reference(reference) if reference else "ohne Fallnummer"
         entries.append(
             FeedEntry(
                 uid=f"rueckruf-{callback_id}-{int(started.timestamp())}@starkestelle.de",

@@ -27,6 +27,7 @@ from hotline.cases.models import Case
 from hotline.cases.references import display_case_reference
 from hotline.counsellors.models import Counsellor
 from hotline.crypto import DataCipher
+from hotline.plurals import counted
 from scheduling.appointments import calendar
 from scheduling.appointments.links import AppointmentLinks
 from scheduling.appointments.models import Appointment, BookedVia
@@ -44,7 +45,7 @@ SERVICE_NAME = "starke Stelle"
 
 @cache
 def _templates() -> jinja2.Environment:
-    return jinja2.Environment(
+    environment = jinja2.Environment(
         loader=jinja2.PackageLoader("scheduling.appointments", "mails"),
         autoescape=jinja2.select_autoescape(["html"]),
         trim_blocks=True,
@@ -52,6 +53,8 @@ def _templates() -> jinja2.Environment:
         keep_trailing_newline=True,
         undefined=jinja2.StrictUndefined,
     )
+    environment.filters["counted"] = counted  # "45 Minuten", as on every page and in the CLI
+    return environment
 
 
 @dataclass(frozen=True)

@@ -46,14 +46,14 @@ def parse_window(text: str) -> WeeklyWindow:
     """ "mon=09:00-12:00" as staff type it; ValueError with the expected form."""
     match = _WINDOW.match(text.strip().lower())
     if match is None:
-        raise ValueError(f"{text!r}: write a window as mon=09:00-12:00 (mon ... sun)")
+        raise ValueError(f"{text!r}: ein Zeitfenster bitte als mon=09:00-12:00 (mon … sun)")
     day, h1, m1, h2, m2 = match.groups()
     try:
         opens, closes = time(int(h1), int(m1)), time(int(h2), int(m2))
     except ValueError:
-        raise ValueError(f"{text!r}: not a time of day") from None
+        raise ValueError(f"{text!r}: keine Uhrzeit") from None
     if opens >= closes:
-        raise ValueError(f"{text!r}: must open before it closes on the same day")
+        raise ValueError(f"{text!r}: der Anfang muss am selben Tag vor dem Ende liegen")
     return WeeklyWindow(WEEKDAY_KEYS.index(day), opens, closes)
 
 
@@ -122,7 +122,7 @@ def add_absence(
     """ValueError when it ends before it begins, AbsenceTooFarAhead when it ends more than
     two years ahead."""
     if last_day < first_day:
-        raise ValueError(f"--to {last_day} is before --from {first_day}")
+        raise ValueError(f"--to {last_day} liegt vor --from {first_day}")
     if last_day > latest_absence_day(now):
         raise AbsenceTooFarAhead(latest_absence_day(now))
     session.add(

@@ -107,6 +107,16 @@ class CallbackDesk:
             )
         )
 
+    def draft_number(self, call_sid: str) -> str | None:
+        """The number the caller typed for this call's draft (decrypted, only to read it back
+        while they confirm it)."""
+        token = self.session.scalar(
+            select(_CALLBACKS.c.number_encrypted).where(
+                _CALLBACKS.c.call_sid == call_sid, _CALLBACKS.c.state == CallbackState.DRAFT
+            )
+        )
+        return self.cipher.decrypt_or_none(token) if token else None
+
     def forget_drafts(self, call_sid: str) -> None:
         """The call ended before a time was chosen: the number is not kept."""
         self.session.execute(

@@ -24,6 +24,7 @@ from hotline.cases.events import CaseEventKind, note_on_case
 from hotline.cases.models import Case
 from hotline.counsellors.models import Counsellor
 from hotline.crypto import DataCipher
+from hotline.plurals import counted
 from scheduling.availability.service import Availability
 from scheduling.callbacks.models import (
     ENGAGED_AT_MOST,
@@ -33,6 +34,7 @@ from scheduling.callbacks.models import (
     CallbackState,
     engaged_in_a_callback,
 )
+from scheduling.callbacks.wording import UNREACHED_REASONS
 from scheduling.callbacks.work import PLACE_CALLBACK, place_callback_work
 from scheduling.config import SchedulingConfig
 from scheduling.hours.overrides import opening_hours_at
@@ -240,7 +242,7 @@ class CallbackPlacement:
         self._note(
             callback,
             CaseEventKind.CALLBACK_ATTEMPT,
-            f"Versuch {attempt.number}: nicht erreicht ({reason})",
+            f"Versuch {attempt.number}: nicht erreicht ({UNREACHED_REASONS.get(reason, reason)})",
         )
         if attempt.number < self.config.max_attempts:
             retry = self.now + timedelta(minutes=self.config.caller_retry_minutes)
@@ -251,7 +253,8 @@ class CallbackPlacement:
             )
             self._queue(callback.id, attempt.number + 1, retry)
             return retry
-        self._fail(callback, f"Rückruf nach {attempt.number} Versuchen nicht erreicht")
+        tries = counted(attempt.number, "Versuch", dative=True)
+        self._fail(callback, f"Rückruf nach {tries} nicht erreicht")
         return None
 
     def talked(self, attempt_id: int) -> None:

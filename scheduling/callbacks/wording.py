@@ -1,4 +1,5 @@
-"""The German names of a callback's states, for the console and the CLI alike."""
+"""The German names of a callback's states, for the console and the CLI alike, and why an
+attempt did not reach the caller (on the case's timeline)."""
 
 from __future__ import annotations
 
@@ -9,4 +10,13 @@ STATE_NAMES: dict[str, str] = {
     "done": "erledigt",
     "failed": "gescheitert",
     "canceled": "abgesagt",
+}
+
+UNREACHED_REASONS: dict[str, str] = {
+    "busy": "besetzt",
+    "no-answer": "niemand nahm ab",
+    "failed": "Verbindung gescheitert",
+    "canceled": "Anruf abgebrochen",
+    "mailbox": "nur die Mailbox",
+    "lost": "keine Rückmeldung der Verbindung",
 }

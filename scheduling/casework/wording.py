@@ -7,6 +7,7 @@ CALL_OUTCOMES: dict[str, str] = {
     "no_answer": "niemand erreicht",
     "nobody_on_duty": "niemand im Dienst",
     "closed_informed": "außerhalb der Öffnungszeiten",
+    "closed_callback_booked": "außerhalb der Öffnungszeiten, Rückruf gewünscht",
     "ended_in_intake": "in der Begrüßung aufgelegt",
     "hung_up": "aufgelegt",
     "abandoned_in_queue": "in der Warteschleife aufgelegt",

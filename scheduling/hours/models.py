@@ -11,7 +11,10 @@ from hotline.db import Base, UTCDateTime
 
 
 class HoursOverrideEntry(Base):
-    """A manual "closed until" / "open until" set by staff; cleared ones are kept for the record."""
+    """A manual "closed until" / "open until" set by staff; cleared ones are kept for the record.
+
+    `note` is for colleagues and never spoken; `announcement` (closed ones only, optional) is
+    what callers hear as the reason the line is closed."""
 
     __tablename__ = "hours_overrides"
 
@@ -19,6 +22,7 @@ class HoursOverrideEntry(Base):
     is_open: Mapped[bool] = mapped_column(Boolean)
     starts_at: Mapped[datetime] = mapped_column(UTCDateTime())
     ends_at: Mapped[datetime] = mapped_column(UTCDateTime(), index=True)
-    reason: Mapped[str] = mapped_column(String(200))
+    note: Mapped[str] = mapped_column(String(200))
+    announcement: Mapped[str | None] = mapped_column(String(200))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime())
     cleared_at: Mapped[datetime | None] = mapped_column(UTCDateTime())

@@ -42,18 +42,20 @@ class ClosedReason(StrEnum):
 
 @dataclass(frozen=True)
 class HoursOverride:
-    """A one-off change set by staff: extra hours (is_open) or a closed slot (team meeting)."""
+    """A one-off change set by staff: extra hours (is_open) or a closed slot (team meeting).
+    The note is for colleagues only; the announcement, if any, is what callers hear."""
 
     is_open: bool
     starts_at: datetime
     ends_at: datetime
-    reason: str
+    note: str
+    announcement: str | None = None
 
     def __post_init__(self) -> None:
         require_aware(self.starts_at)
         require_aware(self.ends_at)
         if self.ends_at <= self.starts_at:
-            raise ValueError(f"override {self.reason!r} ends before it starts")
+            raise ValueError(f"override {self.note!r} ends before it starts")
 
 
 @dataclass(frozen=True)
@@ -63,9 +65,18 @@ class HoursStatus:
     at: datetime
     is_open: bool
     reason: ClosedReason | None  # None when open
-    reason_name: str | None  # holiday name, closure name or override reason (German)
+    reason_name: str | None  # what callers hear: holiday or closure name, override announcement
     closes_at: datetime | None  # when open: end of the current window, config timezone
     next_opening: datetime | None  # when closed: start of the next window; None beyond horizon
+    override_note: str | None = None  # the closing override's note, for staff: never spoken
+
+    @property
+    def until_next_opening(self) -> timedelta | None:
+        """The real time until the next opening: a weekend across a change of the clocks is
+        an hour shorter or longer than its wall-clock hours (in UTC: see the module docstring)."""
+        if self.next_opening is None:
+            return None
+        return self.next_opening.astimezone(UTC) - self.at.astimezone(UTC)
 
 
 @functools.lru_cache(maxsize=256)
@@ -81,7 +92,7 @@ class OpeningHours:
     def __init__(self, config: HoursConfig, overrides: Sequence[HoursOverride] = ()) -> None:
         self._config = config
         self._tz = config.timezone
-        self._closed = [(_override_interval(o), o.reason) for o in overrides if not o.is_open]
+        self._closed = [(_override_interval(o), o) for o in overrides if not o.is_open]
         self._opened = [_override_interval(o) for o in overrides if o.is_open]
 
     @property
@@ -96,9 +107,20 @@ class OpeningHours:
         if window is not None:
             closes_at = window[1].astimezone(self._tz)
             return HoursStatus(at, True, None, None, closes_at=closes_at, next_opening=None)
-        reason, name = self._closed_reason(at_utc, day)
-        next_opening = self._next_start_after(at_utc, day)
-        return HoursStatus(at, False, reason, name, closes_at=None, next_opening=next_opening)
+        closing = self._closing_override(at_utc)
+        if closing is not None:
+            reason, name = ClosedReason.OVERRIDE, closing.announcement
+        else:
+            reason, name = self._closed_reason(day)
+        return HoursStatus(
+            at,
+            False,
+            reason,
+            name,
+            closes_at=None,
+            next_opening=self._next_start_after(at_utc, day),
+            override_note=closing.note if closing is not None else None,
+        )
 
     def is_open(self, at: datetime) -> bool:
         at_utc = require_aware(at).astimezone(UTC)
@@ -158,10 +180,10 @@ class OpeningHours:
                     return start.astimezone(self._tz)
         return None
 
-    def _closed_reason(self, at_utc: datetime, day: date) -> tuple[ClosedReason, str | None]:
-        for (start, end), reason in self._closed:
-            if start <= at_utc < end:
-                return ClosedReason.OVERRIDE, reason
+    def _closing_override(self, at_utc: datetime) -> HoursOverride | None:
+        return next((o for (start, end), o in self._closed if start <= at_utc < end), None)
+
+    def _closed_reason(self, day: date) -> tuple[ClosedReason, str | None]:
         holiday = self.holiday_name(day)
         if holiday is not None:
             return ClosedReason.HOLIDAY, holiday
@@ -186,7 +208,7 @@ class OpeningHours:
         while day <= last_day:
             regular.extend(self._regular_windows(day))
             day += _ONE_DAY
-        cuts = [(s, e) for (s, e), _reason in self._closed if s < range_end and e > range_start]
+        cuts = [(s, e) for (s, e), _override in self._closed if s < range_end and e > range_start]
         extra = [(s, e) for s, e in self._opened if s < range_end and e > range_start]
         return _merge(_subtract(regular, cuts) + extra)
 

@@ -5,7 +5,9 @@ so the charts work in any browser and under a strict Content-Security-Policy. Ea
 <title> and a <desc> that says in words what the chart shows (role="img" and
 aria-labelledby point a screen reader to them), and the colours are the Okabe-Ito palette,
 which people with colour vision deficiencies can tell apart. Ranges longer than two months
-are drawn per month: a bar per day of a year is unreadable, and slow to draw.
+are drawn per month: a bar per day of a year is unreadable, and slow to draw. A chart with
+nothing to show in the range (only zeros or gaps) is not drawn: the page says so in a short
+note (`CHARTS["no_data"]`) beside its title.
 """
 
 from __future__ import annotations
@@ -19,7 +21,8 @@ from typing import Any
 import pygal
 from pygal.style import Style
 
-from scheduling.reports.statistics import Statistics, Tally
+from hotline.plurals import counted
+from scheduling.reports.statistics import CALL_PARTS, Statistics, Tally
 from scheduling.reports.wording import (
     CHARTS,
     category_name,
@@ -55,7 +58,7 @@ class Chart:
     key: str
     title: str
     description: str
-    svg: str
+    svg: str | None  # None: nothing to draw in the range (the page says so in a short note)
 
 
 def all_charts(statistics: Statistics) -> list[Chart]:
@@ -71,18 +74,26 @@ def all_charts(statistics: Statistics) -> list[Chart]:
 
 
 def calls_chart(statistics: Statistics) -> Chart:
-    parts = ("answered", "abandoned", "out_of_hours", "other")
+    """Stacked: each bar is all inbound calls of the period, by what came of them; the calls
+    out of hours in three parts, by what the caller booked."""
+    parts = tuple(CALL_PARTS)
     axis, sums = _per_period(statistics.calls, parts)
     totals = {part: sum(sums[part]) for part in parts}
+    out_of_hours = sum(day.out_of_hours for day in statistics.calls)
     description = CHARTS["calls.description"].format(
-        total=count_text(sum(totals.values())),
         **{part: count_text(count) for part, count in totals.items()},
+        out_of_hours=count_text(out_of_hours),
+        total=counted(sum(totals.values()), "Anruf"),
     )
     title = CHARTS[f"calls.title.{axis.period}"]
-    chart = pygal.StackedBar(**_options(statistics, title, axis, _top(sums, parts)))
+    chart = pygal.StackedBar(
+        **_options(statistics, title, axis, _top(sums, parts)),
+        legend_at_bottom_columns=2,  # the parts out of hours have long names
+    )
     for part in parts:
         chart.add(CHARTS[f"calls.{part}"], sums[part])
-    return Chart("calls", title, description, _render(chart, description))
+    shown = any(any(counts) for counts in sums.values())
+    return Chart("calls", title, description, _render(chart, description, shown))
 
 
 def waits_chart(statistics: Statistics) -> Chart:
@@ -90,7 +101,7 @@ def waits_chart(statistics: Statistics) -> Chart:
     overall = statistics.waits_overall
     description = (
         CHARTS["waits.description"].format(
-            calls=count_text(overall.calls),
+            calls=counted(overall.calls, "Anruf"),
             median=_seconds(overall.median_seconds),
             p90=_seconds(overall.p90_seconds),
         )
@@ -111,7 +122,8 @@ def waits_chart(statistics: Statistics) -> Chart:
     )
     chart.add(CHARTS["waits.median"], [figures.median_seconds for figures in waits])
     chart.add(CHARTS["waits.p90"], [figures.p90_seconds for figures in waits])
-    return Chart("waits", title, description, _render(chart, description))
+    shown = any(figures.median_seconds is not None for figures in waits)
+    return Chart("waits", title, description, _render(chart, description, shown))
 
 
 def callbacks_chart(statistics: Statistics) -> Chart:
@@ -120,7 +132,12 @@ def callbacks_chart(statistics: Statistics) -> Chart:
     totals = {part: sum(counts) for part, counts in sums.items()}
     share = f"{totals['on_time'] / totals['done']:.0%}" if totals["done"] else CHARTS["none"]
     description = CHARTS["callbacks.description"].format(
-        share=share.replace("%", " %"), **{part: count_text(n) for part, n in totals.items()}
+        share=share.replace("%", " %"),
+        **{
+            **{part: count_text(n) for part, n in totals.items()},
+            "booked": counted(totals["booked"], "Rückruf"),
+            "failed": counted(totals["failed"], "Person"),
+        },
     )
     title = CHARTS[f"callbacks.title.{axis.period}"]
     chart = pygal.StackedBar(**_options(statistics, title, axis, _top(sums, ["booked"])))
@@ -132,7 +149,8 @@ def callbacks_chart(statistics: Statistics) -> Chart:
         CHARTS["callbacks.other"],
         [sums["booked"][i] - sums["done"][i] - sums["failed"][i] for i in periods],
     )
-    return Chart("callbacks", title, description, _render(chart, description))
+    shown = any(sums["booked"])
+    return Chart("callbacks", title, description, _render(chart, description, shown))
 
 
 def appointments_chart(statistics: Statistics) -> Chart:
@@ -143,7 +161,7 @@ def appointments_chart(statistics: Statistics) -> Chart:
         for tally in statistics.appointments_by_channel
     )
     description = CHARTS["appointments.description"].format(
-        booked=count_text(sum(sums["booked"])),
+        booked=counted(sum(sums["booked"]), "Videotermin"),
         canceled=count_text(sum(sums["canceled"])),
         channels=channels or CHARTS["none"],
     )
@@ -151,7 +169,8 @@ def appointments_chart(statistics: Statistics) -> Chart:
     chart = pygal.StackedBar(**_options(statistics, title, axis, _top(sums, parts)))
     for part in parts:
         chart.add(CHARTS[f"appointments.{part}"], sums[part])
-    return Chart("appointments", title, description, _render(chart, description))
+    shown = any(any(counts) for counts in sums.values())
+    return Chart("appointments", title, description, _render(chart, description, shown))
 
 
 def referrals_by_state_chart(statistics: Statistics) -> Chart:
@@ -184,14 +203,15 @@ def _tally_chart(
     """Horizontal bars, most first: the names are long, and read best one under another."""
     parts = "; ".join(f"{name(tally.key)} {count_text(tally.count)}" for tally in tallies)
     description = CHARTS["referrals.description"].format(
-        total=count_text(sum(tally.count for tally in tallies)), parts=parts or CHARTS["none"]
+        total=counted(sum(tally.count for tally in tallies), "Weitervermittlung"),
+        parts=parts or CHARTS["none"],
     )
     ordered = list(reversed(tallies))  # pygal draws the first label at the bottom
     axis = _Axis("tally", [name(tally.key) for tally in ordered], [])
     top = max((tally.count for tally in tallies), default=0)
     chart = pygal.HorizontalBar(**_options(statistics, title, axis, top), show_legend=False)
     chart.add(CHARTS["referrals.count"], [tally.count for tally in ordered])
-    return Chart(key, title, description, _render(chart, description))
+    return Chart(key, title, description, _render(chart, description, bool(top)))
 
 
 # --- days and months on the x axis ------------------------------------------------------------
@@ -275,7 +295,6 @@ def _options(statistics: Statistics, title: str, axis: _Axis, top: int) -> dict[
         "truncate_legend": -1,
         "truncate_label": -1,
         "value_formatter": _number,
-        "no_data_text": CHARTS["no_data"],
     }
 
 
@@ -301,7 +320,11 @@ def _accessible_without_scripts(description: str) -> Callable[[Any], Any]:
     return apply
 
 
-def _render(chart: pygal.graph.graph.Graph, description: str) -> str:
+def _render(chart: pygal.graph.graph.Graph, description: str, shown: bool) -> str | None:
+    """The chart's SVG; None when it would show nothing but zeros or gaps (pygal would write
+    its "no data" across the whole empty chart in letters 64 pixels high)."""
+    if not shown:
+        return None
     chart.add_xml_filter(_accessible_without_scripts(description))
     return str(chart.render(is_unicode=True))
 
@@ -317,4 +340,4 @@ def _number(value: float | None) -> str:
 
 
 def _seconds(value: float | None) -> str:
-    return "–" if value is None else count_text(round(value))
+    return "–" if value is None else counted(round(value), "Sekunde")

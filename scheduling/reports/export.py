@@ -21,7 +21,7 @@ from collections.abc import Iterator, Sequence
 from datetime import date, timedelta
 from typing import Any
 
-from scheduling.reports.statistics import Statistics, Tally
+from scheduling.reports.statistics import CALL_PARTS, OUT_OF_HOURS_PARTS, Statistics, Tally
 from scheduling.reports.suppression import MIN_COUNT, count_cell, protected_breakdowns
 from scheduling.reports.waits import WaitTimes
 from scheduling.reports.wording import CSV, category_name, channel_name, state_name
@@ -42,7 +42,7 @@ def aggregate_csv(statistics: Statistics) -> str:
 
 
 def _rows(statistics: Statistics) -> Iterator[Row]:
-    yield from _daily("calls", statistics.calls, ("answered", "abandoned", "out_of_hours", "other"))
+    yield from _calls(statistics)
     yield from _waits(statistics)
     yield from _daily("callbacks", statistics.callbacks, ("booked", "done", "on_time", "failed"))
     yield from _appointments(statistics)
@@ -54,6 +54,25 @@ def _daily(area: str, days: Sequence[Any], features: Sequence[str]) -> Iterator[
         for feature in features:
             count = count_cell(getattr(figures, feature))
             yield CSV[area], figures.day, figures.day, CSV[f"{area}.{feature}"], count
+
+
+def _calls(statistics: Statistics) -> Iterator[Row]:
+    """Per day, by what came of the calls. Out of hours is given as a whole and by what was
+    booked: two breakdowns of one total, protected together."""
+    area = CSV["calls"]
+    for figures in statistics.calls:
+        day = figures.day
+        for part in CALL_PARTS:
+            if part not in OUT_OF_HOURS_PARTS:
+                yield area, day, day, CSV[f"calls.{part}"], count_cell(getattr(figures, part))
+        whole, booked = protected_breakdowns(
+            [
+                {"out_of_hours": figures.out_of_hours},
+                {part: getattr(figures, part) for part in OUT_OF_HOURS_PARTS},
+            ]
+        )
+        for part, cell in {**whole, **booked}.items():
+            yield area, day, day, CSV[f"calls.{part}"], cell
 
 
 def _waits(statistics: Statistics) -> Iterator[Row]:

@@ -17,8 +17,9 @@ processed yet.
 A rolled-up day is never rolled up again: nothing changes what it holds. Retention clears
 phone numbers (never outcomes or queue times), and merging cases moves a call's case_id,
 which these figures do not look at. A change that did alter old calls' outcomes or queue
-times would have to delete the affected `stats_rolled_days` rows (their counts go with them),
-and the next run would roll those days up anew. Likewise, the rollup holds the days of one
+times has to drop the rollup whole (a day's rows alone are not enough: its histogram stays in
+its month's sum, and rolling the day up anew would add it again), as migration 0012 does, and
+the next run rolls the days up anew. Likewise, the rollup holds the days of one
 time zone: when `hours.timezone` changes, the next run drops all of it and starts over, and
 until a day is rolled up in the zone asked for, the statistics count it live.
 """

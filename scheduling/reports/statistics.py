@@ -45,19 +45,27 @@ T = TypeVar("T")
 
 MAX_DAYS = 731  # two years: longer ranges would make the page slow, not more useful
 
-ANSWERED = (CallOutcome.CONNECTED,)
-ABANDONED = (
-    CallOutcome.ABANDONED_IN_QUEUE,
-    CallOutcome.HUNG_UP,
-    CallOutcome.NO_ACCEPT_WITHIN_MAX_WAIT,
-)
-OUT_OF_HOURS = (CallOutcome.CLOSED_INFORMED,)
-OTHER = 3  # the column of CallsOnDay (after the day) for every other outcome
-CALL_COLUMNS: dict[str | None, int] = {
-    **dict.fromkeys(ANSWERED, 0),
-    **dict.fromkeys(ABANDONED, 1),
-    **dict.fromkeys(OUT_OF_HOURS, 2),
+# The parts of CallsOnDay (after the day), in order, and the outcomes each counts; every
+# other outcome (and none) is "other". Out of hours is what the caller heard, whatever they
+# booked then: the three out_of_hours_* parts add up to it.
+CALL_PARTS: dict[str, tuple[CallOutcome, ...]] = {
+    "answered": (CallOutcome.CONNECTED,),
+    "abandoned": (CallOutcome.ABANDONED_IN_QUEUE, CallOutcome.HUNG_UP),
+    "ended_after_max_wait": (CallOutcome.NO_ACCEPT_WITHIN_MAX_WAIT,),
+    "out_of_hours_callback": (CallOutcome.CLOSED_CALLBACK_BOOKED,),
+    "out_of_hours_appointment": (CallOutcome.APPOINTMENT_BOOKED,),
+    "out_of_hours_nothing_booked": (CallOutcome.CLOSED_INFORMED,),
+    "other": (),
 }
+CALL_COLUMNS: dict[str | None, int] = {
+    outcome: column for column, outcomes in enumerate(CALL_PARTS.values()) for outcome in outcomes
+}
+OTHER = list(CALL_PARTS).index("other")
+OUT_OF_HOURS_PARTS = (
+    "out_of_hours_callback",
+    "out_of_hours_appointment",
+    "out_of_hours_nothing_booked",
+)
 
 # A callback is on time when its first attempt started within this of the booked slot (or,
 # booked "as soon as possible", of the booking).
@@ -71,17 +79,25 @@ class InvalidDateRange(ValueError):
 
 @dataclass(frozen=True)
 class CallsOnDay:
-    """Inbound calls that started on the day, by what came of them."""
+    """Inbound calls that started on the day, by what came of them (see CALL_PARTS)."""
 
     day: date
     answered: int
-    abandoned: int  # left the queue, hung up after intake, or nobody accepted in time
-    out_of_hours: int  # heard that the line is closed
-    other: int  # everything else: ended in intake, callback or appointment chosen, ...
+    abandoned: int  # the caller hung up while waiting, or after intake
+    ended_after_max_wait: int  # nobody took it within the longest wait: the service ended it
+    out_of_hours_callback: int  # heard that the line is closed, and booked a callback
+    out_of_hours_appointment: int  # heard that the line is closed, and booked a video call
+    out_of_hours_nothing_booked: int  # heard that the line is closed, and booked nothing
+    other: int  # everything else: ended in intake, nobody on duty, a callback instead, ...
+
+    @property
+    def out_of_hours(self) -> int:
+        """Every caller who heard that the line is closed, whatever they booked then."""
+        return sum(getattr(self, part) for part in OUT_OF_HOURS_PARTS)
 
     @property
     def total(self) -> int:
-        return self.answered + self.abandoned + self.out_of_hours + self.other
+        return sum(getattr(self, part) for part in CALL_PARTS)
 
 
 @dataclass(frozen=True)
@@ -151,7 +167,7 @@ def load_statistics(session: Session, first_day: date, last_day: date, tz: ZoneI
     return Statistics(
         first_day=first_day,
         last_day=last_day,
-        calls=_per_day(every_day, calls, CallsOnDay, 4),
+        calls=_per_day(every_day, calls, CallsOnDay, len(CALL_PARTS)),
         waits=tuple(WaitsOnDay(day, waits.by_day.get(day, NO_WAITS)) for day in every_day),
         waits_by_month=tuple(
             WaitsInMonth(month, waits.by_month.get(month, NO_WAITS)) for month in days.months
@@ -184,9 +200,9 @@ def _per_day(
 def _calls_and_waits(
     session: Session, days: LocalDays, every_day: list[date]
 ) -> tuple[dict[date, list[int]], Waits]:
-    """Inbound calls per day (answered, abandoned, out of hours, other) and their waits: of
-    the rolled-up days from the rollup, of the others counted live, a stretch of days at a
-    time (usually one: the last days of the range)."""
+    """Inbound calls per day (the parts of CALL_PARTS) and their waits: of the rolled-up
+    days from the rollup, of the others counted live, a stretch of days at a time (usually
+    one: the last days of the range)."""
     rolled = rolled_up(session, every_day[0], every_day[-1], days.tz)
     if not rolled.days:
         return _grouped(calls_by_outcome(session, days)), wait_times(session, days)
@@ -203,7 +219,7 @@ def _calls_and_waits(
 def _grouped(calls: list[CallCount]) -> dict[date, list[int]]:
     counted: dict[date, list[int]] = {}
     for day, outcome, count in calls:
-        figures = counted.setdefault(day, [0, 0, 0, 0])
+        figures = counted.setdefault(day, [0] * len(CALL_PARTS))
         figures[CALL_COLUMNS.get(outcome, OTHER)] += count
     return counted
 

@@ -15,15 +15,21 @@ CHARTS: dict[str, str] = {
     "calls.title.month": "Anrufe pro Monat",
     "calls.answered": "Angenommen",
     "calls.abandoned": "Aufgelegt in der Warteschleife",
-    "calls.out_of_hours": "Außerhalb der Öffnungszeiten",
+    "calls.ended_after_max_wait": "Nach der Höchstwartezeit beendet",
+    "calls.out_of_hours_callback": "Außerhalb der Öffnungszeiten: Rückruf gebucht",
+    "calls.out_of_hours_appointment": "Außerhalb der Öffnungszeiten: Videotermin gebucht",
+    "calls.out_of_hours_nothing_booked": "Außerhalb der Öffnungszeiten: nichts gebucht",
     "calls.other": "Sonstige",
-    "calls.description": "{total} Anrufe, davon {answered} angenommen, {abandoned} in der "
-    "Warteschleife aufgelegt und {out_of_hours} außerhalb der Öffnungszeiten.",
+    "calls.description": "{total}, davon {answered} angenommen, {abandoned} in der "
+    "Warteschleife aufgelegt, {ended_after_max_wait} nach der Höchstwartezeit beendet, "
+    "{out_of_hours} außerhalb der Öffnungszeiten ({out_of_hours_callback} mit Rückruf, "
+    "{out_of_hours_appointment} mit Videotermin, {out_of_hours_nothing_booked} ohne Buchung) "
+    "und {other} sonstige.",
     "waits.title": "Wartezeit (Median, 90. Perzentil) in Sekunden",
     "waits.median": "Median",
     "waits.p90": "90. Perzentil",
-    "waits.description": "{calls} Anrufe warteten in der Warteschleife: im Median "
-    "{median} Sekunden, neun von zehn höchstens {p90} Sekunden.",
+    "waits.description": "{calls} in der Warteschleife: im Median {median}, neun von zehn "
+    "höchstens {p90}.",
     "waits.description.none": "Niemand wartete in der Warteschleife.",
     "callbacks.title.day": "Rückrufe pünktlich (pro Tag)",
     "callbacks.title.month": "Rückrufe pünktlich (pro Monat)",
@@ -31,18 +37,17 @@ CHARTS: dict[str, str] = {
     "callbacks.late": "Verspätet",
     "callbacks.failed": "Nicht erreicht",
     "callbacks.other": "Abgesagt oder offen",
-    "callbacks.description": "{booked} Rückrufe gebucht, {done} erledigt, davon {on_time} "
-    "pünktlich ({share}); {failed} Anrufende nicht erreicht.",
+    "callbacks.description": "{booked} gebucht, {done} erledigt, davon {on_time} "
+    "pünktlich ({share}); {failed} nicht erreicht.",
     "appointments.title.day": "Termine pro Tag",
     "appointments.title.month": "Termine pro Monat",
     "appointments.booked": "Gebucht",
     "appointments.canceled": "Abgesagt",
-    "appointments.description": "{booked} Videotermine gebucht, {canceled} abgesagt. "
-    "Gebucht über: {channels}.",
+    "appointments.description": "{booked} gebucht, {canceled} abgesagt. Gebucht über: {channels}.",
     "referrals.by_state.title": "Weitervermittlungen nach Bundesland",
     "referrals.by_category.title": "Weitervermittlungen nach Kategorie",
     "referrals.count": "Weitervermittlungen",
-    "referrals.description": "{total} Weitervermittlungen: {parts}.",
+    "referrals.description": "{total}: {parts}.",
     "period": "{first} bis {last}",
     "no_data": "Keine Daten im Zeitraum",
     "none": "keine",
@@ -66,7 +71,11 @@ CSV: dict[str, str] = {
     "calls": "anrufe",
     "calls.answered": "angenommen",
     "calls.abandoned": "aufgelegt_in_warteschleife",
-    "calls.out_of_hours": "ausserhalb_oeffnungszeiten",
+    "calls.ended_after_max_wait": "nach_hoechstwartezeit_beendet",
+    "calls.out_of_hours": "ausserhalb_oeffnungszeiten",  # the sum of the three below
+    "calls.out_of_hours_callback": "ausserhalb_rueckruf_gebucht",
+    "calls.out_of_hours_appointment": "ausserhalb_videotermin_gebucht",
+    "calls.out_of_hours_nothing_booked": "ausserhalb_nichts_gebucht",
     "calls.other": "sonstige",
     "waits": "wartezeit_sekunden",
     "waits.median": "median",

@@ -21,6 +21,7 @@ from hotline.calendar_names import short_date_time
 from hotline.cases.models import Case
 from hotline.counsellors.models import Counsellor
 from hotline.crypto import DataCipher, UndecryptableValue
+from hotline.plurals import counted
 from hotline.telephony.models import Call, CallOutcome
 from scheduling.appointments.models import in_a_video_appointment
 from scheduling.callbacks.models import engaged_in_a_callback
@@ -385,8 +386,8 @@ class RoutingDesk:
                 .values(
                     on_duty=False,
                     off_duty_reason=(
-                        f"{passes.passes_in_a_row} angebotene Anrufe nacheinander nicht "
-                        f"angenommen ({local})"
+                        f"{counted(passes.passes_in_a_row, 'angebotener Anruf')} nacheinander "
+                        f"nicht angenommen ({local})"
                     ),
                     updated_at=self.now,
                 )

@@ -56,6 +56,8 @@ def test_development_generates_and_keeps_a_data_key(tmp_path):
         ({"HOTLINE_ENV": "staging"}, "HOTLINE_ENV must be one of"),
         ({"VIDEO_URL_TEMPLATE": "https://meet.example.org/room"}, "must contain {room}"),
         ({"HOTLINE_CONFIG": "/nonexistent/hotline.toml"}, "does not exist"),
+        ({"IMPRINT_URL": "impressum.html"}, "IMPRINT_URL must be a web address"),
+        ({"IMPRINT_URL": "javascript:alert(1)"}, "IMPRINT_URL must be a web address"),
     ],
 )
 def test_bad_values_are_explained(tmp_path, changes, message):
@@ -131,3 +133,10 @@ def test_workers_starting_at_once_agree_on_the_development_secret(tmp_path):
     for thread in threads:
         thread.join()
     assert len(keys) == 8 and len(set(keys)) == 1
+
+
+def test_the_impressum_link_comes_from_the_environment(tmp_path):
+    assert load_settings(PRODUCTION, instance_path=tmp_path).imprint_url is None
+    imprint = "https://www.starkestelle.de/impressum"
+    settings = load_settings({**PRODUCTION, "IMPRINT_URL": f" {imprint} "}, instance_path=tmp_path)
+    assert settings.imprint_url == imprint

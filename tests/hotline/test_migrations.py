@@ -146,10 +146,123 @@ def test_follow_up_outcomes_written_in_clear_are_sealed_on_the_way_to_0010(
         migrate.upgrade(engine)
     assert migrate.current_revision(engine) == "0009"  # nothing half done
     upgraded = hotline("db", "upgrade")  # as operators do it: the data key is configured
-    assert upgraded.exit_code == 0 and "upgraded from 0009" in upgraded.output
+    assert upgraded.exit_code == 0 and "aktualisiert von 0009" in upgraded.output
     with svc.database.transaction() as session:
         sealed = session.scalars(select(Referral.follow_up_outcome_encrypted)).one()
         assert b"Frau M." not in sealed
         assert svc.cipher.decrypt(sealed) == "Frau M. geholfen"
         assert find_account(session, "anna@example.org") is not None
     assert migrate.current_revision(engine) == migrate.head_revision()
+
+
+def test_an_override_reason_stored_before_0011_becomes_its_internal_note(svc, clock, simulate_call):
+    """0011 on a database holding an override that closes the line: the reason it was set
+    with becomes its internal note, which callers do not hear (the console had promised it
+    was never spoken); it gets no announcement."""
+    from datetime import timedelta
+
+    import sqlalchemy as sa
+    from sqlalchemy import select
+
+    from hotline.db import UTCDateTime
+    from scheduling.hours.models import HoursOverrideEntry
+
+    engine = svc.database.engine
+    migrate.downgrade(engine, "0010")
+    overrides = sa.table(
+        "hours_overrides",
+        sa.column("is_open", sa.Boolean),
+        sa.column("starts_at", UTCDateTime()),
+        sa.column("ends_at", UTCDateTime()),
+        sa.column("reason", sa.String),
+        sa.column("created_at", UTCDateTime()),
+    )
+    now = clock.now()
+    with engine.begin() as connection:
+        connection.execute(
+            overrides.insert().values(
+                is_open=False,
+                starts_at=now,
+                ends_at=now + timedelta(hours=4),
+                reason="Interne Besprechung",
+                created_at=now,
+            )
+        )
+    migrate.upgrade(engine)
+    with svc.database.transaction() as session:
+        entry = session.scalars(select(HoursOverrideEntry)).one()
+        assert (entry.note, entry.announcement) == ("Interne Besprechung", None)
+    transcript = simulate_call(["-", "-"], silent_after_keys=True)
+    assert transcript.said("Unsere Telefonberatung ist gerade nicht besetzt.")
+    assert not transcript.said("Besprechung")
+
+
+def test_a_downgrade_below_0011_leaves_the_old_code_only_the_announcement_to_speak(svc, clock):
+    """The code before 0011 reads `reason` to callers: it gets the announcement, or nothing."""
+    from datetime import timedelta
+
+    from sqlalchemy import text
+
+    from scheduling.hours.overrides import set_override
+
+    now = clock.now()
+    with svc.database.transaction() as session:
+        for announcement in ("Bis 14 Uhr geschlossen", None):
+            set_override(
+                session,
+                is_open=False,
+                until=now + timedelta(hours=4),
+                note="Interne Besprechung",
+                announcement=announcement,
+                now=now,
+            )
+    engine = svc.database.engine
+    migrate.downgrade(engine, "0010")
+    with engine.connect() as connection:
+        reasons = connection.execute(text("SELECT reason FROM hours_overrides ORDER BY id"))
+        assert [row.reason for row in reasons] == ["Bis 14 Uhr geschlossen", ""]
+    migrate.upgrade(engine)
+
+
+def test_callbacks_booked_out_of_hours_before_0012_count_as_out_of_hours_after_it(
+    svc, client, clock, simulate_call, create_counsellor, hotline
+):
+    """0012 on a database that recorded an out-of-hours callback as a plain callback wish
+    (0011 did) and rolled its day up: the call is out of hours again, the rollup is counted
+    anew, and a callback booked when nobody was on duty stays a callback in opening hours."""
+    import re
+
+    from sqlalchemy import select
+
+    from hotline.telephony.models import Call
+    from scheduling.reports.models import RolledDay
+    from tests.support.staff import add_staff, log_in
+    from tests.support.times import berlin
+
+    create_counsellor("Anna", on_duty=False)
+    simulate_call(["-", "-", "1", "1", "1"])  # Thursday 10:00, nobody on duty: a callback
+    clock.set(berlin(2026, 11, 28, 11, 0))  # Saturday: closed
+    simulate_call(["-", "-", "1", "1", "1"])  # the closed menu's callback
+    engine = svc.database.engine
+    migrate.downgrade(engine, "0011")
+    with svc.database.transaction() as session:
+        assert set(session.scalars(select(Call.outcome))) == {"callback_requested"}
+    clock.set(berlin(2026, 12, 1, 10, 0))
+    assert hotline("statistics", "rollup").exit_code == 0  # both days, as 0011 counted them
+
+    migrate.upgrade(engine)
+
+    with svc.database.transaction() as session:
+        assert sorted(session.scalars(select(Call.outcome))) == [
+            "callback_requested",
+            "closed_callback_booked",
+        ]
+        assert session.scalars(select(RolledDay)).all() == []  # to be rolled up anew
+    assert hotline("statistics", "rollup").exit_code == 0
+    add_staff(svc, clock, "anna@example.org")
+    log_in(client, "anna@example.org")
+    page = client.get("/staff/stats?from=2026-11-26&to=2026-11-28").get_data(as_text=True)
+    caption = " ".join(re.sub(r"<[^>]+>", "", page).split())
+    assert "2 Anrufe, davon 0 angenommen" in caption
+    assert "1 außerhalb der Öffnungszeiten (1 mit Rückruf, 0 mit Videotermin" in caption
+    assert "und 1 sonstige." in caption

@@ -62,7 +62,7 @@ def test_saturday_caller_books_a_callback_on_their_own_number(
     with svc.database.transaction() as session:
         call = find_call(session, transcript.call_sid)
         reference = call.case.reference
-        assert call.outcome == CallOutcome.CALLBACK_REQUESTED
+        assert call.outcome == CallOutcome.CLOSED_CALLBACK_BOOKED  # out of hours, for statistics
         events = session.execute(
             select(CaseEvent.kind).where(CaseEvent.case_id == callback.case_id)
         ).scalars()
@@ -90,12 +90,12 @@ def test_weekday_night_caller_books_on_another_landline_number_without_sms(
 ):
     create_counsellor("Anna")
     clock.set(berlin(2026, 11, 26, 22, 30))  # Thursday night
-    transcript = simulate_call([*MENU, "2", "022812345678#", "2"])
+    transcript = simulate_call([*MENU, "2", "022812345678#", "1", "2"])
     assert_ended_politely(transcript)
     assert transcript.said("Sie rufen außerhalb unserer Sprechzeiten an.")
-    assert transcript.said("Wir rufen Sie unter dieser Nummer zurück: 0 2 2 8, 1 2 3 4, 5 6 7 8.")
-    assert transcript.said("Morgen, Freitag, dem 27. November, um 9 Uhr 15: drücken Sie die 2.")
-    assert transcript.said("Wir rufen Sie morgen, Freitag, dem 27. November, um 9 Uhr 15 an.")
+    assert transcript.said("Sie haben diese Nummer eingegeben: 0 2 2 8, 1 2 3 4, 5 6 7 8.")
+    assert transcript.said("Morgen, Freitag, den 27. November, um 9 Uhr 15: drücken Sie die 2.")
+    assert transcript.said("Wir rufen Sie morgen, Freitag, den 27. November, um 9 Uhr 15 an.")
     assert not transcript.said("per SMS") and sms_sent(transcript) == []
     [callback] = callbacks_in_database(svc)
     assert booked_number(svc, callback) == "+4922812345678"
@@ -107,7 +107,7 @@ def test_good_friday_anonymous_caller_types_a_foreign_mobile_and_takes_the_first
 ):
     create_counsellor("Anna")
     clock.set(berlin(2027, 3, 26, 10, 30))  # Karfreitag; Ostermontag is a holiday too
-    transcript = simulate_call([*MENU, "00436641234567#", "4"], caller="anonymous")
+    transcript = simulate_call([*MENU, "00436641234567#", "1", "4"], caller="anonymous")
     assert_ended_politely(transcript)
     assert transcript.said("Heute ist Feiertag: Karfreitag.")
     assert not transcript.said("unter dieser Nummer zurückrufen:")  # nothing to read back
@@ -170,6 +170,8 @@ def test_nobody_on_duty_in_hours_offers_a_callback(simulate_call, svc, create_co
     assert transcript.said("Wir rufen Sie")
     [callback] = callbacks_in_database(svc)
     assert callback.state == CallbackState.BOOKED
+    with svc.database.transaction() as session:  # the line was open: not counted out of hours
+        assert find_call(session, transcript.call_sid).outcome == CallOutcome.CALLBACK_REQUESTED
 
 
 def test_no_counsellor_available_in_the_next_days_is_said_honestly(simulate_call, clock, svc):

@@ -255,7 +255,7 @@ def test_a_callback_due_while_an_override_closes_the_line_moves_to_the_next_open
             session,
             is_open=False,
             until=berlin(2026, 11, 30, 11, 0),
-            reason="Teamtag",
+            note="Teamtag",
             now=clock.now(),
         )
     clock.set(MONDAY_NINE)
@@ -278,7 +278,7 @@ def test_a_day_closed_after_booking_moves_the_callback_to_the_next_morning(
             session,
             is_open=False,
             until=berlin(2026, 12, 1, 0, 0),
-            reason="Betriebsausflug",
+            note="Betriebsausflug",
             now=MONDAY_NINE - timedelta(hours=1),
         )
     clock.set(MONDAY_NINE)

@@ -222,17 +222,23 @@ def test_an_english_caller_hears_english_throughout(simulate_call, clock, svc):
     assert stored_call(svc, transcript).language == "en"
 
 
-def test_a_closed_override_during_hours_is_announced_with_its_reason(simulate_call, clock, svc):
+def test_a_closed_override_during_hours_is_announced_with_its_announcement(
+    simulate_call, clock, svc
+):
     with svc.database.transaction() as session:
         set_override(
             session,
             is_open=False,
             until=clock.now() + timedelta(hours=2),
-            reason="Teamsitzung",
+            note="Teamsitzung",
+            announcement="Wir sind in einer Besprechung",
             now=clock.now(),
         )
     transcript = simulate_call([SILENCE, SILENCE], silent_after_keys=True)
-    assert transcript.said("Unsere Telefonberatung ist gerade nicht besetzt: Teamsitzung.")
+    assert transcript.said(
+        "Unsere Telefonberatung ist gerade nicht besetzt: Wir sind in einer Besprechung."
+    )
+    assert not transcript.said("Teamsitzung")
     assert transcript.said("ab heute um 12 Uhr")
 
 
@@ -246,7 +252,7 @@ def test_an_open_override_on_a_saturday_routes_to_counsellors(
             session,
             is_open=True,
             until=berlin(2026, 11, 28, 15, 0),
-            reason="Sonderdienst",
+            note="Sonderdienst",
             now=clock.now(),
         )
     transcript = simulate_call([SILENCE, SILENCE])

@@ -68,33 +68,38 @@ THURSDAY_EVENING = berlin(2026, 11, 26, 20)
 def test_the_caller_hears_when_the_line_opens_next(
     at: datetime, now: datetime, german: str, english: str
 ) -> None:
-    assert spoken_opening(at, now, "de", tz=BERLIN) == german
-    assert spoken_opening(at, now, "en", tz=BERLIN) == english
+    assert spoken_opening(at, now, "de", tz=BERLIN, case="dative") == german
+    assert spoken_opening(at, now, "en", tz=BERLIN, case="dative") == english
 
 
 def test_today_and_tomorrow_follow_the_berlin_calendar_not_utc() -> None:
     now = datetime(2026, 11, 26, 23, 30, tzinfo=UTC)  # already Friday 00:30 in Berlin
 
-    assert spoken_opening(berlin(2026, 11, 27, 9), now, "de", tz=BERLIN) == "heute um 9 Uhr"
+    assert (
+        spoken_opening(berlin(2026, 11, 27, 9), now, "de", tz=BERLIN, case="dative")
+        == "heute um 9 Uhr"
+    )
 
 
 def test_an_opening_in_the_new_year_said_on_new_years_eve_names_the_year() -> None:
-    phrase = spoken_opening(berlin(2027, 1, 1, 9), berlin(2026, 12, 31, 18), "de", tz=BERLIN)
+    phrase = spoken_opening(
+        berlin(2027, 1, 1, 9), berlin(2026, 12, 31, 18), "de", tz=BERLIN, case="dative"
+    )
 
     assert phrase == "morgen, Freitag, dem 1. Januar 2027, um 9 Uhr"
 
 
 def test_noon_is_said_as_noon_in_english() -> None:
-    assert spoken_opening(berlin(2026, 11, 26, 12), berlin(2026, 11, 26, 8), "en", tz=BERLIN) == (
-        "today at noon"
-    )
+    assert spoken_opening(
+        berlin(2026, 11, 26, 12), berlin(2026, 11, 26, 8), "en", tz=BERLIN, case="dative"
+    ) == ("today at noon")
 
 
 def test_a_naive_time_or_unknown_language_is_refused() -> None:
     with pytest.raises(ValueError):
-        spoken_opening(datetime(2026, 11, 27, 9), THURSDAY_EVENING, "de", tz=BERLIN)
+        spoken_opening(datetime(2026, 11, 27, 9), THURSDAY_EVENING, "de", tz=BERLIN, case="dative")
     with pytest.raises(ValueError):
-        spoken_opening(berlin(2026, 11, 27, 9), THURSDAY_EVENING, "fr", tz=BERLIN)
+        spoken_opening(berlin(2026, 11, 27, 9), THURSDAY_EVENING, "fr", tz=BERLIN, case="dative")
 
 
 def test_the_regular_hours_are_said_as_one_phrase() -> None:

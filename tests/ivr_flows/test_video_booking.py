@@ -37,7 +37,7 @@ def test_a_mobile_caller_takes_a_slot_by_key_and_gets_the_manage_link_by_sms(
     assert transcript.said("Am Montag, dem 30. November, um 9 Uhr: drücken Sie die 1.")
     assert transcript.said("Am Montag, dem 30. November, um 10 Uhr: drücken Sie die 2.")
     assert transcript.said("Am Montag, dem 30. November, um 11 Uhr: drücken Sie die 3.")
-    assert transcript.said("Ihr Video-Termin ist gebucht: am Montag, dem 30. November, um 10 Uhr.")
+    assert transcript.said("Ihr Videotermin ist gebucht: am Montag, dem 30. November, um 10 Uhr.")
     assert transcript.said("Sie bekommen gleich eine SMS mit einem Link.")
     (row,) = appointments(svc)
     assert row.booked_via == BookedVia.PHONE and row.email_encrypted is None
@@ -91,7 +91,7 @@ def test_wrong_keys_end_with_the_web_address_and_book_nothing(
     transcript = simulate_call([*VIDEO, "7", "8", "9"])
     assert_ended_politely(transcript)
     assert transcript.said("Diese Eingabe haben wir leider nicht verstanden.")
-    assert transcript.said("Einen Video-Termin buchen Sie auf unserer Webseite")
+    assert transcript.said("Einen Videotermin buchen Sie auf unserer Webseite")
     assert appointments(svc) == []
 
 
@@ -99,7 +99,7 @@ def test_without_free_slots_the_caller_hears_so_and_the_ways_out(simulate_call, 
     clock.set(berlin(2026, 11, 28, 11, 0))  # no counsellors at all
     transcript = simulate_call(VIDEO)
     assert_ended_politely(transcript)
-    assert transcript.said("Leider ist in den nächsten Wochen kein Video-Termin mehr frei.")
+    assert transcript.said("Leider ist in den nächsten Wochen kein Videotermin mehr frei.")
     assert transcript.said("In akuter Gefahr wählen Sie bitte den Notruf 1 1 0.")
     assert appointments(svc) == []
 

@@ -107,10 +107,17 @@ def _offline_selenium() -> Iterator[None]:
 
 
 def start_chromium(
-    *, javascript: bool = False, window_size: tuple[int, int] = WINDOW_SIZE
+    *,
+    javascript: bool = False,
+    window_size: tuple[int, int] = WINDOW_SIZE,
+    phone: tuple[int, int] | None = None,
 ) -> WebDriver:
     """A headless Chromium; the caller quits it. Fails the test when Chromium is missing or
-    does not start, and when page JavaScript runs although it should be off."""
+    does not start, and when page JavaScript runs although it should be off.
+
+    `phone`: a phone's viewport (CSS pixels, e.g. 390 x 844) as DevTools' device mode
+    emulates it (the page's viewport meta tag applies); a window cannot be made narrower
+    than 500 px."""
     require_chromium()
     options = chromium_options(javascript=javascript, window_size=window_size)
     try:
@@ -119,6 +126,10 @@ def start_chromium(
     except WebDriverException as error:
         pytest.fail(f"Chromium did not start ({CHROMIUM}, {CHROMEDRIVER}): {error.msg}")
     driver.set_page_load_timeout(PAGE_LOAD_SECONDS)
+    if phone is not None:
+        width, height = phone
+        metrics = {"width": width, "height": height, "deviceScaleFactor": 3, "mobile": True}
+        driver.execute_cdp_cmd("Emulation.setDeviceMetricsOverride", metrics)
     if not javascript and page_javascript_runs(driver):
         driver.quit()
         pytest.fail("page JavaScript still runs although the browser was started without it")
@@ -137,13 +148,14 @@ def chromium_fixture(
     scope: Literal["session", "package", "module", "class", "function"] = "module",
     javascript: bool = False,
     window_size: tuple[int, int] = WINDOW_SIZE,
+    phone: tuple[int, int] | None = None,
 ) -> Callable[..., Iterator[WebDriver]]:
     """A pytest fixture with one Chromium for `scope`: `chromium = chromium_fixture()` in a
-    test module (or a conftest.py)."""
+    test module (or a conftest.py); `phone=(390, 844)` for a phone's viewport."""
 
     @pytest.fixture(name=name, scope=scope)
     def chromium() -> Iterator[WebDriver]:
-        driver = start_chromium(javascript=javascript, window_size=window_size)
+        driver = start_chromium(javascript=javascript, window_size=window_size, phone=phone)
         try:
             yield driver
         finally:
@@ -188,6 +200,18 @@ class Browser:
         gone = staleness_of(page)
         # while the old document is unloading, chromedriver answers with errors other than
         # "stale element" ("Node ... does not belong to the document"): ask again
+        self.wait(ignoring=(WebDriverException,)).until(
+            lambda driver: (
+                gone(driver) and driver.execute_script("return document.readyState") == "complete"
+            )
+        )
+
+    def press_and_load(self, *keys: str) -> None:
+        """Press keys (ENTER on a focused link or button) and wait until the next page is
+        there, as `click_and_load` does for a click."""
+        page = self.find("html")
+        self.press(*keys)
+        gone = staleness_of(page)
         self.wait(ignoring=(WebDriverException,)).until(
             lambda driver: (
                 gone(driver) and driver.execute_script("return document.readyState") == "complete"

@@ -18,6 +18,7 @@ from scheduling.appointments.models import Appointment, AppointmentState, Booked
 from scheduling.callbacks.models import Callback, CallbackAttempt, CallbackState
 from scheduling.reports.local_days import days_between, months_between
 from scheduling.reports.statistics import (
+    CALL_PARTS,
     AppointmentsOnDay,
     CallbacksOnDay,
     CallsOnDay,
@@ -191,7 +192,7 @@ def made_statistics(
     first_day: date,
     last_day: date,
     *,
-    calls: dict[date, tuple[int, int, int, int]] | None = None,
+    calls: dict[date, dict[str, int]] | None = None,
     waits: dict[date, WaitTimes] | None = None,
     waits_by_month: dict[date, WaitTimes] | None = None,
     waits_overall: WaitTimes = NO_WAITS,
@@ -202,14 +203,18 @@ def made_statistics(
     by_category: tuple[Tally, ...] = (),
 ) -> Statistics:
     """Statistics as `load_statistics` returns them, with the figures given (zeros for the
-    rest): for the charts and the export, which do not need a database."""
+    rest): for the charts and the export, which do not need a database. A day's calls are
+    given by part (`{"answered": 40, "out_of_hours_callback": 2}`, see CALL_PARTS)."""
     days = days_between(first_day, last_day)
     calls, waits, callbacks = calls or {}, waits or {}, callbacks or {}
     appointments, waits_by_month = appointments or {}, waits_by_month or {}
     return Statistics(
         first_day=first_day,
         last_day=last_day,
-        calls=tuple(CallsOnDay(day, *calls.get(day, (0, 0, 0, 0))) for day in days),
+        calls=tuple(
+            CallsOnDay(day, **{**dict.fromkeys(CALL_PARTS, 0), **calls.get(day, {})})
+            for day in days
+        ),
         waits=tuple(WaitsOnDay(day, waits.get(day, NO_WAITS)) for day in days),
         waits_by_month=tuple(
             WaitsInMonth(month, waits_by_month.get(month, NO_WAITS))

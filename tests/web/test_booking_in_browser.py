@@ -1,6 +1,6 @@
 """The booking page `/termin` in a real browser with JavaScript off: booking, the manage page,
-cancelling, errors tied to their fields, labels and the keyboard; and the manage page of a
-callback booked through the API.
+cancelling (after a question), errors tied to their fields, labels and the keyboard, the week
+view on a 390 px phone; and the manage page of a callback booked through the API.
 
 One headless Chromium serves the whole module; every test has its own app, database and live
 server (Thursday 26 November 2026, 10:00 in Berlin; one counsellor, available whenever the
@@ -29,8 +29,10 @@ from tests.support.factories import Factories
 from tests.support.times import berlin
 
 chromium = chromium_fixture()
+phone = chromium_fixture(name="phone", phone=(390, 844))  # a common phone's viewport
 
 FRIDAY = "Fr., 27. November"
+FRIDAY_BUTTON = "Fr. 27.11."
 PSEUDONYM = "Amsel"
 EMAIL = "amsel@example.org"
 CASE_REFERENCE = re.compile(r"^\d{4} \d{4}$")
@@ -53,7 +55,7 @@ def appointments(svc: Services) -> list[tuple[str, datetime]]:
 
 def choose_day(browser: Browser, label: str) -> None:
     browser.click_and_load(browser.by_text(label, "a"))
-    assert browser.find('ul.days a[aria-current="date"]').text == label
+    assert " ".join(browser.find('ul.days a[aria-current="date"]').text.split()) == label
 
 
 def choose_time(browser: Browser, label: str) -> WebElement:
@@ -73,7 +75,7 @@ def fill(browser: Browser, field_id: str, value: str) -> None:
 def book_friday_ten(browser: Browser) -> str:
     """Book Friday 10:00 through the form; the manage page's path."""
     browser.open("/termin")
-    choose_day(browser, FRIDAY)
+    choose_day(browser, FRIDAY_BUTTON)
     choose_time(browser, "10:00 Uhr")
     fill(browser, "name", PSEUDONYM)
     fill(browser, "email", EMAIL)
@@ -95,7 +97,7 @@ def test_booking_and_cancelling_without_javascript(browser, svc):
     assert browser.find("h1").text == "Videotermin buchen"
     assert browser.find_all("script") == []  # nothing to run, nothing needed
 
-    choose_day(browser, FRIDAY)
+    choose_day(browser, FRIDAY_BUTTON)
     assert "tag=2026-11-27" in browser.path
     assert browser.find("legend").text == f"2. Uhrzeit am {FRIDAY}"
     choose_time(browser, "10:00 Uhr")
@@ -116,7 +118,7 @@ def test_booking_and_cancelling_without_javascript(browser, svc):
     video = facts["Videoraum"].find_element(By.CSS_SELECTOR, "a")
     assert video.get_attribute("href").startswith(VIDEO_PREFIX)
     assert video.text == video.get_attribute("href")
-    assert CASE_REFERENCE.match(facts["Aktenzeichen"].text), facts["Aktenzeichen"].text
+    assert CASE_REFERENCE.match(facts["Fallnummer"].text), facts["Fallnummer"].text
     calendar = browser.by_text("In den Kalender (.ics)", "a")
     assert calendar.get_attribute("href") == browser.url(f"/termin/{token}/termin.ics")
     assert calendar.get_attribute("download") is not None
@@ -128,9 +130,18 @@ def test_booking_and_cancelling_without_javascript(browser, svc):
     assert "DTSTART" in ics.text and "METHOD:REQUEST" in ics.text
     assert appointments(svc) == [(AppointmentState.BOOKED, berlin(2026, 11, 27, 10, 0))]
 
-    browser.click_and_load(browser.by_text("Termin absagen", "button"))
+    browser.click_and_load(browser.by_text("Termin absagen", "a"))  # asks first
+    assert browser.path == f"/termin/{token}/cancel"
+    assert browser.find("h1").text == "Termin absagen?"
+    assert "Freitag, 27. November 2026, 10:00 Uhr" in browser.text("main")
+    assert appointments(svc) == [(AppointmentState.BOOKED, berlin(2026, 11, 27, 10, 0))]
+    browser.click_and_load(browser.by_text("Nein, Termin behalten", "a"))
+    assert browser.path == f"/termin/{token}"
+    assert appointments(svc) == [(AppointmentState.BOOKED, berlin(2026, 11, 27, 10, 0))]
+    browser.click_and_load(browser.by_text("Termin absagen", "a"))
+    browser.click_and_load(browser.by_text("Ja, Termin absagen", "button"))
 
-    assert browser.wait_for_path(f"/termin/{token}?abgesagt=1")
+    assert browser.wait_for_path(f"/termin/{token}?abgesagt=")
     assert "Ihr Termin ist abgesagt." in browser.find("[role=status]").text
     assert "Dieser Termin am Freitag, 27. November 2026, 10:00 Uhr ist abgesagt." in (
         browser.text("main")
@@ -141,7 +152,7 @@ def test_booking_and_cancelling_without_javascript(browser, svc):
 
 def test_errors_are_tied_to_their_fields(browser, svc):
     browser.open("/termin")
-    choose_day(browser, FRIDAY)
+    choose_day(browser, FRIDAY_BUTTON)
     choose_time(browser, "11:00 Uhr")
     fill(browser, "email", EMAIL)  # the name stays empty, the consent unticked
     browser.click_and_load(browser.by_text("Termin verbindlich buchen", "button"))
@@ -167,7 +178,7 @@ def test_errors_are_tied_to_their_fields(browser, svc):
         assert errors[0].text == listed[f"#{field_id}"]
     assert browser.by_id("email").get_attribute("aria-invalid") is None
     # what was right is kept: the day, the time, the e-mail address
-    assert browser.find('ul.days a[aria-current="date"]').text == FRIDAY
+    assert " ".join(browser.find('ul.days a[aria-current="date"]').text.split()) == FRIDAY_BUTTON
     assert (
         browser.by_text("11:00 Uhr", "label").find_element(By.CSS_SELECTOR, "input").is_selected()
     )
@@ -242,10 +253,61 @@ def test_a_callback_booked_through_the_api_is_cancelled_on_its_page(browser, svc
     assert "23456789" not in facts["Wir rufen an unter"].text
     assert_every_field_is_labelled(browser)
 
-    browser.click_and_load(browser.by_text("Rückruf absagen", "button"))
+    browser.click_and_load(browser.by_text("Rückruf absagen", "a"))  # asks first
+    assert browser.path == f"{path}/cancel"
+    assert browser.find("h1").text == "Rückruf absagen?"
+    with svc.database.transaction() as session:
+        assert session.scalars(select(Callback.state)).one() == CallbackState.BOOKED
+    browser.click_and_load(browser.by_text("Ja, Rückruf absagen", "button"))
 
     assert browser.wait_for_path(f"{path}?abgesagt=1")
     assert "Ihr Rückruf ist abgesagt." in browser.find("[role=status]").text
     assert browser.find_all("form") == []
     with svc.database.transaction() as session:
         assert session.scalars(select(Callback.state)).one() == CallbackState.CANCELED
+
+
+# --- on a phone ------------------------------------------------------------------------------
+@pytest.fixture
+def on_a_phone(phone, live_server: str, factories: Factories) -> Browser:
+    factories.counsellor("Beraterin Anna", email="anna@example.org")
+    return Browser(phone, live_server)
+
+
+def first_time_ends_at(browser: Browser) -> float:
+    """How far down the page the first time to choose ends (CSS pixels)."""
+    label = browser.find("input[name=start]").find_element(By.XPATH, "ancestor::label")
+    assert label.is_displayed()
+    return label.rect["y"] + label.rect["height"]
+
+
+def test_on_a_phone_a_week_fits_and_the_first_time_is_on_the_first_screen(on_a_phone):
+    browser = on_a_phone
+    browser.open("/termin")
+    assert browser.driver.execute_script("return window.innerWidth") == 390
+    assert browser.driver.execute_script("return document.documentElement.scrollWidth") <= 390
+    days = browser.find_all("ul.days li")
+    assert len(days) == 7
+    assert len({round(day.rect["y"]) for day in days}) == 1  # the week in one row
+    assert first_time_ends_at(browser) <= 800
+
+    # the keyboard: past the skip link to the next week, to a day, to its first time
+    browser.press(Keys.TAB)
+    assert browser.focused == browser.find("a.skip")
+    next_week = browser.by_text("Nächste Woche", "a")
+    browser.tab_to(next_week, most=3)
+    assert browser.has_visible_outline(next_week)
+    browser.press_and_load(Keys.ENTER)
+    assert browser.path == "/termin?tag=2026-11-30"
+    tuesday = browser.find('ul.days a[href$="tag=2026-12-01"]')
+    browser.tab_to(tuesday, most=6)
+    browser.press_and_load(Keys.ENTER)
+    assert browser.find("legend").text == "2. Uhrzeit am Di., 1. Dezember"
+    assert first_time_ends_at(browser) <= 800
+    first = browser.find("input[name=start]")
+    browser.tab_to(first, most=10)
+    browser.press(Keys.SPACE)
+    assert first.is_selected() and first.get_attribute("value") == "2026-12-01T09:00:00+01:00"
+    assert assert_every_field_is_labelled(browser) >= 7
+    names = [day.accessible_name for day in browser.find_all("ul.days a")]
+    assert "Di. 1.12." in names and all(names)

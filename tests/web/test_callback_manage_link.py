@@ -5,6 +5,7 @@ or with JSON, refused once the call is under way; only the token's digest is sto
 from __future__ import annotations
 
 import logging
+import re
 
 import pytest
 from sqlalchemy import select, update
@@ -69,7 +70,7 @@ def test_the_link_shows_the_callback_and_only_its_digest_is_stored(
     assert page.status_code == 200 and page.mimetype == "text/html"
     assert "Ihr Rückruf" in html and "Donnerstag, 26. November 2026, 13:15 Uhr" in html
     assert NUMBER not in html and "23456789" not in html and "+49151" in html  # masked
-    assert "Rückruf absagen" in html and 'name="csrf_token"' in html
+    assert "Rückruf absagen" in html
     assert page.headers["Cache-Control"] == "no-store"
     assert page.headers["Referrer-Policy"] == "no-referrer"
 
@@ -85,7 +86,7 @@ def test_cancelling_with_the_form_deletes_the_number_and_frees_the_place(
     assert forged.status_code == 400 and "Formular ist abgelaufen" in forged.get_data(as_text=True)
     assert the_callback(svc).state == CallbackState.BOOKED
 
-    token = csrf_token(client.get(path).get_data(as_text=True))
+    token = csrf_token(client.get(f"{path}/cancel").get_data(as_text=True))
     done = client.post(f"{path}/cancel", data={"csrf_token": token})
     assert done.status_code == 303 and done.headers["Location"] == f"{path}?abgesagt=1"
     html = client.get(done.headers["Location"]).get_data(as_text=True)
@@ -162,3 +163,27 @@ def test_cancelling_goes_by_the_locked_row_not_by_what_the_page_read_before(
         placement = CallbackPlacement(session, clock.now(), svc.cipher, work_tools.scheduling)
         assert placement.cancel(callback_id, by_booker=True) is False
     assert the_callback(svc).state == CallbackState.CALLING
+
+
+def test_cancelling_on_the_page_asks_first(client, svc, create_counsellor):
+    create_counsellor("Anna")
+    path, _ = book_callback(client)
+    page = client.get(path).get_data(as_text=True)
+    assert f'action="{path}/cancel"' not in page  # no button that cancels at once
+    assert re.search(rf'<a [^>]*href="{re.escape(path)}/cancel"[^>]*>Rückruf absagen', page)
+
+    asked = client.get(f"{path}/cancel")
+    assert asked.status_code == 200
+    question = asked.get_data(as_text=True)
+    assert "<h1>Rückruf absagen?</h1>" in question
+    assert "Donnerstag, 26. November 2026, 13:15 Uhr" in question
+    assert re.search(rf'<form method="post" action="{re.escape(path)}/cancel"', question)
+    assert re.search(rf'<a [^>]*href="{re.escape(path)}"[^>]*>Nein, Rückruf behalten', question)
+    assert asked.headers["Cache-Control"] == "no-store"
+    assert the_callback(svc).state == CallbackState.BOOKED
+
+    done = client.post(f"{path}/cancel", data={"csrf_token": csrf_token(question)})
+    assert done.status_code == 303
+    assert the_callback(svc).state == CallbackState.CANCELED
+    again = client.get(f"{path}/cancel")
+    assert again.status_code == 303 and again.headers["Location"] == path

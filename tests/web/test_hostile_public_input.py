@@ -200,7 +200,17 @@ json_leaf = st.one_of(
 json_value = st.recursive(
     json_leaf, lambda inner: st.lists(inner, max_size=3) | st.dictionaries(hostile_text, inner)
 )
-FIELDS = ["type", "start", "name", "email", "phone", "consent", "case_reference", "csrf_token"]
+FIELDS = [
+    "type",
+    "start",
+    "name",
+    "email",
+    "phone",
+    "consent",
+    "case_reference",
+    "csrf_token",
+    "tag",
+]
 QUERY = ["type", "from", "days", "tag", "gebucht", "verlegt", "abgesagt", "email", "next"]
 
 
@@ -219,6 +229,7 @@ def test_the_public_routes_are_found(app):
     rules = {rule for _method, rule in public_routes(app)}
     assert {"/termin", "/termin/<token>/move", "/rueckruf/<token>/cancel"} <= rules
     assert {"/api/v1/slots", "/api/v1/appointments", "/kalender/<token>.ics"} <= rules
+    assert {"/termin/<token>/cancel", "/datenschutz", "/barrierefreiheit", "/favicon.ico"} <= rules
 
 
 public_requests = st.fixed_dictionaries(

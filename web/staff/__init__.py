@@ -11,6 +11,7 @@ from flask import Flask
 from hotline.config import Settings
 from web.staff import (  # noqa: F401  (the modules register their pages)
     admin,
+    admin_hours,
     auth,
     callbacks,
     cases,

@@ -1,10 +1,10 @@
-"""Admin pages (`/staff/admin/...`): staff accounts, counsellors and duty, opening-hours
-overrides and closures, and the audit log (read and filter only: nothing here edits it)."""
+"""Admin pages (`/staff/admin/...`): staff accounts, counsellors and duty, and the audit log
+(read and filter only: nothing here edits it). The opening hours have their own module,
+`admin_hours`."""
 
 from __future__ import annotations
 
 from collections.abc import Mapping
-from datetime import timedelta
 
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
@@ -20,7 +20,6 @@ from hotline.inputs import (
     bounded_integer_or_none,
     calendar_day,
     checked_text,
-    local_moment,
 )
 from hotline.staff.accounts import (
     StaffError,
@@ -30,7 +29,7 @@ from hotline.staff.accounts import (
     list_accounts,
     reset_password,
 )
-from hotline.staff.models import StaffAccount, StaffRole
+from hotline.staff.models import ROLE_NAMES, StaffAccount, StaffRole
 from hotline.telephony.phone_numbers import mask
 from scheduling.availability.service import (
     AbsenceTooFarAhead,
@@ -42,19 +41,10 @@ from scheduling.availability.service import (
     windows_of,
 )
 from scheduling.casework.listing import find_by_typed_reference
-from scheduling.hours.models import HoursOverrideEntry
-from scheduling.hours.overrides import (
-    OverrideTooFarAhead,
-    clear_overrides,
-    latest_override_end,
-    set_override,
-)
-from web.context import scheduling
 from web.staff.auth import admin_only, current_user
 from web.staff.blueprint import blueprint
 from web.staff.support import (
     audit_admin,
-    local_time,
     now,
     posted_form,
     readable,
@@ -65,7 +55,6 @@ from web.staff.support import (
 )
 from web.staff.texts import TEXTS
 
-ROLE_NAMES = {"counsellor": "Berater:in", "admin": "Administration"}
 ACTION_NAMES = {
     "login": "Anmeldung",
     "login_failed": "Anmeldung gescheitert",
@@ -137,21 +126,10 @@ def admin_staff_add() -> ResponseReturnValue:
             )
             audit_admin(session, f"Konto {account.id} angelegt ({role})")
     except StaffError as why:
-        flash(f"Konto nicht angelegt: {_german(why)}", "error")
+        flash(f"Konto nicht angelegt: {why}", "error")
         return redirect(url_for("staff.admin_staff"))
     flash(TEXTS["staff_added"])
     return redirect(url_for("staff.admin_staff"))
-
-
-_STAFF_ERRORS = {
-    "not an e-mail address": "keine gültige E-Mail-Adresse",
-    "an account with this address exists": "es gibt schon ein Konto mit dieser Adresse",
-    "the password needs at least 12 characters": "das Passwort braucht mindestens 12 Zeichen",
-}
-
-
-def _german(error: StaffError) -> str:
-    return _STAFF_ERRORS.get(str(error), str(error))
 
 
 @blueprint.post("/admin/staff/<id:account_id>/<action>")
@@ -180,7 +158,7 @@ def admin_staff_change(account_id: int, action: str) -> ResponseReturnValue:
                 message = TEXTS["password_set"]
             audit_admin(session, f"Konto {account_id}: {action}")
     except StaffError as why:
-        flash(f"Nicht geändert: {_german(why)}", "error")
+        flash(f"Nicht geändert: {why}", "error")
         return redirect(url_for("staff.admin_staff"))
     flash(message)
     return redirect(url_for("staff.admin_staff"))
@@ -236,67 +214,6 @@ def admin_counsellor_display_name(counsellor_id: int) -> ResponseReturnValue:
         return redirect(url_for("staff.admin_counsellors"))
     flash(TEXTS["saved"])
     return redirect(url_for("staff.admin_counsellors"))
-
-
-# --- opening hours -------------------------------------------------------------------------
-@blueprint.get("/admin/hours")
-@admin_only
-def admin_hours() -> ResponseReturnValue:
-    at = now()
-    with reading() as session:
-        overrides = list(
-            session.scalars(
-                select(HoursOverrideEntry)
-                .where(HoursOverrideEntry.ends_at > at - timedelta(days=30))
-                .order_by(HoursOverrideEntry.starts_at.desc())
-            )
-        )
-    hours = scheduling().hours
-    return render_template(
-        "staff/admin_hours.html", overrides=overrides, closures=hours.closures, at=at
-    )
-
-
-@blueprint.post("/admin/hours")
-@admin_only
-def admin_hours_change() -> ResponseReturnValue:
-    if not posted_form():
-        return redirect(url_for("staff.admin_hours"))
-    form = request.form
-    with transaction() as session:
-        if form.get("action") == "clear":
-            clear_overrides(session, now())
-            audit_admin(session, "Ausnahmen aufgehoben")
-            flash(TEXTS["override_cleared"])
-            return redirect(url_for("staff.admin_hours"))
-        problem = _set_override(session, form)
-        if problem is not None:
-            flash(problem, "error")
-            return redirect(url_for("staff.admin_hours"))
-        audit_admin(session, "Ausnahme eingetragen")
-    flash(TEXTS["override_set"])
-    return redirect(url_for("staff.admin_hours"))
-
-
-def _set_override(session: Session, form: Mapping[str, str]) -> str | None:
-    """Sets the override the form asks for: None, or what the page says instead."""
-    too_far = TEXTS["override_too_far"].format(latest=local_time(latest_override_end(now())))
-    try:
-        reason = checked_text(form.get("reason"))[:200]
-    except Refused:
-        return TEXTS["control_characters"]
-    if not reason:
-        return TEXTS["override_reason_missing"]
-    try:
-        until = local_moment(form.get("until"), timezone())
-        set_override(
-            session, is_open=form.get("is_open") == "1", until=until, reason=reason, now=now()
-        )
-    except (Refused, OverrideTooFarAhead):
-        return too_far
-    except ValueError:  # not in the future
-        return TEXTS["override_in_past"]
-    return None
 
 
 # --- audit log -----------------------------------------------------------------------------

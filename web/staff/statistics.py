@@ -15,6 +15,7 @@ from hotline.inputs import FIRST_YEAR, LAST_YEAR, Refused, calendar_day
 from scheduling.reports.charts import all_charts
 from scheduling.reports.export import aggregate_csv
 from scheduling.reports.statistics import load_statistics
+from scheduling.reports.wording import CHARTS
 from web.staff.auth import current_user
 from web.staff.blueprint import blueprint
 from web.staff.support import now, reading, timezone, transaction
@@ -48,12 +49,14 @@ def statistics() -> ResponseReturnValue:
     first, last, problem = _range()
     with reading() as session:
         figures = load_statistics(session, first, last, timezone())
-    # pygal's own SVG, its labels escaped by pygal: inlined so that no script or request is needed
-    charts = [(chart, Markup(chart.svg)) for chart in all_charts(figures)]
+    # pygal's own SVG, its labels escaped by pygal: inlined so that no script or request is
+    # needed; a chart with nothing to show has none (the page says so in a short note)
+    charts = [(chart, Markup(chart.svg) if chart.svg else None) for chart in all_charts(figures)]
     return render_template(
         "staff/statistics.html",
         figures=figures,
         charts=charts,
+        no_data=CHARTS["no_data"],
         first=first,
         last=last,
         problem=problem,

@@ -47,7 +47,24 @@ TEXTS = {
     "no_counsellor": "Diese Berater:in gibt es nicht.",
     "choose_offer": "Bitte ein Angebot wählen.",
     "unknown_referral": "Unbekannte Weitervermittlung.",
-    "override_reason_missing": "Bitte einen Grund angeben.",
+    "override_note_missing": (
+        "Nicht eingetragen: Bitte eine interne Notiz angeben (wofür die Ausnahme gilt; "
+        "Anrufende hören sie nie)."
+    ),
+    "override_note_too_long": "Nicht eingetragen: Die Notiz hat höchstens {most} Zeichen.",
+    "override_announcement_too_long": (
+        "Nicht eingetragen: Die Ansage hat höchstens {most} Zeichen."
+    ),
+    "override_announcement_while_open": (
+        "Nicht eingetragen: Eine Ansage gibt es nur bei geschlossener Leitung; bei geöffneter "
+        "werden Anrufende verbunden."
+    ),
+    "override_open": "geöffnet",
+    "override_closed": "geschlossen",
+    "override_announced": "mit Ansage",
+    "override_unannounced": "ohne Ansage",
+    "audit_override_set": "Ausnahme eingetragen: {state} bis {until}, {announced}",
+    "audit_overrides_cleared": "Ausnahmen aufgehoben",
     "override_in_past": "Bitte ein Ende in der Zukunft wählen.",
     "override_too_far": (
         "Nicht eingetragen: Bitte als Ende Datum und Uhrzeit wählen, höchstens ein Jahr im "

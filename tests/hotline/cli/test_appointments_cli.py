@@ -22,7 +22,7 @@ def test_list_cancel_and_add_an_address(client, hotline, svc, create_counsellor)
     assert hotline("appointments", "email", str(row.id), "kaputt").exit_code != 0
     assert hotline("appointments", "cancel", str(row.id)).exit_code == 0
     again = hotline("appointments", "cancel", str(row.id))
-    assert again.exit_code != 0 and "cancelled already" in again.output
+    assert again.exit_code != 0 and "ist schon abgesagt" in again.output
     assert hotline("appointments", "cancel", "999").exit_code != 0
     assert "abgesagt" in hotline("appointments", "list").output
     assert hotline("appointments", "list", "--day", "2026-12-01").output.startswith(

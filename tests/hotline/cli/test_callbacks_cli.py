@@ -34,15 +34,15 @@ def test_availability_mistakes_get_clear_messages(hotline):
     bad = hotline("counsellor", "availability", "Mia", "monday 10-12")
     assert bad.exit_code == 2 and "mon=09:00-12:00" in bad.output
     backwards = hotline("counsellor", "availability", "Mia", "mon=12:00-10:00")
-    assert backwards.exit_code == 2 and "before it closes" in backwards.output
+    assert backwards.exit_code == 2 and "vor dem Ende liegen" in backwards.output
     both = hotline("counsellor", "availability", "Mia", "mon=10:00-12:00", "--default")
     assert both.exit_code == 2
     unknown = hotline("counsellor", "availability", "Nobody")
-    assert unknown.exit_code == 1 and "no counsellor named 'Nobody'" in unknown.output
+    assert unknown.exit_code == 1 and "keine Berater:in namens 'Nobody'" in unknown.output
     to_before_from = hotline(
         "counsellor", "absent", "Mia", "--from", "2026-12-10", "--to", "2026-12-01"
     )
-    assert to_before_from.exit_code == 2 and "before --from" in to_before_from.output
+    assert to_before_from.exit_code == 2 and "liegt vor --from" in to_before_from.output
 
 
 def test_windows_and_absences_decide_the_times_offered(
@@ -96,7 +96,7 @@ def test_callbacks_are_listed_with_masked_numbers_and_canceled(
     assert after.state == CallbackState.CANCELED and after.number_encrypted is None
     assert "(gelöscht)" in hotline("callbacks", "list").output
     again = hotline("callbacks", "cancel", str(callback.id))
-    assert again.exit_code == 1 and "is not open" in again.output
+    assert again.exit_code == 1 and "ist nicht mehr offen" in again.output
     clock.set(berlin(2026, 11, 30, 9, 0))
     assert driver.ring() == []  # a canceled callback is not placed
 

@@ -32,16 +32,16 @@ def test_an_absence_up_to_two_years_ahead_is_noted(hotline, create_counsellor):
 
 @pytest.mark.parametrize("until", ["9999-12-31 10:00", "2027-11-26 10:01"])
 def test_an_override_ends_at_most_a_year_ahead(hotline, until):
-    result = hotline("hours", "set", "closed", "--until", until, "--reason", "Umzug")
+    result = hotline("hours", "set", "closed", "--until", until, "--note", "Umzug")
     assert result.exit_code == 2
     assert "ein Jahr" in result.output and "26.11.2027" in result.output
-    assert "manuell" not in hotline("hours").output
+    assert "Ausnahme" not in hotline("hours").output
 
 
 def test_an_override_until_a_year_ahead_is_set(hotline):
-    result = hotline("hours", "set", "closed", "--until", "2027-11-26 10:00", "--reason", "Umzug")
+    result = hotline("hours", "set", "closed", "--until", "2027-11-26 10:00", "--note", "Umzug")
     assert result.exit_code == 0, result.output
-    assert "GESCHLOSSEN (manuell geschlossen: Umzug)" in hotline("hours").output
+    assert "GESCHLOSSEN (Ausnahme: Umzug)" in hotline("hours").output
 
 
 @pytest.mark.parametrize(

@@ -43,9 +43,9 @@ def test_rotation_re_encrypts_every_number_and_a_second_run_finds_nothing_to_do(
     first = hotline("keys", "rotate", "--batch-size", "2", HOTLINE_DATA_KEY=both)
     assert first.exit_code == 0, first.output
     assert "counsellors.phone_encrypted" in first.output
-    assert "      3 re-encrypted" in first.output
+    assert "      3 neu verschlüsselt" in first.output
     assert "calls.caller_number_encrypted" in first.output
-    assert "can be dropped" in first.output
+    assert "können entfernt werden" in first.output
 
     newest_only = DataCipher([new_key])
     for token in stored(database_url, Counsellor, "phone_encrypted"):
@@ -55,7 +55,7 @@ def test_rotation_re_encrypts_every_number_and_a_second_run_finds_nothing_to_do(
     )
 
     again = hotline("keys", "rotate", HOTLINE_DATA_KEY=both)
-    assert "      0 re-encrypted        3 current already" in again.output
+    assert "      0 neu verschlüsselt        3 schon aktuell" in again.output
     listing = hotline("counsellor", "list", HOTLINE_DATA_KEY=new_key)
     assert listing.exit_code == 0 and "unlesbar" not in listing.output
 
@@ -66,7 +66,7 @@ def test_values_written_as_fernet_tokens_by_earlier_versions_are_rotated_too(
     legacy = Fernet(DATA_KEY.encode()).encrypt(NUMBER.encode())
     svc_for_cli.add_counsellor_with_token("Alt", legacy)
     result = hotline("keys", "rotate")
-    assert "      1 re-encrypted" in result.output
+    assert "      1 neu verschlüsselt" in result.output
     (token,) = stored(database_url, Counsellor, "phone_encrypted")
     assert token[:1] == b"\x01" and DataCipher([DATA_KEY]).decrypt(token) == NUMBER
 
@@ -78,5 +78,5 @@ def test_values_no_configured_key_can_read_are_reported_and_left_alone(
     svc_for_cli.add_counsellor_with_token("Verloren", lost)
     result = hotline("keys", "rotate")
     assert result.exit_code == 1
-    assert "1 value(s) cannot be read" in result.output
+    assert "1 Wert mit keinem eingetragenen Schlüssel lesbar" in result.output
     assert stored(database_url, Counsellor, "phone_encrypted") == [lost]

@@ -34,8 +34,8 @@ def test_doubled_quotes_are_one_quote_and_quoted_separators_stay_text(
     )
     result = hotline("offers", "import", str(file))
     assert result.exit_code == 1  # the name with a line break is refused (control character)
-    assert "2 added, 0 updated, 1 rejected" in result.output
-    assert "line 3: „name“ enthält Steuerzeichen" in result.output
+    assert "2 Angebote hinzugefügt, 0 aktualisiert, 1 Zeile abgelehnt" in result.output
+    assert "Zeile 3: „name“ enthält Steuerzeichen" in result.output
     offers = stored(database_url)
     assert set(offers) == {'Verein "Hilfe" e.V.', "Ohne Anführung"}
     assert offers['Verein "Hilfe" e.V.'].contact == "Tel. 030 123456, Mo–Fr"
@@ -75,11 +75,11 @@ def test_formula_looking_cells_are_refused_as_such_and_each_line_is_reported(
     )
     result = hotline("offers", "import", str(file))
     assert result.exit_code == 1
-    assert "1 added, 0 updated, 9 rejected" in result.output
+    assert "1 Angebot hinzugefügt, 0 aktualisiert, 9 Zeilen abgelehnt" in result.output
     rejected = {
-        int(line.split(":", 1)[0].removeprefix("  line ")): line
+        int(line.split(":", 1)[0].removeprefix("  Zeile ")): line
         for line in result.output.splitlines()
-        if line.startswith("  line ")
+        if line.startswith("  Zeile ")
     }
     assert set(rejected) == set(range(3, 12))
     for line, why in rejected.items():
@@ -108,9 +108,9 @@ def test_a_line_with_broken_quotes_is_reported_and_the_rest_still_counts(
     )
     result = hotline("offers", "import", str(file))
     assert result.exit_code == 1
-    assert "2 added, 0 updated, 2 rejected" in result.output
-    assert "line 2: Anführungszeichen passen nicht" in result.output
-    assert "line 4: mehr Felder (7) als Spalten in der Kopfzeile (6)" in result.output
+    assert "2 Angebote hinzugefügt, 0 aktualisiert, 2 Zeilen abgelehnt" in result.output
+    assert "Zeile 2: Anführungszeichen passen nicht" in result.output
+    assert "Zeile 4: mehr Felder (7) als Spalten in der Kopfzeile (6)" in result.output
     assert set(stored(database_url)) == {"Stelle A", "Stelle B"}
 
 
@@ -129,7 +129,7 @@ def test_a_nul_or_escape_code_in_any_cell_is_refused_and_the_rest_imported(
         ).encode()
     )
     result = hotline("offers", "import", str(file))
-    assert "1 added, 0 updated, 3 rejected" in result.output
+    assert "1 Angebot hinzugefügt, 0 aktualisiert, 3 Zeilen abgelehnt" in result.output
     for line, column in ((2, "contact"), (3, "web_url"), (4, "contact")):
-        assert f"line {line}: „{column}“ enthält Steuerzeichen" in result.output
+        assert f"Zeile {line}: „{column}“ enthält Steuerzeichen" in result.output
     assert stored(database_url)["Stelle D"].contact == "Haus 1\nStraße 2"

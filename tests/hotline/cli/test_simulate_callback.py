@@ -1,11 +1,15 @@
-"""`hotline simulate --callback ID`: a callback booked by a simulated call, then placed by the
-scheduler's due work and played as the counsellor whose phone rings, against the test database."""
+"""`hotline simulate --callback ID`: a callback booked by a simulated call (`hotline simulate`
+on a Saturday), then placed by the scheduler's due work and played as the counsellor whose
+phone rings, on the simulation's own database; the service's set-up (the test database) is
+copied in before each play."""
 
 from __future__ import annotations
 
 import importlib
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from pathlib import Path
+from types import SimpleNamespace
 
 import pytest
 from sqlalchemy import select
@@ -15,6 +19,7 @@ from hotline.cases.references import display_case_reference
 from hotline.cli.simulate_callback import _local_time
 from hotline.cli.support import cli_app
 from hotline.clock import FixedClock
+from hotline.db import Database
 from hotline.telephony.phone_numbers import mask
 from ivr_flows.speech import spoken_digits
 from scheduling.callbacks.models import Callback, CallbackState
@@ -25,7 +30,7 @@ from tests.support.twilio import CALLER
 
 SATURDAY = berlin(2026, 11, 28, 11, 0)  # closed: the menu offers a callback
 # language, case number, 1 = callback, 1 = own number is right, 1 = first slot offered
-BOOKING = ["-", "-", "1", "1", "1"]
+BOOKING = "- - 1 1 1"
 MONDAY_NINE = berlin(2026, 11, 30, 9, 0)  # the first slot offered
 AT_NINE = "2026-11-30 09:00"
 HOTLINE = "+498003009944"
@@ -41,21 +46,34 @@ class Booked:
 
 
 @pytest.fixture
-def booked(simulate_call, clock, create_counsellor, svc) -> Booked:
+def simulation(cli_environment):
+    """The simulation's own database, where the simulated call booked (like `svc`: a
+    `.database`)."""
+    path = Path(cli_environment["HOTLINE_INSTANCE_PATH"]) / "simulation.db"
+    database = Database(f"sqlite:///{path}")
+    yield SimpleNamespace(database=database, path=path)
+    database.dispose()
+
+
+@pytest.fixture
+def booked(hotline, create_counsellor, simulation) -> Booked:
     """A callback booked for Monday 9:00 the way a caller books one, on a Saturday."""
     create_counsellor("Mia Sommer", phone=COUNSELLOR)
-    clock.set(SATURDAY)
-    transcript = simulate_call(BOOKING, silent_after_keys=True)
-    assert transcript.said("Wir rufen Sie am Montag, dem 30. November, um 9 Uhr an.")
-    with svc.database.transaction() as session:
+    result = hotline("simulate", "--at", "2026-11-28 11:00", "--from", CALLER, "--keys", BOOKING)
+    assert result.exit_code == 0, result.output
+    with simulation.database.transaction() as session:
         callback = session.scalars(select(Callback)).one()
         assert callback.state == CallbackState.BOOKED and callback.due_at == MONDAY_NINE
         reference = session.scalar(select(Case.reference).where(Case.id == callback.case_id))
-        return Booked(callback.id, reference)
+    assert (
+        f"Rückruf {callback.id} gebucht – spielen: hotline simulate --callback {callback.id}"
+        in (result.output)
+    )
+    return Booked(callback.id, reference)
 
 
-def stored(svc, callback_id: int) -> Callback:
-    with svc.database.transaction() as session:
+def stored(simulation, callback_id: int) -> Callback:
+    with simulation.database.transaction() as session:
         callback = session.get(Callback, callback_id)
         session.expunge(callback)
         return callback
@@ -66,7 +84,7 @@ def play(hotline, callback_id: int, *options: str):
 
 
 def test_the_counsellor_hears_the_case_dials_the_caller_and_the_callback_is_done(
-    hotline, booked, svc
+    hotline, booked, simulation
 ):
     result = play(hotline, booked.id, "--keys", "1 1", "--callee", "answer", "--at", AT_NINE)
     assert result.exit_code == 0, result.output
@@ -80,26 +98,26 @@ def test_the_counsellor_hears_the_case_dials_the_caller_and_the_callback_is_done
     assert f"Rückruf {booked.id}: erledigt; 1 Versuch; Fall {reference}; Nummer gelöscht" in output
     assert CALLER not in output and CALLER.removeprefix("+49") not in output
     assert COUNSELLOR not in output
-    callback = stored(svc, booked.id)
+    callback = stored(simulation, booked.id)
     assert callback.state == CallbackState.DONE and callback.number_encrypted is None
-    [attempt] = callback_attempts(svc, booked.id)
+    [attempt] = callback_attempts(simulation, booked.id)
     assert attempt.outcome == "talked" and attempt.ended_at is not None
-    with svc.database.transaction() as session:  # the status webhook saw `work=ID` of the ring
+    with simulation.database.transaction() as session:  # the webhook saw `work=ID` of the ring
         ring = session.get(WorkItem, attempt.ring_work_id)
         assert ring.reference == attempt.counsellor_leg_sid is not None
 
 
-def test_a_busy_caller_gets_another_attempt_a_quarter_of_an_hour_later(hotline, booked, svc):
+def test_a_busy_caller_gets_another_attempt_a_quarter_of_an_hour_later(hotline, booked, simulation):
     result = play(hotline, booked.id, "--keys", "1", "--callee", "busy", "--at", AT_NINE)
     assert result.exit_code == 0, result.output
     assert "bei der Anrufer:in ist besetzt" in result.output
     assert "Die Person war nicht erreichbar. Wir versuchen es heute um 9 Uhr 15" in result.output
     assert f"Rückruf {booked.id}: wieder fällig um 09:15 Uhr; 1 Versuch" in result.output
     assert CALLER not in result.output
-    callback = stored(svc, booked.id)
+    callback = stored(simulation, booked.id)
     assert callback.state == CallbackState.BOOKED and callback.number_encrypted is not None
     assert timedelta(minutes=15) <= callback.due_at - MONDAY_NINE < timedelta(minutes=16)
-    [attempt] = callback_attempts(svc, booked.id)
+    [attempt] = callback_attempts(simulation, booked.id)
     assert attempt.outcome == "caller-busy"
 
 
@@ -113,37 +131,39 @@ def cli_now(monkeypatch):
     return set_now
 
 
-def test_the_next_attempt_is_played_at_its_own_time_by_default(hotline, booked, svc, cli_now):
+def test_the_next_attempt_is_played_at_its_own_time_by_default(
+    hotline, booked, simulation, cli_now
+):
     play(hotline, booked.id, "--keys", "1", "--callee", "no-answer", "--at", AT_NINE)
     cli_now(SATURDAY)
     result = play(hotline, booked.id, "--keys", "1 1")  # no --at: when the retry falls due
     assert result.exit_code == 0, result.output
     assert f"Rückruf {booked.id}: erledigt; 2 Versuche" in result.output
-    assert [attempt.outcome for attempt in callback_attempts(svc, booked.id)] == [
+    assert [attempt.outcome for attempt in callback_attempts(simulation, booked.id)] == [
         "caller-no-answer",
         "talked",
     ]
 
 
-def test_an_overdue_callback_is_played_now_by_default(hotline, booked, svc, cli_now):
+def test_an_overdue_callback_is_played_now_by_default(hotline, booked, simulation, cli_now):
     cli_now(MONDAY_NINE + timedelta(hours=2))  # the scheduler was not running at 9
     result = play(hotline, booked.id, "--keys", "1 1")
     assert result.exit_code == 0, result.output
     assert "gebucht für heute um 9 Uhr" in result.output
-    assert stored(svc, booked.id).ended_at >= MONDAY_NINE + timedelta(hours=2)
+    assert stored(simulation, booked.id).ended_at >= MONDAY_NINE + timedelta(hours=2)
 
 
-def test_a_mailbox_answers_and_the_counsellor_says_so_with_2(hotline, booked, svc):
+def test_a_mailbox_answers_and_the_counsellor_says_so_with_2(hotline, booked, simulation):
     result = play(hotline, booked.id, "--keys", "1 2", "--callee", "mailbox", "--at", AT_NINE)
     assert result.exit_code == 0, result.output
     assert "Mailbox der Anrufer:in hat abgenommen" in result.output
-    assert stored(svc, booked.id).state == CallbackState.BOOKED
-    [attempt] = callback_attempts(svc, booked.id)
+    assert stored(simulation, booked.id).state == CallbackState.BOOKED
+    [attempt] = callback_attempts(simulation, booked.id)
     assert attempt.outcome == "caller-mailbox"
 
 
 def test_a_counsellor_who_presses_nothing_passes_it_to_a_colleague(
-    hotline, booked, svc, create_counsellor
+    hotline, booked, simulation, create_counsellor
 ):
     create_counsellor("Jonas Keller", phone=COLLEAGUE)
     result = play(hotline, booked.id, "--keys", "- 1 1", "--at", AT_NINE)
@@ -153,33 +173,35 @@ def test_a_counsellor_who_presses_nothing_passes_it_to_a_colleague(
     assert "Dann versuchen wir es bei einer Kollegin oder einem Kollegen." in output
     assert f"Berater:in 2 wird angerufen ({mask(COLLEAGUE)})" in output
     assert f"Rückruf {booked.id}: erledigt; 1 Versuch" in output
-    assert stored(svc, booked.id).state == CallbackState.DONE
+    assert stored(simulation, booked.id).state == CallbackState.DONE
 
 
-def test_a_counsellor_who_presses_another_key_passes_and_nobody_else_is_free(hotline, booked, svc):
+def test_a_counsellor_who_presses_another_key_passes_and_nobody_else_is_free(
+    hotline, booked, simulation
+):
     result = play(hotline, booked.id, "--keys", "2", "--at", AT_NINE)
     assert result.exit_code == 0, result.output
     assert "Dann versuchen wir es bei einer Kollegin oder einem Kollegen." in result.output
     assert f"Rückruf {booked.id}: wieder fällig um 09:05 Uhr" in result.output
-    callback = stored(svc, booked.id)
+    callback = stored(simulation, booked.id)
     assert callback.state == CallbackState.BOOKED and callback.number_encrypted is not None
 
 
-def test_the_counsellor_answers_at_the_terminal(hotline, booked, svc):
+def test_the_counsellor_answers_at_the_terminal(hotline, booked, simulation):
     result = hotline("simulate", "--callback", str(booked.id), "--at", AT_NINE, input="1\nj\n1\n")
     assert result.exit_code == 0, result.output
     assert "Sie sind die Berater:in" in result.output
     assert "Anrufer:in nimmt ab? [j/N]" in result.output
-    assert stored(svc, booked.id).state == CallbackState.DONE
+    assert stored(simulation, booked.id).state == CallbackState.DONE
 
 
-def test_nobody_on_duty_is_said_clearly_and_fails(hotline, booked, svc):
+def test_nobody_on_duty_is_said_clearly_and_fails(hotline, booked, simulation):
     assert hotline("counsellor", "duty", "Mia Sommer", "off").exit_code == 0
     result = play(hotline, booked.id, "--keys", "1 1", "--at", AT_NINE)
     assert result.exit_code == 1
     assert "nobody free" in result.output
     assert "the scheduler looks again at 2026-11-30 09:05" in result.output
-    assert stored(svc, booked.id).state == CallbackState.BOOKED
+    assert stored(simulation, booked.id).state == CallbackState.BOOKED
 
 
 def test_a_callback_not_due_yet_names_its_time(hotline, booked):
@@ -188,12 +210,12 @@ def test_a_callback_not_due_yet_names_its_time(hotline, booked):
     assert f"callback {booked.id} is not due until 2026-11-30 09:00" in result.output
 
 
-def test_a_callback_due_while_closed_moves_to_the_next_opening(hotline, booked, svc):
+def test_a_callback_due_while_closed_moves_to_the_next_opening(hotline, booked, simulation):
     result = play(hotline, booked.id, "--keys", "1 1", "--at", "2026-12-24 10:00")
     assert result.exit_code == 1
     assert "the line is closed at 2026-12-24 10:00" in result.output
     assert "2026-12-28 09:00" in result.output
-    assert stored(svc, booked.id).due_at == berlin(2026, 12, 28, 9, 0)
+    assert stored(simulation, booked.id).due_at == berlin(2026, 12, 28, 9, 0)
 
 
 def test_a_callback_that_is_over_cannot_be_played_again(hotline, booked):
@@ -203,10 +225,54 @@ def test_a_callback_that_is_over_cannot_be_played_again(hotline, booked):
     assert f"callback {booked.id} is not open (done)" in result.output
 
 
-def test_an_unknown_callback_is_a_clear_error(hotline):
+def test_without_a_simulated_call_there_is_nothing_to_play(hotline):
+    result = hotline("simulate", "--callback", "1", "--keys", "1 1")
+    assert result.exit_code == 1
+    assert "Noch kein simulierter Anruf" in result.output
+    assert "hotline simulate --at '2026-11-28 11:00' --keys '- - 1 1 1'" in result.output
+
+
+def test_an_unknown_callback_is_a_clear_error(hotline, booked):
     result = hotline("simulate", "--callback", "999", "--keys", "1 1")
     assert result.exit_code == 1
-    assert "no callback 999" in result.output and "hotline callbacks list" in result.output
+    assert "Kein Rückruf 999 in der Simulation" in result.output
+    assert "hotline callbacks list" in result.output
+
+
+def test_a_callback_of_the_service_is_not_played_and_stays_as_it_is(
+    hotline, client, svc, clock, create_counsellor, simulation
+):
+    """A callback booked on the service (here through the API) holds its place in the
+    simulation, but `--callback` plays only what a simulated call booked: the service's
+    scheduler places its own."""
+    create_counsellor("Mia Sommer", phone=COUNSELLOR)
+    slot = client.get("/api/v1/slots?type=callback&from=2026-11-30&days=1").json["slots"][0]
+    response = client.post(
+        "/api/v1/appointments",
+        json={
+            "type": "callback",
+            "start": slot["start"],
+            "name": "Herr Amtsträger",
+            "phone": "+4915199999999",
+            "consent": True,
+        },
+    )
+    assert response.status_code == 201, response.json
+    with svc.database.transaction() as session:
+        service_callback = session.scalars(select(Callback)).one()
+        work_before = session.execute(select(WorkItem.id, WorkItem.state)).all()
+    assert hotline("simulate", "--at", "2026-11-28 11:00", "--keys", "- - -").exit_code == 0
+
+    result = play(hotline, service_callback.id, "--keys", "1 1", "--at", AT_NINE)
+
+    assert result.exit_code == 1
+    assert f"Rückruf {service_callback.id} hält in der Simulation nur den Platz" in result.output
+    assert "wird angerufen" not in result.output
+    with svc.database.transaction() as session:
+        assert session.get(Callback, service_callback.id).state == CallbackState.BOOKED
+        assert session.execute(select(WorkItem.id, WorkItem.state)).all() == work_before
+    copied = stored(simulation, service_callback.id)  # its place, without its number
+    assert copied.slot_start == service_callback.slot_start and copied.number_encrypted is None
 
 
 @pytest.mark.parametrize(

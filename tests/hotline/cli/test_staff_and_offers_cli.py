@@ -17,13 +17,13 @@ def test_staff_are_added_listed_disabled_enabled_and_reset(hotline):
         "staff", "add", "chefin@example.org", "--role", "admin", "--password-stdin", input=PASSWORD
     )
     assert added.exit_code == 0, added.output
-    assert "staff account 1 added (admin)" in added.output
+    assert "Konto 1 angelegt (Administration)" in added.output
     listing = hotline("staff", "list")
-    assert "chefin@example.org" in listing.output and "active" in listing.output
+    assert "chefin@example.org" in listing.output and "aktiv" in listing.output
     assert "ein-sehr-langes" not in listing.output
 
     assert hotline("staff", "disable", "chefin@example.org").exit_code == 0
-    assert "disabled" in hotline("staff", "list").output
+    assert "deaktiviert" in hotline("staff", "list").output
     assert hotline("staff", "enable", "chefin@example.org").exit_code == 0
     reset = hotline(
         "staff",
@@ -32,18 +32,18 @@ def test_staff_are_added_listed_disabled_enabled_and_reset(hotline):
         "--password-stdin",
         input="noch-ein-langes-passwort\n",
     )
-    assert reset.exit_code == 0 and "sessions have ended" in reset.output
+    assert reset.exit_code == 0 and "Sitzungen des Kontos sind beendet" in reset.output
 
 
 def test_staff_commands_say_what_is_wrong(hotline):
     short = hotline(
         "staff", "add", "a@example.org", "--role", "admin", "--password-stdin", input="kurz\n"
     )
-    assert short.exit_code == 1 and "at least 12 characters" in short.output
+    assert short.exit_code == 1 and "mindestens 12 Zeichen" in short.output
     bad = hotline(
         "staff", "add", "kein-address", "--role", "admin", "--password-stdin", input=PASSWORD
     )
-    assert bad.exit_code == 1 and "not an e-mail address" in bad.output
+    assert bad.exit_code == 1 and "keine gültige E-Mail-Adresse" in bad.output
     role = hotline(
         "staff", "add", "a@example.org", "--role", "chef", "--password-stdin", input=PASSWORD
     )
@@ -52,9 +52,9 @@ def test_staff_commands_say_what_is_wrong(hotline):
     twice = hotline(
         "staff", "add", "A@example.org", "--role", "admin", "--password-stdin", input=PASSWORD
     )
-    assert twice.exit_code == 1 and "exists" in twice.output
+    assert twice.exit_code == 1 and "gibt schon ein Konto" in twice.output
     unknown = hotline("staff", "disable", "niemand@example.org")
-    assert unknown.exit_code == 1 and "no account" in unknown.output
+    assert unknown.exit_code == 1 and "kein Konto mit dieser Adresse" in unknown.output
     nobody = hotline(
         "staff",
         "add",
@@ -66,7 +66,7 @@ def test_staff_commands_say_what_is_wrong(hotline):
         "Niemand",
         input=PASSWORD,
     )
-    assert nobody.exit_code == 1 and "no counsellor named 'Niemand'" in nobody.output
+    assert nobody.exit_code == 1 and "keine Berater:in namens 'Niemand'" in nobody.output
 
 
 def test_a_staff_account_is_linked_to_its_counsellor(hotline):
@@ -82,7 +82,7 @@ def test_a_staff_account_is_linked_to_its_counsellor(hotline):
         "--password-stdin",
         input=PASSWORD,
     )
-    assert linked.exit_code == 0 and "linked to counsellor Anna" in linked.output
+    assert linked.exit_code == 0 and "verknüpft mit Anna" in linked.output
     again = hotline(
         "staff",
         "add",
@@ -94,16 +94,16 @@ def test_a_staff_account_is_linked_to_its_counsellor(hotline):
         "--password-stdin",
         input=PASSWORD,
     )
-    assert again.exit_code == 1 and "linked to another account" in again.output
+    assert again.exit_code == 1 and "mit einem anderen Konto verknüpft" in again.output
 
 
 def test_the_example_offers_import_cleanly_and_say_they_are_examples(hotline, database_url):
     example = resources.files("hotline") / "referrals/examples/angebote-beispiel.csv"
     result = hotline("offers", "import", str(example))
     assert result.exit_code == 0, result.output
-    assert "7 added, 0 updated, 0 rejected" in result.output
+    assert "7 Angebote hinzugefügt, 0 aktualisiert, 0 Zeilen abgelehnt" in result.output
     again = hotline("offers", "import", str(example))
-    assert "0 added, 7 updated, 0 rejected" in again.output
+    assert "0 Angebote hinzugefügt, 7 aktualisiert, 0 Zeilen abgelehnt" in again.output
     engine = create_engine(database_url)
     with Session(engine) as session:
         offers = session.scalars(select(SupportOffer)).all()
@@ -130,7 +130,7 @@ def test_an_import_reports_each_rejected_line_and_keeps_the_good_ones(hotline, t
     )
     result = hotline("offers", "import", str(file))
     assert result.exit_code == 1
-    assert "1 added, 0 updated, 6 rejected" in result.output
+    assert "1 Angebot hinzugefügt, 0 aktualisiert, 6 Zeilen abgelehnt" in result.output
     for line, why in [
         (3, "„name“ fehlt"),
         (4, "unbekannte Region „XX“"),
@@ -139,7 +139,7 @@ def test_an_import_reports_each_rejected_line_and_keeps_the_good_ones(hotline, t
         (7, "„gestern“ ist kein Datum"),
         (8, "doppelt in der Datei"),
     ]:
-        assert f"line {line}: " in result.output and why in result.output
+        assert f"Zeile {line}: " in result.output and why in result.output
 
 
 def test_an_import_without_the_needed_columns_imports_nothing(hotline, tmp_path):
@@ -147,7 +147,6 @@ def test_an_import_without_the_needed_columns_imports_nothing(hotline, tmp_path)
     file.write_text("titel,ort\nA,B\n", encoding="utf-8")
     result = hotline("offers", "import", str(file))
     assert (
-        result.exit_code == 1
-        and "Kopfzeile ohne Spalte(n): name, region, category" in result.output
+        result.exit_code == 1 and "in der Kopfzeile fehlt: name, region, category" in result.output
     )
-    assert "no offers yet" in hotline("offers", "list").output
+    assert "noch keine Angebote" in hotline("offers", "list").output

@@ -3,6 +3,7 @@ console shows, and which SMTP_URL forms are understood."""
 
 from __future__ import annotations
 
+import re
 import smtplib
 import socket
 import time
@@ -10,6 +11,7 @@ from email.message import EmailMessage
 
 import pytest
 
+from hotline.app import work_tools as app_work_tools
 from hotline.mail import (
     ConsoleMailer,
     MailError,
@@ -20,6 +22,10 @@ from hotline.mail import (
     work_message_id,
 )
 from hotline.mail.mailer import classify
+from scheduling.outbox.kind_table import build_work_kinds
+from scheduling.scheduler.config import SchedulerConfig
+from scheduling.scheduler.dispatcher import Dispatcher
+from tests.support.appointments import book, free_slots
 from tests.support.smtp_server import LocalSmtpServer
 
 SENDER = "starke Stelle <info@starkestelle.de>"
@@ -149,12 +155,47 @@ def test_a_server_that_never_greets_times_out_as_a_transient_failure():
 
 
 # --- console --------------------------------------------------------------------------------
-def test_the_console_shows_masked_recipients_never_the_addresses():
+def test_in_development_each_mail_is_printed_whole_in_a_block_of_its_own(
+    app, client, clock, create_counsellor, capsys
+):
+    """Without SMTP_URL outside production, the mails the scheduler sends are printed: the
+    headers, the text and the invitation's summary, each mail between its own two lines, so
+    that two mails sent at once by the scheduler's threads never run together."""
+    create_counsellor("Anna", email="anna@beratung.example.org")
+    booked = book(client, free_slots(client)[0]["start"]).json
+    tools = app_work_tools(app, clock=clock)  # the app's own mailer, as configured
+    dispatcher = Dispatcher(build_work_kinds(), tools, SchedulerConfig(workers=2), "console")
+    try:
+        dispatcher.dispatch_until_idle()
+    finally:
+        dispatcher.close()
+
+    printed = capsys.readouterr().out
+    blocks = re.findall(
+        r"^═+ E-Mail \(nicht gesendet\) ═+\n(.*?)^═+ Ende der E-Mail ═+$", printed, re.S | re.M
+    )
+    assert len(blocks) == 2, printed
+    assert printed.count("E-Mail (nicht gesendet)") == 2  # nothing outside the blocks
+    official, counsellor = sorted(blocks, key=lambda block: "An: amt@example.org" not in block)
+    for block in (official, counsellor):
+        assert "Von: starke Stelle <info@starkestelle.de>\n" in block
+        assert "Betreff: Videotermin bestätigt: 26.11.2026, 12:00 Uhr\n" in block
+        assert "Message-ID: <work-" in block
+        assert "Donnerstag, 26. November 2026, 12:00 Uhr" in block  # the text
+        assert re.search(
+            r"^Kalender \(REQUEST\): .+ · 26\.11\.2026 12:00–12:45 · https://", block, re.M
+        )
+        assert "Anhang: termin.ics (text/calendar)" in block
+    assert "An: amt@example.org\n" in official and booked["manage_url"] in official
+    assert "An: anna@beratung.example.org\n" in counsellor
+
+
+def test_in_production_the_console_shows_masked_recipients_never_the_addresses():
     lines: list[str] = []
     message = confirmation(to="Anna Amtsträger <anna@example.org>, bernd@rathaus.de")
     message["Cc"] = "carla@kreis.de"
 
-    sent = ConsoleMailer(lines.append).send(message)
+    sent = ConsoleMailer(lines.append, whole=False).send(message)
 
     [line] = lines
     assert line == (

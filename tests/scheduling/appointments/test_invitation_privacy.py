@@ -122,7 +122,7 @@ def test_the_official_sees_the_counsellor_by_first_name_only_in_mails_and_the_ic
         assert attendee.value == f"mailto:{OFFICIAL_EMAIL}"
         assert attendee.params["CN"] == [OFFICIAL]
         assert attendee.params["RSVP"] == ["TRUE"]
-        assert "Videoberatung der starke Stelle mit Anna" in event.description.value
+        assert "Videoberatung der starken Stelle mit Anna" in event.description.value
 
 
 def test_no_later_copy_of_the_official_names_the_counsellor_either(

@@ -87,7 +87,7 @@ def test_counsellor_email_is_kept_encrypted_and_can_be_changed(hotline, svc):
     assert result.exit_code == 0, result.output
     assert hotline("counsellor", "email", "Ben", "ben.neu@example.org").exit_code == 0
     bad = hotline("counsellor", "email", "Ben", "kein-adresse")
-    assert bad.exit_code != 0 and "not an e-mail address" in bad.output
+    assert bad.exit_code != 0 and "keine gültige E-Mail-Adresse" in bad.output
     with svc.database.transaction() as session:
         token = session.scalar(select(Counsellor.email_encrypted).where(Counsellor.name == "Ben"))
     assert b"ben" not in token and svc.cipher.decrypt(token) == "ben.neu@example.org"

@@ -27,7 +27,7 @@ def test_every_due_callback_rings_one_counsellor_once_with_two_schedulers(
     for index in range(COUNSELLORS):
         create_counsellor(f"Beraterin {index}", phone=f"+49 228 {1000000 + index}")
     with svc.database.transaction() as session:  # whatever the day: the line is open
-        set_override(session, is_open=True, until=now + timedelta(hours=1), reason="Test", now=now)
+        set_override(session, is_open=True, until=now + timedelta(hours=1), note="Test", now=now)
         desk = CallbackDesk(session, now, svc.cipher, scheduling_config(app))
         for index in range(COUNSELLORS):
             callback_id = desk.take_number(

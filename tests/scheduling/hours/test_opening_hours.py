@@ -180,14 +180,15 @@ def test_a_one_off_closure_range_keeps_the_line_closed_on_all_its_days() -> None
 
 def test_a_team_meeting_closes_the_line_and_it_reopens_when_the_meeting_ends() -> None:
     meeting = HoursOverride(
-        False, berlin(2026, 11, 24, 11), berlin(2026, 11, 24, 12), "Teamsitzung"
+        False, berlin(2026, 11, 24, 11), berlin(2026, 11, 24, 12), "Teamsitzung", "Bis gleich"
     )
     hours = OpeningHours(default_hours_config(), [meeting])
 
     status = hours.status_at(berlin(2026, 11, 24, 11, 30))
     assert not status.is_open
     assert status.reason is ClosedReason.OVERRIDE
-    assert status.reason_name == "Teamsitzung"
+    assert status.reason_name == "Bis gleich"  # what callers hear: the announcement
+    assert status.override_note == "Teamsitzung"  # for staff only
     assert status.next_opening == berlin(2026, 11, 24, 12)
     assert hours.status_at(berlin(2026, 11, 24, 10)).closes_at == berlin(2026, 11, 24, 11)
 

@@ -43,7 +43,10 @@ def test_counts_under_five_are_written_as_less_than_five():
     figures = made_statistics(
         date(2026, 6, 1),
         date(2026, 6, 2),
-        calls={date(2026, 6, 1): (3, 0, 7, 5), date(2026, 6, 2): (1, 4, 0, 12)},
+        calls={
+            date(2026, 6, 1): {"answered": 3, "out_of_hours_nothing_booked": 7, "other": 5},
+            date(2026, 6, 2): {"answered": 1, "abandoned": 4, "other": 12},
+        },
         callbacks={date(2026, 6, 1): (9, 7, 2, 4)},
     )
 
@@ -61,6 +64,48 @@ def test_counts_under_five_are_written_as_less_than_five():
     assert value(text, "rueckrufe", "puenktlich", "2026-06-01") == "<5"
     small = [row for row in rows(text)[1:] if row[4].isdigit() and 0 < int(row[4]) < MIN_COUNT]
     assert small == []
+
+
+def test_calls_out_of_hours_are_given_whole_and_by_what_was_booked_hiding_small_counts():
+    figures = made_statistics(
+        date(2026, 6, 1),
+        date(2026, 6, 3),
+        calls={
+            date(2026, 6, 1): {
+                "ended_after_max_wait": 7,
+                "out_of_hours_callback": 6,
+                "out_of_hours_appointment": 5,
+                "out_of_hours_nothing_booked": 9,
+            },
+            # 11 out of hours: the 2 callbacks would be 11 - 9, so the 9 is hidden too
+            date(2026, 6, 2): {"out_of_hours_callback": 2, "out_of_hours_nothing_booked": 9},
+            # 3 out of hours: no breakdown can hide them, so there is none
+            date(2026, 6, 3): {"out_of_hours_appointment": 3},
+        },
+    )
+
+    text = aggregate_csv(figures)
+
+    def day(on: str) -> dict[str, str]:
+        return {row[3]: row[4] for row in rows(text)[1:] if row[0] == "anrufe" and row[1] == on}
+
+    assert day("2026-06-01") == {
+        "angenommen": "0",
+        "aufgelegt_in_warteschleife": "0",
+        "nach_hoechstwartezeit_beendet": "7",
+        "sonstige": "0",
+        "ausserhalb_oeffnungszeiten": "20",
+        "ausserhalb_rueckruf_gebucht": "6",
+        "ausserhalb_videotermin_gebucht": "5",
+        "ausserhalb_nichts_gebucht": "9",
+    }
+    assert day("2026-06-02")["ausserhalb_oeffnungszeiten"] == "11"
+    assert day("2026-06-02")["ausserhalb_rueckruf_gebucht"] == "<5"
+    assert day("2026-06-02")["ausserhalb_videotermin_gebucht"] == "0"
+    assert day("2026-06-02")["ausserhalb_nichts_gebucht"] == "x"
+    assert day("2026-06-03")["ausserhalb_oeffnungszeiten"] == "<5"
+    out_of_hours = [feature for feature in day("2026-06-03") if feature.startswith("ausserhalb")]
+    assert out_of_hours == ["ausserhalb_oeffnungszeiten"]
 
 
 def test_wait_times_are_given_only_where_five_or_more_calls_waited():

@@ -34,6 +34,8 @@ OUTCOMES = (
     CallOutcome.CALLBACK_REQUESTED,
     CallOutcome.HUNG_UP,
     CallOutcome.CLOSED_INFORMED,
+    CallOutcome.CLOSED_CALLBACK_BOOKED,
+    CallOutcome.APPOINTMENT_BOOKED,
     CallOutcome.ENDED_IN_INTAKE,
     None,  # still running when the day was rolled up, or never told
 )

@@ -13,6 +13,7 @@ from hotline.telephony.models import CallDirection, CallOutcome
 from scheduling.appointments.models import AppointmentState, BookedVia
 from scheduling.callbacks.models import CallbackState
 from scheduling.reports.statistics import (
+    CALL_PARTS,
     MAX_DAYS,
     AppointmentsOnDay,
     CallbacksOnDay,
@@ -60,7 +61,10 @@ def test_calls_are_counted_on_the_berlin_day_they_started_by_what_came_of_them(d
         CallOutcome.HUNG_UP,
         CallOutcome.NO_ACCEPT_WITHIN_MAX_WAIT,
         CallOutcome.CLOSED_INFORMED,
-        CallOutcome.CALLBACK_REQUESTED,
+        CallOutcome.CLOSED_CALLBACK_BOOKED,
+        CallOutcome.APPOINTMENT_BOOKED,
+        CallOutcome.CALLBACK_REQUESTED,  # open, a callback instead of waiting: other
+        CallOutcome.NOBODY_ON_DUTY,
         CallOutcome.ENDED_IN_INTAKE,
         None,  # still running
     ):
@@ -71,10 +75,21 @@ def test_calls_are_counted_on_the_berlin_day_they_started_by_what_came_of_them(d
 
     figures = statistics(database, date(2026, 1, 14), date(2026, 1, 15))
 
+    nothing = dict.fromkeys(CALL_PARTS, 0)
     assert figures.calls == (
-        CallsOnDay(date(2026, 1, 14), answered=1, abandoned=0, out_of_hours=0, other=0),
-        CallsOnDay(date(2026, 1, 15), answered=1, abandoned=3, out_of_hours=1, other=3),
+        CallsOnDay(date(2026, 1, 14), **{**nothing, "answered": 1}),
+        CallsOnDay(
+            date(2026, 1, 15),
+            answered=1,
+            abandoned=2,
+            ended_after_max_wait=1,
+            out_of_hours_callback=1,
+            out_of_hours_appointment=1,
+            out_of_hours_nothing_booked=1,
+            other=4,
+        ),
     )
+    assert figures.calls[1].out_of_hours == 3 and figures.calls[1].total == 11
 
 
 def test_the_days_the_clocks_change_have_23_and_25_hours(data, database):

@@ -41,16 +41,17 @@ def test_dead_work_is_listed_without_personal_data_and_can_be_retried(
     dispatcher.dispatch_due()
     listing = hotline("work", "list", "--state", "dead")
     assert listing.exit_code == 0, listing.output
-    assert f"{item.id}   place_call  dead" in listing.output
+    assert f"{item.id}   Anruf aufbauen  aufgegeben" in listing.output
     assert "callback:7:attempt:1" in listing.output and "Twilio answered 400" in listing.output
     assert "12345678" not in listing.output
-    assert "keine Arbeit im Zustand pending" in hotline("work", "list", "--state", "pending").output
+    pending = hotline("work", "list", "--state", "pending").output
+    assert "keine Arbeit im Zustand „ausstehend“" in pending
 
     retried = hotline("work", "retry", str(item.id))
-    assert retried.exit_code == 0 and "requeued" in retried.output
+    assert retried.exit_code == 0 and "neu eingereiht" in retried.output
     assert factories.work_item(item.id).state == "pending"
     again = hotline("work", "retry", str(item.id))
-    assert again.exit_code == 1 and "not dead or failed" in again.output
+    assert again.exit_code == 1 and "weder aufgegeben noch fehlgeschlagen" in again.output
 
 
 @pytest.fixture
@@ -85,10 +86,10 @@ def test_status_shows_when_each_scheduler_was_last_seen_and_a_silent_one_is_no_s
         status = status_on_test_clock()
         assert status.exit_code == 0, status.output
         shown = status.output
-        assert "aktiv    alpha pid 101  zuletzt gesehen 26.11. 10:00:00 (vor 5 s)" in shown
-        assert "standby  beta pid 202  zuletzt gesehen 26.11. 09:59:59 (vor 6 s)" in shown
+        assert "aktiv         alpha pid 101  zuletzt gesehen 26.11. 10:00:00 (vor 5 s)" in shown
+        assert "Bereitschaft  beta pid 202  zuletzt gesehen 26.11. 09:59:59 (vor 6 s)" in shown
         assert "nicht erreichbar seit 26.11. 09:59:10 (vor 55 s)  gamma pid 303" in shown
-        assert "standby  gamma" not in shown and "Kein Scheduler läuft" not in shown
+        assert "Bereitschaft  gamma" not in shown and "Kein Scheduler läuft" not in shown
 
         # five minutes (10 x takeover_seconds) after its last heartbeat its row goes
         clock.set(start + timedelta(seconds=10) + CONFIG.forget_node_after + timedelta(seconds=1))

@@ -6,6 +6,7 @@ every call it "places" to the service's status webhook (served here), as Twilio 
 
 from __future__ import annotations
 
+import re
 import signal
 import time
 from datetime import UTC, datetime
@@ -98,8 +99,8 @@ def test_a_stopped_scheduler_leaves_cleanly_and_the_status_command_names_the_act
     process = schedulers.start()
     (active,) = wait_for(lambda: active_nodes(svc), 20, "the scheduler to become active")
     status = scheduler_status(database_url, tmp_path)
-    assert f"aktiv    {active.host} pid {active.pid}" in status
-    assert "Arbeit: pending 0" in status
+    assert f"aktiv         {active.host} pid {active.pid}" in status
+    assert "Arbeit: ausstehend 0, läuft 0, erledigt 0" in status
 
     process.send_signal(signal.SIGTERM)
     assert process.wait(timeout=15) == 0
@@ -117,7 +118,7 @@ def test_a_standby_killed_with_kill_9_is_shown_as_unreachable_within_the_takeove
     wait_for(lambda: len(nodes.nodes(svc.database)) == 2, 20, "both schedulers to register")
     (active,) = wait_for(lambda: active_nodes(svc), 20, "one active scheduler")
     (standby,) = [node for node in nodes.nodes(svc.database) if node.id != active.id]
-    assert f"standby  {standby.host} pid {standby.pid}" in status()
+    assert f"Bereitschaft  {standby.host} pid {standby.pid}" in status()
 
     victim = first if standby.pid == first.pid else second
     victim.send_signal(signal.SIGKILL)
@@ -130,6 +131,42 @@ def test_a_standby_killed_with_kill_9_is_shown_as_unreachable_within_the_takeove
         "the killed standby to be shown as unreachable",
     )
     assert time.monotonic() - killed_at < 6
-    assert f"standby  {standby.host} pid {standby.pid}" not in shown
+    assert f"Bereitschaft  {standby.host} pid {standby.pid}" not in shown
     assert f"{standby.host} pid {standby.pid}  ({standby.id})" in shown
-    assert f"aktiv    {active.host} pid {active.pid}  zuletzt gesehen" in shown
+    assert f"aktiv         {active.host} pid {active.pid}  zuletzt gesehen" in shown
+
+
+def test_in_development_the_scheduler_logs_short_readable_lines_without_its_routine(
+    svc, database_url, fake_twilio, tmp_path
+):
+    """`make run`'s scheduler: readable lines, and nothing for the periodic jobs that found
+    nothing to do (the recovery of stale work runs every second here, lease 4 s)."""
+    from tests.scheduling.conftest import SCHEDULER_CONFIG
+    from tests.support.processes import SchedulerProcesses
+    from tests.support.twilio import app_environment
+
+    config = tmp_path / "hotline.toml"
+    config.write_text(SCHEDULER_CONFIG)
+    environment = app_environment(
+        database_url,
+        HOTLINE_ENV="development",
+        HOTLINE_CONFIG=str(config),
+        TWILIO_API_BASE_URL=fake_twilio.url,
+        HOTLINE_INSTANCE_PATH=str(tmp_path / "instance"),
+    )
+    processes = SchedulerProcesses(environment, tmp_path)
+    try:
+        process = processes.start()
+        wait_for(lambda: active_nodes(svc), 20, "the scheduler to become active")
+        time.sleep(3)  # the recovery job ran two or three times meanwhile
+        process.send_signal(signal.SIGTERM)
+        assert process.wait(timeout=15) == 0
+    finally:
+        processes.stop_all()
+
+    log = processes.log_of(0)
+    assert not [line for line in log.splitlines() if line.startswith("{")], log
+    assert re.search(r"^\d\d:\d\d:\d\d INFO .*: scheduler is the active one", log, re.M), log
+    assert "scheduler stopped" in log
+    for routine in ("recover_stale_work", "Running job", "executed successfully", "Added job"):
+        assert routine not in log, log

@@ -78,17 +78,17 @@ def test_an_admin_closes_the_line_for_a_meeting_and_opens_it_again(client, svc, 
         client,
         "/staff/admin/hours",
         "/staff/admin/hours",
-        {"is_open": "0", "until": "2026-11-26T14:00", "reason": "Teamsitzung"},
+        {"is_open": "0", "until": "2026-11-26T14:00", "note": "Teamsitzung"},
     )
     with svc.database.transaction() as session:
         entry = session.scalars(select(HoursOverrideEntry)).one()
-        assert not entry.is_open and entry.reason == "Teamsitzung"
+        assert not entry.is_open and entry.note == "Teamsitzung"
     assert "Teamsitzung" in client.get("/staff/admin/hours").get_data(as_text=True)
     past = post_form(
         client,
         "/staff/admin/hours",
         "/staff/admin/hours",
-        {"is_open": "0", "until": "2026-11-25T14:00", "reason": "gestern"},
+        {"is_open": "0", "until": "2026-11-25T14:00", "note": "gestern"},
     )
     assert "in der Zukunft" in client.get(past.headers["Location"]).get_data(as_text=True)
     post_form(client, "/staff/admin/hours", "/staff/admin/hours", {"action": "clear"})

@@ -156,7 +156,7 @@ def test_nul_bytes_in_free_text_are_refused_and_nothing_is_stored(
         (
             "/staff/admin/hours",
             "/staff/admin/hours",
-            {"is_open": "0", "until": "2026-11-26T14:00", "reason": "Team\x00sitzung"},
+            {"is_open": "0", "until": "2026-11-26T14:00", "note": "Team\x00sitzung"},
         ),
         (
             availability,
@@ -198,17 +198,17 @@ def test_an_absence_ends_at_most_two_years_ahead(
 def test_an_override_ends_at_most_a_year_ahead(client, svc, clock, create_case, create_counsellor):
     a_console(client, svc, clock, create_case, create_counsellor)
     for until in ("9999-12-31T10:00", "2027-11-27T10:00"):  # now: 26.11.2026, 10:00
-        fields = {"is_open": "0", "until": until, "reason": "Umzug"}
+        fields = {"is_open": "0", "until": until, "note": "Umzug"}
         shown = errors_shown(
             client, post_form(client, "/staff/admin/hours", "/staff/admin/hours", fields)
         )
         assert "ein Jahr" in shown and "26.11.2027" in shown
     for until in ("0001-01-01T10:00", "²026-12-01T10:00"):
-        fields = {"is_open": "0", "until": until, "reason": "Umzug"}
+        fields = {"is_open": "0", "until": until, "note": "Umzug"}
         assert errors_shown(
             client, post_form(client, "/staff/admin/hours", "/staff/admin/hours", fields)
         )
-    fields = {"is_open": "0", "until": "2027-11-26T09:00", "reason": "Umzug"}
+    fields = {"is_open": "0", "until": "2027-11-26T09:00", "note": "Umzug"}
     assert post_form(client, "/staff/admin/hours", "/staff/admin/hours", fields).status_code == 302
     with svc.database.transaction() as session:
         assert len(session.scalars(select(HoursOverrideEntry)).all()) == 1

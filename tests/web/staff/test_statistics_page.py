@@ -1,5 +1,6 @@
 """The statistics page and its CSV export through HTTP: charts inline as SVG (no script), a
-date range, and an export with no reference, number or small count, audited."""
+date range, and an export with no reference, number or small count, audited; the calls out
+of hours, walked with the simulator; a range without data in Chromium."""
 
 from __future__ import annotations
 
@@ -11,11 +12,15 @@ from sqlalchemy import select
 
 from hotline.audit.models import AuditAction, AuditEntry
 from hotline.telephony.models import CallOutcome
-from tests.support.staff import add_staff, log_in
+from tests.support.browser import Browser, chromium_fixture
+from tests.support.staff import PASSWORD, add_staff, log_in
 from tests.support.statistics_data import StatisticsData
 from tests.support.times import berlin
 
 REFERENCE = "98765432"
+NO_DATA = "Keine Daten im Zeitraum"
+
+chromium = chromium_fixture()
 
 
 def seeded(svc) -> None:
@@ -48,7 +53,8 @@ def test_the_page_draws_its_charts_on_the_server(client, svc, clock):
     html = response.get_data(as_text=True)
     assert response.status_code == 200
     svgs = re.findall(r"<svg.*?</svg>", html, re.S)
-    assert len(svgs) >= 5
+    assert len(svgs) == 4
+    assert html.count(f'<span class="muted">{NO_DATA}</span>') == 2  # no callbacks, appointments
     for svg in svgs:
         ElementTree.fromstring(svg)  # well-formed
     assert "<script" not in html
@@ -96,3 +102,83 @@ def test_a_year_is_the_longest_range(client, svc, clock):
     first = today - timedelta(days=365)
     page = client.get(f"/staff/stats?from={first}&to={today}").get_data(as_text=True)
     assert "Höchstens ein Jahr" not in page
+
+
+SATURDAY = berlin(2026, 11, 28, 11, 0)  # the line is closed: it opens on Monday at 9
+
+
+def calls_caption(page: str) -> str:
+    """The words under the chart of calls: what it shows, in figures."""
+    match = re.search(r'id="chart-calls".*?<figcaption>(.*?)</figcaption>', page, re.S)
+    assert match, "no chart of calls"
+    return " ".join(re.sub(r"<[^>]+>", "", match.group(1)).split())
+
+
+def test_out_of_hours_callers_count_as_out_of_hours_with_what_they_booked(
+    client, svc, clock, simulate_call, create_counsellor
+):
+    create_counsellor("Anna")
+    clock.set(SATURDAY)
+    simulate_call(["-", "-", "1", "1", "1"])  # a callback on the own number, Monday 9:00
+    simulate_call(["-", "-", "2", "1"])  # the first free video appointment
+    simulate_call(["-", "-"], silent_after_keys=True)  # the ways out, nothing booked
+    logged_in(client, svc, clock)
+
+    page = client.get("/staff/stats?from=2026-11-28&to=2026-11-28").get_data(as_text=True)
+
+    assert calls_caption(page) == (
+        "Anrufe pro Tag – 3 Anrufe, davon 0 angenommen, 0 in der Warteschleife aufgelegt, "
+        "0 nach der Höchstwartezeit beendet, 3 außerhalb der Öffnungszeiten (1 mit Rückruf, "
+        "1 mit Videotermin, 1 ohne Buchung) und 0 sonstige."
+    )
+    for legend in (
+        "Außerhalb der Öffnungszeiten: Rückruf gebucht",
+        "Außerhalb der Öffnungszeiten: Videotermin gebucht",
+        "Außerhalb der Öffnungszeiten: nichts gebucht",
+    ):
+        assert legend in page
+
+
+def test_calls_the_service_ended_after_the_longest_wait_are_not_callers_who_hung_up(
+    client, svc, clock, simulate_call, create_counsellor
+):
+    create_counsellor("Anna")
+    simulate_call(["-", "-"], counsellors=["ignore"], silent_after_keys=True)  # 3 min, nobody
+    simulate_call(["-", "-", "q"], counsellors=["ignore"])  # hung up while waiting
+    logged_in(client, svc, clock)
+
+    page = client.get("/staff/stats?from=2026-11-26&to=2026-11-26").get_data(as_text=True)
+
+    assert calls_caption(page).startswith(
+        "Anrufe pro Tag – 2 Anrufe, davon 0 angenommen, 1 in der Warteschleife aufgelegt, "
+        "1 nach der Höchstwartezeit beendet, 0 außerhalb der Öffnungszeiten"
+    )
+    assert "Nach der Höchstwartezeit beendet" in page
+
+
+def test_a_chart_with_nothing_to_show_says_so_in_a_short_note(chromium, live_server, svc, clock):
+    add_staff(svc, clock, "anna@example.org")
+    browser = Browser(chromium, live_server)
+    browser.open("/staff/login")
+    browser.by_id("email").send_keys("anna@example.org")
+    browser.by_id("password").send_keys(PASSWORD)
+    browser.click_and_load(browser.by_text("Anmelden", "button"))
+
+    browser.open("/staff/stats?from=2026-11-01&to=2026-11-07")  # before anything happened
+
+    figures = browser.find_all("figure.chart")
+    assert len(figures) == 6
+    line = float(browser.style(browser.find("main p"), "line-height").removesuffix("px"))
+    for figure in figures:
+        saying_so = [
+            element
+            for element in figure.find_elements("xpath", ".//*")
+            if element.text.strip() == NO_DATA
+        ]
+        assert saying_so, figure.get_attribute("id")
+        note = saying_so[-1]  # the innermost (its parents say no more than it)
+        height = browser.driver.execute_script(
+            "return arguments[0].getBoundingClientRect().height", note
+        )
+        assert height <= 1.5 * line, (figure.get_attribute("id"), height, line)
+        assert figure.find_elements("tag name", "svg") == []  # no empty chart around it
