@@ -15,7 +15,17 @@ import uuid
 from dataclasses import dataclass
 from pathlib import Path
 
-from bench import appointments, callbacks, console, inprocess, outbox, routing, server, statistics
+from bench import (
+    appointments,
+    callbacks,
+    console,
+    erlang,
+    inprocess,
+    outbox,
+    routing,
+    server,
+    statistics,
+)
 from bench.loadgen import Phase, PhaseResult, cpu_ticks, run_phase
 from bench.report import Summary, Verdict, text_table, verdict, write_markdown
 from bench.workload import BARE, INCOMING, Endpoint, prepare
@@ -39,6 +49,7 @@ class Settings:
     inprocess: bool
     outbox: bool
     routing: bool
+    queue: bool
     callbacks: bool
     appointments: bool
     statistics: bool
@@ -65,6 +76,7 @@ class Settings:
             inprocess=env("BENCH_INPROCESS", "1") not in ("", "0"),
             outbox=env("BENCH_OUTBOX", "1") not in ("", "0"),
             routing=env("BENCH_ROUTING", "1") not in ("", "0"),
+            queue=env("BENCH_QUEUE", "1") not in ("", "0"),
             callbacks=env("BENCH_CALLBACKS", "1") not in ("", "0"),
             appointments=env("BENCH_APPOINTMENTS", "1") not in ("", "0"),
             statistics=env("BENCH_STATISTICS", "1") not in ("", "0"),
@@ -222,6 +234,12 @@ def main() -> int:
             verdicts.append(result)
     bursts, latencies = outbox.main() if settings.outbox else ([], [])
     routes = routing.main() if settings.routing else []
+    busy_days = erlang.main() if settings.queue else []
+    expected = erlang.theory(
+        erlang.COUNSELLORS,
+        erlang.CALLS_PER_HOUR,
+        erlang.TALK_MEAN_SECONDS + erlang.ACCEPT_AFTER_SECONDS,
+    )
     waves, searches = callbacks.main() if settings.callbacks else ([], [])
     video_slots, races = appointments.main() if settings.appointments else ([], [])
     pages = statistics.main() if settings.statistics else []
@@ -232,6 +250,8 @@ def main() -> int:
         print("\n" + outbox.table(bursts, latencies))
     if routes:
         print("\n" + routing.table(routes))
+    if busy_days:
+        print("\n" + erlang.table(expected, busy_days))
     if waves or searches:
         print("\n" + callbacks.table(waves, searches))
     if video_slots or races:
@@ -247,6 +267,7 @@ def main() -> int:
     for line in [
         *outbox.verdict_lines(bursts, latencies),
         *routing.verdict_lines(routes),
+        *erlang.verdict_lines(expected, busy_days),
         *callbacks.verdict_lines(waves, searches),
         *appointments.verdict_lines(video_slots, races),
         *statistics.verdict_lines(pages),

@@ -110,6 +110,7 @@ def result(ctx: StepContext, step: StepInput) -> StepResult:
     if (step.digits or "").strip() == MAILBOX_KEY:
         return _unreachable(ctx, catalog, response, attempt_id, "mailbox")
     ctx.callbacks.placement.talked(attempt_id)  # 1, or nothing pressed: they talked
+    ctx.desk.distribute()  # after the wrap-up the counsellor is offered the next in line
     return _ending(catalog, response, "callback_call.done")
 
 
@@ -121,6 +122,7 @@ def _unreachable(
     reason: str,
 ) -> StepResult:
     retry = ctx.callbacks.placement.caller_unreachable(attempt_id, reason)
+    ctx.desk.distribute()  # the counsellor is free for the next in line
     if retry is None:
         return _ending(catalog, response, "callback_call.failed")
     when = spoken_slot(retry, ctx.now, COUNSELLOR_LANGUAGE, tz=ctx.hours_config.timezone)
@@ -141,8 +143,8 @@ def _attempt_id(step: StepInput) -> int | None:
 
 
 STEPS = (
-    Step(WHISPER_PATH, whisper, leg=Leg.COUNSELLOR),
-    Step(DIAL_PATH, dial, leg=Leg.COUNSELLOR),
-    Step(DIALED_PATH, dialed, leg=Leg.COUNSELLOR),
-    Step(RESULT_PATH, result, leg=Leg.COUNSELLOR),
+    Step(WHISPER_PATH, whisper, leg=Leg.COUNSELLOR, routes=True),
+    Step(DIAL_PATH, dial, leg=Leg.COUNSELLOR, routes=True),
+    Step(DIALED_PATH, dialed, leg=Leg.COUNSELLOR, routes=True),
+    Step(RESULT_PATH, result, leg=Leg.COUNSELLOR, routes=True),
 )

@@ -18,7 +18,7 @@ def route(ctx: StepContext, step: StepInput) -> StepResult:
     status = ctx.hours.status_at(ctx.now)
     if not status.is_open:  # nobody new is queued after closing time
         return announce_closed(ctx, step.call.language, status, attempt=1)
-    if not ctx.desk.queue_caller(step.call.call_sid, step.call.language):
+    if not ctx.desk.queue_caller(step.call.call_sid):  # in line while anyone is on duty
         return _nobody_on_duty(ctx, step)
     catalog = prompts(step.call.language)
     response = VoiceResponse()
@@ -43,4 +43,4 @@ def _nobody_on_duty(ctx: StepContext, step: StepInput) -> StepResult:
     return StepResult(end_politely(response, catalog), Effects(outcome=CallOutcome.NOBODY_ON_DUTY))
 
 
-STEPS = (Step("route", route),)
+STEPS = (Step("route", route, routes=True),)

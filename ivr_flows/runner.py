@@ -35,6 +35,7 @@ from scheduling.hours.config import HoursConfig
 from scheduling.hours.overrides import opening_hours_at
 from scheduling.routing.config import RoutingConfig
 from scheduling.routing.desk import RoutingDesk
+from scheduling.routing.lock import hold_routing_lock
 
 log = logging.getLogger(__name__)
 
@@ -107,6 +108,8 @@ class CallFlowRunner:
         trace: StepTrace | None = None,
     ) -> StepOutcome:
         """One step inside the caller's transaction; raises whatever goes wrong."""
+        if step.routes:  # first, before this transaction holds any row (`routing.lock`)
+            hold_routing_lock(session)
         call = self._load_call(session, now, step, request)
         if trace is not None:
             trace.languages = (call.language,)
@@ -154,13 +157,7 @@ class CallFlowRunner:
             contact_email=settings.contact_email,
             case_exists=lambda reference: find_case(session, reference) is not None,
             routing_config=settings.routing_config,
-            open_desk=lambda: RoutingDesk(
-                session,
-                now,
-                self._cipher,
-                settings.routing_config,
-                settings.hours_config.timezone,
-            ),
+            open_desk=lambda: RoutingDesk(session, now, self._cipher, settings.scheduling),
             open_callbacks=lambda: CallbackDesk(session, now, self._cipher, settings.scheduling),
             open_appointments=lambda: AppointmentDesk(
                 session, now, self._cipher, settings.scheduling, settings.appointment_links

@@ -126,6 +126,7 @@ class Step:
     handler: StepHandler
     leg: Leg = Leg.CALLER
     answers_new_call: bool = False  # the first step of an inbound call: registers the caller
+    routes: bool = False  # may change who is rung: takes the routing lock before anything
 
     @property
     def name(self) -> str:

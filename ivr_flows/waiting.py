@@ -1,11 +1,14 @@
-"""The caller's wait: position, hold audio or silence, the callback offer, and what follows.
+"""The caller's wait: position, the expected wait, hold audio or silence, the callback
+offer, and what follows.
 
 Twilio plays the wait URL's TwiML in a loop while the caller is in the queue. Each round here
-lasts `message_every_seconds` (the position, then hold audio or a pause) and redirects to the
-next round, so every round has its own URL. Every `callback_offer_every_seconds` a round
-offers "press 1 for a callback"; after `max_wait_seconds` the caller leaves the queue and
-hears the offer. The queue's action URL is told how the wait ended (`QueueResult`), and no
-ending is left in silence.
+lasts `message_every_seconds` (the position and, once there is history to go by, about how
+many minutes are left; then hold audio or a pause) and redirects to the next round, so every
+round has its own URL. Every `callback_offer_every_seconds` a round offers "press 1 for a
+callback", at once when the wait looks longer than `max_wait_seconds`; after that the caller
+leaves the queue and hears the offer. A callback asked for here keeps the caller's place in
+line. The queue's action URL is told how the wait ended (`QueueResult`), and no ending is
+left in silence.
 """
 
 from __future__ import annotations
@@ -16,6 +19,7 @@ from hotline.telephony.models import CallOutcome
 from ivr_flows.contact import CALLBACK_START, add_contact_details, end_politely, offer_a_callback
 from ivr_flows.prompts import PromptCatalog, prompts
 from ivr_flows.steps import Step, StepContext, StepInput, StepResult
+from scheduling.routing.waits import minutes_to_say
 
 WAIT_PATH = "queue/wait"
 CHOICE_PATH = "queue/choice"
@@ -34,8 +38,19 @@ def wait(ctx: StepContext, step: StepInput) -> StepResult:
         return StepResult(response)
     round_number = _round(step)
     catalog = prompts(step.call.language)
-    catalog.say(response, "queue.position", position=desk.position(call_sid))
-    if _offer_due(round_number, config.message_every_seconds, config.callback_offer_every_seconds):
+    position = desk.position(call_sid)
+    catalog.say(response, "queue.position", position=position)
+    expected = desk.estimated_wait(position)
+    if expected is not None:
+        minutes = minutes_to_say(expected)
+        if minutes == 1:
+            catalog.say(response, "queue.estimated_wait_one")
+        else:
+            catalog.say(response, "queue.estimated_wait", minutes=minutes)
+    too_long = expected is not None and waited + expected > config.max_wait_seconds
+    if (round_number == 0 and too_long) or _offer_due(
+        round_number, config.message_every_seconds, config.callback_offer_every_seconds
+    ):
         gather = Gather(
             input="dtmf",
             num_digits=1,
@@ -120,6 +135,6 @@ def _seconds(raw: str | None) -> float:
 
 STEPS = (
     Step(WAIT_PATH, wait),
-    Step(CHOICE_PATH, choice),
-    Step(QUEUE_RESULT_PATH, queue_result),
+    Step(CHOICE_PATH, choice, routes=True),
+    Step(QUEUE_RESULT_PATH, queue_result, routes=True),
 )

@@ -13,7 +13,8 @@ from twilio.twiml.voice_response import Dial, Gather, VoiceResponse
 from ivr_flows.prompts import prompts
 from ivr_flows.speech import spoken_digits
 from ivr_flows.steps import Leg, Step, StepContext, StepInput, StepResult
-from scheduling.routing.desk import WHISPER_PATH, OfferView, queue_name
+from scheduling.routing.desk import OfferView, queue_name
+from scheduling.routing.distributor import WHISPER_PATH
 from scheduling.routing.models import OPEN_STATES
 
 ANSWER_PATH = f"{WHISPER_PATH}/answer"
@@ -90,6 +91,6 @@ def _offer_id(step: StepInput) -> int | None:
 
 
 STEPS = (
-    Step(WHISPER_PATH, whisper, leg=Leg.COUNSELLOR),
-    Step(ANSWER_PATH, answer, leg=Leg.COUNSELLOR),
+    Step(WHISPER_PATH, whisper, leg=Leg.COUNSELLOR, routes=True),
+    Step(ANSWER_PATH, answer, leg=Leg.COUNSELLOR, routes=True),
 )

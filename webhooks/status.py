@@ -19,6 +19,7 @@ from hotline.telephony.urls import STATUS_PATH, VOICE_PREFIX
 from scheduling.callbacks.desk import CallbackDesk
 from scheduling.outbox.queue import note_reference
 from scheduling.routing.desk import RoutingDesk
+from scheduling.routing.lock import hold_routing_lock
 from webhooks import parameters
 from webhooks.context import flow_runner
 from webhooks.deliveries import StoredAnswer, answer_once
@@ -41,7 +42,6 @@ def call_status() -> Response:
         return Response("CallSid and CallStatus are required\n", 400, mimetype="text/plain")
     svc = services()
     flows = flow_runner().settings
-    routing_config = flows.routing_config
 
     def callbacks_of(session: Session, now: datetime) -> CallbackDesk:
         return CallbackDesk(session, now, svc.cipher, flows.scheduling)
@@ -63,14 +63,17 @@ def call_status() -> Response:
                 values, "CallDuration", parameters.MAX_DURATION_SECONDS, rejections
             ),
         )
+        hold_routing_lock(session)  # first: a leg's or a caller's end frees a counsellor
         reported.append(record_status(session, report))
-        desk = RoutingDesk(
-            session, now, svc.cipher, routing_config, flows.scheduling.hours.timezone
-        )
+        desk = RoutingDesk(session, now, svc.cipher, flows.scheduling)
         if work_id is not None:  # a call the scheduler placed: its attempt went out
-            rang = desk.leg_status(work_id, call_sid, status) or callbacks_of(
-                session, now
-            ).placement.ring_status(work_id, call_sid, status)
+            rang = desk.leg_status(work_id, call_sid, status)
+            if not rang and callbacks_of(session, now).placement.ring_status(
+                work_id, call_sid, status
+            ):
+                rang = True
+                if status in TERMINAL_STATUSES:
+                    desk.distribute()  # the counsellor of a callback may be free again
             if not rang:
                 note_reference(session, work_id, call_sid)
         elif status in TERMINAL_STATUSES:

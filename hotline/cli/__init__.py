@@ -16,6 +16,7 @@ from hotline.cli.feeds import counsellor_feed
 from hotline.cli.hours import hours
 from hotline.cli.keys import keygen, keys
 from hotline.cli.offers import offers_group
+from hotline.cli.queue import queue_command
 from hotline.cli.retention import retention
 from hotline.cli.scheduler import scheduler
 from hotline.cli.simulate import simulate
@@ -38,6 +39,7 @@ COMMANDS = (
     callbacks,
     appointments,
     hours,
+    queue_command,
     simulate,
     scheduler,
     work,

@@ -36,6 +36,7 @@ from hotline.cases.references import display_case_reference
 from hotline.cli import simulation_database
 from hotline.cli.simulate_callback import CALLEE_OUTCOMES, play_callback
 from hotline.cli.simulation import TEXTS, in_process_dispatcher, scripted_caller
+from hotline.cli.simulation_scene import Scene
 from hotline.cli.support import ROW_ID, cli_app, parse_when
 from hotline.clock import Clock, FixedClock
 from hotline.services import services
@@ -89,6 +90,30 @@ from scheduling.callbacks.models import OPEN_CALLBACK_STATES, Callback
     "call). Default: one who accepts.",
 )
 @click.option(
+    "--busy",
+    "busy_minutes",
+    type=click.FloatRange(0.1, 120),
+    multiple=True,
+    metavar="MINUTES",
+    help="A counsellor on duty is already talking with someone, for this many more minutes "
+    "(repeatable: the next counsellor, by name).",
+)
+@click.option(
+    "--ahead",
+    type=click.IntRange(0, 20),
+    default=0,
+    help="So many callers already wait in line before you (their counsellors accept).",
+)
+@click.option(
+    "--talk",
+    "talk_minutes",
+    type=click.FloatRange(0.1, 120),
+    default=2.0,
+    show_default=True,
+    metavar="MINUTES",
+    help="How long each caller ahead talks once a counsellor takes them.",
+)
+@click.option(
     "--url",
     metavar="URL",
     help="Call a running service (e.g. http://127.0.0.1:8000 from `make run`) instead of the "
@@ -119,10 +144,18 @@ def simulate(
     from_number: str,
     keys: str | None,
     counsellors: tuple[str, ...],
+    busy_minutes: tuple[float, ...],
+    ahead: int,
+    talk_minutes: float,
     url: str | None,
     callback_id: int | None,
     callee: str | None,
 ) -> None:
+    if (url or callback_id is not None) and (busy_minutes or ahead):
+        raise click.UsageError(
+            "--busy and --ahead set the scene of an in-process call; a running service or a "
+            "callback has its own line"
+        )
     if url and at_text:
         raise click.UsageError("--at sets the in-process clock; a running service keeps its own")
     if url and counsellors:
@@ -165,7 +198,10 @@ def simulate(
         simulation_database.create_fresh(svc.database, svc.cipher, path)
         clock = FixedClock(at or svc.clock.now())
         with _simulation(app, clock, path) as simulated:
-            transcript = _play_in_process(simulated, clock, call, counsellors or ("accept",))
+            others = Others(busy_minutes, ahead, talk_minutes)
+            transcript = _play_in_process(
+                simulated, clock, call, counsellors or ("accept",), others
+            )
             _summarise(simulated, transcript, path)
 
 
@@ -199,16 +235,42 @@ def _simulation(app: Flask, clock: Clock, path: Path) -> Iterator[Flask]:
         services(simulated).database.dispose()
 
 
+@dataclass(frozen=True)
+class Others:
+    """Who else is on the line (`--busy`, `--ahead`, `--talk`)."""
+
+    busy_minutes: Sequence[float] = ()
+    ahead: int = 0
+    talk_minutes: float = 2.0
+
+
 def _play_in_process(
-    app: Flask, clock: FixedClock, call: Call, counsellors: Sequence[str]
+    app: Flask, clock: FixedClock, call: Call, counsellors: Sequence[str], others: Others
 ) -> Transcript:
     """The app, its scheduler's due work and the counsellors' phones, on the app's clock,
-    which moves only with the simulated call."""
+    which moves only with the simulated call; others on the line as `others` says."""
     svc = services(app)
     transport = FlaskClientTransport(
         app.test_client(), svc.settings.twilio_auth_token, svc.settings.public_base_url
     )
-    switchboard = Switchboard(transport, counsellors)
+    try:
+        scene = Scene.set_up(
+            app,
+            clock.now,
+            transport,
+            click.echo,
+            busy_minutes=others.busy_minutes,
+            ahead=others.ahead,
+            talk_minutes=others.talk_minutes,
+        )
+    except ValueError as error:
+        raise click.UsageError(f"--busy: {error}") from None
+    switchboard = Switchboard(
+        transport,
+        counsellors,
+        for_others=scene.takes_a_caller_ahead,
+        others_queue=scene.is_ahead,
+    )
     dispatcher = in_process_dispatcher(app, switchboard)
     try:
         player = CallPlayer(
@@ -217,7 +279,7 @@ def _play_in_process(
             clock=clock.now,
             advance_clock=clock.advance,
             switchboard=switchboard,
-            dispatch=dispatcher.dispatch_due,
+            dispatch=scene.around(dispatcher.dispatch_due),
             **call.options,
         )
         return player.run(call.incoming_url)

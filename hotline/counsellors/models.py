@@ -26,6 +26,8 @@ class Counsellor(Base):
     languages: Mapped[str] = mapped_column(String(20), default="de", server_default="de")
     last_call_at: Mapped[datetime | None] = mapped_column(UTCDateTime())  # for longest-idle
     passes_in_a_row: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    # after a call, no offer until then (`[routing] wrap_up_seconds`; "bereit" ends it early)
+    wrap_up_until: Mapped[datetime | None] = mapped_column(UTCDateTime())
     email_encrypted: Mapped[bytes | None] = mapped_column(LargeBinary, info=encrypted())
     # sha256 of the secret in the calendar feed's URL (renewed with `counsellor feed --renew`)
     feed_token_digest: Mapped[str | None] = mapped_column(String(64), unique=True)

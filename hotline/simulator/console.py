@@ -38,6 +38,7 @@ COUNSELLOR_LINES = {
     "busy": "   besetzt",
     "ended": "   Anruf beendet ({text})",
     "no caller": "   niemand wartet mehr in der Warteschlange",
+    "takes another": "   nimmt das Gespräch einer Anrufer:in vor Ihnen an",
     "error": "   ❌ {text}",
     "talked": "📞 Berater:in {counsellor} legt nach dem Gespräch auf ({text} s)",
     "sms": "✉️  SMS an {to}: {text}",

@@ -55,8 +55,15 @@ class Switchboard:
         behaviours: Sequence[str],
         *,
         account_sid: str = DEV_ACCOUNT_SID,
+        for_others: Callable[[OutboundCall], bool] | None = None,
+        others_queue: Callable[[str], bool] | None = None,
     ) -> None:
+        """`for_others`: a leg rung for another caller in the line (`scene`): its counsellor
+        accepts, and the behaviours are kept for the caller's own legs; `others_queue`: the
+        queue of such a caller."""
         self._transport = transport
+        self._for_others = for_others or (lambda call: False)
+        self._others_queue = others_queue or (lambda queue: False)
         self._behaviours = deque(check_behaviour(behaviour) for behaviour in behaviours)
         self._account_sid = account_sid
         self._lock = threading.Lock()
@@ -71,8 +78,12 @@ class Switchboard:
 
     # --- the outbound gateway ----------------------------------------------------------------
     def place_call(self, call: OutboundCall) -> str:
+        for_others = self._for_others(call)
         with self._lock:
-            behaviour = self._behaviours.popleft() if self._behaviours else "ignore"
+            if for_others:
+                behaviour = "accept"
+            else:
+                behaviour = self._behaviours.popleft() if self._behaviours else "ignore"
             leg = CounsellorLeg(
                 len(self.legs) + 1, new_sid("CA"), call, behaviour, self._account_sid
             )
@@ -153,6 +164,10 @@ class Switchboard:
             return
         caller_waits = self._caller_waits(session)
         queue = LegPlayer(session, leg, via=self._transport, caller_waits=caller_waits).play()
+        if queue is not None and self._others_queue(queue):
+            emit_counsellor(session, leg, "takes another", queue)
+            self._finish(session, leg, "completed")
+            return
         if queue is not None and caller_waits(queue):
             leg.bridged_to = queue
             self._bridged.add(queue)

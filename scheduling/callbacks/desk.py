@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
-from sqlalchemy import Table, select, update
+from sqlalchemy import Table, func, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -219,11 +219,21 @@ class CallbackDesk:
         return BookedOnline(callback_id, token, reference or "", start, start + self.config.slot)
 
     def book_as_soon_as_possible(self, callback_id: int) -> None:
-        """From the queue: due now, for the next counsellor who is free (no slot, no seat)."""
+        """From the queue: due now, and it keeps the caller's place in line (virtual hold):
+        the distributor rings for it when its turn comes, among the callers who joined after
+        and before (no slot, no seat)."""
+        joined = (
+            select(Call.queued_at).where(Call.call_sid == _CALLBACKS.c.call_sid).scalar_subquery()
+        )
         self.session.execute(
             update(_CALLBACKS)
             .where(_CALLBACKS.c.id == callback_id)
-            .values(due_at=self.now, state=CallbackState.BOOKED, updated_at=self.now)
+            .values(
+                due_at=self.now,
+                state=CallbackState.BOOKED,
+                updated_at=self.now,
+                line_since=func.coalesce(joined, self.now),
+            )
         )
         self._queue_first_attempt(callback_id, self.now)
 

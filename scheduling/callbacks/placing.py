@@ -39,10 +39,9 @@ from scheduling.callbacks.work import PLACE_CALLBACK, place_callback_work
 from scheduling.config import SchedulingConfig
 from scheduling.hours.overrides import opening_hours_at
 from scheduling.outbox import queue, side_effects
-from scheduling.outbox.kinds import Done, WorkKind, WorkTools
 from scheduling.outbox.models import WorkItem
-from scheduling.outbox.queue import ClaimedWork
-from scheduling.routing.desk import RoutingDesk
+from scheduling.routing.lock import hold_routing_lock
+from scheduling.routing.states import available_counsellors, counsellors_now
 
 log = logging.getLogger(__name__)
 WHISPER_PATH = "callback/whisper"
@@ -51,6 +50,7 @@ _ATTEMPTS: Table = CallbackAttempt.__table__  # type: ignore[assignment]
 _COUNSELLORS: Table = Counsellor.__table__  # type: ignore[assignment]
 TERMINAL = frozenset({"completed", "busy", "failed", "no-answer", "canceled"})
 DIALLING, ANSWERED = "dialling", "answered"  # an attempt's outcome while it is under way
+IN_LINE = "in line"  # holds a caller's place: the distributor rings for it in turn
 
 
 class ClickToCallRefused(ValueError):
@@ -81,7 +81,9 @@ class CallbackPlacement:
 
     # --- the scheduler's side -------------------------------------------------------------
     def place(self, callback_id: int, attempt_number: int) -> str:
-        """A due `place_callback`: what it did, for the work row's reference."""
+        """A due `place_callback`: what it did, for the work row's reference. A callback that
+        holds a caller's place in line ("in line") is rung by the distributor, in turn."""
+        hold_routing_lock(self.session)
         callback = self.session.get(
             Callback, callback_id, with_for_update=True, populate_existing=True
         )
@@ -91,9 +93,12 @@ class CallbackPlacement:
         status = hours.status_at(self.now)
         attempt = self._attempt(callback, attempt_number)
         if not status.is_open:
+            callback.line_since = None  # the line is closed: it waits for its time instead
             return self._move_to(callback, attempt, status.next_opening)
         if attempt.outcome is not None:
             return "attempt over"
+        if callback.line_since is not None:
+            return IN_LINE
         if self._engaged(attempt):  # an earlier look rang someone who has not answered yet
             return f"counsellor {attempt.counsellor_id} still rung"
         counsellor = self._next_counsellor(attempt)
@@ -108,6 +113,7 @@ class CallbackPlacement:
         pressing 1 dials the caller, as in any attempt (should they not answer, the attempt
         goes on to the next free counsellor). The attempt's number; ClickToCallRefused says
         why not, in German."""
+        hold_routing_lock(self.session)
         callback = self.session.get(
             Callback, callback_id, with_for_update=True, populate_existing=True
         )
@@ -123,7 +129,7 @@ class CallbackPlacement:
         counsellor = self.session.get(Counsellor, counsellor_id)
         if counsellor is None:
             raise ClickToCallRefused("Ihr Konto ist mit keiner Berater:in verknüpft.")
-        if not self._still_free_once_locked(counsellor_id):
+        if not self._still_free(counsellor_id):
             raise ClickToCallRefused("Sie sind gerade in einem anderen Rückruf.")
         number = self.cipher.decrypt_or_none(counsellor.phone_encrypted)
         if number is None:
@@ -139,6 +145,17 @@ class CallbackPlacement:
             f"Versuch {attempt.number}: jetzt zurückrufen ({counsellor.name})",
         )
         return attempt.number
+
+    def ring_in_line(self, callback_id: int, counsellor_id: int, number: str) -> None:
+        """The distributor's turn for a callback holding a place in line: ring this
+        counsellor (free, under the routing lock) for its current attempt."""
+        callback = self.session.get(Callback, callback_id, populate_existing=True)
+        if callback is None or callback.state not in OPEN_CALLBACK_STATES:
+            return
+        attempt = self._attempt(callback, max(callback.attempts, 1))
+        if attempt.outcome is not None or self._engaged(attempt):
+            return
+        self._ring(callback, attempt, counsellor_id, number)
 
     def _ring(
         self,
@@ -213,6 +230,9 @@ class CallbackPlacement:
         self.session.execute(
             update(_ATTEMPTS).where(_ATTEMPTS.c.id == attempt_id).values(outcome=DIALLING)
         )
+        self.session.execute(  # taken: it no longer holds a place in line
+            update(_CALLBACKS).where(_CALLBACKS.c.id == view.callback_id).values(line_since=None)
+        )
         token = self.session.scalar(
             select(_CALLBACKS.c.number_encrypted).where(_CALLBACKS.c.id == view.callback_id)
         )
@@ -264,6 +284,16 @@ class CallbackPlacement:
             return
         attempt.outcome, attempt.ended_at = "talked", self.now
         self._end(callback, CallbackState.DONE)
+        if attempt.counsellor_id is not None:  # the wrap-up, as after a call in the line
+            self.session.execute(
+                update(_COUNSELLORS)
+                .where(_COUNSELLORS.c.id == attempt.counsellor_id)
+                .values(
+                    last_call_at=self.now,
+                    wrap_up_until=self.now
+                    + timedelta(seconds=self.scheduling.routing.wrap_up_seconds),
+                )
+            )
         self._note(
             callback, CaseEventKind.CALLBACK_DONE, f"Rückruf geführt (Versuch {attempt.number})"
         )
@@ -332,14 +362,12 @@ class CallbackPlacement:
         return "nobody free"
 
     def _next_counsellor(self, attempt: CallbackAttempt) -> tuple[int, str] | None:
-        routing = RoutingDesk(
-            self.session,
-            self.now,
-            self.cipher,
-            self.scheduling.routing,
-            self.scheduling.hours.timezone,
-        )
-        free = [c for c in routing.free_counsellors() if c.id not in _tried(attempt)]
+        """Free (`scheduling.routing.states`: not rung, not talking, not in a wrap-up or an
+        appointment), not tried in this attempt, available for the callback's slot."""
+        states = counsellors_now(self.session, self.now)
+        free = [
+            c for c in available_counsellors(states, self.cipher) if c.id not in _tried(attempt)
+        ]
         if not free:
             return None
         tz = self.scheduling.hours.timezone
@@ -351,19 +379,15 @@ class CallbackPlacement:
             appointment_buffer=self.scheduling.appointments.buffer,
         )
         window_end = self.now + self.config.slot
-        available = [c for c in free if availability.available(c.id, self.now, window_end)]
-        available.sort(key=lambda c: (c.last_call_at or datetime.min.replace(tzinfo=UTC), c.id))
-        for candidate in available:
-            if self._still_free_once_locked(candidate.id):
+        for candidate in free:  # longest idle first
+            if availability.available(candidate.id, self.now, window_end):
                 return candidate.id, candidate.number
         return None
 
-    def _still_free_once_locked(self, counsellor_id: int) -> bool:
-        """Two due callbacks placed at once must not ring the same counsellor: the row lock
-        makes the second wait for the first to commit, and then it sees them engaged."""
-        self.session.execute(
-            select(_COUNSELLORS.c.id).where(_COUNSELLORS.c.id == counsellor_id).with_for_update()
-        )
+    def _still_free(self, counsellor_id: int) -> bool:
+        """Not engaged with another callback (under the routing lock: nobody rings them
+        meanwhile). A counsellor who clicks "jetzt zurückrufen" during a wrap-up or while
+        rung for a caller may: they chose to."""
         engaged = self.session.scalar(
             select(engaged_in_a_callback(_COUNSELLORS.c.id, self.now)).where(
                 _COUNSELLORS.c.id == counsellor_id
@@ -431,13 +455,3 @@ class CallbackPlacement:
 
 def _tried(attempt: CallbackAttempt) -> list[int]:
     return [int(part) for part in attempt.counsellors_tried.split(",") if part]
-
-
-def do_place_callback(item: ClaimedWork, tools: WorkTools) -> Done:
-    with tools.database.transaction() as session:
-        placement = CallbackPlacement(session, tools.clock.now(), tools.cipher, tools.scheduling)
-        outcome = placement.place(int(item.payload["callback_id"]), int(item.payload["attempt"]))
-    return Done(outcome)
-
-
-CALLBACK_WORK = (WorkKind(PLACE_CALLBACK, do_place_callback),)

@@ -41,13 +41,18 @@ class LocalDays:
 
     def number(self, column: Any) -> ColumnElement[int]:
         """Days since 1970-01-01 in local time, for GROUP BY (valid for [start, end))."""
+        return self.local_seconds(column) // SECONDS_PER_DAY
+
+    def local_seconds(self, column: Any) -> ColumnElement[int]:
+        """Seconds since 1970-01-01 00:00 local time (valid for [start, end)): the weekday
+        and the hour of the day follow from it."""
         *changing, (_, last_offset) = self._segments
         offset = (
             case(*((column < until, seconds) for until, seconds in changing), else_=last_offset)
             if changing
             else literal(last_offset)
         )
-        return (epoch_seconds(column, self.dialect) + offset) // SECONDS_PER_DAY
+        return epoch_seconds(column, self.dialect) + offset
 
     def month_number(self, column: Any) -> ColumnElement[int]:
         """The index in `months` of the local month, for GROUP BY (valid for [start, end))."""

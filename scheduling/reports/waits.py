@@ -79,7 +79,7 @@ def _waited(days: LocalDays) -> list[ColumnElement[bool]]:
     ]
 
 
-def _wait_seconds(dialect: str) -> ColumnElement[Any]:
+def wait_seconds_of(dialect: str) -> ColumnElement[Any]:
     """Whole seconds waited, cut off as a stopwatch would (59.9 s is 59 s), exactly alike on
     both databases: percentiles of the same calls must not differ by where they are kept."""
     left = func.coalesce(Call.connected_at, Call.queue_left_at)
@@ -99,7 +99,7 @@ def _computed_by_postgres(session: Session, days: LocalDays) -> Waits:
     month = days.month_number(Call.started_at).label("month")
     day = days.number(Call.started_at).label("day")
     percentiles = func.percentile_cont(array([MEDIAN, P90])).within_group(
-        _wait_seconds("postgresql")
+        wait_seconds_of("postgresql")
     )
     rows = session.execute(
         select(month, day, func.count(), percentiles)
@@ -129,7 +129,7 @@ def wait_histograms(session: Session, days: LocalDays) -> dict[date, Counter[int
     """Per day of the range: how many inbound calls waited how many whole seconds (days
     nobody waited are left out)."""
     day = days.number(Call.started_at).label("day")
-    seconds = _wait_seconds(days.dialect).label("seconds")
+    seconds = wait_seconds_of(days.dialect).label("seconds")
     rows = session.execute(
         select(day, seconds, func.count()).where(*_waited(days)).group_by(day, seconds)
     )

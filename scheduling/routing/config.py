@@ -10,6 +10,9 @@ message_every_seconds = 15       # position message, then hold audio or silence
 callback_offer_every_seconds = 45
 hold_music_url = ""              # calm audio between messages; "" = silence
 max_passes_in_a_row = 3          # then the counsellor is taken off duty
+wrap_up_seconds = 60             # after a call, before the next offer (0: none)
+repass_after_seconds = 60        # a caller let pass is offered to that counsellor again after this
+service_level_seconds = 60       # statistics: the share of callers answered within this
 """
 
 from __future__ import annotations
@@ -39,6 +42,9 @@ class RoutingConfig:
     callback_offer_every_seconds: int = 45
     hold_music_url: str = ""
     max_passes_in_a_row: int = 3
+    wrap_up_seconds: int = 60
+    repass_after_seconds: int = 60
+    service_level_seconds: int = 60
 
 
 def parse_routing_config(section: Mapping[str, Any]) -> RoutingConfig:
@@ -58,6 +64,10 @@ def _checked(key: str, value: Any) -> Any:
             value and urlsplit(value).scheme not in ("http", "https")
         ):
             raise RoutingConfigError('routing.hold_music_url: an http(s) URL, or "" for silence')
+        return value
+    if key == "wrap_up_seconds":  # 0 switches wrap-up off
+        if isinstance(value, bool) or not isinstance(value, int) or not 0 <= value <= 3600:
+            raise RoutingConfigError("routing.wrap_up_seconds: a whole number from 0 to 3600")
         return value
     if isinstance(value, bool) or not isinstance(value, int) or value <= 0:
         raise RoutingConfigError(f"routing.{key}: must be a positive whole number")

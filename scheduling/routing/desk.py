@@ -1,10 +1,12 @@
 """The routing desk: what the caller's and the counsellors' steps change, in their transaction.
 
-Each caller waits in a Twilio queue of their own (`queue_name`), so a counsellor who accepts
-is bridged to exactly the caller whose case they heard. Counsellors are rung by `place_call`
-work items (the scheduler places them); one offer row per counsellor records what became of
-the leg. Accepting is one conditional UPDATE on the caller's call row: of two counsellors who
-press 1 at the same moment, the database lets exactly one through.
+Every caller waits in one line, first come first served, while anyone is on duty; the
+distributor (`scheduling.routing.distributor`) decides who is rung for whom after every
+change made here. Each caller waits in a Twilio queue of their own (`queue_name`), so a
+counsellor who accepts is bridged to exactly the caller whose case they heard. Counsellors are
+rung by `place_call` work items (the scheduler places them); one offer row per ring records
+what became of the leg. Accepting is one conditional UPDATE on the caller's call row: of two
+counsellors who press 1 at the same moment, the database lets exactly one through.
 """
 
 from __future__ import annotations
@@ -12,28 +14,28 @@ from __future__ import annotations
 import logging
 import re
 from dataclasses import dataclass
-from datetime import datetime, tzinfo
+from datetime import datetime, timedelta, tzinfo
 
-from sqlalchemy import Table, and_, exists, func, select, update
+from sqlalchemy import Table, and_, func, select, update
 from sqlalchemy.orm import Session
 
 from hotline.calendar_names import short_date_time
 from hotline.cases.models import Case
 from hotline.counsellors.models import Counsellor
-from hotline.crypto import DataCipher, UndecryptableValue
+from hotline.crypto import DataCipher
 from hotline.plurals import counted
 from hotline.telephony.models import Call, CallOutcome
-from scheduling.appointments.models import in_a_video_appointment
-from scheduling.callbacks.models import engaged_in_a_callback
+from scheduling.config import SchedulingConfig
 from scheduling.outbox import queue, side_effects
 from scheduling.outbox.models import WorkItem
-from scheduling.routing.config import RoutingConfig
+from scheduling.routing.distributor import Distributor
+from scheduling.routing.line import EntryKind, position_of, the_line
+from scheduling.routing.lock import hold_routing_lock
 from scheduling.routing.models import OPEN_STATES, CallOffer, OfferState
-from scheduling.routing.planning import FreeCounsellor, plan_rings
+from scheduling.routing.waits import estimated_wait
 
 log = logging.getLogger(__name__)
 QUEUE_SID = re.compile(r"QU[0-9a-fA-F]{32}")
-WHISPER_PATH = "whisper"
 _CALLS: Table = Call.__table__  # type: ignore[assignment]
 _OFFERS: Table = CallOffer.__table__  # type: ignore[assignment]
 _COUNSELLORS: Table = Counsellor.__table__  # type: ignore[assignment]
@@ -62,95 +64,36 @@ class OfferView:
 
 class RoutingDesk:
     def __init__(
-        self,
-        session: Session,
-        now: datetime,
-        cipher: DataCipher,
-        config: RoutingConfig,
-        timezone: tzinfo,
+        self, session: Session, now: datetime, cipher: DataCipher, scheduling: SchedulingConfig
     ) -> None:
-        """`timezone`: the hotline's, for the times in what counsellors read."""
         self.session = session
         self.now = now
         self.cipher = cipher
-        self.config = config
-        self.timezone = timezone
+        self.scheduling = scheduling
+        self.config = scheduling.routing
+        self.timezone: tzinfo = scheduling.hours.timezone  # for what counsellors read
 
     # --- the caller ---------------------------------------------------------------------
-    def free_counsellors(self) -> list[FreeCounsellor]:
-        """On duty, not in a call or a callback right now, with a number that can be read."""
-        in_a_call = exists().where(
-            _CALLS.c.counsellor_id == _COUNSELLORS.c.id,
-            _CALLS.c.connected_at.is_not(None),
-            _CALLS.c.ended_at.is_(None),
+    def queue_caller(self, call_sid: str) -> bool:
+        """Put the caller in line (once: Twilio's retry changes nothing) and let the
+        distributor ring whom it needs; False, and nobody queued, when nobody is on duty."""
+        hold_routing_lock(self.session)
+        on_duty = self.session.scalar(
+            select(func.count()).select_from(_COUNSELLORS).where(_COUNSELLORS.c.on_duty.is_(True))
         )
-        rows = self.session.execute(
-            select(
-                _COUNSELLORS.c.id,
-                _COUNSELLORS.c.phone_encrypted,
-                _COUNSELLORS.c.languages,
-                _COUNSELLORS.c.last_call_at,
-            ).where(
-                _COUNSELLORS.c.on_duty.is_(True),
-                ~in_a_call,
-                ~engaged_in_a_callback(_COUNSELLORS.c.id, self.now),
-                ~in_a_video_appointment(_COUNSELLORS.c.id, self.now),
-            )
+        if not on_duty:
+            return False
+        self.session.execute(
+            update(_CALLS)
+            .where(_CALLS.c.call_sid == call_sid, _CALLS.c.queued_at.is_(None))
+            .values(queued_at=self.now)
         )
-        free = []
-        for counsellor_id, token, languages, last_call_at in rows:
-            try:
-                number = self.cipher.decrypt(token)
-            except UndecryptableValue:
-                log.error(
-                    "counsellor number cannot be decrypted", extra={"counsellor_id": counsellor_id}
-                )
-                continue
-            spoken = frozenset(part.strip() for part in languages.split(",") if part.strip())
-            free.append(FreeCounsellor(counsellor_id, number, spoken, last_call_at))
-        return free
+        self.distribute()
+        return True
 
-    def queue_caller(self, call_sid: str, language: str) -> int:
-        """Offer the waiting caller to the free counsellors; returns how many will be rung.
-
-        A repeated request (Twilio's retry) finds the offers made and makes none again.
-        """
-        known = self.session.scalar(
-            select(func.count()).select_from(_OFFERS).where(_OFFERS.c.call_sid == call_sid)
-        )
-        if known:
-            return known
-        plan = plan_rings(self.free_counsellors(), language, self.config, self.now)
-        for ring in plan:
-            offer_id = self.session.execute(
-                _OFFERS.insert()
-                .values(
-                    call_sid=call_sid,
-                    counsellor_id=ring.counsellor_id,
-                    state=OfferState.PLANNED,
-                    offered_at=ring.due_at,
-                )
-                .returning(_OFFERS.c.id)
-            ).scalar_one()
-            work = side_effects.place_call(
-                f"offer:{offer_id}:ring",
-                to=ring.number,
-                answer_path=f"{WHISPER_PATH}?offer={offer_id}",
-                due_at=ring.due_at,
-                ring_seconds=self.config.ring_seconds,
-                call_sid=call_sid,
-            )
-            work_id = queue.enqueue(self.session, self.cipher, self.now, work)
-            self.session.execute(
-                update(_OFFERS).where(_OFFERS.c.id == offer_id).values(work_item_id=work_id)
-            )
-        if plan:
-            self.session.execute(
-                update(_CALLS)
-                .where(_CALLS.c.call_sid == call_sid, _CALLS.c.queued_at.is_(None))
-                .values(queued_at=self.now)
-            )
-        return len(plan)
+    def distribute(self) -> None:
+        """Let the distributor decide afresh (after anything that may change who is rung)."""
+        Distributor(self.session, self.now, self.cipher, self.scheduling).distribute()
 
     def note_queue(self, call_sid: str, queue_sid: str) -> None:
         """The caller's queue as Twilio named it (its SID), to delete the queue afterwards."""
@@ -163,12 +106,13 @@ class RoutingDesk:
         )
 
     def position(self, call_sid: str) -> int:
-        """1 + the callers waiting who were queued earlier."""
-        mine = select(_CALLS.c.queued_at).where(_CALLS.c.call_sid == call_sid).scalar_subquery()
-        earlier = self.session.scalar(
-            select(func.count()).select_from(_CALLS).where(*_waiting(), _CALLS.c.queued_at < mine)
-        )
-        return (earlier or 0) + 1
+        """1 + those ahead of the caller in the line (callers and callbacks holding a place)."""
+        return position_of(the_line(self.session, with_offers=False), EntryKind.CALLER, call_sid)
+
+    def estimated_wait(self, position: int) -> float | None:
+        """Seconds the caller at `position` may still wait, from recent handle times; None
+        while the history is too short to say."""
+        return estimated_wait(self.session, self.now, position, self.config)
 
     def waited_seconds(self, call_sid: str) -> float:
         queued_at = self.session.scalar(
@@ -177,7 +121,9 @@ class RoutingDesk:
         return (self.now - queued_at).total_seconds() if queued_at else 0.0
 
     def caller_leaves(self, call_sid: str, outcome: CallOutcome) -> None:
-        """The caller is out of the queue unconnected: note why and end the legs still ringing."""
+        """The caller is out of the queue unconnected: note why and end the legs still ringing
+        (those counsellors are free for the next in line)."""
+        hold_routing_lock(self.session)
         self.session.execute(
             update(_CALLS)
             .where(_CALLS.c.call_sid == call_sid, _CALLS.c.connected_at.is_(None))
@@ -187,6 +133,7 @@ class RoutingDesk:
             )
         )
         self._end_open_offers(call_sid, keep=None)
+        self.distribute()
 
     def request_callback(self, call_sid: str) -> None:
         """Pressed 1 while waiting: a callback instead; the caller leaves the queue next."""
@@ -202,16 +149,23 @@ class RoutingDesk:
         return outcome == CallOutcome.CALLBACK_REQUESTED
 
     def call_ended(self, call_sid: str) -> None:
-        """The caller's call is over (its final status): legs ended, its queue deleted."""
+        """The caller's call is over (its final status): legs ended, its queue deleted, and
+        the counsellor who talked with them starts the wrap-up."""
+        hold_routing_lock(self.session)
         row = self.session.execute(
-            select(_CALLS.c.queued_at, _CALLS.c.connected_at, _CALLS.c.queue_sid).where(
-                _CALLS.c.call_sid == call_sid
-            )
+            select(
+                _CALLS.c.queued_at,
+                _CALLS.c.connected_at,
+                _CALLS.c.queue_sid,
+                _CALLS.c.counsellor_id,
+            ).where(_CALLS.c.call_sid == call_sid)
         ).one_or_none()
         if row is None or row.queued_at is None:
             return
         if row.connected_at is None:
             self.caller_leaves(call_sid, CallOutcome.ABANDONED_IN_QUEUE)
+        elif row.counsellor_id is not None:
+            self.wrap_up(row.counsellor_id)
         if row.queue_sid:
             queue.enqueue(
                 self.session,
@@ -221,6 +175,30 @@ class RoutingDesk:
                     f"queue:{call_sid}:delete", queue_sid=row.queue_sid, due_at=self.now
                 ),
             )
+        self.distribute()
+
+    # --- a counsellor's state -------------------------------------------------------------
+    def wrap_up(self, counsellor_id: int) -> None:
+        """A call ended: idle from now (longest idle first), offered nothing during the
+        wrap-up (unless it is 0, or ended early with "bereit")."""
+        self.session.execute(
+            update(_COUNSELLORS)
+            .where(_COUNSELLORS.c.id == counsellor_id)
+            .values(
+                last_call_at=self.now,
+                wrap_up_until=self.now + timedelta(seconds=self.config.wrap_up_seconds),
+            )
+        )
+
+    def ready(self, counsellor_id: int) -> None:
+        """The counsellor ends the wrap-up early ("bereit"): offered the next caller now."""
+        hold_routing_lock(self.session)
+        self.session.execute(
+            update(_COUNSELLORS)
+            .where(_COUNSELLORS.c.id == counsellor_id, _COUNSELLORS.c.wrap_up_until > self.now)
+            .values(wrap_up_until=self.now)
+        )
+        self.distribute()
 
     # --- a counsellor's leg -------------------------------------------------------------
     def offer(self, offer_id: int) -> OfferView | None:
@@ -247,6 +225,7 @@ class RoutingDesk:
 
     def leg_answered(self, offer_id: int, leg_sid: str) -> OfferView | None:
         """The counsellor (or a mailbox) picked up; the whisper is about to play."""
+        hold_routing_lock(self.session)
         self.session.execute(
             update(_OFFERS)
             .where(_OFFERS.c.id == offer_id, _OFFERS.c.state.in_(OPEN_STATES))
@@ -257,6 +236,7 @@ class RoutingDesk:
     def accept(self, offer_id: int) -> OfferView | None:
         """Pressed 1: connect this counsellor, if the caller still waits and nobody else was
         faster (the offer as it was then), else None. Ends the other legs of the caller."""
+        hold_routing_lock(self.session)
         view = self.offer(offer_id)
         if view is None or view.state not in OPEN_STATES:
             return None
@@ -283,13 +263,16 @@ class RoutingDesk:
         self.session.execute(
             update(_COUNSELLORS)
             .where(_COUNSELLORS.c.id == view.counsellor_id)
-            .values(last_call_at=self.now, passes_in_a_row=0)
+            .values(passes_in_a_row=0)
         )
         self._end_open_offers(view.caller_call_sid, keep=offer_id)
+        self.distribute()  # the others rung for this caller are free for the next
         return view
 
     def let_pass(self, offer_id: int, reason: str) -> None:
-        """The leg ended without accepting (no key, another key, no answer, busy, a mailbox)."""
+        """The leg ended without accepting (no key, another key, no answer, busy, a mailbox):
+        the counsellor is free for others (for this caller again after the repass time)."""
+        hold_routing_lock(self.session)
         row = self.session.execute(
             update(_OFFERS)
             .where(_OFFERS.c.id == offer_id, _OFFERS.c.state.in_(OPEN_STATES))
@@ -299,7 +282,7 @@ class RoutingDesk:
         if row is None:  # accepted, ended by us, or passed already: nothing to count
             return
         self._count_pass(row.counsellor_id)
-        self._ring_next_now(row.call_sid)
+        self.distribute()
 
     def leg_status(self, work_id: int, leg_sid: str, status: str) -> bool:
         """A status callback of a counsellor's leg (its URL names the ring's work item).
@@ -308,6 +291,7 @@ class RoutingDesk:
         in the outbox the general way). Every leg calls back several times: only what changes
         is written.
         """
+        hold_routing_lock(self.session)
         offer = self.session.execute(
             select(_OFFERS.c.id, _OFFERS.c.state, _OFFERS.c.leg_call_sid, _WORK.c.reference)
             .join(_WORK, _WORK.c.id == _OFFERS.c.work_item_id)
@@ -396,30 +380,3 @@ class RoutingDesk:
                 "counsellor taken off duty after letting calls pass",
                 extra={"counsellor_id": counsellor_id, "passes": passes.passes_in_a_row},
             )
-
-    def _ring_next_now(self, call_sid: str) -> None:
-        """longest_idle: when one lets the call pass, the next one need not wait its turn."""
-        waiting = self.session.scalar(
-            select(func.count())
-            .select_from(_CALLS)
-            .where(_CALLS.c.call_sid == call_sid, *_waiting())
-        )
-        if not waiting:
-            return
-        next_work = self.session.scalar(
-            select(_OFFERS.c.work_item_id)
-            .where(_OFFERS.c.call_sid == call_sid, _OFFERS.c.state == OfferState.PLANNED)
-            .order_by(_OFFERS.c.offered_at, _OFFERS.c.id)
-            .limit(1)
-        )
-        if next_work is not None:
-            queue.bring_forward(self.session, next_work, self.now)
-
-
-def _waiting() -> tuple:  # type: ignore[type-arg]
-    return (
-        _CALLS.c.queued_at.is_not(None),
-        _CALLS.c.connected_at.is_(None),
-        _CALLS.c.queue_left_at.is_(None),
-        _CALLS.c.ended_at.is_(None),
-    )

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from enum import StrEnum
 
-from sqlalchemy import ForeignKey, String, UniqueConstraint
+from sqlalchemy import ForeignKey, Index, String, text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from hotline.db import Base, UTCDateTime
@@ -21,11 +21,23 @@ class OfferState(StrEnum):
 
 
 OPEN_STATES = (OfferState.PLANNED, OfferState.RINGING, OfferState.ANSWERED)
+_OPEN = text("state IN ('planned', 'ringing', 'answered')")
 
 
 class CallOffer(Base):
+    """A counsellor may be offered the same caller again (after a repass), but never two
+    callers at once: at most one open offer per counsellor, held by the database."""
+
     __tablename__ = "call_offers"
-    __table_args__ = (UniqueConstraint("call_sid", "counsellor_id"),)
+    __table_args__ = (
+        Index(
+            "uq_call_offers_one_open_per_counsellor",
+            "counsellor_id",
+            unique=True,
+            sqlite_where=_OPEN,
+            postgresql_where=_OPEN,
+        ),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     call_sid: Mapped[str] = mapped_column(String(64), index=True)  # the caller's call

@@ -15,6 +15,7 @@ from scheduling.outbox.kinds import WorkTools
 from scheduling.reports import rollup
 from scheduling.retention import sweep
 from scheduling.retention.config import RetentionConfig
+from scheduling.routing.distributor import Distributor
 from scheduling.scheduler.dispatcher import Dispatcher
 
 log = logging.getLogger(__name__)
@@ -22,6 +23,10 @@ log = logging.getLogger(__name__)
 # The statistics rollup catches up every quarter of an hour: a day becomes final six hours
 # after it ended (`rollup.FINAL_AFTER`), and until it is rolled up the page counts it live.
 STATISTICS_ROLLUP_SECONDS = 15 * 60
+# The distributor runs with every change and at every moment it knows waiting alone changes
+# something; this look at the line is the safety net for what it cannot know (a status
+# callback Twilio never sent, a video appointment cancelled while it ran).
+LINE_LOOK_SECONDS = 5
 
 
 @dataclass(frozen=True)
@@ -65,6 +70,20 @@ def recover_stale_work() -> None:
         context.dispatcher.recover()
 
 
+def look_at_the_line() -> int | None:
+    """One round of the distributor; how many were rung (logged only when someone was)."""
+    if (context := _active()) is None:
+        return None
+    tools = context.tools
+    with tools.database.transaction() as session:
+        distributed = Distributor(
+            session, tools.clock.now(), tools.cipher, tools.scheduling
+        ).distribute()
+    if distributed.rings:
+        log.info("the safety net rang counsellors", extra={"rung": len(distributed.rings)})
+    return len(distributed.rings)
+
+
 def sweep_retention() -> sweep.RetentionCounts | None:
     """Delete the personal data whose retention period is over (`scheduling.retention`);
     one log line with the counts, never what was deleted."""
@@ -101,6 +120,11 @@ def periodic_jobs(
             "recover-stale-work",
             "scheduling.scheduler.jobs:recover_stale_work",
             seconds=max(1.0, min(30.0, lease_seconds / 4)),
+        ),
+        PeriodicJob(
+            "look-at-the-line",
+            "scheduling.scheduler.jobs:look_at_the_line",
+            seconds=LINE_LOOK_SECONDS,
         ),
         PeriodicJob(
             "retention-sweep",

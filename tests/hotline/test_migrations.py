@@ -266,3 +266,39 @@ def test_callbacks_booked_out_of_hours_before_0012_count_as_out_of_hours_after_i
     assert "2 Anrufe, davon 0 angenommen" in caption
     assert "1 außerhalb der Öffnungszeiten (1 mit Rückruf, 0 mit Videotermin" in caption
     assert "und 1 sonstige." in caption
+
+
+def test_0013_runs_on_a_database_with_offers_and_callbacks(svc, factories, clock, create_case):
+    """0013 on a database holding offers (two still open for one counsellor, from before one
+    line) and a callback: the older open offer ends, so that the new index holds; a caller may
+    be offered to the same counsellor again afterwards."""
+    from sqlalchemy import select, text
+
+    from scheduling.routing.models import CallOffer
+
+    anna = factories.counsellor("Anna")
+    engine = svc.database.engine
+    migrate.downgrade(engine, "0012")
+    now = clock.now()
+    with engine.begin() as connection:
+        older, newer = (
+            connection.execute(
+                text(
+                    "INSERT INTO call_offers (call_sid, counsellor_id, state, offered_at) "
+                    "VALUES (:sid, :counsellor, 'ringing', :at) RETURNING id"
+                ),
+                {"sid": sid, "counsellor": anna.id, "at": now},
+            ).scalar_one()
+            for sid in ("CA" + "1" * 32, "CA" + "2" * 32)
+        )
+    migrate.upgrade(engine)
+    with svc.database.transaction() as session:
+        states = dict(session.execute(select(CallOffer.id, CallOffer.state)).all())
+        assert states == {older: "ended", newer: "ringing"}
+        session.add(  # the same caller and counsellor again: allowed now
+            CallOffer(
+                call_sid="CA" + "1" * 32, counsellor_id=anna.id, state="passed", offered_at=now
+            )
+        )
+    migrate.downgrade(engine, "0012")  # and back: only the first offer of each pair is kept
+    migrate.upgrade(engine)

@@ -280,13 +280,16 @@ def test_from_the_queue_as_soon_as_possible_is_due_now_for_the_next_free_counsel
     assert "so bald wie möglich" in booked and "Wann sollen wir" not in booked
     switch.caller_hangs_up(sid)
     [callback] = callbacks_in_database(svc)
-    assert callback.state == CallbackState.BOOKED
     assert callback.slot_start is None and callback.due_at == clock.now()
+    # it kept the caller's place, the head of the line, and Anna is free: she is rung for it
+    # at once, the counsellor first as for every callback
+    assert callback.state == CallbackState.CALLING and callback.line_since is not None
     with svc.database.transaction() as session:
-        due = session.scalars(
-            select(WorkItem).where(WorkItem.kind == "place_callback", WorkItem.state == "pending")
+        rings = session.scalars(
+            select(WorkItem).where(WorkItem.kind == "place_call", WorkItem.state == "pending")
         ).all()
-        assert [item.due_at for item in due] == [clock.now()]
+        assert [item.idempotency_key.split(":")[0] for item in rings] == ["callback"]
+        assert [item.due_at for item in rings] == [clock.now()]
         assert find_call(session, sid).outcome == CallOutcome.CALLBACK_REQUESTED
 
 

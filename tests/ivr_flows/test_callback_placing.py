@@ -298,9 +298,14 @@ def test_a_counsellor_on_a_callback_is_not_rung_for_a_caller_in_the_queue(
     callbacks.answer(leg)
     callbacks.press_at_whisper(leg, "1")
     switch = RoutingDriver(twilio, svc, dispatcher, fake_twilio)
-    answer = switch.caller_waits("CA" + "5" * 32)
-    assert "niemand von uns am Telefon erreichbar" in answer and "<Enqueue" not in answer
+    waiting = "CA" + "5" * 32
+    answer = switch.caller_waits(waiting)  # Anna is on duty: the caller waits for her
+    assert "<Enqueue" in answer and "niemand von uns" not in answer
+    assert switch.ring() == []  # not while she is on the callback
     callbacks.dial_ends(leg, "completed")
     callbacks.press_after_call(leg, "1")
     callbacks.status(leg, "completed")
-    assert "<Enqueue" in switch.caller_waits("CA" + "6" * 32)
+    assert switch.ring() == []  # nor during her wrap-up
+    clock.advance(timedelta(seconds=60))
+    (for_the_caller,) = switch.ring()
+    assert for_the_caller.offer_id and "Fall" in switch.answer(for_the_caller)

@@ -111,9 +111,9 @@ def test_two_counsellors_pressing_1_at_the_same_moment_one_wins_and_each_caller_
     create_counsellor("Anna"), create_counsellor("Ben")
     switch.caller_waits(CALLER_A)
     switch.caller_waits(CALLER_B)
-    legs = switch.ring()
-    for_a = [leg for leg in legs if leg.offer_id in _offers_of(svc, CALLER_A)]
-    for leg in for_a:
+    legs = switch.ring()  # the head of the line: both are rung for A, nobody yet for B
+    assert {leg.offer_id for leg in legs} == _offers_of(svc, CALLER_A) and len(legs) == 2
+    for leg in legs:
         switch.answer(leg)
     barrier, answers = threading.Barrier(2), {}
 
@@ -122,7 +122,7 @@ def test_two_counsellors_pressing_1_at_the_same_moment_one_wins_and_each_caller_
         barrier.wait()
         answers[leg.to] = other.press(leg, "1")
 
-    threads = [threading.Thread(target=press, args=(leg,)) for leg in for_a]
+    threads = [threading.Thread(target=press, args=(leg,)) for leg in legs]
     for thread in threads:
         thread.start()
     for thread in threads:
@@ -130,11 +130,11 @@ def test_two_counsellors_pressing_1_at_the_same_moment_one_wins_and_each_caller_
     winners = [to for to, twiml in answers.items() if f"caller-{CALLER_A}</Queue>" in twiml]
     assert len(winners) == 1
     loser_number = next(to for to in answers if to not in winners)
-    (loser_leg_for_b,) = [
-        leg for leg in legs if leg.to == loser_number and leg.offer_id in _offers_of(svc, CALLER_B)
-    ]
-    switch.answer(loser_leg_for_b)
-    assert f"caller-{CALLER_B}</Queue>" in switch.press(loser_leg_for_b, "1")
+    assert "bereits angenommen" in answers[loser_number]
+    (for_b,) = switch.ring()  # the one who lost is free: rung for the next in line
+    assert for_b.to == loser_number and for_b.offer_id in _offers_of(svc, CALLER_B)
+    switch.answer(for_b)
+    assert f"caller-{CALLER_B}</Queue>" in switch.press(for_b, "1")
     a, b = call_row(svc, CALLER_A), call_row(svc, CALLER_B)
     assert a.counsellor_id and b.counsellor_id and a.counsellor_id != b.counsellor_id
 

@@ -68,7 +68,7 @@ class RoutingDriver:
         self.svc = svc
         self.dispatcher = dispatcher
         self.fake = fake
-        self._rung = 0
+        self._rung = len(fake.calls_created()) if fake is not None else 0  # rung before: not ours
 
     # --- the caller ---------------------------------------------------------------------
     def caller_waits(self, call_sid: str, *, english: bool = False) -> str:
@@ -100,8 +100,9 @@ class RoutingDriver:
 
     # --- the counsellors ----------------------------------------------------------------
     def ring(self) -> list[Leg]:
-        """Let the scheduler do what is due; the legs it placed since the last ring."""
-        self.dispatcher.dispatch_due()
+        """Let the scheduler do what is due (and the work that makes due at once: a look at
+        the line rings someone); the legs it placed since the last ring."""
+        self.dispatcher.dispatch_until_idle(max_rounds=10)
         created = self.fake.calls_created()
         new, self._rung = created[self._rung :], len(created)
         return [self._leg(form) for form in new]
@@ -124,7 +125,9 @@ class RoutingDriver:
             return session.get(CallOffer, leg.offer_id)
 
     def _leg(self, form: dict[str, list[str]]) -> Leg:
-        return Leg(*placed_call(self.svc, form, "offer"))
+        """A leg rung for a caller (`?offer=`), or for a callback in line (`?attempt=`)."""
+        query = parse_qs(urlsplit(form["Url"][0]).query)
+        return Leg(*placed_call(self.svc, form, "offer" if "offer" in query else "attempt"))
 
     @staticmethod
     def _path(url: str) -> str:

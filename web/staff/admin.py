@@ -41,6 +41,9 @@ from scheduling.availability.service import (
     windows_of,
 )
 from scheduling.casework.listing import find_by_typed_reference
+from scheduling.routing.desk import RoutingDesk
+from scheduling.routing.lock import hold_routing_lock
+from web.context import scheduling
 from web.staff.auth import admin_only, current_user
 from web.staff.blueprint import blueprint
 from web.staff.support import (
@@ -184,6 +187,7 @@ def admin_counsellor_duty(counsellor_id: int) -> ResponseReturnValue:
         return redirect(url_for("staff.admin_counsellors"))
     on_duty = request.form.get("on_duty") == "1"
     with transaction() as session:
+        hold_routing_lock(session)  # first: who is on duty decides who is rung
         counsellor = session.get(Counsellor, counsellor_id)
         if counsellor is None:
             abort(404)
@@ -191,6 +195,7 @@ def admin_counsellor_duty(counsellor_id: int) -> ResponseReturnValue:
         audit_admin(
             session, f"Berater:in {counsellor_id}: {'im Dienst' if on_duty else 'nicht im Dienst'}"
         )
+        RoutingDesk(session, now(), svc().cipher, scheduling()).distribute()
     flash(TEXTS["saved"])
     return redirect(url_for("staff.admin_counsellors"))
 

@@ -53,6 +53,8 @@ from web.staff.texts import TEXTS
 SESSION_KEY = "staff"
 LIMITS_KEY = "staff_session_limits"
 OPEN_ENDPOINTS = frozenset({"staff.login"})
+# requests a page makes by itself (the line refreshing): they keep no session from idling out
+UNATTENDED_ENDPOINTS = frozenset({"staff.line", "staff.static"})
 
 
 @dataclass(frozen=True)
@@ -118,7 +120,8 @@ def require_login() -> ResponseReturnValue | None:
         with svc.database.reading() as db:
             held = open_session(db, token, now, _limits())
             user = _user(db, svc.cipher, held.account) if held else None
-        if held is not None and held.needs_noting(now):
+        attended = request.endpoint not in UNATTENDED_ENDPOINTS
+        if held is not None and attended and held.needs_noting(now):
             with svc.database.transaction() as db:
                 note_seen(db, held.id, now)
     if user is None:

@@ -9,7 +9,9 @@ from werkzeug.routing import BaseConverter, ValidationError
 
 from hotline.inputs import Refused, bounded_integer
 
-blueprint = Blueprint("staff", __name__, url_prefix="/staff", template_folder="templates")
+blueprint = Blueprint(
+    "staff", __name__, url_prefix="/staff", template_folder="templates", static_folder="static"
+)
 
 
 class RowId(BaseConverter):

@@ -11,11 +11,14 @@ from markupsafe import Markup
 
 from hotline.audit.log import record
 from hotline.audit.models import AuditAction
+from hotline.calendar_names import WEEKDAYS
 from hotline.inputs import FIRST_YEAR, LAST_YEAR, Refused, calendar_day
 from scheduling.reports.charts import all_charts
 from scheduling.reports.export import aggregate_csv
+from scheduling.reports.service_level import service_level
 from scheduling.reports.statistics import load_statistics
 from scheduling.reports.wording import CHARTS
+from web.context import scheduling
 from web.staff.auth import current_user
 from web.staff.blueprint import blueprint
 from web.staff.support import now, reading, timezone, transaction
@@ -49,12 +52,17 @@ def statistics() -> ResponseReturnValue:
     first, last, problem = _range()
     with reading() as session:
         figures = load_statistics(session, first, last, timezone())
+        served = service_level(
+            session, first, last, timezone(), scheduling().routing.service_level_seconds
+        )
     # pygal's own SVG, its labels escaped by pygal: inlined so that no script or request is
     # needed; a chart with nothing to show has none (the page says so in a short note)
     charts = [(chart, Markup(chart.svg) if chart.svg else None) for chart in all_charts(figures)]
     return render_template(
         "staff/statistics.html",
         figures=figures,
+        served=served,
+        weekdays=WEEKDAYS["de"],
         charts=charts,
         no_data=CHARTS["no_data"],
         first=first,

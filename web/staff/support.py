@@ -20,6 +20,8 @@ from hotline.services import Services, services
 from scheduling.appointments.wording import STATE_NAMES as APPOINTMENT_STATES
 from scheduling.callbacks.wording import STATE_NAMES as CALLBACK_STATES
 from scheduling.reports.wording import CHANNELS as BOOKED_VIA
+from scheduling.routing.wording import COUNSELLOR_STATES, ENTRY_KINDS
+from scheduling.routing.wording import LANGUAGES as LINE_LANGUAGES
 from web.context import scheduling
 from web.staff.auth import current_user
 from web.staff.blueprint import blueprint
@@ -98,6 +100,17 @@ def local_time(at: datetime | None, pattern: str = "%d.%m.%Y %H:%M") -> str:
     return at.astimezone(timezone()).strftime(pattern)
 
 
+@blueprint.app_template_filter("duration")
+def duration_filter(seconds: int | float | None) -> str:
+    """A wait as people say it: "45 s", "3 min 05 s", "1 Std. 02 min"."""
+    total = max(int(seconds or 0), 0)
+    hours, rest = divmod(total, 3600)
+    minutes, secs = divmod(rest, 60)
+    if hours:
+        return f"{hours} Std. {minutes:02d} min"
+    return f"{minutes} min {secs:02d} s" if minutes else f"{secs} s"
+
+
 @blueprint.app_template_filter("reference")
 def reference_filter(reference: str | None) -> str:
     return display_case_reference(reference) if reference else "–"
@@ -114,4 +127,7 @@ def vocabulary() -> dict[str, object]:
         "CALLBACK_STATES": CALLBACK_STATES,
         "APPOINTMENT_STATES": APPOINTMENT_STATES,
         "BOOKED_VIA": BOOKED_VIA,
+        "COUNSELLOR_STATES": COUNSELLOR_STATES,
+        "ENTRY_KINDS": ENTRY_KINDS,
+        "LINE_LANGUAGES": LINE_LANGUAGES,
     }

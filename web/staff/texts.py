@@ -17,6 +17,7 @@ TEXTS = {
     "no_case": "Kein Fall mit dieser Nummer gefunden.",
     "on_duty": "Sie sind jetzt im Dienst.",
     "off_duty": "Sie sind jetzt nicht im Dienst.",
+    "ready": "Sie sind bereit: Das nächste Gespräch kann kommen.",
     "not_a_counsellor": "Ihr Konto ist mit keiner Berater:in verknüpft.",
     "calling": "Ihr Telefon klingelt gleich. Drücken Sie die 1, um die anrufende Person zu wählen.",
     "referred": "Weitervermittlung eingetragen.",

@@ -1,4 +1,5 @@
-"""*Heute*: the day at a glance, and the switch to go on or off duty."""
+"""*Heute*: the day at a glance, the line as it is now (updating itself), the switch to go on
+or off duty, and "bereit" to end one's wrap-up early."""
 
 from __future__ import annotations
 
@@ -10,9 +11,13 @@ from hotline.audit.models import AuditAction
 from hotline.counsellors.models import Counsellor
 from hotline.counsellors.service import set_on_duty
 from scheduling.casework.today import load_today
+from scheduling.routing.desk import RoutingDesk
+from scheduling.routing.live import line_now
+from scheduling.routing.lock import hold_routing_lock
+from web.context import scheduling
 from web.staff.auth import current_user
 from web.staff.blueprint import blueprint
-from web.staff.support import now, posted_form, reading, timezone, transaction
+from web.staff.support import now, posted_form, reading, svc, timezone, transaction
 from web.staff.texts import TEXTS
 
 
@@ -20,7 +25,16 @@ from web.staff.texts import TEXTS
 def today() -> ResponseReturnValue:
     with reading() as session:
         day = load_today(session, now(), timezone())
-    return render_template("staff/today.html", day=day, at=now())
+        line = line_now(session, now())
+    return render_template("staff/today.html", day=day, line=line, at=now())
+
+
+@blueprint.get("/line")
+def line() -> ResponseReturnValue:
+    """The line alone, for the page's own refresh (the page works without it)."""
+    with reading() as session:
+        current = line_now(session, now())
+    return render_template("staff/_line.html", line=current)
 
 
 @blueprint.post("/duty")
@@ -33,6 +47,7 @@ def duty() -> ResponseReturnValue:
         return redirect(url_for("staff.today"))
     on_duty = request.form.get("on_duty") == "1"
     with transaction() as session:
+        hold_routing_lock(session)  # first: who is on duty decides who is rung
         counsellor = session.get(Counsellor, user.counsellor_id)
         assert counsellor is not None
         set_on_duty(session, counsellor.name, on_duty, now())
@@ -43,5 +58,25 @@ def duty() -> ResponseReturnValue:
             AuditAction.CHANGED,
             detail="im Dienst" if on_duty else "nicht im Dienst",
         )
+        _desk(session).distribute()  # one more on duty may take the next in line
     flash(TEXTS["on_duty" if on_duty else "off_duty"])
     return redirect(url_for("staff.today"))
+
+
+@blueprint.post("/ready")
+def ready() -> ResponseReturnValue:
+    """Ends one's wrap-up early: offered the next caller now."""
+    user = current_user()
+    if not posted_form():
+        return redirect(url_for("staff.today"))
+    if user.counsellor_id is None:
+        flash(TEXTS["not_a_counsellor"], "error")
+        return redirect(url_for("staff.today"))
+    with transaction() as session:
+        _desk(session).ready(user.counsellor_id)
+    flash(TEXTS["ready"])
+    return redirect(url_for("staff.today"))
+
+
+def _desk(session) -> RoutingDesk:  # type: ignore[no-untyped-def]
+    return RoutingDesk(session, now(), svc().cipher, scheduling())

@@ -113,7 +113,8 @@ def test_simulate_walks_a_scripted_call_and_prints_what_the_caller_hears(hotline
     )
     assert result.exit_code == 0, result.output
     assert "🔊 [de-DE] Guten Tag. Hier ist die starke Stelle" in result.output
-    assert result.output.count("wird angerufen (+49302") == 2
+    # both let it pass, and both are offered the caller again after the repass time
+    assert result.output.count("wird angerufen (+49302") > 2
     assert "Anruf über die starke Stelle, Fall" in result.output  # the mailbox hears it
     assert "Sie sind an Position 1" in result.output
     assert "niemand von uns Ihren Anruf annehmen" in result.output

@@ -140,10 +140,12 @@ def test_out_of_hours_callers_count_as_out_of_hours_with_what_they_booked(
 
 
 def test_calls_the_service_ended_after_the_longest_wait_are_not_callers_who_hung_up(
-    client, svc, clock, simulate_call, create_counsellor
+    client, svc, clock, simulate_call, create_counsellor, hotline
 ):
     create_counsellor("Anna")
     simulate_call(["-", "-"], counsellors=["ignore"], silent_after_keys=True)  # 3 min, nobody
+    # offered again and again, Anna let it pass three times in a row: off duty; back on
+    assert hotline("counsellor", "duty", "Anna", "on").exit_code == 0
     simulate_call(["-", "-", "q"], counsellors=["ignore"])  # hung up while waiting
     logged_in(client, svc, clock)
 
@@ -182,3 +184,47 @@ def test_a_chart_with_nothing_to_show_says_so_in_a_short_note(chromium, live_ser
         )
         assert height <= 1.5 * line, (figure.get_attribute("id"), height, line)
         assert figure.find_elements("tag name", "svg") == []  # no empty chart around it
+
+
+def test_the_service_level_abandonment_and_waits_by_hour_of_the_week(client, svc, clock):
+    """Five callers joined the line on Thursday 26 Nov 2026 between 10 and 11 (Berlin): three
+    answered after 20, 50 and 90 s, one hung up after 30 s, one after 200 s was answered the
+    next hour's caller: the page says 2 of 5 within 60 s, 1 gave up, and the hour's mean and
+    90th percentile."""
+    from hotline.telephony.models import Call
+
+    def joined(sid: str, at, waited: int, *, answered: bool) -> None:
+        with svc.database.transaction() as session:
+            session.add(
+                Call(
+                    call_sid=sid,
+                    direction="inbound",
+                    status="completed",
+                    started_at=at - timedelta(seconds=40),
+                    queued_at=at,
+                    connected_at=at + timedelta(seconds=waited) if answered else None,
+                    queue_left_at=at + timedelta(seconds=waited),
+                    ended_at=at + timedelta(seconds=waited + 300),
+                    outcome="connected" if answered else "abandoned_in_queue",
+                )
+            )
+
+    ten = berlin(2026, 11, 26, 10, 5)
+    joined("CA" + "1" * 32, ten, 20, answered=True)
+    joined("CA" + "2" * 32, ten, 50, answered=True)
+    joined("CA" + "3" * 32, ten, 90, answered=True)
+    joined("CA" + "4" * 32, ten, 30, answered=False)
+    joined("CA" + "5" * 32, berlin(2026, 11, 26, 11, 30), 200, answered=True)
+    logged_in(client, svc, clock)
+    page = client.get("/staff/stats?from=2026-11-26&to=2026-11-26").get_data(as_text=True)
+    level = " ".join(page.split('id="service-level">', 1)[1].split("</p>", 1)[0].split())
+    assert "<strong>40 %</strong> innerhalb von 60 s angenommen (2 von 5 Anrufen" in level
+    assert "angenommen insgesamt 4" in level and "aufgelegt: 20 % (1)" in level
+    table = page.split('id="waits-by-hour"', 1)[1].split("</table>", 1)[0]
+    rows = {row.split("</th>", 1)[0].rsplit(">", 1)[-1]: row for row in table.split("<tr>")[2:]}
+    thursday = 3 + 1  # the hour's column, then Monday..Sunday
+    ten_row = rows["10–11 Uhr"].split("<td>")
+    assert ten_row[thursday].startswith("48 / 78 <span")  # (20+50+90+30)/4; p90 of 20,30,50,90
+    assert "(4)" in ten_row[thursday]
+    assert rows["11–12 Uhr"].split("<td>")[thursday].startswith("200 / 200")
+    assert all(cell.startswith("–") for cell in ten_row[1:thursday])

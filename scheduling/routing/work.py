@@ -1,0 +1,39 @@
+"""The scheduler's work for the line: placing a callback, and looking at the line again.
+
+`place_callback` falls due at a callback's time; one that holds a caller's place in line is
+left to the distributor, which is asked at once. `distribute` rows are queued by the
+distributor for the moment waiting alone changes something (a language wait, a repass, the
+end of a wrap-up or of an appointment).
+"""
+
+from __future__ import annotations
+
+from scheduling.callbacks.placing import IN_LINE, CallbackPlacement
+from scheduling.callbacks.work import PLACE_CALLBACK
+from scheduling.outbox.kinds import Done, WorkKind, WorkTools
+from scheduling.outbox.queue import ClaimedWork
+from scheduling.routing.distributor import DISTRIBUTE, Distributor
+
+
+def do_place_callback(item: ClaimedWork, tools: WorkTools) -> Done:
+    with tools.database.transaction() as session:
+        now = tools.clock.now()
+        placement = CallbackPlacement(session, now, tools.cipher, tools.scheduling)
+        outcome = placement.place(int(item.payload["callback_id"]), int(item.payload["attempt"]))
+        if outcome == IN_LINE:
+            Distributor(session, now, tools.cipher, tools.scheduling).distribute()
+    return Done(outcome)
+
+
+def do_distribute(_item: ClaimedWork, tools: WorkTools) -> Done:
+    with tools.database.transaction() as session:
+        distributed = Distributor(
+            session, tools.clock.now(), tools.cipher, tools.scheduling
+        ).distribute()
+    return Done(f"{len(distributed.rings)} rung")
+
+
+ROUTING_WORK = (
+    WorkKind(PLACE_CALLBACK, do_place_callback),
+    WorkKind(DISTRIBUTE, do_distribute),
+)
