@@ -48,6 +48,6 @@ def init_app(app: Flask, scheduling: SchedulingConfig, settings: Settings) -> No
             api.blueprint.name,
             booking.blueprint.name,
             callback_manage.blueprint.name,
-            staff.blueprint.name,
+            *staff.blueprint_names(),
         ),
     )

@@ -1,30 +1,63 @@
 """The staff console `/staff/`: German, server-rendered, plain HTML forms with CSRF tokens.
 
-One blueprint; its pages live in modules by area (today, cases, calls back, appointments,
-offers, statistics, admin). Every page needs a login (`auth`); admin pages answer 403 to
-counsellors."""
+A blueprint per area, each made in its own module by `blueprint.console_blueprint`, which
+gives every one of them the login check and the console's other hooks: `frame` (`staff`:
+the templates and the line's script), `login` (`staff_login`), `today`, `cases`,
+`callbacks` (calls back and appointments), `offers`, `statistics`, `admin` and
+`admin_hours` (`staff_<module>`). Every page needs a login; admin pages answer 403 to
+counsellors.
+
+Importing a module registers nothing: `init_app` below is the one place the console is
+added to an app, and `BLUEPRINTS` the one list of what it adds."""
 
 from __future__ import annotations
 
-from flask import Flask
+from flask import Blueprint, Flask
 
 from hotline.config import Settings
-from web.staff import (  # noqa: F401  (the modules register their pages)
+from web.staff import (
     admin,
     admin_hours,
-    auth,
     callbacks,
     cases,
+    frame,
+    login,
     offers,
     statistics,
     today,
 )
-from web.staff.blueprint import blueprint
+from web.staff.auth import remember_session_limits
+from web.staff.blueprint import RowId
 from web.staff.session_config import parse_console_config
+from web.staff.support import TEMPLATE_FILTERS
+
+# the frame first: it holds the templates and is the console's (`staff`) as it always was
+BLUEPRINTS: tuple[Blueprint, ...] = (
+    frame.blueprint,
+    login.blueprint,
+    today.blueprint,
+    cases.blueprint,
+    callbacks.blueprint,
+    offers.blueprint,
+    statistics.blueprint,
+    admin.blueprint,
+    admin_hours.blueprint,
+)
 
 
 def init_app(app: Flask, settings: Settings) -> None:
-    auth.remember_session_limits(
+    remember_session_limits(
         app, parse_console_config(settings.file_config.get("console", {})).session_limits
     )
-    app.register_blueprint(blueprint)
+    # before any rule that names a row by it is added
+    app.url_map.converters["id"] = RowId
+    for name, template_filter in TEMPLATE_FILTERS.items():
+        app.add_template_filter(template_filter, name)
+    for blueprint in BLUEPRINTS:
+        app.register_blueprint(blueprint)
+
+
+def blueprint_names() -> tuple[str, ...]:
+    """The console's blueprints by name (for hooks the app moves onto them, such as the rate
+    limiter's)."""
+    return tuple(blueprint.name for blueprint in BLUEPRINTS)

@@ -45,7 +45,7 @@ from scheduling.routing.desk import RoutingDesk
 from scheduling.routing.lock import hold_routing_lock
 from web.context import scheduling
 from web.staff.auth import admin_only, current_user
-from web.staff.blueprint import blueprint
+from web.staff.blueprint import console_blueprint
 from web.staff.support import (
     audit_admin,
     now,
@@ -57,6 +57,8 @@ from web.staff.support import (
     transaction,
 )
 from web.staff.texts import TEXTS
+
+blueprint = console_blueprint("staff_admin", __name__)
 
 ACTION_NAMES = {
     "login": "Anmeldung",
@@ -106,7 +108,7 @@ def admin_staff() -> ResponseReturnValue:
 @admin_only
 def admin_staff_add() -> ResponseReturnValue:
     if not posted_form():
-        return redirect(url_for("staff.admin_staff"))
+        return redirect(url_for("staff_admin.admin_staff"))
     form = request.form
     role = form.get("role", "")
     if role not in ROLE_NAMES:
@@ -115,7 +117,7 @@ def admin_staff_add() -> ResponseReturnValue:
         counsellor_name = checked_text(form.get("counsellor")) or None
     except Refused:
         flash(TEXTS["control_characters"], "error")
-        return redirect(url_for("staff.admin_staff"))
+        return redirect(url_for("staff_admin.admin_staff"))
     try:
         with transaction() as session:
             account = add_account(
@@ -130,9 +132,9 @@ def admin_staff_add() -> ResponseReturnValue:
             audit_admin(session, f"Konto {account.id} angelegt ({role})")
     except StaffError as why:
         flash(f"Konto nicht angelegt: {why}", "error")
-        return redirect(url_for("staff.admin_staff"))
+        return redirect(url_for("staff_admin.admin_staff"))
     flash(TEXTS["staff_added"])
-    return redirect(url_for("staff.admin_staff"))
+    return redirect(url_for("staff_admin.admin_staff"))
 
 
 @blueprint.post("/admin/staff/<id:account_id>/<action>")
@@ -141,10 +143,10 @@ def admin_staff_change(account_id: int, action: str) -> ResponseReturnValue:
     if action not in ("disable", "enable", "password"):
         abort(404)
     if not posted_form():
-        return redirect(url_for("staff.admin_staff"))
+        return redirect(url_for("staff_admin.admin_staff"))
     if action == "disable" and account_id == current_user().id:
         flash(TEXTS["own_account_not_disabled"], "error")
-        return redirect(url_for("staff.admin_staff"))
+        return redirect(url_for("staff_admin.admin_staff"))
     try:
         with transaction() as session:
             account = session.get(StaffAccount, account_id)
@@ -162,9 +164,9 @@ def admin_staff_change(account_id: int, action: str) -> ResponseReturnValue:
             audit_admin(session, f"Konto {account_id}: {action}")
     except StaffError as why:
         flash(f"Nicht geändert: {why}", "error")
-        return redirect(url_for("staff.admin_staff"))
+        return redirect(url_for("staff_admin.admin_staff"))
     flash(message)
-    return redirect(url_for("staff.admin_staff"))
+    return redirect(url_for("staff_admin.admin_staff"))
 
 
 # --- counsellors ---------------------------------------------------------------------------
@@ -184,7 +186,7 @@ def admin_counsellors() -> ResponseReturnValue:
 @admin_only
 def admin_counsellor_duty(counsellor_id: int) -> ResponseReturnValue:
     if not posted_form():
-        return redirect(url_for("staff.admin_counsellors"))
+        return redirect(url_for("staff_admin.admin_counsellors"))
     on_duty = request.form.get("on_duty") == "1"
     with transaction() as session:
         hold_routing_lock(session)  # first: who is on duty decides who is rung
@@ -197,7 +199,7 @@ def admin_counsellor_duty(counsellor_id: int) -> ResponseReturnValue:
         )
         RoutingDesk(session, now(), svc().cipher, scheduling()).distribute()
     flash(TEXTS["saved"])
-    return redirect(url_for("staff.admin_counsellors"))
+    return redirect(url_for("staff_admin.admin_counsellors"))
 
 
 @blueprint.post("/admin/counsellors/<id:counsellor_id>/display-name")
@@ -205,7 +207,7 @@ def admin_counsellor_duty(counsellor_id: int) -> ResponseReturnValue:
 def admin_counsellor_display_name(counsellor_id: int) -> ResponseReturnValue:
     """The name officials see in invitations; an empty field means the first name again."""
     if not posted_form():
-        return redirect(url_for("staff.admin_counsellors"))
+        return redirect(url_for("staff_admin.admin_counsellors"))
     typed = request.form.get("display_name", "")
     try:
         with transaction() as session:
@@ -216,9 +218,9 @@ def admin_counsellor_display_name(counsellor_id: int) -> ResponseReturnValue:
             audit_admin(session, f"Berater:in {counsellor_id}: Anzeigename geändert")
     except InvalidDisplayName:
         flash(TEXTS["display_name_invalid"], "error")
-        return redirect(url_for("staff.admin_counsellors"))
+        return redirect(url_for("staff_admin.admin_counsellors"))
     flash(TEXTS["saved"])
-    return redirect(url_for("staff.admin_counsellors"))
+    return redirect(url_for("staff_admin.admin_counsellors"))
 
 
 # --- audit log -----------------------------------------------------------------------------
@@ -281,7 +283,7 @@ def admin_availability(counsellor_id: int) -> ResponseReturnValue:
 @blueprint.post("/admin/counsellors/<id:counsellor_id>/availability")
 @admin_only
 def admin_availability_change(counsellor_id: int) -> ResponseReturnValue:
-    page = url_for("staff.admin_availability", counsellor_id=counsellor_id)
+    page = url_for("staff_admin.admin_availability", counsellor_id=counsellor_id)
     if not posted_form():
         return redirect(page)
     form = request.form

@@ -29,7 +29,7 @@ from scheduling.hours.overrides import (
 )
 from web.context import scheduling
 from web.staff.auth import admin_only
-from web.staff.blueprint import blueprint
+from web.staff.blueprint import console_blueprint
 from web.staff.support import (
     audit_admin,
     local_time,
@@ -40,6 +40,8 @@ from web.staff.support import (
     transaction,
 )
 from web.staff.texts import TEXTS
+
+blueprint = console_blueprint("staff_admin_hours", __name__)
 
 # what the announcement field's hint shows in its place in the sentence
 ANNOUNCEMENT_PLACEHOLDER = "[Ihre Ansage]"
@@ -75,20 +77,20 @@ def admin_hours() -> ResponseReturnValue:
 @admin_only
 def admin_hours_change() -> ResponseReturnValue:
     if not posted_form():
-        return redirect(url_for("staff.admin_hours"))
+        return redirect(url_for("staff_admin_hours.admin_hours"))
     form = request.form
     with transaction() as session:
         if form.get("action") == "clear":
             clear_overrides(session, now())
             audit_admin(session, TEXTS["audit_overrides_cleared"])
             flash(TEXTS["override_cleared"])
-            return redirect(url_for("staff.admin_hours"))
+            return redirect(url_for("staff_admin_hours.admin_hours"))
         problem = _set_override(session, form)
         if problem is not None:
             flash(problem, "error")
-            return redirect(url_for("staff.admin_hours"))
+            return redirect(url_for("staff_admin_hours.admin_hours"))
     flash(TEXTS["override_set"])
-    return redirect(url_for("staff.admin_hours"))
+    return redirect(url_for("staff_admin_hours.admin_hours"))
 
 
 def _set_override(session: Session, form: Mapping[str, str]) -> str | None:

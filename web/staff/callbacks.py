@@ -20,7 +20,7 @@ from scheduling.casework.today import appointment_lines, callback_lines
 from scheduling.reports.local_days import utc_bounds
 from web.context import scheduling
 from web.staff.auth import current_user
-from web.staff.blueprint import blueprint
+from web.staff.blueprint import console_blueprint
 from web.staff.support import (
     CALLBACK_STATES,
     back_to,
@@ -32,6 +32,8 @@ from web.staff.support import (
     transaction,
 )
 from web.staff.texts import TEXTS
+
+blueprint = console_blueprint("staff_callbacks", __name__)
 
 
 @blueprint.get("/callbacks")
@@ -80,7 +82,7 @@ def call_appointment_now(appointment_id: int) -> ResponseReturnValue:
 def _click_to_call(
     *, callback_id: int | None = None, appointment_id: int | None = None
 ) -> ResponseReturnValue:
-    back = back_to(url_for("staff.callbacks"))
+    back = back_to(url_for("staff_callbacks.callbacks"))
     user = current_user()
     if not posted_form():
         return redirect(back)

@@ -36,9 +36,11 @@ from scheduling.casework.listing import CaseFilter, find_by_typed_reference, lis
 from scheduling.casework.referrals import ReferralDesk, referrals_of
 from scheduling.casework.timeline import timeline
 from web.staff.auth import current_user
-from web.staff.blueprint import blueprint
+from web.staff.blueprint import console_blueprint
 from web.staff.support import now, posted_form, reading, svc, timezone, transaction
 from web.staff.texts import TEXTS
+
+blueprint = console_blueprint("staff_cases", __name__)
 
 
 @blueprint.get("/cases")
@@ -50,7 +52,7 @@ def cases() -> ResponseReturnValue:
             found = find_by_typed_reference(session, typed)
             reference = found.reference if found else None
         if reference:
-            return redirect(url_for("staff.case", reference=reference))
+            return redirect(url_for("staff_cases.case", reference=reference))
         flash(TEXTS["no_case"], "error")
     counsellor = args.get("counsellor", "")
     wanted = CaseFilter(
@@ -182,7 +184,7 @@ def case(reference: str) -> ResponseReturnValue:
 @blueprint.post("/cases/<reference>/reveal")
 def reveal(reference: str) -> ResponseReturnValue:
     if not posted_form():
-        return redirect(url_for("staff.case", reference=reference))
+        return redirect(url_for("staff_cases.case", reference=reference))
     return _case_page(reference, reveal=request.form.get("item", ""))
 
 
@@ -191,7 +193,7 @@ def change_case(reference: str, action: str) -> ResponseReturnValue:
     if action not in _ACTIONS:
         abort(404)
     if not posted_form():
-        return redirect(url_for("staff.case", reference=reference))
+        return redirect(url_for("staff_cases.case", reference=reference))
     user = current_user()
     try:
         with transaction() as session:
@@ -200,9 +202,9 @@ def change_case(reference: str, action: str) -> ResponseReturnValue:
             target = case.reference
     except CaseChangeRefused as why:
         flash(str(why), "error")
-        return redirect(url_for("staff.case", reference=reference))
+        return redirect(url_for("staff_cases.case", reference=reference))
     flash(message)
-    return redirect(url_for("staff.case", reference=target))
+    return redirect(url_for("staff_cases.case", reference=target))
 
 
 def _desk(session: Session, staff_id: int) -> CaseDesk:

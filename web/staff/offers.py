@@ -17,9 +17,11 @@ from hotline.referrals.directory import (
 )
 from hotline.referrals.models import SupportOffer
 from web.staff.auth import admin_only, current_user
-from web.staff.blueprint import blueprint
+from web.staff.blueprint import console_blueprint
 from web.staff.support import audit_admin, now, posted_form, reading, transaction
 from web.staff.texts import TEXTS
+
+blueprint = console_blueprint("staff_offers", __name__)
 
 
 @blueprint.get("/offers")
@@ -42,7 +44,7 @@ def offers() -> ResponseReturnValue:
 @admin_only
 def save_offer_page() -> ResponseReturnValue:
     if not posted_form():
-        return redirect(url_for("staff.offers"))
+        return redirect(url_for("staff_offers.offers"))
     form = request.form
     offer_id = bounded_integer_or_none(form.get("id"))
     if form.get("id") and offer_id is None:
@@ -51,14 +53,14 @@ def save_offer_page() -> ResponseReturnValue:
         fields = checked_offer({key: checked_text(form.get(key)) for key in form})
     except Refused:
         flash(TEXTS["control_characters"], "error")
-        return redirect(url_for("staff.offers", edit=offer_id))
+        return redirect(url_for("staff_offers.offers", edit=offer_id))
     except OfferRefused as why:
         flash(f"Angebot nicht gespeichert: {why}", "error")
-        return redirect(url_for("staff.offers", edit=offer_id))
+        return redirect(url_for("staff_offers.offers", edit=offer_id))
     with transaction() as session:
         if offer_id is not None and session.get(SupportOffer, offer_id) is None:
             abort(404)
         offer, _ = save_offer(session, fields, now(), offer_id)
         audit_admin(session, f"Angebot {offer.id} gespeichert")
     flash(TEXTS["offer_saved"])
-    return redirect(url_for("staff.offers"))
+    return redirect(url_for("staff_offers.offers"))

@@ -20,9 +20,11 @@ from scheduling.reports.statistics import load_statistics
 from scheduling.reports.wording import CHARTS
 from web.context import scheduling
 from web.staff.auth import current_user
-from web.staff.blueprint import blueprint
+from web.staff.blueprint import console_blueprint
 from web.staff.support import now, reading, timezone, transaction
 from web.staff.texts import TEXTS
+
+blueprint = console_blueprint("staff_statistics", __name__)
 
 DEFAULT_DAYS = 30
 LONGEST_RANGE = timedelta(days=366)

@@ -1,4 +1,6 @@
-"""What the console's pages share: the database, the clock, the time zone, display helpers."""
+"""What the console's pages share: the database, the clock, the time zone, display helpers,
+and two of the hooks every console blueprint gets (`forms_only`, `vocabulary`; attached by
+`web.staff.blueprint`, so this module makes no blueprint and registers nothing)."""
 
 from __future__ import annotations
 
@@ -24,7 +26,6 @@ from scheduling.routing.wording import COUNSELLOR_STATES, ENTRY_KINDS
 from scheduling.routing.wording import LANGUAGES as LINE_LANGUAGES
 from web.context import scheduling
 from web.staff.auth import current_user
-from web.staff.blueprint import blueprint
 from web.staff.texts import TEXTS
 
 
@@ -37,7 +38,6 @@ def readable(cipher: DataCipher, token: bytes, masking: Callable[[str], str] | N
     return masking(value) if masking else value
 
 
-@blueprint.before_request
 def forms_only() -> None:
     """The console takes HTML forms. A JSON body is none: Flask-WTF would read it as the
     form's fields and fail on a list (a 500); it is refused as what it is (415)."""
@@ -93,14 +93,12 @@ def back_to(default: str) -> str:
     return default
 
 
-@blueprint.app_template_filter("local")
 def local_time(at: datetime | None, pattern: str = "%d.%m.%Y %H:%M") -> str:
     if at is None:
         return "–"
     return at.astimezone(timezone()).strftime(pattern)
 
 
-@blueprint.app_template_filter("duration")
 def duration_filter(seconds: int | float | None) -> str:
     """A wait as people say it: "45 s", "3 min 05 s", "1 Std. 02 min"."""
     total = max(int(seconds or 0), 0)
@@ -111,13 +109,13 @@ def duration_filter(seconds: int | float | None) -> str:
     return f"{minutes} min {secs:02d} s" if minutes else f"{secs} s"
 
 
-@blueprint.app_template_filter("reference")
 def reference_filter(reference: str | None) -> str:
     return display_case_reference(reference) if reference else "–"
 
 
-@blueprint.context_processor
 def vocabulary() -> dict[str, object]:
+    """The names every console template may show a stored value by (a console blueprint's
+    context processor)."""
     return {
         "STATUS_NAMES": STATUS_NAMES,
         "FEDERAL_STATES": FEDERAL_STATES,
@@ -131,3 +129,12 @@ def vocabulary() -> dict[str, object]:
         "ENTRY_KINDS": ENTRY_KINDS,
         "LINE_LANGUAGES": LINE_LANGUAGES,
     }
+
+
+# the console's template filters, by the name templates use; `web.staff.init_app` adds them
+# to the app (they are the app's, as Jinja's filters are: a public page may use them too)
+TEMPLATE_FILTERS: dict[str, Callable[..., str]] = {
+    "local": local_time,
+    "duration": duration_filter,
+    "reference": reference_filter,
+}

@@ -16,9 +16,11 @@ from scheduling.routing.live import line_now
 from scheduling.routing.lock import hold_routing_lock
 from web.context import scheduling
 from web.staff.auth import current_user
-from web.staff.blueprint import blueprint
+from web.staff.blueprint import console_blueprint
 from web.staff.support import now, posted_form, reading, svc, timezone, transaction
 from web.staff.texts import TEXTS
+
+blueprint = console_blueprint("staff_today", __name__)
 
 
 @blueprint.get("/")
@@ -41,10 +43,10 @@ def line() -> ResponseReturnValue:
 def duty() -> ResponseReturnValue:
     user = current_user()
     if not posted_form():
-        return redirect(url_for("staff.today"))
+        return redirect(url_for("staff_today.today"))
     if user.counsellor_id is None:
         flash(TEXTS["not_a_counsellor"], "error")
-        return redirect(url_for("staff.today"))
+        return redirect(url_for("staff_today.today"))
     on_duty = request.form.get("on_duty") == "1"
     with transaction() as session:
         hold_routing_lock(session)  # first: who is on duty decides who is rung
@@ -60,7 +62,7 @@ def duty() -> ResponseReturnValue:
         )
         _desk(session).distribute()  # one more on duty may take the next in line
     flash(TEXTS["on_duty" if on_duty else "off_duty"])
-    return redirect(url_for("staff.today"))
+    return redirect(url_for("staff_today.today"))
 
 
 @blueprint.post("/ready")
@@ -68,14 +70,14 @@ def ready() -> ResponseReturnValue:
     """Ends one's wrap-up early: offered the next caller now."""
     user = current_user()
     if not posted_form():
-        return redirect(url_for("staff.today"))
+        return redirect(url_for("staff_today.today"))
     if user.counsellor_id is None:
         flash(TEXTS["not_a_counsellor"], "error")
-        return redirect(url_for("staff.today"))
+        return redirect(url_for("staff_today.today"))
     with transaction() as session:
         _desk(session).ready(user.counsellor_id)
     flash(TEXTS["ready"])
-    return redirect(url_for("staff.today"))
+    return redirect(url_for("staff_today.today"))
 
 
 def _desk(session) -> RoutingDesk:  # type: ignore[no-untyped-def]

@@ -275,7 +275,10 @@ def console_routes(app: Flask) -> list[tuple[str, str, list[str]]]:
     out."""
     found = []
     for rule in app.url_map.iter_rules():
-        if not rule.rule.startswith("/staff/") or rule.endpoint in ("staff.logout", "staff.static"):
+        if not rule.rule.startswith("/staff/") or rule.endpoint in (
+            "staff_login.logout",
+            "staff.static",
+        ):
             continue
         module = app.view_functions[rule.endpoint].__module__.rpartition(".")[2]
         for method in sorted(rule.methods - {"HEAD", "OPTIONS"}):
