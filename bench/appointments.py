@@ -55,6 +55,13 @@ from bench.loadgen import cpu_ticks
 from bench.report import aligned
 from hotline import migrate
 from hotline.app import create_app, scheduling_config
+from hotline.appointments.links import links_from_settings
+from hotline.appointments.models import (
+    Appointment,
+    AppointmentState,
+    BookedVia,
+    note_booked_times_changed,
+)
 from hotline.cases.models import Case, CaseStatus
 from hotline.cases.references import new_case_reference
 from hotline.clock import Clock, FixedClock, SystemClock
@@ -63,13 +70,6 @@ from hotline.counsellors.service import add_counsellor
 from hotline.crypto import generate_key
 from hotline.services import services
 from scheduling.appointments.desk import AppointmentDesk
-from scheduling.appointments.links import links_from_settings
-from scheduling.appointments.models import (
-    Appointment,
-    AppointmentState,
-    BookedVia,
-    note_booked_times_changed,
-)
 from scheduling.availability.booked_times import BookedTimes
 from scheduling.availability.service import add_absence, parse_window, set_windows
 from web.context import LISTING_CACHE_KEY

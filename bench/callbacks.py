@@ -38,21 +38,21 @@ from flask import Flask
 from bench.databases import chosen_backends, fresh_database
 from hotline import migrate
 from hotline.app import create_app, scheduling_config, work_tools
+from hotline.callbacks.models import Callback, CallbackState
 from hotline.clock import FixedClock
 from hotline.config import load_settings
 from hotline.counsellors.service import add_counsellor
 from hotline.crypto import generate_key
 from hotline.mail.mailer import ConsoleMailer
+from hotline.outbox import queue, side_effects
+from hotline.scheduler.config import SchedulerConfig
+from hotline.sections_config import SchedulingConfig
 from hotline.services import services
 from hotline.telephony.phone_numbers import callback_number
 from scheduling.availability.service import add_absence, parse_window, set_windows
 from scheduling.callbacks.desk import CallbackDesk
-from scheduling.callbacks.models import Callback, CallbackState
-from scheduling.config import SchedulingConfig
-from scheduling.outbox import queue, side_effects
-from scheduling.outbox.kind_table import build_work_kinds
-from scheduling.scheduler.config import SchedulerConfig
 from scheduling.scheduler.dispatcher import Dispatcher
+from scheduling.scheduler.kind_table import build_work_kinds
 from tests.support.fake_twilio import FakeTwilioServer
 
 BERLIN = ZoneInfo("Europe/Berlin")

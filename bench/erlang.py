@@ -47,14 +47,14 @@ from hotline.config import load_settings
 from hotline.counsellors.service import add_counsellor
 from hotline.crypto import generate_key
 from hotline.mail.mailer import ConsoleMailer
+from hotline.outbox.models import WorkItem, WorkState
+from hotline.routing.models import CallOffer, OfferState
+from hotline.scheduler.config import SchedulerConfig
 from hotline.services import services
 from hotline.telephony.gateway import OutboundCall
 from hotline.telephony.models import Call, CallOutcome
-from scheduling.outbox.kind_table import build_work_kinds
-from scheduling.outbox.models import WorkItem, WorkState
-from scheduling.routing.models import CallOffer, OfferState
-from scheduling.scheduler.config import SchedulerConfig
 from scheduling.scheduler.dispatcher import Dispatcher
+from scheduling.scheduler.kind_table import build_work_kinds
 
 PUBLIC_BASE_URL = "https://hotline.example.org"
 TOKEN = "bench-" + secrets.token_hex(8)

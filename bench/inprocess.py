@@ -40,14 +40,14 @@ from hotline.config import load_settings
 from hotline.crypto import generate_key
 from hotline.demo import seed_demo
 from hotline.mail.mailer import ConsoleMailer
+from hotline.routing.models import CallOffer
+from hotline.scheduler.config import SchedulerConfig
 from hotline.services import services
 from hotline.simulator import CallPlayer, ScriptedCaller, Switchboard
 from hotline.simulator.transports import FlaskClientTransport, TwimlReply
 from hotline.telephony.urls import FALLBACK_PATH, INCOMING_STEP, STATUS_PATH, voice_url
-from scheduling.outbox.kind_table import build_work_kinds
-from scheduling.routing.models import CallOffer
-from scheduling.scheduler.config import SchedulerConfig
 from scheduling.scheduler.dispatcher import Dispatcher
+from scheduling.scheduler.kind_table import build_work_kinds
 
 PUBLIC_BASE_URL = "https://hotline.example.org"
 TOKEN = "bench-" + uuid.uuid4().hex

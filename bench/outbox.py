@@ -31,10 +31,10 @@ from bench.databases import chosen_backends, fresh_database
 from hotline import migrate
 from hotline.crypto import DataCipher, generate_key
 from hotline.db import Database
+from hotline.outbox import side_effects
+from hotline.outbox.models import WorkItem, WorkState
+from hotline.outbox.queue import enqueue
 from hotline.schema import metadata
-from scheduling.outbox import side_effects
-from scheduling.outbox.models import WorkItem, WorkState
-from scheduling.outbox.queue import enqueue
 from tests.support.fake_twilio import FakeTwilio, FakeTwilioServer
 from tests.support.processes import SchedulerProcesses, wait_for
 

@@ -44,11 +44,11 @@ from bench.report import aligned
 from hotline import migrate
 from hotline.cases.vocabulary import FEDERAL_STATES, OFFER_CATEGORIES, REGIONS
 from hotline.db import Database, Role, make_engine
+from hotline.reports.export import aggregate_csv
+from hotline.reports.rollup import roll_up
+from hotline.reports.statistics import Statistics, load_statistics
 from hotline.telephony.models import CallOutcome
-from scheduling.reports.charts import all_charts
-from scheduling.reports.export import aggregate_csv
-from scheduling.reports.rollup import roll_up
-from scheduling.reports.statistics import Statistics, load_statistics
+from web.staff.charts import all_charts
 
 BERLIN = ZoneInfo("Europe/Berlin")
 FIRST_DAY, LAST_DAY = date(2026, 1, 1), date(2026, 12, 31)
@@ -486,7 +486,9 @@ def _profile(database: Database) -> str:
     profiler.disable()
     out = io.StringIO()
     stats = pstats.Stats(profiler, stream=out)
-    stats.sort_stats("cumulative").print_stats(r"scheduling/reports|execute|render", 18)
+    stats.sort_stats("cumulative").print_stats(
+        r"hotline/reports|web/staff/charts|execute|render", 18
+    )
     return out.getvalue().strip()
 
 

@@ -8,17 +8,17 @@ import os
 from flask import Flask
 
 from hotline import schema
+from hotline.appointments.links import links_from_settings
 from hotline.clock import Clock, SystemClock
 from hotline.config import ConfigError, Settings, load_settings
 from hotline.crypto import DataCipher
 from hotline.db import Database, Role
 from hotline.logs import configure_logging
 from hotline.mail.mailer import Mailer, make_mailer
+from hotline.outbox.kinds import WorkTools
+from hotline.sections_config import SchedulingConfig, SchedulingConfigError, load_scheduling_config
 from hotline.services import EXTENSION_KEY, Services, services
 from hotline.telephony.gateway import ConsoleGateway, OutboundGateway, TwilioGateway
-from scheduling.appointments.links import links_from_settings
-from scheduling.config import SchedulingConfig, SchedulingConfigError, load_scheduling_config
-from scheduling.outbox.kinds import WorkTools
 
 log = logging.getLogger(__name__)
 SCHEDULING_KEY = "scheduling"

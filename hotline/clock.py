@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import time
 from datetime import UTC, date, datetime, timedelta
 from typing import Protocol, TypeVar
 
@@ -34,17 +33,6 @@ class FixedClock:
 
     def advance(self, delta: timedelta) -> None:
         self._at += delta
-
-
-class ShiftedClock:
-    """Starts at a chosen moment and then runs with real time; for `hotline simulate --at`."""
-
-    def __init__(self, start: datetime) -> None:
-        self._start = as_utc(start)
-        self._started = time.monotonic()
-
-    def now(self) -> datetime:
-        return self._start + timedelta(seconds=time.monotonic() - self._started)
 
 
 def require_aware(at: datetime) -> datetime:

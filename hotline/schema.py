@@ -1,8 +1,8 @@
 """Every table of the service, gathered from the domains that own them.
 
-Models live with their domain (`hotline.cases.models`, `scheduling.hours.models`, ...); this
-is the one place that imports them all, for Alembic and for the app. Like `create_app` and the
-CLI it is a composition root, so it may import the outer packages.
+Models live with their domain (`hotline.cases.models`, `hotline.hours.models`, ...); this
+is the one place that imports them all, for Alembic and for the app. Every model is part of
+the core, so this imports nothing but the core.
 """
 
 from __future__ import annotations
@@ -23,14 +23,14 @@ MODEL_MODULES = (
     "hotline.audit.models",
     "hotline.referrals.models",
     "hotline.telephony.models",
-    "scheduling.hours.models",
-    "scheduling.availability.models",
-    "scheduling.callbacks.models",
-    "scheduling.appointments.models",
-    "scheduling.reports.models",
-    "scheduling.outbox.models",
-    "scheduling.routing.models",
-    "scheduling.scheduler.models",
+    "hotline.hours.models",
+    "hotline.availability.models",
+    "hotline.callbacks.models",
+    "hotline.appointments.models",
+    "hotline.reports.models",
+    "hotline.outbox.models",
+    "hotline.routing.models",
+    "hotline.scheduler.models",
 )
 
 

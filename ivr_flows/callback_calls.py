@@ -11,6 +11,8 @@ from __future__ import annotations
 
 from twilio.twiml.voice_response import Dial, Gather, VoiceResponse
 
+from hotline.inputs import bounded_integer_or_none
+from hotline.telephony.statuses import UNREACHED_STATUSES
 from ivr_flows.prompts import PromptCatalog, prompts
 from ivr_flows.speech import spoken_digits, spoken_opening, spoken_slot
 from ivr_flows.steps import Leg, Step, StepContext, StepInput, StepResult
@@ -22,7 +24,6 @@ RESULT_PATH = "callback/result"
 START_KEY, MAILBOX_KEY = "1", "2"
 COUNSELLOR_LANGUAGE = "de"
 RING_CALLER_SECONDS = 30
-UNREACHED = frozenset({"busy", "no-answer", "failed", "canceled"})
 
 
 def whisper(ctx: StepContext, step: StepInput) -> StepResult:
@@ -87,7 +88,7 @@ def dialed(ctx: StepContext, step: StepInput) -> StepResult:
     status = step.params.get("DialCallStatus", "")
     if attempt_id is None:
         return _ending(catalog, response, "callback_call.not_open")
-    if status in UNREACHED:
+    if status in UNREACHED_STATUSES:
         return _unreachable(ctx, catalog, response, attempt_id, status)
     ctx.callbacks.placement.caller_answered(attempt_id)
     gather = Gather(
@@ -139,7 +140,7 @@ def _ending(catalog: PromptCatalog, response: VoiceResponse, key: str) -> StepRe
 
 def _attempt_id(step: StepInput) -> int | None:
     raw = step.params.get("attempt", "")
-    return int(raw) if raw.isascii() and raw.isdigit() and len(raw) <= 12 else None
+    return bounded_integer_or_none(raw)
 
 
 STEPS = (

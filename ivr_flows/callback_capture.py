@@ -17,6 +17,7 @@ from datetime import datetime
 from twilio.twiml.voice_response import Gather, VoiceResponse
 
 from hotline.cases.references import display_case_reference
+from hotline.inputs import bounded_integer_or_none
 from hotline.telephony.models import CallOutcome
 from hotline.telephony.phone_numbers import CallbackNumber, NumberRefused, callback_number
 from ivr_flows import offered_times
@@ -274,7 +275,7 @@ def _typed_number(ctx: StepContext, step: StepInput) -> CallbackNumber | None:
 def _typed_so_far(step: StepInput) -> int:
     """How many numbers the caller has typed (the URL's `typed`; 0: none, the own number)."""
     raw = step.params.get("typed", "")
-    return int(raw) if raw.isascii() and raw.isdigit() and len(raw) == 1 else 0
+    return bounded_integer_or_none(raw, least=0, most=9) or 0
 
 
 def _spoken(number: CallbackNumber, catalog: PromptCatalog) -> str:

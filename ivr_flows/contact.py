@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from twilio.twiml.voice_response import Gather, VoiceResponse
 
+from hotline.hours.config import HoursConfig
 from ivr_flows.prompts import PromptCatalog
 from ivr_flows.speech import spoken_weekly_hours
 from ivr_flows.steps import StepContext
-from scheduling.hours.config import HoursConfig
 
 CALLBACK_START = "callback/start"
 # Where a callback is booked from (the `via` of its steps): the closed menu, out of hours, or

@@ -8,9 +8,9 @@ from __future__ import annotations
 
 from twilio.twiml.voice_response import VoiceResponse
 
+from hotline.hours.config import HoursConfig
 from ivr_flows.contact import add_contact_details
 from ivr_flows.prompts import LANGUAGES, prompts
-from scheduling.hours.config import HoursConfig
 
 
 def safe_twiml(

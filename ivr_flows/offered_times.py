@@ -8,11 +8,14 @@ from datetime import UTC, datetime
 
 from twilio.twiml.voice_response import Gather
 
+from hotline.inputs import LAST_YEAR, bounded_integer_or_none
 from ivr_flows.prompts import PromptCatalog
 from ivr_flows.speech import as_sentence_start, spoken_slot
 from ivr_flows.steps import StepContext
 
 MOST = 9  # one key each
+# minutes since 1970 up to the last year the hotline works with (a later one is no slot)
+LAST_MINUTE = int(datetime(LAST_YEAR, 12, 31, tzinfo=UTC).timestamp() // 60)
 
 
 def encoded(starts: list[datetime]) -> str:
@@ -22,16 +25,16 @@ def encoded(starts: list[datetime]) -> str:
 def decoded(raw: str) -> list[datetime]:
     starts = []
     for part in raw.split(".")[:MOST]:
-        if part.isascii() and part.isdigit() and len(part) <= 10:
-            starts.append(datetime.fromtimestamp(int(part) * 60, UTC))
+        minute = bounded_integer_or_none(part, least=0, most=LAST_MINUTE)
+        if minute is not None:
+            starts.append(datetime.fromtimestamp(minute * 60, UTC))
     return starts
 
 
 def by_key(pressed: str, offered: list[datetime]) -> datetime | None:
     """The time of key 1, 2, ... (None for any other key)."""
-    if not pressed.isascii() or not pressed.isdigit() or not 1 <= int(pressed) <= len(offered):
-        return None
-    return offered[int(pressed) - 1]
+    key = bounded_integer_or_none(pressed, most=len(offered)) if offered else None
+    return offered[key - 1] if key is not None else None
 
 
 def gather_choice(

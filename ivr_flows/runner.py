@@ -14,9 +14,14 @@ from datetime import datetime
 
 from sqlalchemy.orm import Session
 
+from hotline.appointments.links import AppointmentLinks
 from hotline.cases.service import case_for_call, find_case
 from hotline.crypto import DataCipher
 from hotline.db import Database
+from hotline.hours.config import HoursConfig
+from hotline.routing.config import RoutingConfig
+from hotline.routing.lock import hold_routing_lock
+from hotline.sections_config import SchedulingConfig
 from hotline.telephony.call_state import (
     CallState,
     call_for_step,
@@ -28,14 +33,9 @@ from hotline.telephony.models import CallDirection, CallOutcome
 from ivr_flows.prompts import LANGUAGES
 from ivr_flows.steps import Effects, Leg, Step, StepContext, StepInput, StepTable
 from scheduling.appointments.desk import AppointmentDesk
-from scheduling.appointments.links import AppointmentLinks
 from scheduling.callbacks.desk import CallbackDesk
-from scheduling.config import SchedulingConfig
-from scheduling.hours.config import HoursConfig
 from scheduling.hours.overrides import opening_hours_at
-from scheduling.routing.config import RoutingConfig
 from scheduling.routing.desk import RoutingDesk
-from scheduling.routing.lock import hold_routing_lock
 
 log = logging.getLogger(__name__)
 

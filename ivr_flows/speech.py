@@ -15,8 +15,8 @@ from datetime import date, datetime, time, tzinfo
 
 from hotline.calendar_names import DATE_ARTICLES_DE, MONTHS, WEEKDAYS, GrammaticalCase
 from hotline.clock import require_aware
+from hotline.hours.config import HoursConfig, TimeWindow
 from ivr_flows.prompts import LANGUAGES
-from scheduling.hours.config import HoursConfig, TimeWindow
 
 WEEKDAYS_ADVERB_DE = (
     "montags",

@@ -13,6 +13,8 @@ from datetime import datetime
 
 from twilio.twiml.voice_response import VoiceResponse
 
+from hotline.appointments.links import BOOKING_PATH
+from hotline.appointments.models import BookedVia
 from hotline.telephony.models import CallOutcome
 from hotline.telephony.phone_numbers import NumberRefused, callback_number
 from ivr_flows import offered_times
@@ -21,8 +23,6 @@ from ivr_flows.prompts import PromptCatalog, prompts
 from ivr_flows.speech import spoken_address, spoken_digits, spoken_slot
 from ivr_flows.steps import Effects, Step, StepContext, StepInput, StepResult
 from scheduling.appointments.desk import Contact, SlotTaken
-from scheduling.appointments.links import BOOKING_PATH
-from scheduling.appointments.models import BookedVia
 
 BOOK_PATH = "video/book"
 MAX_ATTEMPTS = 3

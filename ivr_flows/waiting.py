@@ -15,11 +15,12 @@ from __future__ import annotations
 
 from twilio.twiml.voice_response import Gather, VoiceResponse
 
+from hotline.inputs import bounded_integer_or_none
+from hotline.routing.waits import minutes_to_say
 from hotline.telephony.models import CallOutcome
 from ivr_flows.contact import CALLBACK_START, add_contact_details, end_politely, offer_a_callback
 from ivr_flows.prompts import PromptCatalog, prompts
 from ivr_flows.steps import Step, StepContext, StepInput, StepResult
-from scheduling.routing.waits import minutes_to_say
 
 WAIT_PATH = "queue/wait"
 CHOICE_PATH = "queue/choice"
@@ -117,7 +118,7 @@ def _next_round(ctx: StepContext, round_number: int) -> str:
 
 def _round(step: StepInput) -> int:
     raw = step.params.get("round", "")
-    return min(int(raw), MAX_ROUND) if raw.isascii() and raw.isdigit() and len(raw) < 6 else 0
+    return min(bounded_integer_or_none(raw, least=0, most=99_999) or 0, MAX_ROUND)
 
 
 def _offer_due(round_number: int, round_seconds: int, every_seconds: int) -> bool:
@@ -130,7 +131,7 @@ def _offer_due(round_number: int, round_seconds: int, every_seconds: int) -> boo
 
 
 def _seconds(raw: str | None) -> float:
-    return float(raw) if raw and raw.isascii() and raw.isdigit() and len(raw) < 7 else 0.0
+    return float(bounded_integer_or_none(raw, least=0, most=999_999) or 0)
 
 
 STEPS = (

@@ -10,12 +10,13 @@ from __future__ import annotations
 
 from twilio.twiml.voice_response import Dial, Gather, VoiceResponse
 
+from hotline.inputs import bounded_integer_or_none
+from hotline.routing.models import OPEN_STATES
 from ivr_flows.prompts import prompts
 from ivr_flows.speech import spoken_digits
 from ivr_flows.steps import Leg, Step, StepContext, StepInput, StepResult
 from scheduling.routing.desk import OfferView, queue_name
 from scheduling.routing.distributor import WHISPER_PATH
-from scheduling.routing.models import OPEN_STATES
 
 ANSWER_PATH = f"{WHISPER_PATH}/answer"
 ACCEPT_KEY = "1"
@@ -87,7 +88,7 @@ def _why_not(view: OfferView | None) -> str:
 
 def _offer_id(step: StepInput) -> int | None:
     raw = step.params.get("offer", "")
-    return int(raw) if raw.isascii() and raw.isdigit() and len(raw) <= 12 else None
+    return bounded_integer_or_none(raw)
 
 
 STEPS = (

@@ -25,6 +25,8 @@ from hotline.clock import FixedClock, SystemClock
 from hotline.config import load_settings
 from hotline.counsellors.models import Counsellor
 from hotline.mail.mailer import ConsoleMailer, SmtpMailer
+from hotline.outbox.kinds import WorkTools
+from hotline.scheduler.config import SchedulerConfig
 from hotline.services import Services, services
 from hotline.simulator import (
     CallPlayer,
@@ -33,10 +35,8 @@ from hotline.simulator import (
     Switchboard,
     Transcript,
 )
-from scheduling.outbox.kind_table import build_work_kinds
-from scheduling.outbox.kinds import WorkTools
-from scheduling.scheduler.config import SchedulerConfig
 from scheduling.scheduler.dispatcher import Dispatcher
+from scheduling.scheduler.kind_table import build_work_kinds
 from tests.support import databases
 from tests.support.factories import Factories
 from tests.support.fake_twilio import FakeTwilio, FakeTwilioServer

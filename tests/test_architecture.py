@@ -1,4 +1,4 @@
-"""Imports point one way: webhooks, web → ivr_flows → scheduling → hotline core."""
+"""Imports point one way: composition roots → webhooks, web → ivr_flows → scheduling → core."""
 
 from __future__ import annotations
 
@@ -24,8 +24,9 @@ def test_every_import_points_the_allowed_way():
         ("ivr_flows.intake", "from flask import request", "no Flask"),
         ("webhooks.voice", "from web import health", "webhooks may not"),
         ("web.health", "from webhooks.twiml import safe_answer", "web may not"),
-        ("hotline.cases.service", "from hotline.telephony.models import Call", "independent"),
-        ("hotline.telephony.models", "from ..schema import metadata", "composition root"),
+        ("hotline.cases.models", "from hotline.telephony.models import Call", "independent"),
+        ("hotline.telephony.models", "from ..app import create_app", "composition root"),
+        ("web.staff.cases", "from hotline.cli.simulate import simulate", "composition root"),
         ("hotline.services", "from hotline import app", "composition root"),
     ],
 )
@@ -41,3 +42,21 @@ def test_composition_roots_may_wire_every_layer():
 
 def test_the_checker_sees_the_packages():
     assert (ROOT / "hotline" / "app.py").exists() and (ROOT / "webhooks").is_dir()
+
+
+def test_every_model_is_in_the_core():
+    """The model registry imports nothing but the core: no table lives outside it."""
+    from hotline.schema import MODEL_MODULES
+
+    assert all(module.startswith("hotline.") for module in MODEL_MODULES)
+    assert not violations_in("hotline.schema", (ROOT / "hotline" / "schema.py").read_text("utf-8"))
+
+
+def test_a_domain_whose_name_starts_like_a_root_is_not_one():
+    assert violations_in("hotline.appointments.desk", "from hotline.app import create_app")
+    assert violations_in("hotline.cases.changes", "from hotline.appointments.models import A") == []
+
+
+def test_scheduling_holds_no_model():
+    """`scheduling` is time only: the data it acts on is the core's."""
+    assert not [path for path in (ROOT / "scheduling").rglob("models.py")], "a model in scheduling/"

@@ -62,7 +62,7 @@ def test_no_catalog_template_wording_or_cli_module_uses_a_word_the_glossary_rule
     assert words["Übersteuerung"] == "Ausnahme"
     files = list(service_texts())
     assert {ROOT / "ivr_flows/catalogs/de.toml", ROOT / "hotline/cli/work.py"} <= set(files)
-    assert ROOT / "scheduling/appointments/mails/appointment.txt" in files
+    assert ROOT / "hotline/appointments/mails/appointment.txt" in files
     found = {
         str(path.relative_to(ROOT)): wrong
         for path in files

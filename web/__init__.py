@@ -8,7 +8,7 @@ from flask import Flask
 
 from hotline.config import Settings
 from hotline.plurals import counted
-from scheduling.config import SchedulingConfig
+from hotline.sections_config import SchedulingConfig
 from web import (
     api,
     booking,

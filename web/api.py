@@ -16,6 +16,8 @@ from flask.typing import ResponseReturnValue
 from flask_limiter.util import get_remote_address
 from werkzeug.exceptions import HTTPException
 
+from hotline.appointments.models import BookedVia
+from hotline.callbacks.links import manage_url
 from hotline.cases.service import UnknownCaseReference
 from hotline.crypto import keyed_digest
 from hotline.services import services
@@ -25,8 +27,6 @@ from scheduling.appointments.desk import (
     RepeatableRequest,
     SlotTaken,
 )
-from scheduling.appointments.models import BookedVia
-from scheduling.callbacks.links import manage_url
 from web import openapi
 from web.appointments import appointment_desk, callback_desk
 from web.booking_input import (

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from sqlalchemy.orm import Session
 
+from hotline.appointments.links import links_from_settings
+from hotline.appointments.notices import Notices
 from hotline.services import services
 from scheduling.appointments.desk import AppointmentDesk
-from scheduling.appointments.links import links_from_settings
-from scheduling.appointments.notices import Notices
 from scheduling.callbacks.desk import CallbackDesk
 from web.context import listing_cache, scheduling
 

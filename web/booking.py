@@ -24,16 +24,16 @@ from flask import (
 )
 from flask.typing import ResponseReturnValue
 
+from hotline.appointments import calendar
+from hotline.appointments.links import BOOKING_PATH, ICS_NAME
+from hotline.appointments.models import Appointment, AppointmentState, BookedVia
 from hotline.calendar_names import long_date_time
 from hotline.cases.models import Case
 from hotline.cases.references import display_case_reference
 from hotline.cases.service import UnknownCaseReference
 from hotline.inputs import Refused, aware_moment
 from hotline.services import services
-from scheduling.appointments import calendar
 from scheduling.appointments.desk import AppointmentDesk, SlotTaken
-from scheduling.appointments.links import BOOKING_PATH, ICS_NAME
-from scheduling.appointments.models import Appointment, AppointmentState, BookedVia
 from web.api import error as api_error
 from web.appointments import appointment_desk, notices
 from web.booking_input import (

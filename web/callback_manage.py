@@ -16,12 +16,12 @@ from flask import Blueprint, Flask, jsonify, redirect, render_template, request,
 from flask.typing import ResponseReturnValue
 
 from hotline.calendar_names import long_date_time
+from hotline.callbacks.links import CALLBACK_PATH, callback_of_link, manage_url
+from hotline.callbacks.models import Callback, CallbackState
 from hotline.cases.models import Case
 from hotline.cases.references import display_case_reference
 from hotline.services import services
 from hotline.telephony.phone_numbers import mask
-from scheduling.callbacks.links import CALLBACK_PATH, callback_of_link, manage_url
-from scheduling.callbacks.models import Callback, CallbackState
 from scheduling.callbacks.placing import CallbackPlacement
 from web.api import error as api_error
 from web.context import scheduling

@@ -5,8 +5,8 @@ from __future__ import annotations
 
 from flask import Flask, current_app
 
+from hotline.sections_config import SchedulingConfig
 from scheduling.availability.booked_times import BookedTimes
-from scheduling.config import SchedulingConfig
 
 _KEY = "web.scheduling"
 LISTING_CACHE_KEY = "web.booked_times"

@@ -5,9 +5,9 @@ from __future__ import annotations
 from flask import Blueprint, Flask, Response, abort
 from flask.typing import ResponseReturnValue
 
+from hotline.appointments.feed import counsellor_feed, counsellor_for_feed
+from hotline.appointments.links import FEED_PREFIX
 from hotline.services import services
-from scheduling.appointments.feed import counsellor_feed, counsellor_for_feed
-from scheduling.appointments.links import FEED_PREFIX
 from web.context import scheduling
 
 blueprint = Blueprint("feeds", __name__, url_prefix=FEED_PREFIX)

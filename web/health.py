@@ -14,8 +14,8 @@ from flask import Blueprint, Flask, current_app, jsonify
 from flask.typing import ResponseReturnValue
 
 from hotline import migrate
+from hotline.outbox import queue
 from hotline.services import services
-from scheduling.outbox import queue
 from scheduling.scheduler import nodes
 
 blueprint = Blueprint("health", __name__)

@@ -15,8 +15,8 @@ from urllib.parse import urlsplit
 from flask import Blueprint, Flask, render_template
 from flask.typing import ResponseReturnValue
 
+from hotline.appointments.notices import KEPT_AFTER_THE_END
 from hotline.services import services
-from scheduling.appointments.notices import KEPT_AFTER_THE_END
 from web.context import scheduling
 from web.public_pages import common
 

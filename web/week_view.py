@@ -12,11 +12,11 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any
 
+from hotline.appointments.wording import short_day
 from hotline.calendar_names import MONTHS, WEEKDAYS
 from hotline.inputs import Refused, calendar_day
 from scheduling.appointments.desk import AppointmentDesk
 from scheduling.appointments.slots import VideoSlot
-from scheduling.appointments.wording import short_day
 
 WEEK = timedelta(days=7)
 

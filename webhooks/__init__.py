@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from flask import Flask
 
-from scheduling.config import SchedulingConfig
+from hotline.sections_config import SchedulingConfig
 from webhooks import messages, signature, status, voice
 from webhooks.sessions import NoSessionForTwilio
 

@@ -12,9 +12,9 @@ from datetime import datetime
 from flask import Blueprint, Response, request
 from sqlalchemy.orm import Session
 
+from hotline.outbox.queue import note_reference
 from hotline.services import services
 from hotline.telephony.urls import MESSAGE_STATUS_PATH, MESSAGES_PREFIX
-from scheduling.outbox.queue import note_reference
 from webhooks import parameters
 from webhooks.deliveries import StoredAnswer, answer_once
 from webhooks.parameters import Rejections

@@ -16,15 +16,13 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from email.utils import parsedate_to_datetime
 
+from hotline.inputs import bounded_integer_or_none
 from hotline.telephony.models import CallDirection
+from hotline.telephony.statuses import CALL_STATUSES
 
 log = logging.getLogger(__name__)
 
 SID = re.compile(r"[A-Z]{2}[0-9a-fA-F]{32}")  # two letters and 32 hex digits, like CA5f2c…
-CALL_STATUSES = frozenset(
-    {"queued", "initiated", "ringing", "in-progress", "completed", "busy", "failed"}
-    | {"no-answer", "canceled"}
-)
 DIRECTIONS = {direction.value: direction for direction in CallDirection}
 DIGITS = re.compile(r"[0-9*#]{0,64}")
 MAX_DURATION_SECONDS = 24 * 3600  # Twilio ends every call after 24 hours at the latest
@@ -97,8 +95,9 @@ def bounded_integer(
     raw = values.get(name)
     if raw in (None, ""):
         return None
-    if len(raw) <= 20 and raw.isascii() and raw.isdigit() and int(raw) <= maximum:
-        return int(raw)
+    number = bounded_integer_or_none(raw, least=0, most=maximum)
+    if number is not None:
+        return number
     rejections.drop(name)
     return None
 
@@ -146,17 +145,16 @@ def work_item(raw: str | None, rejections: Rejections) -> int | None:
     """The outbox row a status-callback URL names (`?work=42`), if it is a plausible id."""
     if raw is None:
         return None
-    if raw.isascii() and raw.isdigit() and len(raw) <= 12:
-        return int(raw)
+    number = bounded_integer_or_none(raw)
+    if number is not None:
+        return number
     rejections.drop("work")
     return None
 
 
 def attempt(raw: str | None) -> int:
     """The prompt's repetition counted in its URL; anything odd is the first attempt."""
-    if raw and len(raw) <= 3 and raw.isascii() and raw.isdigit():
-        return min(max(int(raw), 1), MAX_ATTEMPT)
-    return 1
+    return min(max(bounded_integer_or_none(raw, least=0, most=999) or 1, 1), MAX_ATTEMPT)
 
 
 def flow_parameters(values: Mapping[str, str]) -> dict[str, str]:

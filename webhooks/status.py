@@ -13,13 +13,14 @@ from datetime import datetime
 from flask import Blueprint, Response, request
 from sqlalchemy.orm import Session
 
+from hotline.outbox.queue import note_reference
+from hotline.routing.lock import hold_routing_lock
 from hotline.services import services
-from hotline.telephony.call_log import TERMINAL_STATUSES, StatusReport, record_status
+from hotline.telephony.call_log import StatusReport, record_status
+from hotline.telephony.statuses import TERMINAL_STATUSES
 from hotline.telephony.urls import STATUS_PATH, VOICE_PREFIX
 from scheduling.callbacks.desk import CallbackDesk
-from scheduling.outbox.queue import note_reference
 from scheduling.routing.desk import RoutingDesk
-from scheduling.routing.lock import hold_routing_lock
 from webhooks import parameters
 from webhooks.context import flow_runner
 from webhooks.deliveries import StoredAnswer, answer_once

@@ -16,13 +16,13 @@ from datetime import datetime
 from flask import Blueprint, Flask, Response, request
 from sqlalchemy.orm import Session
 
+from hotline.appointments.links import links_from_settings
+from hotline.sections_config import SchedulingConfig
 from hotline.services import services
 from hotline.telephony.urls import FALLBACK_PATH, VOICE_PREFIX
 from ivr_flows.prompts import LANGUAGES
 from ivr_flows.runner import CallFlowRunner, FlowSettings, StepOutcome, StepRequest, StepTrace
 from ivr_flows.step_table import build_step_table
-from scheduling.appointments.links import links_from_settings
-from scheduling.config import SchedulingConfig
 from webhooks import parameters
 from webhooks.context import RUNNER_KEY, flow_runner
 from webhooks.deliveries import StoredAnswer, answer_once

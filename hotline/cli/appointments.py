@@ -11,17 +11,17 @@ from datetime import date, datetime, time, timedelta
 import click
 from sqlalchemy import select
 
+from hotline.appointments.links import links_from_settings
+from hotline.appointments.models import Appointment, AppointmentState
+from hotline.appointments.wording import STATE_NAMES
 from hotline.cases.models import Case
 from hotline.cases.references import display_case_reference
 from hotline.cli.support import DAY, ROW_ID, cli_context, echo_table
 from hotline.counsellors.models import Counsellor
 from hotline.mail.addresses import checked_address
 from hotline.mail.mailer import mask_address
+from hotline.reports.wording import CHANNELS
 from scheduling.appointments.desk import AppointmentDesk
-from scheduling.appointments.links import links_from_settings
-from scheduling.appointments.models import Appointment, AppointmentState
-from scheduling.appointments.wording import STATE_NAMES
-from scheduling.reports.wording import CHANNELS
 
 STATES_HELP = ", ".join(f"{state} = {name}" for state, name in sorted(STATE_NAMES.items()))
 

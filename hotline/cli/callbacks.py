@@ -7,12 +7,12 @@ from datetime import date, datetime, tzinfo
 
 import click
 
+from hotline.callbacks.listing import LISTED_STATES, ListedCallback, list_callbacks
+from hotline.callbacks.wording import STATE_NAMES
 from hotline.cases.references import display_case_reference
 from hotline.cli.support import DAY, ROW_ID, cli_context, echo_table, masked_number
 from hotline.crypto import DataCipher
-from scheduling.callbacks.listing import LISTED_STATES, ListedCallback, list_callbacks
 from scheduling.callbacks.placing import CallbackPlacement
-from scheduling.callbacks.wording import STATE_NAMES
 
 GONE = "(gelöscht)"
 UNREADABLE = "(unlesbar)"

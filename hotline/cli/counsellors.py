@@ -18,8 +18,8 @@ from hotline.counsellors.service import (
     set_email,
     set_on_duty,
 )
+from hotline.routing.lock import hold_routing_lock
 from scheduling.routing.desk import RoutingDesk
-from scheduling.routing.lock import hold_routing_lock
 
 UNREADABLE = "(Nummer unlesbar: Schlüssel fehlt, neu eintragen)"
 DISPLAY_NAME_RULE = "Anzeigename: 1 bis 80 Zeichen, keine Steuerzeichen (Zeilenumbruch, Tab …)."

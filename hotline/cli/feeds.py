@@ -5,10 +5,10 @@ from __future__ import annotations
 
 import click
 
+from hotline.appointments.feed import renew_feed_token
+from hotline.appointments.links import links_from_settings
 from hotline.cli.support import cli_services
 from hotline.counsellors.service import find_counsellor
-from scheduling.appointments.feed import renew_feed_token
-from scheduling.appointments.links import links_from_settings
 
 
 @click.command(

@@ -6,8 +6,8 @@ import click
 
 from hotline.cases.references import display_case_reference
 from hotline.cli.support import cli_context, echo_table
-from scheduling.routing.live import line_now
-from scheduling.routing.wording import (
+from hotline.routing.live import line_now
+from hotline.routing.wording import (
     COUNSELLOR_STATES,
     ENTRY_KINDS,
     LANGUAGES,

@@ -10,10 +10,10 @@ import click
 from hotline.app import scheduling_config, work_tools
 from hotline.cli.support import cli_app, cli_context
 from hotline.db import Role
-from scheduling.outbox import queue
-from scheduling.outbox.kind_table import build_work_kinds
-from scheduling.outbox.wording import STATE_NAMES
+from hotline.outbox import queue
+from hotline.outbox.wording import STATE_NAMES
 from scheduling.scheduler import nodes
+from scheduling.scheduler.kind_table import build_work_kinds
 from scheduling.scheduler.leadership import current_holder
 from scheduling.scheduler.process import SchedulerProcess
 

@@ -32,6 +32,7 @@ from sqlalchemy import select
 
 from hotline import migrate
 from hotline.app import scheduling_config
+from hotline.callbacks.models import OPEN_CALLBACK_STATES, Callback
 from hotline.cases.references import display_case_reference
 from hotline.cli import simulation_database
 from hotline.cli.simulate_callback import CALLEE_OUTCOMES, play_callback
@@ -53,7 +54,6 @@ from hotline.simulator import (
 from hotline.simulator.counsellor_legs import BEHAVIOURS
 from hotline.telephony.call_log import find_call
 from hotline.telephony.urls import FALLBACK_PATH, INCOMING_STEP, STATUS_PATH, voice_url
-from scheduling.callbacks.models import OPEN_CALLBACK_STATES, Callback
 
 
 @click.command(

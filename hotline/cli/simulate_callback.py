@@ -21,6 +21,14 @@ from sqlalchemy import func, select
 from sqlalchemy.engine import make_url
 
 from hotline.app import scheduling_config
+from hotline.callbacks.models import (
+    OPEN_CALLBACK_STATES,
+    Callback,
+    CallbackAttempt,
+    CallbackState,
+)
+from hotline.callbacks.wording import STATE_NAMES
+from hotline.callbacks.work import PLACE_CALLBACK
 from hotline.cases.models import Case
 from hotline.cases.references import display_case_reference
 from hotline.cli.callbacks import UNREADABLE
@@ -28,6 +36,7 @@ from hotline.cli.hours import local_label
 from hotline.cli.simulation import TEXTS, in_process_dispatcher, scripted_caller
 from hotline.cli.support import masked_number
 from hotline.clock import FixedClock
+from hotline.outbox.models import CLAIMABLE, WorkItem
 from hotline.services import services
 from hotline.simulator import (
     CALLEE_DIAL_PROMPT,
@@ -41,15 +50,6 @@ from hotline.simulator import (
     format_callback_event,
 )
 from hotline.telephony.gateway import OutboundCall
-from scheduling.callbacks.models import (
-    OPEN_CALLBACK_STATES,
-    Callback,
-    CallbackAttempt,
-    CallbackState,
-)
-from scheduling.callbacks.wording import STATE_NAMES
-from scheduling.callbacks.work import PLACE_CALLBACK
-from scheduling.outbox.models import CLAIMABLE, WorkItem
 
 # --callee: how the caller answers the counsellor's <Dial> (a mailbox answers, too)
 CALLEE_OUTCOMES = {

@@ -10,11 +10,11 @@ from flask import Flask
 
 from hotline.app import work_tools
 from hotline.mail.mailer import ConsoleMailer
+from hotline.scheduler.config import SchedulerConfig
 from hotline.simulator import ScriptedCaller
 from hotline.telephony.gateway import OutboundGateway
-from scheduling.outbox.kind_table import build_work_kinds
-from scheduling.scheduler.config import SchedulerConfig
 from scheduling.scheduler.dispatcher import Dispatcher
+from scheduling.scheduler.kind_table import build_work_kinds
 
 # What operators read about the simulation's own database (`simulation_database`).
 TEXTS = {

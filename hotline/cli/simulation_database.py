@@ -34,6 +34,8 @@ from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
 from hotline import migrate
 from hotline.app import create_app
+from hotline.appointments.models import AppointmentState
+from hotline.callbacks.models import OPEN_CALLBACK_STATES
 from hotline.cli.simulation import TEXTS
 from hotline.clock import Clock
 from hotline.config import ConfigError, Settings
@@ -42,8 +44,6 @@ from hotline.db import Database, Role, make_engine
 from hotline.mail.mailer import ConsoleMailer
 from hotline.schema import metadata
 from hotline.telephony.gateway import ConsoleGateway
-from scheduling.appointments.models import AppointmentState
-from scheduling.callbacks.models import OPEN_CALLBACK_STATES
 
 FILE_NAME = "simulation.db"
 LOCK_NAME = "simulation.lock"

@@ -25,6 +25,7 @@ from sqlalchemy import insert, select
 from hotline.config import DEV_ACCOUNT_SID
 from hotline.counsellors.models import Counsellor
 from hotline.plurals import counted
+from hotline.routing.models import CallOffer
 from hotline.services import services
 from hotline.simulator.session import new_sid
 from hotline.simulator.transports import Transport
@@ -32,7 +33,6 @@ from hotline.telephony.gateway import OutboundCall
 from hotline.telephony.models import Call
 from hotline.telephony.urls import STATUS_PATH, voice_url
 from scheduling.routing.desk import queue_name
-from scheduling.routing.models import CallOffer
 
 LINES = {
     "busy": "👥 {name} spricht gerade mit jemandem (noch {minutes} min)",

@@ -12,7 +12,7 @@ import click
 
 from hotline.cli.support import cli_context
 from hotline.plurals import counted
-from scheduling.reports.rollup import FINAL_AFTER, last_finished_day, roll_up
+from hotline.reports.rollup import FINAL_AFTER, last_finished_day, roll_up
 
 
 @click.group(help="Die Statistik der Konsole: die tägliche Zusammenfassung hinter der Seite.")

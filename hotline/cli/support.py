@@ -16,9 +16,9 @@ from hotline.config import ConfigError
 from hotline.crypto import DataCipher
 from hotline.db import Role
 from hotline.inputs import FIRST_YEAR, LARGEST_ID, LAST_YEAR, Refused, calendar_day, local_moment
+from hotline.sections_config import SchedulingConfig
 from hotline.services import Services, services
 from hotline.telephony.phone_numbers import mask
-from scheduling.config import SchedulingConfig
 
 
 def cli_app(

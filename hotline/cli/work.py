@@ -5,9 +5,9 @@ from __future__ import annotations
 import click
 
 from hotline.cli.support import ROW_ID, cli_services, echo_table
-from scheduling.outbox import queue
-from scheduling.outbox.models import WorkState
-from scheduling.outbox.wording import KIND_NAMES, STATE_NAMES
+from hotline.outbox import queue
+from hotline.outbox.models import WorkState
+from hotline.outbox.wording import KIND_NAMES, STATE_NAMES
 
 STATES_HELP = ", ".join(f"{state.value} = {STATE_NAMES[state.value]}" for state in WorkState)
 

@@ -79,11 +79,6 @@ class ScriptedCaller:
     def hangs_up(self) -> bool:
         return self._hung_up
 
-    @property
-    def remaining_keys(self) -> tuple[str, ...]:
-        """Tokens not used; a test can assert the call consumed its whole script."""
-        return tuple(self._keys)
-
 
 class InteractiveCaller:
     """A person at the terminal; Ctrl-D, Ctrl-C or "q" hangs up.

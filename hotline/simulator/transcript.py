@@ -104,7 +104,3 @@ class Transcript:
     def counsellor_events(self) -> list[CallEvent]:
         """What happened on the counsellors' phones, in order (simulated by a switchboard)."""
         return self.of_kind(EventKind.COUNSELLOR)
-
-    def requests_to(self, path: str) -> list[RequestRecord]:
-        """Requests whose URL contains `path`, e.g. all status callbacks."""
-        return [record for record in self.requests if path in record.url]

@@ -17,10 +17,10 @@ from sqlalchemy.orm import Session
 
 from hotline.db import insert_unless_present
 from hotline.telephony.models import Call, CallDirection, CallOutcome
+from hotline.telephony.statuses import PROGRESS_STATUSES, TERMINAL_STATUSES
 
-TERMINAL_STATUSES = frozenset({"completed", "busy", "failed", "no-answer", "canceled"})
-_PROGRESS = {"queued": 0, "initiated": 1, "ringing": 2, "in-progress": 3}
-_TERMINAL_RANK = 4
+_PROGRESS = {status: rank for rank, status in enumerate(PROGRESS_STATUSES)}
+_TERMINAL_RANK = len(PROGRESS_STATUSES)
 
 _CALLS: Table = Call.__table__  # type: ignore[assignment]
 _LOGGED = (

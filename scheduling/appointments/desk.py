@@ -19,26 +19,26 @@ from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
+from hotline.appointments.links import AppointmentLinks
+from hotline.appointments.models import (
+    Appointment,
+    AppointmentState,
+    BookedVia,
+    note_booked_times_changed,
+)
+from hotline.appointments.notices import Notices
+from hotline.callbacks.models import places_taken
 from hotline.cases.events import CaseEventKind, note_on_case
 from hotline.cases.models import Case
 from hotline.cases.service import case_to_book_for
 from hotline.counsellors.models import Counsellor
 from hotline.crypto import DataCipher
 from hotline.link_tokens import holder_of, new_link_token, token_digest
-from scheduling.appointments.links import AppointmentLinks
-from scheduling.appointments.models import (
-    Appointment,
-    AppointmentState,
-    BookedVia,
-    note_booked_times_changed,
-)
-from scheduling.appointments.notices import Notices
+from hotline.sections_config import SchedulingConfig
 from scheduling.appointments.slots import AppointmentSlots, VideoSlot
 from scheduling.availability.booked_times import BookedTimes
 from scheduling.availability.booking_lock import SlotTaken, hold_booking_lock
 from scheduling.availability.service import Availability
-from scheduling.callbacks.models import places_taken
-from scheduling.config import SchedulingConfig
 from scheduling.hours.overrides import opening_hours_at
 
 ROOM_BYTES = 16  # 128 bit in the video room id

@@ -11,10 +11,10 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from scheduling.appointments.models import Appointment, AppointmentState
-from scheduling.appointments.notices import FORGET, REMINDER, Notices
-from scheduling.outbox.kinds import Done, WorkKind, WorkTools
-from scheduling.outbox.queue import ClaimedWork
+from hotline.appointments.models import Appointment, AppointmentState
+from hotline.appointments.notices import FORGET, REMINDER, Notices
+from hotline.outbox.kinds import Done, WorkKind, WorkTools
+from hotline.outbox.queue import ClaimedWork
 
 
 def do_remind(item: ClaimedWork, tools: WorkTools) -> Done:

@@ -14,7 +14,7 @@ from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta, tzinfo
 
-from scheduling.appointments.config import AppointmentsConfig
+from hotline.appointments.config import AppointmentsConfig
 from scheduling.availability.service import Availability
 from scheduling.hours.opening_hours import OpeningHours
 

@@ -21,8 +21,8 @@ from typing import Any
 from sqlalchemy import Table, select
 from sqlalchemy.orm import Session
 
+from hotline.appointments.models import Appointment, AppointmentState, AppointmentsVersion
 from hotline.db import epoch_seconds, grouped_integers, integers_of
-from scheduling.appointments.models import Appointment, AppointmentState, AppointmentsVersion
 
 _APPOINTMENTS: Table = Appointment.__table__  # type: ignore[assignment]
 _VERSION: Table = AppointmentsVersion.__table__  # type: ignore[assignment]

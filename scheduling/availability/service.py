@@ -21,10 +21,10 @@ from datetime import date, datetime, time, timedelta, tzinfo
 from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
+from hotline.availability.models import CounsellorAbsence, CounsellorWindow
 from hotline.clock import years_later
+from hotline.hours.config import WEEKDAY_KEYS
 from scheduling.availability.booked_times import BookedTimes
-from scheduling.availability.models import CounsellorAbsence, CounsellorWindow
-from scheduling.hours.config import WEEKDAY_KEYS
 
 # Absences are holidays, training, parental leave: known at most a couple of years ahead. A
 # typo such as 9999 must not take a counsellor off every callback for good.

@@ -16,23 +16,23 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from hotline.calendar_names import short_date_time
+from hotline.callbacks.models import Callback, CallbackState, places_taken
+from hotline.callbacks.work import place_callback_work
 from hotline.cases.events import CaseEventKind, note_on_case
 from hotline.cases.models import Case
 from hotline.cases.service import case_to_book_for
 from hotline.counsellors.models import Counsellor
 from hotline.crypto import DataCipher
 from hotline.link_tokens import new_link_token, token_digest
+from hotline.outbox import queue, side_effects
+from hotline.sections_config import SchedulingConfig
 from hotline.telephony.models import Call
 from hotline.telephony.phone_numbers import CallbackNumber
 from scheduling.availability.booking_lock import SlotTaken, hold_booking_lock
 from scheduling.availability.service import Availability
-from scheduling.callbacks.models import Callback, CallbackState, places_taken
 from scheduling.callbacks.placing import CallbackPlacement
 from scheduling.callbacks.slots import Slot, SlotFinder
-from scheduling.callbacks.work import place_callback_work
-from scheduling.config import SchedulingConfig
 from scheduling.hours.overrides import opening_hours_at
-from scheduling.outbox import queue, side_effects
 
 _CALLBACKS: Table = Callback.__table__  # type: ignore[assignment]
 _CALLS: Table = Call.__table__  # type: ignore[assignment]
@@ -191,7 +191,7 @@ class CallbackDesk:
         """A callback booked on the web or through the API: a draft holding the number,
         then a place in the slot as a caller would take it; SlotTaken when there is none
         (the caller's transaction then rolls the draft back). The booker gets a manage link
-        (`scheduling.callbacks.links`) to see and cancel it."""
+        (`hotline.callbacks.links`) to see and cancel it."""
         start = slot_start.astimezone(UTC)
         token = new_link_token()
         hold_booking_lock(self.session)

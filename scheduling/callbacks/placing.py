@@ -20,13 +20,7 @@ from datetime import UTC, datetime, timedelta
 from sqlalchemy import Table, select, update
 from sqlalchemy.orm import Session
 
-from hotline.cases.events import CaseEventKind, note_on_case
-from hotline.cases.models import Case
-from hotline.counsellors.models import Counsellor
-from hotline.crypto import DataCipher
-from hotline.plurals import counted
-from scheduling.availability.service import Availability
-from scheduling.callbacks.models import (
+from hotline.callbacks.models import (
     ENGAGED_AT_MOST,
     OPEN_CALLBACK_STATES,
     Callback,
@@ -34,21 +28,27 @@ from scheduling.callbacks.models import (
     CallbackState,
     engaged_in_a_callback,
 )
-from scheduling.callbacks.wording import UNREACHED_REASONS
-from scheduling.callbacks.work import PLACE_CALLBACK, place_callback_work
-from scheduling.config import SchedulingConfig
+from hotline.callbacks.wording import UNREACHED_REASONS
+from hotline.callbacks.work import PLACE_CALLBACK, place_callback_work
+from hotline.cases.events import CaseEventKind, note_on_case
+from hotline.cases.models import Case
+from hotline.counsellors.models import Counsellor
+from hotline.crypto import DataCipher
+from hotline.outbox import queue, side_effects
+from hotline.outbox.models import WorkItem
+from hotline.plurals import counted
+from hotline.routing.lock import hold_routing_lock
+from hotline.routing.states import available_counsellors, counsellors_now
+from hotline.sections_config import SchedulingConfig
+from hotline.telephony.statuses import TERMINAL_STATUSES
+from scheduling.availability.service import Availability
 from scheduling.hours.overrides import opening_hours_at
-from scheduling.outbox import queue, side_effects
-from scheduling.outbox.models import WorkItem
-from scheduling.routing.lock import hold_routing_lock
-from scheduling.routing.states import available_counsellors, counsellors_now
 
 log = logging.getLogger(__name__)
 WHISPER_PATH = "callback/whisper"
 _CALLBACKS: Table = Callback.__table__  # type: ignore[assignment]
 _ATTEMPTS: Table = CallbackAttempt.__table__  # type: ignore[assignment]
 _COUNSELLORS: Table = Counsellor.__table__  # type: ignore[assignment]
-TERMINAL = frozenset({"completed", "busy", "failed", "no-answer", "canceled"})
 DIALLING, ANSWERED = "dialling", "answered"  # an attempt's outcome while it is under way
 IN_LINE = "in line"  # holds a caller's place: the distributor rings for it in turn
 
@@ -189,7 +189,7 @@ class CallbackPlacement:
         queue.note_reference(self.session, work_id, leg_sid)
         if attempt.counsellor_leg_sid is None:
             attempt.counsellor_leg_sid = leg_sid
-        if status not in TERMINAL or attempt.ended_at is not None:
+        if status not in TERMINAL_STATUSES or attempt.ended_at is not None:
             return True
         if attempt.outcome is None:  # nobody answered, or they hung up without pressing 1
             self._try_next_counsellor(attempt)
@@ -362,7 +362,7 @@ class CallbackPlacement:
         return "nobody free"
 
     def _next_counsellor(self, attempt: CallbackAttempt) -> tuple[int, str] | None:
-        """Free (`scheduling.routing.states`: not rung, not talking, not in a wrap-up or an
+        """Free (`hotline.routing.states`: not rung, not talking, not in a wrap-up or an
         appointment), not tried in this attempt, available for the callback's slot."""
         states = counsellors_now(self.session, self.now)
         free = [

@@ -12,8 +12,8 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from itertools import islice
 
+from hotline.callbacks.config import CallbacksConfig
 from scheduling.availability.service import Availability
-from scheduling.callbacks.config import CallbacksConfig
 from scheduling.hours.opening_hours import OpeningHours
 
 

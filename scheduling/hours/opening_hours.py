@@ -23,7 +23,7 @@ from types import MappingProxyType
 import holidays
 
 from hotline.clock import require_aware
-from scheduling.hours.config import HoursConfig
+from hotline.hours.config import HoursConfig
 
 _ONE_DAY = timedelta(days=1)
 HORIZON_DAYS = 370  # how far ahead next_opening looks before it gives up

@@ -13,8 +13,8 @@ from sqlalchemy import ColumnElement, and_, select
 from sqlalchemy.orm import Session
 
 from hotline.clock import years_later
-from scheduling.hours.config import HoursConfig
-from scheduling.hours.models import HoursOverrideEntry
+from hotline.hours.config import HoursConfig
+from hotline.hours.models import HoursOverrideEntry
 from scheduling.hours.opening_hours import HoursOverride, OpeningHours
 
 # An override is for a day or some weeks (a team day, a move); a typo such as 9999 must not

@@ -18,17 +18,17 @@ from datetime import datetime
 from sqlalchemy import ColumnElement, Delete, Update, and_, delete, func, or_, select, update
 from sqlalchemy.orm import Session
 
+from hotline.appointments.models import Appointment, AppointmentState
+from hotline.callbacks.models import Callback, CallbackState
 from hotline.cases.events import CaseEvent
 from hotline.cases.models import Case, CaseStatus
 from hotline.db import Database
+from hotline.outbox.models import WorkItem, WorkState
 from hotline.referrals.models import Referral
+from hotline.retention.config import RetentionConfig
 from hotline.staff.accounts import prune_login_throttles
 from hotline.staff.sessions import prune_sessions
 from hotline.telephony.models import Call, WebhookEvent
-from scheduling.appointments.models import Appointment, AppointmentState
-from scheduling.callbacks.models import Callback, CallbackState
-from scheduling.outbox.models import WorkItem, WorkState
-from scheduling.retention.config import RetentionConfig
 
 # Callbacks no longer waiting for an attempt: their number has had its last use. A booked or
 # calling one still needs it, however old it is.

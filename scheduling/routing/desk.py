@@ -23,16 +23,17 @@ from hotline.calendar_names import short_date_time
 from hotline.cases.models import Case
 from hotline.counsellors.models import Counsellor
 from hotline.crypto import DataCipher
+from hotline.outbox import queue, side_effects
+from hotline.outbox.models import WorkItem
 from hotline.plurals import counted
+from hotline.routing.line import EntryKind, position_of, the_line
+from hotline.routing.lock import hold_routing_lock
+from hotline.routing.models import OPEN_STATES, CallOffer, OfferState
+from hotline.routing.waits import estimated_wait
+from hotline.sections_config import SchedulingConfig
 from hotline.telephony.models import Call, CallOutcome
-from scheduling.config import SchedulingConfig
-from scheduling.outbox import queue, side_effects
-from scheduling.outbox.models import WorkItem
+from hotline.telephony.statuses import TERMINAL_STATUSES
 from scheduling.routing.distributor import Distributor
-from scheduling.routing.line import EntryKind, position_of, the_line
-from scheduling.routing.lock import hold_routing_lock
-from scheduling.routing.models import OPEN_STATES, CallOffer, OfferState
-from scheduling.routing.waits import estimated_wait
 
 log = logging.getLogger(__name__)
 QUEUE_SID = re.compile(r"QU[0-9a-fA-F]{32}")
@@ -40,7 +41,6 @@ _CALLS: Table = Call.__table__  # type: ignore[assignment]
 _OFFERS: Table = CallOffer.__table__  # type: ignore[assignment]
 _COUNSELLORS: Table = Counsellor.__table__  # type: ignore[assignment]
 _WORK: Table = WorkItem.__table__  # type: ignore[assignment]
-TERMINAL = frozenset({"completed", "busy", "failed", "no-answer", "canceled"})
 
 
 def queue_name(call_sid: str) -> str:
@@ -310,7 +310,7 @@ class RoutingDesk:
             self.session.execute(update(_OFFERS).where(_OFFERS.c.id == offer.id).values(changes))
         if status in ("initiated", "ringing") and offer.state == OfferState.ENDED:
             self._hang_up(offer.id, leg_sid, while_ringing=True)  # placed after it was over
-        elif status in TERMINAL and offer.state in OPEN_STATES:
+        elif status in TERMINAL_STATUSES and offer.state in OPEN_STATES:
             self.let_pass(offer.id, "no-key" if status == "completed" else status)
         return True
 

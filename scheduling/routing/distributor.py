@@ -21,21 +21,21 @@ from sqlalchemy import Table, bindparam, update
 from sqlalchemy.orm import Session
 
 from hotline.crypto import DataCipher
-from scheduling.callbacks.placing import CallbackPlacement
-from scheduling.config import SchedulingConfig
-from scheduling.hours.overrides import opening_hours_at
-from scheduling.outbox import queue, side_effects
-from scheduling.outbox.queue import Work
-from scheduling.routing.line import EntryKind, the_line
-from scheduling.routing.lock import hold_routing_lock
-from scheduling.routing.models import CallOffer, OfferState
-from scheduling.routing.planning import Ring, plan_round
-from scheduling.routing.states import (
+from hotline.outbox import queue, side_effects
+from hotline.outbox.queue import Work
+from hotline.routing.line import EntryKind, the_line
+from hotline.routing.lock import hold_routing_lock
+from hotline.routing.models import CallOffer, OfferState
+from hotline.routing.planning import Ring, plan_round
+from hotline.routing.states import (
     CounsellorNow,
     CounsellorState,
     available_counsellors,
     counsellors_now,
 )
+from hotline.sections_config import SchedulingConfig
+from scheduling.callbacks.placing import CallbackPlacement
+from scheduling.hours.overrides import opening_hours_at
 
 log = logging.getLogger(__name__)
 DISTRIBUTE = "distribute"

@@ -8,10 +8,10 @@ end of a wrap-up or of an appointment).
 
 from __future__ import annotations
 
+from hotline.callbacks.work import PLACE_CALLBACK
+from hotline.outbox.kinds import Done, WorkKind, WorkTools
+from hotline.outbox.queue import ClaimedWork
 from scheduling.callbacks.placing import IN_LINE, CallbackPlacement
-from scheduling.callbacks.work import PLACE_CALLBACK
-from scheduling.outbox.kinds import Done, WorkKind, WorkTools
-from scheduling.outbox.queue import ClaimedWork
 from scheduling.routing.distributor import DISTRIBUTE, Distributor
 
 

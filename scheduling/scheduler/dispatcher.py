@@ -14,11 +14,11 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 
 from hotline.mail.mailer import MailError
+from hotline.outbox import queue
+from hotline.outbox.kinds import WorkFailed, WorkKinds, WorkTools
+from hotline.outbox.queue import ClaimedWork
+from hotline.scheduler.config import SchedulerConfig
 from hotline.telephony.gateway import GatewayError
-from scheduling.outbox import queue
-from scheduling.outbox.kinds import WorkFailed, WorkKinds, WorkTools
-from scheduling.outbox.queue import ClaimedWork
-from scheduling.scheduler.config import SchedulerConfig
 
 log = logging.getLogger(__name__)
 IDLE_WAIT_SECONDS = 5.0  # longest wait without looking, when nothing is due

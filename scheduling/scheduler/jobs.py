@@ -11,10 +11,10 @@ from __future__ import annotations
 import logging
 from dataclasses import dataclass
 
-from scheduling.outbox.kinds import WorkTools
-from scheduling.reports import rollup
+from hotline.outbox.kinds import WorkTools
+from hotline.reports import rollup
+from hotline.retention.config import RetentionConfig
 from scheduling.retention import sweep
-from scheduling.retention.config import RetentionConfig
 from scheduling.routing.distributor import Distributor
 from scheduling.scheduler.dispatcher import Dispatcher
 
@@ -96,7 +96,7 @@ def sweep_retention() -> sweep.RetentionCounts | None:
 
 
 def roll_up_statistics() -> int | None:
-    """Sum up the finished days for the statistics page (`scheduling.reports.rollup`), in the
+    """Sum up the finished days for the statistics page (`hotline.reports.rollup`), in the
     hotline's time zone; one log line with how many days."""
     if (context := _active()) is None:
         return None

@@ -8,7 +8,7 @@ SQLite: a lease row the active process renews while it is alive. A standby takes
 when it has not been renewed for the lease time, so it takes over within the configured time.
 
 Either way, claiming work rows stays safe if two processes ever act at once: each row is
-claimed by one only (see `scheduling.outbox.queue.claim_due`).
+claimed by one only (see `hotline.outbox.queue.claim_due`).
 """
 
 from __future__ import annotations
@@ -23,7 +23,7 @@ from sqlalchemy import Table, or_, select, update
 
 from hotline.clock import Clock
 from hotline.db import Database, insert_unless_present
-from scheduling.scheduler.models import SchedulerLease
+from hotline.scheduler.models import SchedulerLease
 
 log = logging.getLogger(__name__)
 

@@ -17,7 +17,7 @@ from datetime import datetime, timedelta
 from sqlalchemy import Table, delete, select, update
 
 from hotline.db import Database, insert_unless_present
-from scheduling.scheduler.models import SchedulerNode
+from hotline.scheduler.models import SchedulerNode
 
 _NODES: Table = SchedulerNode.__table__  # type: ignore[assignment]
 

@@ -23,12 +23,12 @@ from datetime import UTC, datetime
 from apscheduler.jobstores.sqlalchemy import SQLAlchemyJobStore
 from apscheduler.schedulers.background import BackgroundScheduler
 
-from scheduling.outbox.kinds import WorkKinds, WorkTools
+from hotline.outbox.kinds import WorkKinds, WorkTools
+from hotline.scheduler.config import SchedulerConfig
+from hotline.scheduler.models import JOBS_TABLE
 from scheduling.scheduler import jobs, nodes
-from scheduling.scheduler.config import SchedulerConfig
 from scheduling.scheduler.dispatcher import Dispatcher
 from scheduling.scheduler.leadership import Leadership, make_leadership
-from scheduling.scheduler.models import JOBS_TABLE
 from scheduling.scheduler.wakers import make_waker
 
 log = logging.getLogger(__name__)

@@ -15,7 +15,7 @@ from typing import Any
 import psycopg
 
 from hotline.db import Database
-from scheduling.outbox.queue import WAKE_CHANNEL
+from hotline.outbox.queue import WAKE_CHANNEL
 from scheduling.scheduler.leadership import dedicated_connection
 
 log = logging.getLogger(__name__)

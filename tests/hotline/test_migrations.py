@@ -34,7 +34,7 @@ def test_the_callback_link_column_is_added_to_callbacks_already_booked(svc, clie
     """0008 on a database with a callback booked before it: kept, without a link."""
     from sqlalchemy import select
 
-    from scheduling.callbacks.models import Callback
+    from hotline.callbacks.models import Callback
 
     factories.counsellor("Anna")
     booked = client.post(
@@ -165,7 +165,7 @@ def test_an_override_reason_stored_before_0011_becomes_its_internal_note(svc, cl
     from sqlalchemy import select
 
     from hotline.db import UTCDateTime
-    from scheduling.hours.models import HoursOverrideEntry
+    from hotline.hours.models import HoursOverrideEntry
 
     engine = svc.database.engine
     migrate.downgrade(engine, "0010")
@@ -234,8 +234,8 @@ def test_callbacks_booked_out_of_hours_before_0012_count_as_out_of_hours_after_i
 
     from sqlalchemy import select
 
+    from hotline.reports.models import RolledDay
     from hotline.telephony.models import Call
-    from scheduling.reports.models import RolledDay
     from tests.support.staff import add_staff, log_in
     from tests.support.times import berlin
 
@@ -274,7 +274,7 @@ def test_0013_runs_on_a_database_with_offers_and_callbacks(svc, factories, clock
     be offered to the same counsellor again afterwards."""
     from sqlalchemy import select, text
 
-    from scheduling.routing.models import CallOffer
+    from hotline.routing.models import CallOffer
 
     anna = factories.counsellor("Anna")
     engine = svc.database.engine

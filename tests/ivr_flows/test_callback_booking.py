@@ -8,12 +8,12 @@ from datetime import timedelta
 
 from sqlalchemy import func, select
 
+from hotline.callbacks.models import Callback, CallbackState
 from hotline.cases.events import CaseEvent, CaseEventKind
+from hotline.outbox.models import WorkItem
 from hotline.simulator import EventKind
 from hotline.telephony.call_log import find_call
 from hotline.telephony.models import CallOutcome
-from scheduling.callbacks.models import Callback, CallbackState
-from scheduling.outbox.models import WorkItem
 from tests.support.callbacks import SATURDAY_BOOKING
 from tests.support.routing import RoutingDriver
 from tests.support.times import berlin

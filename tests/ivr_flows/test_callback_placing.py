@@ -8,9 +8,9 @@ from datetime import timedelta
 
 import pytest
 
+from hotline.callbacks.models import CallbackState
 from hotline.cases.events import CaseEventKind
 from hotline.counsellors.service import set_on_duty
-from scheduling.callbacks.models import CallbackState
 from scheduling.hours.overrides import set_override
 from tests.support.callbacks import HOTLINE, SATURDAY_BOOKING, CallbackDriver
 from tests.support.times import berlin
@@ -145,8 +145,8 @@ def test_a_second_look_does_not_ring_anyone_while_a_counsellor_is_still_rung(
     callback = callbacks.callback()
     with svc.database.transaction() as session:  # ... and Ben comes while her phone rings
         set_on_duty(session, "Ben", True, clock.now())
-        from scheduling.callbacks.work import place_callback_work
-        from scheduling.outbox import queue
+        from hotline.callbacks.work import place_callback_work
+        from hotline.outbox import queue
 
         queue.enqueue(
             session, svc.cipher, clock.now(), place_callback_work(callback.id, 1, clock.now(), "x")

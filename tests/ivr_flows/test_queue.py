@@ -11,11 +11,11 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import func, select
 
+from hotline.callbacks.models import Callback, CallbackState
 from hotline.counsellors.models import Counsellor
+from hotline.outbox.models import WorkItem
+from hotline.routing.models import CallOffer, OfferState
 from hotline.telephony.call_log import find_call
-from scheduling.callbacks.models import Callback, CallbackState
-from scheduling.outbox.models import WorkItem
-from scheduling.routing.models import CallOffer, OfferState
 from tests.support.routing import Leg, RoutingDriver
 from tests.support.twilio import TwilioRequests
 

@@ -9,12 +9,12 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import select
 
+from hotline.appointments.models import Appointment
 from hotline.counsellors.models import Counsellor
+from hotline.outbox.models import WorkItem
+from hotline.routing.models import OfferState
 from hotline.telephony.call_log import find_call
 from hotline.telephony.models import CallOutcome
-from scheduling.appointments.models import Appointment
-from scheduling.outbox.models import WorkItem
-from scheduling.routing.models import OfferState
 from tests.support.routing import RoutingDriver
 from tests.support.times import berlin
 from tests.support.twilio import TwilioRequests
@@ -140,7 +140,7 @@ def test_two_counsellors_pressing_1_at_the_same_moment_one_wins_and_each_caller_
 
 
 def _offers_of(svc, caller_sid) -> set[int]:
-    from scheduling.routing.models import CallOffer
+    from hotline.routing.models import CallOffer
 
     with svc.database.transaction() as session:
         return set(session.scalars(select(CallOffer.id).where(CallOffer.call_sid == caller_sid)))

@@ -7,12 +7,12 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
+from hotline.hours.config import default_hours_config, parse_hours_config
 from ivr_flows.speech import (
     spoken_digits,
     spoken_opening,
     spoken_weekly_hours,
 )
-from scheduling.hours.config import default_hours_config, parse_hours_config
 
 BERLIN = ZoneInfo("Europe/Berlin")
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import select
 
-from scheduling.callbacks.models import Callback, CallbackState
+from hotline.callbacks.models import Callback, CallbackState
 from tests.support.callbacks import SATURDAY_BOOKING, CallbackDriver
 from tests.support.times import berlin
 

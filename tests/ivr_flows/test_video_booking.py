@@ -6,9 +6,9 @@ from __future__ import annotations
 
 import re
 
+from hotline.appointments.models import BookedVia
 from hotline.telephony.call_log import find_call
 from hotline.telephony.models import CallOutcome
-from scheduling.appointments.models import BookedVia
 from tests.support.appointments import appointments, local_path
 from tests.support.times import berlin
 

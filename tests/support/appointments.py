@@ -9,7 +9,7 @@ import pytest
 from flask.testing import FlaskClient
 from sqlalchemy import select
 
-from scheduling.appointments.models import Appointment
+from hotline.appointments.models import Appointment
 from tests.support.twilio import PUBLIC_BASE_URL
 
 RELAXED_LIMITS = '[appointments]\nbookings_per_client = "1000 per minute"\n'

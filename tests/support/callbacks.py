@@ -9,9 +9,9 @@ from typing import Any
 
 from sqlalchemy import select
 
+from hotline.callbacks.models import Callback, CallbackAttempt
 from hotline.cases.events import CaseEvent
 from hotline.cases.models import Case
-from scheduling.callbacks.models import Callback, CallbackAttempt
 from scheduling.scheduler.dispatcher import Dispatcher
 from tests.support.fake_twilio import FakeTwilio
 from tests.support.routing import leg_params, placed_call

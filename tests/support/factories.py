@@ -10,9 +10,9 @@ from hotline.cases.service import OpenedCase, open_case
 from hotline.clock import Clock
 from hotline.counsellors.models import Counsellor
 from hotline.counsellors.service import add_counsellor
+from hotline.outbox.models import WorkItem
+from hotline.outbox.queue import Work, enqueue
 from hotline.services import Services
-from scheduling.outbox.models import WorkItem
-from scheduling.outbox.queue import Work, enqueue
 
 
 class Factories:

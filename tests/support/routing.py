@@ -13,8 +13,8 @@ from urllib.parse import parse_qs, urlsplit
 
 from sqlalchemy import select
 
-from scheduling.outbox.models import WorkItem
-from scheduling.routing.models import CallOffer
+from hotline.outbox.models import WorkItem
+from hotline.routing.models import CallOffer
 from scheduling.scheduler.dispatcher import Dispatcher
 from tests.support.fake_twilio import FakeTwilio
 from tests.support.twilio import ACCOUNT_SID, PUBLIC_BASE_URL, TwilioRequests, voice_params

@@ -8,16 +8,14 @@ from __future__ import annotations
 from datetime import UTC, date, datetime, timedelta
 from itertools import count
 
+from hotline.appointments.models import Appointment, AppointmentState, BookedVia
+from hotline.callbacks.models import Callback, CallbackAttempt, CallbackState
 from hotline.cases.models import Case
 from hotline.counsellors.models import Counsellor
 from hotline.db import Base, Database
 from hotline.referrals.models import Referral, SupportOffer
-from hotline.schema import metadata
-from hotline.telephony.models import Call, CallDirection, CallOutcome
-from scheduling.appointments.models import Appointment, AppointmentState, BookedVia
-from scheduling.callbacks.models import Callback, CallbackAttempt, CallbackState
-from scheduling.reports.local_days import days_between, months_between
-from scheduling.reports.statistics import (
+from hotline.reports.local_days import days_between, months_between
+from hotline.reports.statistics import (
     CALL_PARTS,
     AppointmentsOnDay,
     CallbacksOnDay,
@@ -25,7 +23,9 @@ from scheduling.reports.statistics import (
     Statistics,
     Tally,
 )
-from scheduling.reports.waits import NO_WAITS, WaitsInMonth, WaitsOnDay, WaitTimes
+from hotline.reports.waits import NO_WAITS, WaitsInMonth, WaitsOnDay, WaitTimes
+from hotline.schema import metadata
+from hotline.telephony.models import Call, CallDirection, CallOutcome
 
 CREATED = datetime(2026, 1, 1, 12, 0, tzinfo=UTC)  # of rows whose own times do not matter
 

@@ -16,8 +16,8 @@ from hypothesis import strategies as st
 from openapi_spec_validator import validate
 from sqlalchemy import select
 
+from hotline.appointments.models import AppointmentState, BookedVia
 from hotline.cases.references import display_case_reference
-from scheduling.appointments.models import AppointmentState, BookedVia
 from tests.support.appointments import (
     appointments,
     book,
@@ -412,7 +412,7 @@ def test_idempotency_keys_are_stored_only_as_keyed_digests(client, svc, create_c
     start = free_slots(client)[0]["start"]
     client.post("/api/v1/appointments", json=booking(start), headers={"Idempotency-Key": "k-1"})
     with svc.database.transaction() as session:
-        from scheduling.appointments.models import Appointment
+        from hotline.appointments.models import Appointment
 
         stored = session.scalars(select(Appointment)).one()
     assert len(stored.request_digest) == len(stored.request_body_digest) == 64

@@ -19,9 +19,9 @@ from selenium.webdriver.common.keys import Keys
 from selenium.webdriver.remote.webelement import WebElement
 from sqlalchemy import select
 
+from hotline.appointments.models import Appointment, AppointmentState
+from hotline.callbacks.models import Callback, CallbackState
 from hotline.services import Services
-from scheduling.appointments.models import Appointment, AppointmentState
-from scheduling.callbacks.models import Callback, CallbackState
 from tests.support import browser as browser_support
 from tests.support.appointments import local_path
 from tests.support.browser import Browser, chromium_fixture, describe

@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 from html.parser import HTMLParser
 
-from scheduling.appointments.models import AppointmentState
+from hotline.appointments.models import AppointmentState
 from tests.support.appointments import appointments, local_path, raised_booking_limit
 from tests.support.times import berlin
 

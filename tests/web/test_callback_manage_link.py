@@ -10,11 +10,11 @@ import re
 import pytest
 from sqlalchemy import select, update
 
+from hotline.callbacks.models import Callback, CallbackState
 from hotline.cases.events import CaseEvent
 from hotline.link_tokens import token_digest
-from scheduling.callbacks.models import Callback, CallbackState
+from hotline.outbox.models import WorkItem, WorkState
 from scheduling.callbacks.placing import CallbackPlacement
-from scheduling.outbox.models import WorkItem, WorkState
 from tests.support.appointments import free_slots, local_path, raised_booking_limit
 from tests.support.staff import csrf_token
 

@@ -27,8 +27,8 @@ def failing_links(app, monkeypatch):
     app.config["PROPAGATE_EXCEPTIONS"] = False
     for module in (
         "scheduling.appointments.desk",
-        "scheduling.callbacks.links",
-        "scheduling.appointments.feed",
+        "hotline.callbacks.links",
+        "hotline.appointments.feed",
     ):
         monkeypatch.setattr(f"{module}.holder_of", failing_lookup)
 

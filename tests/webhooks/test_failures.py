@@ -10,9 +10,9 @@ from sqlalchemy import select
 from hotline.counsellors.models import Counsellor
 from hotline.crypto import DataCipher, generate_key
 from hotline.db import Database
+from hotline.outbox.models import WorkItem
 from hotline.telephony.call_log import find_call
 from hotline.telephony.models import CallOutcome
-from scheduling.outbox.models import WorkItem
 from tests.support.twilio import voice_params
 
 CALL_SID = "CA" + "9" * 32

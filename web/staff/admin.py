@@ -12,6 +12,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from hotline.audit.log import AuditFilter, entries
+from hotline.cases.listing import find_by_typed_reference
 from hotline.cases.models import Case
 from hotline.counsellors.models import Counsellor
 from hotline.counsellors.service import InvalidDisplayName, change_display_name, set_on_duty
@@ -21,6 +22,7 @@ from hotline.inputs import (
     calendar_day,
     checked_text,
 )
+from hotline.routing.lock import hold_routing_lock
 from hotline.staff.accounts import (
     StaffError,
     add_account,
@@ -40,9 +42,7 @@ from scheduling.availability.service import (
     set_windows,
     windows_of,
 )
-from scheduling.casework.listing import find_by_typed_reference
 from scheduling.routing.desk import RoutingDesk
-from scheduling.routing.lock import hold_routing_lock
 from web.context import scheduling
 from web.staff.auth import admin_only, current_user
 from web.staff.blueprint import console_blueprint

@@ -12,12 +12,12 @@ from flask.typing import ResponseReturnValue
 
 from hotline.audit.log import record
 from hotline.audit.models import AuditAction
+from hotline.callbacks.models import Callback, CallbackState
+from hotline.cases.today import appointment_lines, callback_lines
 from hotline.inputs import Refused, calendar_day
-from scheduling.callbacks.models import Callback, CallbackState
+from hotline.reports.local_days import utc_bounds
+from scheduling.callbacks.click_to_call import call_appointment_back
 from scheduling.callbacks.placing import CallbackPlacement, ClickToCallRefused
-from scheduling.casework.click_to_call import call_appointment_back
-from scheduling.casework.today import appointment_lines, callback_lines
-from scheduling.reports.local_days import utc_bounds
 from web.context import scheduling
 from web.staff.auth import current_user
 from web.staff.blueprint import console_blueprint

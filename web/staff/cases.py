@@ -14,14 +14,21 @@ from flask.typing import ResponseReturnValue
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from hotline.appointments.models import Appointment
 from hotline.audit.log import record
 from hotline.audit.models import AuditAction
+from hotline.callbacks.models import Callback
+from hotline.cases.changes import CaseChangeRefused, CaseDesk
+from hotline.cases.listing import CaseFilter, find_by_typed_reference, list_cases
 from hotline.cases.models import Case
 from hotline.cases.references import (
     InvalidCaseReference,
     display_case_reference,
     normalise_case_reference,
 )
+from hotline.cases.referrals import ReferralDesk, referrals_of
+from hotline.cases.service import find_case
+from hotline.cases.timeline import timeline
 from hotline.cases.vocabulary import FEDERAL_STATES, STATUS_NAMES, TOPICS
 from hotline.counsellors.models import Counsellor
 from hotline.crypto import DataCipher
@@ -29,12 +36,6 @@ from hotline.inputs import Refused, bounded_integer_or_none, calendar_day, check
 from hotline.mail.mailer import mask_address
 from hotline.referrals.directory import offers
 from hotline.telephony.phone_numbers import mask
-from scheduling.appointments.models import Appointment
-from scheduling.callbacks.models import Callback
-from scheduling.casework.changes import CaseChangeRefused, CaseDesk
-from scheduling.casework.listing import CaseFilter, find_by_typed_reference, list_cases
-from scheduling.casework.referrals import ReferralDesk, referrals_of
-from scheduling.casework.timeline import timeline
 from web.staff.auth import current_user
 from web.staff.blueprint import console_blueprint
 from web.staff.support import now, posted_form, reading, svc, timezone, transaction
@@ -93,7 +94,7 @@ def _case_or_404(session: Session, reference: str) -> Case:
         reference = normalise_case_reference(reference)
     except InvalidCaseReference:
         abort(404)  # no reference at all (nothing the database is asked about)
-    case = session.scalars(select(Case).where(Case.reference == reference)).one_or_none()
+    case = find_case(session, reference)
     if case is None:
         abort(404)
     return case

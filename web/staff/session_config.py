@@ -12,13 +12,13 @@ from datetime import timedelta
 from typing import Any
 
 from hotline.config import ConfigError
+from hotline.sections import known_items
 from hotline.staff.sessions import (
     DEFAULT_IDLE,
     DEFAULT_LIFETIME,
     LONGEST_LIFETIME,
     SessionLimits,
 )
-from scheduling.sections import known_items
 
 
 @dataclass(frozen=True)

@@ -1,5 +1,5 @@
 """*Statistik*: charts drawn on the server as SVG (no JavaScript) for a date range, and the
-anonymous aggregate CSV export (small counts suppressed, see `scheduling.reports.export`)."""
+anonymous aggregate CSV export (small counts suppressed, see `hotline.reports.export`)."""
 
 from __future__ import annotations
 
@@ -13,14 +13,14 @@ from hotline.audit.log import record
 from hotline.audit.models import AuditAction
 from hotline.calendar_names import WEEKDAYS
 from hotline.inputs import FIRST_YEAR, LAST_YEAR, Refused, calendar_day
-from scheduling.reports.charts import all_charts
-from scheduling.reports.export import aggregate_csv
-from scheduling.reports.service_level import service_level
-from scheduling.reports.statistics import load_statistics
-from scheduling.reports.wording import CHARTS
+from hotline.reports.export import aggregate_csv
+from hotline.reports.service_level import service_level
+from hotline.reports.statistics import load_statistics
+from hotline.reports.wording import CHARTS
 from web.context import scheduling
 from web.staff.auth import current_user
 from web.staff.blueprint import console_blueprint
+from web.staff.charts import all_charts
 from web.staff.support import now, reading, timezone, transaction
 from web.staff.texts import TEXTS
 

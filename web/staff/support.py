@@ -13,17 +13,17 @@ from flask import abort, current_app, flash, request
 from flask_wtf import FlaskForm
 from sqlalchemy.orm import Session
 
+from hotline.appointments.wording import STATE_NAMES as APPOINTMENT_STATES
 from hotline.audit.log import record
 from hotline.audit.models import AuditAction
+from hotline.callbacks.wording import STATE_NAMES as CALLBACK_STATES
 from hotline.cases.references import display_case_reference
 from hotline.cases.vocabulary import FEDERAL_STATES, OFFER_CATEGORIES, REGIONS, STATUS_NAMES, TOPICS
 from hotline.crypto import DataCipher
+from hotline.reports.wording import CHANNELS as BOOKED_VIA
+from hotline.routing.wording import COUNSELLOR_STATES, ENTRY_KINDS
+from hotline.routing.wording import LANGUAGES as LINE_LANGUAGES
 from hotline.services import Services, services
-from scheduling.appointments.wording import STATE_NAMES as APPOINTMENT_STATES
-from scheduling.callbacks.wording import STATE_NAMES as CALLBACK_STATES
-from scheduling.reports.wording import CHANNELS as BOOKED_VIA
-from scheduling.routing.wording import COUNSELLOR_STATES, ENTRY_KINDS
-from scheduling.routing.wording import LANGUAGES as LINE_LANGUAGES
 from web.context import scheduling
 from web.staff.auth import current_user
 from web.staff.texts import TEXTS

@@ -8,12 +8,12 @@ from flask.typing import ResponseReturnValue
 
 from hotline.audit.log import record
 from hotline.audit.models import AuditAction
+from hotline.cases.today import load_today
 from hotline.counsellors.models import Counsellor
 from hotline.counsellors.service import set_on_duty
-from scheduling.casework.today import load_today
+from hotline.routing.live import line_now
+from hotline.routing.lock import hold_routing_lock
 from scheduling.routing.desk import RoutingDesk
-from scheduling.routing.live import line_now
-from scheduling.routing.lock import hold_routing_lock
 from web.context import scheduling
 from web.staff.auth import current_user
 from web.staff.blueprint import console_blueprint

@@ -3,8 +3,8 @@ line; what they set changes the times callers are offered."""
 
 from __future__ import annotations
 
+from hotline.callbacks.models import CallbackState
 from hotline.simulator import EventKind
-from scheduling.callbacks.models import CallbackState
 from tests.support.callbacks import SATURDAY_BOOKING, CallbackDriver
 from tests.support.times import berlin
 from tests.support.twilio import CALLER

@@ -10,7 +10,7 @@ import re
 import click
 
 from hotline.cli import main
-from scheduling.outbox import side_effects
+from hotline.outbox import side_effects
 
 # English words that no German sentence uses; lower case, as they stand inside a sentence
 ENGLISH = re.compile(

@@ -14,16 +14,16 @@ from types import SimpleNamespace
 import pytest
 from sqlalchemy import select
 
+from hotline.callbacks.models import Callback, CallbackState
 from hotline.cases.models import Case
 from hotline.cases.references import display_case_reference
 from hotline.cli.simulate_callback import _local_time
 from hotline.cli.support import cli_app
 from hotline.clock import FixedClock
 from hotline.db import Database
+from hotline.outbox.models import WorkItem
 from hotline.telephony.phone_numbers import mask
 from ivr_flows.speech import spoken_digits
-from scheduling.callbacks.models import Callback, CallbackState
-from scheduling.outbox.models import WorkItem
 from tests.support.callbacks import callback_attempts
 from tests.support.times import BERLIN, berlin
 from tests.support.twilio import CALLER

@@ -22,9 +22,9 @@ from hotline.mail import (
     work_message_id,
 )
 from hotline.mail.mailer import classify
-from scheduling.outbox.kind_table import build_work_kinds
-from scheduling.scheduler.config import SchedulerConfig
+from hotline.scheduler.config import SchedulerConfig
 from scheduling.scheduler.dispatcher import Dispatcher
+from scheduling.scheduler.kind_table import build_work_kinds
 from tests.support.appointments import book, free_slots
 from tests.support.smtp_server import LocalSmtpServer
 

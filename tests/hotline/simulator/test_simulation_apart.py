@@ -13,12 +13,12 @@ from pathlib import Path
 import pytest
 from sqlalchemy import select
 
+from hotline.appointments.models import Appointment
+from hotline.callbacks.models import Callback, CallbackState
 from hotline.counsellors.models import Counsellor
 from hotline.db import Database
+from hotline.outbox.models import WorkItem, WorkState
 from hotline.telephony.models import Call
-from scheduling.appointments.models import Appointment
-from scheduling.callbacks.models import Callback, CallbackState
-from scheduling.outbox.models import WorkItem, WorkState
 from tests.support.appointments import book, free_slots, raised_booking_limit
 from tests.support.staff import add_staff, log_in
 from tests.support.times import berlin

@@ -7,14 +7,14 @@ from datetime import UTC, date, time
 
 import pytest
 
-from scheduling.availability.service import Availability, parse_window
-from scheduling.callbacks.config import (
+from hotline.callbacks.config import (
     CallbacksConfig,
     CallbacksConfigError,
     parse_callbacks_config,
 )
+from hotline.hours.config import parse_hours_config
+from scheduling.availability.service import Availability, parse_window
 from scheduling.callbacks.slots import SlotFinder
-from scheduling.hours.config import parse_hours_config
 from scheduling.hours.opening_hours import OpeningHours
 from tests.support.times import berlin
 

@@ -10,9 +10,9 @@ from urllib.parse import parse_qs, urlsplit
 from sqlalchemy import select
 
 from hotline.app import scheduling_config
+from hotline.callbacks.models import CallbackAttempt
 from hotline.telephony.phone_numbers import callback_number
 from scheduling.callbacks.desk import CallbackDesk
-from scheduling.callbacks.models import CallbackAttempt
 from scheduling.hours.overrides import set_override
 from tests.support.processes import wait_for
 

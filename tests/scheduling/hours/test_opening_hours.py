@@ -8,7 +8,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from scheduling.hours.config import Closure, default_hours_config, parse_hours_config
+from hotline.hours.config import Closure, default_hours_config, parse_hours_config
 from scheduling.hours.opening_hours import ClosedReason, HoursOverride, OpeningHours
 
 BERLIN = ZoneInfo("Europe/Berlin")

@@ -10,18 +10,18 @@ from typing import Any, TypeVar
 import pytest
 from sqlalchemy import select
 
+from hotline.appointments.models import Appointment, AppointmentState
+from hotline.callbacks.models import Callback, CallbackState
 from hotline.cases.events import CaseEvent, CaseEventKind
 from hotline.cases.models import Case, CaseStatus
 from hotline.clock import FixedClock
 from hotline.db import Base
+from hotline.outbox.models import WorkItem, WorkState
 from hotline.referrals.models import Referral, SupportOffer
 from hotline.services import Services
 from hotline.staff.accounts import add_account
 from hotline.staff.models import LoginThrottle, StaffRole, StaffSession
 from hotline.telephony.models import Call, WebhookEvent
-from scheduling.appointments.models import Appointment, AppointmentState
-from scheduling.callbacks.models import Callback, CallbackState
-from scheduling.outbox.models import WorkItem, WorkState
 from tests.support.factories import Factories
 from tests.support.twilio import CALLER
 

@@ -5,12 +5,12 @@ from __future__ import annotations
 
 import pytest
 
-from scheduling.config import SchedulingConfigError, load_scheduling_config
-from scheduling.retention.config import (
+from hotline.retention.config import (
     RetentionConfig,
     RetentionConfigError,
     parse_retention_config,
 )
+from hotline.sections_config import SchedulingConfigError, load_scheduling_config
 
 
 def test_without_a_section_the_hotlines_periods_apply():

@@ -10,12 +10,12 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
+from hotline.callbacks.models import CallbackState
 from hotline.cases.models import CaseStatus
 from hotline.logs import JsonFormatter, RedactingFilter
-from scheduling.callbacks.models import CallbackState
-from scheduling.outbox.kind_table import build_work_kinds
-from scheduling.retention.config import RetentionConfig
+from hotline.retention.config import RetentionConfig
 from scheduling.scheduler import jobs
+from scheduling.scheduler.kind_table import build_work_kinds
 from scheduling.scheduler.process import SchedulerProcess
 from tests.support.twilio import CALLER
 

@@ -3,7 +3,7 @@ went, as counts; a mistaken `[retention]` section is refused with the key to fix
 
 from __future__ import annotations
 
-from scheduling.callbacks.models import CallbackState
+from hotline.callbacks.models import CallbackState
 from scheduling.retention.sweep import RetentionCounts
 from tests.support.twilio import CALLER
 

@@ -8,13 +8,13 @@ from datetime import timedelta
 
 from sqlalchemy import select
 
+from hotline.appointments.models import Appointment
+from hotline.callbacks.models import Callback, CallbackState
 from hotline.cases.models import Case, CaseStatus
+from hotline.outbox.models import WorkItem, WorkState
+from hotline.retention.config import RetentionConfig
 from hotline.staff.models import LoginThrottle, StaffSession
 from hotline.telephony.models import Call, WebhookEvent
-from scheduling.appointments.models import Appointment
-from scheduling.callbacks.models import Callback, CallbackState
-from scheduling.outbox.models import WorkItem, WorkState
-from scheduling.retention.config import RetentionConfig
 from scheduling.retention.sweep import RetentionCounts, sweep
 
 DEFAULTS = RetentionConfig()

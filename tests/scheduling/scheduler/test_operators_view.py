@@ -8,9 +8,9 @@ from datetime import timedelta
 import pytest
 
 from hotline.clock import SystemClock
-from scheduling.outbox import side_effects
+from hotline.outbox import side_effects
+from hotline.scheduler.config import SchedulerConfig
 from scheduling.scheduler import nodes
-from scheduling.scheduler.config import SchedulerConfig
 from scheduling.scheduler.leadership import make_leadership
 
 CONFIG = SchedulerConfig()  # takeover_seconds = 30: silent for 30 s is unreachable

@@ -13,9 +13,9 @@ from datetime import UTC, datetime
 
 from sqlalchemy import select
 
-from scheduling.outbox import side_effects
-from scheduling.outbox.models import WorkItem, WorkState
-from scheduling.outbox.queue import enqueue
+from hotline.outbox import side_effects
+from hotline.outbox.models import WorkItem, WorkState
+from hotline.outbox.queue import enqueue
 from scheduling.scheduler import nodes
 from tests.support.processes import wait_for
 

@@ -13,8 +13,8 @@ from datetime import timedelta
 
 from apscheduler.jobstores.sqlalchemy import SQLAlchemyJobStore
 
-from scheduling.outbox.kind_table import build_work_kinds
 from scheduling.scheduler import nodes
+from scheduling.scheduler.kind_table import build_work_kinds
 from scheduling.scheduler.leadership import current_holder, make_leadership
 from scheduling.scheduler.process import SchedulerProcess
 from tests.support.processes import wait_for

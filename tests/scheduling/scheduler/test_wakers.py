@@ -5,7 +5,7 @@ from __future__ import annotations
 import threading
 import time
 
-from scheduling.outbox import side_effects
+from hotline.outbox import side_effects
 from scheduling.scheduler.wakers import make_waker
 
 

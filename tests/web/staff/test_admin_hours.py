@@ -8,8 +8,8 @@ import html
 
 from sqlalchemy import select
 
+from hotline.hours.models import HoursOverrideEntry
 from hotline.staff.models import StaffRole
-from scheduling.hours.models import HoursOverrideEntry
 from tests.support.staff import add_staff, log_in, post_form
 
 HOURS = "/staff/admin/hours"

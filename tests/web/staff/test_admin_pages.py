@@ -7,10 +7,10 @@ from sqlalchemy import select
 
 from hotline.audit.models import AuditAction, AuditEntry
 from hotline.counsellors.models import Counsellor
+from hotline.hours.models import HoursOverrideEntry
 from hotline.referrals.models import SupportOffer
 from hotline.staff.accounts import find_account
 from hotline.staff.models import StaffRole
-from scheduling.hours.models import HoursOverrideEntry
 from tests.support.staff import add_staff, log_in, post_form
 
 

@@ -5,9 +5,9 @@ from __future__ import annotations
 
 from datetime import date
 
+from hotline.appointments.models import AppointmentState
+from hotline.callbacks.models import CallbackState
 from hotline.telephony.models import CallOutcome
-from scheduling.appointments.models import AppointmentState
-from scheduling.callbacks.models import CallbackState
 from tests.support.staff import add_staff, log_in
 from tests.support.statistics_data import StatisticsData
 from tests.support.times import berlin

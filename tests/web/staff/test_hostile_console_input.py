@@ -17,13 +17,13 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from sqlalchemy import select
 
+from hotline.availability.models import CounsellorAbsence
 from hotline.cases.models import Case
+from hotline.hours.models import HoursOverrideEntry
 from hotline.referrals.directory import OfferFields, save_offer
 from hotline.referrals.models import Referral, SupportOffer
 from hotline.staff.accounts import find_account, reset_password
 from hotline.staff.models import StaffRole
-from scheduling.availability.models import CounsellorAbsence
-from scheduling.hours.models import HoursOverrideEntry
 from tests.support.staff import PASSWORD, add_staff, csrf_token, log_in, post_form
 
 ROOT = Path(__file__).resolve().parents[3]

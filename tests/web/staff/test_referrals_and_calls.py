@@ -9,13 +9,13 @@ from datetime import date
 from sqlalchemy import select
 
 from hotline.audit.models import AuditAction, AuditEntry
+from hotline.callbacks.models import Callback, CallbackAttempt, CallbackState
 from hotline.cases.events import CaseEvent
 from hotline.cases.models import Case, CaseStatus
 from hotline.cases.references import display_case_reference
+from hotline.outbox.models import WorkItem
 from hotline.referrals.directory import OfferFields, save_offer
 from hotline.referrals.models import Referral
-from scheduling.callbacks.models import Callback, CallbackAttempt, CallbackState
-from scheduling.outbox.models import WorkItem
 from tests.support.appointments import book, free_slots
 from tests.support.callbacks import SATURDAY_BOOKING
 from tests.support.staff import add_staff, log_in, post_form
@@ -215,7 +215,7 @@ def test_an_appointment_booked_with_a_number_is_called_back_now(
     html = client.get("/staff/appointments").get_data(as_text=True)
     assert "jetzt zurückrufen" in html and "23456789" not in html
     with svc.database.transaction() as session:
-        from scheduling.appointments.models import Appointment
+        from hotline.appointments.models import Appointment
 
         appointment = session.scalars(select(Appointment)).one()
     post_form(client, "/staff/appointments", f"/staff/appointments/{appointment.id}/call", {})

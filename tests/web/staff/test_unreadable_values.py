@@ -8,13 +8,13 @@ from __future__ import annotations
 from sqlalchemy import func, select
 
 from hotline.audit.models import AuditAction, AuditEntry
+from hotline.callbacks.models import Callback, CallbackState
 from hotline.cases.models import Case
 from hotline.cases.references import display_case_reference
 from hotline.counsellors.models import Counsellor
 from hotline.crypto import DataCipher, generate_key
+from hotline.outbox.models import WorkItem
 from hotline.staff.models import StaffAccount, StaffRole
-from scheduling.callbacks.models import Callback, CallbackState
-from scheduling.outbox.models import WorkItem
 from tests.support.callbacks import SATURDAY_BOOKING
 from tests.support.staff import add_staff, log_in, post_form
 from tests.support.times import berlin

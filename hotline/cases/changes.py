@@ -1,0 +1,149 @@
+"""Changing a case from the console: status, who is responsible, its description, merging.
+
+Every change lands on the timeline with who made it and is audited; both commit with the
+change itself (the caller's transaction)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import update
+from sqlalchemy.orm import Session
+
+from hotline.appointments.models import Appointment
+from hotline.audit.log import record
+from hotline.audit.models import AuditAction
+from hotline.callbacks.models import Callback
+from hotline.cases import wording
+from hotline.cases.events import CaseEvent, CaseEventKind, note_on_case
+from hotline.cases.models import Case, CaseStatus
+from hotline.cases.references import display_case_reference
+from hotline.cases.vocabulary import FEDERAL_STATES, STATUS_NAMES, TOPICS
+from hotline.counsellors.models import Counsellor
+from hotline.crypto import DataCipher
+from hotline.outbox.models import WorkItem
+from hotline.referrals.models import Referral
+from hotline.telephony.models import Call
+
+LONGEST_NOTES = 4000
+
+
+class CaseChangeRefused(ValueError):
+    """The change cannot be made; the message is German, for the page."""
+
+
+@dataclass
+class CaseDesk:
+    session: Session
+    now: datetime
+    staff_id: int | None
+    cipher: DataCipher
+
+    def set_status(self, case: Case, status: str) -> None:
+        if status not in STATUS_NAMES:
+            raise CaseChangeRefused("Unbekannter Status.")
+        if case.merged_into_id is not None:
+            raise CaseChangeRefused("Dieser Fall wurde zusammengeführt und ist abgeschlossen.")
+        if status == case.status:
+            return
+        old = case.status
+        case.status = status
+        case.closed_at = self.now if status == CaseStatus.CLOSED else None
+        self._changed(
+            case,
+            CaseEventKind.STATUS_CHANGED,
+            wording.STATUS_LINE.format(old=STATUS_NAMES[old], new=STATUS_NAMES[status]),
+        )
+
+    def assign(self, case: Case, counsellor: Counsellor | None) -> None:
+        if (counsellor.id if counsellor else None) == case.counsellor_id:
+            return
+        case.counsellor_id = counsellor.id if counsellor else None
+        if counsellor is None:
+            self._changed(case, CaseEventKind.ASSIGNED, wording.UNASSIGNED_LINE)
+        else:
+            self._changed(
+                case, CaseEventKind.ASSIGNED, wording.ASSIGNED_LINE.format(name=counsellor.name)
+            )
+        if case.status == CaseStatus.NEW and counsellor is not None:
+            self.set_status(case, CaseStatus.IN_PROGRESS)
+
+    def describe(
+        self, case: Case, *, federal_state: str | None, topic: str | None, notes: str
+    ) -> None:
+        """Federal state and topic from the fixed lists (empty: not known), free notes."""
+        federal_state, topic = federal_state or None, topic or None
+        if federal_state is not None and federal_state not in FEDERAL_STATES:
+            raise CaseChangeRefused("Unbekanntes Bundesland.")
+        if topic is not None and topic not in TOPICS:
+            raise CaseChangeRefused("Unbekanntes Thema.")
+        notes = notes.strip()
+        if len(notes) > LONGEST_NOTES:
+            raise CaseChangeRefused(f"Die Notizen sind länger als {LONGEST_NOTES} Zeichen.")
+        changed = []
+        if federal_state != case.federal_state:
+            case.federal_state = federal_state
+            changed.append("federal_state")
+        if topic != case.topic:
+            case.topic = topic
+            changed.append("topic")
+        stored = self.notes(case)  # None: unreadable, kept unless a new text replaces them
+        if notes != stored and (stored is not None or notes):
+            case.notes_encrypted = self.cipher.encrypt(notes) if notes else None
+            changed.append("notes")
+        if changed:
+            fields = ", ".join(wording.FIELD_NAMES[name] for name in changed)
+            self._changed(
+                case, CaseEventKind.DETAILS_CHANGED, wording.DETAILS_LINE.format(fields=fields)
+            )
+
+    def notes(self, case: Case) -> str | None:
+        """The notes to show and edit ("" when there are none); None when they were stored
+        under a key no longer configured. An empty form field then leaves them as they are
+        (the key may be put back); only a new text replaces them."""
+        if not case.notes_encrypted:
+            return ""
+        return self.cipher.decrypt_or_none(case.notes_encrypted)
+
+    def merge(self, duplicate: Case, into: Case) -> None:
+        """A caller with two cases: everything of `duplicate` moves to `into`, which keeps
+        its reference; `duplicate` is closed and points to `into`."""
+        if duplicate.id == into.id:
+            raise CaseChangeRefused("Ein Fall kann nicht mit sich selbst zusammengeführt werden.")
+        if duplicate.merged_into_id is not None or into.merged_into_id is not None:
+            raise CaseChangeRefused("Einer der beiden Fälle ist bereits zusammengeführt.")
+        kept, moved = self.notes(into), self.notes(duplicate)
+        if kept is None or moved is None:
+            raise CaseChangeRefused(wording.NOTES_UNREADABLE)
+        for model in (Call, Callback, Appointment, CaseEvent, Referral, WorkItem):
+            self.session.execute(
+                update(model).where(model.case_id == duplicate.id).values(case_id=into.id)
+            )
+        if into.federal_state is None:
+            into.federal_state = duplicate.federal_state
+        if into.topic is None:
+            into.topic = duplicate.topic
+        if moved:
+            merged = "\n\n".join(part for part in (kept, moved) if part)
+            into.notes_encrypted = self.cipher.encrypt(merged[:LONGEST_NOTES])
+            duplicate.notes_encrypted = None
+        duplicate.merged_into_id = into.id
+        duplicate.status, duplicate.closed_at = CaseStatus.CLOSED, self.now
+        self._changed(
+            into,
+            CaseEventKind.MERGED,
+            wording.MERGED_FROM.format(other=display_case_reference(duplicate.reference)),
+        )
+        self._changed(
+            duplicate,
+            CaseEventKind.MERGED,
+            wording.MERGED_INTO.format(other=display_case_reference(into.reference)),
+        )
+
+    def _changed(self, case: Case, kind: CaseEventKind, text: str) -> None:
+        case.updated_at = self.now
+        note_on_case(self.session, case.id, self.now, kind, text, self.staff_id)
+        record(
+            self.session, self.now, self.staff_id, AuditAction.CHANGED, case_id=case.id, detail=text
+        )

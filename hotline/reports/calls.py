@@ -1,0 +1,29 @@
+"""Inbound calls per local day and outcome, counted by the database: what the statistics show
+for days not rolled up yet, and what the rollup keeps of the days it sums up."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from hotline.reports.local_days import LocalDays
+from hotline.telephony.models import Call, CallDirection
+
+CallCount = tuple[date, str | None, int]  # the day, the outcome as recorded (None: none), calls
+
+
+def calls_by_outcome(session: Session, days: LocalDays) -> list[CallCount]:
+    """Inbound calls that started in the range, per local day and outcome as recorded."""
+    day = days.number(Call.started_at).label("day")
+    rows = session.execute(
+        select(day, Call.outcome, func.count())
+        .where(
+            Call.direction == CallDirection.INBOUND,
+            Call.started_at >= days.start,
+            Call.started_at < days.end,
+        )
+        .group_by(day, Call.outcome)
+    )
+    return [(days.day_of(number), outcome, count) for number, outcome, count in rows]
