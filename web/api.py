@@ -30,21 +30,19 @@ from scheduling.appointments.desk import (
 from web import openapi
 from web.appointments import appointment_desk, callback_desk
 from web.booking_input import (
-    BookingInput,
     InvalidInput,
     contact_of,
     read_booking,
-    read_day,
-    read_days,
+    read_idempotency_key,
+    read_slot_query,
 )
+from web.booking_schema import IDEMPOTENCY_HEADER, BookingRequest
 from web.context import scheduling
 from web.security import booking_limit, csrf
 from web.texts import ERRORS, FIELD_ERRORS
 
 log = logging.getLogger(__name__)
 blueprint = Blueprint("api", __name__, url_prefix="/api/v1")
-MOST_DAYS = 42
-IDEMPOTENCY_HEADER = "Idempotency-Key"
 
 
 def error(status: int, code: str, fields: dict[str, str] | None = None) -> ResponseReturnValue:
@@ -61,23 +59,12 @@ def openapi_document() -> ResponseReturnValue:
 def slots() -> ResponseReturnValue:
     svc = services()
     tz = scheduling().hours.timezone
-    kind = request.args.get("type", "video")
     try:
-        fields: dict[str, str] = {}
-        if kind not in ("video", "callback"):
-            fields["type"] = FIELD_ERRORS["type.invalid"]
-        try:
-            first_day = read_day(request.args.get("from"), svc.clock.now().astimezone(tz).date())
-        except InvalidInput as bad:
-            fields.update(bad.fields)
-        try:
-            days = read_days(request.args.get("days"), 7, MOST_DAYS)
-        except InvalidInput as bad:
-            fields.update(bad.fields)
-        if fields:
-            raise InvalidInput(fields)
+        query = read_slot_query(request.args)
     except InvalidInput as bad:
         return error(422, "invalid_input", bad.fields)
+    kind, days = query.type, query.days
+    first_day = query.first_day or svc.clock.now().astimezone(tz).date()
     with svc.database.transaction() as session:
         if kind == "video":
             found = [
@@ -115,9 +102,10 @@ def book() -> ResponseReturnValue:
         return error(422, "invalid_input", bad.fields)
     if wish.type != "video":
         return _book_callback(wish)
-    key = request.headers.get(IDEMPOTENCY_HEADER, "").strip()
-    if len(key) > 200:
-        return error(422, "invalid_input", {IDEMPOTENCY_HEADER: FIELD_ERRORS["key.invalid"]})
+    try:
+        key = read_idempotency_key(request.headers)
+    except InvalidInput as bad:
+        return error(422, "invalid_input", bad.fields)
     contact = contact_of(wish)
     try:
         with services().database.transaction() as session:
@@ -156,7 +144,7 @@ def _repeatable(key: str, values: dict[str, Any]) -> RepeatableRequest:
     )
 
 
-def _book_callback(wish: BookingInput) -> ResponseReturnValue:
+def _book_callback(wish: BookingRequest) -> ResponseReturnValue:
     """A callback booked on the web: the number kept encrypted, a place in the slot taken
     like a caller's (a seat unique per slot); it is placed at its time like any other."""
     assert wish.phone is not None  # read_booking requires it for callbacks

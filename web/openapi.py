@@ -1,62 +1,149 @@
-"""The OpenAPI 3 description of `/api/v1`: every field, status and error."""
+"""The OpenAPI 3.1 description of `/api/v1` and of the manage URLs' JSON.
+
+Its schemas are generated from the models that check the requests (`web.booking_schema`)
+and describe the answers (`web.booking_answers`); its query and header parameters from the
+fields of `SlotQuery` and `BookingHeaders`. What is written here by hand is only what no
+model knows: the paths, their summaries, statuses and security notes. OpenAPI 3.1, because
+its schemas are the JSON Schema that pydantic writes (`null` as a type, `const`).
+"""
 
 from __future__ import annotations
 
+import copy
+from functools import cache
 from typing import Any
 
-_ERROR = {
-    "type": "object",
-    "required": ["error"],
-    "properties": {
-        "error": {
-            "type": "object",
-            "required": ["code", "message", "fields"],
-            "properties": {
-                "code": {
-                    "type": "string",
-                    "enum": [
-                        "invalid_input",
-                        "invalid_json",
-                        "slot_taken",
-                        "not_found",
-                        "rate_limited",
-                        "method_not_allowed",
-                        "unavailable",
-                        "callback_under_way",
-                    ],
-                    "description": "What went wrong, for programs (stable)",
-                },
-                "message": {
-                    "type": "string",
-                    "description": "The same for people, in German (wording may change)",
-                },
-                "fields": {
-                    "type": "object",
-                    "additionalProperties": {"type": "string"},
-                    "description": (
-                        "One German message per bad field, keyed by the field's name (programs "
-                        "read the keys)"
-                    ),
-                },
-            },
-        }
-    },
-}
-_TIME = {"type": "string", "format": "date-time", "example": "2026-12-01T10:00:00+01:00"}
-_KIND = {"type": "string", "enum": ["video", "callback"]}
+from pydantic import BaseModel
+from pydantic.json_schema import GenerateJsonSchema, NoDefault
+
+from web.booking_answers import ANSWERS, Appointment, Booking, Callback, Error, Slots
+from web.booking_schema import BookingHeaders, BookingRequest, MoveRequest, SlotQuery
+
+OPENAPI_VERSION = "3.1.0"
+API_PREFIX = "/api/v1"
+REF_TEMPLATE = "#/components/schemas/{model}"
+REQUESTS: tuple[type[BaseModel], ...] = (BookingRequest, MoveRequest)
+
+
+class _DocumentSchema(GenerateJsonSchema):
+    """pydantic's JSON Schema, less what only adds noise to the document: a title for every
+    field (its name says it) and `"default": null` on optional fields (absent is enough)."""
+
+    def field_title_should_be_set(self, schema: Any) -> bool:
+        return False
+
+    def get_default_value(self, schema: Any) -> Any:
+        default = super().get_default_value(schema)
+        return NoDefault if default is None else default
+
+
+def _schema(model: type[BaseModel]) -> dict[str, Any]:
+    return model.model_json_schema(ref_template=REF_TEMPLATE, schema_generator=_DocumentSchema)
+
+
+@cache
+def _components() -> dict[str, Any]:
+    """Every model's schema, and the models they use (pydantic's `$defs`), side by side."""
+    schemas: dict[str, Any] = {}
+    for model in (*REQUESTS, *ANSWERS):
+        schema = _schema(model)
+        schemas.update(schema.pop("$defs", {}))
+        schemas[model.__name__] = schema
+    return schemas
+
+
+def parameters(model: type[BaseModel], where: str) -> list[dict[str, Any]]:
+    """A model's fields as OpenAPI parameters `in` a query or the headers."""
+    schema = _schema(model)
+    required = set(schema.get("required", ()))
+    found = []
+    for name, field in schema["properties"].items():
+        field = dict(field)
+        parameter: dict[str, Any] = {"name": name, "in": where}
+        if "description" in field:
+            parameter["description"] = field.pop("description")
+        if name in required:
+            parameter["required"] = True
+        found.append({**parameter, "schema": field})
+    return found
+
+
+def _ref(model: type[BaseModel]) -> dict[str, str]:
+    return {"$ref": REF_TEMPLATE.format(model=model.__name__)}
+
+
+def _json(description: str, model: type[BaseModel]) -> dict[str, Any]:
+    return {"description": description, "content": {"application/json": {"schema": _ref(model)}}}
 
 
 def _error(description: str) -> dict[str, Any]:
-    return {
-        "description": description,
-        "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}},
-    }
+    return _json(description, Error)
+
+
+def _body(model: type[BaseModel]) -> dict[str, Any]:
+    return {"required": True, "content": {"application/json": {"schema": _ref(model)}}}
 
 
 def document(base_url: str) -> dict[str, Any]:
-    spec = _api(base_url)
-    spec["paths"].update(_manage_paths(base_url))
-    return spec
+    return {
+        "openapi": OPENAPI_VERSION,
+        "info": {
+            "title": "starke Stelle – Termine",
+            "version": "1",
+            "description": (
+                "Free slots and booking of video-call appointments and callbacks with the "
+                "starke Stelle hotline (0800 300 99 44). Times are ISO 8601 with an offset "
+                "(Europe/Berlin). Booking is rate-limited per client."
+            ),
+        },
+        "servers": [{"url": f"{base_url}{API_PREFIX}"}],
+        "paths": {**_api_paths(), **_manage_paths(base_url)},
+        "components": {"schemas": copy.deepcopy(_components())},
+    }
+
+
+def _api_paths() -> dict[str, Any]:
+    """The paths under /api/v1 (the server's URL); tests/web/test_openapi_document.py checks
+    that every route there is one of them."""
+    return {
+        "/openapi.json": {
+            "get": {
+                "summary": "This document",
+                "operationId": "openapiDocument",
+                "responses": {
+                    "200": {
+                        "description": "The OpenAPI description of this API",
+                        "content": {"application/json": {"schema": {"type": "object"}}},
+                    }
+                },
+            }
+        },
+        "/slots": {
+            "get": {
+                "summary": "Free slots",
+                "operationId": "listSlots",
+                "parameters": parameters(SlotQuery, "query"),
+                "responses": {
+                    "200": _json("The free slots in time order", Slots),
+                    "422": _error("A parameter is invalid; `fields` names it"),
+                },
+            }
+        },
+        "/appointments": {
+            "post": {
+                "summary": "Book a video-call appointment or a callback",
+                "operationId": "book",
+                "parameters": parameters(BookingHeaders, "header"),
+                "requestBody": _body(BookingRequest),
+                "responses": {
+                    "201": _json("Booked; `Location` is the manage URL", Booking),
+                    "409": _error("The slot is no longer free (code slot_taken)"),
+                    "422": _error("Fields are missing or invalid; `fields` names each"),
+                    "429": _error("Too many bookings from this client (rate_limited)"),
+                },
+            }
+        },
+    }
 
 
 _TOKEN = {
@@ -66,30 +153,24 @@ _TOKEN = {
     "schema": {"type": "string"},
     "description": "The secret of the manage URL (from the booking's `manage_url`)",
 }
-_ASKED_FIRST = (
-    "Cancels at once. A browser gets here through a question: GET on this URL is the HTML "
-    'page that asks ("Termin absagen?"), whose form posts here with its CSRF token; GET '
-    "with Accept: application/json answers 405."
-)
 _JSON_ONLY = {
     "name": "Accept",
     "in": "header",
     "schema": {"type": "string", "enum": ["application/json"]},
     "description": "Send it to get JSON rather than the HTML page",
 }
+_ASKED_FIRST = (
+    "Cancels at once. A browser gets here through a question: GET on this URL is the HTML "
+    "page that asks whether to cancel, whose form posts here with its CSRF token; GET with "
+    "Accept: application/json answers 405."
+)
 
 
 def _manage_paths(base_url: str) -> dict[str, Any]:
     """The manage URL and its actions live outside /api/v1 (they are also the pages)."""
     servers = [{"url": base_url}]
-    appointment = {
-        "description": "The appointment",
-        "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Appointment"}}},
-    }
-    callback = {
-        "description": "The callback",
-        "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Callback"}}},
-    }
+    appointment = _json("The appointment", Appointment)
+    callback = _json("The callback", Callback)
     return {
         "/rueckruf/{token}": {
             "servers": servers,
@@ -139,18 +220,7 @@ def _manage_paths(base_url: str) -> dict[str, Any]:
                 "summary": "Move to another free slot (a REQUEST with a raised SEQUENCE)",
                 "operationId": "moveAppointment",
                 "parameters": [_TOKEN, _JSON_ONLY],
-                "requestBody": {
-                    "required": True,
-                    "content": {
-                        "application/json": {
-                            "schema": {
-                                "type": "object",
-                                "required": ["start"],
-                                "properties": {"start": _TIME},
-                            }
-                        }
-                    },
-                },
+                "requestBody": _body(MoveRequest),
                 "responses": {
                     "200": appointment,
                     "404": _error("No such appointment"),
@@ -174,213 +244,5 @@ def _manage_paths(base_url: str) -> dict[str, Any]:
                     "404": _error("No such appointment"),
                 },
             },
-        },
-    }
-
-
-def _api(base_url: str) -> dict[str, Any]:
-    return {
-        "openapi": "3.0.3",
-        "info": {
-            "title": "starke Stelle – Termine",
-            "version": "1",
-            "description": (
-                "Free slots and booking of video-call appointments and callbacks with the "
-                "starke Stelle hotline (0800 300 99 44). Times are ISO 8601 with an offset "
-                "(Europe/Berlin). Booking is rate-limited per client."
-            ),
-        },
-        "servers": [{"url": f"{base_url}/api/v1"}],
-        "paths": {
-            "/slots": {
-                "get": {
-                    "summary": "Free slots",
-                    "operationId": "listSlots",
-                    "parameters": [
-                        {
-                            "name": "type",
-                            "in": "query",
-                            "schema": {**_KIND, "default": "video"},
-                            "description": "video (45-minute appointments) or callback",
-                        },
-                        {
-                            "name": "from",
-                            "in": "query",
-                            "schema": {"type": "string", "format": "date"},
-                            "description": "First local day (YYYY-MM-DD); default today",
-                        },
-                        {
-                            "name": "days",
-                            "in": "query",
-                            "schema": {"type": "integer", "minimum": 1, "maximum": 42},
-                            "description": "Number of days; default 7",
-                        },
-                    ],
-                    "responses": {
-                        "200": {
-                            "description": "The free slots in time order",
-                            "content": {
-                                "application/json": {
-                                    "schema": {"$ref": "#/components/schemas/Slots"}
-                                }
-                            },
-                        },
-                        "422": _error("A parameter is invalid; `fields` names it"),
-                    },
-                }
-            },
-            "/appointments": {
-                "post": {
-                    "summary": "Book a video-call appointment or a callback",
-                    "operationId": "book",
-                    "parameters": [
-                        {
-                            "name": "Idempotency-Key",
-                            "in": "header",
-                            "schema": {"type": "string", "maxLength": 200},
-                            "description": (
-                                "Any unique text per booking (e.g. a UUID): repeating the "
-                                "same request with it from the same client answers with the "
-                                "first booking (header Idempotent-Replayed: true) instead of "
-                                "booking again; the same key with another body is a 422 that "
-                                "tells nothing of the first booking"
-                            ),
-                        }
-                    ],
-                    "requestBody": {
-                        "required": True,
-                        "content": {
-                            "application/json": {
-                                "schema": {"$ref": "#/components/schemas/BookingRequest"}
-                            }
-                        },
-                    },
-                    "responses": {
-                        "201": {
-                            "description": "Booked; `Location` is the manage URL",
-                            "content": {
-                                "application/json": {
-                                    "schema": {"$ref": "#/components/schemas/Booking"}
-                                }
-                            },
-                        },
-                        "409": _error("The slot is no longer free (code slot_taken)"),
-                        "422": _error("Fields are missing or invalid; `fields` names each"),
-                        "429": _error("Too many bookings from this client (rate_limited)"),
-                    },
-                }
-            },
-        },
-        "components": {
-            "schemas": {
-                "Error": _ERROR,
-                "Slot": {
-                    "type": "object",
-                    "required": ["start", "end", "type"],
-                    "properties": {"start": _TIME, "end": _TIME, "type": _KIND},
-                },
-                "Slots": {
-                    "type": "object",
-                    "required": ["slots"],
-                    "properties": {
-                        "slots": {"type": "array", "items": {"$ref": "#/components/schemas/Slot"}}
-                    },
-                },
-                "BookingRequest": {
-                    "type": "object",
-                    "required": ["type", "start", "name", "consent"],
-                    "properties": {
-                        "type": _KIND,
-                        "start": {**_TIME, "description": "The start of a free slot"},
-                        "name": {
-                            "type": "string",
-                            "maxLength": 80,
-                            "description": "A name; a first name or a pseudonym is fine",
-                        },
-                        "email": {
-                            "type": "string",
-                            "format": "email",
-                            "description": "Required for video: the link and invitation go here",
-                        },
-                        "phone": {
-                            "type": "string",
-                            "description": (
-                                "Required for callback; optional for video (a mobile number "
-                                "gets reminders by SMS). German numbers with 0 or +49"
-                            ),
-                        },
-                        "consent": {
-                            "type": "boolean",
-                            "enum": [True],
-                            "description": "The privacy notice was read and accepted",
-                        },
-                        "case_reference": {
-                            "type": "string",
-                            "pattern": "^[0-9]{4}[ -]?[0-9]{4}$",
-                            "description": "An existing case (8 digits with check digit)",
-                        },
-                    },
-                },
-                "Appointment": {
-                    "type": "object",
-                    "required": ["type", "state", "case_reference", "start", "end"],
-                    "properties": {
-                        "type": {"type": "string", "enum": ["video"]},
-                        "state": {"type": "string", "enum": ["booked", "canceled"]},
-                        "case_reference": {"type": "string"},
-                        "start": _TIME,
-                        "end": _TIME,
-                        "manage_url": {"type": "string", "format": "uri"},
-                        "ics_url": {"type": "string", "format": "uri"},
-                        "video_url": {"type": "string", "format": "uri", "nullable": True},
-                    },
-                },
-                "Callback": {
-                    "type": "object",
-                    "required": ["type", "state", "case_reference", "start", "end"],
-                    "properties": {
-                        "type": {"type": "string", "enum": ["callback"]},
-                        "state": {
-                            "type": "string",
-                            "enum": ["booked", "calling", "done", "failed", "canceled"],
-                        },
-                        "case_reference": {"type": "string"},
-                        "start": {**_TIME, "nullable": True},
-                        "end": {**_TIME, "nullable": True},
-                        "manage_url": {"type": "string", "format": "uri"},
-                        "ics_url": {"type": "string", "nullable": True},
-                    },
-                },
-                "Booking": {
-                    "type": "object",
-                    "required": ["case_reference", "start", "end", "type"],
-                    "properties": {
-                        "case_reference": {"type": "string", "example": "12345678"},
-                        "start": _TIME,
-                        "end": _TIME,
-                        "type": _KIND,
-                        "manage_url": {
-                            "type": "string",
-                            "format": "uri",
-                            "description": (
-                                "View (HTML, or JSON with Accept: application/json), "
-                                "POST …/cancel to cancel (a callback only until it is under "
-                                "way). Keep it secret."
-                            ),
-                        },
-                        "ics_url": {
-                            "type": "string",
-                            "format": "uri",
-                            "nullable": True,
-                            "description": "The calendar file (null for callbacks)",
-                        },
-                        "video_url": {
-                            "type": "string",
-                            "format": "uri",
-                            "description": "The video room (video only)",
-                        },
-                    },
-                },
-            }
         },
     }
