@@ -54,8 +54,7 @@ from bench.databases import chosen_backends, drop_database, fresh_database
 from bench.loadgen import cpu_ticks
 from bench.report import aligned
 from hotline import migrate
-from hotline.app import create_app, scheduling_config
-from hotline.appointments.links import links_from_settings
+from hotline.app import create_app, scheduling_config, units_of
 from hotline.appointments.models import (
     Appointment,
     AppointmentState,
@@ -172,14 +171,7 @@ def bench_app(env: dict[str, str], clock: Clock) -> Flask:
 
 
 def desk(app: Flask, session: Session) -> AppointmentDesk:
-    svc = services(app)
-    return AppointmentDesk(
-        session,
-        svc.clock.now(),
-        svc.cipher,
-        scheduling_config(app),
-        links_from_settings(svc.settings),
-    )
+    return units_of(app).within(session).appointments
 
 
 def add_counsellors(app: Flask, count: int) -> list[int]:

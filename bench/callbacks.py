@@ -37,7 +37,7 @@ from flask import Flask
 
 from bench.databases import chosen_backends, fresh_database
 from hotline import migrate
-from hotline.app import create_app, scheduling_config, work_tools
+from hotline.app import create_app, scheduling_config, units_of, work_tools
 from hotline.callbacks.models import Callback, CallbackState
 from hotline.clock import FixedClock
 from hotline.config import load_settings
@@ -50,7 +50,6 @@ from hotline.sections_config import SchedulingConfig
 from hotline.services import services
 from hotline.telephony.phone_numbers import callback_number
 from scheduling.availability.service import add_absence, parse_window, set_windows
-from scheduling.callbacks.desk import CallbackDesk
 from scheduling.scheduler.dispatcher import Dispatcher
 from scheduling.scheduler.kind_table import build_work_kinds
 from tests.support.fake_twilio import FakeTwilioServer
@@ -128,11 +127,11 @@ def add_counsellors(app: Flask, count: int) -> list[int]:
 def book(app: Flask, slots: list[datetime], count: int) -> float:
     """`count` callbacks spread round-robin over `slots`, each booked as a caller would;
     returns ms per booking."""
-    svc, config = services(app), scheduling_config(app)
+    svc = services(app)
     started = time.perf_counter()
     for index in range(count):
         with svc.database.transaction() as session:
-            desk = CallbackDesk(session, svc.clock.now(), svc.cipher, config)
+            desk = units_of(app).within(session, now=svc.clock.now()).callbacks
             callback_id = desk.take_number(
                 f"CA{index:032x}",
                 callback_number(
@@ -230,7 +229,7 @@ def slot_search(backend: str, folder: Path) -> SlotsResult:
                 add_absence(session, index, date(2026, 12, 7), date(2026, 12, 11), SATURDAY)
         empty = _time_free_slots(app, config)
         with svc.database.transaction() as session:
-            finder = CallbackDesk(session, clock.now(), svc.cipher, config).slot_finder()
+            finder = units_of(app).within(session, now=clock.now()).callbacks.slot_finder()
             capacity_slots = [
                 (start, finder.capacity(start)) for start in finder.candidate_starts(clock.now())
             ]
@@ -238,7 +237,7 @@ def slot_search(backend: str, folder: Path) -> SlotsResult:
         _book_places(app, places[:SLOT_BOOKINGS])
         loaded = _time_free_slots(app, config)
         with svc.database.transaction() as session:
-            first = CallbackDesk(session, clock.now(), svc.cipher, config).free_slots()[0]
+            first = units_of(app).within(session, now=clock.now()).callbacks.free_slots()[0]
         svc.database.dispose()
     days_ahead = (first.start - MONDAY_NINE).total_seconds() / 86400
     return SlotsResult(
@@ -255,11 +254,11 @@ def slot_search(backend: str, folder: Path) -> SlotsResult:
 def _book_places(app: Flask, places: list[datetime]) -> None:
     """2,000 bookings straight into their places (the booking itself is measured in the wave),
     200 to a transaction: a web worker's connection is cut after a few seconds."""
-    svc, config = services(app), scheduling_config(app)
+    svc = services(app)
     seats: Counter = Counter()
     for first in range(0, len(places), 200):
         with svc.database.transaction() as session:
-            desk = CallbackDesk(session, svc.clock.now(), svc.cipher, config)
+            desk = units_of(app).within(session, now=svc.clock.now()).callbacks
             for index, start in enumerate(places[first : first + 200], start=first):
                 callback_id = desk.take_number(
                     f"CB{index:032x}",
@@ -279,7 +278,7 @@ def _time_free_slots(app: Flask, config: SchedulingConfig) -> list[float]:
     for _ in range(SLOT_RUNS):
         started = time.perf_counter()
         with svc.database.transaction() as session:
-            slots = CallbackDesk(session, svc.clock.now(), svc.cipher, config).free_slots()
+            slots = units_of(app).within(session, now=svc.clock.now()).callbacks.free_slots()
         timings.append((time.perf_counter() - started) * 1000)
         assert len(slots) == 3
     return timings

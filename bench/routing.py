@@ -36,7 +36,7 @@ from sqlalchemy.orm import Session
 from bench.databases import chosen_backends, drop_database, fresh_database
 from bench.inprocess import Request, call_webhook, signed_environ
 from hotline import migrate
-from hotline.app import create_app
+from hotline.app import create_app, units_of
 from hotline.clock import FixedClock
 from hotline.config import load_settings
 from hotline.counsellors.models import Counsellor
@@ -44,7 +44,6 @@ from hotline.counsellors.service import add_counsellor
 from hotline.crypto import generate_key
 from hotline.services import services
 from hotline.telephony.models import Call
-from scheduling.routing.distributor import Distributor
 from tests.support.fake_twilio import FakeTwilioServer
 from tests.support.processes import SchedulerProcesses, wait_for
 from webhooks.context import flow_runner
@@ -222,7 +221,7 @@ def measure_rounds(backend: str, folder: Path) -> tuple[float, float]:
     counsellors = _counsellors(app, ROUND_COUNSELLORS, now)
     _waiting(app, ROUND_WAITING, now)
     svc = services(app)
-    scheduling = flow_runner(app).settings.scheduling
+    scheduling = flow_runner(app).units.config
     scheduling = replace(scheduling, routing=replace(scheduling.routing, strategy="longest_idle"))
 
     def one_round(busy: bool) -> float:
@@ -236,7 +235,9 @@ def measure_rounds(backend: str, folder: Path) -> tuple[float, float]:
                     .values(wrap_up_until=now + timedelta(minutes=5))
                 )
             started = time.perf_counter()
-            Distributor(session, now, svc.cipher, scheduling).distribute()
+            replace(units_of(app), config=scheduling).within(
+                session, now=now
+            ).distributor.distribute()
             took = time.perf_counter() - started
             session.close()
             transaction.rollback()

@@ -19,9 +19,12 @@ from hotline.outbox.kinds import WorkTools
 from hotline.sections_config import SchedulingConfig, SchedulingConfigError, load_scheduling_config
 from hotline.services import EXTENSION_KEY, Services, services
 from hotline.telephony.gateway import ConsoleGateway, OutboundGateway, TwilioGateway
+from scheduling.availability.booked_times import BookedTimes
+from scheduling.unit import Units
 
 log = logging.getLogger(__name__)
 SCHEDULING_KEY = "scheduling"
+UNITS_KEY = "units"
 
 
 def create_app(
@@ -56,13 +59,23 @@ def create_app(
         mailer=mailer or _mailer(settings),
     )
     app.extensions[SCHEDULING_KEY] = scheduling
+    svc = services(app)
+    # one factory of units of work for every request of this app (and the CLI's commands)
+    app.extensions[UNITS_KEY] = Units(
+        svc.database,
+        svc.clock,
+        svc.cipher,
+        scheduling,
+        links_from_settings(settings),
+        listing_cache=BookedTimes(cached=True),
+    )
 
     # wired here so that the core never imports the HTTP adapters
     import web
     import webhooks
 
-    web.init_app(app, scheduling, settings)
-    webhooks.init_app(app, scheduling)
+    web.init_app(app, units_of(app), settings)
+    webhooks.init_app(app, units_of(app))
     return app
 
 
@@ -72,6 +85,11 @@ def _mailer(settings: Settings) -> Mailer:
         return make_mailer(settings.smtp_url, whole_mails=not settings.is_production)
     except ValueError as error:
         raise ConfigError(str(error)) from error
+
+
+def units_of(app: Flask) -> Units:
+    """The factory of units of work of an app built here (for the CLI and the web layers)."""
+    return app.extensions[UNITS_KEY]
 
 
 def scheduling_config(app: Flask) -> SchedulingConfig:

@@ -14,12 +14,8 @@ from datetime import datetime
 
 from sqlalchemy.orm import Session
 
-from hotline.appointments.links import AppointmentLinks
 from hotline.cases.service import case_for_call, find_case
-from hotline.crypto import DataCipher
 from hotline.db import Database
-from hotline.hours.config import HoursConfig
-from hotline.routing.config import RoutingConfig
 from hotline.routing.lock import hold_routing_lock
 from hotline.sections_config import SchedulingConfig
 from hotline.telephony.call_state import (
@@ -32,10 +28,7 @@ from hotline.telephony.call_state import (
 from hotline.telephony.models import CallDirection, CallOutcome
 from ivr_flows.prompts import LANGUAGES
 from ivr_flows.steps import Effects, Leg, Step, StepContext, StepInput, StepTable
-from scheduling.appointments.desk import AppointmentDesk
-from scheduling.callbacks.desk import CallbackDesk
-from scheduling.hours.overrides import opening_hours_at
-from scheduling.routing.desk import RoutingDesk
+from scheduling.unit import Units
 
 log = logging.getLogger(__name__)
 
@@ -55,22 +48,12 @@ class StepRequest:
 
 @dataclass(frozen=True)
 class FlowSettings:
-    """What steps say and link to (URLs, the hotline's number, the e-mail address) and the
-    time settings they follow (hours, routing, callbacks)."""
+    """What steps say and link to: URLs, the hotline's number, the e-mail address. The time
+    settings they follow (hours, routing, callbacks) are the units of work's (`runner.units`)."""
 
     public_base_url: str
     hotline_number: str
     contact_email: str
-    scheduling: SchedulingConfig
-    appointment_links: AppointmentLinks
-
-    @property
-    def hours_config(self) -> HoursConfig:
-        return self.scheduling.hours
-
-    @property
-    def routing_config(self) -> RoutingConfig:
-        return self.scheduling.routing
 
 
 @dataclass
@@ -91,10 +74,16 @@ class StepOutcome:
 class CallFlowRunner:
     """The call logic between a webhook and the steps."""
 
-    def __init__(self, steps: StepTable, settings: FlowSettings, cipher: DataCipher) -> None:
+    def __init__(self, steps: StepTable, settings: FlowSettings, units: Units) -> None:
         self.steps = steps
         self.settings = settings
-        self._cipher = cipher
+        self.units = units
+        self._cipher = units.cipher
+
+    @property
+    def scheduling(self) -> SchedulingConfig:
+        """The time settings steps follow: the one configuration of the units of work."""
+        return self.units.config
 
     def find(self, path: str) -> Step | None:
         return self.steps.find(path)
@@ -150,18 +139,13 @@ class CallFlowRunner:
         settings = self.settings
         return StepContext(
             now=now,
-            load_hours=lambda: opening_hours_at(session, settings.hours_config, now),
-            hours_config=settings.hours_config,
+            unit=self.units.within(session, now=now),
+            hours_config=self.scheduling.hours,
             public_base_url=settings.public_base_url,
             hotline_number=settings.hotline_number,
             contact_email=settings.contact_email,
             case_exists=lambda reference: find_case(session, reference) is not None,
-            routing_config=settings.routing_config,
-            open_desk=lambda: RoutingDesk(session, now, self._cipher, settings.scheduling),
-            open_callbacks=lambda: CallbackDesk(session, now, self._cipher, settings.scheduling),
-            open_appointments=lambda: AppointmentDesk(
-                session, now, self._cipher, settings.scheduling, settings.appointment_links
-            ),
+            routing_config=self.scheduling.routing,
         )
 
     @staticmethod

@@ -14,7 +14,6 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from enum import StrEnum
-from functools import cached_property
 
 from twilio.twiml.voice_response import VoiceResponse
 
@@ -28,6 +27,7 @@ from scheduling.appointments.desk import AppointmentDesk
 from scheduling.callbacks.desk import CallbackDesk
 from scheduling.hours.opening_hours import OpeningHours
 from scheduling.routing.desk import RoutingDesk
+from scheduling.unit import Unit
 
 
 class Leg(StrEnum):
@@ -79,32 +79,30 @@ class StepContext:
     """What a step may consult besides the call: the clock, hours, lookups and URLs."""
 
     now: datetime
-    load_hours: Callable[[], OpeningHours]  # reads overrides: only the steps that need it pay
+    unit: Unit  # the operations of the step's transaction; a desk is made when first used
     hours_config: HoursConfig
     public_base_url: str
     hotline_number: str
     contact_email: str
     case_exists: Callable[[str], bool]
     routing_config: RoutingConfig
-    open_desk: Callable[[], RoutingDesk]  # in the step's transaction; only routing steps pay
-    open_callbacks: Callable[[], CallbackDesk]
-    open_appointments: Callable[[], AppointmentDesk]
 
-    @cached_property
+    @property
     def hours(self) -> OpeningHours:
-        return self.load_hours()
+        """Reads today's overrides: only the steps that need it pay."""
+        return self.unit.hours
 
-    @cached_property
+    @property
     def desk(self) -> RoutingDesk:
-        return self.open_desk()
+        return self.unit.routing
 
-    @cached_property
+    @property
     def callbacks(self) -> CallbackDesk:
-        return self.open_callbacks()
+        return self.unit.callbacks
 
-    @cached_property
+    @property
     def appointments(self) -> AppointmentDesk:
-        return self.open_appointments()
+        return self.unit.appointments
 
     def url(self, path: str, **query: object) -> str:
         """Absolute URL of a step; each distinct prompt gets a distinct URL (see idempotency)."""

@@ -8,7 +8,7 @@ from flask import Flask
 
 from hotline.config import Settings
 from hotline.plurals import counted
-from hotline.sections_config import SchedulingConfig
+from scheduling.unit import Units
 from web import (
     api,
     booking,
@@ -24,8 +24,9 @@ from web import (
 )
 
 
-def init_app(app: Flask, scheduling: SchedulingConfig, settings: Settings) -> None:
-    context.remember(app, scheduling)
+def init_app(app: Flask, units: Units, settings: Settings) -> None:
+    context.remember(app, units)
+    scheduling = units.config
     app.add_template_filter(counted)  # "1 Fall", "2 Fälle": one plural rule for every page
     json_bodies.init_app(app)
     security.init_app(

@@ -1,40 +1,22 @@
-"""The appointments desk for a web request: the app's services, its clock and settings."""
+"""The appointments and callbacks desks for a web request: the operations of its unit of work."""
 
 from __future__ import annotations
 
 from sqlalchemy.orm import Session
 
-from hotline.appointments.links import links_from_settings
 from hotline.appointments.notices import Notices
-from hotline.services import services
 from scheduling.appointments.desk import AppointmentDesk
 from scheduling.callbacks.desk import CallbackDesk
-from web.context import listing_cache, scheduling
+from web.context import unit_in
 
 
 def appointment_desk(session: Session) -> AppointmentDesk:
-    svc = services()
-    return AppointmentDesk(
-        session,
-        svc.clock.now(),
-        svc.cipher,
-        scheduling(),
-        links_from_settings(svc.settings),
-        listing_cache=listing_cache(),
-    )
+    return unit_in(session).appointments
 
 
 def callback_desk(session: Session) -> CallbackDesk:
-    svc = services()
-    return CallbackDesk(session, svc.clock.now(), svc.cipher, scheduling())
+    return unit_in(session).callbacks
 
 
 def notices(session: Session) -> Notices:
-    svc = services()
-    return Notices(
-        session,
-        svc.clock.now(),
-        svc.cipher,
-        scheduling(),
-        links_from_settings(svc.settings),
-    )
+    return unit_in(session).notices

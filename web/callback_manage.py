@@ -22,9 +22,8 @@ from hotline.cases.models import Case
 from hotline.cases.references import display_case_reference
 from hotline.services import services
 from hotline.telephony.phone_numbers import mask
-from scheduling.callbacks.placing import CallbackPlacement
 from web.api import error as api_error
-from web.context import scheduling
+from web.context import scheduling, unit_in
 from web.public_pages import (
     FORM_EXPIRED,
     common,
@@ -66,7 +65,7 @@ def cancel(token: str) -> ResponseReturnValue:
         callback = callback_of_link(session, token)
         if callback is None:
             return not_found()
-        placement = CallbackPlacement(session, svc.clock.now(), svc.cipher, scheduling())
+        placement = unit_in(session).placement
         refused = callback.state != CallbackState.CANCELED and not placement.cancel(
             callback.id, by_booker=True
         )  # cancelling twice is no error; once the call is under way it is too late

@@ -1,26 +1,38 @@
-"""What the web blueprints read from the app they serve: the time settings handed over at
-start (the composition root wires them; no blueprint imports it) and the listing cache."""
+"""What the web blueprints read from the app they serve: the factory of units of work handed
+over at start (the composition root wires it; no blueprint imports the root), and through it
+the time settings and the listing cache."""
 
 from __future__ import annotations
 
 from flask import Flask, current_app
+from sqlalchemy.orm import Session
 
 from hotline.sections_config import SchedulingConfig
 from scheduling.availability.booked_times import BookedTimes
+from scheduling.unit import Unit, Units
 
-_KEY = "web.scheduling"
-LISTING_CACHE_KEY = "web.booked_times"
+_KEY = "web.units"
 
 
-def remember(app: Flask, config: SchedulingConfig) -> None:
-    app.extensions[_KEY] = config
-    app.extensions[LISTING_CACHE_KEY] = BookedTimes(cached=True)
+def remember(app: Flask, units: Units) -> None:
+    app.extensions[_KEY] = units
+
+
+def units() -> Units:
+    return current_app.extensions[_KEY]
+
+
+def unit_in(session: Session, *, actor: int | None = None) -> Unit:
+    """The operations of this request's transaction, acting as `actor` (a staff account)."""
+    return units().within(session, actor=actor)
 
 
 def scheduling() -> SchedulingConfig:
-    return current_app.extensions[_KEY]
+    return units().config
 
 
 def listing_cache() -> BookedTimes:
     """This process's cache of booked times for slot listings (see BookedTimes)."""
-    return current_app.extensions[LISTING_CACHE_KEY]
+    cache = units().listing_cache
+    assert cache is not None  # create_app makes one
+    return cache

@@ -4,14 +4,14 @@ from __future__ import annotations
 
 from flask import Flask
 
-from hotline.sections_config import SchedulingConfig
+from scheduling.unit import Units
 from webhooks import messages, signature, status, voice
 from webhooks.sessions import NoSessionForTwilio
 
 
-def init_app(app: Flask, scheduling: SchedulingConfig) -> None:
+def init_app(app: Flask, units: Units) -> None:
     app.session_interface = NoSessionForTwilio()
     signature.init_app(app)
     app.register_blueprint(status.blueprint)
     app.register_blueprint(messages.blueprint)
-    voice.init_app(app, scheduling)
+    voice.init_app(app, units)

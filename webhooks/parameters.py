@@ -17,6 +17,7 @@ from datetime import datetime, timedelta
 from email.utils import parsedate_to_datetime
 
 from hotline.inputs import bounded_integer_or_none
+from hotline.telephony.legs import LEG_OWNERS, LegOwner
 from hotline.telephony.models import CallDirection
 from hotline.telephony.statuses import CALL_STATUSES
 
@@ -150,6 +151,16 @@ def work_item(raw: str | None, rejections: Rejections) -> int | None:
         return number
     rejections.drop("work")
     return None
+
+
+def leg_owner(raw: str | None, rejections: Rejections) -> LegOwner | None:
+    """Who a placed leg is for, as its status-callback URL says (`?leg=offer`)."""
+    if raw is None:
+        return None
+    owner = LEG_OWNERS.get(raw)
+    if owner is None:
+        rejections.drop("leg")
+    return owner
 
 
 def attempt(raw: str | None) -> int:

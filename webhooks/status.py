@@ -17,10 +17,10 @@ from hotline.outbox.queue import note_reference
 from hotline.routing.lock import hold_routing_lock
 from hotline.services import services
 from hotline.telephony.call_log import StatusReport, record_status
+from hotline.telephony.legs import LegOwner
 from hotline.telephony.statuses import TERMINAL_STATUSES
 from hotline.telephony.urls import STATUS_PATH, VOICE_PREFIX
-from scheduling.callbacks.desk import CallbackDesk
-from scheduling.routing.desk import RoutingDesk
+from scheduling.unit import Unit
 from webhooks import parameters
 from webhooks.context import flow_runner
 from webhooks.deliveries import StoredAnswer, answer_once
@@ -42,12 +42,10 @@ def call_status() -> Response:
         rejections.log(request.path, call_sid)
         return Response("CallSid and CallStatus are required\n", 400, mimetype="text/plain")
     svc = services()
-    flows = flow_runner().settings
-
-    def callbacks_of(session: Session, now: datetime) -> CallbackDesk:
-        return CallbackDesk(session, now, svc.cipher, flows.scheduling)
+    units = flow_runner().units
 
     work_id = parameters.work_item(request.args.get("work"), rejections)
+    owner = parameters.leg_owner(request.args.get("leg"), rejections)
     reported: list[str] = []
 
     def work(session: Session, now: datetime) -> StoredAnswer:
@@ -66,20 +64,14 @@ def call_status() -> Response:
         )
         hold_routing_lock(session)  # first: a leg's or a caller's end frees a counsellor
         reported.append(record_status(session, report))
-        desk = RoutingDesk(session, now, svc.cipher, flows.scheduling)
+        unit = units.within(session, now=now)
+        desk = unit.routing
         if work_id is not None:  # a call the scheduler placed: its attempt went out
-            rang = desk.leg_status(work_id, call_sid, status)
-            if not rang and callbacks_of(session, now).placement.ring_status(
-                work_id, call_sid, status
-            ):
-                rang = True
-                if status in TERMINAL_STATUSES:
-                    desk.distribute()  # the counsellor of a callback may be free again
-            if not rang:
+            if not _leg_reported(unit, owner, work_id, call_sid, status):
                 note_reference(session, work_id, call_sid)
         elif status in TERMINAL_STATUSES:
             desk.call_ended(call_sid)  # a caller's call: legs still ringing end, queue deleted
-            callbacks_of(session, now).forget_drafts(call_sid)  # no time chosen: no number kept
+            unit.callbacks.forget_drafts(call_sid)  # no time chosen: no number kept
         return EMPTY_ANSWER
 
     try:
@@ -95,3 +87,17 @@ def call_status() -> Response:
             "call status", extra={"call_sid": call_sid, "reported": status, "status": reported[-1]}
         )
     return to_response(answer)
+
+
+def _leg_reported(
+    unit: Unit, owner: LegOwner | None, work_id: int, leg_sid: str, status: str
+) -> bool:
+    """Hand a placed leg's report to the domain its URL names (rows queued before legs
+    named their owner are offered to both); False when it rang for neither."""
+    if owner in (LegOwner.OFFER, None) and unit.routing.leg_status(work_id, leg_sid, status):
+        return True
+    if owner in (LegOwner.CALLBACK, None) and unit.placement.ring_status(work_id, leg_sid, status):
+        if status in TERMINAL_STATUSES:
+            unit.routing.distribute()  # the counsellor of a callback may be free again
+        return True
+    return False

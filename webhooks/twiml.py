@@ -26,6 +26,6 @@ def to_response(answer: StoredAnswer) -> Response:
 
 def safe_answer(languages: tuple[str, ...] = LANGUAGES) -> Response:
     """Apology, opening hours and e-mail address: what a caller hears whenever something broke."""
-    settings = flow_runner().settings
-    twiml = safe_twiml(settings.hours_config, settings.contact_email, languages)
+    runner = flow_runner()
+    twiml = safe_twiml(runner.scheduling.hours, runner.settings.contact_email, languages)
     return to_response(twiml_answer(twiml))

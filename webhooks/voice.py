@@ -16,13 +16,12 @@ from datetime import datetime
 from flask import Blueprint, Flask, Response, request
 from sqlalchemy.orm import Session
 
-from hotline.appointments.links import links_from_settings
-from hotline.sections_config import SchedulingConfig
 from hotline.services import services
 from hotline.telephony.urls import FALLBACK_PATH, VOICE_PREFIX
 from ivr_flows.prompts import LANGUAGES
 from ivr_flows.runner import CallFlowRunner, FlowSettings, StepOutcome, StepRequest, StepTrace
 from ivr_flows.step_table import build_step_table
+from scheduling.unit import Units
 from webhooks import parameters
 from webhooks.context import RUNNER_KEY, flow_runner
 from webhooks.deliveries import StoredAnswer, answer_once
@@ -110,7 +109,7 @@ def _after_failure(response: Response, call_sid: str | None) -> Response:
     return response
 
 
-def init_app(app: Flask, scheduling: SchedulingConfig) -> None:
+def init_app(app: Flask, units: Units) -> None:
     """Build the step table and the runner once, at app start."""
     svc = services(app)
     settings = svc.settings
@@ -120,9 +119,7 @@ def init_app(app: Flask, scheduling: SchedulingConfig) -> None:
             public_base_url=settings.public_base_url,
             hotline_number=settings.hotline_number,
             contact_email=settings.contact_email,
-            scheduling=scheduling,
-            appointment_links=links_from_settings(settings),
         ),
-        svc.cipher,
+        units,
     )
     app.register_blueprint(blueprint)

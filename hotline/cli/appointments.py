@@ -11,12 +11,11 @@ from datetime import date, datetime, time, timedelta
 import click
 from sqlalchemy import select
 
-from hotline.appointments.links import links_from_settings
 from hotline.appointments.models import Appointment, AppointmentState
 from hotline.appointments.wording import STATE_NAMES
 from hotline.cases.models import Case
 from hotline.cases.references import display_case_reference
-from hotline.cli.support import DAY, ROW_ID, cli_context, echo_table
+from hotline.cli.support import DAY, ROW_ID, cli_context, cli_units, echo_table
 from hotline.counsellors.models import Counsellor
 from hotline.mail.addresses import checked_address
 from hotline.mail.mailer import mask_address
@@ -106,12 +105,9 @@ def appointments_email(appointment_id: int, address: str) -> None:
 @contextmanager
 def _desk_and(appointment_id: int) -> Iterator[tuple[AppointmentDesk, Appointment]]:
     """The desk and one appointment, in one transaction (ClickException if unknown)."""
-    svc, scheduling = cli_context()
-    with svc.database.transaction() as session:
-        desk = AppointmentDesk(
-            session, svc.clock.now(), svc.cipher, scheduling, links_from_settings(svc.settings)
-        )
-        appointment = session.get(Appointment, appointment_id)
+    with cli_units().transaction() as unit:
+        desk = unit.appointments
+        appointment = unit.session.get(Appointment, appointment_id)
         if appointment is None:
             raise click.ClickException(
                 f"Kein Videotermin {appointment_id}; `hotline appointments list` zeigt alle"

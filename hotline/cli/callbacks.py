@@ -10,9 +10,8 @@ import click
 from hotline.callbacks.listing import LISTED_STATES, ListedCallback, list_callbacks
 from hotline.callbacks.wording import STATE_NAMES
 from hotline.cases.references import display_case_reference
-from hotline.cli.support import DAY, ROW_ID, cli_context, echo_table, masked_number
+from hotline.cli.support import DAY, ROW_ID, cli_context, cli_units, echo_table, masked_number
 from hotline.crypto import DataCipher
-from scheduling.callbacks.placing import CallbackPlacement
 
 GONE = "(gelöscht)"
 UNREADABLE = "(unlesbar)"
@@ -59,10 +58,8 @@ def callbacks_list(day: date | None, state: str | None) -> None:
 )
 @click.argument("callback_id", type=ROW_ID)
 def callbacks_cancel(callback_id: int) -> None:
-    svc, scheduling = cli_context()
-    with svc.database.transaction() as session:
-        placement = CallbackPlacement(session, svc.clock.now(), svc.cipher, scheduling)
-        canceled = placement.cancel(callback_id)
+    with cli_units().transaction() as unit:
+        canceled = unit.placement.cancel(callback_id)
     if not canceled:
         raise click.ClickException(
             f"Rückruf {callback_id} ist nicht mehr offen (unbekannt, erledigt, gescheitert oder "

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import click
 
-from hotline.cli.support import cli_context, cli_services, masked_number
+from hotline.cli.support import cli_services, cli_units, masked_number
 from hotline.counsellors.service import (
     CounsellorExists,
     CounsellorNotFound,
@@ -19,7 +19,6 @@ from hotline.counsellors.service import (
     set_on_duty,
 )
 from hotline.routing.lock import hold_routing_lock
-from scheduling.routing.desk import RoutingDesk
 
 UNREADABLE = "(Nummer unlesbar: Schlüssel fehlt, neu eintragen)"
 DISPLAY_NAME_RULE = "Anzeigename: 1 bis 80 Zeichen, keine Steuerzeichen (Zeilenumbruch, Tab …)."
@@ -113,13 +112,12 @@ def counsellor_list() -> None:
 @click.argument("name")
 @click.argument("state", type=click.Choice(["on", "off"]))
 def counsellor_duty(name: str, state: str) -> None:
-    svc, scheduling = cli_context()
     try:
-        with svc.database.transaction() as session:
-            hold_routing_lock(session)  # first: who is on duty decides who is rung
-            set_on_duty(session, name, state == "on", svc.clock.now())
+        with cli_units().transaction() as unit:
+            hold_routing_lock(unit.session)  # first: who is on duty decides who is rung
+            set_on_duty(unit.session, name, state == "on", unit.now)
             # one more on duty may take the next in line at once
-            RoutingDesk(session, svc.clock.now(), svc.cipher, scheduling).distribute()
+            unit.routing.distribute()
     except CounsellorNotFound as error:
         raise click.ClickException(str(error)) from None
     click.echo(f"{name} ist jetzt {_duty(state == 'on')}")

@@ -10,7 +10,7 @@ from typing import Any
 import click
 from flask import Flask
 
-from hotline.app import create_app, scheduling_config
+from hotline.app import create_app, scheduling_config, units_of
 from hotline.clock import Clock
 from hotline.config import ConfigError
 from hotline.crypto import DataCipher
@@ -19,6 +19,7 @@ from hotline.inputs import FIRST_YEAR, LARGEST_ID, LAST_YEAR, Refused, calendar_
 from hotline.sections_config import SchedulingConfig
 from hotline.services import Services, services
 from hotline.telephony.phone_numbers import mask
+from scheduling.unit import Units
 
 
 def cli_app(
@@ -38,6 +39,11 @@ def cli_app(
 
 def cli_services() -> Services:
     return services(cli_app())
+
+
+def cli_units() -> Units:
+    """The factory of units of work, for commands that change something in one transaction."""
+    return units_of(cli_app())
 
 
 def cli_context() -> tuple[Services, SchedulingConfig]:

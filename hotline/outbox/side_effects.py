@@ -17,6 +17,7 @@ from hotline.mail.mailer import work_message_id
 from hotline.outbox.kinds import Done, WorkKind, WorkTools
 from hotline.outbox.queue import ClaimedWork, Work
 from hotline.telephony.gateway import GatewayError, OutboundCall
+from hotline.telephony.legs import LegOwner
 from hotline.telephony.urls import (
     MESSAGE_STATUS_PATH,
     MESSAGES_PREFIX,
@@ -36,9 +37,17 @@ def place_call(
     ring_seconds: int = 30,
     call_sid: str | None = None,
     case_id: int | None = None,
+    leg: LegOwner | None = None,
 ) -> Work:
-    """Ring `to`; when answered, Twilio fetches the voice step at `answer_path`."""
-    payload = {"to": to, "answer_path": answer_path, "ring_seconds": ring_seconds}
+    """Ring `to`; when answered, Twilio fetches the voice step at `answer_path`. `leg`: who
+    the leg is for, named in its status callback URL."""
+    payload: dict[str, object] = {
+        "to": to,
+        "answer_path": answer_path,
+        "ring_seconds": ring_seconds,
+    }
+    if leg is not None:
+        payload["leg"] = str(leg)
     return Work("place_call", key, due_at, payload, call_sid=call_sid, case_id=case_id)
 
 
@@ -89,12 +98,21 @@ def do_place_call(item: ClaimedWork, tools: WorkTools) -> Done:
         OutboundCall(
             to=payload["to"],
             twiml_url=voice_url(tools.public_base_url, payload["answer_path"]),
-            status_callback_url=voice_url(tools.public_base_url, STATUS_PATH, work=item.id),
+            status_callback_url=voice_url(tools.public_base_url, STATUS_PATH, **_leg_query(item)),
             caller_id=tools.hotline_number,
             timeout_seconds=int(payload.get("ring_seconds", 30)),
         )
     )
     return Done(sid)
+
+
+def _leg_query(item: ClaimedWork) -> dict[str, object]:
+    """`work=ID`, and the leg's owner when the row names one (rows queued before it did
+    leave the status webhook to ask both owners)."""
+    query: dict[str, object] = {"work": item.id}
+    if item.payload.get("leg"):
+        query["leg"] = item.payload["leg"]
+    return query
 
 
 def do_end_call(item: ClaimedWork, tools: WorkTools) -> Done:

@@ -14,12 +14,11 @@ import hmac
 import secrets
 from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime, time, timedelta
+from typing import TYPE_CHECKING
 
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import Session
 
-from hotline.appointments.links import AppointmentLinks
 from hotline.appointments.models import (
     Appointment,
     AppointmentState,
@@ -32,14 +31,14 @@ from hotline.cases.events import CaseEventKind, note_on_case
 from hotline.cases.models import Case
 from hotline.cases.service import case_to_book_for
 from hotline.counsellors.models import Counsellor
-from hotline.crypto import DataCipher
 from hotline.link_tokens import holder_of, new_link_token, token_digest
-from hotline.sections_config import SchedulingConfig
 from scheduling.appointments.slots import AppointmentSlots, VideoSlot
-from scheduling.availability.booked_times import BookedTimes
 from scheduling.availability.booking_lock import SlotTaken, hold_booking_lock
 from scheduling.availability.service import Availability
 from scheduling.hours.overrides import opening_hours_at
+
+if TYPE_CHECKING:  # the unit makes the desks; they only read it
+    from scheduling.unit import Unit
 
 ROOM_BYTES = 16  # 128 bit in the video room id
 
@@ -84,24 +83,17 @@ class KeyUsedForAnotherRequest(ValueError):
 
 
 class AppointmentDesk:
-    def __init__(
-        self,
-        session: Session,
-        now: datetime,
-        cipher: DataCipher,
-        scheduling: SchedulingConfig,
-        links: AppointmentLinks,
-        *,
-        listing_cache: BookedTimes | None = None,
-    ) -> None:
-        self.session = session
-        self._listing_cache = listing_cache  # for free slots only; bookings read afresh
-        self.now = now
-        self.cipher = cipher
-        self.scheduling = scheduling
-        self.config = scheduling.appointments
-        self.links = links
-        self.tz = scheduling.hours.timezone
+    def __init__(self, unit: Unit) -> None:
+        self.unit = unit
+        self.session = unit.session
+        # for free slots only; bookings read afresh
+        self._listing_cache = unit.units.listing_cache
+        self.now = unit.now
+        self.cipher = unit.cipher
+        self.scheduling = unit.config
+        self.config = unit.config.appointments
+        self.links = unit.units.links
+        self.tz = unit.config.hours.timezone
 
     # --- slots ----------------------------------------------------------------------------
     def slot_finder(
@@ -324,7 +316,7 @@ class AppointmentDesk:
         return min(candidates, key=lambda cid: (counts.get(cid, 0), cid))
 
     def _notices(self) -> Notices:
-        return Notices(self.session, self.now, self.cipher, self.scheduling, self.links)
+        return self.unit.notices
 
     def _when(self, at: datetime) -> str:
         return f"{at.astimezone(self.tz):%d.%m.%Y %H:%M}"

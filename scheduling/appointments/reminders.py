@@ -12,23 +12,21 @@ from __future__ import annotations
 from datetime import datetime
 
 from hotline.appointments.models import Appointment, AppointmentState
-from hotline.appointments.notices import FORGET, REMINDER, Notices
+from hotline.appointments.notices import FORGET, REMINDER
 from hotline.outbox.kinds import Done, WorkKind, WorkTools
 from hotline.outbox.queue import ClaimedWork
+from scheduling.unit import Units
 
 
 def do_remind(item: ClaimedWork, tools: WorkTools) -> Done:
     payload = item.payload
-    with tools.database.transaction() as session:
-        appointment = session.get(Appointment, int(payload["appointment_id"]))
+    with Units.of_tools(tools).transaction() as unit:
+        appointment = unit.session.get(Appointment, int(payload["appointment_id"]))
         if appointment is None or appointment.state != AppointmentState.BOOKED:
             return Done("skipped: canceled")
         if appointment.start != datetime.fromisoformat(payload["start"]):
             return Done("skipped: moved")
-        notices = Notices(
-            session, tools.clock.now(), tools.cipher, tools.scheduling, tools.appointment_links
-        )
-        notices.reminder(appointment, int(payload["hours"]))
+        unit.notices.reminder(appointment, int(payload["hours"]))
     return Done("queued")
 
 

@@ -5,26 +5,19 @@ place (`scheduling.callbacks.placing`)."""
 
 from __future__ import annotations
 
-from datetime import datetime
-
-from sqlalchemy.orm import Session
+from typing import TYPE_CHECKING
 
 from hotline.appointments.models import Appointment
 from hotline.callbacks.models import Callback, CallbackState
-from hotline.crypto import DataCipher
-from hotline.sections_config import SchedulingConfig
-from scheduling.callbacks.placing import CallbackPlacement, ClickToCallRefused
+from scheduling.callbacks.placing import ClickToCallRefused
+
+if TYPE_CHECKING:  # the unit hands this its desks
+    from scheduling.unit import Unit
 
 
-def call_appointment_back(
-    session: Session,
-    now: datetime,
-    cipher: DataCipher,
-    scheduling: SchedulingConfig,
-    appointment_id: int,
-    counsellor_id: int,
-) -> int:
+def call_appointment_back(unit: Unit, appointment_id: int, counsellor_id: int) -> int:
     """The id of the callback now being placed."""
+    session, now = unit.session, unit.now
     appointment = session.get(Appointment, appointment_id)
     if appointment is None or appointment.phone_encrypted is None:
         raise ClickToCallRefused("Für diesen Termin ist keine Telefonnummer gespeichert.")
@@ -40,5 +33,5 @@ def call_appointment_back(
     )
     session.add(callback)
     session.flush()
-    CallbackPlacement(session, now, cipher, scheduling).ring_now(callback.id, counsellor_id)
+    unit.placement.ring_now(callback.id, counsellor_id)
     return callback.id

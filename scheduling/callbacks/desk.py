@@ -10,10 +10,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
+from typing import TYPE_CHECKING
 
 from sqlalchemy import Table, func, select, update
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import Session
 
 from hotline.calendar_names import short_date_time
 from hotline.callbacks.models import Callback, CallbackState, places_taken
@@ -22,10 +22,8 @@ from hotline.cases.events import CaseEventKind, note_on_case
 from hotline.cases.models import Case
 from hotline.cases.service import case_to_book_for
 from hotline.counsellors.models import Counsellor
-from hotline.crypto import DataCipher
 from hotline.link_tokens import new_link_token, token_digest
 from hotline.outbox import queue, side_effects
-from hotline.sections_config import SchedulingConfig
 from hotline.telephony.models import Call
 from hotline.telephony.phone_numbers import CallbackNumber
 from scheduling.availability.booking_lock import SlotTaken, hold_booking_lock
@@ -33,6 +31,9 @@ from scheduling.availability.service import Availability
 from scheduling.callbacks.placing import CallbackPlacement
 from scheduling.callbacks.slots import Slot, SlotFinder
 from scheduling.hours.overrides import opening_hours_at
+
+if TYPE_CHECKING:  # the unit makes the desks; they only read it
+    from scheduling.unit import Unit
 
 _CALLBACKS: Table = Callback.__table__  # type: ignore[assignment]
 _CALLS: Table = Call.__table__  # type: ignore[assignment]
@@ -55,15 +56,14 @@ class Booked:
 
 
 class CallbackDesk:
-    def __init__(
-        self, session: Session, now: datetime, cipher: DataCipher, scheduling: SchedulingConfig
-    ) -> None:
-        self.session = session
-        self.now = now
-        self.cipher = cipher
-        self.scheduling = scheduling
-        self.config = scheduling.callbacks
-        self.hours_config = scheduling.hours
+    def __init__(self, unit: Unit) -> None:
+        self.unit = unit
+        self.session = unit.session
+        self.now = unit.now
+        self.cipher = unit.cipher
+        self.scheduling = unit.config
+        self.config = unit.config.callbacks
+        self.hours_config = unit.config.hours
 
     # --- the number -----------------------------------------------------------------------
     def caller_number(self, call_sid: str) -> str | None:
@@ -259,7 +259,7 @@ class CallbackDesk:
     @property
     def placement(self) -> CallbackPlacement:
         """Placing booked callbacks, in the same transaction."""
-        return CallbackPlacement(self.session, self.now, self.cipher, self.scheduling)
+        return self.unit.placement
 
     def booked(self, callback_id: int) -> Booked:
         row = self.session.execute(

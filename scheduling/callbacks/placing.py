@@ -16,9 +16,9 @@ from __future__ import annotations
 import logging
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
+from typing import TYPE_CHECKING
 
 from sqlalchemy import Table, select, update
-from sqlalchemy.orm import Session
 
 from hotline.callbacks.models import (
     ENGAGED_AT_MOST,
@@ -33,16 +33,18 @@ from hotline.callbacks.work import PLACE_CALLBACK, place_callback_work
 from hotline.cases.events import CaseEventKind, note_on_case
 from hotline.cases.models import Case
 from hotline.counsellors.models import Counsellor
-from hotline.crypto import DataCipher
 from hotline.outbox import queue, side_effects
 from hotline.outbox.models import WorkItem
 from hotline.plurals import counted
 from hotline.routing.lock import hold_routing_lock
 from hotline.routing.states import available_counsellors, counsellors_now
-from hotline.sections_config import SchedulingConfig
+from hotline.telephony.legs import LegOwner
 from hotline.telephony.statuses import TERMINAL_STATUSES
 from scheduling.availability.service import Availability
 from scheduling.hours.overrides import opening_hours_at
+
+if TYPE_CHECKING:  # the unit makes the desks; they only read it
+    from scheduling.unit import Unit
 
 log = logging.getLogger(__name__)
 WHISPER_PATH = "callback/whisper"
@@ -70,14 +72,13 @@ class AttemptView:
 
 
 class CallbackPlacement:
-    def __init__(
-        self, session: Session, now: datetime, cipher: DataCipher, scheduling: SchedulingConfig
-    ) -> None:
-        self.session = session
-        self.now = now
-        self.cipher = cipher
-        self.scheduling = scheduling
-        self.config = scheduling.callbacks
+    def __init__(self, unit: Unit) -> None:
+        self.unit = unit
+        self.session = unit.session
+        self.now = unit.now
+        self.cipher = unit.cipher
+        self.scheduling = unit.config
+        self.config = unit.config.callbacks
 
     # --- the scheduler's side -------------------------------------------------------------
     def place(self, callback_id: int, attempt_number: int) -> str:
@@ -176,6 +177,7 @@ class CallbackPlacement:
             due_at=self.now,
             ring_seconds=self.scheduling.routing.ring_seconds,
             case_id=callback.case_id,
+            leg=LegOwner.CALLBACK,
         )
         attempt.ring_work_id = queue.enqueue(self.session, self.cipher, self.now, work)
 

@@ -14,15 +14,14 @@ from __future__ import annotations
 import logging
 import re
 from dataclasses import dataclass
-from datetime import datetime, timedelta, tzinfo
+from datetime import timedelta, tzinfo
+from typing import TYPE_CHECKING
 
 from sqlalchemy import Table, and_, func, select, update
-from sqlalchemy.orm import Session
 
 from hotline.calendar_names import short_date_time
 from hotline.cases.models import Case
 from hotline.counsellors.models import Counsellor
-from hotline.crypto import DataCipher
 from hotline.outbox import queue, side_effects
 from hotline.outbox.models import WorkItem
 from hotline.plurals import counted
@@ -30,10 +29,11 @@ from hotline.routing.line import EntryKind, position_of, the_line
 from hotline.routing.lock import hold_routing_lock
 from hotline.routing.models import OPEN_STATES, CallOffer, OfferState
 from hotline.routing.waits import estimated_wait
-from hotline.sections_config import SchedulingConfig
 from hotline.telephony.models import Call, CallOutcome
 from hotline.telephony.statuses import TERMINAL_STATUSES
-from scheduling.routing.distributor import Distributor
+
+if TYPE_CHECKING:  # the unit makes the desks; they only read it
+    from scheduling.unit import Unit
 
 log = logging.getLogger(__name__)
 QUEUE_SID = re.compile(r"QU[0-9a-fA-F]{32}")
@@ -63,15 +63,14 @@ class OfferView:
 
 
 class RoutingDesk:
-    def __init__(
-        self, session: Session, now: datetime, cipher: DataCipher, scheduling: SchedulingConfig
-    ) -> None:
-        self.session = session
-        self.now = now
-        self.cipher = cipher
-        self.scheduling = scheduling
-        self.config = scheduling.routing
-        self.timezone: tzinfo = scheduling.hours.timezone  # for what counsellors read
+    def __init__(self, unit: Unit) -> None:
+        self.unit = unit
+        self.session = unit.session
+        self.now = unit.now
+        self.cipher = unit.cipher
+        self.scheduling = unit.config
+        self.config = unit.config.routing
+        self.timezone: tzinfo = unit.config.hours.timezone  # for what counsellors read
 
     # --- the caller ---------------------------------------------------------------------
     def queue_caller(self, call_sid: str) -> bool:
@@ -93,7 +92,7 @@ class RoutingDesk:
 
     def distribute(self) -> None:
         """Let the distributor decide afresh (after anything that may change who is rung)."""
-        Distributor(self.session, self.now, self.cipher, self.scheduling).distribute()
+        self.unit.distributor.distribute()
 
     def note_queue(self, call_sid: str, queue_sid: str) -> None:
         """The caller's queue as Twilio named it (its SID), to delete the queue afterwards."""

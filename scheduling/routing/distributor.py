@@ -16,11 +16,10 @@ from __future__ import annotations
 import logging
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from typing import TYPE_CHECKING
 
 from sqlalchemy import Table, bindparam, update
-from sqlalchemy.orm import Session
 
-from hotline.crypto import DataCipher
 from hotline.outbox import queue, side_effects
 from hotline.outbox.queue import Work
 from hotline.routing.line import EntryKind, the_line
@@ -33,9 +32,11 @@ from hotline.routing.states import (
     available_counsellors,
     counsellors_now,
 )
-from hotline.sections_config import SchedulingConfig
-from scheduling.callbacks.placing import CallbackPlacement
+from hotline.telephony.legs import LegOwner
 from scheduling.hours.overrides import opening_hours_at
+
+if TYPE_CHECKING:  # the unit makes the desks; they only read it
+    from scheduling.unit import Unit
 
 log = logging.getLogger(__name__)
 DISTRIBUTE = "distribute"
@@ -55,14 +56,13 @@ class Distributed:
 
 
 class Distributor:
-    def __init__(
-        self, session: Session, now: datetime, cipher: DataCipher, scheduling: SchedulingConfig
-    ) -> None:
-        self.session = session
-        self.now = now
-        self.cipher = cipher
-        self.scheduling = scheduling
-        self.config = scheduling.routing
+    def __init__(self, unit: Unit) -> None:
+        self.unit = unit
+        self.session = unit.session
+        self.now = unit.now
+        self.cipher = unit.cipher
+        self.scheduling = unit.config
+        self.config = unit.config.routing
 
     def distribute(self) -> Distributed:
         """One round: ring whom the line needs now; a look queued for when waiting alone
@@ -80,8 +80,7 @@ class Distributor:
         self._ring_callers([ring for ring in planned.rings if ring.entry.kind == EntryKind.CALLER])
         for ring in planned.rings:
             if ring.entry.kind == EntryKind.CALLBACK:
-                placement = CallbackPlacement(self.session, self.now, self.cipher, self.scheduling)
-                placement.ring_in_line(
+                self.unit.placement.ring_in_line(
                     int(ring.entry.key), ring.counsellor.id, ring.counsellor.number
                 )
         next_look = _earliest(planned.next_look, _when_one_is_free_again(states, self.now))
@@ -117,6 +116,7 @@ class Distributor:
                 due_at=self.now,
                 ring_seconds=self.config.ring_seconds,
                 call_sid=ring.entry.key,
+                leg=LegOwner.OFFER,
             )
             for offer_id, ring in zip(offer_ids, rings, strict=True)
         ]
@@ -132,9 +132,6 @@ class Distributor:
         )
         for ring in rings:
             ring.entry.rung.add(ring.counsellor.id)
-
-    def _placement(self) -> CallbackPlacement:
-        return CallbackPlacement(self.session, self.now, self.cipher, self.scheduling)
 
     def _open(self) -> bool:
         hours = opening_hours_at(self.session, self.scheduling.hours, self.now)

@@ -11,25 +11,24 @@ from __future__ import annotations
 from hotline.callbacks.work import PLACE_CALLBACK
 from hotline.outbox.kinds import Done, WorkKind, WorkTools
 from hotline.outbox.queue import ClaimedWork
-from scheduling.callbacks.placing import IN_LINE, CallbackPlacement
-from scheduling.routing.distributor import DISTRIBUTE, Distributor
+from scheduling.callbacks.placing import IN_LINE
+from scheduling.routing.distributor import DISTRIBUTE
+from scheduling.unit import Units
 
 
 def do_place_callback(item: ClaimedWork, tools: WorkTools) -> Done:
-    with tools.database.transaction() as session:
-        now = tools.clock.now()
-        placement = CallbackPlacement(session, now, tools.cipher, tools.scheduling)
-        outcome = placement.place(int(item.payload["callback_id"]), int(item.payload["attempt"]))
+    with Units.of_tools(tools).transaction() as unit:
+        outcome = unit.placement.place(
+            int(item.payload["callback_id"]), int(item.payload["attempt"])
+        )
         if outcome == IN_LINE:
-            Distributor(session, now, tools.cipher, tools.scheduling).distribute()
+            unit.distributor.distribute()
     return Done(outcome)
 
 
 def do_distribute(_item: ClaimedWork, tools: WorkTools) -> Done:
-    with tools.database.transaction() as session:
-        distributed = Distributor(
-            session, tools.clock.now(), tools.cipher, tools.scheduling
-        ).distribute()
+    with Units.of_tools(tools).transaction() as unit:
+        distributed = unit.distributor.distribute()
     return Done(f"{len(distributed.rings)} rung")
 
 

@@ -15,8 +15,8 @@ from hotline.outbox.kinds import WorkTools
 from hotline.reports import rollup
 from hotline.retention.config import RetentionConfig
 from scheduling.retention import sweep
-from scheduling.routing.distributor import Distributor
 from scheduling.scheduler.dispatcher import Dispatcher
+from scheduling.unit import Units
 
 log = logging.getLogger(__name__)
 
@@ -74,11 +74,8 @@ def look_at_the_line() -> int | None:
     """One round of the distributor; how many were rung (logged only when someone was)."""
     if (context := _active()) is None:
         return None
-    tools = context.tools
-    with tools.database.transaction() as session:
-        distributed = Distributor(
-            session, tools.clock.now(), tools.cipher, tools.scheduling
-        ).distribute()
+    with Units.of_tools(context.tools).transaction() as unit:
+        distributed = unit.distributor.distribute()
     if distributed.rings:
         log.info("the safety net rang counsellors", extra={"rung": len(distributed.rings)})
     return len(distributed.rings)

@@ -242,7 +242,6 @@ def test_deciding_at_the_same_moment_from_two_workers_and_the_scheduler_rings_ea
 ):
     """Four callers join at once on two threads while the scheduler runs its look at the
     line: each counsellor holds at most one open offer, and every leg is requested once."""
-    from scheduling.routing.distributor import Distributor
 
     for name in ("Anna", "Ben", "Cora"):
         create_counsellor(name)
@@ -264,7 +263,7 @@ def test_deciding_at_the_same_moment_from_two_workers_and_the_scheduler_rings_ea
         barrier.wait()
         for _ in range(5):
             with svc.database.transaction() as session:
-                Distributor(session, clock.now(), svc.cipher, _scheduling(app)).distribute()
+                _units(app).within(session, now=clock.now()).distributor.distribute()
 
     threads = [threading.Thread(target=caller, args=(sid,)) for sid in (A, B, C, D)]
     threads.append(threading.Thread(target=scheduler))
@@ -326,9 +325,14 @@ def _history(svc, clock, *, talks_minutes: float, count: int) -> None:
 
 
 def _scheduling(app):
+    return _units(app).config
+
+
+def _units(app):
+    """The units of work the webhooks use (their configuration, as the test set it)."""
     from webhooks.context import flow_runner
 
-    return flow_runner(app).settings.scheduling
+    return flow_runner(app).units
 
 
 def _set_routing(app, **changes) -> None:
@@ -337,8 +341,8 @@ def _set_routing(app, **changes) -> None:
     from webhooks.context import flow_runner
 
     runner = flow_runner(app)
-    scheduling = runner.settings.scheduling
-    runner.settings = replace(
-        runner.settings,
-        scheduling=replace(scheduling, routing=replace(scheduling.routing, **changes)),
+    scheduling = runner.units.config
+    runner.units = replace(
+        runner.units,
+        config=replace(scheduling, routing=replace(scheduling.routing, **changes)),
     )

@@ -319,12 +319,10 @@ def test_longest_idle_rings_one_at_a_time_and_the_next_sooner_when_one_passes(
     from webhooks.context import flow_runner
 
     runner = flow_runner(app)
-    scheduling = runner.settings.scheduling
-    runner.settings = replace(
-        runner.settings,
-        scheduling=replace(
-            scheduling, routing=replace(scheduling.routing, strategy="longest_idle")
-        ),
+    scheduling = runner.units.config
+    runner.units = replace(
+        runner.units,
+        config=replace(scheduling, routing=replace(scheduling.routing, strategy="longest_idle")),
     )
     switch = RoutingDriver(twilio, svc, dispatcher, fake_twilio)
     anna, ben = create_counsellor("Anna"), create_counsellor("Ben")

@@ -14,7 +14,7 @@ from hotline.callbacks.models import Callback, CallbackState
 from hotline.cases.events import CaseEvent
 from hotline.link_tokens import token_digest
 from hotline.outbox.models import WorkItem, WorkState
-from scheduling.callbacks.placing import CallbackPlacement
+from scheduling.unit import Units
 from tests.support.appointments import free_slots, local_path, raised_booking_limit
 from tests.support.staff import csrf_token
 
@@ -160,7 +160,7 @@ def test_cancelling_goes_by_the_locked_row_not_by_what_the_page_read_before(
             scheduler.execute(
                 update(Callback).where(Callback.id == callback_id).values(state="calling")
             )
-        placement = CallbackPlacement(session, clock.now(), svc.cipher, work_tools.scheduling)
+        placement = Units.of_tools(work_tools).within(session, now=clock.now()).placement
         assert placement.cancel(callback_id, by_booker=True) is False
     assert the_callback(svc).state == CallbackState.CALLING
 

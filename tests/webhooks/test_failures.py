@@ -34,7 +34,7 @@ def test_a_failure_inside_a_step_gives_safe_twiml_and_is_logged(twilio, svc, mon
     def broken_lookup(*args, **kwargs):
         raise RuntimeError("database hiccup")
 
-    monkeypatch.setattr("ivr_flows.runner.opening_hours_at", broken_lookup)
+    monkeypatch.setattr("scheduling.unit.opening_hours_at", broken_lookup)
     twilio.incoming(CALL_SID)
     with caplog.at_level(logging.ERROR):
         response = twilio.post(
@@ -81,7 +81,7 @@ def test_an_english_caller_hears_the_apology_in_english_only(twilio, svc, monkey
     def broken_lookup(*args, **kwargs):
         raise RuntimeError("database hiccup")
 
-    monkeypatch.setattr("ivr_flows.runner.opening_hours_at", broken_lookup)
+    monkeypatch.setattr("scheduling.unit.opening_hours_at", broken_lookup)
     response = twilio.post("/twilio/voice/route", voice_params(CALL_SID))
     body = response.get_data(as_text=True)
     assert "technical error" in body and "technischer Fehler" not in body

@@ -42,8 +42,7 @@ from scheduling.availability.service import (
     set_windows,
     windows_of,
 )
-from scheduling.routing.desk import RoutingDesk
-from web.context import scheduling
+from web.context import unit_in
 from web.staff.auth import admin_only, current_user
 from web.staff.blueprint import console_blueprint
 from web.staff.support import (
@@ -197,7 +196,7 @@ def admin_counsellor_duty(counsellor_id: int) -> ResponseReturnValue:
         audit_admin(
             session, f"Berater:in {counsellor_id}: {'im Dienst' if on_duty else 'nicht im Dienst'}"
         )
-        RoutingDesk(session, now(), svc().cipher, scheduling()).distribute()
+        unit_in(session).routing.distribute()
     flash(TEXTS["saved"])
     return redirect(url_for("staff_admin.admin_counsellors"))
 

@@ -17,8 +17,8 @@ from hotline.cases.today import appointment_lines, callback_lines
 from hotline.inputs import Refused, calendar_day
 from hotline.reports.local_days import utc_bounds
 from scheduling.callbacks.click_to_call import call_appointment_back
-from scheduling.callbacks.placing import CallbackPlacement, ClickToCallRefused
-from web.context import scheduling
+from scheduling.callbacks.placing import ClickToCallRefused
+from web.context import unit_in
 from web.staff.auth import current_user
 from web.staff.blueprint import console_blueprint
 from web.staff.support import (
@@ -27,7 +27,6 @@ from web.staff.support import (
     now,
     posted_form,
     reading,
-    svc,
     timezone,
     transaction,
 )
@@ -94,12 +93,11 @@ def _click_to_call(
             at = now()
             if appointment_id is not None:
                 callback_id = call_appointment_back(
-                    session, at, svc().cipher, scheduling(), appointment_id, user.counsellor_id
+                    unit_in(session), appointment_id, user.counsellor_id
                 )
             else:
                 assert callback_id is not None
-                placement = CallbackPlacement(session, at, svc().cipher, scheduling())
-                placement.ring_now(callback_id, user.counsellor_id)
+                unit_in(session).placement.ring_now(callback_id, user.counsellor_id)
             case_id = session.get(Callback, callback_id).case_id  # type: ignore[union-attr]
             record(
                 session,

@@ -26,7 +26,7 @@ from hotline.cases.references import (
     display_case_reference,
     normalise_case_reference,
 )
-from hotline.cases.referrals import ReferralDesk, referrals_of
+from hotline.cases.referrals import referrals_of
 from hotline.cases.service import find_case
 from hotline.cases.timeline import timeline
 from hotline.cases.vocabulary import FEDERAL_STATES, STATUS_NAMES, TOPICS
@@ -36,6 +36,7 @@ from hotline.inputs import Refused, bounded_integer_or_none, calendar_day, check
 from hotline.mail.mailer import mask_address
 from hotline.referrals.directory import offers
 from hotline.telephony.phone_numbers import mask
+from web.context import unit_in
 from web.staff.auth import current_user
 from web.staff.blueprint import console_blueprint
 from web.staff.support import now, posted_form, reading, svc, timezone, transaction
@@ -144,7 +145,7 @@ def _case_page(
     cipher = svc().cipher
     with transaction() as session:
         case = _case_or_404(session, reference)
-        desk = CaseDesk(session, now(), user.id, cipher)
+        desk = unit_in(session, actor=user.id).cases
         contacts = _contacts(session, cipher, case, reveal)
         if reveal is not None:
             shown = [line for line in contacts if line.revealed]
@@ -209,7 +210,7 @@ def change_case(reference: str, action: str) -> ResponseReturnValue:
 
 
 def _desk(session: Session, staff_id: int) -> CaseDesk:
-    return CaseDesk(session, now(), staff_id, svc().cipher)
+    return unit_in(session, actor=staff_id).cases
 
 
 def _status(session: Session, case: Case, staff_id: int) -> str:
@@ -247,14 +248,14 @@ def _refer(session: Session, case: Case, staff_id: int) -> str:
             follow_up = calendar_day(form["follow_up_on"])
         except Refused:
             raise CaseChangeRefused(TEXTS["bad_date"]) from None
-    desk = ReferralDesk(session, now(), staff_id, svc().cipher, timezone())
+    desk = unit_in(session, actor=staff_id).referrals
     desk.refer(case, offer_id, follow_up)
     return TEXTS["referred"]
 
 
 def _outcome(session: Session, case: Case, staff_id: int) -> str:
     referral_id = _chosen_id("referral", TEXTS["unknown_referral"])
-    desk = ReferralDesk(session, now(), staff_id, svc().cipher, timezone())
+    desk = unit_in(session, actor=staff_id).referrals
     desk.record_outcome(case, referral_id, _typed("outcome"))
     return TEXTS["follow_up_recorded"]
 

@@ -14,10 +14,10 @@ from hotline.counsellors.service import set_on_duty
 from hotline.routing.live import line_now
 from hotline.routing.lock import hold_routing_lock
 from scheduling.routing.desk import RoutingDesk
-from web.context import scheduling
+from web.context import unit_in
 from web.staff.auth import current_user
 from web.staff.blueprint import console_blueprint
-from web.staff.support import now, posted_form, reading, svc, timezone, transaction
+from web.staff.support import now, posted_form, reading, timezone, transaction
 from web.staff.texts import TEXTS
 
 blueprint = console_blueprint("staff_today", __name__)
@@ -81,4 +81,4 @@ def ready() -> ResponseReturnValue:
 
 
 def _desk(session) -> RoutingDesk:  # type: ignore[no-untyped-def]
-    return RoutingDesk(session, now(), svc().cipher, scheduling())
+    return unit_in(session).routing

@@ -9,10 +9,9 @@ from urllib.parse import parse_qs, urlsplit
 
 from sqlalchemy import select
 
-from hotline.app import scheduling_config
+from hotline.app import units_of
 from hotline.callbacks.models import CallbackAttempt
 from hotline.telephony.phone_numbers import callback_number
-from scheduling.callbacks.desk import CallbackDesk
 from scheduling.hours.overrides import set_override
 from tests.support.processes import wait_for
 
@@ -28,7 +27,7 @@ def test_every_due_callback_rings_one_counsellor_once_with_two_schedulers(
         create_counsellor(f"Beraterin {index}", phone=f"+49 228 {1000000 + index}")
     with svc.database.transaction() as session:  # whatever the day: the line is open
         set_override(session, is_open=True, until=now + timedelta(hours=1), note="Test", now=now)
-        desk = CallbackDesk(session, now, svc.cipher, scheduling_config(app))
+        desk = units_of(app).within(session, now=now).callbacks
         for index in range(COUNSELLORS):
             callback_id = desk.take_number(
                 f"CA{index:032d}",

@@ -1,0 +1,131 @@
+"""One unit of work per transaction: the domain operations of one transaction, handed out by
+one factory.
+
+Every webhook request, scheduler job, console action and CLI command is one transaction. What
+it may do there — queue a caller, book a callback, place one, move an appointment, change a
+case — is an operation of a desk, and every desk needs the same things: the session, the
+clock's now, the cipher, the configuration and who acts. `Units` is made once by a
+composition root (create_app, the scheduler, the CLI) from the services; `Units.within` (for
+a transaction already open, as the webhook's delivery record opens it) or
+`Units.transaction` makes a `Unit`, and the unit makes each desk once, on first use, so the
+desks share one view of the transaction instead of building each other.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import datetime, tzinfo
+from functools import cached_property
+
+from sqlalchemy.orm import Session
+
+from hotline.appointments.links import AppointmentLinks
+from hotline.appointments.notices import Notices
+from hotline.cases.changes import CaseDesk
+from hotline.cases.referrals import ReferralDesk
+from hotline.clock import Clock
+from hotline.crypto import DataCipher
+from hotline.db import Database
+from hotline.outbox.kinds import WorkTools
+from hotline.sections_config import SchedulingConfig
+from scheduling.appointments.desk import AppointmentDesk
+from scheduling.availability.booked_times import BookedTimes
+from scheduling.callbacks.desk import CallbackDesk
+from scheduling.callbacks.placing import CallbackPlacement
+from scheduling.hours.opening_hours import OpeningHours
+from scheduling.hours.overrides import opening_hours_at
+from scheduling.routing.desk import RoutingDesk
+from scheduling.routing.distributor import Distributor
+
+
+@dataclass(frozen=True)
+class Units:
+    """The factory of units: what every transaction's operations share, made once."""
+
+    database: Database
+    clock: Clock
+    cipher: DataCipher
+    config: SchedulingConfig
+    links: AppointmentLinks
+    # this process's cache of booked times, for slot listings only (see BookedTimes)
+    listing_cache: BookedTimes | None = None
+
+    @classmethod
+    def of_tools(cls, tools: WorkTools) -> Units:
+        """The scheduler's factory, from the tools its work kinds receive."""
+        return cls(
+            tools.database, tools.clock, tools.cipher, tools.scheduling, tools.appointment_links
+        )
+
+    def within(
+        self, session: Session, *, now: datetime | None = None, actor: int | None = None
+    ) -> Unit:
+        """A unit in a transaction someone else opened (and commits)."""
+        return Unit(self, session, now or self.clock.now(), actor)
+
+    @contextmanager
+    def transaction(
+        self, *, now: datetime | None = None, actor: int | None = None
+    ) -> Iterator[Unit]:
+        """A transaction of its own, committed when the block ends without an error."""
+        with self.database.transaction() as session:
+            yield self.within(session, now=now, actor=actor)
+
+
+class Unit:
+    """The operations of one transaction; each desk made once, on first use.
+
+    `actor` is the staff account acting (None for callers, the scheduler and the CLI); the
+    case desks record it in the timeline and the audit log."""
+
+    def __init__(self, units: Units, session: Session, now: datetime, actor: int | None) -> None:
+        self.units = units
+        self.session = session
+        self.now = now
+        self.actor = actor
+        self.cipher = units.cipher
+        self.config = units.config
+
+    @property
+    def timezone(self) -> tzinfo:
+        return self.config.hours.timezone
+
+    @cached_property
+    def hours(self) -> OpeningHours:
+        """The opening hours with today's overrides (read from the database once)."""
+        return opening_hours_at(self.session, self.config.hours, self.now)
+
+    @cached_property
+    def routing(self) -> RoutingDesk:
+        return RoutingDesk(self)
+
+    @cached_property
+    def distributor(self) -> Distributor:
+        return Distributor(self)
+
+    @cached_property
+    def callbacks(self) -> CallbackDesk:
+        return CallbackDesk(self)
+
+    @cached_property
+    def placement(self) -> CallbackPlacement:
+        return CallbackPlacement(self)
+
+    @cached_property
+    def appointments(self) -> AppointmentDesk:
+        return AppointmentDesk(self)
+
+    @cached_property
+    def notices(self) -> Notices:
+        """What a booking, move, cancellation or reminder sends, as work rows."""
+        return Notices(self.session, self.now, self.cipher, self.config, self.units.links)
+
+    @cached_property
+    def cases(self) -> CaseDesk:
+        return CaseDesk(self.session, self.now, self.actor, self.cipher)
+
+    @cached_property
+    def referrals(self) -> ReferralDesk:
+        return ReferralDesk(self.session, self.now, self.actor, self.cipher, self.timezone)
