@@ -1,16 +1,19 @@
 """Intake: greeting, language, safety and confidentiality notices, optional case number.
 
-A caller who presses nothing hears German, skips the case number and reaches the routing
-step: silence never ends a call here.
+A caller who presses nothing hears German, skips the case number and is routed in the same
+answer (ivr_flows.routing): silence never ends a call here.
 """
 
 from __future__ import annotations
+
+from dataclasses import replace
 
 from twilio.twiml.voice_response import Gather, VoiceResponse
 
 from hotline.cases.references import InvalidCaseReference, normalise_case_reference
 from hotline.telephony.urls import voice_url
 from ivr_flows.prompts import PromptCatalog, prompts
+from ivr_flows.routing import route
 from ivr_flows.speech import spoken_digits
 from ivr_flows.steps import Effects, Step, StepContext, StepInput, StepResult, rendered_once
 
@@ -62,13 +65,13 @@ def case_number(ctx: StepContext, step: StepInput) -> StepResult:
     response = VoiceResponse()
     typed = (step.digits or "").strip()
     if not typed:
-        return _continue_to_routing(ctx, response, Effects(open_new_case=True))
+        return _continue_to_routing(ctx, step, response, Effects(open_new_case=True))
     reference = _known_reference(ctx, typed)
     if reference is not None:
         catalog.say(
             response, "case_number.linked", reference=spoken_digits(reference, catalog.lang)
         )
-        return _continue_to_routing(ctx, response, Effects(link_case_reference=reference))
+        return _continue_to_routing(ctx, step, response, Effects(link_case_reference=reference))
     if step.attempt < CASE_NUMBER_TRIES:
         _ask_case_number(
             ctx.public_base_url,
@@ -79,7 +82,7 @@ def case_number(ctx: StepContext, step: StepInput) -> StepResult:
         )
         return StepResult(response)
     catalog.say(response, "case_number.invalid_give_up")
-    return _continue_to_routing(ctx, response, Effects(open_new_case=True))
+    return _continue_to_routing(ctx, step, response, Effects(open_new_case=True))
 
 
 def _known_reference(ctx: StepContext, typed: str) -> str | None:
@@ -110,13 +113,21 @@ def _ask_case_number(
     response.append(gather)
 
 
-def _continue_to_routing(ctx: StepContext, response: VoiceResponse, effects: Effects) -> StepResult:
-    response.redirect(ctx.url("route"))
-    return StepResult(response, effects)
+def _continue_to_routing(
+    ctx: StepContext, step: StepInput, response: VoiceResponse, effects: Effects
+) -> StepResult:
+    """Straight on to routing in the same answer: what the route step says (in line, closed,
+    nobody on duty) follows what intake said, without a Redirect and its round trip."""
+    routed = route(ctx, step)
+    assert isinstance(routed.twiml, VoiceResponse)  # routing builds its answer per call
+    for verb in routed.twiml.verbs:
+        response.append(verb)
+    return StepResult(response, replace(effects, outcome=routed.effects.outcome))
 
 
 STEPS = (
     Step("incoming", greeting, answers_new_call=True),
     Step("intake/language", choose_language),
-    Step("intake/case-number", case_number),
+    # it routes the caller: the routing lock first, as for the route step
+    Step("intake/case-number", case_number, routes=True),
 )

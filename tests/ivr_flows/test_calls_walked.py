@@ -67,6 +67,41 @@ def test_weekday_morning_caller_is_connected_to_the_counsellors_on_duty(
     assert call.status == "completed" and call.ended_at is not None
 
 
+def test_the_caller_is_put_in_line_in_the_answer_to_the_case_number(
+    simulate_call, create_counsellor, svc
+):
+    """No Redirect to a routing step after intake: one round trip to Twilio less per call."""
+    create_counsellor("Anna", phone="+49 228 1111111")
+
+    transcript = simulate_call([SILENCE, SILENCE], counsellors=["accept"])
+
+    assert_well_formed(transcript)
+    paths = [record.url.split("?")[0] for record in transcript.requests]
+    assert not any(path.endswith("/twilio/voice/route") for path in paths)
+    assert len(queued(transcript)) == 1 and transcript.of_kind(EventKind.BRIDGED)
+    call = stored_call(svc, transcript)
+    assert call.case is not None and call.outcome == CallOutcome.CONNECTED
+
+
+def test_a_case_number_typed_outside_the_hours_hears_the_closed_announcement_at_once(
+    twilio, clock, svc
+):
+    """The same answer carries what routing says: here, that the line is closed."""
+    from tests.support.twilio import voice_params
+
+    sid = "CA" + "5" * 32
+    clock.set(berlin(2026, 11, 28, 11, 0))  # a Saturday
+    twilio.incoming(sid)
+    twilio.post("/twilio/voice/intake/language", voice_params(sid, Digits=""))
+    answer = twilio.post("/twilio/voice/intake/case-number?attempt=1", voice_params(sid, Digits=""))
+    body = answer.get_data(as_text=True)
+    assert answer.status_code == 200 and "<Redirect" not in body
+    assert "Wochenende" in body and "closed?attempt=1" in body
+    with svc.database.transaction() as session:
+        call = find_call(session, sid)
+        assert call.outcome == CallOutcome.CLOSED_INFORMED and call.case_id is not None
+
+
 def test_nobody_answering_is_told_honestly_with_email_and_hours(
     simulate_call, create_counsellor, svc
 ):
