@@ -13,23 +13,9 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from enum import StrEnum
 from functools import cache
-from pathlib import Path
 from typing import Any, TypeVar
 
-from sqlalchemy import (
-    BigInteger,
-    DateTime,
-    Engine,
-    MetaData,
-    String,
-    Table,
-    cast,
-    create_engine,
-    event,
-    func,
-)
-from sqlalchemy.dialects import postgresql, sqlite
-from sqlalchemy.engine import make_url
+from sqlalchemy import DateTime, Engine, MetaData, Table
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.exc import TimeoutError as SQLAlchemyTimeoutError
 from sqlalchemy.orm import DeclarativeBase, Session, sessionmaker
@@ -38,8 +24,8 @@ from sqlalchemy.types import TypeDecorator
 
 from hotline import db_guard
 from hotline.clock import as_utc
-from hotline.db_guard import CircuitBreaker, thread_state, watch_postgres_checkouts
-from hotline.sqlite_writers import WriterLock
+from hotline.database_kinds import DatabaseKind, kind_for_url, kind_of
+from hotline.db_guard import CircuitBreaker, thread_state
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")
@@ -71,16 +57,17 @@ def is_encrypted(column: Any) -> bool:
 
 
 class UTCDateTime(TypeDecorator[datetime]):
-    """Stores UTC, returns aware UTC: no naive datetime ever reaches the hotline's logic."""
+    """Stores UTC, returns aware UTC: no naive datetime ever reaches the hotline's logic.
+
+    PostgreSQL keeps the moment (timestamptz); SQLite keeps the UTC wall time as text, which
+    its driver type writes from the fields alone, ignoring the zone: given UTC, both store
+    the same moment."""
 
     impl = DateTime(timezone=True)
     cache_ok = True
 
     def process_bind_param(self, value: datetime | None, dialect: Any) -> datetime | None:
-        if value is None:
-            return None
-        value = as_utc(value)
-        return value.replace(tzinfo=None) if dialect.name == "sqlite" else value
+        return None if value is None else as_utc(value)
 
     def process_result_value(self, value: datetime | None, dialect: Any) -> datetime | None:
         if value is None:
@@ -118,77 +105,14 @@ LIMITS = {
         statement_timeout_ms=60_000, lock_wait_seconds=15, checkout_seconds=90, pool_wait_seconds=10
     ),
 }
-CONNECT_TIMEOUT_SECONDS = 2  # libpq's smallest
-POOL_RECYCLE_SECONDS = 1800
 # A best-effort write after the caller has the answer (a failure note) waits this long at most.
 BEST_EFFORT_SECONDS = 1.0
 
 
 def make_engine(url: str, role: Role = Role.WEB) -> Engine:
-    """An engine tuned for several processes sharing the database, with the role's limits."""
-    limits = LIMITS[role]
-    parsed = make_url(url)
-    if parsed.get_backend_name() == "postgresql":
-        # No pre-ping (a round trip per request): a connection that died is invalidated on
-        # its first failure, and the transaction is run again once (Database.run).
-        engine = create_engine(
-            url,
-            hide_parameters=True,  # a failing statement's values never reach a log line
-            pool_size=5,
-            max_overflow=5,
-            pool_timeout=limits.pool_wait_seconds,
-            pool_recycle=POOL_RECYCLE_SECONDS,
-            connect_args={
-                "connect_timeout": CONNECT_TIMEOUT_SECONDS,
-                "options": f"-c statement_timeout={limits.statement_timeout_ms}",
-                "keepalives": 1,
-                "keepalives_idle": 10,
-                "keepalives_interval": 2,
-                "keepalives_count": 3,
-                "tcp_user_timeout": int(limits.checkout_seconds * 1000),
-            },
-        )
-        watch_postgres_checkouts(engine, limits.checkout_seconds)
-        return engine
-    if parsed.get_backend_name() != "sqlite":
-        raise ValueError(f"DATABASE_URL: unsupported database {parsed.get_backend_name()!r}")
-    if parsed.database and parsed.database != ":memory:":
-        Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
-    engine = create_engine(
-        url, hide_parameters=True, connect_args={"timeout": limits.lock_wait_seconds}
-    )
-    _serialise_sqlite_writers(engine, limits)
-    return engine
-
-
-def _serialise_sqlite_writers(engine: Engine, limits: Limits) -> None:
-    """WAL for concurrent readers; BEGIN IMMEDIATE so two workers never deadlock on an upgrade."""
-
-    @event.listens_for(engine, "connect")
-    def on_connect(dbapi_connection: Any, record: Any) -> None:
-        dbapi_connection.isolation_level = None
-        cursor = dbapi_connection.cursor()
-        cursor.execute("PRAGMA journal_mode=WAL")
-        cursor.execute("PRAGMA synchronous=NORMAL")
-        cursor.execute("PRAGMA foreign_keys=ON")
-        cursor.execute(f"PRAGMA busy_timeout={int(limits.lock_wait_seconds * 1000)}")
-        cursor.close()
-        record.info["busy_timeout_ms"] = int(limits.lock_wait_seconds * 1000)
-
-    default_wait_ms = int(limits.lock_wait_seconds * 1000)
-
-    @event.listens_for(engine, "begin")
-    def on_begin(connection: Any) -> None:
-        # straight to the driver: this runs for every transaction of every webhook
-        pooled = connection.connection
-        budget = thread_state().budget
-        wait_ms = int(budget * 1000) if budget is not None else default_wait_ms
-        if pooled.info.get("busy_timeout_ms") != wait_ms:  # a best-effort write waits less
-            pooled.dbapi_connection.execute(f"PRAGMA busy_timeout={wait_ms}")
-            pooled.info["busy_timeout_ms"] = wait_ms
-        # a reader (Database.reading) must not hold the write lock: with WAL it sees a
-        # snapshot and blocks no writer, however long it reads
-        pooled.dbapi_connection.execute("BEGIN" if thread_state().reading else "BEGIN IMMEDIATE")
+    """An engine tuned for several processes sharing the database, with the role's limits
+    (how, is the database kind's: `hotline.database_kinds`)."""
+    return kind_for_url(url).make_engine(url, LIMITS[role])
 
 
 def insert_unless_present(
@@ -196,47 +120,33 @@ def insert_unless_present(
 ) -> None:
     """Race-safe get-or-create: of two workers inserting the same row, one inserts, the
     other's insert is ignored; neither needs a savepoint."""
-    dialect = session.get_bind().dialect.name
-    session.connection().execute(_insert_ignoring_conflicts(dialect, table, unique), values)
+    statement = _insert_ignoring_conflicts(kind_of(session), table, unique)
+    session.connection().execute(statement, values)
 
 
 @cache
-def _insert_ignoring_conflicts(dialect: str, table: Table, unique: tuple[str, ...]) -> Insert:
+def _insert_ignoring_conflicts(kind: DatabaseKind, table: Table, unique: tuple[str, ...]) -> Insert:
     """INSERT ... ON CONFLICT DO NOTHING (race-safe get-or-create without a savepoint).
 
-    Built once per dialect and table, executed with a parameter dict: on the hot path of every
-    call, building a statement (or going through the ORM's bulk insert) costs more than the
-    insert itself.
+    Built once per database kind and table, executed with a parameter dict: on the hot path
+    of every call, building a statement (or going through the ORM's bulk insert) costs more
+    than the insert itself.
     """
-    return dialect_insert(dialect, table).on_conflict_do_nothing(index_elements=list(unique))
-
-
-def _writer_lock(url: str) -> WriterLock | None:
-    parsed = make_url(url)
-    if parsed.get_backend_name() != "sqlite" or parsed.database in (None, "", ":memory:"):
-        return None
-    return WriterLock(Path(parsed.database).resolve())
-
-
-def dialect_insert(dialect: str, table: Table) -> Any:
-    """The INSERT of the database at hand, which knows ON CONFLICT (both of ours do)."""
-    if dialect == "postgresql":
-        return postgresql.insert(table)
-    if dialect == "sqlite":
-        return sqlite.insert(table)
-    raise ValueError(f"unsupported database {dialect!r}: use PostgreSQL or SQLite")
+    return kind.insert(table).on_conflict_do_nothing(index_elements=list(unique))
 
 
 class Database:
-    """The engine and session factory of one app, with its limits and circuit breaker."""
+    """The engine and session factory of one app, with its limits and circuit breaker, and
+    the kind of its database (`kind`: what differs between PostgreSQL and SQLite)."""
 
     def __init__(self, url: str, role: Role = Role.WEB) -> None:
         self.url = url
         self.role = role
-        self.engine = make_engine(url, role)
+        self.kind = kind_for_url(url)  # what differs between databases: chosen here, once
+        self.engine = self.kind.make_engine(url, LIMITS[role])
         self.sessions = sessionmaker(self.engine, expire_on_commit=False)
         self.breaker = CircuitBreaker()
-        self._writers = _writer_lock(url)
+        self._writers = self.kind.writer_queue(url)
 
     @contextmanager
     def transaction(self) -> Iterator[Session]:
@@ -271,10 +181,7 @@ class Database:
         state.reading = True
         try:
             with self.engine.connect() as connection, self.sessions(bind=connection) as session:
-                if connection.dialect.name == "postgresql":
-                    connection.exec_driver_sql(
-                        "SET TRANSACTION ISOLATION LEVEL REPEATABLE READ READ ONLY"
-                    )
+                self.kind.begin_reading(connection)
                 try:
                     yield session
                 finally:
@@ -320,23 +227,7 @@ class Database:
         self.engine.dispose()
 
 
-def epoch_seconds(column: Any, dialect: str) -> Any:
-    """Whole seconds since 1970 of a `UTCDateTime` column, computed by the database: much
-    cheaper to fetch and compare than datetimes when thousands of rows are read."""
-    if dialect == "sqlite":  # stored as naive UTC text
-        return cast(func.strftime("%s", column), BigInteger)
-    return cast(func.date_part("epoch", column), BigInteger)  # a double: cheaper than EXTRACT
-
-
-def grouped_integers(column: Any, dialect: str) -> Any:
-    """An aggregate of a group's whole numbers in one value: an array on PostgreSQL (psycopg
-    reads it as a list of ints), a comma-separated text on SQLite; `integers_of` reads either.
-    The order is the rows' order (the same for every such aggregate of one group), which SQL
-    does not promise: a reader that needs an order checks it."""
-    if dialect == "sqlite":
-        return func.group_concat(cast(column, String), ",")
-    return func.array_agg(column)
-
-
 def integers_of(value: str | list[int]) -> list[int]:
+    """The numbers of a `DatabaseKind.grouped_integers` aggregate: a list of ints from
+    PostgreSQL, a comma-separated text from SQLite."""
     return list(map(int, value.split(","))) if isinstance(value, str) else list(value)

@@ -14,6 +14,7 @@ from alembic.script import ScriptDirectory
 from sqlalchemy import Engine
 
 from hotline.crypto import DataCipher
+from hotline.database_kinds import kind_of
 
 
 def alembic_config() -> Config:
@@ -46,21 +47,13 @@ def _migrating(engine: Engine) -> Iterator[Config]:
     the migration and checked before the commit (SQLite's documented way to alter a schema)."""
     config = alembic_config()
     with engine.connect() as connection:
-        sqlite = connection.dialect.name == "sqlite"
-        raw = connection.connection.dbapi_connection
-        if sqlite:
-            raw.execute("PRAGMA foreign_keys=OFF")  # before the transaction: inside, a no-op
-        try:
-            with connection.begin():
-                config.attributes["connection"] = connection
-                yield config
-                if sqlite:
-                    broken = connection.exec_driver_sql("PRAGMA foreign_key_check").fetchall()
-                    if broken:
-                        raise ForeignKeysBroken(f"rows pointing nowhere in {broken[0][0]}")
-        finally:
-            if sqlite:
-                raw.execute("PRAGMA foreign_keys=ON")
+        kind = kind_of(connection)
+        with kind.foreign_keys_unchecked(connection), connection.begin():
+            config.attributes["connection"] = connection
+            yield config
+            broken = kind.rows_pointing_nowhere(connection)
+            if broken is not None:
+                raise ForeignKeysBroken(f"rows pointing nowhere in {broken}")
 
 
 def current_revision(engine: Engine) -> str | None:

@@ -22,7 +22,8 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
-from hotline.db import Base, UTCDateTime, dialect_insert, encrypted
+from hotline.database_kinds import kind_of
+from hotline.db import Base, UTCDateTime, encrypted
 
 
 class AppointmentState(StrEnum):
@@ -108,8 +109,7 @@ def note_booked_times_changed(session: Session) -> None:
     """Call in the transaction of every change of an appointment's time, counsellor or
     state. Bookings hold the booking lock already; a cancellation waits on this row."""
     table = AppointmentsVersion.__table__
-    dialect = session.connection().dialect.name
-    statement = dialect_insert(dialect, table).values(id=1, number=1)
+    statement = kind_of(session).insert(table).values(id=1, number=1)
     session.execute(
         statement.on_conflict_do_update(index_elements=["id"], set_={"number": table.c.number + 1})
     )

@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session
 
 from hotline.cases.models import Case, CaseStatus
 from hotline.cases.references import new_case_reference
-from hotline.db import dialect_insert
+from hotline.database_kinds import DatabaseKind, kind_of
 
 _ATTEMPTS = 5
 
@@ -27,7 +27,7 @@ def open_case(session: Session, now: datetime) -> OpenedCase:
     One INSERT that does nothing on a taken reference: no savepoint on the path of every call.
     """
     connection = session.connection()
-    statement = _insert_unless_taken(connection.dialect.name)
+    statement = _insert_unless_taken(kind_of(session))
     for _ in range(_ATTEMPTS):
         reference = new_case_reference()
         case_id = connection.execute(
@@ -45,10 +45,10 @@ def open_case(session: Session, now: datetime) -> OpenedCase:
 
 
 @cache
-def _insert_unless_taken(dialect: str) -> Any:
+def _insert_unless_taken(kind: DatabaseKind) -> Any:
     cases = Case.__table__
     return (
-        dialect_insert(dialect, cases)
+        kind.insert(cases)
         .on_conflict_do_nothing(index_elements=["reference"])
         .returning(cases.c.id)
     )

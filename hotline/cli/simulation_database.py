@@ -30,7 +30,6 @@ from typing import Any
 import click
 from flask import Flask
 from sqlalchemy import ColumnElement, Connection, Table, delete, insert, select
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
 from hotline import migrate
 from hotline.app import create_app
@@ -40,6 +39,7 @@ from hotline.cli.simulation import TEXTS
 from hotline.clock import Clock
 from hotline.config import ConfigError, Settings
 from hotline.crypto import DataCipher
+from hotline.database_kinds import kind_of
 from hotline.db import Database, Role, make_engine
 from hotline.mail.mailer import ConsoleMailer
 from hotline.schema import metadata
@@ -207,7 +207,7 @@ def _copy(
 def _upsert(target: Connection, table: Table, rows: list[dict[str, Any]]) -> None:
     if not rows:
         return
-    statement = sqlite_insert(table)
+    statement = kind_of(target).insert(table)
     columns = {
         column.name: statement.excluded[column.name]
         for column in table.columns

@@ -17,14 +17,14 @@ from datetime import datetime, timedelta
 from functools import cache
 from typing import Any
 
-from sqlalchemy import Table, bindparam, func, select, text, update
+from sqlalchemy import Table, bindparam, func, select, update
 from sqlalchemy.orm import Session
 
 from hotline.crypto import DataCipher
-from hotline.db import dialect_insert
+from hotline.database_kinds import DatabaseKind, kind_of
 from hotline.outbox.models import CLAIMABLE, WorkItem, WorkState
 
-WAKE_CHANNEL = "hotline_work"  # PostgreSQL NOTIFY channel: new work is due
+WAKE_CHANNEL = "hotline_work"  # notified on commit: new work is due (where the database can)
 MAX_ERROR_LENGTH = 300
 _WORK: Table = WorkItem.__table__  # type: ignore[assignment]
 
@@ -73,8 +73,9 @@ class RetryPolicy:
 def enqueue(session: Session, cipher: DataCipher, now: datetime, work: Work) -> int | None:
     """Queue `work` in the caller's transaction; its id, or None if its key was queued before."""
     connection = session.connection()
+    database_kind = kind_of(session)
     result = connection.execute(
-        _insert_unless_queued(connection.dialect.name),
+        _insert_unless_queued(database_kind),
         {
             "kind": work.kind,
             "idempotency_key": work.key,
@@ -90,8 +91,8 @@ def enqueue(session: Session, cipher: DataCipher, now: datetime, work: Work) -> 
         },
     )
     item_id = result.scalar_one_or_none()
-    if item_id is not None and connection.dialect.name == "postgresql":
-        connection.execute(text(f"NOTIFY {WAKE_CHANNEL}"))  # wakes the dispatcher on commit
+    if item_id is not None:
+        database_kind.notify(connection, WAKE_CHANNEL)  # wakes the dispatcher on commit
     return item_id
 
 
@@ -103,8 +104,9 @@ def enqueue_many(
     if not works:
         return {}
     connection = session.connection()
+    database_kind = kind_of(session)
     rows = connection.execute(
-        dialect_insert(connection.dialect.name, _WORK)
+        database_kind.insert(_WORK)
         .on_conflict_do_nothing(index_elements=["idempotency_key"])
         .returning(_WORK.c.id, _WORK.c.idempotency_key),
         [
@@ -124,15 +126,15 @@ def enqueue_many(
             for work in works
         ],
     ).all()
-    if rows and connection.dialect.name == "postgresql":
-        connection.execute(text(f"NOTIFY {WAKE_CHANNEL}"))
+    if rows:
+        database_kind.notify(connection, WAKE_CHANNEL)
     return {key: item_id for item_id, key in rows}
 
 
 @cache
-def _insert_unless_queued(dialect: str) -> Any:
+def _insert_unless_queued(database_kind: DatabaseKind) -> Any:
     return (
-        dialect_insert(dialect, _WORK)
+        database_kind.insert(_WORK)
         .on_conflict_do_nothing(index_elements=["idempotency_key"])
         .returning(_WORK.c.id)
     )
@@ -174,8 +176,7 @@ def claim_due(
         .order_by(_WORK.c.due_at, _WORK.c.id)
         .limit(limit)
     )
-    if session.get_bind().dialect.name == "postgresql":
-        due = due.with_for_update(skip_locked=True)
+    due = kind_of(session).skipping_locked_rows(due)
     claimed = session.execute(
         update(_WORK)
         .where(_WORK.c.id.in_(due.scalar_subquery()), _WORK.c.state.in_(CLAIMABLE))

@@ -19,7 +19,7 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy import ColumnElement, case, literal
 
-from hotline.db import epoch_seconds
+from hotline.database_kinds import DatabaseKind
 
 EPOCH = date(1970, 1, 1)
 SECONDS_PER_DAY = 86_400
@@ -29,8 +29,8 @@ class LocalDays:
     """The local days first_day..last_day: their UTC bounds [start, end), and the day and
     month number of a timestamp within them, computed by the database."""
 
-    def __init__(self, dialect: str, tz: ZoneInfo, first_day: date, last_day: date) -> None:
-        self.dialect = dialect
+    def __init__(self, kind: DatabaseKind, tz: ZoneInfo, first_day: date, last_day: date) -> None:
+        self.kind = kind  # of the database that computes them
         self.tz = tz
         self.start, self.end = utc_bounds(first_day, last_day, tz)
         self.months = months_between(first_day, last_day)
@@ -52,7 +52,7 @@ class LocalDays:
             if changing
             else literal(last_offset)
         )
-        return epoch_seconds(column, self.dialect) + offset
+        return self.kind.epoch_seconds(column) + offset
 
     def month_number(self, column: Any) -> ColumnElement[int]:
         """The index in `months` of the local month, for GROUP BY (valid for [start, end))."""

@@ -36,7 +36,8 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import ColumnElement, case, delete, exists, func, literal, or_, select
 from sqlalchemy.orm import Session
 
-from hotline.db import Database, dialect_insert
+from hotline.database_kinds import kind_of
+from hotline.db import Database
 from hotline.reports.calls import CallCount, calls_by_outcome
 from hotline.reports.local_days import LocalDays, days_between, months_between, stretches
 from hotline.reports.models import NO_OUTCOME, CallsOfDay, RolledDay, WaitsOfDay, WaitsOfMonth
@@ -79,7 +80,7 @@ def roll_up(
     rolled = 0
     for first, last in stretches(due, DAYS_PER_TRANSACTION):
         with database.reading() as session:
-            days = LocalDays(session.get_bind().dialect.name, tz, first, last)
+            days = LocalDays(kind_of(session), tz, first, last)
             calls = calls_by_outcome(session, days)
             waits = wait_histograms(session, days)
         with database.transaction() as session:
@@ -134,9 +135,9 @@ def _write(
 ) -> int:
     """Claim the days that no other run has rolled up meanwhile, write their counts, and add
     their histograms to their months'."""
-    dialect = session.get_bind().dialect.name
+    kind = kind_of(session)
     claim = (
-        dialect_insert(dialect, RolledDay.__table__)
+        kind.insert(RolledDay.__table__)
         .values([_rolled_day(day, waits.get(day, Counter()), now, tz) for day in days])
         .on_conflict_do_nothing(index_elements=["day"])
         .returning(RolledDay.__table__.c.day)
@@ -169,7 +170,7 @@ def _add_to_months(session: Session, histogram_rows: list[dict[str, Any]]) -> No
     for row in histogram_rows:
         by_month[row["day"].replace(day=1), row["wait_seconds"]] += row["count"]
     table = WaitsOfMonth.__table__
-    upsert = dialect_insert(session.get_bind().dialect.name, table)
+    upsert = kind_of(session).insert(table)
     upsert = upsert.on_conflict_do_update(
         index_elements=["month", "wait_seconds"],
         set_={"count": table.c.count + upsert.excluded.count},

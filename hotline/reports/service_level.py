@@ -21,6 +21,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import ColumnElement, Integer, case, cast, func, select
 from sqlalchemy.orm import Session
 
+from hotline.database_kinds import kind_of
 from hotline.reports.local_days import SECONDS_PER_DAY, LocalDays
 from hotline.reports.waits import P90, percentile, wait_seconds_of
 from hotline.telephony.models import Call, CallDirection, CallOutcome
@@ -64,10 +65,10 @@ class ServiceLevel:
 def service_level(
     session: Session, first_day: date, last_day: date, tz: ZoneInfo, threshold_seconds: int
 ) -> ServiceLevel:
-    dialect = session.connection().dialect.name
-    days = LocalDays(dialect, tz, first_day, last_day)
+    kind = kind_of(session)
+    days = LocalDays(kind, tz, first_day, last_day)
     waited = _waited(days)
-    wait = wait_seconds_of(dialect)
+    wait = wait_seconds_of(kind)
     totals = session.execute(
         select(
             func.count(),

@@ -18,13 +18,13 @@ from datetime import date, timedelta
 from typing import Any, TypeVar
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import ColumnElement, and_, case, func, or_, select, text
+from sqlalchemy import ColumnElement, and_, case, func, or_, select
 from sqlalchemy.orm import Session, aliased
 
 from hotline.appointments.models import Appointment, AppointmentState
 from hotline.callbacks.models import Callback, CallbackAttempt, CallbackState
 from hotline.cases.models import Case
-from hotline.db import epoch_seconds
+from hotline.database_kinds import kind_of
 from hotline.referrals.models import Referral, SupportOffer
 from hotline.reports.calls import CallCount, calls_by_outcome
 from hotline.reports.local_days import LocalDays, days_between, stretches
@@ -157,9 +157,8 @@ def load_statistics(session: Session, first_day: date, last_day: date, tz: ZoneI
         raise InvalidDateRange(
             f"{first_day}..{last_day}: the range must run forward and span at most {MAX_DAYS} days"
         )
-    days = LocalDays(session.get_bind().dialect.name, tz, first_day, last_day)
-    if days.dialect == "postgresql":
-        _plan_for_the_range(session)
+    days = LocalDays(kind_of(session), tz, first_day, last_day)
+    _plan_for_the_range(session, days)
     every_day = days_between(first_day, last_day)
     calls, waits = _calls_and_waits(session, days, every_day)
     appointments, channels = _appointments(session, days)
@@ -181,13 +180,13 @@ def load_statistics(session: Session, first_day: date, last_day: date, tz: ZoneI
     )
 
 
-def _plan_for_the_range(session: Session) -> None:
+def _plan_for_the_range(session: Session, days: LocalDays) -> None:
     """Plan each query for the range asked, not once for any range. psycopg prepares a
     statement that has run five times on a connection, and PostgreSQL then soon plans it
     once for all parameters, guessing "a few rows" for any date range: a year of referrals is
     then joined to its cases by 20,000 index lookups, twice as slow as the hash join planned
-    for the actual range. For the reading transaction only (SET LOCAL)."""
-    session.execute(text("SET LOCAL plan_cache_mode = force_custom_plan"))
+    for the actual range. For the reading transaction only."""
+    days.kind.plan_every_execution(session)
 
 
 def _per_day(
@@ -209,7 +208,7 @@ def _calls_and_waits(
     counted = list(rolled.calls)
     live_waits: dict[date, Counter[int]] = {}
     for first, last in stretches(day for day in every_day if day not in rolled.days):
-        live = LocalDays(days.dialect, days.tz, first, last)
+        live = LocalDays(days.kind, days.tz, first, last)
         counted += calls_by_outcome(session, live)
         live_waits.update(wait_histograms(session, live))
     waits = combined(rolled.waits_by_day, rolled.wait_histograms_by_month, live_waits)
@@ -226,15 +225,15 @@ def _grouped(calls: list[CallCount]) -> dict[date, list[int]]:
 
 def _callbacks(session: Session, days: LocalDays) -> dict[date, list[int]]:
     """Callbacks per day of their slot: booked, done, failed, done on time."""
-    dialect = days.dialect
+    kind = days.kind
     first = aliased(CallbackAttempt)
     planned = func.coalesce(Callback.slot_start, Callback.created_at)
     deadline = case(
         (
             Callback.slot_start.is_not(None),
-            epoch_seconds(Callback.slot_start, dialect) + _seconds(ON_TIME_AFTER_SLOT),
+            kind.epoch_seconds(Callback.slot_start) + _seconds(ON_TIME_AFTER_SLOT),
         ),
-        else_=epoch_seconds(Callback.created_at, dialect) + _seconds(ON_TIME_AFTER_BOOKING),
+        else_=kind.epoch_seconds(Callback.created_at) + _seconds(ON_TIME_AFTER_BOOKING),
     )
     done = Callback.state == CallbackState.DONE
     day = days.number(planned).label("day")
@@ -244,7 +243,7 @@ def _callbacks(session: Session, days: LocalDays) -> dict[date, list[int]]:
             func.count(),
             func.count().filter(done),
             func.count().filter(Callback.state == CallbackState.FAILED),
-            func.count().filter(done, epoch_seconds(first.started_at, dialect) <= deadline),
+            func.count().filter(done, kind.epoch_seconds(first.started_at) <= deadline),
         )
         .select_from(Callback)
         .outerjoin(first, (first.callback_id == Callback.id) & (first.number == 1))

@@ -20,10 +20,10 @@ from datetime import date
 from math import floor
 from typing import Any
 
-from sqlalchemy import ColumnElement, Integer, cast, func, select
-from sqlalchemy.dialects.postgresql import array
+from sqlalchemy import ColumnElement, func, select
 from sqlalchemy.orm import Session
 
+from hotline.database_kinds import DatabaseKind
 from hotline.reports.local_days import LocalDays
 from hotline.telephony.models import Call, CallDirection
 
@@ -63,10 +63,12 @@ class Waits:
 
 
 def wait_times(session: Session, days: LocalDays) -> Waits:
-    """The waits of inbound calls that started in the range."""
-    if days.dialect == "postgresql":
-        return _computed_by_postgres(session, days)
-    return _computed_here(session, days)
+    """The waits of inbound calls that started in the range: by the database where it
+    computes percentiles, else here from its counts."""
+    percentiles = days.kind.percentiles((MEDIAN, P90), wait_seconds_of(days.kind))
+    if percentiles is None:
+        return _computed_here(session, days)
+    return _computed_by_the_database(session, days, percentiles)
 
 
 def _waited(days: LocalDays) -> list[ColumnElement[bool]]:
@@ -79,28 +81,20 @@ def _waited(days: LocalDays) -> list[ColumnElement[bool]]:
     ]
 
 
-def wait_seconds_of(dialect: str) -> ColumnElement[Any]:
+def wait_seconds_of(kind: DatabaseKind) -> ColumnElement[Any]:
     """Whole seconds waited, cut off as a stopwatch would (59.9 s is 59 s), exactly alike on
     both databases: percentiles of the same calls must not differ by where they are kept."""
     left = func.coalesce(Call.connected_at, Call.queue_left_at)
-    if dialect == "postgresql":
-        return func.trunc(func.date_part("epoch", left - Call.queued_at))
-    # SQLite keeps "YYYY-MM-DD HH:MM:SS.ffffff": whole seconds apart, less one when the
-    # fraction of a second of the later one is smaller (compared as text, same length)
-    whole = _epoch_text_seconds(left) - _epoch_text_seconds(Call.queued_at)
-    return whole - cast(func.substr(left, 20) < func.substr(Call.queued_at, 20), Integer)
+    return kind.whole_seconds_between(left, Call.queued_at)
 
 
-def _epoch_text_seconds(column: Any) -> ColumnElement[int]:
-    return cast(func.strftime("%s", column), Integer)
-
-
-def _computed_by_postgres(session: Session, days: LocalDays) -> Waits:
+def _computed_by_the_database(
+    session: Session, days: LocalDays, percentiles: ColumnElement[Any]
+) -> Waits:
+    """`percentiles` of the waits with ROLLUP (which a database that has percentiles has
+    too): the days, the months and the range in one sort."""
     month = days.month_number(Call.started_at).label("month")
     day = days.number(Call.started_at).label("day")
-    percentiles = func.percentile_cont(array([MEDIAN, P90])).within_group(
-        wait_seconds_of("postgresql")
-    )
     rows = session.execute(
         select(month, day, func.count(), percentiles)
         .where(*_waited(days))
@@ -129,7 +123,7 @@ def wait_histograms(session: Session, days: LocalDays) -> dict[date, Counter[int
     """Per day of the range: how many inbound calls waited how many whole seconds (days
     nobody waited are left out)."""
     day = days.number(Call.started_at).label("day")
-    seconds = wait_seconds_of(days.dialect).label("seconds")
+    seconds = wait_seconds_of(days.kind).label("seconds")
     rows = session.execute(
         select(day, seconds, func.count()).where(*_waited(days)).group_by(day, seconds)
     )

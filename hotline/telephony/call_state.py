@@ -16,7 +16,8 @@ from sqlalchemy.orm import Session
 
 from hotline.cases.models import Case
 from hotline.crypto import DataCipher
-from hotline.db import dialect_insert, insert_unless_present
+from hotline.database_kinds import DatabaseKind, kind_of
+from hotline.db import insert_unless_present
 from hotline.telephony.models import Call, CallDirection
 from hotline.telephony.phone_numbers import is_withheld
 
@@ -66,7 +67,7 @@ def register_inbound_call(
     withheld = is_withheld(caller)
     number = None if withheld or not caller else cipher.encrypt(caller.strip())
     session.connection().execute(
-        _register_statement(session.get_bind().dialect.name),
+        _register_statement(kind_of(session)),
         {
             "call_sid": call_sid,
             "direction": CallDirection.INBOUND,
@@ -81,8 +82,8 @@ def register_inbound_call(
 
 
 @cache
-def _register_statement(dialect: str) -> Any:
-    insert = dialect_insert(dialect, _CALLS)
+def _register_statement(kind: DatabaseKind) -> Any:
+    insert = kind.insert(_CALLS)
     new, calls = insert.excluded, _CALLS.c
     return insert.on_conflict_do_update(
         index_elements=["call_sid"],

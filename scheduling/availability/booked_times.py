@@ -22,7 +22,8 @@ from sqlalchemy import Table, select
 from sqlalchemy.orm import Session
 
 from hotline.appointments.models import Appointment, AppointmentState, AppointmentsVersion
-from hotline.db import epoch_seconds, grouped_integers, integers_of
+from hotline.database_kinds import kind_of
+from hotline.db import integers_of
 
 _APPOINTMENTS: Table = Appointment.__table__  # type: ignore[assignment]
 _VERSION: Table = AppointmentsVersion.__table__  # type: ignore[assignment]
@@ -97,12 +98,12 @@ def _load(
     """Per counsellor: the starts and the ends (+ buffer) in seconds since 1970, in order."""
     # The database gathers each counsellor's times into one value (30 rows, not 3,000).
     connection = session.connection()
-    dialect = connection.dialect.name
+    kind = kind_of(session)
     table = _APPOINTMENTS
     query = select(
         table.c.counsellor_id,
-        grouped_integers(epoch_seconds(table.c.start, dialect), dialect),
-        grouped_integers(epoch_seconds(table.c.end, dialect), dialect),
+        kind.grouped_integers(kind.epoch_seconds(table.c.start)),
+        kind.grouped_integers(kind.epoch_seconds(table.c.end)),
     ).where(table.c.state == AppointmentState.BOOKED)
     query = _in_range(query, counsellor_ids, first_day, last_day, tz)
     query = query.group_by(table.c.counsellor_id)

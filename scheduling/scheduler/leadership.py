@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import contextlib
 import logging
+from collections.abc import Callable
 from datetime import datetime, timedelta
 from typing import Any, Protocol
 
@@ -22,6 +23,7 @@ import psycopg
 from sqlalchemy import Table, or_, select, update
 
 from hotline.clock import Clock
+from hotline.database_kinds import ByKind
 from hotline.db import Database, insert_unless_present
 from hotline.scheduler.models import SchedulerLease
 
@@ -164,7 +166,18 @@ def current_holder(database: Database) -> str | None:
         return session.scalar(select(_LEASE.c.holder).where(_LEASE.c.name == LEASE_NAME))
 
 
+def _advisory_lock(database: Database, node: str, clock: Clock, lease: timedelta) -> Leadership:
+    """The lock needs no lease: the server frees it when this process's connection closes."""
+    return AdvisoryLock(database, node, clock)
+
+
+# How the schedulers on each kind of database elect the active one (see above).
+_ELECTIONS: ByKind[Callable[[Database, str, Clock, timedelta], Leadership]] = ByKind(
+    postgresql=_advisory_lock, sqlite=LeaseRow
+)
+
+
 def make_leadership(database: Database, node: str, clock: Clock, lease: timedelta) -> Leadership:
-    if database.engine.dialect.name == "postgresql":
-        return AdvisoryLock(database, node, clock)
-    return LeaseRow(database, node, clock, lease)
+    """How this process takes part in electing the active scheduler: its database's kind
+    picks."""
+    return database.kind.pick(_ELECTIONS)(database, node, clock, lease)

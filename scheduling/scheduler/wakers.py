@@ -10,10 +10,12 @@ from __future__ import annotations
 
 import logging
 import threading
+from collections.abc import Callable
 from typing import Any
 
 import psycopg
 
+from hotline.database_kinds import ByKind
 from hotline.db import Database
 from hotline.outbox.queue import WAKE_CHANNEL
 from scheduling.scheduler.leadership import dedicated_connection
@@ -91,7 +93,20 @@ class NotifiedWaker:
         self._connection = None
 
 
-def make_waker(database: Database, poll_seconds: float) -> PollingWaker | NotifiedWaker:
-    if database.engine.dialect.name == "postgresql":
-        return NotifiedWaker(database, poll_seconds)
+Waker = PollingWaker | NotifiedWaker
+
+
+def _polling(database: Database, poll_seconds: float) -> Waker:
     return PollingWaker(poll_seconds)
+
+
+# How the dispatcher on each kind of database learns of new work (see above); `enqueue`
+# notifies through the same kind (`DatabaseKind.notify`).
+_WAKERS: ByKind[Callable[[Database, float], Waker]] = ByKind(
+    postgresql=NotifiedWaker, sqlite=_polling
+)
+
+
+def make_waker(database: Database, poll_seconds: float) -> Waker:
+    """The dispatcher's waker: its database's kind picks."""
+    return database.kind.pick(_WAKERS)(database, poll_seconds)
