@@ -5,8 +5,10 @@ change itself (the caller's transaction)."""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
 from sqlalchemy import update
 from sqlalchemy.orm import Session
@@ -16,9 +18,9 @@ from hotline.audit.log import record
 from hotline.audit.models import AuditAction
 from hotline.callbacks.models import Callback
 from hotline.cases import wording
+from hotline.cases.event_texts import VARIANT, event_text
 from hotline.cases.events import CaseEvent, CaseEventKind, note_on_case
 from hotline.cases.models import Case, CaseStatus
-from hotline.cases.references import display_case_reference
 from hotline.cases.vocabulary import FEDERAL_STATES, STATUS_NAMES, TOPICS
 from hotline.counsellors.models import Counsellor
 from hotline.crypto import DataCipher
@@ -50,21 +52,17 @@ class CaseDesk:
         old = case.status
         case.status = status
         case.closed_at = self.now if status == CaseStatus.CLOSED else None
-        self._changed(
-            case,
-            CaseEventKind.STATUS_CHANGED,
-            wording.STATUS_LINE.format(old=STATUS_NAMES[old], new=STATUS_NAMES[status]),
-        )
+        self._changed(case, CaseEventKind.STATUS_CHANGED, {"old_status": old, "new_status": status})
 
     def assign(self, case: Case, counsellor: Counsellor | None) -> None:
         if (counsellor.id if counsellor else None) == case.counsellor_id:
             return
         case.counsellor_id = counsellor.id if counsellor else None
         if counsellor is None:
-            self._changed(case, CaseEventKind.ASSIGNED, wording.UNASSIGNED_LINE)
+            self._changed(case, CaseEventKind.ASSIGNED, {VARIANT: "nobody"})
         else:
             self._changed(
-                case, CaseEventKind.ASSIGNED, wording.ASSIGNED_LINE.format(name=counsellor.name)
+                case, CaseEventKind.ASSIGNED, {VARIANT: "to", "counsellor": counsellor.name}
             )
         if case.status == CaseStatus.NEW and counsellor is not None:
             self.set_status(case, CaseStatus.IN_PROGRESS)
@@ -93,10 +91,7 @@ class CaseDesk:
             case.notes_encrypted = self.cipher.encrypt(notes) if notes else None
             changed.append("notes")
         if changed:
-            fields = ", ".join(wording.FIELD_NAMES[name] for name in changed)
-            self._changed(
-                case, CaseEventKind.DETAILS_CHANGED, wording.DETAILS_LINE.format(fields=fields)
-            )
+            self._changed(case, CaseEventKind.DETAILS_CHANGED, {"fields": changed})
 
     def notes(self, case: Case) -> str | None:
         """The notes to show and edit ("" when there are none); None when they were stored
@@ -130,20 +125,19 @@ class CaseDesk:
             duplicate.notes_encrypted = None
         duplicate.merged_into_id = into.id
         duplicate.status, duplicate.closed_at = CaseStatus.CLOSED, self.now
-        self._changed(
-            into,
-            CaseEventKind.MERGED,
-            wording.MERGED_FROM.format(other=display_case_reference(duplicate.reference)),
-        )
-        self._changed(
-            duplicate,
-            CaseEventKind.MERGED,
-            wording.MERGED_INTO.format(other=display_case_reference(into.reference)),
-        )
+        self._changed(into, CaseEventKind.MERGED, {VARIANT: "from", "other": duplicate.reference})
+        self._changed(duplicate, CaseEventKind.MERGED, {VARIANT: "into", "other": into.reference})
 
-    def _changed(self, case: Case, kind: CaseEventKind, text: str) -> None:
+    def _changed(self, case: Case, kind: CaseEventKind, params: Mapping[str, Any]) -> None:
+        """On the timeline, and in the audit log in the words the timeline shows now (the
+        audit log keeps what was said when it was written)."""
         case.updated_at = self.now
-        note_on_case(self.session, case.id, self.now, kind, text, self.staff_id)
+        note_on_case(self.session, case.id, self.now, kind, params, self.staff_id)
         record(
-            self.session, self.now, self.staff_id, AuditAction.CHANGED, case_id=case.id, detail=text
+            self.session,
+            self.now,
+            self.staff_id,
+            AuditAction.CHANGED,
+            case_id=case.id,
+            detail=event_text(kind, params),
         )

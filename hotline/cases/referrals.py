@@ -19,6 +19,7 @@ from hotline.audit.log import record
 from hotline.audit.models import AuditAction
 from hotline.cases import wording
 from hotline.cases.changes import CaseChangeRefused
+from hotline.cases.event_texts import VARIANT, event_text
 from hotline.cases.events import CaseEventKind, note_on_case
 from hotline.cases.models import Case, CaseStatus
 from hotline.cases.references import display_case_reference
@@ -63,18 +64,22 @@ class ReferralDesk:
         )
         self.session.add(referral)
         self.session.flush()
-        region = REGIONS.get(offer.region, offer.region)
+        said: dict[str, object] = {"offer": offer.name, "region": offer.region}
         if follow_up_on is None:
-            text = wording.REFERRED_NO_FOLLOW_UP.format(offer=offer.name, region=region)
+            said[VARIANT] = "without_follow_up"
         else:
-            text = wording.REFERRED_LINE.format(
-                offer=offer.name, region=region, follow_up=f"{follow_up_on:%d.%m.%Y}"
-            )
+            said |= {VARIANT: "with_follow_up", "follow_up": follow_up_on.isoformat()}
             queue.enqueue(self.session, self.cipher, self.now, self._follow_up_work(referral))
         case.status, case.updated_at, case.closed_at = CaseStatus.REFERRED, self.now, None
-        note_on_case(self.session, case.id, self.now, CaseEventKind.REFERRED, text, self.staff_id)
+        kind = CaseEventKind.REFERRED
+        note_on_case(self.session, case.id, self.now, kind, said, self.staff_id)
         record(
-            self.session, self.now, self.staff_id, AuditAction.CHANGED, case_id=case.id, detail=text
+            self.session,
+            self.now,
+            self.staff_id,
+            AuditAction.CHANGED,
+            case_id=case.id,
+            detail=event_text(kind, said),
         )
         return referral
 
@@ -90,14 +95,14 @@ class ReferralDesk:
         referral.follow_up_outcome_encrypted = self.cipher.encrypt(outcome)
         referral.follow_up_done_at = self.now
         offer = self.session.get(SupportOffer, referral.offer_id)
-        # the outcome may name people: it stays with the referral, encrypted, not in the
-        # timeline's text
-        text = wording.FOLLOW_UP_DONE_LINE.format(offer=offer.name if offer else "?")
+        # the outcome may name people: it stays with the referral, encrypted, not on the
+        # timeline
+        said = {"offer": offer.name if offer else "?"}
         if case.status == CaseStatus.FOLLOW_UP_DUE and not _follow_ups_due(self.session, case.id):
             case.status = CaseStatus.REFERRED
         case.updated_at = self.now
         note_on_case(
-            self.session, case.id, self.now, CaseEventKind.FOLLOW_UP_DONE, text, self.staff_id
+            self.session, case.id, self.now, CaseEventKind.FOLLOW_UP_DONE, said, self.staff_id
         )
         record(
             self.session,
@@ -178,13 +183,7 @@ def do_follow_up(item: ClaimedWork, tools: WorkTools) -> Done:
         offer_name = offer.name if offer else "?"
         referral.follow_up_due_at = referral.follow_up_due_at or now
         case.status, case.updated_at = CaseStatus.FOLLOW_UP_DUE, now
-        note_on_case(
-            session,
-            case.id,
-            now,
-            CaseEventKind.FOLLOW_UP_DUE,
-            wording.FOLLOW_UP_DUE_LINE.format(offer=offer_name),
-        )
+        note_on_case(session, case.id, now, CaseEventKind.FOLLOW_UP_DUE, {"offer": offer_name})
         address = _reminder_address(session, tools.cipher, case, referral)
         if address is None:
             return Done("due; nobody to mail")

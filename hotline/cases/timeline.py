@@ -11,6 +11,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from hotline.cases import wording
+from hotline.cases.event_texts import event_text
 from hotline.cases.events import CaseEvent
 from hotline.counsellors.models import Counsellor
 from hotline.telephony.models import Call, CallDirection
@@ -20,7 +21,7 @@ from hotline.telephony.models import Call, CallDirection
 class TimelineEntry:
     at: datetime
     kind: str
-    text: str
+    text: str  # "" once the retention sweep has anonymised the case
     by: str | None = None  # the counsellor who did it, when a console user did
 
 
@@ -31,7 +32,10 @@ def timeline(session: Session, case_id: int) -> list[TimelineEntry]:
         .outerjoin(Counsellor, Counsellor.staff_id == CaseEvent.staff_id)
         .where(CaseEvent.case_id == case_id)
     )
-    entries = [TimelineEntry(event.at, event.kind, event.text, name) for event, name in events]
+    entries = [
+        TimelineEntry(event.at, event.kind, event_text(event.kind, event.params), name)
+        for event, name in events
+    ]
     calls = session.scalars(
         select(Call).where(Call.case_id == case_id, Call.direction == CallDirection.INBOUND)
     )

@@ -1,4 +1,5 @@
-"""The German words of the case timeline and of follow-up mails, in one place."""
+"""The German words of the calls on a case's timeline, of its changes and of follow-up mails
+(the timeline's own sentences are in `hotline/texts/timeline.toml`)."""
 
 from __future__ import annotations
 
@@ -19,21 +20,11 @@ CALL_OUTCOMES: dict[str, str] = {
 
 CALL_LINE = "Anruf: {outcome}; gewartet {wait}, gesprochen {talk}"
 CALL_UNDER_WAY = "Anruf läuft"
-STATUS_LINE = "Status: {old} → {new}"
-ASSIGNED_LINE = "Zuständig: {name}"
-UNASSIGNED_LINE = "Zuständigkeit aufgehoben"
-DETAILS_LINE = "Angaben geändert: {fields}"
 FIELD_NAMES = {"federal_state": "Bundesland", "topic": "Thema", "notes": "Notizen"}
-MERGED_FROM = "Fall {other} hierher zusammengeführt"
-MERGED_INTO = "Zusammengeführt in Fall {other}"
 NOTES_UNREADABLE = (
     "Nicht zusammengeführt: die Notizen eines der Fälle sind mit einem nicht mehr eingetragenen "
     "Schlüssel verschlüsselt. Bitte den Schlüssel wieder eintragen oder die Notizen neu schreiben."
 )
-REFERRED_LINE = "Weitervermittelt an {offer} ({region}); Nachfrage am {follow_up}"
-REFERRED_NO_FOLLOW_UP = "Weitervermittelt an {offer} ({region})"
-FOLLOW_UP_DUE_LINE = "Nachfrage fällig: {offer}"
-FOLLOW_UP_DONE_LINE = "Nachfrage zu {offer} erledigt"
 
 FOLLOW_UP_MAIL_SUBJECT = "Nachfrage fällig: Fall {reference}"
 FOLLOW_UP_MAIL_TEXT = """Guten Tag,
