@@ -17,7 +17,6 @@ from hotline.appointments.models import Appointment
 from hotline.audit.log import record
 from hotline.audit.models import AuditAction
 from hotline.callbacks.models import Callback
-from hotline.cases import wording
 from hotline.cases.event_texts import VARIANT, event_text
 from hotline.cases.events import CaseEvent, CaseEventKind, note_on_case
 from hotline.cases.models import Case, CaseStatus
@@ -27,12 +26,18 @@ from hotline.crypto import DataCipher
 from hotline.outbox.models import WorkItem
 from hotline.referrals.models import Referral
 from hotline.telephony.models import Call
+from hotline.texts import text
 
 LONGEST_NOTES = 4000
 
 
 class CaseChangeRefused(ValueError):
     """The change cannot be made; the message is German, for the page."""
+
+
+def refused(reason: str, **values: object) -> CaseChangeRefused:
+    """A refusal with its message from the catalog (`cases.refused.<reason>`)."""
+    return CaseChangeRefused(text(f"cases.refused.{reason}", **values))
 
 
 @dataclass
@@ -44,9 +49,9 @@ class CaseDesk:
 
     def set_status(self, case: Case, status: str) -> None:
         if status not in STATUS_NAMES:
-            raise CaseChangeRefused("Unbekannter Status.")
+            raise refused("unknown_status")
         if case.merged_into_id is not None:
-            raise CaseChangeRefused("Dieser Fall wurde zusammengeführt und ist abgeschlossen.")
+            raise refused("merged")
         if status == case.status:
             return
         old = case.status
@@ -73,12 +78,12 @@ class CaseDesk:
         """Federal state and topic from the fixed lists (empty: not known), free notes."""
         federal_state, topic = federal_state or None, topic or None
         if federal_state is not None and federal_state not in FEDERAL_STATES:
-            raise CaseChangeRefused("Unbekanntes Bundesland.")
+            raise refused("unknown_federal_state")
         if topic is not None and topic not in TOPICS:
-            raise CaseChangeRefused("Unbekanntes Thema.")
+            raise refused("unknown_topic")
         notes = notes.strip()
         if len(notes) > LONGEST_NOTES:
-            raise CaseChangeRefused(f"Die Notizen sind länger als {LONGEST_NOTES} Zeichen.")
+            raise refused("notes_too_long", most=LONGEST_NOTES)
         changed = []
         if federal_state != case.federal_state:
             case.federal_state = federal_state
@@ -105,12 +110,12 @@ class CaseDesk:
         """A caller with two cases: everything of `duplicate` moves to `into`, which keeps
         its reference; `duplicate` is closed and points to `into`."""
         if duplicate.id == into.id:
-            raise CaseChangeRefused("Ein Fall kann nicht mit sich selbst zusammengeführt werden.")
+            raise refused("merged_with_itself")
         if duplicate.merged_into_id is not None or into.merged_into_id is not None:
-            raise CaseChangeRefused("Einer der beiden Fälle ist bereits zusammengeführt.")
+            raise refused("merged_already")
         kept, moved = self.notes(into), self.notes(duplicate)
         if kept is None or moved is None:
-            raise CaseChangeRefused(wording.NOTES_UNREADABLE)
+            raise refused("notes_unreadable")
         for model in (Call, Callback, Appointment, CaseEvent, Referral, WorkItem):
             self.session.execute(
                 update(model).where(model.case_id == duplicate.id).values(case_id=into.id)

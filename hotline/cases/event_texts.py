@@ -25,7 +25,7 @@ from hotline.callbacks.wording import UNREACHED_REASONS
 from hotline.cases.references import display_case_reference
 from hotline.cases.vocabulary import REGIONS, STATUS_NAMES
 from hotline.cases.wording import FIELD_NAMES
-from hotline.plurals import counted
+from hotline.plurals import Counted
 from hotline.texts import texts
 
 log = logging.getLogger(__name__)
@@ -33,17 +33,6 @@ VARIANT = "variant"  # which of a kind's sentences an entry says
 LEGACY_TEXT = "legacy_text"  # the text of an entry stored before 0014, shown as it was
 # what a name must not look like: an e-mail address, a phone number (7 digits or more)
 _CONTACT = re.compile(r"\S@\S|\+?\d(?:[\s/().-]*\d){6,}")
-
-
-class Counted(int):
-    """A count that a sentence writes with its noun: `{attempts:Versuch:dative}` is "nach 3
-    Versuchen" (`hotline.plurals.counted`); without a format, the bare number."""
-
-    def __format__(self, spec: str) -> str:
-        if not spec:
-            return str(int(self))
-        noun, _, grammatical_case = spec.partition(":")
-        return counted(int(self), noun, dative=grammatical_case == "dative")
 
 
 @dataclass(frozen=True)

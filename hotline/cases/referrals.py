@@ -17,8 +17,7 @@ from sqlalchemy.orm import Session
 
 from hotline.audit.log import record
 from hotline.audit.models import AuditAction
-from hotline.cases import wording
-from hotline.cases.changes import CaseChangeRefused
+from hotline.cases.changes import refused
 from hotline.cases.event_texts import VARIANT, event_text
 from hotline.cases.events import CaseEventKind, note_on_case
 from hotline.cases.models import Case, CaseStatus
@@ -31,6 +30,7 @@ from hotline.outbox.kinds import Done, WorkKind, WorkTools
 from hotline.outbox.queue import ClaimedWork, Work
 from hotline.referrals.models import Referral, SupportOffer
 from hotline.staff.models import StaffAccount
+from hotline.texts import text
 
 FOLLOW_UP = "referral_follow_up"
 REMINDER_TIME = time(9, 0)
@@ -48,12 +48,12 @@ class ReferralDesk:
     def refer(self, case: Case, offer_id: int, follow_up_on: date | None) -> Referral:
         offer = self.session.get(SupportOffer, offer_id)
         if offer is None:
-            raise CaseChangeRefused("Dieses Angebot gibt es nicht (mehr).")
+            raise refused("no_such_offer")
         if case.merged_into_id is not None or case.status == CaseStatus.CLOSED:
-            raise CaseChangeRefused("Der Fall ist abgeschlossen.")
+            raise refused("closed")
         today = self.now.astimezone(self.timezone).date()
         if follow_up_on is not None and follow_up_on <= today:
-            raise CaseChangeRefused("Die Nachfrage muss nach dem heutigen Tag liegen.")
+            raise refused("follow_up_not_after_today")
         referral = Referral(
             case_id=case.id,
             offer_id=offer.id,
@@ -86,18 +86,18 @@ class ReferralDesk:
     def record_outcome(self, case: Case, referral_id: int, outcome: str) -> None:
         referral = self.session.get(Referral, referral_id)
         if referral is None or referral.case_id != case.id:
-            raise CaseChangeRefused("Diese Weitervermittlung gehört nicht zu diesem Fall.")
+            raise refused("referral_of_another_case")
         outcome = outcome.strip()
         if not outcome:
-            raise CaseChangeRefused("Bitte das Ergebnis der Nachfrage eintragen.")
+            raise refused("outcome_missing")
         if len(outcome) > LONGEST_OUTCOME:
-            raise CaseChangeRefused(f"Das Ergebnis ist länger als {LONGEST_OUTCOME} Zeichen.")
+            raise refused("outcome_too_long", most=LONGEST_OUTCOME)
         referral.follow_up_outcome_encrypted = self.cipher.encrypt(outcome)
         referral.follow_up_done_at = self.now
         offer = self.session.get(SupportOffer, referral.offer_id)
         # the outcome may name people: it stays with the referral, encrypted, not on the
         # timeline
-        said = {"offer": offer.name if offer else "?"}
+        said = {"offer": offer.name if offer else text("cases.offer_gone")}
         if case.status == CaseStatus.FOLLOW_UP_DUE and not _follow_ups_due(self.session, case.id):
             case.status = CaseStatus.REFERRED
         case.updated_at = self.now
@@ -110,7 +110,7 @@ class ReferralDesk:
             self.staff_id,
             AuditAction.CHANGED,
             case_id=case.id,
-            detail="Nachfrage eingetragen",
+            detail=text("cases.audit_follow_up_recorded"),
         )
 
     def _follow_up_work(self, referral: Referral) -> Work:
@@ -180,7 +180,7 @@ def do_follow_up(item: ClaimedWork, tools: WorkTools) -> Done:
         if case is None or case.status == CaseStatus.CLOSED:
             return Done("skipped: case closed")
         offer = session.get(SupportOffer, referral.offer_id)
-        offer_name = offer.name if offer else "?"
+        offer_name = offer.name if offer else text("cases.offer_gone")
         referral.follow_up_due_at = referral.follow_up_due_at or now
         case.status, case.updated_at = CaseStatus.FOLLOW_UP_DUE, now
         note_on_case(session, case.id, now, CaseEventKind.FOLLOW_UP_DUE, {"offer": offer_name})
@@ -188,7 +188,8 @@ def do_follow_up(item: ClaimedWork, tools: WorkTools) -> Done:
         if address is None:
             return Done("due; nobody to mail")
         reference = display_case_reference(case.reference)
-        text = wording.FOLLOW_UP_MAIL_TEXT.format(
+        body = text(
+            "cases.follow_up_mail.text",
             reference=reference,
             offer=offer_name,
             region=REGIONS.get(offer.region, offer.region) if offer else "",
@@ -198,8 +199,8 @@ def do_follow_up(item: ClaimedWork, tools: WorkTools) -> Done:
         mail = side_effects.send_mail(
             f"referral:{referral.id}:follow-up:mail",
             to=[address],
-            subject=wording.FOLLOW_UP_MAIL_SUBJECT.format(reference=reference),
-            text=text,
+            subject=text("cases.follow_up_mail.subject", reference=reference),
+            text=body,
             due_at=now,
             case_id=case.id,
         )

@@ -20,10 +20,13 @@ from typing import Any
 
 
 class TextCatalog:
-    """All texts, flattened to dotted keys."""
+    """All texts, flattened to dotted keys; lists (weekdays, months) apart."""
 
-    def __init__(self, texts: Mapping[str, str]) -> None:
+    def __init__(
+        self, texts: Mapping[str, str], sequences: Mapping[str, tuple[str, ...]] | None = None
+    ) -> None:
         self._texts = dict(texts)
+        self._sequences = dict(sequences or {})
         self._tables: dict[str, Mapping[str, str]] = {}
 
     def __getitem__(self, key: str) -> str:
@@ -35,9 +38,13 @@ class TextCatalog:
     def __iter__(self) -> Iterator[str]:
         return iter(self._texts)
 
-    def text(self, key: str, **values: object) -> str:
+    def text(self, key: str, /, **values: object) -> str:
         """The text with its placeholders filled."""
         return self._texts[key].format(**values)
+
+    def sequence(self, key: str) -> tuple[str, ...]:
+        """A list of words in its order (`sequence("calendar.weekdays.de")`)."""
+        return self._sequences[key]
 
     def table(self, prefix: str) -> Mapping[str, str]:
         """The texts under `prefix`, by the rest of their key, in the file's order: the words
@@ -59,14 +66,16 @@ class TextCatalog:
 def texts() -> TextCatalog:
     """The catalog, read once from the TOML files of this package."""
     flat: dict[str, str] = {}
+    sequences: dict[str, tuple[str, ...]] = {}
     for entry in sorted(resources.files(__name__).iterdir(), key=lambda entry: entry.name):
         if entry.name.endswith(".toml"):
             area = entry.name.removesuffix(".toml")
-            flat.update(_flatten(tomllib.loads(entry.read_text("utf-8")), f"{area}."))
-    return TextCatalog(flat)
+            raw = tomllib.loads(entry.read_text("utf-8"))
+            _flatten(raw, f"{area}.", flat, sequences)
+    return TextCatalog(flat, sequences)
 
 
-def text(key: str, **values: object) -> str:
+def text(key: str, /, **values: object) -> str:
     """One text of the catalog, its placeholders filled: `text("timeline.follow_up")`."""
     return texts().text(key, **values)
 
@@ -76,11 +85,21 @@ def words(prefix: str) -> Mapping[str, str]:
     return texts().table(prefix)
 
 
-def _flatten(table: Mapping[str, Any], prefix: str) -> dict[str, str]:
-    flat: dict[str, str] = {}
+def sequence(key: str) -> tuple[str, ...]:
+    """A list of words: `sequence("calendar.months.de")`."""
+    return texts().sequence(key)
+
+
+def _flatten(
+    table: Mapping[str, Any],
+    prefix: str,
+    flat: dict[str, str],
+    sequences: dict[str, tuple[str, ...]],
+) -> None:
     for key, value in table.items():
         if isinstance(value, Mapping):
-            flat.update(_flatten(value, f"{prefix}{key}."))
+            _flatten(value, f"{prefix}{key}.", flat, sequences)
+        elif isinstance(value, list):
+            sequences[f"{prefix}{key}"] = tuple(str(item) for item in value)
         else:
             flat[f"{prefix}{key}"] = str(value)
-    return flat

@@ -27,7 +27,7 @@ def call_appointment_back(
     """The id of the callback now being placed."""
     appointment = session.get(Appointment, appointment_id)
     if appointment is None or appointment.phone_encrypted is None:
-        raise ClickToCallRefused("Für diesen Termin ist keine Telefonnummer gespeichert.")
+        raise ClickToCallRefused.because("appointment_without_number")
     callback = Callback(
         case_id=appointment.case_id,
         state=CallbackState.BOOKED,

@@ -42,6 +42,7 @@ from hotline.routing.lock import hold_routing_lock
 from hotline.routing.states import available_counsellors, counsellors_now
 from hotline.sections_config import SchedulingConfig
 from hotline.telephony.statuses import TERMINAL_STATUSES
+from hotline.texts import text
 from scheduling.availability.service import Availability
 from scheduling.hours.overrides import opening_hours_at
 
@@ -56,6 +57,11 @@ IN_LINE = "in line"  # holds a caller's place: the distributor rings for it in t
 
 class ClickToCallRefused(ValueError):
     """Why "jetzt zurückrufen" cannot ring now (German, for the console)."""
+
+    @classmethod
+    def because(cls, reason: str) -> ClickToCallRefused:
+        """The refusal in the words of `hotline/texts/callbacks.toml` ([click_to_call])."""
+        return cls(text(f"callbacks.click_to_call.{reason}"))
 
 
 @dataclass(frozen=True)
@@ -119,25 +125,22 @@ class CallbackPlacement:
             Callback, callback_id, with_for_update=True, populate_existing=True
         )
         if callback is None or callback.state not in OPEN_CALLBACK_STATES:
-            raise ClickToCallRefused("Dieser Rückruf ist nicht mehr offen.")
+            raise ClickToCallRefused.because("not_open")
         if callback.number_encrypted is None:
-            raise ClickToCallRefused("Für diesen Rückruf ist keine Nummer mehr gespeichert.")
+            raise ClickToCallRefused.because("no_number")
         attempt = self._attempt(callback, max(callback.attempts, 1))
         if attempt.outcome is not None or attempt.ended_at is not None:
             attempt = self._attempt(callback, callback.attempts + 1)
         if self._engaged(attempt):
-            raise ClickToCallRefused("Für diesen Rückruf klingelt gerade schon ein Telefon.")
+            raise ClickToCallRefused.because("already_ringing")
         counsellor = self.session.get(Counsellor, counsellor_id)
         if counsellor is None:
-            raise ClickToCallRefused("Ihr Konto ist mit keiner Berater:in verknüpft.")
+            raise ClickToCallRefused.because("not_a_counsellor")
         if not self._still_free(counsellor_id):
-            raise ClickToCallRefused("Sie sind gerade in einem anderen Rückruf.")
+            raise ClickToCallRefused.because("engaged")
         number = self.cipher.decrypt_or_none(counsellor.phone_encrypted)
         if number is None:
-            raise ClickToCallRefused(
-                "Ihre Telefonnummer ist nicht lesbar (Schlüssel fehlt); "
-                "bitte in der Verwaltung neu eintragen lassen."
-            )
+            raise ClickToCallRefused.because("own_number_unreadable")
         attempt.started_at = self.now
         self._ring(callback, attempt, counsellor_id, number, tag="now")
         self._note(
