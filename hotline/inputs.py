@@ -33,7 +33,7 @@ class Refused(ValueError):
     """A value from outside the service does not take; the message says what it expects."""
 
 
-def _refused(reason: str, value: object, **values: object) -> Refused:
+def _refused(reason: str, value: object, /, **values: object) -> Refused:
     """A refusal in the words of `hotline/texts/inputs.toml`."""
     return Refused(catalog_text(f"inputs.{reason}", value=value, **values))
 

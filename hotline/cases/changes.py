@@ -35,7 +35,7 @@ class CaseChangeRefused(ValueError):
     """The change cannot be made; the message is German, for the page."""
 
 
-def refused(reason: str, **values: object) -> CaseChangeRefused:
+def refused(reason: str, /, **values: object) -> CaseChangeRefused:
     """A refusal with its message from the catalog (`cases.refused.<reason>`)."""
     return CaseChangeRefused(text(f"cases.refused.{reason}", **values))
 

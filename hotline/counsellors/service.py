@@ -140,6 +140,6 @@ def parse_languages(text: str) -> str:
     return ",".join(code for code in SPOKEN if code in chosen)
 
 
-def _refusal(reason: str, **values: object) -> str:
+def _refusal(reason: str, /, **values: object) -> str:
     """Why it cannot be done, in the words of `hotline/texts/counsellors.toml`."""
     return catalog_text(f"counsellors.refused.{reason}", **values)

@@ -43,7 +43,7 @@ class OfferRefused(ValueError):
     """Why an offer cannot be taken (German, for the page and the import report)."""
 
 
-def _refused(reason: str, **values: object) -> OfferRefused:
+def _refused(reason: str, /, **values: object) -> OfferRefused:
     """A refusal in the words of `hotline/texts/directory.toml`."""
     return OfferRefused(catalog_text(f"directory.refused.{reason}", **values))
 

@@ -123,7 +123,9 @@ def add_absence(
     """ValueError when it ends before it begins, AbsenceTooFarAhead when it ends more than
     two years ahead."""
     if last_day < first_day:
-        raise ValueError(f"--to {last_day} liegt vor --from {first_day}")
+        raise ValueError(
+            catalog_text("availability.refused.absence_backwards", last=last_day, first=first_day)
+        )
     if last_day > latest_absence_day(now):
         raise AbsenceTooFarAhead(latest_absence_day(now))
     session.add(
