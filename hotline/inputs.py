@@ -17,6 +17,7 @@ import unicodedata
 from datetime import UTC, date, datetime, tzinfo
 
 from hotline.plain_text import has_control_characters
+from hotline.texts import text as catalog_text
 
 LARGEST_ID = 2**31 - 1  # PostgreSQL's INTEGER; every id column fits it
 FIRST_YEAR = 2000  # no date the hotline works with lies before ...
@@ -32,6 +33,11 @@ class Refused(ValueError):
     """A value from outside the service does not take; the message says what it expects."""
 
 
+def _refused(reason: str, value: object, /, **values: object) -> Refused:
+    """A refusal in the words of `hotline/texts/inputs.toml`."""
+    return Refused(catalog_text(f"inputs.{reason}", value=value, **values))
+
+
 def bounded_integer(value: object, *, least: int = 1, most: int = LARGEST_ID) -> int:
     """ASCII digits only (no sign, no blanks, no "²" or "١"), between `least` and `most`:
     ids default to 1 .. 2**31 - 1, so a lookup can never overflow the database's integer."""
@@ -41,10 +47,10 @@ def bounded_integer(value: object, *, least: int = 1, most: int = LARGEST_ID) ->
         or not value.isdigit()
         or len(value) > len(str(most))
     ):
-        raise Refused(f"{value!r}: bitte eine ganze Zahl von {least} bis {most}")
+        raise _refused("not_an_integer", value, least=least, most=most)
     number = int(value)
     if not least <= number <= most:
-        raise Refused(f"{value!r}: bitte eine ganze Zahl von {least} bis {most}")
+        raise _refused("not_an_integer", value, least=least, most=most)
     return number
 
 
@@ -59,11 +65,11 @@ def bounded_integer_or_none(value: object, *, least: int = 1, most: int = LARGES
 def calendar_day(value: object) -> date:
     """A day as forms send it, YYYY-MM-DD, in the years FIRST_YEAR to LAST_YEAR."""
     if not isinstance(value, str) or not _DAY.fullmatch(value):
-        raise Refused(f"{value!r}: bitte einen Tag als JJJJ-MM-TT, z. B. 2026-12-24")
+        raise _refused("not_a_day", value)
     try:
         day = date.fromisoformat(value)
     except ValueError:
-        raise Refused(f"{value!r}: diesen Tag gibt es nicht") from None
+        raise _refused("no_such_day", value) from None
     _check_year(day.year, value)
     return day
 
@@ -73,7 +79,7 @@ def aware_moment(value: object) -> datetime:
     FIRST_YEAR to LAST_YEAR: its local and its UTC time both stay well inside datetime."""
     moment = _moment(value)
     if moment.tzinfo is None or moment.utcoffset() is None:
-        raise Refused(f"{value!r}: bitte mit Zeitzone, z. B. 2026-12-01T10:00:00+01:00")
+        raise _refused("without_zone", value)
     _check_year(moment.astimezone(UTC).year, value)
     return moment
 
@@ -107,7 +113,7 @@ def checked_text(value: object, *, multiline: bool = False) -> str:
             unicodedata.category(char) == "Cs" for char in text
         )
     if refused:
-        raise Refused("der Text enthält Steuerzeichen")
+        raise _refused("control_characters", value)
     return text
 
 
@@ -127,15 +133,15 @@ def json_nesting_within(text: str, most: int) -> bool:
 
 def _moment(value: object) -> datetime:
     if not isinstance(value, str) or len(value) > LONGEST_MOMENT or not value.isascii():
-        raise Refused(f"{value!r}: bitte Datum und Uhrzeit, z. B. 2026-12-24T10:00")
+        raise _refused("not_a_moment", value)
     try:
         moment = datetime.fromisoformat(value.strip())
     except ValueError:
-        raise Refused(f"{value!r}: bitte Datum und Uhrzeit, z. B. 2026-12-24T10:00") from None
+        raise _refused("not_a_moment", value) from None
     _check_year(moment.year, value)
     return moment
 
 
 def _check_year(year: int, value: object) -> None:
     if not FIRST_YEAR <= year <= LAST_YEAR:
-        raise Refused(f"{value!r}: das Jahr muss zwischen {FIRST_YEAR} und {LAST_YEAR} liegen")
+        raise _refused("year_out_of_range", value, first=FIRST_YEAR, last=LAST_YEAR)

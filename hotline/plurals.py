@@ -1,34 +1,16 @@
 """Counts with their noun, by one rule: "1 Rückruf", "2 Rückrufe", "0 Rückrufe", "1.234 Fälle".
 
 Every count that the console, the mails and the CLI show goes through `counted`, with a noun
-from the table below (the hotline's nouns, singular and plural), so that no page says
-"1 Rückrufe" and no command hedges with a bracketed plural ending. A noun missing from the
-table is a KeyError: adding a count means adding its noun here, once. Templates (pages, the
+from `hotline/texts/plurals.toml` (the hotline's nouns, singular and plural), so that no page
+says "1 Rückrufe" and no command hedges with a bracketed plural ending. A noun missing from
+the table is a KeyError: adding a count means adding its noun there, once. Templates (pages, the
 console, mails) use it as the `counted` filter (`{{ total|counted("Fall") }}`)."""
 
 from __future__ import annotations
 
-NOUNS: dict[str, str] = {
-    "Anruf": "Anrufe",
-    "angebotener Anruf": "angebotene Anrufe",
-    "Angebot": "Angebote",
-    "Ausnahme": "Ausnahmen",
-    "Eintrag": "Einträge",
-    "Fall": "Fälle",
-    "Konto": "Konten",
-    "Minute": "Minuten",
-    "Person": "Personen",
-    "Rückruf": "Rückrufe",
-    "Sekunde": "Sekunden",
-    "Stunde": "Stunden",
-    "Tag": "Tage",
-    "Termin": "Termine",
-    "Versuch": "Versuche",
-    "Videotermin": "Videotermine",
-    "Wert": "Werte",
-    "Weitervermittlung": "Weitervermittlungen",
-    "Zeile": "Zeilen",
-}
+from hotline.texts import words
+
+NOUNS = words("plurals.nouns")
 
 
 def counted(count: int, noun: str, *, dative: bool = False) -> str:
@@ -48,3 +30,15 @@ def counted(count: int, noun: str, *, dative: bool = False) -> str:
     else:
         word = plural
     return f"{count:,}".replace(",", ".") + " " + word
+
+
+class Counted(int):
+    """A count that a catalog text writes with its noun: `{attempts:Versuch:dative}` is
+    "nach 3 Versuchen", `{passes:angebotener Anruf}` "2 angebotene Anrufe"; without a format,
+    the bare number."""
+
+    def __format__(self, spec: str) -> str:
+        if not spec:
+            return str(int(self))
+        noun, _, grammatical_case = spec.partition(":")
+        return counted(int(self), noun, dative=grammatical_case == "dative")

@@ -4,29 +4,25 @@ TTS engines read "09:00" or "28.12.2026" awkwardly ("null neun Doppelpunkt ...")
 here spell times the way the counsellors would say them: "ab Montag, dem 28. Dezember, um 9 Uhr".
 A German date's article follows its grammatical case, which the sentence around it decides:
 "ab Montag, dem 28. Dezember" (dative) but "gebucht für Montag, den 28. Dezember" (accusative);
-so whoever asks for a date names the case. Weekday and month names are data
-(`hotline.calendar_names`) rather than a locale, so the output does not depend on the
-machine's locale settings.
+so whoever asks for a date names the case. The words are data (`catalogs/speech.toml`, weekday
+and month names in `hotline.calendar_names`) rather than a locale, so the output does not
+depend on the machine's locale settings.
 """
 
 from __future__ import annotations
 
+import tomllib
+from collections.abc import Mapping
 from datetime import date, datetime, time, tzinfo
+from functools import cache
+from importlib import resources
+from typing import Any
 
 from hotline.calendar_names import DATE_ARTICLES_DE, MONTHS, WEEKDAYS, GrammaticalCase
 from hotline.clock import require_aware
 from hotline.hours.config import HoursConfig, TimeWindow
 from ivr_flows.prompts import LANGUAGES
 
-WEEKDAYS_ADVERB_DE = (
-    "montags",
-    "dienstags",
-    "mittwochs",
-    "donnerstags",
-    "freitags",
-    "samstags",
-    "sonntags",
-)
 DIGIT_GROUP = 4  # case references are read and shown in blocks of four
 
 
@@ -40,22 +36,13 @@ def spoken_opening(
     Both moments are converted to `tz` (the hotline's configured zone) so that a UTC `now`
     from the clock and an opening in the config's zone compare by local day.
     """
-    _check_language(lang)
+    said = _said(lang)
     local_at, local_now = require_aware(at).astimezone(tz), require_aware(now).astimezone(tz)
     days_ahead = (local_at.date() - local_now.date()).days
     day = _spoken_date(local_at.date(), local_now.year, lang, case)
     clock = spoken_time(local_at.time(), lang)
-    if lang == "de":
-        if days_ahead == 0:
-            return f"heute um {clock}"
-        if days_ahead == 1:
-            return f"morgen, {day}, um {clock}"
-        return f"{day}, um {clock}"
-    if days_ahead == 0:
-        return f"today at {clock}"
-    if days_ahead == 1:
-        return f"tomorrow, {day}, at {clock}"
-    return f"{day} at {clock}"
+    which = {0: "today", 1: "tomorrow"}.get(days_ahead, "later")
+    return said[which].format(day=day, clock=clock)
 
 
 def spoken_slot(at: datetime, now: datetime, lang: str, *, tz: tzinfo) -> str:
@@ -66,7 +53,7 @@ def spoken_slot(at: datetime, now: datetime, lang: str, *, tz: tzinfo) -> str:
     if (local_at.date() - local_now.date()).days < 2:
         return spoken_opening(at, now, lang, tz=tz, case="accusative")
     phrase = spoken_opening(at, now, lang, tz=tz, case="dative")
-    return f"am {phrase}" if lang == "de" else f"on {phrase}"
+    return _said(lang)["on_day"].format(phrase=phrase)
 
 
 def as_sentence_start(phrase: str) -> str:
@@ -76,7 +63,7 @@ def as_sentence_start(phrase: str) -> str:
 
 def spoken_weekly_hours(config: HoursConfig, lang: str) -> str:
     """Regular hours, equal neighbouring days grouped: "montags bis freitags von 9 bis 16 Uhr"."""
-    _check_language(lang)
+    said = _said(lang)
     groups: list[tuple[int, int, tuple[TimeWindow, ...]]] = []
     for weekday in range(7):
         windows = tuple(config.weekly.get(weekday, ()))
@@ -87,11 +74,11 @@ def spoken_weekly_hours(config: HoursConfig, lang: str) -> str:
         else:
             groups.append((weekday, weekday, windows))
     if not groups:
-        return "zurzeit zu keinen festen Zeiten" if lang == "de" else "at no regular times"
+        return said["no_regular_times"]
     phrases = [
         f"{_spoken_days(first, last, lang)} {_spoken_windows(w, lang)}" for first, last, w in groups
     ]
-    return _join(phrases, "und" if lang == "de" else "and")
+    return _join(phrases, said["and"])
 
 
 def spoken_digits(digits: str, lang: str) -> str:
@@ -104,45 +91,49 @@ def spoken_digits(digits: str, lang: str) -> str:
 
 def spoken_time(at: time, lang: str) -> str:
     """A time of day: "9 Uhr", "9 Uhr 30"; "9 a.m.", "9:30 a.m.", "noon"."""
-    _check_language(lang)
-    if lang == "de":
-        return f"{at.hour} Uhr" + (f" {at.minute}" if at.minute else "")
-    if at.minute == 0 and at.hour in (0, 12):
-        return "midnight" if at.hour == 0 else "noon"
-    hour = at.hour % 12 or 12
-    suffix = "a.m." if at.hour < 12 else "p.m."
-    return f"{hour}:{at.minute:02d} {suffix}" if at.minute else f"{hour} {suffix}"
-
-
-def _spoken_date(day: date, current_year: int, lang: str, case: GrammaticalCase) -> str:
-    weekday, month = WEEKDAYS[lang][day.weekday()], MONTHS[lang][day.month - 1]
-    year = f" {day.year}" if day.year != current_year else ""
-    if lang == "de":
-        return f"{weekday}, {DATE_ARTICLES_DE[case]} {day.day}. {month}{year}"
-    return f"{weekday} {day.day} {month}{year}"
-
-
-def _spoken_days(first: int, last: int, lang: str) -> str:
-    names = WEEKDAYS_ADVERB_DE if lang == "de" else WEEKDAYS["en"]
-    if first == last:
-        return names[first]
-    if last == first + 1:
-        return f"{names[first]} {'und' if lang == 'de' else 'and'} {names[last]}"
-    return f"{names[first]} {'bis' if lang == 'de' else 'to'} {names[last]}"
-
-
-def _spoken_windows(windows: tuple[TimeWindow, ...], lang: str) -> str:
-    if lang == "de":
-        return " und ".join(_spoken_window_de(window) for window in windows)
-    return " and ".join(
-        f"from {spoken_time(w.opens, 'en')} to {spoken_time(w.closes, 'en')}" for w in windows
+    said = _said(lang)
+    if at.minute == 0 and at.hour in (0, 12) and "noon" in said:  # a language that says so
+        return said["midnight" if at.hour == 0 else "noon"]
+    half = said.get("morning" if at.hour < 12 else "afternoon", "")
+    return said["time" if at.minute else "time_on_the_hour"].format(
+        hour=at.hour, hour12=at.hour % 12 or 12, minute=at.minute, half=half
     )
 
 
-def _spoken_window_de(window: TimeWindow) -> str:
-    if window.opens.minute == 0 and window.closes.minute == 0:
-        return f"von {window.opens.hour} bis {window.closes.hour} Uhr"
-    return f"von {spoken_time(window.opens, 'de')} bis {spoken_time(window.closes, 'de')}"
+def _spoken_date(day: date, current_year: int, lang: str, case: GrammaticalCase) -> str:
+    said = _said(lang)
+    return said["date"].format(
+        weekday=WEEKDAYS[lang][day.weekday()],
+        article=DATE_ARTICLES_DE[case],
+        day=day.day,
+        month=MONTHS[lang][day.month - 1],
+        year=said["year"].format(year=day.year) if day.year != current_year else "",
+    )
+
+
+def _spoken_days(first: int, last: int, lang: str) -> str:
+    said = _said(lang)
+    names = said["days"]
+    if first == last:
+        return names[first]
+    pair_or_range = "day_pair" if last == first + 1 else "day_range"
+    return said[pair_or_range].format(first=names[first], last=names[last])
+
+
+def _spoken_windows(windows: tuple[TimeWindow, ...], lang: str) -> str:
+    said = _said(lang)
+    return f" {said['and']} ".join(_spoken_window(window, said, lang) for window in windows)
+
+
+def _spoken_window(window: TimeWindow, said: Mapping[str, Any], lang: str) -> str:
+    """ "von 9 bis 16 Uhr" on the hour, else "von 9 Uhr 30 bis 16 Uhr"."""
+    on_the_hour = window.opens.minute == 0 and window.closes.minute == 0
+    return said["window_on_the_hour" if on_the_hour else "window"].format(
+        opens=spoken_time(window.opens, lang),
+        closes=spoken_time(window.closes, lang),
+        opens_hour=window.opens.hour,
+        closes_hour=window.closes.hour,
+    )
 
 
 def _join(phrases: list[str], conjunction: str) -> str:
@@ -156,23 +147,35 @@ def _check_language(lang: str) -> None:
         raise ValueError(f"unsupported language {lang!r}: use one of {', '.join(LANGUAGES)}")
 
 
-SPOKEN_SIGNS = {
-    "de": {"@": "ät", ".": "Punkt", "-": "Bindestrich", "_": "Unterstrich", "/": "Schrägstrich"},
-    "en": {"@": "at", ".": "dot", "-": "dash", "_": "underscore", "/": "slash"},
-}
+def _said(lang: str) -> Mapping[str, Any]:
+    """The words of one language (ValueError for a language the hotline does not speak)."""
+    _check_language(lang)
+    return _speech()[lang]
+
+
+@cache
+def _speech() -> dict[str, dict[str, Any]]:
+    """`catalogs/speech.toml`, read once."""
+    text = resources.files("ivr_flows.catalogs").joinpath("speech.toml").read_text("utf-8")
+    return tomllib.loads(text)
+
+
+def spoken_sign(char: str, lang: str) -> str:
+    """How a sign of an address is said ("ät" for "@"); any other character as it is."""
+    signs: Mapping[str, str] = _said(lang)["signs"]
+    return signs.get(char, char)
 
 
 def spelled_out(address: str, lang: str) -> str:
     """Letter by letter, for writing it down: "i, n, f, o, ät, s, t, a, …, Punkt, d, e"
     ("ät", as German speakers say "@"; "at" would be read as the preposition)."""
     _check_language(lang)
-    signs = SPOKEN_SIGNS[lang]
-    return ", ".join(signs.get(char, char) for char in address.lower() if not char.isspace())
+    return ", ".join(spoken_sign(char, lang) for char in address.lower() if not char.isspace())
 
 
 def spoken_address(url: str, lang: str) -> str:
     """A web address as it is said: "hotline.example.org Schrägstrich termin"."""
     _check_language(lang)
     rest = url.split("://", 1)[-1].rstrip("/")
-    slash = f" {SPOKEN_SIGNS[lang]['/']} "
+    slash = f" {spoken_sign('/', lang)} "
     return slash.join(part for part in rest.split("/") if part)

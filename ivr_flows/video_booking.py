@@ -17,6 +17,7 @@ from hotline.appointments.links import BOOKING_PATH
 from hotline.appointments.models import BookedVia
 from hotline.telephony.models import CallOutcome
 from hotline.telephony.phone_numbers import NumberRefused, callback_number
+from hotline.texts import text
 from ivr_flows import offered_times
 from ivr_flows.contact import end_politely
 from ivr_flows.prompts import PromptCatalog, prompts
@@ -26,7 +27,8 @@ from scheduling.appointments.desk import Contact, SlotTaken
 
 BOOK_PATH = "video/book"
 MAX_ATTEMPTS = 3
-PHONE_NAME = "Telefonbuchung"  # the name field of a booking nobody typed a name for
+# the name field of a booking nobody typed a name for
+PHONE_NAME = text("appointments.phone_booking_name")
 
 
 def offer(ctx: StepContext, step: StepInput, attempt: int = 1) -> StepResult:

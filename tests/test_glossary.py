@@ -1,5 +1,6 @@
-"""The glossary (GLOSSARY.md) holds the hotline's German words; the catalogs, templates, mail
-texts, wording modules, the CLI and every other module of the service keep to it (issue 22).
+"""The glossary (GLOSSARY.md) holds the hotline's German words; the catalogs (what callers hear
+in ivr_flows/catalogs/, every other text in hotline/texts/), templates, mail texts and every
+module of the service keep to it (issue 22).
 Its last column lists what is not said; this test refuses each of those anywhere in the
 service's texts, and in what a booking really sends and the public pages really show."""
 
@@ -37,7 +38,8 @@ def ruled_out() -> dict[str, str]:
 
 
 def service_texts() -> Iterator[Path]:
-    """Catalogs, templates (pages, console, mails), wording modules, the CLI, every module."""
+    """Catalogs (ivr_flows/catalogs/, hotline/texts/), templates (pages, console, mails), every
+    module."""
     for package in PACKAGES:
         for pattern in TEXT_FILES:
             yield from sorted((ROOT / package).rglob(pattern))
@@ -62,6 +64,10 @@ def test_no_catalog_template_wording_or_cli_module_uses_a_word_the_glossary_rule
     assert words["Übersteuerung"] == "Ausnahme"
     files = list(service_texts())
     assert {ROOT / "ivr_flows/catalogs/de.toml", ROOT / "hotline/cli/work.py"} <= set(files)
+    # the staff side's catalog and the spoken dates: every TOML file of both catalogs
+    catalogs = {*(ROOT / "hotline/texts").glob("*.toml"), *(ROOT / "ivr_flows/catalogs").glob("*")}
+    assert {path for path in catalogs if path.suffix == ".toml"} <= set(files)
+    assert {ROOT / "hotline/texts/cli.toml", ROOT / "ivr_flows/catalogs/speech.toml"} <= set(files)
     assert ROOT / "hotline/appointments/mails/appointment.txt" in files
     found = {
         str(path.relative_to(ROOT)): wrong

@@ -16,6 +16,7 @@ from typing import Any
 from pydantic import BaseModel
 from pydantic.json_schema import GenerateJsonSchema, NoDefault
 
+from hotline.texts import text
 from web.booking_answers import ANSWERS, Appointment, Booking, Callback, Error, Slots
 from web.booking_schema import BookingHeaders, BookingRequest, MoveRequest, SlotQuery
 
@@ -88,7 +89,7 @@ def document(base_url: str) -> dict[str, Any]:
     return {
         "openapi": OPENAPI_VERSION,
         "info": {
-            "title": "starke Stelle – Termine",
+            "title": text("public.api_title"),
             "version": "1",
             "description": (
                 "Free slots and booking of video-call appointments and callbacks with the "

@@ -11,6 +11,7 @@ from flask.typing import ResponseReturnValue
 from flask_wtf import FlaskForm
 
 from hotline.services import services
+from hotline.texts import text
 from web.api import error as api_error
 
 
@@ -46,6 +47,4 @@ def common() -> dict[str, Any]:
     return {"contact_email": settings.contact_email, "imprint_url": settings.imprint_url}
 
 
-FORM_EXPIRED = (
-    "Das Formular ist abgelaufen. Bitte laden Sie die Seite neu und senden Sie es erneut."
-)
+FORM_EXPIRED = text("public.form_expired")

@@ -15,6 +15,7 @@ from typing import Any
 from hotline.appointments.wording import short_day
 from hotline.calendar_names import MONTHS, WEEKDAYS
 from hotline.inputs import Refused, calendar_day
+from hotline.texts import text
 from scheduling.appointments.desk import AppointmentDesk
 from scheduling.appointments.slots import VideoSlot
 
@@ -121,9 +122,18 @@ def _title(first: date, last: date) -> str:
     """ "23. bis 29. November 2026", "30. November bis 6. Dezember 2026", "28. Dezember 2026
     bis 3. Januar 2027"."""
     month = MONTHS["de"]
-    end = f"{last.day}. {month[last.month - 1]} {last.year}"
     if first.year != last.year:
-        return f"{first.day}. {month[first.month - 1]} {first.year} bis {end}"
-    if first.month != last.month:
-        return f"{first.day}. {month[first.month - 1]} bis {end}"
-    return f"{first.day}. bis {end}"
+        which = "across_years"
+    elif first.month != last.month:
+        which = "same_year"
+    else:
+        which = "same_month"
+    return text(
+        f"public.week_title.{which}",
+        first_day=first.day,
+        first_month=month[first.month - 1],
+        first_year=first.year,
+        last_day=last.day,
+        last_month=month[last.month - 1],
+        last_year=last.year,
+    )

@@ -20,6 +20,7 @@ from hotline.cases.references import display_case_reference
 from hotline.counsellors.models import Counsellor
 from hotline.link_tokens import holder_of, new_link_token, token_digest
 from hotline.sections_config import SchedulingConfig
+from hotline.texts import text
 
 FEED_PAST = timedelta(days=30)  # how far back the feed looks
 
@@ -57,8 +58,12 @@ def counsellor_feed(
                 uid=uid,
                 start=start,
                 end=end,
-                summary=f"Videotermin · Fall {shown}",
-                description=f"Videoberatung, Fall {shown} (Termin {appointment_id}).",
+                summary=text("appointments.feed.appointment_summary", reference=shown),
+                description=text(
+                    "appointments.feed.appointment_description",
+                    reference=shown,
+                    appointment_id=appointment_id,
+                ),
             )
         )
     slot = scheduling.callbacks.slot
@@ -69,16 +74,20 @@ def counsellor_feed(
         .where(CallbackAttempt.counsellor_id == counsellor.id, CallbackAttempt.started_at >= since)
         .order_by(CallbackAttempt.started_at)
     ):
-        shown = display_case_reference(reference) if reference else "ohne Fallnummer"
+        shown = (
+            display_case_reference(reference)
+            if reference
+            else text("appointments.feed.no_reference")
+        )
         entries.append(
             FeedEntry(
                 uid=f"rueckruf-{callback_id}-{int(started.timestamp())}@starkestelle.de",
                 start=started,
                 end=started + slot,
-                summary=f"Rückruf · Fall {shown}",
-                description=f"Rückruf, Fall {shown}.",
+                summary=text("appointments.feed.callback_summary", reference=shown),
+                description=text("appointments.feed.callback_description", reference=shown),
             )
         )
     # the display name, not the full one: the feed is read without a login, by its URL alone
-    name = f"starke Stelle – {counsellor.shown_name}"
+    name = text("appointments.feed.name", counsellor=counsellor.shown_name)
     return feed_ics(name, entries, now, scheduling.hours.timezone)

@@ -34,6 +34,7 @@ from hotline.outbox import queue, side_effects
 from hotline.outbox.queue import Work
 from hotline.plurals import counted
 from hotline.sections_config import SchedulingConfig
+from hotline.texts import text
 
 Kind = Literal["booked", "moved", "canceled", "reminder", "email_added"]
 Method = Literal["REQUEST", "CANCEL"]
@@ -283,7 +284,8 @@ class Notices:
         )
         attendees = []
         if address:
-            attendees.append(calendar.Attendee(name or "Gast", self.cipher.decrypt(address)))
+            guest = name or text("appointments.guest")
+            attendees.append(calendar.Attendee(guest, self.cipher.decrypt(address)))
         description = _templates().get_template("calendar.txt").render(**values).strip()
         return calendar.Invitation(
             uid=appointment.uid,

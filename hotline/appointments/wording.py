@@ -1,16 +1,23 @@
-"""The German words for appointments that are not in a template: their states (for the
-console and the CLI alike) and days as the booking page offers them ("Fr., 27. November").
-Dates and times in mails and SMS come from `hotline.calendar_names`."""
+"""The words for appointments that are not in a template: their states (for the console and
+the CLI alike) and days as the booking page offers them ("Fr., 27. November"), from
+`hotline/texts/appointments.toml`. Dates and times in mails and SMS come from
+`hotline.calendar_names`."""
 
 from __future__ import annotations
 
 from datetime import date
 
 from hotline.calendar_names import MONTHS, WEEKDAYS
+from hotline.texts import text, words
 
-STATE_NAMES: dict[str, str] = {"booked": "gebucht", "canceled": "abgesagt"}
+STATE_NAMES = words("appointments.states")
 
 
 def short_day(day: date) -> str:
     """ "Fr., 27. November": a day to choose on the booking page."""
-    return f"{WEEKDAYS['de'][day.weekday()][:2]}., {day.day}. {MONTHS['de'][day.month - 1]}"
+    return text(
+        "appointments.short_day",
+        weekday=WEEKDAYS["de"][day.weekday()],
+        day=day.day,
+        month=MONTHS["de"][day.month - 1],
+    )

@@ -5,8 +5,10 @@ change itself (the caller's transaction)."""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
 from sqlalchemy import update
 from sqlalchemy.orm import Session
@@ -15,22 +17,27 @@ from hotline.appointments.models import Appointment
 from hotline.audit.log import record
 from hotline.audit.models import AuditAction
 from hotline.callbacks.models import Callback
-from hotline.cases import wording
+from hotline.cases.event_texts import VARIANT, event_text
 from hotline.cases.events import CaseEvent, CaseEventKind, note_on_case
 from hotline.cases.models import Case, CaseStatus
-from hotline.cases.references import display_case_reference
 from hotline.cases.vocabulary import FEDERAL_STATES, STATUS_NAMES, TOPICS
 from hotline.counsellors.models import Counsellor
 from hotline.crypto import DataCipher
 from hotline.outbox.models import WorkItem
 from hotline.referrals.models import Referral
 from hotline.telephony.models import Call
+from hotline.texts import text
 
 LONGEST_NOTES = 4000
 
 
 class CaseChangeRefused(ValueError):
     """The change cannot be made; the message is German, for the page."""
+
+
+def refused(reason: str, /, **values: object) -> CaseChangeRefused:
+    """A refusal with its message from the catalog (`cases.refused.<reason>`)."""
+    return CaseChangeRefused(text(f"cases.refused.{reason}", **values))
 
 
 @dataclass
@@ -42,29 +49,25 @@ class CaseDesk:
 
     def set_status(self, case: Case, status: str) -> None:
         if status not in STATUS_NAMES:
-            raise CaseChangeRefused("Unbekannter Status.")
+            raise refused("unknown_status")
         if case.merged_into_id is not None:
-            raise CaseChangeRefused("Dieser Fall wurde zusammengeführt und ist abgeschlossen.")
+            raise refused("merged")
         if status == case.status:
             return
         old = case.status
         case.status = status
         case.closed_at = self.now if status == CaseStatus.CLOSED else None
-        self._changed(
-            case,
-            CaseEventKind.STATUS_CHANGED,
-            wording.STATUS_LINE.format(old=STATUS_NAMES[old], new=STATUS_NAMES[status]),
-        )
+        self._changed(case, CaseEventKind.STATUS_CHANGED, {"old_status": old, "new_status": status})
 
     def assign(self, case: Case, counsellor: Counsellor | None) -> None:
         if (counsellor.id if counsellor else None) == case.counsellor_id:
             return
         case.counsellor_id = counsellor.id if counsellor else None
         if counsellor is None:
-            self._changed(case, CaseEventKind.ASSIGNED, wording.UNASSIGNED_LINE)
+            self._changed(case, CaseEventKind.ASSIGNED, {VARIANT: "nobody"})
         else:
             self._changed(
-                case, CaseEventKind.ASSIGNED, wording.ASSIGNED_LINE.format(name=counsellor.name)
+                case, CaseEventKind.ASSIGNED, {VARIANT: "to", "counsellor": counsellor.name}
             )
         if case.status == CaseStatus.NEW and counsellor is not None:
             self.set_status(case, CaseStatus.IN_PROGRESS)
@@ -75,12 +78,12 @@ class CaseDesk:
         """Federal state and topic from the fixed lists (empty: not known), free notes."""
         federal_state, topic = federal_state or None, topic or None
         if federal_state is not None and federal_state not in FEDERAL_STATES:
-            raise CaseChangeRefused("Unbekanntes Bundesland.")
+            raise refused("unknown_federal_state")
         if topic is not None and topic not in TOPICS:
-            raise CaseChangeRefused("Unbekanntes Thema.")
+            raise refused("unknown_topic")
         notes = notes.strip()
         if len(notes) > LONGEST_NOTES:
-            raise CaseChangeRefused(f"Die Notizen sind länger als {LONGEST_NOTES} Zeichen.")
+            raise refused("notes_too_long", most=LONGEST_NOTES)
         changed = []
         if federal_state != case.federal_state:
             case.federal_state = federal_state
@@ -93,10 +96,7 @@ class CaseDesk:
             case.notes_encrypted = self.cipher.encrypt(notes) if notes else None
             changed.append("notes")
         if changed:
-            fields = ", ".join(wording.FIELD_NAMES[name] for name in changed)
-            self._changed(
-                case, CaseEventKind.DETAILS_CHANGED, wording.DETAILS_LINE.format(fields=fields)
-            )
+            self._changed(case, CaseEventKind.DETAILS_CHANGED, {"fields": changed})
 
     def notes(self, case: Case) -> str | None:
         """The notes to show and edit ("" when there are none); None when they were stored
@@ -110,12 +110,12 @@ class CaseDesk:
         """A caller with two cases: everything of `duplicate` moves to `into`, which keeps
         its reference; `duplicate` is closed and points to `into`."""
         if duplicate.id == into.id:
-            raise CaseChangeRefused("Ein Fall kann nicht mit sich selbst zusammengeführt werden.")
+            raise refused("merged_with_itself")
         if duplicate.merged_into_id is not None or into.merged_into_id is not None:
-            raise CaseChangeRefused("Einer der beiden Fälle ist bereits zusammengeführt.")
+            raise refused("merged_already")
         kept, moved = self.notes(into), self.notes(duplicate)
         if kept is None or moved is None:
-            raise CaseChangeRefused(wording.NOTES_UNREADABLE)
+            raise refused("notes_unreadable")
         for model in (Call, Callback, Appointment, CaseEvent, Referral, WorkItem):
             self.session.execute(
                 update(model).where(model.case_id == duplicate.id).values(case_id=into.id)
@@ -130,20 +130,19 @@ class CaseDesk:
             duplicate.notes_encrypted = None
         duplicate.merged_into_id = into.id
         duplicate.status, duplicate.closed_at = CaseStatus.CLOSED, self.now
-        self._changed(
-            into,
-            CaseEventKind.MERGED,
-            wording.MERGED_FROM.format(other=display_case_reference(duplicate.reference)),
-        )
-        self._changed(
-            duplicate,
-            CaseEventKind.MERGED,
-            wording.MERGED_INTO.format(other=display_case_reference(into.reference)),
-        )
+        self._changed(into, CaseEventKind.MERGED, {VARIANT: "from", "other": duplicate.reference})
+        self._changed(duplicate, CaseEventKind.MERGED, {VARIANT: "into", "other": into.reference})
 
-    def _changed(self, case: Case, kind: CaseEventKind, text: str) -> None:
+    def _changed(self, case: Case, kind: CaseEventKind, params: Mapping[str, Any]) -> None:
+        """On the timeline, and in the audit log in the words the timeline shows now (the
+        audit log keeps what was said when it was written)."""
         case.updated_at = self.now
-        note_on_case(self.session, case.id, self.now, kind, text, self.staff_id)
+        note_on_case(self.session, case.id, self.now, kind, params, self.staff_id)
         record(
-            self.session, self.now, self.staff_id, AuditAction.CHANGED, case_id=case.id, detail=text
+            self.session,
+            self.now,
+            self.staff_id,
+            AuditAction.CHANGED,
+            case_id=case.id,
+            detail=event_text(kind, params),
         )

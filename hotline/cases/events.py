@@ -1,13 +1,17 @@
-"""A case's timeline: what happened, when, in a few words (no phone numbers, no addresses)."""
+"""A case's timeline: what happened, when, and its few parameters (no phone numbers, no
+addresses); `hotline.cases.event_texts` puts an entry into words when it is shown."""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import datetime
 from enum import StrEnum
+from typing import Any
 
-from sqlalchemy import ForeignKey, String
+from sqlalchemy import JSON, ForeignKey, String
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
+from hotline.cases.event_texts import checked_params
 from hotline.db import Base, UTCDateTime
 
 
@@ -37,7 +41,9 @@ class CaseEvent(Base):
     case_id: Mapped[int] = mapped_column(ForeignKey("cases.id"), index=True)
     at: Mapped[datetime] = mapped_column(UTCDateTime())
     kind: Mapped[str] = mapped_column(String(32))
-    text: Mapped[str] = mapped_column(String(500))
+    # what the sentence needs (`hotline.cases.event_texts`); None once the retention sweep
+    # has anonymised the case: the kind and the time stay
+    params: Mapped[dict[str, Any] | None] = mapped_column(JSON(none_as_null=True))
     staff_id: Mapped[int | None] = mapped_column(ForeignKey("staff_accounts.id"))  # who did it
 
 
@@ -46,11 +52,12 @@ def note_on_case(
     case_id: int | None,
     at: datetime,
     kind: CaseEventKind,
-    text: str,
+    params: Mapping[str, Any],
     staff_id: int | None = None,
 ) -> None:
-    """Add to the case's timeline (nothing when the work has no case)."""
+    """Add to the case's timeline (nothing when the work has no case). `params` are the
+    placeholders of the kind's sentence in the catalog, and its `variant` if it has several;
+    anything else is refused (ValueError), so no prose and no contact detail is stored."""
     if case_id is not None:
-        session.add(
-            CaseEvent(case_id=case_id, at=at, kind=kind, text=text[:500], staff_id=staff_id)
-        )
+        params = checked_params(kind, params)
+        session.add(CaseEvent(case_id=case_id, at=at, kind=kind, params=params, staff_id=staff_id))

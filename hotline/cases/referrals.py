@@ -17,8 +17,8 @@ from sqlalchemy.orm import Session
 
 from hotline.audit.log import record
 from hotline.audit.models import AuditAction
-from hotline.cases import wording
-from hotline.cases.changes import CaseChangeRefused
+from hotline.cases.changes import refused
+from hotline.cases.event_texts import VARIANT, event_text
 from hotline.cases.events import CaseEventKind, note_on_case
 from hotline.cases.models import Case, CaseStatus
 from hotline.cases.references import display_case_reference
@@ -30,6 +30,7 @@ from hotline.outbox.kinds import Done, WorkKind, WorkTools
 from hotline.outbox.queue import ClaimedWork, Work
 from hotline.referrals.models import Referral, SupportOffer
 from hotline.staff.models import StaffAccount
+from hotline.texts import text
 
 FOLLOW_UP = "referral_follow_up"
 REMINDER_TIME = time(9, 0)
@@ -47,12 +48,12 @@ class ReferralDesk:
     def refer(self, case: Case, offer_id: int, follow_up_on: date | None) -> Referral:
         offer = self.session.get(SupportOffer, offer_id)
         if offer is None:
-            raise CaseChangeRefused("Dieses Angebot gibt es nicht (mehr).")
+            raise refused("no_such_offer")
         if case.merged_into_id is not None or case.status == CaseStatus.CLOSED:
-            raise CaseChangeRefused("Der Fall ist abgeschlossen.")
+            raise refused("closed")
         today = self.now.astimezone(self.timezone).date()
         if follow_up_on is not None and follow_up_on <= today:
-            raise CaseChangeRefused("Die Nachfrage muss nach dem heutigen Tag liegen.")
+            raise refused("follow_up_not_after_today")
         referral = Referral(
             case_id=case.id,
             offer_id=offer.id,
@@ -63,41 +64,45 @@ class ReferralDesk:
         )
         self.session.add(referral)
         self.session.flush()
-        region = REGIONS.get(offer.region, offer.region)
+        said: dict[str, object] = {"offer": offer.name, "region": offer.region}
         if follow_up_on is None:
-            text = wording.REFERRED_NO_FOLLOW_UP.format(offer=offer.name, region=region)
+            said[VARIANT] = "without_follow_up"
         else:
-            text = wording.REFERRED_LINE.format(
-                offer=offer.name, region=region, follow_up=f"{follow_up_on:%d.%m.%Y}"
-            )
+            said |= {VARIANT: "with_follow_up", "follow_up": follow_up_on.isoformat()}
             queue.enqueue(self.session, self.cipher, self.now, self._follow_up_work(referral))
         case.status, case.updated_at, case.closed_at = CaseStatus.REFERRED, self.now, None
-        note_on_case(self.session, case.id, self.now, CaseEventKind.REFERRED, text, self.staff_id)
+        kind = CaseEventKind.REFERRED
+        note_on_case(self.session, case.id, self.now, kind, said, self.staff_id)
         record(
-            self.session, self.now, self.staff_id, AuditAction.CHANGED, case_id=case.id, detail=text
+            self.session,
+            self.now,
+            self.staff_id,
+            AuditAction.CHANGED,
+            case_id=case.id,
+            detail=event_text(kind, said),
         )
         return referral
 
     def record_outcome(self, case: Case, referral_id: int, outcome: str) -> None:
         referral = self.session.get(Referral, referral_id)
         if referral is None or referral.case_id != case.id:
-            raise CaseChangeRefused("Diese Weitervermittlung gehört nicht zu diesem Fall.")
+            raise refused("referral_of_another_case")
         outcome = outcome.strip()
         if not outcome:
-            raise CaseChangeRefused("Bitte das Ergebnis der Nachfrage eintragen.")
+            raise refused("outcome_missing")
         if len(outcome) > LONGEST_OUTCOME:
-            raise CaseChangeRefused(f"Das Ergebnis ist länger als {LONGEST_OUTCOME} Zeichen.")
+            raise refused("outcome_too_long", most=LONGEST_OUTCOME)
         referral.follow_up_outcome_encrypted = self.cipher.encrypt(outcome)
         referral.follow_up_done_at = self.now
         offer = self.session.get(SupportOffer, referral.offer_id)
-        # the outcome may name people: it stays with the referral, encrypted, not in the
-        # timeline's text
-        text = wording.FOLLOW_UP_DONE_LINE.format(offer=offer.name if offer else "?")
+        # the outcome may name people: it stays with the referral, encrypted, not on the
+        # timeline
+        said = {"offer": offer.name if offer else text("cases.offer_gone")}
         if case.status == CaseStatus.FOLLOW_UP_DUE and not _follow_ups_due(self.session, case.id):
             case.status = CaseStatus.REFERRED
         case.updated_at = self.now
         note_on_case(
-            self.session, case.id, self.now, CaseEventKind.FOLLOW_UP_DONE, text, self.staff_id
+            self.session, case.id, self.now, CaseEventKind.FOLLOW_UP_DONE, said, self.staff_id
         )
         record(
             self.session,
@@ -105,7 +110,7 @@ class ReferralDesk:
             self.staff_id,
             AuditAction.CHANGED,
             case_id=case.id,
-            detail="Nachfrage eingetragen",
+            detail=text("cases.audit_follow_up_recorded"),
         )
 
     def _follow_up_work(self, referral: Referral) -> Work:
@@ -175,21 +180,16 @@ def do_follow_up(item: ClaimedWork, tools: WorkTools) -> Done:
         if case is None or case.status == CaseStatus.CLOSED:
             return Done("skipped: case closed")
         offer = session.get(SupportOffer, referral.offer_id)
-        offer_name = offer.name if offer else "?"
+        offer_name = offer.name if offer else text("cases.offer_gone")
         referral.follow_up_due_at = referral.follow_up_due_at or now
         case.status, case.updated_at = CaseStatus.FOLLOW_UP_DUE, now
-        note_on_case(
-            session,
-            case.id,
-            now,
-            CaseEventKind.FOLLOW_UP_DUE,
-            wording.FOLLOW_UP_DUE_LINE.format(offer=offer_name),
-        )
+        note_on_case(session, case.id, now, CaseEventKind.FOLLOW_UP_DUE, {"offer": offer_name})
         address = _reminder_address(session, tools.cipher, case, referral)
         if address is None:
             return Done("due; nobody to mail")
         reference = display_case_reference(case.reference)
-        text = wording.FOLLOW_UP_MAIL_TEXT.format(
+        body = text(
+            "cases.follow_up_mail.text",
             reference=reference,
             offer=offer_name,
             region=REGIONS.get(offer.region, offer.region) if offer else "",
@@ -199,8 +199,8 @@ def do_follow_up(item: ClaimedWork, tools: WorkTools) -> Done:
         mail = side_effects.send_mail(
             f"referral:{referral.id}:follow-up:mail",
             to=[address],
-            subject=wording.FOLLOW_UP_MAIL_SUBJECT.format(reference=reference),
-            text=text,
+            subject=text("cases.follow_up_mail.subject", reference=reference),
+            text=body,
             due_at=now,
             case_id=case.id,
         )

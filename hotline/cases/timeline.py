@@ -10,17 +10,19 @@ from datetime import datetime
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from hotline.cases import wording
+from hotline.cases.event_texts import event_text
 from hotline.cases.events import CaseEvent
+from hotline.cases.wording import CALL_OUTCOMES
 from hotline.counsellors.models import Counsellor
 from hotline.telephony.models import Call, CallDirection
+from hotline.texts import text
 
 
 @dataclass(frozen=True)
 class TimelineEntry:
     at: datetime
     kind: str
-    text: str
+    text: str  # "" once the retention sweep has anonymised the case
     by: str | None = None  # the counsellor who did it, when a console user did
 
 
@@ -31,7 +33,10 @@ def timeline(session: Session, case_id: int) -> list[TimelineEntry]:
         .outerjoin(Counsellor, Counsellor.staff_id == CaseEvent.staff_id)
         .where(CaseEvent.case_id == case_id)
     )
-    entries = [TimelineEntry(event.at, event.kind, event.text, name) for event, name in events]
+    entries = [
+        TimelineEntry(event.at, event.kind, event_text(event.kind, event.params), name)
+        for event, name in events
+    ]
     calls = session.scalars(
         select(Call).where(Call.case_id == case_id, Call.direction == CallDirection.INBOUND)
     )
@@ -42,17 +47,18 @@ def timeline(session: Session, case_id: int) -> list[TimelineEntry]:
 
 def call_line(call: Call) -> str:
     if call.ended_at is None:
-        return wording.CALL_UNDER_WAY
+        return text("cases.call_under_way")
     wait = talk = 0.0
     if call.queued_at is not None:
         left = call.connected_at or call.queue_left_at or call.ended_at
         wait = (left - call.queued_at).total_seconds()
     if call.connected_at is not None:
         talk = (call.ended_at - call.connected_at).total_seconds()
-    outcome = wording.CALL_OUTCOMES.get(call.outcome or "", call.outcome or "unbekannt")
-    return wording.CALL_LINE.format(outcome=outcome, wait=minutes(wait), talk=minutes(talk))
+    unknown = call.outcome or text("cases.call_outcome_unknown")
+    outcome = CALL_OUTCOMES.get(call.outcome or "", unknown)
+    return text("cases.call_line", outcome=outcome, wait=minutes(wait), talk=minutes(talk))
 
 
 def minutes(seconds: float) -> str:
     whole = max(0, int(seconds))
-    return f"{whole // 60}:{whole % 60:02d} min"
+    return text("cases.minutes", minutes=whole // 60, seconds=whole % 60)

@@ -1,55 +1,16 @@
-"""The fixed lists a case is described with: federal state and topic. Codes are stored; the
-German names are what people read (the codes are ISO 3166-2:DE without the "DE-")."""
+"""The fixed lists a case is described with: federal state and topic, and the names of its
+statuses. Codes are stored; the German names are what people read, from
+`hotline/texts/vocabulary.toml` (the codes are ISO 3166-2:DE without the "DE-")."""
 
 from __future__ import annotations
 
-FEDERAL_STATES: dict[str, str] = {
-    "BW": "Baden-Württemberg",
-    "BY": "Bayern",
-    "BE": "Berlin",
-    "BB": "Brandenburg",
-    "HB": "Bremen",
-    "HH": "Hamburg",
-    "HE": "Hessen",
-    "MV": "Mecklenburg-Vorpommern",
-    "NI": "Niedersachsen",
-    "NW": "Nordrhein-Westfalen",
-    "RP": "Rheinland-Pfalz",
-    "SL": "Saarland",
-    "SN": "Sachsen",
-    "ST": "Sachsen-Anhalt",
-    "SH": "Schleswig-Holstein",
-    "TH": "Thüringen",
-}
+from hotline.texts import text, words
+
+FEDERAL_STATES = words("vocabulary.federal_states")
 
 FEDERAL_LEVEL = "BUND"  # an offer for the whole country
-REGIONS: dict[str, str] = {**FEDERAL_STATES, FEDERAL_LEVEL: "Bund"}
+REGIONS = {**FEDERAL_STATES, FEDERAL_LEVEL: text("vocabulary.federal_level")}
 
-TOPICS: dict[str, str] = {
-    "online_hate": "Hass im Netz",
-    "threat": "Bedrohung",
-    "insult": "Beleidigung, Verleumdung",
-    "violence": "Körperliche Gewalt",
-    "property": "Sachbeschädigung",
-    "stalking": "Nachstellung",
-    "family": "Angehörige betroffen",
-    "other": "Sonstiges",
-}
-
-OFFER_CATEGORIES: dict[str, str] = {
-    "victim_support": "Opferberatung",
-    "legal": "Rechtsberatung",
-    "police": "Polizei, Prävention",
-    "psychological": "Psychologische Unterstützung",
-    "digital": "Digitale Sicherheit",
-    "association": "Kommunale Spitzenverbände",
-    "other": "Sonstiges",
-}
-
-STATUS_NAMES: dict[str, str] = {
-    "new": "neu",
-    "in_progress": "in Bearbeitung",
-    "referred": "weitervermittelt",
-    "follow_up_due": "Nachfrage fällig",
-    "closed": "abgeschlossen",
-}
+TOPICS = words("vocabulary.topics")
+OFFER_CATEGORIES = words("vocabulary.offer_categories")
+STATUS_NAMES = words("vocabulary.case_statuses")

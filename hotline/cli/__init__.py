@@ -23,9 +23,10 @@ from hotline.cli.simulate import simulate
 from hotline.cli.staff import staff
 from hotline.cli.statistics import statistics
 from hotline.cli.work import work
+from hotline.texts import text
 
 
-@click.group(help="Telefon- und Terminbackend der starken Stelle (0800 300 99 44).")
+@click.group(help=text("cli.main_help"))
 def main() -> None:
     load_dotenv(".env", override=False)
 

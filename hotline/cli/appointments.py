@@ -20,22 +20,23 @@ from hotline.counsellors.models import Counsellor
 from hotline.mail.addresses import checked_address
 from hotline.mail.mailer import mask_address
 from hotline.reports.wording import CHANNELS
+from hotline.texts import text, words
 from scheduling.appointments.desk import AppointmentDesk
 
 STATES_HELP = ", ".join(f"{state} = {name}" for state, name in sorted(STATE_NAMES.items()))
 
 
-@click.group(help="Videotermine.")
+@click.group(help=text("cli.appointments.help.group"))
 def appointments() -> None:
-    """Unterbefehle: list, cancel, email."""
+    """Subcommands: list, cancel, email."""
 
 
-@appointments.command("list", help="Videotermine in zeitlicher Folge (Adressen maskiert).")
-@click.option("--day", type=DAY, help="Nur an diesem Tag (Ortszeit), z. B. 2026-11-30.")
+@appointments.command("list", help=text("cli.appointments.help.list"))
+@click.option("--day", type=DAY, help=text("cli.appointments.help.day"))
 @click.option(
     "--state",
     type=click.Choice(sorted(STATE_NAMES)),
-    help=f"Nur Termine in diesem Status ({STATES_HELP}).",
+    help=text("cli.appointments.help.state", states=STATES_HELP),
 )
 def appointments_list(day: date | None, state: str | None) -> None:
     svc, scheduling = cli_context()
@@ -67,39 +68,38 @@ def appointments_list(day: date | None, state: str | None) -> None:
             for appointment, reference, name in session.execute(query)
         ]
     if not rows:
-        click.echo("keine Videotermine" + (f" am {day:%d.%m.%Y}" if day else ""))
+        on_day = text("cli.appointments.on_day", day=day) if day else ""
+        click.echo(text("cli.appointments.none") + on_day)
         return
-    header = ("ID", "Zeit", "Fall", "Berater:in", "Status", "Gebucht über", "E-Mail")
-    echo_table(header, rows)
+    echo_table(tuple(words("cli.appointments.columns").values()), rows)
 
 
-@appointments.command(
-    "cancel", help="Einen Videotermin absagen; die Einladungen werden zurückgezogen."
-)
+@appointments.command("cancel", help=text("cli.appointments.help.cancel"))
 @click.argument("appointment_id", type=ROW_ID)
 def appointments_cancel(appointment_id: int) -> None:
     with _desk_and(appointment_id) as (desk, appointment):
         if not desk.cancel(appointment):
-            raise click.ClickException(f"Videotermin {appointment_id} ist schon abgesagt")
-    click.echo(f"Videotermin {appointment_id} abgesagt; die Absagen gehen per E-Mail hinaus")
+            raise click.ClickException(text("cli.appointments.already_canceled", id=appointment_id))
+    click.echo(text("cli.appointments.canceled", id=appointment_id))
 
 
-@appointments.command(
-    "email",
-    help="Einem Videotermin die E-Mail-Adresse der buchenden Person geben: die Einladung folgt.",
-)
+@appointments.command("email", help=text("cli.appointments.help.email"))
 @click.argument("appointment_id", type=ROW_ID)
 @click.argument("address")
 def appointments_email(appointment_id: int, address: str) -> None:
     try:
         email = checked_address(address)
     except ValueError:
-        raise click.BadParameter("keine gültige E-Mail-Adresse", param_hint="ADDRESS") from None
+        raise click.BadParameter(
+            text("cli.appointments.invalid_address"), param_hint="ADDRESS"
+        ) from None
     with _desk_and(appointment_id) as (desk, appointment):
         if appointment.state != AppointmentState.BOOKED:
-            raise click.ClickException(f"Videotermin {appointment_id} ist abgesagt")
+            raise click.ClickException(text("cli.appointments.is_canceled", id=appointment_id))
         desk.add_email(appointment, email)
-    click.echo(f"Videotermin {appointment_id}: Einladung an {mask_address(email)} ist unterwegs")
+    click.echo(
+        text("cli.appointments.invitation_sent", id=appointment_id, address=mask_address(email))
+    )
 
 
 @contextmanager
@@ -109,7 +109,5 @@ def _desk_and(appointment_id: int) -> Iterator[tuple[AppointmentDesk, Appointmen
         desk = unit.appointments
         appointment = unit.session.get(Appointment, appointment_id)
         if appointment is None:
-            raise click.ClickException(
-                f"Kein Videotermin {appointment_id}; `hotline appointments list` zeigt alle"
-            )
+            raise click.ClickException(text("cli.appointments.not_found", id=appointment_id))
         yield desk, appointment

@@ -12,6 +12,7 @@ from hotline.cli.support import cli_context
 from hotline.counsellors.models import Counsellor
 from hotline.counsellors.service import find_counsellor
 from hotline.inputs import Refused, calendar_day, checked_text
+from hotline.texts import text as catalog_text
 from scheduling.availability.service import (
     AbsenceTooFarAhead,
     absences_of,
@@ -22,42 +23,32 @@ from scheduling.availability.service import (
     windows_of,
 )
 
-ALL_OPENING_HOURS = "alle Öffnungszeiten"
-ABSENCE_BOUND = (
-    "Bitte Anfang und Ende als Datum angeben (z. B. 2026-12-24); eine Abwesenheit endet "
-    "höchstens zwei Jahre im Voraus, also spätestens am {latest}."
-)
-NOTE_RULE = "Notiz: bitte ohne Steuerzeichen (Nullbyte, Zeilenumbruch, Tab …)."
+ALL_OPENING_HOURS = catalog_text("cli.availability.all_opening_hours")
+NOTE_RULE = catalog_text("cli.availability.note_rule")
 
 
-@click.command(
-    "availability",
-    help="Die wöchentlichen Zeitfenster einer Berater:in zeigen oder setzen, z. B. "
-    "`mon=09:00-12:00 wed=13:00-16:00` (Ortszeit; ersetzt die bisherigen). --default: wieder "
-    "alle Öffnungszeiten. --by-arrangement: Zeitfenster nach Vereinbarung außerhalb der "
-    "Öffnungszeiten, nur für Videotermine, z. B. `tue=17:00-19:00`; ohne Zeitfenster entfernt "
-    "es sie.",
-)
+@click.command("availability", help=catalog_text("cli.availability.help.availability"))
 @click.argument("name")
 @click.argument("windows", nargs=-1)
 @click.option(
-    "--default", "to_default", is_flag=True, help="Die Zeitfenster entfernen (alle Öffnungszeiten)."
+    "--default",
+    "to_default",
+    is_flag=True,
+    help=catalog_text("cli.availability.help.default"),
 )
 @click.option(
     "--by-arrangement",
     "by_arrangement",
     is_flag=True,
-    help="Die Zeitfenster nach Vereinbarung setzen (Videotermine außerhalb der Öffnungszeiten).",
+    help=catalog_text("cli.availability.help.by_arrangement"),
 )
 def counsellor_availability(
     name: str, windows: tuple[str, ...], to_default: bool, by_arrangement: bool
 ) -> None:
     if windows and to_default:
-        raise click.UsageError("Bitte Zeitfenster oder --default angeben, nicht beides.")
+        raise click.UsageError(catalog_text("cli.availability.windows_or_default"))
     if to_default and by_arrangement:
-        raise click.UsageError(
-            "--by-arrangement ohne Zeitfenster entfernt sie; bitte ohne --default."
-        )
+        raise click.UsageError(catalog_text("cli.availability.arrangement_without_default"))
     try:
         parsed = [parse_window(text) for text in windows]
     except ValueError as error:
@@ -73,29 +64,40 @@ def counsellor_availability(
         current = windows_of(session, counsellor.id)
         arranged = windows_of(session, counsellor.id, by_arrangement=True)
         absences = [
-            f"abwesend {row.first_day:%d.%m.%Y}–{row.last_day:%d.%m.%Y}"
-            + (f" ({row.note})" if row.note else "")
+            catalog_text("cli.availability.absent", first=row.first_day, last=row.last_day)
+            + (catalog_text("cli.availability.absence_note", note=row.note) if row.note else "")
             for row in absences_of(session, counsellor.id, today)
         ]
-    click.echo(f"{name}: " + (" ".join(str(w) for w in current) or ALL_OPENING_HOURS))
+    shown = " ".join(str(w) for w in current) or ALL_OPENING_HOURS
+    click.echo(catalog_text("cli.availability.windows", name=name, windows=shown))
     if arranged:
-        click.echo("  nach Vereinbarung (Videotermine): " + " ".join(str(w) for w in arranged))
+        shown = " ".join(str(w) for w in arranged)
+        click.echo(catalog_text("cli.availability.by_arrangement", windows=shown))
     for line in absences:
-        click.echo(f"  {line}")
+        click.echo(catalog_text("cli.availability.absence_line", absence=line))
 
 
-@click.command(
-    "absent",
-    help="Eine Abwesenheit eintragen (ganze Tage, Ortszeit): dann keine Rückrufe und Termine. "
-    "Sie endet höchstens zwei Jahre im Voraus.",
-)
+@click.command("absent", help=catalog_text("cli.availability.help.absent"))
 @click.argument("name")
-@click.option("--from", "first_text", required=True, metavar="JJJJ-MM-TT", help="Erster Tag.")
-@click.option("--to", "last_text", required=True, metavar="JJJJ-MM-TT", help="Letzter Tag.")
-@click.option("--note", default=None, help="Eine Notiz für Kolleg:innen, z. B. Urlaub.")
+@click.option(
+    "--from",
+    "first_text",
+    required=True,
+    metavar="JJJJ-MM-TT",
+    help=catalog_text("cli.availability.help.from"),
+)
+@click.option(
+    "--to",
+    "last_text",
+    required=True,
+    metavar="JJJJ-MM-TT",
+    help=catalog_text("cli.availability.help.to"),
+)
+@click.option("--note", default=None, help=catalog_text("cli.availability.help.note"))
 def counsellor_absent(name: str, first_text: str, last_text: str, note: str | None) -> None:
     svc, _ = cli_context()
-    too_far = ABSENCE_BOUND.format(latest=f"{latest_absence_day(svc.clock.now()):%d.%m.%Y}")
+    latest = latest_absence_day(svc.clock.now())
+    too_far = catalog_text("cli.availability.absence_bound", latest=latest)
     first, last = _day(first_text, "--from", too_far), _day(last_text, "--to", too_far)
     try:
         note = checked_text(note) or None
@@ -109,7 +111,7 @@ def counsellor_absent(name: str, first_text: str, last_text: str, note: str | No
         raise click.BadParameter(too_far, param_hint="--to") from None
     except ValueError as error:
         raise click.BadParameter(str(error)) from None
-    click.echo(f"{name} abwesend vom {first:%d.%m.%Y} bis {last:%d.%m.%Y}")
+    click.echo(catalog_text("cli.availability.absence_added", name=name, first=first, last=last))
 
 
 def _day(text: str, option: str, refusal: str) -> date:
@@ -122,7 +124,5 @@ def _day(text: str, option: str, refusal: str) -> date:
 def _counsellor(session: Session, name: str) -> Counsellor:
     counsellor = find_counsellor(session, name)
     if counsellor is None:
-        raise click.ClickException(
-            f"keine Berater:in namens {name!r}; `hotline counsellor list` zeigt alle"
-        )
+        raise click.ClickException(catalog_text("cli.availability.not_found", name=name))
     return counsellor

@@ -12,31 +12,26 @@ from hotline.callbacks.wording import STATE_NAMES
 from hotline.cases.references import display_case_reference
 from hotline.cli.support import DAY, ROW_ID, cli_context, cli_units, echo_table, masked_number
 from hotline.crypto import DataCipher
+from hotline.texts import text, words
 
-GONE = "(gelöscht)"
-UNREADABLE = "(unlesbar)"
+GONE = text("cli.callbacks.gone")
+UNREADABLE = text("cli.callbacks.unreadable")
 
 
 STATES_HELP = ", ".join(f"{state} = {STATE_NAMES[state]}" for state in LISTED_STATES)
 
 
-@click.group(help="Rückrufe, am Telefon oder über die Buchungsseite gebucht.")
+@click.group(help=text("cli.callbacks.help.group"))
 def callbacks() -> None:
-    """Unterbefehle: list, cancel."""
+    """Subcommands: list, cancel."""
 
 
-@callbacks.command(
-    "list", help="Rückrufe in der Reihenfolge, in der sie fällig werden (Nummern maskiert)."
-)
-@click.option(
-    "--day",
-    type=DAY,
-    help="Nur die an diesem Tag fälligen (Ortszeit), z. B. 2026-11-30.",
-)
+@callbacks.command("list", help=text("cli.callbacks.help.list"))
+@click.option("--day", type=DAY, help=text("cli.callbacks.help.day"))
 @click.option(
     "--state",
     type=click.Choice(LISTED_STATES),
-    help=f"Nur Rückrufe in diesem Status ({STATES_HELP}).",
+    help=text("cli.callbacks.help.state", states=STATES_HELP),
 )
 def callbacks_list(day: date | None, state: str | None) -> None:
     svc, scheduling = cli_context()
@@ -45,34 +40,30 @@ def callbacks_list(day: date | None, state: str | None) -> None:
     with svc.database.transaction() as session:
         listed = list_callbacks(session, day=on_day, state=state, tz=tz)
     if not listed:
-        click.echo("keine Rückrufe" + (f" am {on_day:%d.%m.%Y}" if on_day else ""))
+        on = text("cli.callbacks.on_day", day=on_day) if on_day else ""
+        click.echo(text("cli.callbacks.none") + on)
         return
-    header = ("ID", "Fällig", "Gebucht für", "Fall", "Status", "Versuche", "Nummer")
     rows = [_row(item, svc.cipher, tz) for item in listed]
-    echo_table(header, rows)
+    echo_table(tuple(words("cli.callbacks.columns").values()), rows)
 
 
-@callbacks.command(
-    "cancel",
-    help="Einen Rückruf absagen: Er wird nicht geführt, sein Platz ist frei, die Nummer gelöscht.",
-)
+@callbacks.command("cancel", help=text("cli.callbacks.help.cancel"))
 @click.argument("callback_id", type=ROW_ID)
 def callbacks_cancel(callback_id: int) -> None:
     with cli_units().transaction() as unit:
         canceled = unit.placement.cancel(callback_id)
     if not canceled:
-        raise click.ClickException(
-            f"Rückruf {callback_id} ist nicht mehr offen (unbekannt, erledigt, gescheitert oder "
-            "schon abgesagt); `hotline callbacks list` zeigt alle"
-        )
-    click.echo(f"Rückruf {callback_id} abgesagt; die Nummer ist gelöscht")
+        raise click.ClickException(text("cli.callbacks.not_open", id=callback_id))
+    click.echo(text("cli.callbacks.canceled", id=callback_id))
 
 
 def _row(item: ListedCallback, cipher: DataCipher, tz: tzinfo) -> tuple[str, ...]:
     return (
         str(item.id),
         _local(item.due_at, tz),
-        _local(item.slot_start, tz) if item.slot_start else "so bald wie möglich",
+        _local(item.slot_start, tz)
+        if item.slot_start
+        else text("cli.callbacks.as_soon_as_possible"),
         display_case_reference(item.case_reference) if item.case_reference else "-",
         STATE_NAMES.get(item.state, item.state),
         str(item.attempts),

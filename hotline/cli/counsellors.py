@@ -19,35 +19,30 @@ from hotline.counsellors.service import (
     set_on_duty,
 )
 from hotline.routing.lock import hold_routing_lock
+from hotline.texts import text
 
-UNREADABLE = "(Nummer unlesbar: Schlüssel fehlt, neu eintragen)"
-DISPLAY_NAME_RULE = "Anzeigename: 1 bis 80 Zeichen, keine Steuerzeichen (Zeilenumbruch, Tab …)."
-NAME_RULE = "Name: nicht leer, keine Steuerzeichen (Zeilenumbruch, Tab …)."
+UNREADABLE = text("cli.counsellor.unreadable")
+DISPLAY_NAME_RULE = text("cli.counsellor.display_name_rule")
+NAME_RULE = text("cli.counsellor.name_rule")
 
 
-@click.group(help="Berater:innen und wer im Dienst ist.")
+@click.group(help=text("cli.counsellor.help.group"))
 def counsellor() -> None:
-    """Unterbefehle: add, list, duty, email, display-name, availability, absent, feed."""
+    """Subcommands: add, list, duty, email, display-name, availability, absent, feed."""
 
 
-@counsellor.command(
-    "add", help="Eine Berater:in anlegen; die Nummer wird verschlüsselt gespeichert."
-)
+@counsellor.command("add", help=text("cli.counsellor.help.add"))
 @click.argument("name")
-@click.option("--phone", required=True, help="Die Nummer, die klingelt, z. B. +49 228 1234567.")
-@click.option("--on-duty", is_flag=True, help="Gleich in den Dienst setzen.")
+@click.option("--phone", required=True, help=text("cli.counsellor.help.phone"))
+@click.option("--on-duty", is_flag=True, help=text("cli.counsellor.help.on_duty"))
 @click.option(
     "--languages",
     default="de",
     show_default=True,
-    help="Sprachen, in denen sie Anrufe annimmt: de, en oder de,en.",
+    help=text("cli.counsellor.help.languages"),
 )
-@click.option("--email", default=None, help="Adresse für Einladungen zu Videoterminen.")
-@click.option(
-    "--display-name",
-    default=None,
-    help="Wie Amtsträger:innen sie in Einladungen sehen (sonst: der Vorname).",
-)
+@click.option("--email", default=None, help=text("cli.counsellor.help.email"))
+@click.option("--display-name", default=None, help=text("cli.counsellor.help.display_name"))
 def counsellor_add(
     name: str,
     phone: str,
@@ -82,10 +77,10 @@ def counsellor_add(
         raise click.BadParameter(NAME_RULE, param_hint="NAME") from None
     except ValueError as error:
         raise click.BadParameter(str(error), param_hint="--phone/--email") from None
-    click.echo(f"Berater:in {name} angelegt ({_duty(on_duty)}, {languages})")
+    click.echo(text("cli.counsellor.added", name=name, duty=_duty(on_duty), languages=languages))
 
 
-@counsellor.command("list", help="Die Berater:innen und ob sie im Dienst sind (Nummern maskiert).")
+@counsellor.command("list", help=text("cli.counsellor.help.list"))
 def counsellor_list() -> None:
     svc = cli_services()
     with svc.database.transaction() as session:
@@ -100,15 +95,18 @@ def counsellor_list() -> None:
             for c in list_counsellors(session)
         ]
     if not rows:
-        click.echo("noch keine Berater:innen: `hotline counsellor add NAME --phone +49…`")
+        click.echo(text("cli.counsellor.none_yet"))
     width = max((len(row[0]) for row in rows), default=4)
     duty_width = max(len(_duty(True)), len(_duty(False)))
     for name, on_duty, phone, languages, reason in rows:
         line = f"{name:<{width}}  {_duty(on_duty):<{duty_width}}  {phone}  {languages}"
-        click.echo(line + (f"  — {reason}" if reason and not on_duty else ""))
+        shown_reason = reason and not on_duty
+        click.echo(
+            line + (text("cli.counsellor.off_duty_reason", reason=reason) if shown_reason else "")
+        )
 
 
-@counsellor.command("duty", help="Eine Berater:in in den Dienst setzen (on) oder aus ihm (off).")
+@counsellor.command("duty", help=text("cli.counsellor.help.duty"))
 @click.argument("name")
 @click.argument("state", type=click.Choice(["on", "off"]))
 def counsellor_duty(name: str, state: str) -> None:
@@ -120,19 +118,16 @@ def counsellor_duty(name: str, state: str) -> None:
             unit.routing.distribute()
     except CounsellorNotFound as error:
         raise click.ClickException(str(error)) from None
-    click.echo(f"{name} ist jetzt {_duty(state == 'on')}")
+    click.echo(text("cli.counsellor.duty_now", name=name, duty=_duty(state == "on")))
 
 
-@counsellor.command(
-    "email",
-    help="Die E-Mail-Adresse einer Berater:in eintragen (oder mit --remove löschen).",
-)
+@counsellor.command("email", help=text("cli.counsellor.help.email_command"))
 @click.argument("name")
 @click.argument("address", required=False)
-@click.option("--remove", is_flag=True, help="Keine Einladungen mehr per E-Mail.")
+@click.option("--remove", is_flag=True, help=text("cli.counsellor.help.remove"))
 def counsellor_email(name: str, address: str | None, remove: bool) -> None:
     if bool(address) == remove:
-        raise click.UsageError("Bitte eine ADDRESS oder --remove angeben.")
+        raise click.UsageError(text("cli.counsellor.address_or_remove"))
     svc = cli_services()
     try:
         with svc.database.transaction() as session:
@@ -141,31 +136,29 @@ def counsellor_email(name: str, address: str | None, remove: bool) -> None:
         raise click.ClickException(str(error)) from None
     except ValueError as error:
         raise click.BadParameter(str(error), param_hint="ADDRESS") from None
-    click.echo(f"{name}: " + ("keine E-Mail-Adresse" if remove else "E-Mail-Adresse gespeichert"))
+    click.echo(
+        text("cli.counsellor.email_removed" if remove else "cli.counsellor.email_saved", name=name)
+    )
 
 
-@counsellor.command(
-    "display-name",
-    help="Den Anzeigenamen setzen, den Amtsträger:innen in Einladungen sehen (oder mit "
-    "--first-name wieder den Vornamen).",
-)
+@counsellor.command("display-name", help=text("cli.counsellor.help.display_name_command"))
 @click.argument("name")
 @click.argument("display_name", metavar="TEXT", required=False)
-@click.option("--first-name", is_flag=True, help="Amtsträger:innen sehen wieder den Vornamen.")
+@click.option("--first-name", is_flag=True, help=text("cli.counsellor.help.first_name"))
 def counsellor_display_name(name: str, display_name: str | None, first_name: bool) -> None:
     if (display_name is not None) == first_name:
-        raise click.UsageError("Bitte einen Anzeigenamen (TEXT) oder --first-name angeben.")
+        raise click.UsageError(text("cli.counsellor.display_name_or_first_name"))
     svc = cli_services()
     try:
         with svc.database.transaction() as session:
             shown = set_display_name(session, name, display_name, svc.clock.now()).shown_name
     except CounsellorNotFound:
-        raise click.ClickException(f"Keine Berater:in namens {name!r}.") from None
+        raise click.ClickException(text("cli.counsellor.not_found", name=name)) from None
     except InvalidDisplayName:
         raise click.BadParameter(DISPLAY_NAME_RULE, param_hint="TEXT") from None
-    click.echo(f"{name} erscheint in Einladungen jetzt als „{shown}“.")
+    click.echo(text("cli.counsellor.display_name_set", name=name, shown=shown))
 
 
 def _duty(on_duty: bool) -> str:
     """As the console says it."""
-    return "im Dienst" if on_duty else "nicht im Dienst"
+    return text("cli.counsellor.on_duty" if on_duty else "cli.counsellor.off_duty")

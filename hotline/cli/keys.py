@@ -7,43 +7,40 @@ import click
 from hotline.cli.support import cli_services
 from hotline.crypto import generate_key
 from hotline.key_rotation import DEFAULT_BATCH_SIZE, ColumnRotation, rotate_keys
-from hotline.plurals import counted
+from hotline.plurals import Counted
 from hotline.schema import encrypted_columns
+from hotline.texts import text
 
 
-@click.command(
-    help="Einen neuen HOTLINE_DATA_KEY ausgeben. Zum Wechsel vorn in die Liste setzen "
-    "(durch Komma getrennt), dann `hotline keys rotate`."
-)
+@click.command(help=text("cli.keys.help.keygen"))
 def keygen() -> None:
     click.echo(generate_key())
 
 
-@click.group(help="Die Schlüssel, mit denen Nummern und Adressen gespeichert sind.")
+@click.group(help=text("cli.keys.help.group"))
 def keys() -> None:
-    """Unterbefehle: rotate."""
+    """Subcommands: rotate."""
 
 
-@keys.command(
-    "rotate",
-    help="Jede gespeicherte Nummer, Adresse und Antwort mit dem neuesten HOTLINE_DATA_KEY "
-    "(dem ersten der Liste) neu verschlüsseln. Darf abgebrochen und wiederholt werden; einen "
-    "alten Schlüssel erst entfernen, wenn ein Lauf keinen Wert mehr unter ihm meldet.",
-)
+@keys.command("rotate", help=text("cli.keys.help.rotate"))
 @click.option(
     "--batch-size",
     default=DEFAULT_BATCH_SIZE,
     show_default=True,
     type=click.IntRange(1),
-    help="So viele Zeilen je Transaktion.",
+    help=text("cli.keys.help.batch_size"),
 )
 def keys_rotate(batch_size: int) -> None:
     svc = cli_services()
 
     def progress(report: ColumnRotation) -> None:
         click.echo(
-            f"  {report.column}: {report.rotated} neu verschlüsselt, "
-            f"{report.current} schon aktuell (bisher)",
+            text(
+                "cli.keys.progress",
+                column=report.column,
+                rotated=report.rotated,
+                current=report.current,
+            ),
             err=True,
         )
 
@@ -53,17 +50,16 @@ def keys_rotate(batch_size: int) -> None:
     width = max(len(report.column) for report in reports)
     for report in reports:
         click.echo(
-            f"{report.column:<{width}}  {report.rotated:>7} neu verschlüsselt  "
-            f"{report.current:>7} schon aktuell  {report.unreadable:>5} unlesbar"
+            text(
+                "cli.keys.column",
+                column=report.column,
+                width=width,
+                rotated=report.rotated,
+                current=report.current,
+                unreadable=report.unreadable,
+            )
         )
     unreadable = sum(report.unreadable for report in reports)
     if unreadable:
-        raise click.ClickException(
-            f"{counted(unreadable, 'Wert')} mit keinem eingetragenen Schlüssel lesbar; sie "
-            "bleiben, wie sie sind. Den Schlüssel, mit dem sie geschrieben wurden, in "
-            "HOTLINE_DATA_KEY eintragen und noch einmal starten."
-        )
-    click.echo(
-        "Alle gespeicherten Werte sind mit dem neuesten Schlüssel verschlüsselt; ältere "
-        "Schlüssel können entfernt werden."
-    )
+        raise click.ClickException(text("cli.keys.unreadable", count=Counted(unreadable)))
+    click.echo(text("cli.keys.all_current"))

@@ -14,12 +14,10 @@ from hotline.routing.wording import (
     NOBODY_ON_DUTY,
     NOBODY_WAITS,
 )
+from hotline.texts import text, words
 
 
-@click.command(
-    "queue",
-    help="Wer wartet (Position, seit wann, Sprache, Fall) und was jede Berater:in gerade tut.",
-)
+@click.command("queue", help=text("cli.queue.help"))
 def queue_command() -> None:
     svc, scheduling = cli_context()
     tz = scheduling.hours.timezone
@@ -28,12 +26,16 @@ def queue_command() -> None:
         line = line_now(session, now)
     if line.waiting:
         echo_table(
-            ("Position", "wartet seit", "gewartet", "Sprache", "Fall", "Art"),
+            tuple(words("cli.queue.waiting_columns").values()),
             [
                 (
                     str(w.position),
-                    f"{w.since.astimezone(tz):%H:%M:%S}",
-                    f"{w.waited_seconds // 60} min {w.waited_seconds % 60:02d} s",
+                    text("cli.queue.since", at=w.since.astimezone(tz)),
+                    text(
+                        "cli.queue.waited",
+                        minutes=w.waited_seconds // 60,
+                        seconds=w.waited_seconds % 60,
+                    ),
                     LANGUAGES.get(w.language, w.language),
                     display_case_reference(w.case_reference) if w.case_reference else "–",
                     ENTRY_KINDS.get(w.kind, w.kind),
@@ -47,12 +49,12 @@ def queue_command() -> None:
     if not line.on_duty:
         click.echo(NOBODY_ON_DUTY)
     echo_table(
-        ("Berater:in", "Zustand", "seit"),
+        tuple(words("cli.queue.counsellor_columns").values()),
         [
             (
                 c.name,
                 COUNSELLOR_STATES.get(c.state, c.state),
-                f"{c.since.astimezone(tz):%d.%m. %H:%M}" if c.since else "–",
+                text("cli.queue.counsellor_since", at=c.since.astimezone(tz)) if c.since else "–",
             )
             for c in line.counsellors
         ],

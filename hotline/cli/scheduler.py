@@ -12,18 +12,14 @@ from hotline.cli.support import cli_app, cli_context
 from hotline.db import Role
 from hotline.outbox import queue
 from hotline.outbox.wording import STATE_NAMES
+from hotline.texts import text
 from scheduling.scheduler import nodes
 from scheduling.scheduler.kind_table import build_work_kinds
 from scheduling.scheduler.leadership import current_holder
 from scheduling.scheduler.process import SchedulerProcess
 
 
-@click.group(
-    invoke_without_command=True,
-    help="Den Scheduler starten: jeder ausgehende Anruf, jede SMS und E-Mail und jede "
-    "zeitgesteuerte Aufgabe. Einer ist aktiv; weitere warten in Bereitschaft und übernehmen, "
-    "wenn er ausfällt.",
-)
+@click.group(invoke_without_command=True, help=text("cli.scheduler.help.group"))
 @click.pass_context
 def scheduler(ctx: click.Context) -> None:
     if ctx.invoked_subcommand is not None:
@@ -36,15 +32,11 @@ def scheduler(ctx: click.Context) -> None:
     )
     for number in (signal.SIGTERM, signal.SIGINT):
         signal.signal(number, lambda *_: process.request_stop())
-    click.echo(f"Scheduler {process.node} startet (Strg-C beendet ihn) …", err=True)
+    click.echo(text("cli.scheduler.starting", node=process.node), err=True)
     process.run()
 
 
-@scheduler.command(
-    "status",
-    help="Welcher Scheduler aktiv ist, welche in Bereitschaft warten, welche nicht mehr "
-    "erreichbar sind, und die Arbeit nach Zustand.",
-)
+@scheduler.command("status", help=text("cli.scheduler.help.status"))
 def scheduler_status() -> None:
     svc, config = cli_context()
     now = svc.clock.now()
@@ -52,22 +44,32 @@ def scheduler_status() -> None:
     listed = nodes.nodes(svc.database)
     holder = current_holder(svc.database)
     if not any(node.reachable(now, silent_after) for node in listed):
-        click.echo("Kein Scheduler läuft. Starten: `hotline scheduler` (oder `make run`).")
+        click.echo(text("cli.scheduler.none_running"))
     for node in listed:
-        seen = f"{node.heartbeat_at.astimezone(config.hours.timezone):%d.%m. %H:%M:%S}"
-        ago = _age(now, node.heartbeat_at)
-        where = f"{node.host} pid {node.pid}"
+        seen = text("cli.scheduler.seen", at=node.heartbeat_at.astimezone(config.hours.timezone))
+        shown = {
+            "seen": seen,
+            "ago": _age(now, node.heartbeat_at),
+            "where": text("cli.scheduler.where", host=node.host, pid=node.pid),
+            "node": node.id,
+        }
         if not node.reachable(now, silent_after):
-            click.echo(f"nicht erreichbar seit {seen} (vor {ago})  {where}  ({node.id})")
+            click.echo(text("cli.scheduler.unreachable", **shown))
             continue
-        role = "aktiv" if node.active and node.id == holder else "Bereitschaft"
-        click.echo(f"{role:<12}  {where}  zuletzt gesehen {seen} (vor {ago})  ({node.id})")
+        active = node.active and node.id == holder
+        role = text("cli.scheduler.active" if active else "cli.scheduler.standby")
+        click.echo(text("cli.scheduler.node", role=role, **shown))
     with svc.database.transaction() as session:
         counts = queue.counts_by_state(session)
-    summary = ", ".join(f"{STATE_NAMES[state]} {counts.get(state, 0)}" for state in queue.WorkState)
-    click.echo(f"Arbeit: {summary}")
+    summary = ", ".join(
+        text("cli.scheduler.work_state", state=STATE_NAMES[state], count=counts.get(state, 0))
+        for state in queue.WorkState
+    )
+    click.echo(text("cli.scheduler.work", summary=summary))
 
 
 def _age(now: datetime, then: datetime) -> str:
     seconds = max(int((now - then).total_seconds()), 0)
-    return f"{seconds} s" if seconds < 120 else f"{seconds // 60} min"
+    if seconds < 120:
+        return text("cli.scheduler.seconds", seconds=seconds)
+    return text("cli.scheduler.minutes", minutes=seconds // 60)

@@ -209,10 +209,7 @@ def _caller(keys: str | None) -> Caller:
     """A script with --keys (silent once it is used up), else the person at the terminal."""
     if keys is not None:
         return scripted_caller(keys)
-    click.echo(
-        "Anruf bei der starken Stelle. Tasten eingeben und Enter; nur Enter = nichts "
-        "drücken; q = auflegen.\n"
-    )
+    click.echo(TEXTS["caller_intro"])
     return InteractiveCaller()
 
 
@@ -311,7 +308,7 @@ def _name_booked_callbacks(app: Flask, transcript: Transcript) -> None:
             .order_by(Callback.id)
         ).all()
     for callback_id in booked:
-        click.echo(TEXTS["booked callback"].format(id=callback_id))
+        click.echo(TEXTS["booked_callback"].format(id=callback_id))
 
 
 def _summarise(app: Flask, transcript: Transcript, simulation: Path | None = None) -> None:
@@ -323,13 +320,16 @@ def _summarise(app: Flask, transcript: Transcript, simulation: Path | None = Non
         outcome = call.outcome if call else None
     click.echo("")
     click.echo(
-        f"Anruf {transcript.call_sid}: Ergebnis {outcome or 'unbekannt'}, "
-        f"Fall {display_case_reference(reference) if reference else '–'}, "
-        f"Dauer ca. {transcript.duration_seconds} s"
+        TEXTS["call_summary"].format(
+            sid=transcript.call_sid,
+            outcome=outcome or TEXTS["unknown_outcome"],
+            reference=display_case_reference(reference) if reference else "–",
+            seconds=transcript.duration_seconds,
+        )
     )
     if simulation is not None:
         _name_booked_callbacks(app, transcript)
-        click.echo(TEXTS["kept apart"].format(path=simulation))
+        click.echo(TEXTS["kept_apart"].format(path=simulation))
     if transcript.application_errors:
         raise click.ClickException("the call hit an application error (see above)")
 

@@ -37,6 +37,7 @@ from hotline.cli.simulation import TEXTS, in_process_dispatcher, scripted_caller
 from hotline.cli.support import masked_number
 from hotline.clock import FixedClock
 from hotline.outbox.models import CLAIMABLE, WorkItem
+from hotline.plurals import Counted
 from hotline.services import services
 from hotline.simulator import (
     CALLEE_DIAL_PROMPT,
@@ -66,10 +67,7 @@ def _counsellor(keys: str | None, callee: str | None, callback_id: int) -> Calle
     caller's answer: --callee, else asked at the terminal (answered, with a script)."""
     if keys is not None:
         return FixedDialOutcome(scripted_caller(keys), CALLEE_OUTCOMES[callee or "answer"])
-    click.echo(
-        f"Rückruf {callback_id}: Sie sind die Berater:in, deren Telefon klingelt. Tasten "
-        "eingeben und Enter; nur Enter = nichts drücken; q = auflegen.\n"
-    )
+    click.echo(TEXTS["counsellor_intro"].format(id=callback_id))
     person = InteractiveCaller(dial_prompt=CALLEE_DIAL_PROMPT)
     return FixedDialOutcome(person, CALLEE_OUTCOMES[callee]) if callee else person
 
@@ -135,10 +133,10 @@ def _callback_facts(app: Flask, callback_id: int) -> CallbackFacts:
     facts = _read_callback(app, callback_id)
     if facts is None:
         raise click.ClickException(
-            TEXTS["no such callback"].format(id=callback_id, path=_simulation_file(app))
+            TEXTS["no_such_callback"].format(id=callback_id, path=_simulation_file(app))
         )
     if not _booked_by_a_simulated_call(app, callback_id):
-        raise click.ClickException(TEXTS["copied callback"].format(id=callback_id))
+        raise click.ClickException(TEXTS["copied_callback"].format(id=callback_id))
     if facts.state not in OPEN_CALLBACK_STATES:
         raise click.ClickException(
             f"callback {callback_id} is not open ({facts.state}): only a booked callback, "
@@ -283,35 +281,43 @@ def _summarise_callback(app: Flask, callback_id: int, now: datetime) -> None:
     if facts is None:
         return
     _, next_due = _placement_work(app, callback_id, [])
-    attempts = f"{facts.attempts} Versuch" + ("" if facts.attempts == 1 else "e")
     reference = display_case_reference(facts.case_reference) if facts.case_reference else "–"
-    number = f"Nummer {facts.masked_number}" if facts.masked_number else "Nummer gelöscht"
+    number = (
+        TEXTS["number"].format(number=facts.masked_number)
+        if facts.masked_number
+        else TEXTS["number_deleted"]
+    )
     click.echo("")
     click.echo(
-        f"Rückruf {callback_id}: {_state_text(facts, next_due, now, tz)}; {attempts}; "
-        f"Fall {reference}; {number}"
+        TEXTS["callback_summary"].format(
+            id=callback_id,
+            state=_state_text(facts, next_due, now, tz),
+            attempts=Counted(facts.attempts),
+            reference=reference,
+            number=number,
+        )
     )
     if facts.state == CallbackState.BOOKED:
-        click.echo(f"Den nächsten Versuch spielen: hotline simulate --callback {callback_id}")
+        click.echo(TEXTS["next_attempt"].format(id=callback_id))
 
 
 def _state_text(facts: CallbackFacts, next_due: datetime | None, now: datetime, tz: tzinfo) -> str:
     if facts.state == CallbackState.DONE:
-        return "erledigt"
+        return TEXTS["done"]
     if facts.state == CallbackState.FAILED:
-        return "gescheitert (der Fall ist zur Nachverfolgung markiert)"
+        return TEXTS["failed"]
     if facts.state == CallbackState.BOOKED and facts.due_at is not None:
-        return f"wieder fällig {_local_time(facts.due_at, now, tz)}"
+        return TEXTS["due_again"].format(when=_local_time(facts.due_at, now, tz))
     if facts.state == CallbackState.CALLING and next_due is not None:
-        return f"wartet auf eine freie Berater:in, nächster Blick {_local_time(next_due, now, tz)}"
+        return TEXTS["waiting_for_a_counsellor"].format(when=_local_time(next_due, now, tz))
     return STATE_NAMES.get(facts.state, facts.state)
 
 
 def _local_time(at: datetime, now: datetime, tz: tzinfo) -> str:
     """ "um 10:15 Uhr" today, else "am Montag, 30.11.2026, 09:00 Uhr"."""
     if at.astimezone(tz).date() == now.astimezone(tz).date():
-        return f"um {at.astimezone(tz):%H:%M} Uhr"
-    return f"am {local_label(at, tz)}"
+        return TEXTS["today_at"].format(at=at.astimezone(tz))
+    return TEXTS["on_day"].format(day=local_label(at, tz))
 
 
 def _typed(at: datetime | None, tz: tzinfo) -> str:

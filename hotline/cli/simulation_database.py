@@ -152,7 +152,7 @@ def create_fresh(service: Database, cipher: DataCipher, path: Path) -> None:
 def refresh_setup(service: Database, cipher: DataCipher, path: Path) -> None:
     """The last simulation's file, with the service's set-up as it is now."""
     if not path.exists():
-        raise click.ClickException(TEXTS["none yet"].format(path=path))
+        raise click.ClickException(TEXTS["none_yet"].format(path=path))
     engine = make_engine(url_of(path), Role.CLI)
     try:
         migrate.upgrade(engine)  # made by an older version of the service, perhaps

@@ -32,14 +32,10 @@ from hotline.simulator.transports import Transport
 from hotline.telephony.gateway import OutboundCall
 from hotline.telephony.models import Call
 from hotline.telephony.urls import STATUS_PATH, voice_url
+from hotline.texts import words
 from scheduling.routing.desk import queue_name
 
-LINES = {
-    "busy": "👥 {name} spricht gerade mit jemandem (noch {minutes} min)",
-    "ahead": "👥 Vor Ihnen in der Warteschlange: {count}",
-    "taken": "👥 Eine Anrufer:in vor Ihnen wird verbunden",
-    "ended": "👥 {name} beendet ein Gespräch",
-}
+LINES = words("simulator.scene")
 
 
 @dataclass
@@ -76,7 +72,7 @@ class Scene:
                 .order_by(Counsellor.name)
             ).all()
             if len(busy_minutes) > len(on_duty):
-                raise ValueError(f"nur {len(on_duty)} Berater:innen sind im Dienst")
+                raise ValueError(LINES["too_few_on_duty"].format(count=len(on_duty)))
             rows = []
             for (counsellor_id, name), minutes in zip(on_duty, busy_minutes, strict=False):
                 sid = new_sid("CA")

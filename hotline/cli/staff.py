@@ -17,41 +17,39 @@ from hotline.staff.accounts import (
     reset_password,
 )
 from hotline.staff.models import ROLE_NAMES, StaffRole
+from hotline.texts import text, words
 
 ROLES_HELP = ", ".join(f"{role.value} = {ROLE_NAMES[role.value]}" for role in StaffRole)
 
 
-@click.group(help="Die Konten der Konsole (/staff/).")
+@click.group(help=text("cli.staff.help.group"))
 def staff() -> None:
-    """Unterbefehle: add, list, disable, enable, reset-password."""
+    """Subcommands: add, list, disable, enable, reset-password."""
 
 
 def _password(from_stdin: bool) -> str:
     if from_stdin:
         password = sys.stdin.readline().rstrip("\r\n")
         if not password:
-            raise click.ClickException("kein Passwort auf der Standardeingabe")
+            raise click.ClickException(text("cli.staff.no_password_on_stdin"))
         return password
     return click.prompt(
-        "Passwort",
+        text("cli.staff.password"),
         hide_input=True,
-        confirmation_prompt="Passwort noch einmal",
+        confirmation_prompt=text("cli.staff.password_again"),
     )
 
 
-@staff.command(
-    "add",
-    help="Ein Konto anlegen; fragt nach dem Passwort (oder liest es von der Standardeingabe).",
-)
+@staff.command("add", help=text("cli.staff.help.add"))
 @click.argument("email")
 @click.option(
     "--role",
     type=click.Choice([r.value for r in StaffRole]),
     required=True,
-    help=f"Die Rolle ({ROLES_HELP}).",
+    help=text("cli.staff.help.role", roles=ROLES_HELP),
 )
-@click.option("--password-stdin", is_flag=True, help="Das Passwort von der Standardeingabe lesen.")
-@click.option("--counsellor", default=None, help="Mit der Berater:in dieses Namens verknüpfen.")
+@click.option("--password-stdin", is_flag=True, help=text("cli.staff.help.password_stdin"))
+@click.option("--counsellor", default=None, help=text("cli.staff.help.counsellor"))
 def staff_add(email: str, role: str, password_stdin: bool, counsellor: str | None) -> None:
     password = _password(password_stdin)
     svc = cli_services()
@@ -69,11 +67,11 @@ def staff_add(email: str, role: str, password_stdin: bool, counsellor: str | Non
             account_id = account.id
     except StaffError as error:
         raise click.ClickException(str(error)) from None
-    linked = f", verknüpft mit {counsellor}" if counsellor else ""
-    click.echo(f"Konto {account_id} angelegt ({ROLE_NAMES[role]}{linked})")
+    linked = text("cli.staff.linked", counsellor=counsellor) if counsellor else ""
+    click.echo(text("cli.staff.added", id=account_id, role=ROLE_NAMES[role], linked=linked))
 
 
-@staff.command("list", help="Die Konten auflisten (mit Adresse: der Betrieb verwaltet sie).")
+@staff.command("list", help=text("cli.staff.help.list"))
 def staff_list() -> None:
     svc = cli_services()
     with svc.database.transaction() as session:
@@ -82,15 +80,19 @@ def staff_list() -> None:
                 str(account.id),
                 svc.cipher.decrypt(account.email_encrypted),
                 ROLE_NAMES.get(account.role, account.role),
-                "deaktiviert" if account.disabled_at else "aktiv",
-                f"{account.last_login_at:%Y-%m-%d %H:%M} UTC" if account.last_login_at else "-",
+                text(
+                    "cli.staff.disabled_state" if account.disabled_at else "cli.staff.active_state"
+                ),
+                text("cli.staff.last_login", at=account.last_login_at)
+                if account.last_login_at
+                else "-",
             )
             for account in list_accounts(session)
         ]
     if not rows:
-        click.echo("noch keine Konten: `hotline staff add EMAIL --role admin`")
+        click.echo(text("cli.staff.none_yet"))
         return
-    echo_table(("ID", "E-Mail", "Rolle", "Zustand", "Letzte Anmeldung"), rows)
+    echo_table(tuple(words("cli.staff.columns").values()), rows)
 
 
 def _change(email: str, change: str, password: str | None = None) -> None:
@@ -100,7 +102,7 @@ def _change(email: str, change: str, password: str | None = None) -> None:
         with svc.database.transaction() as session:
             account = find_account(session, email)
             if account is None:
-                raise StaffError("kein Konto mit dieser Adresse")
+                raise StaffError(text("cli.staff.no_account"))
             if change == "disable":
                 disable(session, account, now)
             elif change == "enable":
@@ -112,26 +114,23 @@ def _change(email: str, change: str, password: str | None = None) -> None:
         raise click.ClickException(str(error)) from None
 
 
-@staff.command("disable", help="Ein Konto deaktivieren; seine Sitzungen enden sofort.")
+@staff.command("disable", help=text("cli.staff.help.disable"))
 @click.argument("email")
 def staff_disable(email: str) -> None:
     _change(email, "disable")
-    click.echo("Konto deaktiviert; seine Sitzungen sind beendet")
+    click.echo(text("cli.staff.disabled"))
 
 
-@staff.command("enable", help="Ein deaktiviertes Konto wieder aktivieren.")
+@staff.command("enable", help=text("cli.staff.help.enable"))
 @click.argument("email")
 def staff_enable(email: str) -> None:
     _change(email, "enable")
-    click.echo("Konto wieder aktiviert")
+    click.echo(text("cli.staff.enabled"))
 
 
-@staff.command(
-    "reset-password",
-    help="Ein neues Passwort setzen; die Sitzungen enden, eine Sperre wird aufgehoben.",
-)
+@staff.command("reset-password", help=text("cli.staff.help.reset_password"))
 @click.argument("email")
-@click.option("--password-stdin", is_flag=True, help="Das Passwort von der Standardeingabe lesen.")
+@click.option("--password-stdin", is_flag=True, help=text("cli.staff.help.password_stdin"))
 def staff_reset_password(email: str, password_stdin: bool) -> None:
     _change(email, "reset", _password(password_stdin))
-    click.echo("Passwort gesetzt; die Sitzungen des Kontos sind beendet")
+    click.echo(text("cli.staff.password_set"))

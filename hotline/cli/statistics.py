@@ -11,21 +11,22 @@ from __future__ import annotations
 import click
 
 from hotline.cli.support import cli_context
-from hotline.plurals import counted
+from hotline.plurals import Counted
 from hotline.reports.rollup import FINAL_AFTER, last_finished_day, roll_up
+from hotline.texts import text
 
 
-@click.group(help="Die Statistik der Konsole: die tägliche Zusammenfassung hinter der Seite.")
+@click.group(help=text("cli.statistics.help.group"))
 def statistics() -> None:
-    """Unterbefehle: rollup."""
+    """Subcommands: rollup."""
 
 
 @statistics.command(
     "rollup",
-    help="Jeden abgeschlossenen, noch nicht zusammengefassten Tag (in der Zeitzone von "
-    "[hours]) zusammenfassen, damit die Statistikseite einige tausend Zeilen liest statt jedes "
-    f"Anrufs. Ein Tag ist {counted(round(FINAL_AFTER.total_seconds() / 3600), 'Stunde')} "
-    "nach seinem Ende abgeschlossen; spätere Tage werden live gezählt.",
+    help=text(
+        "cli.statistics.help.rollup",
+        hours=Counted(round(FINAL_AFTER.total_seconds() / 3600)),
+    ),
 )
 def statistics_rollup() -> None:
     svc, scheduling = cli_context()
@@ -34,7 +35,4 @@ def statistics_rollup() -> None:
     while done := roll_up(svc.database, now, tz):  # each run does at most a year and a bit
         rolled += done
     last = last_finished_day(now, tz)
-    click.echo(
-        f"Statistik: {counted(rolled, 'Tag')} zusammengefasst "
-        f"(abgeschlossen bis {last:%d.%m.%Y}, {tz.key})"
-    )
+    click.echo(text("cli.statistics.rolled_up", days=Counted(rolled), last=last, zone=tz.key))

@@ -19,6 +19,7 @@ from hotline.inputs import FIRST_YEAR, LARGEST_ID, LAST_YEAR, Refused, calendar_
 from hotline.sections_config import SchedulingConfig
 from hotline.services import Services, services
 from hotline.telephony.phone_numbers import mask
+from hotline.texts import text
 from scheduling.unit import Units
 
 
@@ -64,10 +65,7 @@ class _Day(click.ParamType):
             return calendar_day(value)
         except Refused:
             self.fail(
-                f"{value!r}: ein Tag als JJJJ-MM-TT von {FIRST_YEAR} bis {LAST_YEAR}, "
-                "z. B. 2026-12-24",
-                param,
-                ctx,
+                text("cli.not_a_day", value=value, first=FIRST_YEAR, last=LAST_YEAR), param, ctx
             )
 
 

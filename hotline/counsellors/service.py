@@ -13,6 +13,7 @@ from hotline.crypto import DataCipher
 from hotline.mail.addresses import checked_address
 from hotline.plain_text import has_control_characters
 from hotline.telephony.phone_numbers import to_e164
+from hotline.texts import text as catalog_text
 
 log = logging.getLogger(__name__)
 
@@ -53,11 +54,11 @@ def add_counsellor(
     encrypted); the display name is how officials see the counsellor (default: first name)."""
     name = name.strip()
     if not name:
-        raise InvalidCounsellorName("eine Berater:in braucht einen Namen")
+        raise InvalidCounsellorName(_refusal("name_missing"))
     if has_control_characters(name):
-        raise InvalidCounsellorName("der Name darf keine Steuerzeichen enthalten")
+        raise InvalidCounsellorName(_refusal("name_control_characters"))
     if find_counsellor(session, name) is not None:
-        raise CounsellorExists(f"eine Berater:in namens {name!r} gibt es schon")
+        raise CounsellorExists(_refusal("exists", name=name))
     counsellor = Counsellor(
         name=name,
         display_name=checked_display_name(display_name) if display_name is not None else None,
@@ -76,7 +77,7 @@ def add_counsellor(
 def set_email(session: Session, name: str, email: str | None, cipher: DataCipher) -> None:
     counsellor = find_counsellor(session, name)
     if counsellor is None:
-        raise CounsellorNotFound(f"keine Berater:in namens {name!r}")
+        raise CounsellorNotFound(_refusal("not_found", name=name))
     counsellor.email_encrypted = cipher.encrypt(checked_address(email)) if email else None
 
 
@@ -86,7 +87,7 @@ def set_display_name(
     """The name officials see in invitations; None goes back to the first name."""
     counsellor = find_counsellor(session, name)
     if counsellor is None:
-        raise CounsellorNotFound(f"keine Berater:in namens {name!r}")
+        raise CounsellorNotFound(_refusal("not_found", name=name))
     change_display_name(counsellor, display_name, now)
     return counsellor
 
@@ -103,9 +104,9 @@ def checked_display_name(text: str) -> str:
     goes into mail bodies, calendar entries and iCalendar parameters."""
     shown = text.strip(" ")
     if not 1 <= len(shown) <= DISPLAY_NAME_LENGTH:
-        raise InvalidDisplayName(f"ein Anzeigename hat 1 bis {DISPLAY_NAME_LENGTH} Zeichen")
+        raise InvalidDisplayName(_refusal("display_name_length", most=DISPLAY_NAME_LENGTH))
     if has_control_characters(shown):
-        raise InvalidDisplayName("ein Anzeigename darf keine Steuerzeichen enthalten")
+        raise InvalidDisplayName(_refusal("display_name_control_characters"))
     return shown
 
 
@@ -121,9 +122,7 @@ def find_counsellor(session: Session, name: str) -> Counsellor | None:
 def set_on_duty(session: Session, name: str, on_duty: bool, now: datetime) -> Counsellor:
     counsellor = find_counsellor(session, name)
     if counsellor is None:
-        raise CounsellorNotFound(
-            f"keine Berater:in namens {name!r}; `hotline counsellor list` zeigt alle"
-        )
+        raise CounsellorNotFound(_refusal("not_found_listed", name=name))
     counsellor.on_duty = on_duty
     if on_duty:  # a fresh start: passes counted anew, the reason for the last stop cleared
         counsellor.passes_in_a_row = 0
@@ -137,5 +136,10 @@ def parse_languages(text: str) -> str:
     chosen = [part.strip().lower() for part in text.split(",") if part.strip()]
     unknown = [code for code in chosen if code not in SPOKEN]
     if not chosen or unknown:
-        raise ValueError(f"Sprachen: {', '.join(SPOKEN)}, mehrere mit Komma (nicht {text!r})")
+        raise ValueError(_refusal("languages", spoken=", ".join(SPOKEN), typed=text))
     return ",".join(code for code in SPOKEN if code in chosen)
+
+
+def _refusal(reason: str, /, **values: object) -> str:
+    """Why it cannot be done, in the words of `hotline/texts/counsellors.toml`."""
+    return catalog_text(f"counsellors.refused.{reason}", **values)

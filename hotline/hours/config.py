@@ -37,6 +37,8 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import holidays
 
+from hotline.texts import text
+
 DEFAULT_TIMEZONE = "Europe/Berlin"
 DEFAULT_HOLIDAY_REGION = "NW"
 WEEKDAY_KEYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
@@ -105,8 +107,8 @@ def default_weekly() -> Mapping[int, tuple[TimeWindow, ...]]:
 
 def default_closures() -> tuple[Closure, ...]:
     return (
-        Closure(name="Heiligabend", month_day=(12, 24)),
-        Closure(name="Silvester", month_day=(12, 31)),
+        Closure(name=text("calendar.default_closures.christmas_eve"), month_day=(12, 24)),
+        Closure(name=text("calendar.default_closures.new_years_eve"), month_day=(12, 31)),
     )
 
 

@@ -10,6 +10,8 @@ from __future__ import annotations
 
 from email_validator import EmailNotValidError, validate_email
 
+from hotline.texts import text as catalog_text
+
 
 def checked_address(text: str) -> str:
     """The address as we keep and send it, normalised (the domain in lower case, Unicode in
@@ -18,5 +20,5 @@ def checked_address(text: str) -> str:
     try:
         valid = validate_email(text.strip(), check_deliverability=False)
     except EmailNotValidError:
-        raise ValueError("keine gültige E-Mail-Adresse") from None
+        raise ValueError(catalog_text("mail.invalid_address")) from None
     return valid.ascii_email or valid.normalized

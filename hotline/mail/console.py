@@ -10,44 +10,33 @@ from email.message import EmailMessage, Message
 
 import icalendar
 
-# The words of the printed mail (German, as the console and the CLI speak to operators).
-BEGIN = "════════ E-Mail (nicht gesendet) ════════════════════════════════════════"
-END = "════════ Ende der E-Mail ════════════════════════════════════════════════"
-HEADERS = {  # the headers shown, in this order, and how they are named
-    "From": "Von",
-    "To": "An",
-    "Cc": "Kopie",
-    "Bcc": "Blindkopie",
-    "Reply-To": "Antwort an",
-    "Subject": "Betreff",
-    "Date": "Datum",
-    "Message-ID": "Message-ID",
-}
-NO_TEXT = "(ohne Textteil)"
-CALENDAR = "Kalender ({method}): {event}"
-CALENDAR_UNREADABLE = "Kalender ({method}): nicht lesbar"
-CALENDAR_CANCELED = "abgesagt"
-ATTACHMENT = "Anhang: {name} ({content_type})"
-UNNAMED = "ohne Namen"
+from hotline.texts import words
+
+# The words of the printed mail (`hotline/texts/mail.toml`, as the console and the CLI speak
+# to operators); the headers shown, in this order, and how they are named.
+WORDS = words("mail.printed")
+HEADERS = words("mail.printed.headers")
 
 
 def printed_mail(message: EmailMessage) -> str:
-    """The mail as lines of text, from BEGIN to END (no newline after the last)."""
-    lines = [BEGIN]
+    """The mail as lines of text, from its first line to its last (no newline after it)."""
+    lines = [WORDS["begin"]]
     for header, name in HEADERS.items():
         lines += [f"{name}: {value}" for value in message.get_all(header, [])]
     text = message.get_body(preferencelist=("plain",))
-    lines += ["", text.get_content().rstrip() if text is not None else NO_TEXT, ""]
+    lines += ["", text.get_content().rstrip() if text is not None else WORDS["no_text"], ""]
     invitation = next(
         (part for part in message.walk() if part.get_content_type() == "text/calendar"), None
     )
     if invitation is not None:
         lines.append(calendar_summary(invitation))
     lines += [
-        ATTACHMENT.format(name=part.get_filename() or UNNAMED, content_type=part.get_content_type())
+        WORDS["attachment"].format(
+            name=part.get_filename() or WORDS["unnamed"], content_type=part.get_content_type()
+        )
         for part in message.iter_attachments()
     ]
-    lines.append(END)
+    lines.append(WORDS["end"])
     return "\n".join(lines)
 
 
@@ -60,13 +49,14 @@ def calendar_summary(part: Message) -> str:
         start = event.decoded("DTSTART")
         end = event.decoded("DTEND") if "DTEND" in event else None
     except (ValueError, IndexError, KeyError):
-        return CALENDAR_UNREADABLE.format(method=method)
+        return WORDS["calendar_unreadable"].format(method=method)
     facts = [str(event.get("SUMMARY", "")), _when(start, end)]
     if event.get("LOCATION"):
         facts.append(str(event["LOCATION"]))
     if str(event.get("STATUS", "")).upper() == "CANCELLED":
-        facts.append(CALENDAR_CANCELED)
-    return CALENDAR.format(method=method, event=" · ".join(fact for fact in facts if fact))
+        facts.append(WORDS["calendar_canceled"])
+    event_line = " · ".join(fact for fact in facts if fact)
+    return WORDS["calendar"].format(method=method, event=event_line)
 
 
 def _when(start: date, end: date | None) -> str:

@@ -24,6 +24,7 @@ from typing import Literal, Protocol
 from urllib.parse import unquote, urlsplit
 
 from hotline.mail.console import printed_mail
+from hotline.texts import text
 
 DEFAULT_DOMAIN = "starkestelle.de"
 
@@ -150,8 +151,12 @@ class ConsoleMailer:
 def _masked_line(message: EmailMessage, message_id: str) -> str:
     headers = [str(value) for name in ("To", "Cc", "Bcc") for value in message.get_all(name, [])]
     recipients = ", ".join(mask_address(address) for _, address in getaddresses(headers))
-    subject = message["Subject"] or "(ohne Betreff)"
-    return f"[console] E-Mail an {recipients or '(niemand)'}: {subject} ({message_id})"
+    return text(
+        "mail.masked_line",
+        recipients=recipients or text("mail.nobody"),
+        subject=message["Subject"] or text("mail.no_subject"),
+        message_id=message_id,
+    )
 
 
 class SmtpMailer:

@@ -27,25 +27,25 @@ from sqlalchemy.orm import Session
 from hotline.cases.vocabulary import FEDERAL_LEVEL, OFFER_CATEGORIES, REGIONS
 from hotline.inputs import Refused, checked_text
 from hotline.referrals.models import SupportOffer
+from hotline.texts import text as catalog_text
+from hotline.texts import words
 
 COLUMNS = ("name", "region", "category", "contact", "web_url", "last_checked")
 REQUIRED = ("name", "region", "category")
 _LIMITS = {"name": 200, "contact": 300, "web_url": 300}
 # what spreadsheets take as the start of a formula, with the words the reason uses for it
-_FORMULA_STARTS = {
-    "=": "„=“",
-    "+": "„+“",
-    "-": "„-“",
-    "@": "„@“",
-    "\t": "einem Tabulator",
-    "\r": "einem Wagenrücklauf",
-}
+_FORMULA_STARTS = words("directory.formula_starts")
 # a phone number such as "+49 (0)30 123 456-7" is no formula, though it starts with "+"
 _PHONE_NUMBER = re.compile(r"\+\d[\d ()/-]*")
 
 
 class OfferRefused(ValueError):
     """Why an offer cannot be taken (German, for the page and the import report)."""
+
+
+def _refused(reason: str, /, **values: object) -> OfferRefused:
+    """A refusal in the words of `hotline/texts/directory.toml`."""
+    return OfferRefused(catalog_text(f"directory.refused.{reason}", **values))
 
 
 @dataclass(frozen=True)
@@ -65,18 +65,16 @@ def checked_offer(raw: dict[str, str]) -> OfferFields:
     values = {key: (raw.get(key) or "").strip() for key in COLUMNS}
     for key in REQUIRED:
         if not values[key]:
-            raise OfferRefused(f"„{key}“ fehlt")
+            raise _refused("missing", key=key)
     for key, longest in _LIMITS.items():
         if len(values[key]) > longest:
-            raise OfferRefused(f"„{key}“ ist länger als {longest} Zeichen")
+            raise _refused("too_long", key=key, most=longest)
     for key in COLUMNS:
         # the contact may span lines (an address); nothing may hold a NUL or escape codes
         try:
             checked_text(values[key], multiline=key == "contact")
         except Refused:
-            raise OfferRefused(
-                f"„{key}“ enthält Steuerzeichen (Zeilenumbruch, Tabulator …)"
-            ) from None
+            raise _refused("control_characters", key=key) from None
     return OfferFields(
         name=values["name"],
         region=_region(values["region"]),
@@ -91,10 +89,7 @@ def _refuse_formula(key: str, text: str) -> None:
     """A cell a spreadsheet would run as a formula (also after leading blanks)."""
     for start in (text[:1], text.lstrip()[:1]):
         if start in _FORMULA_STARTS and not _PHONE_NUMBER.fullmatch(text.strip()):
-            raise OfferRefused(
-                f"„{key}“ beginnt mit {_FORMULA_STARTS[start]} wie eine Tabellenformel; "
-                "solche Zellen werden nicht übernommen (Schutz vor CSV-Injection)"
-            )
+            raise _refused("formula", key=key, start=_FORMULA_STARTS[start])
 
 
 def _region(text: str) -> str:
@@ -103,7 +98,7 @@ def _region(text: str) -> str:
     by_name = {name.lower(): code for code, name in REGIONS.items()}
     if text.lower() in by_name:
         return by_name[text.lower()]
-    raise OfferRefused(f"unbekannte Region „{text}“ (Kürzel wie BY oder {FEDERAL_LEVEL})")
+    raise _refused("unknown_region", region=text, federal_level=FEDERAL_LEVEL)
 
 
 def _category(text: str) -> str:
@@ -112,7 +107,7 @@ def _category(text: str) -> str:
     by_name = {name.lower(): code for code, name in OFFER_CATEGORIES.items()}
     if text.lower() in by_name:
         return by_name[text.lower()]
-    raise OfferRefused(f"unbekannte Kategorie „{text}“")
+    raise _refused("unknown_category", category=text)
 
 
 def _web_url(text: str) -> str:
@@ -120,7 +115,7 @@ def _web_url(text: str) -> str:
         return ""
     parts = urlsplit(text)
     if parts.scheme not in ("https", "http") or not parts.netloc:
-        raise OfferRefused("die Webadresse muss mit https:// beginnen")
+        raise _refused("web_url")
     return text
 
 
@@ -132,7 +127,7 @@ def _day(text: str) -> date | None:
             return parse(text)
         except ValueError:
             continue
-    raise OfferRefused(f"„{text}“ ist kein Datum (JJJJ-MM-TT oder TT.MM.JJJJ)")
+    raise _refused("not_a_day", day=text)
 
 
 def save_offer(
@@ -178,7 +173,7 @@ def import_offers(session: Session, text: str, now: datetime) -> ImportReport:
             report.rejected.append((line, str(why)))
             continue
         if (fields.name, fields.region) in seen:
-            report.rejected.append((line, "doppelt in der Datei"))
+            report.rejected.append((line, catalog_text("directory.refused.twice")))
             continue
         seen.add((fields.name, fields.region))
         _, created = save_offer(session, fields, now)
@@ -203,7 +198,7 @@ def _records(text: str) -> Iterator[tuple[int, dict[str, str] | OfferRefused]]:
         columns = []
     missing = [key for key in REQUIRED if key not in columns]
     if missing:
-        raise OfferRefused(f"in der Kopfzeile fehlt: {', '.join(missing)}")
+        raise _refused("header_missing", columns=", ".join(missing))
     while True:
         line = lines.read + 1
         try:
@@ -213,10 +208,7 @@ def _records(text: str) -> Iterator[tuple[int, dict[str, str] | OfferRefused]]:
         except csv.Error:
             yield (
                 line,
-                OfferRefused(
-                    "Anführungszeichen passen nicht: Ein Feld mit Anführungszeichen steht ganz "
-                    'in Anführungszeichen, eines darin wird verdoppelt ("") (RFC 4180)'
-                ),
+                _refused("quotes"),
             )
             continue
         if not any(cell.strip() for cell in cells):
@@ -224,9 +216,11 @@ def _records(text: str) -> Iterator[tuple[int, dict[str, str] | OfferRefused]]:
         if len(cells) > len(columns):
             yield (
                 line,
-                OfferRefused(
-                    f"mehr Felder ({len(cells)}) als Spalten in der Kopfzeile ({len(columns)}); "
-                    f"ein Text mit „{delimiter}“ gehört in Anführungszeichen"
+                _refused(
+                    "too_many_fields",
+                    fields=len(cells),
+                    columns=len(columns),
+                    delimiter=delimiter,
                 ),
             )
             continue

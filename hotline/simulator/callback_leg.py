@@ -30,6 +30,7 @@ from hotline.simulator.transports import Transport
 from hotline.simulator.twiml_player import CallPlayer
 from hotline.telephony.gateway import OutboundCall
 from hotline.telephony.phone_numbers import mask
+from hotline.texts import text
 
 MAX_LEGS = 10  # a guard: each counsellor is rung at most once per attempt
 
@@ -129,7 +130,7 @@ class CallbackLegs:
             if placed is None:
                 return run
             run.legs.append(self._play(desk, len(run.legs) + 1, placed))
-        desk.emit(EventKind.WARNING, f"mehr als {self._max_legs} Berater:innen angerufen")
+        desk.emit(EventKind.WARNING, text("simulator.events.too_many_legs", most=self._max_legs))
         return run
 
     def _play(self, desk: CallSession, number: int, placed: PlacedCall) -> Transcript:

@@ -8,10 +8,11 @@ from collections.abc import Callable, Iterable
 from typing import Protocol
 
 from hotline.simulator.prompts import KEYPAD, DialPrompt, GatherPrompt, check_dial_outcome
+from hotline.texts import text
 
-KEYS_PROMPT = "Tasten (Enter = nichts drücken, q = auflegen): "
-DIAL_PROMPT = "Berater:in nimmt ab? [j/N] "  # the caller's <Dial> rings counsellors
-CALLEE_DIAL_PROMPT = "Anrufer:in nimmt ab? [j/N] "  # a callback: the counsellor dials the caller
+KEYS_PROMPT = text("simulator.prompts.keys")
+DIAL_PROMPT = text("simulator.prompts.dial")  # the caller's <Dial> rings counsellors
+CALLEE_DIAL_PROMPT = text("simulator.prompts.callee_dial")  # a callback: the counsellor dials
 HANG_UP = "q"
 SILENCE = frozenset({"", "-"})
 
@@ -109,7 +110,7 @@ class InteractiveCaller:
                 return None
             if set(keys) <= KEYPAD:
                 return keys
-            self._output("Bitte nur 0–9, * und # eingeben.")
+            self._output(text("simulator.prompts.keypad_only"))
 
     def dial_outcome(self, dial: DialPrompt) -> str:
         raw = self._ask(self._dial_prompt)

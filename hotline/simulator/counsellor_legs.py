@@ -20,6 +20,7 @@ from hotline.simulator.session import API_VERSION, CallSession, Fetch
 from hotline.simulator.transcript import EventKind
 from hotline.simulator.transports import Transport, TwimlReply
 from hotline.telephony.gateway import OutboundCall
+from hotline.texts import text
 
 BEHAVIOURS = ("accept", "decline", "ignore", "mailbox", "busy")
 KEYS = {"accept": "1", "decline": "2"}  # pressed at every <Gather>; a mailbox presses nothing
@@ -98,7 +99,9 @@ class LegPlayer:
             if isinstance(step_or_queue, str):
                 return step_or_queue
             step = step_or_queue
-        emit_counsellor(self._session, self._leg, "error", "zu viele TwiML-Dokumente")
+        emit_counsellor(
+            self._session, self._leg, "error", text("simulator.events.too_many_documents")
+        )
         return None
 
     def _fetch(self, step: Fetch) -> Element | None:
@@ -108,7 +111,8 @@ class LegPlayer:
             return parse_reply(reply or TwimlReply(status=0, body="", content_type=""))
         except TwimlError as error:
             self._announce_keys(None)
-            emit_counsellor(self._session, self._leg, "error", f"Anwendungsfehler {error}")
+            said = text("simulator.events.application_error", error=error)
+            emit_counsellor(self._session, self._leg, "error", said)
             return None
 
     def _play_document(self, document: Element, url: str) -> Fetch | str | None:
@@ -130,7 +134,9 @@ class LegPlayer:
                 return None
             else:
                 self._session.emit(
-                    EventKind.UNSUPPORTED, f"<{verb.tag}> bei der Berater:in", verb=verb.tag
+                    EventKind.UNSUPPORTED,
+                    text("simulator.events.verb_at_counsellor", verb=verb.tag),
+                    verb=verb.tag,
                 )
         return None
 
@@ -170,7 +176,9 @@ class LegPlayer:
             if noun.tag == "Queue":
                 return text_of(noun)
             self._session.emit(
-                EventKind.UNSUPPORTED, f"<Dial><{noun.tag}> bei der Berater:in", verb="Dial"
+                EventKind.UNSUPPORTED,
+                text("simulator.events.dial_noun_at_counsellor", noun=noun.tag),
+                verb="Dial",
             )
         return None
 

@@ -22,6 +22,7 @@ from hotline.simulator.gathering import gather
 from hotline.simulator.redirects import redirect
 from hotline.simulator.session import CallSession, Fetch, Finish, Step, new_sid
 from hotline.simulator.transcript import EndedBy, EventKind
+from hotline.texts import text
 
 MAX_QUEUE_SIZE = "100"  # Twilio's default for a new queue
 
@@ -96,14 +97,14 @@ def _wait(session: CallSession, queued: Queued) -> WaitEnded:
         if step is None:  # no wait URL: Twilio's own music, and nothing moves the wait on
             if _counsellor_took_the_call(session, queued):
                 return WaitEnded("bridged")
-            session.emit(EventKind.WARNING, "Enqueue ohne waitUrl: die Anrufer:in gibt auf")
+            session.emit(EventKind.WARNING, text("simulator.events.enqueue_without_wait_url"))
             return WaitEnded("hangup", EndedBy.CALLER)
         try:
             document = session.fetch_document(
                 Fetch(step.method, step.url, queued.params(session) | dict(step.params))
             )
         except TwimlError as error:
-            session.emit(EventKind.WARNING, f"Warteschleife: {error}; die Anrufer:in gibt auf")
+            session.emit(EventKind.WARNING, text("simulator.events.wait_failed", error=error))
             return WaitEnded("hangup", EndedBy.CALLER)
         if _counsellor_took_the_call(session, queued):
             return WaitEnded("bridged")
@@ -136,7 +137,11 @@ def _play_wait_document(
         elif verb.tag == "Hangup":
             return WaitEnded("hangup", EndedBy.HANGUP_VERB)
         else:
-            session.emit(EventKind.UNSUPPORTED, f"<{verb.tag}> in der Warteschleife", verb=verb.tag)
+            session.emit(
+                EventKind.UNSUPPORTED,
+                text("simulator.events.verb_in_queue", verb=verb.tag),
+                verb=verb.tag,
+            )
     return None
 
 

@@ -31,6 +31,7 @@ from hotline.simulator.transcript import EventKind
 from hotline.simulator.transports import Transport
 from hotline.telephony.gateway import OutboundCall
 from hotline.telephony.phone_numbers import mask
+from hotline.texts import text
 
 MAX_LEGS_PER_RUN = 50  # a guard: the service rings each counsellor once per caller
 NEVER_ANSWERED = {"busy": "busy", "ignore": "no-answer"}  # final status by behaviour
@@ -131,7 +132,9 @@ class Switchboard:
             if leg is None:
                 return
             self._ring(session, leg)
-        session.emit(EventKind.WARNING, f"mehr als {MAX_LEGS_PER_RUN} Berater:innen angerufen")
+        session.emit(
+            EventKind.WARNING, text("simulator.events.too_many_legs", most=MAX_LEGS_PER_RUN)
+        )
 
     def bridged(self, queue_name: str) -> bool:
         """Whether a counsellor was bridged to the caller waiting in `queue_name`."""

@@ -25,6 +25,7 @@ from hotline.crypto import DataCipher, keyed_digest
 from hotline.mail.addresses import checked_address
 from hotline.staff.models import LoginThrottle, SessionEnd, StaffAccount, StaffRole
 from hotline.staff.sessions import end_sessions_of
+from hotline.texts import text
 
 SHORTEST_PASSWORD = 12
 FREE_FAILURES = 5  # failures in a row before the account locks
@@ -52,7 +53,7 @@ def email_digest(email: str) -> str:
 
 def check_password_strength(password: str) -> None:
     if len(password) < SHORTEST_PASSWORD:
-        raise StaffError(f"das Passwort braucht mindestens {SHORTEST_PASSWORD} Zeichen")
+        raise StaffError(text("staff.refused.password_too_short", most=SHORTEST_PASSWORD))
 
 
 def find_account(session: Session, email: str) -> StaffAccount | None:
@@ -74,10 +75,10 @@ def add_account(
     try:
         email = checked_address(email)
     except ValueError:
-        raise StaffError("keine gültige E-Mail-Adresse") from None
+        raise StaffError(text("staff.refused.invalid_address")) from None
     check_password_strength(password)
     if find_account(session, email) is not None:
-        raise StaffError("es gibt schon ein Konto mit dieser Adresse")
+        raise StaffError(text("staff.refused.address_taken"))
     account = StaffAccount(
         email_digest=email_digest(email),
         email_encrypted=cipher.encrypt(email.lower()),
@@ -96,11 +97,9 @@ def add_account(
 def link_counsellor(session: Session, account: StaffAccount, counsellor_name: str) -> None:
     counsellor = find_counsellor(session, counsellor_name)
     if counsellor is None:
-        raise StaffError(f"keine Berater:in namens {counsellor_name!r}")
+        raise StaffError(text("staff.refused.no_counsellor", name=counsellor_name))
     if counsellor.staff_id not in (None, account.id):
-        raise StaffError(
-            f"die Berater:in {counsellor_name!r} ist mit einem anderen Konto verknüpft"
-        )
+        raise StaffError(text("staff.refused.counsellor_linked_elsewhere", name=counsellor_name))
     counsellor.staff_id = account.id
 
 

@@ -10,6 +10,7 @@ from sqlalchemy import ForeignKey, Integer, LargeBinary, String
 from sqlalchemy.orm import Mapped, mapped_column
 
 from hotline.db import Base, UTCDateTime, encrypted
+from hotline.texts import words
 
 
 class StaffRole(StrEnum):
@@ -18,7 +19,7 @@ class StaffRole(StrEnum):
 
 
 # as the console and the CLI name them
-ROLE_NAMES: dict[str, str] = {StaffRole.COUNSELLOR: "Berater:in", StaffRole.ADMIN: "Administration"}
+ROLE_NAMES = words("staff.roles")
 
 
 class StaffAccount(Base):

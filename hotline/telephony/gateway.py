@@ -18,6 +18,7 @@ from twilio.http.http_client import TwilioHttpClient
 from twilio.rest import Client
 
 from hotline.telephony.phone_numbers import mask
+from hotline.texts import text
 
 log = logging.getLogger(__name__)
 
@@ -141,16 +142,18 @@ class ConsoleGateway:
 
     def place_call(self, call: OutboundCall) -> str:
         sid = "CA" + secrets.token_hex(16)
-        self._write(f"[console] Anruf an {mask(call.to)} → TwiML {call.twiml_url} ({sid})")
+        self._write(
+            text("telephony.console.call_placed", to=mask(call.to), url=call.twiml_url, sid=sid)
+        )
         return sid
 
     def send_sms(self, to: str, body: str, status_callback_url: str | None = None) -> str:
         sid = "SM" + secrets.token_hex(16)
-        self._write(f"[console] SMS an {mask(to)}: {body} ({sid})")
+        self._write(text("telephony.console.sms_sent", to=mask(to), body=body, sid=sid))
         return sid
 
     def end_call(self, call_sid: str, status: str = "completed") -> None:
-        self._write(f"[console] Anruf {call_sid} beendet ({status})")
+        self._write(text("telephony.console.call_ended", sid=call_sid, status=status))
 
     def delete_queue(self, queue_sid: str) -> None:
-        self._write(f"[console] Warteschlange {queue_sid} gelöscht")
+        self._write(text("telephony.console.queue_deleted", sid=queue_sid))

@@ -9,6 +9,8 @@ from functools import lru_cache
 import phonenumbers
 from phonenumbers import shortnumberinfo
 
+from hotline.texts import text
+
 # Twilio sends withheld caller IDs as words, or as their keypad spellings from some carriers:
 # +266696687 = ANONYMOUS, +7378742833 = RESTRICTED, +86282452253 = UNAVAILABLE,
 # +2562533 = BLOCKED, +8656696 = UNKNOWN, +7748283 = PRIVATE.
@@ -44,9 +46,9 @@ def to_e164(number: str, region: str = "DE") -> str:
     try:
         parsed = phonenumbers.parse(number, region)
     except phonenumbers.NumberParseException:
-        raise ValueError("keine Telefonnummer") from None
+        raise ValueError(text("telephony.no_number")) from None
     if not phonenumbers.is_valid_number(parsed):
-        raise ValueError("keine gültige Telefonnummer")
+        raise ValueError(text("telephony.invalid_number"))
     return phonenumbers.format_number(parsed, phonenumbers.PhoneNumberFormat.E164)
 
 

@@ -27,6 +27,7 @@ from hotline.appointments.models import (
 )
 from hotline.appointments.notices import Notices
 from hotline.callbacks.models import places_taken
+from hotline.cases.event_texts import local_time
 from hotline.cases.events import CaseEventKind, note_on_case
 from hotline.cases.models import Case
 from hotline.cases.service import case_to_book_for
@@ -191,7 +192,7 @@ class AppointmentDesk:
             case.id,
             self.now,
             CaseEventKind.APPOINTMENT_BOOKED,
-            f"Videotermin gebucht für {self._when(start)}",
+            {"when": self._when(start)},
         )
         self._notices().booked(appointment)
         return self.booked(appointment, token)
@@ -241,7 +242,7 @@ class AppointmentDesk:
             appointment.case_id,
             self.now,
             CaseEventKind.APPOINTMENT_CANCELED,
-            f"Videotermin am {self._when(appointment.start)} abgesagt",
+            {"when": self._when(appointment.start)},
         )
         self._notices().canceled(appointment)
         appointment.forget_contact()  # the cancellations are queued with what they need
@@ -278,7 +279,7 @@ class AppointmentDesk:
             appointment.case_id,
             self.now,
             CaseEventKind.APPOINTMENT_MOVED,
-            f"Videotermin verlegt vom {self._when(old_start)} auf {self._when(start)}",
+            {"was": self._when(old_start), "when": self._when(start)},
         )
         self._notices().moved(appointment, previous_counsellor)
 
@@ -319,7 +320,8 @@ class AppointmentDesk:
         return self.unit.notices
 
     def _when(self, at: datetime) -> str:
-        return f"{at.astimezone(self.tz):%d.%m.%Y %H:%M}"
+        """A time on the timeline, as the hotline's clocks showed it."""
+        return local_time(at, self.tz)
 
 
 __all__ = [

@@ -24,6 +24,7 @@ from sqlalchemy.orm import Session
 from hotline.availability.models import CounsellorAbsence, CounsellorWindow
 from hotline.clock import years_later
 from hotline.hours.config import WEEKDAY_KEYS
+from hotline.texts import text as catalog_text
 from scheduling.availability.booked_times import BookedTimes
 
 # Absences are holidays, training, parental leave: known at most a couple of years ahead. A
@@ -46,14 +47,14 @@ def parse_window(text: str) -> WeeklyWindow:
     """ "mon=09:00-12:00" as staff type it; ValueError with the expected form."""
     match = _WINDOW.match(text.strip().lower())
     if match is None:
-        raise ValueError(f"{text!r}: ein Zeitfenster bitte als mon=09:00-12:00 (mon … sun)")
+        raise ValueError(catalog_text("availability.refused.form", window=text))
     day, h1, m1, h2, m2 = match.groups()
     try:
         opens, closes = time(int(h1), int(m1)), time(int(h2), int(m2))
     except ValueError:
-        raise ValueError(f"{text!r}: keine Uhrzeit") from None
+        raise ValueError(catalog_text("availability.refused.no_time", window=text)) from None
     if opens >= closes:
-        raise ValueError(f"{text!r}: der Anfang muss am selben Tag vor dem Ende liegen")
+        raise ValueError(catalog_text("availability.refused.order", window=text))
     return WeeklyWindow(WEEKDAY_KEYS.index(day), opens, closes)
 
 
@@ -122,7 +123,9 @@ def add_absence(
     """ValueError when it ends before it begins, AbsenceTooFarAhead when it ends more than
     two years ahead."""
     if last_day < first_day:
-        raise ValueError(f"--to {last_day} liegt vor --from {first_day}")
+        raise ValueError(
+            catalog_text("availability.refused.absence_backwards", last=last_day, first=first_day)
+        )
     if last_day > latest_absence_day(now):
         raise AbsenceTooFarAhead(latest_absence_day(now))
     session.add(

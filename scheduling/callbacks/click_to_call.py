@@ -20,7 +20,7 @@ def call_appointment_back(unit: Unit, appointment_id: int, counsellor_id: int) -
     session, now = unit.session, unit.now
     appointment = session.get(Appointment, appointment_id)
     if appointment is None or appointment.phone_encrypted is None:
-        raise ClickToCallRefused("Für diesen Termin ist keine Telefonnummer gespeichert.")
+        raise ClickToCallRefused.because("appointment_without_number")
     callback = Callback(
         case_id=appointment.case_id,
         state=CallbackState.BOOKED,

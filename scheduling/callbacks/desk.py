@@ -15,9 +15,9 @@ from typing import TYPE_CHECKING
 from sqlalchemy import Table, func, select, update
 from sqlalchemy.exc import IntegrityError
 
-from hotline.calendar_names import short_date_time
 from hotline.callbacks.models import Callback, CallbackState, places_taken
 from hotline.callbacks.work import place_callback_work
+from hotline.cases.event_texts import local_time
 from hotline.cases.events import CaseEventKind, note_on_case
 from hotline.cases.models import Case
 from hotline.cases.service import case_to_book_for
@@ -276,14 +276,8 @@ class CallbackDesk:
         case_id = self.session.scalar(
             select(_CALLBACKS.c.case_id).where(_CALLBACKS.c.id == callback_id)
         )
-        when = short_date_time(due_at, self.hours_config.timezone)
-        note_on_case(
-            self.session,
-            case_id,
-            self.now,
-            CaseEventKind.CALLBACK_BOOKED,
-            f"Rückruf gebucht für {when}",
-        )
+        when = local_time(due_at, self.hours_config.timezone)
+        note_on_case(self.session, case_id, self.now, CaseEventKind.CALLBACK_BOOKED, {"when": when})
 
 
 def _is_a_slot(finder: SlotFinder, start: datetime, now: datetime) -> bool:

@@ -14,9 +14,10 @@ a holiday) moves to the next opening.
 from __future__ import annotations
 
 import logging
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import Table, select, update
 
@@ -28,18 +29,18 @@ from hotline.callbacks.models import (
     CallbackState,
     engaged_in_a_callback,
 )
-from hotline.callbacks.wording import UNREACHED_REASONS
 from hotline.callbacks.work import PLACE_CALLBACK, place_callback_work
+from hotline.cases.event_texts import VARIANT, event_text
 from hotline.cases.events import CaseEventKind, note_on_case
 from hotline.cases.models import Case
 from hotline.counsellors.models import Counsellor
 from hotline.outbox import queue, side_effects
 from hotline.outbox.models import WorkItem
-from hotline.plurals import counted
 from hotline.routing.lock import hold_routing_lock
 from hotline.routing.states import available_counsellors, counsellors_now
 from hotline.telephony.legs import LegOwner
 from hotline.telephony.statuses import TERMINAL_STATUSES
+from hotline.texts import text
 from scheduling.availability.service import Availability
 from scheduling.hours.overrides import opening_hours_at
 
@@ -57,6 +58,11 @@ IN_LINE = "in line"  # holds a caller's place: the distributor rings for it in t
 
 class ClickToCallRefused(ValueError):
     """Why "jetzt zurückrufen" cannot ring now (German, for the console)."""
+
+    @classmethod
+    def because(cls, reason: str) -> ClickToCallRefused:
+        """The refusal in the words of `hotline/texts/callbacks.toml` ([click_to_call])."""
+        return cls(text(f"callbacks.click_to_call.{reason}"))
 
 
 @dataclass(frozen=True)
@@ -119,31 +125,28 @@ class CallbackPlacement:
             Callback, callback_id, with_for_update=True, populate_existing=True
         )
         if callback is None or callback.state not in OPEN_CALLBACK_STATES:
-            raise ClickToCallRefused("Dieser Rückruf ist nicht mehr offen.")
+            raise ClickToCallRefused.because("not_open")
         if callback.number_encrypted is None:
-            raise ClickToCallRefused("Für diesen Rückruf ist keine Nummer mehr gespeichert.")
+            raise ClickToCallRefused.because("no_number")
         attempt = self._attempt(callback, max(callback.attempts, 1))
         if attempt.outcome is not None or attempt.ended_at is not None:
             attempt = self._attempt(callback, callback.attempts + 1)
         if self._engaged(attempt):
-            raise ClickToCallRefused("Für diesen Rückruf klingelt gerade schon ein Telefon.")
+            raise ClickToCallRefused.because("already_ringing")
         counsellor = self.session.get(Counsellor, counsellor_id)
         if counsellor is None:
-            raise ClickToCallRefused("Ihr Konto ist mit keiner Berater:in verknüpft.")
+            raise ClickToCallRefused.because("not_a_counsellor")
         if not self._still_free(counsellor_id):
-            raise ClickToCallRefused("Sie sind gerade in einem anderen Rückruf.")
+            raise ClickToCallRefused.because("engaged")
         number = self.cipher.decrypt_or_none(counsellor.phone_encrypted)
         if number is None:
-            raise ClickToCallRefused(
-                "Ihre Telefonnummer ist nicht lesbar (Schlüssel fehlt); "
-                "bitte in der Verwaltung neu eintragen lassen."
-            )
+            raise ClickToCallRefused.because("own_number_unreadable")
         attempt.started_at = self.now
         self._ring(callback, attempt, counsellor_id, number, tag="now")
         self._note(
             callback,
             CaseEventKind.CALLBACK_ATTEMPT,
-            f"Versuch {attempt.number}: jetzt zurückrufen ({counsellor.name})",
+            {VARIANT: "now", "attempt": attempt.number, "counsellor": counsellor.name},
         )
         return attempt.number
 
@@ -264,7 +267,7 @@ class CallbackPlacement:
         self._note(
             callback,
             CaseEventKind.CALLBACK_ATTEMPT,
-            f"Versuch {attempt.number}: nicht erreicht ({UNREACHED_REASONS.get(reason, reason)})",
+            {VARIANT: "unreached", "attempt": attempt.number, "reason": reason},
         )
         if attempt.number < self.config.max_attempts:
             retry = self.now + timedelta(minutes=self.config.caller_retry_minutes)
@@ -275,8 +278,7 @@ class CallbackPlacement:
             )
             self._queue(callback.id, attempt.number + 1, retry)
             return retry
-        tries = counted(attempt.number, "Versuch", dative=True)
-        self._fail(callback, f"Rückruf nach {tries} nicht erreicht")
+        self._fail(callback, {VARIANT: "unreached", "attempts": attempt.number})
         return None
 
     def talked(self, attempt_id: int) -> None:
@@ -296,9 +298,7 @@ class CallbackPlacement:
                     + timedelta(seconds=self.scheduling.routing.wrap_up_seconds),
                 )
             )
-        self._note(
-            callback, CaseEventKind.CALLBACK_DONE, f"Rückruf geführt (Versuch {attempt.number})"
-        )
+        self._note(callback, CaseEventKind.CALLBACK_DONE, {"attempt": attempt.number})
 
     def cancel(self, callback_id: int, *, by_booker: bool = False) -> bool:
         """By staff, or by the booker through the manage link (only before it is under way):
@@ -321,8 +321,8 @@ class CallbackPlacement:
         for work_id in list(pending):
             queue.cancel(self.session, work_id, self.now)
         self._end(callback, CallbackState.CANCELED)
-        said = "Rückruf über den Link abgesagt" if by_booker else "Rückruf abgesagt"
-        self._note(callback, CaseEventKind.CALLBACK_CANCELED, said)
+        by = "by_booker" if by_booker else "by_staff"
+        self._note(callback, CaseEventKind.CALLBACK_CANCELED, {VARIANT: by})
         return True
 
     # --- inside ---------------------------------------------------------------------------
@@ -355,7 +355,7 @@ class CallbackPlacement:
         waited = self.now - attempt.started_at
         if waited >= timedelta(minutes=self.config.give_up_after_minutes):
             attempt.outcome, attempt.ended_at = "nobody-took-it", self.now
-            self._fail(callback, f"Rückruf von niemandem übernommen (Versuch {attempt.number})")
+            self._fail(callback, {VARIANT: "nobody_took_it", "attempt": attempt.number})
             return "given up: nobody took it"
         retry = self.now + timedelta(minutes=self.config.counsellor_retry_minutes)
         attempt.counsellors_tried = ""  # the next look asks everyone free again
@@ -403,7 +403,7 @@ class CallbackPlacement:
             self._note_by_id(
                 attempt.callback_id,
                 CaseEventKind.CALLBACK_ATTEMPT,
-                f"Versuch {attempt.number}: Berater:in nicht erreicht, weiter an die nächste",
+                {VARIANT: "passed_on", "attempt": attempt.number},
             )
         attempt.counsellor_id = None
         self._queue(attempt.callback_id, attempt.number, self.now, f"next-{attempt.ring_work_id}")
@@ -413,7 +413,7 @@ class CallbackPlacement:
     ) -> str:
         """Due while the line is closed: the attempt starts afresh at the next opening."""
         if opening is None:
-            self._fail(callback, "Rückruf nicht möglich: keine Öffnungszeit in Sicht")
+            self._fail(callback, {VARIANT: "no_opening"})
             return "given up: no opening in sight"
         attempt.started_at, attempt.counsellors_tried = opening, ""
         callback.state, callback.due_at, callback.updated_at = (
@@ -432,12 +432,13 @@ class CallbackPlacement:
             place_callback_work(callback_id, attempt, due_at, tag),
         )
 
-    def _fail(self, callback: Callback, why: str) -> None:
+    def _fail(self, callback: Callback, why: Mapping[str, Any]) -> None:
         """The callback will not happen: a follow-up on the case says so, the number goes."""
         self._end(callback, CallbackState.FAILED)
         self._note(callback, CaseEventKind.CALLBACK_FAILED, why)
-        self._note(callback, CaseEventKind.FOLLOW_UP, "Bitte nachfassen: Rückruf gescheitert")
-        log.warning("callback failed", extra={"callback_id": callback.id, "why": why})
+        self._note(callback, CaseEventKind.FOLLOW_UP, {})
+        said = event_text(CaseEventKind.CALLBACK_FAILED, why)
+        log.warning("callback failed", extra={"callback_id": callback.id, "why": said})
 
     def _end(self, callback: Callback, state: CallbackState) -> None:
         callback.state, callback.ended_at, callback.updated_at = state, self.now, self.now
@@ -445,14 +446,14 @@ class CallbackPlacement:
         if state == CallbackState.CANCELED:
             callback.seat = None  # the place is free again
 
-    def _note(self, callback: Callback, kind: CaseEventKind, text: str) -> None:
-        note_on_case(self.session, callback.case_id, self.now, kind, text)
+    def _note(self, callback: Callback, kind: CaseEventKind, params: Mapping[str, Any]) -> None:
+        note_on_case(self.session, callback.case_id, self.now, kind, params)
 
-    def _note_by_id(self, callback_id: int, kind: CaseEventKind, text: str) -> None:
+    def _note_by_id(self, callback_id: int, kind: CaseEventKind, params: Mapping[str, Any]) -> None:
         case_id = self.session.scalar(
             select(_CALLBACKS.c.case_id).where(_CALLBACKS.c.id == callback_id)
         )
-        note_on_case(self.session, case_id, self.now, kind, text)
+        note_on_case(self.session, case_id, self.now, kind, params)
 
 
 def _tried(attempt: CallbackAttempt) -> list[int]:

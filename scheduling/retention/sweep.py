@@ -7,7 +7,9 @@ sweep twice changes nothing the second time.
 
 What stays: a call's times and outcome, a callback's and an appointment's state and times, a
 closed case's status, federal state, topic and dates, the kinds and times of its timeline and
-the audit log; the statistics are drawn from these, none of them names a person.
+the audit log; the statistics are drawn from these, none of them names a person. A timeline
+entry is stored as its kind and parameters (no prose): anonymising it clears the parameters,
+so it no longer says anything.
 """
 
 from __future__ import annotations
@@ -15,7 +17,18 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass
 from datetime import datetime
 
-from sqlalchemy import ColumnElement, Delete, Update, and_, delete, func, or_, select, update
+from sqlalchemy import (
+    ColumnElement,
+    Delete,
+    Update,
+    and_,
+    delete,
+    func,
+    null,
+    or_,
+    select,
+    update,
+)
 from sqlalchemy.orm import Session
 
 from hotline.appointments.models import Appointment, AppointmentState
@@ -158,9 +171,9 @@ def forget_dead_work_payloads(session: Session, cutoff: datetime) -> int:
 
 
 def anonymise_closed_cases(session: Session, now: datetime, cutoff: datetime) -> dict[str, int]:
-    """Cases closed before `cutoff` lose their notes, the texts of their timeline and the
-    outcomes of their referrals' follow-ups; `anonymised_at` marks them, so each case is
-    done once. Status, federal state, topic, dates and the kinds of events stay."""
+    """Cases closed before `cutoff` lose their notes, what their timeline says (its entries'
+    parameters) and the outcomes of their referrals' follow-ups; `anonymised_at` marks them,
+    so each case is done once. Status, federal state, topic, dates and the kinds of events stay."""
     cases = _changed(
         session,
         update(Case)
@@ -178,8 +191,8 @@ def anonymise_closed_cases(session: Session, now: datetime, cutoff: datetime) ->
     events = _changed(
         session,
         update(CaseEvent)
-        .where(CaseEvent.case_id.in_(marked_now), CaseEvent.text != "")
-        .values(text=""),
+        .where(CaseEvent.case_id.in_(marked_now), CaseEvent.params.is_not(None))
+        .values(params=null()),
     )
     referrals = _changed(
         session,

@@ -24,13 +24,14 @@ from hotline.cases.models import Case
 from hotline.counsellors.models import Counsellor
 from hotline.outbox import queue, side_effects
 from hotline.outbox.models import WorkItem
-from hotline.plurals import counted
+from hotline.plurals import Counted
 from hotline.routing.line import EntryKind, position_of, the_line
 from hotline.routing.lock import hold_routing_lock
 from hotline.routing.models import OPEN_STATES, CallOffer, OfferState
 from hotline.routing.waits import estimated_wait
 from hotline.telephony.models import Call, CallOutcome
 from hotline.telephony.statuses import TERMINAL_STATUSES
+from hotline.texts import text
 
 if TYPE_CHECKING:  # the unit makes the desks; they only read it
     from scheduling.unit import Unit
@@ -368,9 +369,10 @@ class RoutingDesk:
                 .where(_COUNSELLORS.c.id == counsellor_id)
                 .values(
                     on_duty=False,
-                    off_duty_reason=(
-                        f"{counted(passes.passes_in_a_row, 'angebotener Anruf')} nacheinander "
-                        f"nicht angenommen ({local})"
+                    off_duty_reason=text(
+                        "routing.off_duty_after_passes",
+                        passes=Counted(passes.passes_in_a_row),
+                        at=local,
                     ),
                     updated_at=self.now,
                 )

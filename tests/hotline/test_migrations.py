@@ -302,3 +302,63 @@ def test_0013_runs_on_a_database_with_offers_and_callbacks(svc, factories, clock
         )
     migrate.downgrade(engine, "0012")  # and back: only the first offer of each pair is kept
     migrate.upgrade(engine)
+
+
+def test_0014_keeps_each_stored_sentence_and_writes_sentences_back_on_a_downgrade(
+    svc, clock, create_case
+):
+    """0014 on a database holding timeline entries stored as sentences (one emptied by the
+    retention sweep): each keeps its sentence, shown as it was, the emptied one stays empty,
+    and the column of sentences is gone. A downgrade writes every entry's sentence back,
+    those written with parameters too, as the console shows them."""
+    from sqlalchemy import select, text
+
+    from hotline.cases.event_texts import LEGACY_TEXT
+    from hotline.cases.events import CaseEvent, CaseEventKind, note_on_case
+    from hotline.cases.timeline import timeline
+
+    case = create_case()
+    now = clock.now()
+    engine = svc.database.engine
+    migrate.downgrade(engine, "0013")
+    stored = [
+        ("callback_booked", "Rückruf gebucht für 30.11.2026, 09:00 Uhr"),
+        ("status_changed", ""),  # anonymised
+    ]
+    with engine.begin() as connection:
+        for kind, sentence in stored:
+            connection.execute(
+                text(
+                    "INSERT INTO case_events (case_id, at, kind, text) "
+                    "VALUES (:case, :at, :kind, :text)"
+                ),
+                {"case": case.id, "at": now, "kind": kind, "text": sentence},
+            )
+
+    migrate.upgrade(engine)
+
+    assert "text" not in {c["name"] for c in inspect(engine).get_columns("case_events")}
+    with svc.database.transaction() as session:
+        params = session.scalars(select(CaseEvent.params).order_by(CaseEvent.id)).all()
+        assert params == [{LEGACY_TEXT: "Rückruf gebucht für 30.11.2026, 09:00 Uhr"}, None]
+        assert sorted(entry.text for entry in timeline(session, case.id)) == [
+            "",
+            "Rückruf gebucht für 30.11.2026, 09:00 Uhr",
+        ]
+        note_on_case(
+            session,
+            case.id,
+            now,
+            CaseEventKind.STATUS_CHANGED,
+            {"old_status": "new", "new_status": "in_progress"},
+        )
+
+    migrate.downgrade(engine, "0013")
+    with engine.connect() as connection:
+        sentences = connection.execute(text("SELECT text FROM case_events ORDER BY id"))
+        assert [row.text for row in sentences] == [
+            "Rückruf gebucht für 30.11.2026, 09:00 Uhr",
+            "",
+            "Status: neu → in Bearbeitung",
+        ]
+    migrate.upgrade(engine)

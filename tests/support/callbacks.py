@@ -10,6 +10,7 @@ from typing import Any
 from sqlalchemy import select
 
 from hotline.callbacks.models import Callback, CallbackAttempt
+from hotline.cases.event_texts import event_text
 from hotline.cases.events import CaseEvent
 from hotline.cases.models import Case
 from scheduling.scheduler.dispatcher import Dispatcher
@@ -126,11 +127,11 @@ class CallbackDriver:
     def case_events(self, case_id: int) -> list[tuple[str, str]]:
         with self.svc.database.transaction() as session:
             rows = session.execute(
-                select(CaseEvent.kind, CaseEvent.text)
+                select(CaseEvent.kind, CaseEvent.params)
                 .where(CaseEvent.case_id == case_id)
                 .order_by(CaseEvent.id)
             ).all()
-            return [(kind, text) for kind, text in rows]
+            return [(kind, event_text(kind, params)) for kind, params in rows]
 
     def _leg(self, form: dict[str, list[str]]) -> CounsellorLeg:
         return CounsellorLeg(*placed_call(self.svc, form, "attempt"))

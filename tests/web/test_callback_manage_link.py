@@ -11,6 +11,7 @@ import pytest
 from sqlalchemy import select, update
 
 from hotline.callbacks.models import Callback, CallbackState
+from hotline.cases.event_texts import event_text
 from hotline.cases.events import CaseEvent
 from hotline.link_tokens import token_digest
 from hotline.outbox.models import WorkItem, WorkState
@@ -98,9 +99,12 @@ def test_cancelling_with_the_form_deletes_the_number_and_frees_the_place(
     with svc.database.transaction() as session:
         ring = session.scalars(select(WorkItem).where(WorkItem.kind == "place_callback")).one()
         assert ring.state == WorkState.CANCELED
-        said = session.scalars(
-            select(CaseEvent.text).where(CaseEvent.case_id == callback.case_id)
-        ).all()
+        said = [
+            event_text(event.kind, event.params)
+            for event in session.scalars(
+                select(CaseEvent).where(CaseEvent.case_id == callback.case_id)
+            )
+        ]
     assert "Rückruf über den Link abgesagt" in said
     assert START in [slot["start"] for slot in free_slots(client, type="callback", days=1)]
 

@@ -33,6 +33,7 @@ from hotline.staff.accounts import (
 )
 from hotline.staff.models import ROLE_NAMES, StaffAccount, StaffRole
 from hotline.telephony.phone_numbers import mask
+from hotline.texts import text, words
 from scheduling.availability.service import (
     AbsenceTooFarAhead,
     absences_of,
@@ -59,17 +60,7 @@ from web.staff.texts import TEXTS
 
 blueprint = console_blueprint("staff_admin", __name__)
 
-ACTION_NAMES = {
-    "login": "Anmeldung",
-    "login_failed": "Anmeldung gescheitert",
-    "logout": "Abmeldung",
-    "viewed": "Fall angesehen",
-    "revealed": "Kontaktdaten angezeigt",
-    "changed": "geändert",
-    "called": "jetzt zurückgerufen",
-    "exported": "exportiert",
-    "admin": "Verwaltung",
-}
+ACTION_NAMES = words("console.audit_actions")
 
 
 # --- staff ---------------------------------------------------------------------------------
@@ -128,9 +119,9 @@ def admin_staff_add() -> ResponseReturnValue:
                 password=form.get("password", ""),
                 counsellor_name=counsellor_name,
             )
-            audit_admin(session, f"Konto {account.id} angelegt ({role})")
+            audit_admin(session, text("console.audit.account_added", id=account.id, role=role))
     except StaffError as why:
-        flash(f"Konto nicht angelegt: {why}", "error")
+        flash(TEXTS["account_not_added"].format(why=why), "error")
         return redirect(url_for("staff_admin.admin_staff"))
     flash(TEXTS["staff_added"])
     return redirect(url_for("staff_admin.admin_staff"))
@@ -160,9 +151,11 @@ def admin_staff_change(account_id: int, action: str) -> ResponseReturnValue:
             else:
                 reset_password(session, account, request.form.get("password", ""), now())
                 message = TEXTS["password_set"]
-            audit_admin(session, f"Konto {account_id}: {action}")
+            audit_admin(
+                session, text("console.audit.account_changed", id=account_id, action=action)
+            )
     except StaffError as why:
-        flash(f"Nicht geändert: {why}", "error")
+        flash(TEXTS["not_changed"].format(why=why), "error")
         return redirect(url_for("staff_admin.admin_staff"))
     flash(message)
     return redirect(url_for("staff_admin.admin_staff"))
@@ -193,9 +186,8 @@ def admin_counsellor_duty(counsellor_id: int) -> ResponseReturnValue:
         if counsellor is None:
             abort(404)
         set_on_duty(session, counsellor.name, on_duty, now())
-        audit_admin(
-            session, f"Berater:in {counsellor_id}: {'im Dienst' if on_duty else 'nicht im Dienst'}"
-        )
+        duty = "counsellor_on_duty" if on_duty else "counsellor_off_duty"
+        audit_admin(session, text(f"console.audit.{duty}", id=counsellor_id))
         unit_in(session).routing.distribute()
     flash(TEXTS["saved"])
     return redirect(url_for("staff_admin.admin_counsellors"))
@@ -214,7 +206,7 @@ def admin_counsellor_display_name(counsellor_id: int) -> ResponseReturnValue:
             if counsellor is None:
                 abort(404)
             change_display_name(counsellor, typed if typed.strip(" ") else None, now())
-            audit_admin(session, f"Berater:in {counsellor_id}: Anzeigename geändert")
+            audit_admin(session, text("console.audit.display_name_changed", id=counsellor_id))
     except InvalidDisplayName:
         flash(TEXTS["display_name_invalid"], "error")
         return redirect(url_for("staff_admin.admin_counsellors"))
@@ -295,13 +287,13 @@ def admin_availability_change(counsellor_id: int) -> ResponseReturnValue:
                 if problem is not None:
                     flash(problem, "error")
                     return redirect(page)
-                detail = f"Berater:in {counsellor_id}: Abwesenheit eingetragen"
+                detail = text("console.audit.absence", id=counsellor_id)
             else:
                 windows = [parse_window(part) for part in form.get("windows", "").split()]
                 arranged = [parse_window(part) for part in form.get("arranged", "").split()]
                 set_windows(session, counsellor_id, windows)
                 set_windows(session, counsellor_id, arranged, by_arrangement=True)
-                detail = f"Berater:in {counsellor_id}: Verfügbarkeit geändert"
+                detail = text("console.audit.availability", id=counsellor_id)
             audit_admin(session, detail)
     except ValueError:
         flash(TEXTS["availability_invalid"], "error")

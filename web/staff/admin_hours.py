@@ -14,6 +14,7 @@ from flask.typing import ResponseReturnValue
 from sqlalchemy.orm import Session
 
 from hotline.inputs import Refused, checked_text, local_moment
+from hotline.texts import text
 from ivr_flows.out_of_hours import why_closed_and_when
 from ivr_flows.prompts import LANGUAGES, prompts
 from scheduling.hours.opening_hours import ClosedReason
@@ -44,7 +45,7 @@ from web.staff.texts import TEXTS
 blueprint = console_blueprint("staff_admin_hours", __name__)
 
 # what the announcement field's hint shows in its place in the sentence
-ANNOUNCEMENT_PLACEHOLDER = "[Ihre Ansage]"
+ANNOUNCEMENT_PLACEHOLDER = text("console.hours.announcement_placeholder")
 
 
 @blueprint.get("/admin/hours")

@@ -36,6 +36,7 @@ from hotline.inputs import Refused, bounded_integer_or_none, calendar_day, check
 from hotline.mail.mailer import mask_address
 from hotline.referrals.directory import offers
 from hotline.telephony.phone_numbers import mask
+from hotline.texts import text
 from web.context import unit_in
 from web.staff.auth import current_user
 from web.staff.blueprint import console_blueprint
@@ -111,16 +112,26 @@ def _contacts(
     )
     for cb in callbacks:
         stored.append(
-            (f"callback-{cb.id}-phone", f"Rückruf {cb.id}: Nummer", cb.number_encrypted, mask)
+            (
+                f"callback-{cb.id}-phone",
+                text("console.contacts.callback_phone", id=cb.id),
+                cb.number_encrypted,
+                mask,
+            )
         )
     for ap in session.scalars(select(Appointment).where(Appointment.case_id == case.id)):
         stored.append(
-            (f"appointment-{ap.id}-phone", f"Termin {ap.id}: Nummer", ap.phone_encrypted, mask)
+            (
+                f"appointment-{ap.id}-phone",
+                text("console.contacts.appointment_phone", id=ap.id),
+                ap.phone_encrypted,
+                mask,
+            )
         )
         stored.append(
             (
                 f"appointment-{ap.id}-email",
-                f"Termin {ap.id}: E-Mail",
+                text("console.contacts.appointment_email", id=ap.id),
                 ap.email_encrypted,
                 mask_address,
             )

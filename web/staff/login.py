@@ -18,6 +18,7 @@ from hotline.services import services
 from hotline.staff.accounts import LoginRefused, client_key, log_in
 from hotline.staff.models import SessionEnd
 from hotline.staff.sessions import end_session, start_session
+from hotline.texts import text
 from web.security import limiter
 from web.staff.auth import LOGIN_ENDPOINT, SESSION_KEY, current_user
 from web.staff.blueprint import console_blueprint
@@ -27,8 +28,10 @@ blueprint = console_blueprint("staff_login", __name__)
 
 
 class LoginForm(FlaskForm):
-    email = EmailField("E-Mail-Adresse", validators=[DataRequired(), Length(max=254)])
-    password = PasswordField("Passwort", validators=[DataRequired(), Length(max=200)])
+    email = EmailField(text("console.login.email"), validators=[DataRequired(), Length(max=254)])
+    password = PasswordField(
+        text("console.login.password"), validators=[DataRequired(), Length(max=200)]
+    )
 
 
 def _safe_next(target: str | None) -> str:

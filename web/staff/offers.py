@@ -16,6 +16,7 @@ from hotline.referrals.directory import (
     offers as list_offers,
 )
 from hotline.referrals.models import SupportOffer
+from hotline.texts import text
 from web.staff.auth import admin_only, current_user
 from web.staff.blueprint import console_blueprint
 from web.staff.support import audit_admin, now, posted_form, reading, transaction
@@ -55,12 +56,12 @@ def save_offer_page() -> ResponseReturnValue:
         flash(TEXTS["control_characters"], "error")
         return redirect(url_for("staff_offers.offers", edit=offer_id))
     except OfferRefused as why:
-        flash(f"Angebot nicht gespeichert: {why}", "error")
+        flash(TEXTS["offer_not_saved"].format(why=why), "error")
         return redirect(url_for("staff_offers.offers", edit=offer_id))
     with transaction() as session:
         if offer_id is not None and session.get(SupportOffer, offer_id) is None:
             abort(404)
         offer, _ = save_offer(session, fields, now(), offer_id)
-        audit_admin(session, f"Angebot {offer.id} gespeichert")
+        audit_admin(session, text("console.audit.offer_saved", id=offer.id))
     flash(TEXTS["offer_saved"])
     return redirect(url_for("staff_offers.offers"))

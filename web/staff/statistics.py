@@ -17,6 +17,7 @@ from hotline.reports.export import aggregate_csv
 from hotline.reports.service_level import service_level
 from hotline.reports.statistics import load_statistics
 from hotline.reports.wording import CHARTS
+from hotline.texts import text
 from web.context import scheduling
 from web.staff.auth import current_user
 from web.staff.blueprint import console_blueprint
@@ -84,7 +85,7 @@ def statistics_csv() -> ResponseReturnValue:
             now(),
             current_user().id,
             AuditAction.EXPORTED,
-            detail=f"Statistik {first:%d.%m.%Y}–{last:%d.%m.%Y}",
+            detail=text("console.audit.statistics_exported", first=first, last=last),
         )
     name = f"starke-stelle-statistik-{first:%Y%m%d}-{last:%Y%m%d}.csv"
     return Response(

@@ -24,6 +24,7 @@ from hotline.reports.wording import CHANNELS as BOOKED_VIA
 from hotline.routing.wording import COUNSELLOR_STATES, ENTRY_KINDS
 from hotline.routing.wording import LANGUAGES as LINE_LANGUAGES
 from hotline.services import Services, services
+from hotline.texts import text
 from web.context import scheduling
 from web.staff.auth import current_user
 from web.staff.texts import TEXTS
@@ -105,8 +106,10 @@ def duration_filter(seconds: int | float | None) -> str:
     hours, rest = divmod(total, 3600)
     minutes, secs = divmod(rest, 60)
     if hours:
-        return f"{hours} Std. {minutes:02d} min"
-    return f"{minutes} min {secs:02d} s" if minutes else f"{secs} s"
+        return text("console.durations.hours", hours=hours, minutes=minutes)
+    if minutes:
+        return text("console.durations.minutes", minutes=minutes, seconds=secs)
+    return text("console.durations.seconds", seconds=secs)
 
 
 def reference_filter(reference: str | None) -> str:

@@ -13,6 +13,7 @@ from hotline.counsellors.models import Counsellor
 from hotline.counsellors.service import set_on_duty
 from hotline.routing.live import line_now
 from hotline.routing.lock import hold_routing_lock
+from hotline.texts import text
 from scheduling.routing.desk import RoutingDesk
 from web.context import unit_in
 from web.staff.auth import current_user
@@ -58,7 +59,7 @@ def duty() -> ResponseReturnValue:
             now(),
             user.id,
             AuditAction.CHANGED,
-            detail="im Dienst" if on_duty else "nicht im Dienst",
+            detail=text("console.audit.on_duty" if on_duty else "console.audit.off_duty"),
         )
         _desk(session).distribute()  # one more on duty may take the next in line
     flash(TEXTS["on_duty" if on_duty else "off_duty"])

@@ -3,6 +3,7 @@ moments a test names (the service's own functions would stamp them with the cloc
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from itertools import count
 from typing import Any, TypeVar
@@ -12,6 +13,7 @@ from sqlalchemy import select
 
 from hotline.appointments.models import Appointment, AppointmentState
 from hotline.callbacks.models import Callback, CallbackState
+from hotline.cases.event_texts import LEGACY_TEXT, VARIANT, event_text
 from hotline.cases.events import CaseEvent, CaseEventKind
 from hotline.cases.models import Case, CaseStatus
 from hotline.clock import FixedClock
@@ -28,6 +30,16 @@ from tests.support.twilio import CALLER
 M = TypeVar("M", bound=Base)
 DAY = timedelta(days=1)
 EMAIL = "amt@example.org"
+
+
+@dataclass(frozen=True)
+class ShownEvent:
+    """A timeline entry as stored (kind, time, parameters) and the sentence it says."""
+
+    kind: str
+    at: datetime
+    params: dict[str, Any] | None
+    text: str
 
 
 class RetentionRows:
@@ -137,8 +149,9 @@ class RetentionRows:
         closed: datetime | None = None,
         anonymised: datetime | None = None,
     ) -> int:
-        """A case with notes, a federal state and topic, two timeline entries and a referral
-        whose follow-up outcome is recorded."""
+        """A case with notes, a federal state and topic, two timeline entries (one with its
+        parameters, one stored as a sentence before 0014) and a referral whose follow-up
+        outcome is recorded."""
         case_id = self.factories.case().id
         with self.svc.database.transaction() as session:
             case = session.get(Case, case_id)
@@ -156,13 +169,18 @@ class RetentionRows:
                         case_id=case_id,
                         at=updated - DAY,
                         kind=CaseEventKind.REFERRED,
-                        text="an die Beratungsstelle in München verwiesen",
+                        params={
+                            VARIANT: "with_follow_up",
+                            "offer": "Beratungsstelle in München",
+                            "region": "BY",
+                            "follow_up": updated.date().isoformat(),
+                        },
                     ),
                     CaseEvent(
                         case_id=case_id,
                         at=updated,
                         kind=CaseEventKind.STATUS_CHANGED,
-                        text="geschlossen: Anruferin hat Hilfe gefunden",
+                        params={LEGACY_TEXT: "geschlossen: Anruferin hat Hilfe gefunden"},
                     ),
                 ]
             )
@@ -222,15 +240,14 @@ class RetentionRows:
             session.expunge(row)
             return row
 
-    def timeline(self, case_id: int) -> list[CaseEvent]:
+    def timeline(self, case_id: int) -> list[ShownEvent]:
         with self.svc.database.transaction() as session:
-            events = list(
-                session.scalars(
-                    select(CaseEvent).where(CaseEvent.case_id == case_id).order_by(CaseEvent.id)
-                )
+            events = session.scalars(
+                select(CaseEvent).where(CaseEvent.case_id == case_id).order_by(CaseEvent.id)
             )
-            session.expunge_all()
-            return events
+            return [
+                ShownEvent(e.kind, e.at, e.params, event_text(e.kind, e.params)) for e in events
+            ]
 
     def referral(self, case_id: int) -> Referral:
         with self.svc.database.transaction() as session:

@@ -127,6 +127,7 @@ def test_closed_cases_are_anonymised_a_year_after_closing_and_keep_what_statisti
     assert case.created_at == closed_at - 30 * DAY
     timeline = rows.timeline(due)
     assert [event.text for event in timeline] == ["", ""]
+    assert [event.params for event in timeline] == [None, None]  # nothing left to say it from
     assert [(event.kind, event.at) for event in timeline] == [
         (event.kind, event.at) for event in timeline_before
     ]

@@ -10,6 +10,7 @@ from sqlalchemy import select
 
 from hotline.audit.models import AuditAction, AuditEntry
 from hotline.callbacks.models import Callback, CallbackAttempt, CallbackState
+from hotline.cases.event_texts import event_text
 from hotline.cases.events import CaseEvent
 from hotline.cases.models import Case, CaseStatus
 from hotline.cases.references import display_case_reference
@@ -102,7 +103,9 @@ def test_a_referral_with_a_follow_up_mails_the_counsellor_when_due(
         sealed = session.get(Referral, referral.id).follow_up_outcome_encrypted
         assert b"Beratung" not in sealed  # kept encrypted, as the notes are
         assert svc.cipher.decrypt(sealed) == "Beratung läuft"
-        assert "Beratung läuft" not in " ".join(session.scalars(select(CaseEvent.text)))
+        events = session.scalars(select(CaseEvent)).all()
+        assert "Beratung läuft" not in " ".join(event_text(e.kind, e.params) for e in events)
+        assert "Beratung" not in json.dumps([event.params for event in events])
     shown = client.get(page).get_data(as_text=True)
     assert "Ergebnis: Beratung läuft" in shown
     assert "Nachfrage zu BEISPIEL Opferberatung erledigt" in shown
