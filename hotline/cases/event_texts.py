@@ -53,8 +53,18 @@ def _is_code(value: Any) -> bool:
 
 
 def _is_name(value: Any) -> bool:
-    """A counsellor's or an offer's name: never contact details."""
+    """A counsellor's name: never contact details."""
     return isinstance(value, str) and 0 < len(value) <= 200 and not _CONTACT.search(value)
+
+
+def _is_offer_name(value: Any) -> bool:
+    """A support offer's name from the directory: public, chosen by the hotline's staff, and
+    often naming an organisation's own number ("Hilfetelefon 08000 116 016"); one line."""
+    return (
+        isinstance(value, str)
+        and 0 < len(value) <= 200
+        and not any(ord(char) < 32 or ord(char) == 127 for char in value)
+    )
 
 
 def _is_local_time(value: Any) -> bool:
@@ -86,7 +96,7 @@ PARAMS: dict[str, Param] = {
         lambda names: isinstance(names, list) and all(name in FIELD_NAMES for name in names),
         lambda names: ", ".join(FIELD_NAMES[name] for name in names),
     ),
-    "offer": Param(_is_name, str),
+    "offer": Param(_is_offer_name, str),
     "region": Param(_is_code, lambda code: REGIONS.get(code, code)),
     "other": Param(lambda ref: isinstance(ref, str) and ref.isdigit(), display_case_reference),
 }

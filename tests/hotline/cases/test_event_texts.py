@@ -138,7 +138,7 @@ def test_entries_stored_before_0014_say_their_sentence_and_anonymised_ones_nothi
         (Kind.CALLBACK_ATTEMPT, {VARIANT: "chatted", "attempt": 1}),  # no such sentence
         (Kind.ASSIGNED, {VARIANT: "to", "counsellor": "Anna, 0151 23456789"}),
         (Kind.ASSIGNED, {VARIANT: "to", "counsellor": "+49 30 1234567"}),
-        (Kind.FOLLOW_UP_DUE, {"offer": "Beratung anna@example.org"}),
+        (Kind.FOLLOW_UP_DUE, {"offer": "Beratung\nzweite Zeile"}),  # one line only
         (Kind.CALLBACK_BOOKED, {"when": "30.11.2026, 09:00 Uhr"}),  # rendered, not a time
         (Kind.CALLBACK_BOOKED, {"when": "2026-11-30T09:00:00"}),  # without its offset
         (Kind.STATUS_CHANGED, {"old_status": "new", "new_status": "in Bearbeitung"}),
@@ -155,3 +155,11 @@ def test_nothing_but_what_the_sentence_needs_is_stored(kind, params):
 def test_an_entry_whose_sentence_left_the_catalog_still_shows_what_it_knows():
     said = event_text(Kind.CALLBACK_ATTEMPT, {VARIANT: "gone", "attempt": 2})
     assert said == "callback_attempt: variant=gone, attempt=2"
+
+
+def test_an_offer_named_with_its_own_number_can_be_referred_to():
+    """Directory names are public and may carry the organisation's number."""
+    params = {VARIANT: "without_follow_up", "offer": "Hilfetelefon 08000 116 016", "region": "BUND"}
+    assert "Hilfetelefon 08000 116 016" in event_text(
+        Kind.REFERRED, checked_params(Kind.REFERRED, params)
+    )
