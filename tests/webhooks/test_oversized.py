@@ -37,7 +37,10 @@ def test_a_large_value_below_the_limit_is_answered_within_a_second(twilio, svc):
     ]:
         started = time.monotonic()
         response = twilio.post(path, voice_params(CALL_SID) | extra)
-        assert time.monotonic() - started < 1.0, path
+        # well inside Twilio's 15 s; a parser quadratic in the value's length takes minutes.
+        # 2 s, not 1: the routing step on PostgreSQL took 1.02 s once in a full CI run on the
+        # loaded 2-core machine (it passes alone, repeatedly)
+        assert time.monotonic() - started < 2.0, path
         assert response.status_code == 200, path
 
 
