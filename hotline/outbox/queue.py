@@ -74,22 +74,7 @@ def enqueue(session: Session, cipher: DataCipher, now: datetime, work: Work) -> 
     """Queue `work` in the caller's transaction; its id, or None if its key was queued before."""
     connection = session.connection()
     database_kind = kind_of(session)
-    result = connection.execute(
-        _insert_unless_queued(database_kind),
-        {
-            "kind": work.kind,
-            "idempotency_key": work.key,
-            "state": WorkState.PENDING,
-            "due_at": work.due_at,
-            "attempts": 0,
-            "max_attempts": work.max_attempts,
-            "payload_encrypted": cipher.encrypt(json.dumps(dict(work.payload))),
-            "call_sid": work.call_sid,
-            "case_id": work.case_id,
-            "created_at": now,
-            "updated_at": now,
-        },
-    )
+    result = connection.execute(_insert_unless_queued(database_kind), _row(work, cipher, now))
     item_id = result.scalar_one_or_none()
     if item_id is not None:
         database_kind.notify(connection, WAKE_CHANNEL)  # wakes the dispatcher on commit
@@ -109,26 +94,28 @@ def enqueue_many(
         database_kind.insert(_WORK)
         .on_conflict_do_nothing(index_elements=["idempotency_key"])
         .returning(_WORK.c.id, _WORK.c.idempotency_key),
-        [
-            {
-                "kind": work.kind,
-                "idempotency_key": work.key,
-                "state": WorkState.PENDING,
-                "due_at": work.due_at,
-                "attempts": 0,
-                "max_attempts": work.max_attempts,
-                "payload_encrypted": cipher.encrypt(json.dumps(dict(work.payload))),
-                "call_sid": work.call_sid,
-                "case_id": work.case_id,
-                "created_at": now,
-                "updated_at": now,
-            }
-            for work in works
-        ],
+        [_row(work, cipher, now) for work in works],
     ).all()
     if rows:
         database_kind.notify(connection, WAKE_CHANNEL)
     return {key: item_id for item_id, key in rows}
+
+
+def _row(work: Work, cipher: DataCipher, now: datetime) -> dict[str, object]:
+    """The values of a new work row: pending, its payload encrypted."""
+    return {
+        "kind": work.kind,
+        "idempotency_key": work.key,
+        "state": WorkState.PENDING,
+        "due_at": work.due_at,
+        "attempts": 0,
+        "max_attempts": work.max_attempts,
+        "payload_encrypted": cipher.encrypt(json.dumps(dict(work.payload))),
+        "call_sid": work.call_sid,
+        "case_id": work.case_id,
+        "created_at": now,
+        "updated_at": now,
+    }
 
 
 @cache
