@@ -20,13 +20,13 @@ from twilio.twiml.voice_response import VoiceResponse
 from hotline.by_name import ByName
 from hotline.hours.config import HoursConfig
 from hotline.routing.config import RoutingConfig
+from hotline.routing.desk import RoutingDesk
 from hotline.telephony.call_state import CallState
 from hotline.telephony.models import CallOutcome
 from hotline.telephony.urls import STATUS_PATH, voice_url
 from scheduling.appointments.desk import AppointmentDesk
 from scheduling.callbacks.desk import CallbackDesk
 from scheduling.hours.opening_hours import OpeningHours
-from scheduling.routing.desk import RoutingDesk
 from scheduling.unit import Unit
 
 

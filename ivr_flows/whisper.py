@@ -11,12 +11,12 @@ from __future__ import annotations
 from twilio.twiml.voice_response import Dial, Gather, VoiceResponse
 
 from hotline.inputs import bounded_integer_or_none
+from hotline.routing.desk import OfferView, queue_name
+from hotline.routing.distributor import WHISPER_PATH
 from hotline.routing.models import OPEN_STATES
 from ivr_flows.prompts import prompts
 from ivr_flows.speech import spoken_digits
 from ivr_flows.steps import Leg, Step, StepContext, StepInput, StepResult
-from scheduling.routing.desk import OfferView, queue_name
-from scheduling.routing.distributor import WHISPER_PATH
 
 ANSWER_PATH = f"{WHISPER_PATH}/answer"
 ACCEPT_KEY = "1"

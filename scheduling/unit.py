@@ -29,6 +29,8 @@ from hotline.clock import Clock
 from hotline.crypto import DataCipher
 from hotline.db import Database
 from hotline.outbox.kinds import WorkTools
+from hotline.routing.desk import RoutingDesk
+from hotline.routing.distributor import Distributor
 from hotline.sections_config import SchedulingConfig
 from scheduling.appointments.desk import AppointmentDesk
 from scheduling.availability.booked_times import BookedTimes
@@ -36,8 +38,6 @@ from scheduling.callbacks.desk import CallbackDesk
 from scheduling.callbacks.placing import CallbackPlacement
 from scheduling.hours.opening_hours import OpeningHours
 from scheduling.hours.overrides import opening_hours_at
-from scheduling.routing.desk import RoutingDesk
-from scheduling.routing.distributor import Distributor
 
 
 @dataclass(frozen=True)
@@ -96,6 +96,12 @@ class Unit:
     def hours(self) -> OpeningHours:
         """The opening hours with today's overrides (read from the database once)."""
         return opening_hours_at(self.session, self.config.hours, self.now)
+
+    def is_open(self) -> bool:
+        """Open at `now`, the overrides read afresh: an admin's override made earlier in this
+        transaction counts (routing asks this; `hours` is read once)."""
+        hours = opening_hours_at(self.session, self.config.hours, self.now)
+        return hours.status_at(self.now).is_open
 
     @cached_property
     def routing(self) -> RoutingDesk:

@@ -25,6 +25,7 @@ from sqlalchemy import insert, select
 from hotline.config import DEV_ACCOUNT_SID
 from hotline.counsellors.models import Counsellor
 from hotline.plurals import counted
+from hotline.routing.desk import queue_name
 from hotline.routing.models import CallOffer
 from hotline.services import services
 from hotline.simulator.session import new_sid
@@ -33,7 +34,6 @@ from hotline.telephony.gateway import OutboundCall
 from hotline.telephony.models import Call
 from hotline.telephony.urls import STATUS_PATH, voice_url
 from hotline.texts import words
-from scheduling.routing.desk import queue_name
 
 LINES = words("simulator.scene")
 

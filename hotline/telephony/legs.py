@@ -12,7 +12,7 @@ from enum import StrEnum
 
 
 class LegOwner(StrEnum):
-    OFFER = "offer"  # scheduling.routing: a caller in line, the whisper names their case
+    OFFER = "offer"  # hotline.routing: a caller in line, the whisper names their case
     CALLBACK = "callback"  # scheduling.callbacks: an attempt of a booked callback
 
 

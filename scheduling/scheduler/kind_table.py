@@ -6,7 +6,7 @@ from hotline.cases.referrals import CASEWORK_WORK
 from hotline.outbox.kinds import WorkKinds
 from hotline.outbox.side_effects import SIDE_EFFECTS
 from scheduling.appointments.reminders import APPOINTMENT_WORK
-from scheduling.routing.work import ROUTING_WORK
+from scheduling.scheduler.routing_work import ROUTING_WORK
 
 
 def build_work_kinds() -> WorkKinds:

@@ -11,10 +11,10 @@ from hotline.audit.models import AuditAction
 from hotline.cases.today import load_today
 from hotline.counsellors.models import Counsellor
 from hotline.counsellors.service import set_on_duty
+from hotline.routing.desk import RoutingDesk
 from hotline.routing.live import line_now
 from hotline.routing.lock import hold_routing_lock
 from hotline.texts import text
-from scheduling.routing.desk import RoutingDesk
 from web.context import unit_in
 from web.staff.auth import current_user
 from web.staff.blueprint import console_blueprint

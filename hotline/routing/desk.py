@@ -1,7 +1,7 @@
 """The routing desk: what the caller's and the counsellors' steps change, in their transaction.
 
 Every caller waits in one line, first come first served, while anyone is on duty; the
-distributor (`scheduling.routing.distributor`) decides who is rung for whom after every
+distributor (`hotline.routing.distributor`) decides who is rung for whom after every
 change made here. Each caller waits in a Twilio queue of their own (`queue_name`), so a
 counsellor who accepts is bridged to exactly the caller whose case they heard. Counsellors are
 rung by `place_call` work items (the scheduler places them); one offer row per ring records
@@ -34,7 +34,7 @@ from hotline.telephony.statuses import TERMINAL_STATUSES
 from hotline.texts import text
 
 if TYPE_CHECKING:  # the unit makes the desks; they only read it
-    from scheduling.unit import Unit
+    from hotline.routing.unit import RoutingUnit
 
 log = logging.getLogger(__name__)
 QUEUE_SID = re.compile(r"QU[0-9a-fA-F]{32}")
@@ -64,12 +64,11 @@ class OfferView:
 
 
 class RoutingDesk:
-    def __init__(self, unit: Unit) -> None:
+    def __init__(self, unit: RoutingUnit) -> None:
         self.unit = unit
         self.session = unit.session
         self.now = unit.now
         self.cipher = unit.cipher
-        self.scheduling = unit.config
         self.config = unit.config.routing
         self.timezone: tzinfo = unit.config.hours.timezone  # for what counsellors read
 

@@ -11,8 +11,8 @@ from __future__ import annotations
 from hotline.callbacks.work import PLACE_CALLBACK
 from hotline.outbox.kinds import Done, WorkKind, WorkTools
 from hotline.outbox.queue import ClaimedWork
+from hotline.routing.distributor import DISTRIBUTE
 from scheduling.callbacks.placing import IN_LINE
-from scheduling.routing.distributor import DISTRIBUTE
 from scheduling.unit import Units
 
 

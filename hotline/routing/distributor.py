@@ -33,10 +33,9 @@ from hotline.routing.states import (
     counsellors_now,
 )
 from hotline.telephony.legs import LegOwner
-from scheduling.hours.overrides import opening_hours_at
 
 if TYPE_CHECKING:  # the unit makes the desks; they only read it
-    from scheduling.unit import Unit
+    from hotline.routing.unit import RoutingUnit
 
 log = logging.getLogger(__name__)
 DISTRIBUTE = "distribute"
@@ -56,12 +55,11 @@ class Distributed:
 
 
 class Distributor:
-    def __init__(self, unit: Unit) -> None:
+    def __init__(self, unit: RoutingUnit) -> None:
         self.unit = unit
         self.session = unit.session
         self.now = unit.now
         self.cipher = unit.cipher
-        self.scheduling = unit.config
         self.config = unit.config.routing
 
     def distribute(self) -> Distributed:
@@ -72,7 +70,7 @@ class Distributor:
         if not line:
             return Distributed([], None)
         states = counsellors_now(self.session, self.now)
-        if any(entry.kind == EntryKind.CALLBACK for entry in line) and not self._open():
+        if any(entry.kind == EntryKind.CALLBACK for entry in line) and not self.unit.is_open():
             line = [entry for entry in line if entry.kind == EntryKind.CALLER]
         free = available_counsellors(states, self.cipher)
         spoken = frozenset().union(*(c.languages for c in states if c.on_duty))
@@ -132,10 +130,6 @@ class Distributor:
         )
         for ring in rings:
             ring.entry.rung.add(ring.counsellor.id)
-
-    def _open(self) -> bool:
-        hours = opening_hours_at(self.session, self.scheduling.hours, self.now)
-        return hours.status_at(self.now).is_open
 
 
 def _when_one_is_free_again(states: list[CounsellorNow], now: datetime) -> datetime | None:
