@@ -24,6 +24,7 @@ def test_no_module_outside_the_kinds_tells_the_databases_apart():
         ("hotline.reports.waits", "from sqlalchemy.dialects.postgresql import array"),
         ("hotline.cli.simulation_database", "from sqlalchemy.dialects import sqlite"),
         ("hotline.cases.service", "import sqlalchemy.dialects.sqlite"),
+        ("hotline.migrations.env", 'batch = connection.dialect.name == "sqlite"'),
     ],
 )
 def test_a_branch_on_the_database_is_reported(module, source):
@@ -44,3 +45,8 @@ def test_what_only_mentions_a_database_is_no_branch():
         "args = engine.dialect.create_connect_args(engine.url)\n"
     )
     assert branches_in("hotline.routing.models", source) == []
+
+
+def test_the_migrations_versions_are_history_and_not_scanned():
+    source = 'if op.get_bind().dialect.name == "postgresql":\n    pass'
+    assert branches_in("hotline.migrations.versions.0013_queue", source) == []

@@ -46,6 +46,10 @@ class DatabaseKind(Hashable, Protocol):
     connection by a dictionary read (`kind_of`): asking costs no query. Statements built of
     a kind's parts are cached per kind, hence hashable."""
 
+    # An ALTER TABLE beyond adding a column is a copy of the table here: migrations change
+    # tables in batches (Alembic's `batch_alter_table` renders as a copy-and-move).
+    alters_tables_by_copying: bool
+
     # --- engines and transactions -------------------------------------------------------
     def make_engine(self, url: str, limits: Limits) -> Engine:
         """An engine tuned for several processes sharing the database, with these limits."""

@@ -40,6 +40,8 @@ _READ_ONE_SNAPSHOT = "SET TRANSACTION ISOLATION LEVEL REPEATABLE READ READ ONLY"
 class PostgreSQL:
     """PostgreSQL through psycopg (`postgresql+psycopg://…`)."""
 
+    alters_tables_by_copying = False
+
     def __repr__(self) -> str:
         return "PostgreSQL"
 

@@ -39,6 +39,8 @@ _IN_MEMORY = (None, "", ":memory:")
 class SQLite:
     """SQLite through the standard library's driver (`sqlite:///path`)."""
 
+    alters_tables_by_copying = True
+
     def __repr__(self) -> str:
         return "SQLite"
 

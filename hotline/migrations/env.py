@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from alembic import context
 
+from hotline.database_kinds import kind_of
 from hotline.schema import metadata
 
 connection = context.config.attributes.get("connection")
@@ -13,7 +14,7 @@ if connection is None:
 context.configure(
     connection=connection,
     target_metadata=metadata(),
-    render_as_batch=connection.dialect.name == "sqlite",
+    render_as_batch=kind_of(connection).alters_tables_by_copying,
     compare_type=True,
 )
 with context.begin_transaction():
