@@ -25,7 +25,6 @@ from __future__ import annotations
 import cProfile
 import hashlib
 import http.client
-import io
 import json
 import os
 import pstats
@@ -35,10 +34,9 @@ import sys
 import tempfile
 import threading
 import time
-import uuid
 from collections import Counter
 from collections.abc import Callable, Sequence
-from contextlib import redirect_stderr, suppress
+from contextlib import suppress
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime, timedelta
 from pathlib import Path
@@ -49,12 +47,11 @@ from flask.testing import FlaskClient
 from sqlalchemy import func, insert, select
 from sqlalchemy.orm import Session
 
-from bench import server
+from bench import apps, server
 from bench.databases import chosen_backends, drop_database, fresh_database
 from bench.loadgen import cpu_ticks
 from bench.report import aligned
-from hotline import migrate
-from hotline.app import create_app, scheduling_config, units_of
+from hotline.app import scheduling_config, units_of
 from hotline.appointments.models import (
     Appointment,
     AppointmentState,
@@ -64,14 +61,11 @@ from hotline.appointments.models import (
 from hotline.cases.models import Case, CaseStatus
 from hotline.cases.references import new_case_reference
 from hotline.clock import Clock, FixedClock, SystemClock
-from hotline.config import load_settings
-from hotline.counsellors.service import add_counsellor
-from hotline.crypto import generate_key
 from hotline.services import services
 from scheduling.appointments.desk import AppointmentDesk
 from scheduling.availability.booked_times import BookedTimes
 from scheduling.availability.service import add_absence, parse_window, set_windows
-from web.context import LISTING_CACHE_KEY
+from web import context as web_context
 
 BERLIN = ZoneInfo("Europe/Berlin")
 SATURDAY = datetime(2026, 11, 28, 11, 0, tzinfo=BERLIN)  # "now" of the slot search
@@ -142,52 +136,18 @@ class RaceResult:
 
 
 # --- apps and databases --------------------------------------------------------------------
-def config_file(folder: Path) -> Path:
-    path = folder / "hotline.toml"
-    path.write_text(f'[appointments]\nbookings_per_client = "{RATE}"\n')
-    return path
-
-
 def environment(url: str, folder: Path, **extra: str) -> dict[str, str]:
-    return {
-        "HOTLINE_ENV": "development",
-        "DATABASE_URL": url,
-        "PUBLIC_BASE_URL": "https://hotline.example.org",
-        "TWILIO_AUTH_TOKEN": "bench-" + uuid.uuid4().hex,
-        "HOTLINE_DATA_KEY": generate_key(),
-        "SECRET_KEY": "bench",
-        "HOTLINE_INSTANCE_PATH": str(folder / "app"),
-        "HOTLINE_CONFIG": str(config_file(folder)),
-        **extra,
-    }
+    """The shared benchmark environment, as in development, with this benchmark's limit."""
+    config = f'[appointments]\nbookings_per_client = "{RATE}"\n'
+    return apps.environment(url, folder, config=config, HOTLINE_ENV="development", **extra)
 
 
 def bench_app(env: dict[str, str], clock: Clock) -> Flask:
-    with redirect_stderr(io.StringIO()):
-        settings = load_settings(env, instance_path=Path(env["HOTLINE_INSTANCE_PATH"]))
-        app = create_app(settings, clock=clock, log_level="WARNING")
-        migrate.upgrade(services(app).database.engine)
-    return app
+    return apps.migrated_app(env, clock, log_level="WARNING")
 
 
 def desk(app: Flask, session: Session) -> AppointmentDesk:
     return units_of(app).within(session).appointments
-
-
-def add_counsellors(app: Flask, count: int) -> list[int]:
-    svc = services(app)
-    with svc.database.transaction() as session:
-        return [
-            add_counsellor(
-                session,
-                f"Bench {number}",
-                f"+49 228 66{number:05d}",
-                svc.cipher,
-                svc.clock.now(),
-                on_duty=True,
-            ).id
-            for number in range(count)
-        ]
 
 
 # --- 1. the free slots of four weeks ---------------------------------------------------------
@@ -197,7 +157,7 @@ def slot_search(backend: str, folder: Path) -> SlotsResult:
     url = fresh_database(backend, folder, name)
     try:
         app = bench_app(environment(url, folder), FixedClock(SATURDAY))
-        counsellors = add_counsellors(app, COUNSELLORS)
+        counsellors = apps.add_counsellors(app, COUNSELLORS)
         _arrange(app, counsellors)
         client = app.test_client()
         empty, empty_cpu, empty_busy, empty_count = _time_slots(client)
@@ -346,12 +306,12 @@ def _time_slots(client: FlaskClient) -> tuple[list[float], float, float, int]:
 
 def _without_listing_cache(app: Flask, client: FlaskClient) -> list[float]:
     """The same requests as right after a booking: the booked times read afresh each time."""
-    kept = app.extensions[LISTING_CACHE_KEY]
-    app.extensions[LISTING_CACHE_KEY] = BookedTimes(cached=False)
+    kept = web_context.remembered(app)
+    web_context.remember(app, replace(kept, listing_cache=BookedTimes(cached=False)))
     try:
         return _time_slots(client)[0]
     finally:
-        app.extensions[LISTING_CACHE_KEY] = kept
+        web_context.remember(app, kept)
 
 
 def _profile(client: FlaskClient) -> str:
@@ -420,7 +380,7 @@ def race(backend: str, folder: Path) -> RaceResult:
             GUNICORN_CMD_ARGS=f"--workers {WORKERS} --threads {THREADS} --worker-class gthread",
         )
         app = bench_app(env, SystemClock())
-        add_counsellors(app, 1)
+        apps.add_counsellors(app, 1)
         svc = services(app)
         with svc.database.transaction() as session:
             tomorrow = svc.clock.now().astimezone(BERLIN).date() + timedelta(days=1)

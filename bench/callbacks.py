@@ -35,14 +35,11 @@ from zoneinfo import ZoneInfo
 
 from flask import Flask
 
+from bench.apps import add_counsellors, environment, migrated_app
 from bench.databases import chosen_backends, fresh_database
-from hotline import migrate
-from hotline.app import create_app, scheduling_config, units_of, work_tools
+from hotline.app import scheduling_config, units_of, work_tools
 from hotline.callbacks.models import Callback, CallbackState
 from hotline.clock import FixedClock
-from hotline.config import load_settings
-from hotline.counsellors.service import add_counsellor
-from hotline.crypto import generate_key
 from hotline.mail.mailer import ConsoleMailer
 from hotline.outbox import queue, side_effects
 from hotline.scheduler.config import SchedulerConfig
@@ -64,7 +61,6 @@ SLOT_COUNSELLORS = 30
 SLOT_BOOKINGS = int(os.environ.get("BENCH_CALLBACKS_BOOKED", "2000"))
 SLOT_RUNS = 300
 TARGET_SLOTS_P99_MS = 20.0
-TOKEN = "bench-callbacks"
 
 
 @dataclass(frozen=True)
@@ -90,38 +86,7 @@ class SlotsResult:
 
 
 def bench_app(url: str, folder: Path, clock: FixedClock, twilio_url: str = "") -> Flask:
-    environment = {
-        "HOTLINE_ENV": "testing",
-        "DATABASE_URL": url,
-        "PUBLIC_BASE_URL": "https://hotline.example.org",
-        "TWILIO_ACCOUNT_SID": "AC" + "1" * 32,
-        "TWILIO_AUTH_TOKEN": TOKEN,
-        "TWILIO_API_BASE_URL": twilio_url,
-        "HOTLINE_DATA_KEY": generate_key(),
-        "SECRET_KEY": "bench",
-        "HOTLINE_CONFIG": "",
-    }
-    with redirect_stderr(io.StringIO()):
-        app = create_app(load_settings(environment, instance_path=folder / "app"), clock=clock)
-        migrate.upgrade(services(app).database.engine)
-    return app
-
-
-def add_counsellors(app: Flask, count: int) -> list[int]:
-    svc = services(app)
-    with svc.database.transaction() as session:
-        ids = [
-            add_counsellor(
-                session,
-                f"Bench {number}",
-                f"+49 228 66{number:05d}",
-                svc.cipher,
-                svc.clock.now(),
-                on_duty=True,
-            ).id
-            for number in range(count)
-        ]
-    return ids
+    return migrated_app(environment(url, folder, twilio_url=twilio_url), clock)
 
 
 def book(app: Flask, slots: list[datetime], count: int) -> float:

@@ -38,13 +38,18 @@ from urllib.parse import parse_qs, urlsplit
 from flask import Flask
 from sqlalchemy import func, select
 
+from bench.apps import (
+    ALWAYS_OPEN,
+    PUBLIC_BASE_URL,
+    TOKEN,
+    add_counsellors,
+    environment,
+    migrated_app,
+)
 from bench.databases import chosen_backends, drop_database, fresh_database
 from bench.inprocess import Request, call_webhook, signed_environ
-from hotline import migrate
-from hotline.app import create_app, work_tools
+from hotline.app import work_tools
 from hotline.clock import FixedClock
-from hotline.config import load_settings
-from hotline.counsellors.service import add_counsellor
 from hotline.crypto import generate_key
 from hotline.mail.mailer import ConsoleMailer
 from hotline.outbox.models import WorkItem, WorkState
@@ -56,36 +61,23 @@ from hotline.telephony.models import Call, CallOutcome
 from scheduling.scheduler.dispatcher import Dispatcher
 from scheduling.scheduler.kind_table import build_work_kinds
 
-PUBLIC_BASE_URL = "https://hotline.example.org"
-TOKEN = "bench-" + secrets.token_hex(8)
 COUNSELLORS = 4
 CALLS_PER_HOUR = 14.0
 TALK_MEAN_SECONDS = 12 * 60.0
 ACCEPT_AFTER_SECONDS = 8.0
 ANSWERED_WITHIN = 60.0
 POSTGRES_DATABASE = "bench_erlang"
-START = datetime(2027, 1, 4, 0, 0, tzinfo=UTC)  # a Monday
-# open around the clock but for the day's last minute (no window ends at 24:00): an arrival
-# in that minute comes a minute later
-ALWAYS_OPEN = """
-[hours]
-timezone = "UTC"
-holiday_region = ""
-closures = []
-[hours.weekly]
-mon = ["00:00-23:59"]
-tue = ["00:00-23:59"]
-wed = ["00:00-23:59"]
-thu = ["00:00-23:59"]
-fri = ["00:00-23:59"]
-sat = ["00:00-23:59"]
-sun = ["00:00-23:59"]
-[routing]
+# Erlang C's assumptions: one queue served by whoever is free longest, no wrap-up, nobody gives up
+CONFIG = (
+    ALWAYS_OPEN
+    + """[routing]
 strategy = "longest_idle"
 wrap_up_seconds = 0
 max_wait_seconds = 100000000
 ring_seconds = 30
 """
+)
+START = datetime(2027, 1, 4, 0, 0, tzinfo=UTC)  # a Monday
 
 
 # --- Erlang C ------------------------------------------------------------------------------
@@ -314,33 +306,11 @@ def measure(app: Flask, backend: str, seconds: float, requests: int) -> Measured
 def run_backend(backend: str, folder: Path, calls: int, seed: int) -> Measured:
     folder.mkdir(parents=True, exist_ok=True)
     url, key = fresh_database(backend, folder, POSTGRES_DATABASE), generate_key()
-    config = folder / "hotline.toml"
-    config.write_text(ALWAYS_OPEN)
     clock = FixedClock(START)
-    environment = {
-        "HOTLINE_ENV": "testing",
-        "DATABASE_URL": url,
-        "PUBLIC_BASE_URL": PUBLIC_BASE_URL,
-        "TWILIO_AUTH_TOKEN": TOKEN,
-        "HOTLINE_DATA_KEY": key,
-        "SECRET_KEY": "bench",
-        "HOTLINE_CONFIG": str(config),
-    }
     gateway = NotingGateway()
-    with redirect_stderr(io.StringIO()):
-        app = create_app(load_settings(environment, folder / "instance"), clock=clock)
-        migrate.upgrade(services(app).database.engine)
+    app = migrated_app(environment(url, folder, config=CONFIG, key=key), clock)
     svc = services(app)
-    with svc.database.transaction() as session:
-        for number in range(COUNSELLORS):
-            add_counsellor(
-                session,
-                f"Bench {number}",
-                f"+49 228 55{number:05d}",
-                svc.cipher,
-                START,
-                on_duty=True,
-            )
+    add_counsellors(app, COUNSELLORS, START)
     tools = replace(
         work_tools(app, mailer=ConsoleMailer(lambda line: None), clock=clock), gateway=gateway
     )

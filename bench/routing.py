@@ -23,7 +23,6 @@ import statistics
 import sys
 import tempfile
 import time
-import uuid
 from contextlib import redirect_stderr
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime, timedelta
@@ -33,14 +32,19 @@ from flask import Flask
 from sqlalchemy import insert, select, update
 from sqlalchemy.orm import Session
 
+from bench.apps import (
+    ALWAYS_OPEN,
+    PUBLIC_BASE_URL,
+    TOKEN,
+    add_counsellors,
+    environment,
+    migrated_app,
+)
 from bench.databases import chosen_backends, drop_database, fresh_database
 from bench.inprocess import Request, call_webhook, signed_environ
-from hotline import migrate
-from hotline.app import create_app, units_of
+from hotline.app import units_of
 from hotline.clock import FixedClock
-from hotline.config import load_settings
 from hotline.counsellors.models import Counsellor
-from hotline.counsellors.service import add_counsellor
 from hotline.crypto import generate_key
 from hotline.services import services
 from hotline.telephony.models import Call
@@ -48,31 +52,14 @@ from tests.support.fake_twilio import FakeTwilioServer
 from tests.support.processes import SchedulerProcesses, wait_for
 from webhooks.context import flow_runner
 
-PUBLIC_BASE_URL = "https://hotline.example.org"
-TOKEN = "bench-" + uuid.uuid4().hex
 FREED_COUNSELLORS, FREED_WAITING = 30, 50
 ROUND_COUNSELLORS, ROUND_WAITING = 50, 200
 ROUNDS = 20
 TARGET_FREED_P99_MS = 1000.0
 TARGET_ROUND_MS = 50.0
 POSTGRES_DATABASE = "bench_routing"
-# open around the clock (but for the last minute), so that app and scheduler run on real time
-ALWAYS_OPEN = """
-[hours]
-timezone = "UTC"
-holiday_region = ""
-closures = []
-[hours.weekly]
-mon = ["00:00-23:59"]
-tue = ["00:00-23:59"]
-wed = ["00:00-23:59"]
-thu = ["00:00-23:59"]
-fri = ["00:00-23:59"]
-sat = ["00:00-23:59"]
-sun = ["00:00-23:59"]
-[routing]
-wrap_up_seconds = 0
-"""
+# no wrap-up: a freed counsellor is free at once
+CONFIG = ALWAYS_OPEN + "[routing]\nwrap_up_seconds = 0\n"
 
 
 @dataclass(frozen=True)
@@ -83,35 +70,6 @@ class RoutingResult:
     freed_p99_ms: float
     round_busy_ms: float
     round_ringing_ms: float
-
-
-def _app(url: str, key: str, folder: Path, clock: FixedClock | None = None) -> Flask:
-    config = folder / "hotline.toml"
-    config.write_text(ALWAYS_OPEN)
-    environment = {
-        "HOTLINE_ENV": "testing",
-        "DATABASE_URL": url,
-        "PUBLIC_BASE_URL": PUBLIC_BASE_URL,
-        "TWILIO_AUTH_TOKEN": TOKEN,
-        "HOTLINE_DATA_KEY": key,
-        "SECRET_KEY": "bench",
-        "HOTLINE_CONFIG": str(config),
-    }
-    with redirect_stderr(io.StringIO()):
-        app = create_app(load_settings(environment, instance_path=folder / "app"), clock=clock)
-        migrate.upgrade(services(app).database.engine)
-    return app
-
-
-def _counsellors(app: Flask, count: int, now: datetime) -> list[int]:
-    svc = services(app)
-    with svc.database.transaction() as session:
-        return [
-            add_counsellor(
-                session, f"Bench {n}", f"+49 228 55{n:05d}", svc.cipher, now, on_duty=True
-            ).id
-            for n in range(count)
-        ]
 
 
 def _talking(app: Flask, counsellors: list[int], now: datetime) -> list[str]:
@@ -175,26 +133,17 @@ def measure_freed(backend: str, folder: Path) -> list[float]:
     """Milliseconds from each freeing status callback's answer to the head's leg at Twilio."""
     folder.mkdir(parents=True, exist_ok=True)
     url, key = fresh_database(backend, folder, POSTGRES_DATABASE), generate_key()
-    app = _app(url, key, folder)
+    app = migrated_app(environment(url, folder, config=CONFIG, key=key), None)
     now = datetime.now(UTC)
-    talking = _talking(app, _counsellors(app, FREED_COUNSELLORS, now), now)
+    talking = _talking(app, add_counsellors(app, FREED_COUNSELLORS, now), now)
     _waiting(app, FREED_WAITING, now)
     freed_at: list[float] = []
     with FakeTwilioServer() as fake:
-        environment = {
-            "HOTLINE_ENV": "testing",
-            "DATABASE_URL": url,
-            "PUBLIC_BASE_URL": PUBLIC_BASE_URL,
-            "TWILIO_ACCOUNT_SID": "AC" + "1" * 32,
-            "TWILIO_AUTH_TOKEN": TOKEN,
-            "TWILIO_API_BASE_URL": fake.url,
-            "HOTLINE_DATA_KEY": key,
-            "SECRET_KEY": "bench",
-            "HOTLINE_CONFIG": str(folder / "hotline.toml"),
-            "HOTLINE_INSTANCE_PATH": str(folder / "scheduler"),
-            "LOG_LEVEL": "WARNING",
-        }
-        processes = SchedulerProcesses(environment, folder)
+        scheduler_environment = environment(
+            url, folder, config=CONFIG, key=key, twilio_url=fake.url, LOG_LEVEL="WARNING"
+        )
+        scheduler_environment["HOTLINE_INSTANCE_PATH"] = str(folder / "scheduler")
+        processes = SchedulerProcesses(scheduler_environment, folder)
         try:
             processes.start()
             time.sleep(2)  # the scheduler becomes active
@@ -217,8 +166,8 @@ def measure_rounds(backend: str, folder: Path) -> tuple[float, float]:
     folder.mkdir(parents=True, exist_ok=True)
     url, key = fresh_database(backend, folder, POSTGRES_DATABASE), generate_key()
     now = datetime(2027, 1, 4, 10, 0, tzinfo=UTC)
-    app = _app(url, key, folder, FixedClock(now))
-    counsellors = _counsellors(app, ROUND_COUNSELLORS, now)
+    app = migrated_app(environment(url, folder, config=CONFIG, key=key), FixedClock(now))
+    counsellors = add_counsellors(app, ROUND_COUNSELLORS, now)
     _waiting(app, ROUND_WAITING, now)
     svc = services(app)
     scheduling = flow_runner(app).units.config

@@ -18,8 +18,12 @@ def remember(app: Flask, units: Units) -> None:
     app.extensions[_KEY] = units
 
 
+def remembered(app: Flask) -> Units:
+    return app.extensions[_KEY]
+
+
 def units() -> Units:
-    return current_app.extensions[_KEY]
+    return remembered(current_app)
 
 
 def unit_in(session: Session, *, actor: int | None = None) -> Unit:
