@@ -9,19 +9,10 @@ from flask import Flask
 from hotline.config import Settings
 from hotline.plurals import counted
 from scheduling.unit import Units
-from web import (
-    api,
-    booking,
-    callback_manage,
-    context,
-    favicon,
-    feeds,
-    health,
-    json_bodies,
-    legal,
-    security,
-    staff,
-)
+from web import context, favicon, health, json_bodies, legal, security, staff
+from web.booking import api, feeds
+from web.booking import page as booking
+from web.callbacks import manage as callback_manage
 
 
 def init_app(app: Flask, units: Units, settings: Settings) -> None:

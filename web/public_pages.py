@@ -12,7 +12,7 @@ from flask_wtf import FlaskForm
 
 from hotline.services import services
 from hotline.texts import text
-from web.api import error as api_error
+from web.booking.api import error as api_error
 
 
 def wants_json() -> bool:

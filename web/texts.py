@@ -2,7 +2,7 @@
 catalog (`hotline/texts/public.toml`).
 
 Messages are for people, in German only; programs read the API's `code` and the keys of its
-`fields` (see web/openapi.py)."""
+`fields` (see web/booking/openapi.py)."""
 
 from __future__ import annotations
 

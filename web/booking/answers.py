@@ -1,7 +1,7 @@
 """What the booking API answers, as models: the OpenAPI document's response schemas.
 
-The views build their JSON themselves (`web.api`, `web.booking`, `web.callback_manage`);
-these models describe it, and tests/web/test_openapi_document.py holds real answers against
+The views build their JSON themselves (`web.booking.api`, `web.booking`, `web.callbacks.manage`);
+these models describe it, and tests/web/booking/test_openapi_document.py holds real answers against
 the served document so that a field added to a view cannot go undocumented.
 """
 
@@ -13,7 +13,7 @@ from typing import Annotated, Literal
 from pydantic import AnyUrl, BaseModel, Field
 from pydantic.json_schema import SkipJsonSchema
 
-from web.booking_schema import MOMENT_EXAMPLE
+from web.booking.schema import MOMENT_EXAMPLE
 
 Moment = Annotated[datetime, Field(examples=[MOMENT_EXAMPLE])]
 Kind = Literal["video", "callback"]

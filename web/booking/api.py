@@ -27,16 +27,16 @@ from scheduling.appointments.desk import (
     RepeatableRequest,
     SlotTaken,
 )
-from web import openapi
-from web.appointments import appointment_desk, callback_desk
-from web.booking_input import (
+from web.booking import openapi
+from web.booking.desks import appointment_desk, callback_desk
+from web.booking.input import (
     InvalidInput,
     contact_of,
     read_booking,
     read_idempotency_key,
     read_slot_query,
 )
-from web.booking_schema import IDEMPOTENCY_HEADER, BookingRequest
+from web.booking.schema import IDEMPOTENCY_HEADER, BookingRequest
 from web.context import scheduling
 from web.security import booking_limit, csrf
 from web.texts import ERRORS, FIELD_ERRORS

@@ -17,7 +17,7 @@ from tests.support.appointments import (
     local_path,
     raised_booking_limit,
 )
-from web.booking_schema import (
+from web.booking.schema import (
     MOST_DAYS,
     NAME_LIMIT,
     BookingRequest,

@@ -242,7 +242,8 @@ def test_callback_slots_and_a_callback_booked_through_the_api(client, svc, creat
     response = client.post("/api/v1/appointments", json=body)
     assert response.status_code == 201, response.json
     assert response.json["type"] == "callback" and response.json["ics_url"] is None
-    assert "/rueckruf/" in response.json["manage_url"]  # tests/web/test_callback_manage_link.py
+    # the page behind it: tests/web/callbacks/test_callback_manage_link.py
+    assert "/rueckruf/" in response.json["manage_url"]
     # one counsellor: the slot is full now, for a second callback and for video alike
     assert client.post("/api/v1/appointments", json=body).status_code == 409
     missing = client.post("/api/v1/appointments", json={**body, "phone": ""})

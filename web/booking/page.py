@@ -34,15 +34,16 @@ from hotline.cases.service import UnknownCaseReference
 from hotline.inputs import Refused, aware_moment
 from hotline.services import services
 from scheduling.appointments.desk import AppointmentDesk, SlotTaken
-from web.api import error as api_error
-from web.appointments import appointment_desk, notices
-from web.booking_input import (
+from web.booking.api import error as api_error
+from web.booking.desks import appointment_desk, notices
+from web.booking.input import (
     InvalidInput,
     contact_of,
     read_booking,
     read_email,
     read_start,
 )
+from web.booking.week_view import slot_context
 from web.context import scheduling
 from web.public_pages import (
     FORM_EXPIRED,
@@ -54,9 +55,8 @@ from web.public_pages import (
 )
 from web.security import booking_limit, manage_limit
 from web.texts import ERRORS, FIELD_ERRORS, MANAGE_MESSAGES
-from web.week_view import slot_context
 
-blueprint = Blueprint("booking", __name__, url_prefix=BOOKING_PATH, template_folder="templates")
+blueprint = Blueprint("booking", __name__, url_prefix=BOOKING_PATH, template_folder="../templates")
 CANCELED_AND_MAILED = "mail"  # ?abgesagt=mail: the official's cancellation went by mail
 # where an error in the summary takes the reader (the first radio for the time)
 FIELD_IDS = {

@@ -22,7 +22,7 @@ from hotline.cases.models import Case
 from hotline.cases.references import display_case_reference
 from hotline.services import services
 from hotline.telephony.phone_numbers import mask
-from web.api import error as api_error
+from web.booking.api import error as api_error
 from web.context import scheduling, unit_in
 from web.public_pages import (
     FORM_EXPIRED,
@@ -36,7 +36,7 @@ from web.security import manage_limit
 from web.texts import CALLBACK_PAGE
 
 blueprint = Blueprint(
-    "callback_manage", __name__, url_prefix=CALLBACK_PATH, template_folder="templates"
+    "callback_manage", __name__, url_prefix=CALLBACK_PATH, template_folder="../templates"
 )
 
 

@@ -1,5 +1,5 @@
 """Reading a booking from the API's JSON or the page's form by the one schema
-(`web.booking_schema`): every bad field named at once, as `InvalidInput`, never an exception
+(`web.booking.schema`): every bad field named at once, as `InvalidInput`, never an exception
 escaping as a 500. What is left here is only the edge: a form's checkbox read as true or
 false, and pydantic's errors turned into the field messages the API and the pages show."""
 
@@ -12,7 +12,7 @@ from typing import Any, TypeVar
 from pydantic import BaseModel, ValidationError
 
 from scheduling.appointments.desk import Contact
-from web.booking_schema import (
+from web.booking.schema import (
     HOTLINE_NUMBER,
     IDEMPOTENCY_HEADER,
     BookingHeaders,

@@ -1,8 +1,8 @@
 """The booking contract, once: what a request to book, move or list slots may carry.
 
 These models are both the rules that requests are checked by (the JSON API, and the booking
-page's form through `web.booking_input`) and the source of the OpenAPI document
-(`web.openapi`), so the two cannot drift apart. Every field is read by a plain validator
+page's form through `web.booking.input`) and the source of the OpenAPI document
+(`web.booking.openapi`), so the two cannot drift apart. Every field is read by a plain validator
 that accepts any value from outside and hands it to the bounded parsers of
 `hotline.inputs`, the phone menu's number policy and the one e-mail rule: pydantic's own
 coercions (`"yes"` as True, `1.0` as 1) never apply, and a value of any shape becomes a

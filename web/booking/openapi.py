@@ -1,7 +1,7 @@
 """The OpenAPI 3.1 description of `/api/v1` and of the manage URLs' JSON.
 
-Its schemas are generated from the models that check the requests (`web.booking_schema`)
-and describe the answers (`web.booking_answers`); its query and header parameters from the
+Its schemas are generated from the models that check the requests (`web.booking.schema`)
+and describe the answers (`web.booking.answers`); its query and header parameters from the
 fields of `SlotQuery` and `BookingHeaders`. What is written here by hand is only what no
 model knows: the paths, their summaries, statuses and security notes. OpenAPI 3.1, because
 its schemas are the JSON Schema that pydantic writes (`null` as a type, `const`).
@@ -17,8 +17,8 @@ from pydantic import BaseModel
 from pydantic.json_schema import GenerateJsonSchema, NoDefault
 
 from hotline.texts import text
-from web.booking_answers import ANSWERS, Appointment, Booking, Callback, Error, Slots
-from web.booking_schema import BookingHeaders, BookingRequest, MoveRequest, SlotQuery
+from web.booking.answers import ANSWERS, Appointment, Booking, Callback, Error, Slots
+from web.booking.schema import BookingHeaders, BookingRequest, MoveRequest, SlotQuery
 
 OPENAPI_VERSION = "3.1.0"
 API_PREFIX = "/api/v1"
@@ -104,7 +104,7 @@ def document(base_url: str) -> dict[str, Any]:
 
 
 def _api_paths() -> dict[str, Any]:
-    """The paths under /api/v1 (the server's URL); tests/web/test_openapi_document.py checks
+    """The paths under /api/v1 (the server's URL); tests/web/booking/test_openapi_document.py checks
     that every route there is one of them."""
     return {
         "/openapi.json": {
