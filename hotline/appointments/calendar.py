@@ -92,6 +92,9 @@ class FeedEntry:
     end: datetime
     summary: str
     description: str
+    # the video room: LOCATION and URL, so the counsellor joins from the calendar entry (a
+    # room link is no personal data: it names nobody and opens only the meeting)
+    room_url: str | None = None
 
 
 def request_ics(invitation: Invitation, tz: ZoneInfo) -> str:
@@ -149,6 +152,9 @@ def feed_ics(
         event.add("dtend", end)
         event.add("summary", entry.summary)
         event.add("description", entry.description)
+        if entry.room_url:
+            event.add("location", entry.room_url)
+            event.add("url", entry.room_url)
         calendar.add_component(event)
     return _serialise(calendar)
 

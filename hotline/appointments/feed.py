@@ -13,6 +13,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from hotline.appointments.calendar import FeedEntry, feed_ics
+from hotline.appointments.links import AppointmentLinks
 from hotline.appointments.models import Appointment, AppointmentState
 from hotline.callbacks.models import Callback, CallbackAttempt
 from hotline.cases.models import Case
@@ -38,12 +39,23 @@ def counsellor_for_feed(session: Session, token: str) -> Counsellor | None:
 
 
 def counsellor_feed(
-    session: Session, counsellor: Counsellor, now: datetime, scheduling: SchedulingConfig
+    session: Session,
+    counsellor: Counsellor,
+    now: datetime,
+    scheduling: SchedulingConfig,
+    links: AppointmentLinks,
 ) -> str:
     since = now - FEED_PAST
     entries = []
-    for appointment_id, uid, start, end, reference in session.execute(
-        select(Appointment.id, Appointment.uid, Appointment.start, Appointment.end, Case.reference)
+    for appointment_id, uid, start, end, room, reference in session.execute(
+        select(
+            Appointment.id,
+            Appointment.uid,
+            Appointment.start,
+            Appointment.end,
+            Appointment.room,
+            Case.reference,
+        )
         .join(Case, Case.id == Appointment.case_id)
         .where(
             Appointment.counsellor_id == counsellor.id,
@@ -63,7 +75,9 @@ def counsellor_feed(
                     "appointments.feed.appointment_description",
                     reference=shown,
                     appointment_id=appointment_id,
+                    room_url=links.video_url(room),
                 ),
+                room_url=links.video_url(room),
             )
         )
     slot = scheduling.callbacks.slot

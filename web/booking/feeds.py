@@ -8,7 +8,7 @@ from flask.typing import ResponseReturnValue
 from hotline.appointments.feed import counsellor_feed, counsellor_for_feed
 from hotline.appointments.links import FEED_PREFIX
 from hotline.services import services
-from web.context import scheduling
+from web.context import units
 
 blueprint = Blueprint("feeds", __name__, url_prefix=FEED_PREFIX)
 
@@ -20,7 +20,7 @@ def feed(token: str) -> ResponseReturnValue:
         counsellor = counsellor_for_feed(session, token)
         if counsellor is None:
             abort(404)
-        body = counsellor_feed(session, counsellor, svc.clock.now(), scheduling())
+        body = counsellor_feed(session, counsellor, svc.clock.now(), units().config, units().links)
     response = Response(body, mimetype="text/calendar")
     response.headers["Content-Type"] = "text/calendar; charset=utf-8"
     response.headers["Content-Disposition"] = 'inline; filename="starke-stelle.ics"'

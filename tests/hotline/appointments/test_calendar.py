@@ -474,3 +474,12 @@ def test_the_second_pass_of_the_repeated_autumn_hour_is_refused() -> None:
     second_pass = datetime(2026, 10, 25, 1, 30, tzinfo=UTC)
     with pytest.raises(ValueError, match="repeated hour"):
         request_ics(invitation(start=second_pass, end=second_pass + timedelta(hours=1)), BERLIN)
+
+
+def test_a_feed_entry_with_a_room_carries_it_as_location_and_url() -> None:
+    room = "https://meet.example.org/starke-stelle-0123456789abcdef"
+    entries = (replace(FEED_ENTRIES[0], room_url=room), FEED_ENTRIES[1])
+    text = feed_ics("Termine", entries, datetime(2026, 10, 1, tzinfo=UTC), BERLIN)
+    with_room, without = Calendar.from_ical(text).walk("VEVENT")
+    assert str(with_room["LOCATION"]) == room and str(with_room["URL"]) == room
+    assert "LOCATION" not in without and "URL" not in without

@@ -9,6 +9,8 @@ from urllib.parse import urlsplit
 import vobject
 from sqlalchemy import select
 
+from hotline.app import units_of
+from hotline.appointments.models import Appointment
 from hotline.counsellors.models import Counsellor
 from tests.support.appointments import book, free_slots, raised_booking_limit
 
@@ -53,7 +55,7 @@ def test_windows_by_arrangement_offer_evenings_for_video_only(client, hotline, c
 
 
 def test_the_feed_lists_appointments_by_case_reference_only(
-    client, hotline, svc, create_counsellor
+    app, client, hotline, svc, create_counsellor
 ):
     create_counsellor("Anna", email="anna@beratung.example.org")
     booked = book(client, "2026-11-30T10:00:00+01:00", name="Bürgermeisterin Kraus").json
@@ -69,6 +71,13 @@ def test_the_feed_lists_appointments_by_case_reference_only(
     (event,) = calendar.vevent_list
     reference = booked["case_reference"]
     assert event.summary.value == f"Videotermin · Fall {reference[:4]} {reference[4:]}"
+    # the counsellor joins from the calendar: the room the invitation names
+    with svc.database.transaction() as session:
+        room = session.scalar(select(Appointment.room))
+    room_url = units_of(app).links.video_url(room)
+    assert room and room in room_url
+    assert event.location.value == room_url and event.url.value == room_url
+    assert room_url in event.description.value
     for private in ("Kraus", "amt@example.org", "anna@beratung", "mailto", "ATTENDEE"):
         assert private not in text
     again = hotline("counsellor", "feed", "Anna")
