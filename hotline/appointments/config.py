@@ -3,7 +3,7 @@
 [appointments]
 slot_minutes = 45            # length of a video-call appointment
 buffer_minutes = 15          # kept free after each appointment (notes, a breath)
-min_notice_minutes = 120     # the first slot offered starts at least this much later
+min_notice_minutes = 120     # no booking, move or cancellation online closer to the start
 horizon_days = 42            # how far ahead appointments can be booked (6 weeks)
 offered_by_phone = 3         # slots read to a caller who books by phone
 reminder_hours = [24, 1]     # reminders this many hours before the start

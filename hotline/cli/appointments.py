@@ -78,7 +78,7 @@ def appointments_list(day: date | None, state: str | None) -> None:
 @click.argument("appointment_id", type=ROW_ID)
 def appointments_cancel(appointment_id: int) -> None:
     with _desk_and(appointment_id) as (desk, appointment):
-        if not desk.cancel(appointment):
+        if not desk.cancel(appointment, by_staff=True):
             raise click.ClickException(text("cli.appointments.already_canceled", id=appointment_id))
     click.echo(text("cli.appointments.canceled", id=appointment_id))
 

@@ -78,6 +78,13 @@ class RepeatableRequest:
     body: str
 
 
+class TooShortNotice(SlotTaken):
+    """Inside the minimum notice (`[appointments] min_notice_minutes`): an official can no
+    longer book this time, nor move or cancel an appointment this close, online; they call or
+    write instead, and staff can still change it. A kind of SlotTaken, so that any path not
+    told about notice still refuses the booking."""
+
+
 class KeyUsedForAnotherRequest(ValueError):
     """The client used this Idempotency-Key before with another body: refused, and nothing
     of the first booking is told."""
@@ -153,6 +160,8 @@ class AppointmentDesk:
             earlier = self._booked_for_request(request)
             if earlier is not None:
                 return earlier
+        if start < self._notice_ends:
+            raise TooShortNotice()
         counsellor_id = self._fairest_free_counsellor(start)
         case = self._case(case_reference)  # after the slot: a refused booking opens no case
         token = new_link_token()
@@ -228,10 +237,21 @@ class AppointmentDesk:
         appointment: Appointment | None = holder_of(self.session, Appointment.token_digest, token)
         return appointment
 
-    def cancel(self, appointment: Appointment) -> bool:
-        """Cancel (and free the place); False if it was cancelled already."""
+    def changeable(self, appointment: Appointment) -> bool:
+        """May the official still move or cancel it online (it begins after the notice)?"""
+        return appointment.start >= self._notice_ends
+
+    @property
+    def _notice_ends(self) -> datetime:
+        return self.now + timedelta(minutes=self.config.min_notice_minutes)
+
+    def cancel(self, appointment: Appointment, *, by_staff: bool = False) -> bool:
+        """Cancel (and free the place); False if it was cancelled already; TooShortNotice
+        when the official asks inside the notice (staff may)."""
         if appointment.state != AppointmentState.BOOKED:
             return False
+        if not by_staff and not self.changeable(appointment):
+            raise TooShortNotice()
         appointment.state = AppointmentState.CANCELED
         appointment.sequence += 1
         appointment.canceled_at = appointment.updated_at = self.now
@@ -248,12 +268,15 @@ class AppointmentDesk:
         appointment.forget_contact()  # the cancellations are queued with what they need
         return True
 
-    def move(self, appointment: Appointment, start: datetime) -> None:
-        """Move to another free slot (perhaps with another counsellor); SlotTaken if not free.
-        The calendar entry keeps its UID and gets a raised SEQUENCE."""
+    def move(self, appointment: Appointment, start: datetime, *, by_staff: bool = False) -> None:
+        """Move to another free slot (perhaps with another counsellor); SlotTaken if not free,
+        TooShortNotice when the new time, or (for the official; staff may) the booked one,
+        lies inside the notice. The calendar entry keeps its UID and gets a raised SEQUENCE."""
         if appointment.state != AppointmentState.BOOKED:
             raise SlotTaken()
         start = start.astimezone(UTC)
+        if start < self._notice_ends or not (by_staff or self.changeable(appointment)):
+            raise TooShortNotice()
         hold_booking_lock(self.session)
         old_start = appointment.start
         # the appointment's own time must not count against the new one

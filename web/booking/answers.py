@@ -21,6 +21,7 @@ ErrorCode = Literal[
     "invalid_input",
     "invalid_json",
     "slot_taken",
+    "too_short_notice",
     "not_found",
     "rate_limited",
     "method_not_allowed",

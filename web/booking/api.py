@@ -20,12 +20,14 @@ from hotline.appointments.models import BookedVia
 from hotline.callbacks.links import manage_url
 from hotline.cases.service import UnknownCaseReference
 from hotline.crypto import keyed_digest
+from hotline.plurals import counted
 from hotline.services import services
 from scheduling.appointments.desk import (
     BookedAppointment,
     KeyUsedForAnotherRequest,
     RepeatableRequest,
     SlotTaken,
+    TooShortNotice,
 )
 from web.booking import openapi
 from web.booking.desks import appointment_desk, callback_desk
@@ -46,8 +48,19 @@ blueprint = Blueprint("api", __name__, url_prefix="/api/v1")
 
 
 def error(status: int, code: str, fields: dict[str, str] | None = None) -> ResponseReturnValue:
-    body = {"error": {"code": code, "message": ERRORS[code], "fields": fields or {}}}
+    body = {"error": {"code": code, "message": message(code), "fields": fields or {}}}
     return jsonify(body), status
+
+
+def message(code: str) -> str:
+    """The German message of an error code, with what it names filled in."""
+    if code == "too_short_notice":
+        minutes = scheduling().appointments.min_notice_minutes
+        notice = (
+            counted(minutes // 60, "Stunde") if minutes % 60 == 0 else counted(minutes, "Minute")
+        )
+        return ERRORS[code].format(notice=notice, email=services().settings.contact_email)
+    return ERRORS[code]
 
 
 @blueprint.get("/openapi.json")
@@ -116,6 +129,8 @@ def book() -> ResponseReturnValue:
                 case_reference=wish.case_reference,
                 request=_repeatable(key, values) if key else None,
             )
+    except TooShortNotice:
+        return error(409, "too_short_notice")
     except SlotTaken:
         return error(409, "slot_taken")
     except UnknownCaseReference:
@@ -152,6 +167,8 @@ def _book_callback(wish: BookingRequest) -> ResponseReturnValue:
         with services().database.transaction() as session:
             desk = callback_desk(session)
             booked = desk.book_for(wish.phone, wish.start, wish.case_reference)
+    except TooShortNotice:
+        return error(409, "too_short_notice")
     except SlotTaken:
         return error(409, "slot_taken")
     except UnknownCaseReference:

@@ -138,7 +138,10 @@ def _api_paths() -> dict[str, Any]:
                 "requestBody": _body(BookingRequest),
                 "responses": {
                     "201": _json("Booked; `Location` is the manage URL", Booking),
-                    "409": _error("The slot is no longer free (code slot_taken)"),
+                    "409": _error(
+                        "The slot is no longer free (slot_taken), or it begins inside the "
+                        "minimum notice (too_short_notice)"
+                    ),
                     "422": _error("Fields are missing or invalid; `fields` names each"),
                     "429": _error("Too many bookings from this client (rate_limited)"),
                 },
@@ -212,7 +215,11 @@ def _manage_paths(base_url: str) -> dict[str, Any]:
                 "description": _ASKED_FIRST,
                 "operationId": "cancelAppointment",
                 "parameters": [_TOKEN, _JSON_ONLY],
-                "responses": {"200": appointment, "404": _error("No such appointment")},
+                "responses": {
+                    "200": appointment,
+                    "404": _error("No such appointment"),
+                    "409": _error("It begins inside the minimum notice (too_short_notice)"),
+                },
             },
         },
         "/termin/{token}/move": {
@@ -225,7 +232,10 @@ def _manage_paths(base_url: str) -> dict[str, Any]:
                 "responses": {
                     "200": appointment,
                     "404": _error("No such appointment"),
-                    "409": _error("The slot is not free"),
+                    "409": _error(
+                        "The slot is not free (slot_taken), or the new or the booked time "
+                        "lies inside the minimum notice (too_short_notice)"
+                    ),
                     "422": _error("`start` is missing or not ISO 8601 with an offset"),
                 },
             },

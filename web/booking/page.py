@@ -33,8 +33,9 @@ from hotline.cases.references import display_case_reference
 from hotline.cases.service import UnknownCaseReference
 from hotline.inputs import Refused, aware_moment
 from hotline.services import services
-from scheduling.appointments.desk import AppointmentDesk, SlotTaken
+from scheduling.appointments.desk import AppointmentDesk, SlotTaken, TooShortNotice
 from web.booking.api import error as api_error
+from web.booking.api import message as api_message
 from web.booking.desks import appointment_desk, notices
 from web.booking.input import (
     InvalidInput,
@@ -92,6 +93,9 @@ def book() -> ResponseReturnValue:
             booked = appointment_desk(session).book(
                 wish.start, contact, via=BookedVia.WEB, case_reference=wish.case_reference
             )
+    except TooShortNotice:
+        values.pop("start", None)
+        return _booking_page(values=values, taken=api_message("too_short_notice"), status=409)
     except SlotTaken:
         values.pop("start", None)
         return _booking_page(values=values, taken=ERRORS["slot_taken"], status=409)
@@ -163,7 +167,14 @@ def cancel(token: str) -> ResponseReturnValue:
         if appointment is None:
             return not_found()
         mailed = appointment.email_encrypted is not None  # forgotten with the cancellation
-        desk.cancel(appointment)
+        try:
+            desk.cancel(appointment)
+        except TooShortNotice:
+            refused = True
+        else:
+            refused = False
+    if refused:  # its page says whom to call instead
+        return _manage_page(token, refused="too_short_notice", status=409)
     if wants_json():
         return _manage_page(token)
     done = CANCELED_AND_MAILED if mailed else 1
@@ -188,8 +199,10 @@ def move(token: str) -> ResponseReturnValue:
             if appointment is None:
                 return not_found()
             desk.move(appointment, start)
+    except TooShortNotice:
+        return _manage_page(token, refused="too_short_notice", status=409, chosen=chosen)
     except SlotTaken:
-        return _manage_page(token, taken=ERRORS["slot_taken"], status=409, chosen=chosen)
+        return _manage_page(token, refused="slot_taken", status=409, chosen=chosen)
     if wants_json():
         return _manage_page(token)
     return redirect(url_for("booking.manage", token=token, verlegt=1), code=303)
@@ -241,10 +254,11 @@ def _manage_page(
     token: str,
     *,
     errors: Mapping[str, str] | None = None,
-    taken: str | None = None,
+    refused: str | None = None,
     status: int = 200,
     chosen: str | None = None,
 ) -> ResponseReturnValue:
+    """The page of one appointment; `refused`: the error code of a change just refused."""
     with services().database.transaction() as session:
         desk = appointment_desk(session)
         appointment = desk.find(token)
@@ -252,8 +266,8 @@ def _manage_page(
             return not_found()
         facts = _facts(desk, appointment, token)
         if wants_json():
-            if taken is not None:  # errors as the API answers them (see the OpenAPI document)
-                return api_error(409, "slot_taken")
+            if refused is not None:  # errors as the API answers them (see the OpenAPI document)
+                return api_error(409, refused)
             if errors:
                 return api_error(status, "invalid_input", dict(errors))
             return jsonify(facts["json"]), status
@@ -267,7 +281,8 @@ def _manage_page(
         message=_message(facts["page"]["has_email"]),
         errors=dict(errors or {}),
         field_ids=FIELD_IDS,
-        taken=taken,
+        taken=api_message(refused) if refused else None,
+        notice=api_message("too_short_notice"),
         **facts["page"],
         **context,
         **common(),
@@ -283,7 +298,8 @@ def _cancel_question(
         appointment = desk.find(token)
         if appointment is None:
             return not_found()
-        if appointment.state != AppointmentState.BOOKED:  # its page says it is cancelled
+        # its page says it is cancelled, or (inside the notice) whom to call instead
+        if appointment.state != AppointmentState.BOOKED or not desk.changeable(appointment):
             return redirect(url_for("booking.manage", token=token), code=303)
         facts = _facts(desk, appointment, token)["page"]
     html = render_template(
@@ -306,6 +322,7 @@ def _facts(desk: AppointmentDesk, appointment: Appointment, token: str) -> dict[
         "ics_url": links.ics_url(token),
         "has_email": appointment.email_encrypted is not None,
         "token": token,
+        "changeable": desk.changeable(appointment),  # not: moved or cancelled by phone only
     }
     body = {
         "type": "video",
