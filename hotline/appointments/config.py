@@ -4,6 +4,7 @@
 slot_minutes = 45            # length of a video-call appointment
 buffer_minutes = 15          # kept free after each appointment (notes, a breath)
 min_notice_minutes = 120     # no booking, move or cancellation online closer to the start
+max_per_counsellor_per_day = 0   # appointments one counsellor takes on a day; 0 = no limit
 horizon_days = 42            # how far ahead appointments can be booked (6 weeks)
 offered_by_phone = 3         # slots read to a caller who books by phone
 reminder_hours = [24, 1]     # reminders this many hours before the start
@@ -30,6 +31,7 @@ class AppointmentsConfig:
     slot_minutes: int = 45
     buffer_minutes: int = 15
     min_notice_minutes: int = 120
+    max_per_counsellor_per_day: int = 0  # 0: as many as their windows hold
     horizon_days: int = 42
     offered_by_phone: int = 3
     reminder_hours: tuple[int, ...] = (24, 1)
@@ -64,7 +66,8 @@ def parse_appointments_config(section: Mapping[str, Any]) -> AppointmentsConfig:
                 )
             values[key] = value.strip()
         else:
-            smallest = 0 if key in ("buffer_minutes", "min_notice_minutes") else 1
+            zero_allowed = ("buffer_minutes", "min_notice_minutes", "max_per_counsellor_per_day")
+            smallest = 0 if key in zero_allowed else 1
             if isinstance(value, bool) or not isinstance(value, int) or value < smallest:
                 raise AppointmentsConfigError(f"appointments.{key}: a whole number >= {smallest}")
             values[key] = value

@@ -95,6 +95,7 @@ class AppointmentSlots:
             in_hours=in_hours,
             by_arrangement=True,
             first_only=first_only and not crowded,
+            per_day=self._config.max_per_counsellor_per_day,
         )
         if not crowded:
             return candidates

@@ -248,22 +248,27 @@ class Availability:
         by_arrangement: bool = False,
         first_only: bool = False,
         among: Iterable[int] | None = None,
+        per_day: int = 0,
     ) -> list[int]:
         """Counsellors free for [start, end): not absent, nothing booked before `held_until`
         (default `end`), and inside their weekly windows (`in_hours`: the opening hours are
         checked by whoever asks) or their windows by arrangement. `first_only` stops at the
-        first (is anyone free?); `among` asks about some counsellors only."""
+        first (is anyone free?); `among` asks about some counsellors only; `per_day` (> 0)
+        leaves out whoever has that many appointments on the local day already."""
         local_start, local_end = start.astimezone(self._tz), end.astimezone(self._tz)
         day, weekday = local_start.date(), local_start.weekday()
         since, until = int(start.timestamp()), int((held_until or end).timestamp())
         if among is None:
             among = self._least_booked_first if first_only else self.counsellor_ids
+        day_span = self._day_span(day) if per_day else (0, 0)
         found = []
         for cid in among:
             absences = self._absences.get(cid)
             if absences and any(first <= day <= last for first, last in absences):
                 continue
             if self._busy_between(cid, since, until):
+                continue
+            if per_day and self._booked_on(cid, day_span) >= per_day:
                 continue
             if in_hours:
                 weekly = self._windows.get(cid)
@@ -289,6 +294,19 @@ class Availability:
 
     def count_available(self, start: datetime, end: datetime) -> int:
         return len(self.fitting(start, end))
+
+    def _day_span(self, day: date) -> tuple[int, int]:
+        """The local day as seconds since 1970 [midnight, next midnight)."""
+        midnight = datetime.combine(day, time(0), tzinfo=self._tz)
+        following = datetime.combine(day + timedelta(days=1), time(0), tzinfo=self._tz)
+        return int(midnight.timestamp()), int(following.timestamp())
+
+    def _booked_on(self, counsellor_id: int, span: tuple[int, int]) -> int:
+        """Appointments of the counsellor beginning within `span` (loaded for the range)."""
+        starts = self._busy_starts.get(counsellor_id)
+        if not starts:
+            return 0
+        return bisect_left(starts, span[1]) - bisect_left(starts, span[0])
 
     def _busy_between(self, counsellor_id: int, since: int, until: int) -> bool:
         starts = self._busy_starts.get(counsellor_id)
