@@ -15,9 +15,10 @@ from sqlalchemy.orm import Session
 
 from hotline.appointments.models import Appointment
 from hotline.audit.log import record
-from hotline.audit.models import AuditAction
+from hotline.audit.models import AuditAction, AuditMessage
+from hotline.audit.wording import case_change
 from hotline.callbacks.models import Callback
-from hotline.cases.event_texts import VARIANT, event_text
+from hotline.cases.event_texts import VARIANT
 from hotline.cases.events import CaseEvent, CaseEventKind, note_on_case
 from hotline.cases.models import Case, CaseStatus
 from hotline.cases.vocabulary import FEDERAL_STATES, STATUS_NAMES, TOPICS
@@ -134,8 +135,8 @@ class CaseDesk:
         self._changed(duplicate, CaseEventKind.MERGED, {VARIANT: "into", "other": into.reference})
 
     def _changed(self, case: Case, kind: CaseEventKind, params: Mapping[str, Any]) -> None:
-        """On the timeline, and in the audit log in the words the timeline shows now (the
-        audit log keeps what was said when it was written)."""
+        """On the timeline, and in the audit log as the same kind and parameters: the log
+        says the change in the words the timeline uses for it."""
         case.updated_at = self.now
         note_on_case(self.session, case.id, self.now, kind, params, self.staff_id)
         record(
@@ -144,5 +145,6 @@ class CaseDesk:
             self.staff_id,
             AuditAction.CHANGED,
             case_id=case.id,
-            detail=event_text(kind, params),
+            message=AuditMessage.CASE_CHANGED,
+            params={"change": case_change(kind, params)},
         )

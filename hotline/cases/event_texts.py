@@ -15,10 +15,8 @@ from __future__ import annotations
 
 import logging
 import re
-import string
-from collections.abc import Callable, Mapping
-from dataclasses import dataclass
-from datetime import date, datetime, tzinfo
+from collections.abc import Mapping
+from datetime import date, datetime
 from typing import Any
 
 from hotline.callbacks.wording import UNREACHED_REASONS
@@ -26,6 +24,8 @@ from hotline.cases.references import display_case_reference
 from hotline.cases.vocabulary import REGIONS, STATUS_NAMES
 from hotline.cases.wording import FIELD_NAMES
 from hotline.plurals import Counted
+from hotline.sentences import Param, is_code, is_date, is_int, is_local_time, placeholders
+from hotline.sentences import local_time as local_time  # the desks' times take this form
 from hotline.texts import texts
 
 log = logging.getLogger(__name__)
@@ -33,23 +33,6 @@ VARIANT = "variant"  # which of a kind's sentences an entry says
 LEGACY_TEXT = "legacy_text"  # the text of an entry stored before 0014, shown as it was
 # what a name must not look like: an e-mail address, a phone number (7 digits or more)
 _CONTACT = re.compile(r"\S@\S|\+?\d(?:[\s/().-]*\d){6,}")
-
-
-@dataclass(frozen=True)
-class Param:
-    """A parameter's rule: what may be stored, and what the sentence shows of it."""
-
-    valid: Callable[[Any], bool]
-    shown: Callable[[Any], object]
-
-
-def _is_int(value: Any) -> bool:
-    return isinstance(value, int) and not isinstance(value, bool)
-
-
-def _is_code(value: Any) -> bool:
-    """A code the service chose ("busy", "in_progress", "BY"), not text someone typed."""
-    return isinstance(value, str) and re.fullmatch(r"[A-Za-z0-9_-]{1,32}", value) is not None
 
 
 def _is_name(value: Any) -> bool:
@@ -67,45 +50,24 @@ def _is_offer_name(value: Any) -> bool:
     )
 
 
-def _is_local_time(value: Any) -> bool:
-    try:
-        return datetime.fromisoformat(value).tzinfo is not None
-    except (TypeError, ValueError):
-        return False
-
-
-def _is_date(value: Any) -> bool:
-    try:
-        date.fromisoformat(value)
-    except (TypeError, ValueError):
-        return False
-    return len(value) == 10
-
-
 PARAMS: dict[str, Param] = {
-    "when": Param(_is_local_time, datetime.fromisoformat),
-    "was": Param(_is_local_time, datetime.fromisoformat),
-    "follow_up": Param(_is_date, date.fromisoformat),
-    "attempt": Param(_is_int, int),
-    "attempts": Param(_is_int, Counted),
-    "reason": Param(_is_code, lambda code: UNREACHED_REASONS.get(code, code)),
+    "when": Param(is_local_time, datetime.fromisoformat),
+    "was": Param(is_local_time, datetime.fromisoformat),
+    "follow_up": Param(is_date, date.fromisoformat),
+    "attempt": Param(is_int, int),
+    "attempts": Param(is_int, Counted),
+    "reason": Param(is_code, lambda code: UNREACHED_REASONS.get(code, code)),
     "counsellor": Param(_is_name, str),
-    "old_status": Param(_is_code, lambda code: STATUS_NAMES.get(code, code)),
-    "new_status": Param(_is_code, lambda code: STATUS_NAMES.get(code, code)),
+    "old_status": Param(is_code, lambda code: STATUS_NAMES.get(code, code)),
+    "new_status": Param(is_code, lambda code: STATUS_NAMES.get(code, code)),
     "fields": Param(
         lambda names: isinstance(names, list) and all(name in FIELD_NAMES for name in names),
         lambda names: ", ".join(FIELD_NAMES[name] for name in names),
     ),
     "offer": Param(_is_offer_name, str),
-    "region": Param(_is_code, lambda code: REGIONS.get(code, code)),
+    "region": Param(is_code, lambda code: REGIONS.get(code, code)),
     "other": Param(lambda ref: isinstance(ref, str) and ref.isdigit(), display_case_reference),
 }
-
-
-def local_time(at: datetime, tz: tzinfo) -> str:
-    """A point in time as a parameter: ISO 8601 with the offset the hotline's clocks had
-    then, so it is shown as it was booked, whatever the server's zone."""
-    return at.astimezone(tz).isoformat()
 
 
 def event_text(kind: str, params: Mapping[str, Any] | None) -> str:
@@ -131,7 +93,7 @@ def checked_params(kind: str, params: Mapping[str, Any]) -> dict[str, Any]:
     key = _template_key(kind, params)
     if key not in texts():
         raise ValueError(f"no timeline text {key!r}")
-    wanted = {field for _, field, _, _ in string.Formatter().parse(texts()[key]) if field}
+    wanted = placeholders(texts()[key])
     given = set(params) - {VARIANT}
     if given != wanted:
         raise ValueError(f"{key!r} takes {sorted(wanted)}, not {sorted(given)}")

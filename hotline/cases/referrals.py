@@ -16,9 +16,10 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from hotline.audit.log import record
-from hotline.audit.models import AuditAction
+from hotline.audit.models import AuditAction, AuditMessage
+from hotline.audit.wording import case_change
 from hotline.cases.changes import refused
-from hotline.cases.event_texts import VARIANT, event_text
+from hotline.cases.event_texts import VARIANT
 from hotline.cases.events import CaseEventKind, note_on_case
 from hotline.cases.models import Case, CaseStatus
 from hotline.cases.references import display_case_reference
@@ -79,7 +80,8 @@ class ReferralDesk:
             self.staff_id,
             AuditAction.CHANGED,
             case_id=case.id,
-            detail=event_text(kind, said),
+            message=AuditMessage.CASE_CHANGED,
+            params={"change": case_change(kind, said)},
         )
         return referral
 
@@ -110,7 +112,7 @@ class ReferralDesk:
             self.staff_id,
             AuditAction.CHANGED,
             case_id=case.id,
-            detail=text("cases.audit_follow_up_recorded"),
+            message=AuditMessage.FOLLOW_UP_RECORDED,
         )
 
     def _follow_up_work(self, referral: Referral) -> Work:

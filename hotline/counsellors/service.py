@@ -126,7 +126,7 @@ def set_on_duty(session: Session, name: str, on_duty: bool, now: datetime) -> Co
     counsellor.on_duty = on_duty
     if on_duty:  # a fresh start: passes counted anew, the reason for the last stop cleared
         counsellor.passes_in_a_row = 0
-        counsellor.off_duty_reason = None
+        counsellor.off_duty_code = counsellor.off_duty_params = None
     counsellor.updated_at = now
     return counsellor
 

@@ -19,19 +19,18 @@ from typing import TYPE_CHECKING
 
 from sqlalchemy import Table, and_, func, select, update
 
-from hotline.calendar_names import short_date_time
 from hotline.cases.models import Case
-from hotline.counsellors.models import Counsellor
+from hotline.counsellors.models import Counsellor, OffDutyReason
+from hotline.counsellors.wording import off_duty_params
 from hotline.outbox import queue, side_effects
 from hotline.outbox.models import WorkItem
-from hotline.plurals import Counted
 from hotline.routing.line import EntryKind, position_of, the_line
 from hotline.routing.lock import hold_routing_lock
 from hotline.routing.models import OPEN_STATES, CallOffer, OfferState
 from hotline.routing.waits import estimated_wait
+from hotline.sentences import local_time
 from hotline.telephony.models import Call, CallOutcome
 from hotline.telephony.statuses import TERMINAL_STATUSES
-from hotline.texts import text
 
 if TYPE_CHECKING:  # the unit makes the desks; they only read it
     from hotline.routing.unit import RoutingUnit
@@ -362,17 +361,15 @@ class RoutingDesk:
             .returning(_COUNSELLORS.c.passes_in_a_row, _COUNSELLORS.c.on_duty)
         ).one()
         if passes.on_duty and passes.passes_in_a_row >= self.config.max_passes_in_a_row:
-            local = short_date_time(self.now, self.timezone)
+            reason = OffDutyReason.MISSED_OFFERS
+            said = {"passes": passes.passes_in_a_row, "at": local_time(self.now, self.timezone)}
             self.session.execute(
                 update(_COUNSELLORS)
                 .where(_COUNSELLORS.c.id == counsellor_id)
                 .values(
                     on_duty=False,
-                    off_duty_reason=text(
-                        "routing.off_duty_after_passes",
-                        passes=Counted(passes.passes_in_a_row),
-                        at=local,
-                    ),
+                    off_duty_code=reason,
+                    off_duty_params=off_duty_params(reason, said),
                     updated_at=self.now,
                 )
             )

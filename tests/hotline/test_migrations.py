@@ -362,3 +362,91 @@ def test_0014_keeps_each_stored_sentence_and_writes_sentences_back_on_a_downgrad
             "Status: neu → in Bearbeitung",
         ]
     migrate.upgrade(engine)
+
+
+def test_0015_keeps_each_stored_detail_and_reason_and_writes_them_back_on_a_downgrade(
+    svc, clock, client, create_counsellor, hotline
+):
+    """0015 on a database holding audit entries with and without a detail and a counsellor
+    taken off duty, all stored as sentences: each keeps its sentence, shown as it was (on the
+    console's audit page and in `hotline counsellor list`), an entry without a detail stays
+    without, and the columns of sentences are gone. A downgrade writes every sentence back,
+    those written with parameters too, as the console shows them."""
+    from sqlalchemy import select, text
+
+    from hotline.audit.log import record
+    from hotline.audit.models import AuditAction, AuditEntry, AuditMessage
+    from hotline.counsellors.models import Counsellor, OffDutyReason
+    from hotline.counsellors.wording import off_duty_params
+    from hotline.staff.models import StaffRole
+    from tests.support.staff import add_staff, log_in
+
+    anna = create_counsellor("Anna", on_duty=False)
+    jonas = create_counsellor("Jonas", on_duty=False)
+    now = clock.now()
+    engine = svc.database.engine
+    migrate.downgrade(engine, "0014")
+    reason = "3 angebotene Anrufe nacheinander nicht angenommen (26.11.2026, 09:30 Uhr)"
+    with engine.begin() as connection:
+        for action, detail in [("admin", "Konto 3 angelegt (admin)"), ("login", "")]:
+            connection.execute(
+                text(
+                    "INSERT INTO audit_log (at, staff_id, action, case_id, detail) "
+                    "VALUES (:at, NULL, :action, NULL, :detail)"
+                ),
+                {"at": now, "action": action, "detail": detail},
+            )
+        connection.execute(
+            text("UPDATE counsellors SET off_duty_reason = :reason WHERE id = :id"),
+            {"reason": reason, "id": anna.id},
+        )
+
+    migrate.upgrade(engine)
+
+    assert "detail" not in {c["name"] for c in inspect(engine).get_columns("audit_log")}
+    columns = {c["name"] for c in inspect(engine).get_columns("counsellors")}
+    assert "off_duty_reason" not in columns
+    with svc.database.transaction() as session:
+        entries = session.scalars(select(AuditEntry).order_by(AuditEntry.id)).all()
+        assert [(e.message, e.params) for e in entries] == [
+            ("recorded", {"text": "Konto 3 angelegt (admin)"}),
+            (None, None),
+        ]
+        assert [e.detail for e in entries] == ["Konto 3 angelegt (admin)", ""]
+        assert session.get(Counsellor, anna.id).off_duty_reason == reason
+        assert session.get(Counsellor, jonas.id).off_duty_reason is None
+    add_staff(svc, clock, "chefin@example.org", StaffRole.ADMIN)
+    log_in(client, "chefin@example.org")
+    assert "Konto 3 angelegt (admin)" in client.get("/staff/admin/audit").get_data(as_text=True)
+    assert reason in hotline("counsellor", "list").output
+
+    with svc.database.transaction() as session:
+        record(
+            session,
+            now,
+            None,
+            AuditAction.ADMIN,
+            message=AuditMessage.OFFER_SAVED,
+            params={"id": 7},
+        )
+        jonas_row = session.get(Counsellor, jonas.id)
+        jonas_row.off_duty_code = OffDutyReason.MISSED_OFFERS
+        jonas_row.off_duty_params = off_duty_params(
+            OffDutyReason.MISSED_OFFERS, {"passes": 1, "at": "2026-11-26T10:00:00+01:00"}
+        )
+
+    migrate.downgrade(engine, "0014")
+    with engine.connect() as connection:
+        details = connection.execute(text("SELECT detail FROM audit_log ORDER BY id"))
+        assert [row.detail for row in details] == [
+            "Konto 3 angelegt (admin)",
+            "",
+            "",  # the login of the admin above: the action says it all
+            "Angebot 7 gespeichert",
+        ]
+        reasons = connection.execute(text("SELECT off_duty_reason FROM counsellors ORDER BY id"))
+        assert [row.off_duty_reason for row in reasons] == [
+            reason,
+            "1 angebotener Anruf nacheinander nicht angenommen (26.11.2026, 10:00 Uhr)",
+        ]
+    migrate.upgrade(engine)

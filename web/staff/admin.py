@@ -12,6 +12,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from hotline.audit.log import AuditFilter, entries
+from hotline.audit.models import AuditMessage
 from hotline.cases.listing import find_by_typed_reference
 from hotline.cases.models import Case
 from hotline.counsellors.models import Counsellor
@@ -33,7 +34,7 @@ from hotline.staff.accounts import (
 )
 from hotline.staff.models import ROLE_NAMES, StaffAccount, StaffRole
 from hotline.telephony.phone_numbers import mask
-from hotline.texts import text, words
+from hotline.texts import words
 from scheduling.availability.service import (
     AbsenceTooFarAhead,
     absences_of,
@@ -119,7 +120,7 @@ def admin_staff_add() -> ResponseReturnValue:
                 password=form.get("password", ""),
                 counsellor_name=counsellor_name,
             )
-            audit_admin(session, text("console.audit.account_added", id=account.id, role=role))
+            audit_admin(session, AuditMessage.ACCOUNT_ADDED, id=account.id, role=role)
     except StaffError as why:
         flash(TEXTS["account_not_added"].format(why=why), "error")
         return redirect(url_for("staff_admin.admin_staff"))
@@ -151,9 +152,7 @@ def admin_staff_change(account_id: int, action: str) -> ResponseReturnValue:
             else:
                 reset_password(session, account, request.form.get("password", ""), now())
                 message = TEXTS["password_set"]
-            audit_admin(
-                session, text("console.audit.account_changed", id=account_id, action=action)
-            )
+            audit_admin(session, AuditMessage.ACCOUNT_CHANGED, id=account_id, action=action)
     except StaffError as why:
         flash(TEXTS["not_changed"].format(why=why), "error")
         return redirect(url_for("staff_admin.admin_staff"))
@@ -186,8 +185,8 @@ def admin_counsellor_duty(counsellor_id: int) -> ResponseReturnValue:
         if counsellor is None:
             abort(404)
         set_on_duty(session, counsellor.name, on_duty, now())
-        duty = "counsellor_on_duty" if on_duty else "counsellor_off_duty"
-        audit_admin(session, text(f"console.audit.{duty}", id=counsellor_id))
+        duty = AuditMessage.COUNSELLOR_ON_DUTY if on_duty else AuditMessage.COUNSELLOR_OFF_DUTY
+        audit_admin(session, duty, id=counsellor_id)
         unit_in(session).routing.distribute()
     flash(TEXTS["saved"])
     return redirect(url_for("staff_admin.admin_counsellors"))
@@ -206,7 +205,7 @@ def admin_counsellor_display_name(counsellor_id: int) -> ResponseReturnValue:
             if counsellor is None:
                 abort(404)
             change_display_name(counsellor, typed if typed.strip(" ") else None, now())
-            audit_admin(session, text("console.audit.display_name_changed", id=counsellor_id))
+            audit_admin(session, AuditMessage.DISPLAY_NAME_CHANGED, id=counsellor_id)
     except InvalidDisplayName:
         flash(TEXTS["display_name_invalid"], "error")
         return redirect(url_for("staff_admin.admin_counsellors"))
@@ -287,14 +286,14 @@ def admin_availability_change(counsellor_id: int) -> ResponseReturnValue:
                 if problem is not None:
                     flash(problem, "error")
                     return redirect(page)
-                detail = text("console.audit.absence", id=counsellor_id)
+                audited = AuditMessage.ABSENCE
             else:
                 windows = [parse_window(part) for part in form.get("windows", "").split()]
                 arranged = [parse_window(part) for part in form.get("arranged", "").split()]
                 set_windows(session, counsellor_id, windows)
                 set_windows(session, counsellor_id, arranged, by_arrangement=True)
-                detail = text("console.audit.availability", id=counsellor_id)
-            audit_admin(session, detail)
+                audited = AuditMessage.AVAILABILITY
+            audit_admin(session, audited, id=counsellor_id)
     except ValueError:
         flash(TEXTS["availability_invalid"], "error")
         return redirect(page)

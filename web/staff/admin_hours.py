@@ -13,6 +13,8 @@ from flask import flash, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 from sqlalchemy.orm import Session
 
+from hotline import sentences
+from hotline.audit.models import AuditMessage
 from hotline.inputs import Refused, checked_text, local_moment
 from hotline.texts import text
 from ivr_flows.out_of_hours import why_closed_and_when
@@ -83,7 +85,7 @@ def admin_hours_change() -> ResponseReturnValue:
     with transaction() as session:
         if form.get("action") == "clear":
             clear_overrides(session, now())
-            audit_admin(session, TEXTS["audit_overrides_cleared"])
+            audit_admin(session, AuditMessage.OVERRIDES_CLEARED)
             flash(TEXTS["override_cleared"])
             return redirect(url_for("staff_admin_hours.admin_hours"))
         problem = _set_override(session, form)
@@ -120,10 +122,11 @@ def _set_override(session: Session, form: Mapping[str, str]) -> str | None:
         return too_far
     except ValueError:  # not in the future
         return TEXTS["override_in_past"]
-    detail = TEXTS["audit_override_set"].format(
-        state=TEXTS["override_open" if is_open else "override_closed"],
-        until=local_time(until),
-        announced=TEXTS["override_announced" if entry.announcement else "override_unannounced"],
+    audit_admin(
+        session,
+        AuditMessage.OVERRIDE_SET,
+        state="open" if is_open else "closed",
+        until=sentences.local_time(until, timezone()),
+        announcement="announced" if entry.announcement else "unannounced",
     )
-    audit_admin(session, detail)
     return None

@@ -11,12 +11,11 @@ from flask import flash, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 
 from hotline.audit.log import record
-from hotline.audit.models import AuditAction
+from hotline.audit.models import AuditAction, AuditMessage
 from hotline.callbacks.models import Callback, CallbackState
 from hotline.cases.today import appointment_lines, callback_lines
 from hotline.inputs import Refused, calendar_day
 from hotline.reports.local_days import utc_bounds
-from hotline.texts import text
 from scheduling.callbacks.click_to_call import call_appointment_back
 from scheduling.callbacks.placing import ClickToCallRefused
 from web.context import unit_in
@@ -106,7 +105,8 @@ def _click_to_call(
                 user.id,
                 AuditAction.CALLED,
                 case_id=case_id,
-                detail=text("console.audit.called_back", id=callback_id),
+                message=AuditMessage.CALLED_BACK,
+                params={"id": callback_id},
             )
     except ClickToCallRefused as why:
         flash(str(why), "error")

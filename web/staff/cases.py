@@ -16,7 +16,8 @@ from sqlalchemy.orm import Session
 
 from hotline.appointments.models import Appointment
 from hotline.audit.log import record
-from hotline.audit.models import AuditAction
+from hotline.audit.models import AuditAction, AuditMessage
+from hotline.audit.wording import contact
 from hotline.callbacks.models import Callback
 from hotline.cases.changes import CaseChangeRefused, CaseDesk
 from hotline.cases.listing import CaseFilter, find_by_typed_reference, list_cases
@@ -162,13 +163,15 @@ def _case_page(
             shown = [line for line in contacts if line.revealed]
             if not shown:
                 abort(404)
+            record_kind, record_id, field = shown[0].item.split("-")  # "callback-3-phone"
             record(
                 session,
                 now(),
                 user.id,
                 AuditAction.REVEALED,
                 case_id=case.id,
-                detail=shown[0].label,
+                message=AuditMessage.REVEALED,
+                params={"contact": contact(f"{record_kind}_{field}", int(record_id))},
             )
         else:
             record(session, now(), user.id, AuditAction.VIEWED, case_id=case.id)

@@ -13,7 +13,7 @@ from wtforms import EmailField, PasswordField
 from wtforms.validators import DataRequired, Length
 
 from hotline.audit.log import record
-from hotline.audit.models import AuditAction
+from hotline.audit.models import AuditAction, AuditMessage
 from hotline.services import services
 from hotline.staff.accounts import LoginRefused, client_key, log_in
 from hotline.staff.models import SessionEnd
@@ -83,7 +83,8 @@ def _try_login(email: str, password: str) -> str | None:
                 now,
                 account.id if account else None,
                 AuditAction.LOGIN_FAILED,
-                detail=result.refused.value,
+                message=AuditMessage.LOGIN_REFUSED,
+                params={"reason": result.refused.value},
             )
         else:
             assert account is not None

@@ -5,6 +5,7 @@ from __future__ import annotations
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 
+from hotline.audit.models import AuditMessage
 from hotline.cases.vocabulary import OFFER_CATEGORIES, REGIONS
 from hotline.inputs import Refused, bounded_integer_or_none, checked_text
 from hotline.referrals.directory import (
@@ -16,7 +17,6 @@ from hotline.referrals.directory import (
     offers as list_offers,
 )
 from hotline.referrals.models import SupportOffer
-from hotline.texts import text
 from web.staff.auth import admin_only, current_user
 from web.staff.blueprint import console_blueprint
 from web.staff.support import audit_admin, now, posted_form, reading, transaction
@@ -62,6 +62,6 @@ def save_offer_page() -> ResponseReturnValue:
         if offer_id is not None and session.get(SupportOffer, offer_id) is None:
             abort(404)
         offer, _ = save_offer(session, fields, now(), offer_id)
-        audit_admin(session, text("console.audit.offer_saved", id=offer.id))
+        audit_admin(session, AuditMessage.OFFER_SAVED, id=offer.id)
     flash(TEXTS["offer_saved"])
     return redirect(url_for("staff_offers.offers"))

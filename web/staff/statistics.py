@@ -10,14 +10,13 @@ from flask.typing import ResponseReturnValue
 from markupsafe import Markup
 
 from hotline.audit.log import record
-from hotline.audit.models import AuditAction
+from hotline.audit.models import AuditAction, AuditMessage
 from hotline.calendar_names import WEEKDAYS
 from hotline.inputs import FIRST_YEAR, LAST_YEAR, Refused, calendar_day
 from hotline.reports.export import aggregate_csv
 from hotline.reports.service_level import service_level
 from hotline.reports.statistics import load_statistics
 from hotline.reports.wording import CHARTS
-from hotline.texts import text
 from web.context import scheduling
 from web.staff.auth import current_user
 from web.staff.blueprint import console_blueprint
@@ -85,7 +84,8 @@ def statistics_csv() -> ResponseReturnValue:
             now(),
             current_user().id,
             AuditAction.EXPORTED,
-            detail=text("console.audit.statistics_exported", first=first, last=last),
+            message=AuditMessage.STATISTICS_EXPORTED,
+            params={"first": first.isoformat(), "last": last.isoformat()},
         )
     name = f"starke-stelle-statistik-{first:%Y%m%d}-{last:%Y%m%d}.csv"
     return Response(

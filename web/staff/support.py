@@ -7,6 +7,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import datetime
+from typing import Any
 from zoneinfo import ZoneInfo
 
 from flask import abort, current_app, flash, request
@@ -15,7 +16,7 @@ from sqlalchemy.orm import Session
 
 from hotline.appointments.wording import STATE_NAMES as APPOINTMENT_STATES
 from hotline.audit.log import record
-from hotline.audit.models import AuditAction
+from hotline.audit.models import AuditAction, AuditMessage
 from hotline.callbacks.wording import STATE_NAMES as CALLBACK_STATES
 from hotline.cases.references import display_case_reference
 from hotline.cases.vocabulary import FEDERAL_STATES, OFFER_CATEGORIES, REGIONS, STATUS_NAMES, TOPICS
@@ -71,9 +72,10 @@ def timezone() -> ZoneInfo:
     return scheduling().hours.timezone
 
 
-def audit_admin(session: Session, detail: str) -> None:
-    """An admin's change, in the audit log in the change's own transaction."""
-    record(session, now(), current_user().id, AuditAction.ADMIN, detail=detail)
+def audit_admin(session: Session, message: AuditMessage, **params: Any) -> None:
+    """An admin's change, in the audit log in the change's own transaction: its message and
+    the parameters of the message's sentence (`hotline.audit.wording`)."""
+    record(session, now(), current_user().id, AuditAction.ADMIN, message=message, params=params)
 
 
 def posted_form() -> bool:

@@ -7,14 +7,13 @@ from flask import flash, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 
 from hotline.audit.log import record
-from hotline.audit.models import AuditAction
+from hotline.audit.models import AuditAction, AuditMessage
 from hotline.cases.today import load_today
 from hotline.counsellors.models import Counsellor
 from hotline.counsellors.service import set_on_duty
 from hotline.routing.desk import RoutingDesk
 from hotline.routing.live import line_now
 from hotline.routing.lock import hold_routing_lock
-from hotline.texts import text
 from web.context import unit_in
 from web.staff.auth import current_user
 from web.staff.blueprint import console_blueprint
@@ -59,7 +58,7 @@ def duty() -> ResponseReturnValue:
             now(),
             user.id,
             AuditAction.CHANGED,
-            detail=text("console.audit.on_duty" if on_duty else "console.audit.off_duty"),
+            message=AuditMessage.ON_DUTY if on_duty else AuditMessage.OFF_DUTY,
         )
         _desk(session).distribute()  # one more on duty may take the next in line
     flash(TEXTS["on_duty" if on_duty else "off_duty"])

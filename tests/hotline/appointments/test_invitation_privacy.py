@@ -243,9 +243,12 @@ def test_an_admin_sets_a_display_name_in_the_console_and_it_is_audited(
     assert without_token.status_code in (302, 400)
     with svc.database.transaction() as session:
         assert session.get(Counsellor, anna.id).display_name == "Beraterin A."
-        details = session.scalars(
-            select(AuditEntry.detail).where(AuditEntry.action == AuditAction.ADMIN)
-        ).all()
+        details = [
+            entry.detail  # in words when read
+            for entry in session.scalars(
+                select(AuditEntry).where(AuditEntry.action == AuditAction.ADMIN)
+            )
+        ]
     assert details == [f"Berater:in {anna.id}: Anzeigename geändert"]
     page = client.get("/staff/admin/counsellors").get_data(as_text=True)
     assert 'value="Beraterin A."' in page
