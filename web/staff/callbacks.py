@@ -12,8 +12,8 @@ from flask.typing import ResponseReturnValue
 
 from hotline.audit.log import record
 from hotline.audit.models import AuditAction
-from hotline.callbacks.models import Callback, CallbackState
-from hotline.cases.today import appointment_lines, callback_lines
+from hotline.callbacks.listing import case_of_callback
+from hotline.cases.today import appointment_lines, listed_callbacks
 from hotline.inputs import Refused, calendar_day
 from hotline.reports.local_days import utc_bounds
 from hotline.texts import text
@@ -41,9 +41,8 @@ def callbacks() -> ResponseReturnValue:
     state = request.args.get("state") or ""
     if state not in CALLBACK_STATES:
         state = ""
-    conditions = [Callback.state == state] if state else [Callback.state != CallbackState.DRAFT]
     with reading() as session:
-        lines = callback_lines(session, *conditions)
+        lines = listed_callbacks(session, state or None)
     return render_template("staff/callbacks.html", lines=lines, state=state)
 
 
@@ -99,7 +98,7 @@ def _click_to_call(
             else:
                 assert callback_id is not None
                 unit_in(session).placement.ring_now(callback_id, user.counsellor_id)
-            case_id = session.get(Callback, callback_id).case_id  # type: ignore[union-attr]
+            case_id = case_of_callback(session, callback_id)
             record(
                 session,
                 at,
