@@ -26,6 +26,12 @@ class ListedCallback:
     number_encrypted: bytes | None  # to be shown masked, never in full
 
 
+def case_of_callback(session: Session, callback_id: int) -> int | None:
+    """The id of the case the callback belongs to; None when it has none, or there is no
+    such callback."""
+    return session.scalar(select(_CALLBACKS.c.case_id).where(_CALLBACKS.c.id == callback_id))
+
+
 def list_callbacks(
     session: Session, *, day: date | None, state: str | None, tz: tzinfo, limit: int = 500
 ) -> list[ListedCallback]:

@@ -94,6 +94,14 @@ def load_today(session: Session, now: datetime, tz: ZoneInfo) -> Today:
     return Today(waiting, on_duty, due, failed, appointment_lines(session, start, end), follow_ups)
 
 
+def listed_callbacks(session: Session, state: str | None) -> list[CallbackLine]:
+    """The callbacks *Rückrufe* lists: those in `state`, or all but drafts (a caller still
+    choosing a slot has booked no callback yet)."""
+    if state:
+        return callback_lines(session, Callback.state == state)
+    return callback_lines(session, Callback.state != CallbackState.DRAFT)
+
+
 def callback_lines(session: Session, *conditions: object, limit: int = 200) -> list[CallbackLine]:
     rows = session.execute(
         select(Callback, Case.reference)

@@ -12,6 +12,7 @@ from hotline.counsellors.models import DISPLAY_NAME_LENGTH, Counsellor
 from hotline.crypto import DataCipher
 from hotline.mail.addresses import checked_address
 from hotline.plain_text import has_control_characters
+from hotline.routing.lock import hold_routing_lock
 from hotline.telephony.phone_numbers import to_e164
 from hotline.texts import text as catalog_text
 
@@ -119,16 +120,38 @@ def find_counsellor(session: Session, name: str) -> Counsellor | None:
     return session.scalars(select(Counsellor).where(Counsellor.name == name.strip())).first()
 
 
+def counsellor_with_id(session: Session, counsellor_id: int) -> Counsellor:
+    """The counsellor a console page names by id; CounsellorNotFound when none has it."""
+    counsellor = session.get(Counsellor, counsellor_id)
+    if counsellor is None:
+        raise CounsellorNotFound(counsellor_id)
+    return counsellor
+
+
+def switch_duty(session: Session, counsellor_id: int, on_duty: bool, now: datetime) -> Counsellor:
+    """Puts the counsellor on or off duty from the console. Takes the routing lock first, as
+    every change of whom the line may ring does (`hotline.routing.lock`); the caller then
+    lets the distributor look at the line again. CounsellorNotFound when none has the id."""
+    hold_routing_lock(session)
+    counsellor = counsellor_with_id(session, counsellor_id)
+    _put_on_duty(counsellor, on_duty, now)
+    return counsellor
+
+
 def set_on_duty(session: Session, name: str, on_duty: bool, now: datetime) -> Counsellor:
     counsellor = find_counsellor(session, name)
     if counsellor is None:
         raise CounsellorNotFound(_refusal("not_found_listed", name=name))
+    _put_on_duty(counsellor, on_duty, now)
+    return counsellor
+
+
+def _put_on_duty(counsellor: Counsellor, on_duty: bool, now: datetime) -> None:
     counsellor.on_duty = on_duty
     if on_duty:  # a fresh start: passes counted anew, the reason for the last stop cleared
         counsellor.passes_in_a_row = 0
         counsellor.off_duty_code = counsellor.off_duty_params = None
     counsellor.updated_at = now
-    return counsellor
 
 
 def parse_languages(text: str) -> str:

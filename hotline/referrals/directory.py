@@ -244,6 +244,10 @@ class _CountedLines:
         return line
 
 
+def find_offer(session: Session, offer_id: int) -> SupportOffer | None:
+    return session.get(SupportOffer, offer_id)
+
+
 def offers(
     session: Session, region: str | None = None, category: str | None = None
 ) -> list[SupportOffer]:

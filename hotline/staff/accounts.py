@@ -129,6 +129,48 @@ def reset_password(session: Session, account: StaffAccount, password: str, now: 
     _forget_failures(session, account)
 
 
+class AccountChange(StrEnum):
+    """What an admin changes of an account in the console."""
+
+    DISABLE = "disable"
+    ENABLE = "enable"
+    PASSWORD = "password"
+
+
+class UnknownAccount(LookupError):
+    """No account has that id."""
+
+
+class OwnAccountNotDisabled(ValueError):
+    """An admin cannot disable the account they act with: they would lock themselves out,
+    and perhaps the last admin with them."""
+
+
+def change_account(
+    session: Session,
+    account_id: int,
+    change: AccountChange,
+    now: datetime,
+    *,
+    by: int,
+    password: str = "",
+) -> None:
+    """Disables or enables the account, or gives it `password`, as the admin with the
+    account `by` asks. Raises OwnAccountNotDisabled, UnknownAccount, or StaffError (a
+    password too short)."""
+    if change is AccountChange.DISABLE and account_id == by:
+        raise OwnAccountNotDisabled()
+    account = session.get(StaffAccount, account_id)
+    if account is None:
+        raise UnknownAccount(account_id)
+    if change is AccountChange.DISABLE:
+        disable(session, account, now)
+    elif change is AccountChange.ENABLE:
+        enable(session, account, now)
+    else:
+        reset_password(session, account, password, now)
+
+
 def _forget_failures(session: Session, account: StaffAccount) -> None:
     session.execute(
         delete(LoginThrottle).where(LoginThrottle.address_key == address_key(account.email_digest))

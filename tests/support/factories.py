@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
 from itertools import count
 
 from sqlalchemy import select
 
+from hotline.callbacks.models import Callback, CallbackState
 from hotline.cases.service import OpenedCase, open_case
 from hotline.clock import Clock
 from hotline.counsellors.models import Counsellor
@@ -26,6 +28,26 @@ class Factories:
     def case(self) -> OpenedCase:
         with self._svc.database.transaction() as session:
             return open_case(session, self._clock.now())
+
+    def callbacks(self, case_id: int | None, *states: CallbackState) -> list[int]:
+        """One callback with a number per state, due a minute apart in that order (stored
+        as they are, without a slot's seat); their ids."""
+        now = self._clock.now()
+        with self._svc.database.transaction() as session:
+            callbacks = [
+                Callback(
+                    case_id=case_id,
+                    state=state,
+                    due_at=now + timedelta(minutes=minute),
+                    number_encrypted=self._svc.cipher.encrypt("+4922812345678"),
+                    created_at=now,
+                    updated_at=now,
+                )
+                for minute, state in enumerate(states)
+            ]
+            session.add_all(callbacks)
+            session.flush()
+            return [callback.id for callback in callbacks]
 
     def queued(self, work: Work) -> WorkItem:
         """`work` queued in a transaction of its own; the row as stored."""

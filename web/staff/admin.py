@@ -8,41 +8,43 @@ from collections.abc import Mapping
 
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from hotline.audit.log import AuditFilter, entries
+from hotline.audit.listing import audit_listing
+from hotline.audit.log import AuditFilter
 from hotline.audit.models import AuditMessage
-from hotline.cases.listing import find_by_typed_reference
-from hotline.cases.models import Case
-from hotline.counsellors.models import Counsellor
-from hotline.counsellors.service import InvalidDisplayName, change_display_name, set_on_duty
+from hotline.counsellors.listing import counsellor_rows
+from hotline.counsellors.service import (
+    CounsellorNotFound,
+    InvalidDisplayName,
+    change_display_name,
+    counsellor_with_id,
+    switch_duty,
+)
 from hotline.inputs import (
     Refused,
     bounded_integer_or_none,
     calendar_day,
     checked_text,
 )
-from hotline.routing.lock import hold_routing_lock
 from hotline.staff.accounts import (
+    AccountChange,
+    OwnAccountNotDisabled,
     StaffError,
+    UnknownAccount,
     add_account,
-    disable,
-    enable,
-    list_accounts,
-    reset_password,
+    change_account,
 )
-from hotline.staff.models import ROLE_NAMES, StaffAccount, StaffRole
-from hotline.telephony.phone_numbers import mask
+from hotline.staff.models import ROLE_NAMES, StaffRole
+from hotline.staff.overview import account_overview
 from hotline.texts import words
+from scheduling.availability.overview import counsellor_times
 from scheduling.availability.service import (
     AbsenceTooFarAhead,
-    absences_of,
     add_absence,
     latest_absence_day,
     parse_window,
     set_windows,
-    windows_of,
 )
 from web.context import unit_in
 from web.staff.auth import admin_only, current_user
@@ -51,7 +53,6 @@ from web.staff.support import (
     audit_admin,
     now,
     posted_form,
-    readable,
     reading,
     svc,
     timezone,
@@ -68,30 +69,13 @@ ACTION_NAMES = words("console.audit_actions")
 @blueprint.get("/admin/staff")
 @admin_only
 def admin_staff() -> ResponseReturnValue:
-    cipher = svc().cipher
     with reading() as session:
-        linked = dict(
-            session.execute(
-                select(Counsellor.staff_id, Counsellor.name).where(Counsellor.staff_id.is_not(None))
-            ).all()
-        )
-        accounts = [
-            (account, readable(cipher, account.email_encrypted), linked.get(account.id))
-            for account in list_accounts(session)
-        ]
-        counsellors = list(
-            session.scalars(
-                select(Counsellor.name)
-                .where(Counsellor.staff_id.is_(None))
-                .order_by(Counsellor.name)
-            )
-        )
+        overview = account_overview(session, svc().cipher)
     return render_template(
         "staff/admin_staff.html",
-        accounts=accounts,
-        counsellors=counsellors,
+        accounts=overview.accounts,
+        counsellors=overview.unlinked_counsellors,
         roles=ROLE_NAMES,
-        at=now(),
     )
 
 
@@ -131,45 +115,47 @@ def admin_staff_add() -> ResponseReturnValue:
 @blueprint.post("/admin/staff/<id:account_id>/<action>")
 @admin_only
 def admin_staff_change(account_id: int, action: str) -> ResponseReturnValue:
-    if action not in ("disable", "enable", "password"):
+    if action not in _ACCOUNT_CHANGED:
         abort(404)
     if not posted_form():
         return redirect(url_for("staff_admin.admin_staff"))
-    if action == "disable" and account_id == current_user().id:
-        flash(TEXTS["own_account_not_disabled"], "error")
-        return redirect(url_for("staff_admin.admin_staff"))
     try:
         with transaction() as session:
-            account = session.get(StaffAccount, account_id)
-            if account is None:
-                abort(404)
-            if action == "disable":
-                disable(session, account, now())
-                message = TEXTS["staff_disabled"]
-            elif action == "enable":
-                enable(session, account, now())
-                message = TEXTS["staff_enabled"]
-            else:
-                reset_password(session, account, request.form.get("password", ""), now())
-                message = TEXTS["password_set"]
+            change_account(
+                session,
+                account_id,
+                AccountChange(action),
+                now(),
+                by=current_user().id,
+                password=request.form.get("password", ""),
+            )
             audit_admin(session, AuditMessage.ACCOUNT_CHANGED, id=account_id, action=action)
+    except UnknownAccount:
+        abort(404)
+    except OwnAccountNotDisabled:
+        flash(TEXTS["own_account_not_disabled"], "error")
+        return redirect(url_for("staff_admin.admin_staff"))
     except StaffError as why:
         flash(TEXTS["not_changed"].format(why=why), "error")
         return redirect(url_for("staff_admin.admin_staff"))
-    flash(message)
+    flash(TEXTS[_ACCOUNT_CHANGED[action]])
     return redirect(url_for("staff_admin.admin_staff"))
+
+
+# what the page says after each change (a key of the console's messages)
+_ACCOUNT_CHANGED = {
+    AccountChange.DISABLE: "staff_disabled",
+    AccountChange.ENABLE: "staff_enabled",
+    AccountChange.PASSWORD: "password_set",
+}
 
 
 # --- counsellors ---------------------------------------------------------------------------
 @blueprint.get("/admin/counsellors")
 @admin_only
 def admin_counsellors() -> ResponseReturnValue:
-    cipher = svc().cipher
     with reading() as session:
-        rows = [
-            (c, readable(cipher, c.phone_encrypted, mask))
-            for c in session.scalars(select(Counsellor).order_by(Counsellor.name))
-        ]
+        rows = counsellor_rows(session, svc().cipher)
     return render_template("staff/admin_counsellors.html", rows=rows)
 
 
@@ -179,15 +165,14 @@ def admin_counsellor_duty(counsellor_id: int) -> ResponseReturnValue:
     if not posted_form():
         return redirect(url_for("staff_admin.admin_counsellors"))
     on_duty = request.form.get("on_duty") == "1"
-    with transaction() as session:
-        hold_routing_lock(session)  # first: who is on duty decides who is rung
-        counsellor = session.get(Counsellor, counsellor_id)
-        if counsellor is None:
-            abort(404)
-        set_on_duty(session, counsellor.name, on_duty, now())
-        duty = AuditMessage.COUNSELLOR_ON_DUTY if on_duty else AuditMessage.COUNSELLOR_OFF_DUTY
-        audit_admin(session, duty, id=counsellor_id)
-        unit_in(session).routing.distribute()
+    try:
+        with transaction() as session:
+            switch_duty(session, counsellor_id, on_duty, now())
+            duty = AuditMessage.COUNSELLOR_ON_DUTY if on_duty else AuditMessage.COUNSELLOR_OFF_DUTY
+            audit_admin(session, duty, id=counsellor_id)
+            unit_in(session).routing.distribute()
+    except CounsellorNotFound:
+        abort(404)
     flash(TEXTS["saved"])
     return redirect(url_for("staff_admin.admin_counsellors"))
 
@@ -201,11 +186,11 @@ def admin_counsellor_display_name(counsellor_id: int) -> ResponseReturnValue:
     typed = request.form.get("display_name", "")
     try:
         with transaction() as session:
-            counsellor = session.get(Counsellor, counsellor_id)
-            if counsellor is None:
-                abort(404)
+            counsellor = counsellor_with_id(session, counsellor_id)
             change_display_name(counsellor, typed if typed.strip(" ") else None, now())
             audit_admin(session, AuditMessage.DISPLAY_NAME_CHANGED, id=counsellor_id)
+    except CounsellorNotFound:
+        abort(404)
     except InvalidDisplayName:
         flash(TEXTS["display_name_invalid"], "error")
         return redirect(url_for("staff_admin.admin_counsellors"))
@@ -218,34 +203,20 @@ def admin_counsellor_display_name(counsellor_id: int) -> ResponseReturnValue:
 @admin_only
 def admin_audit() -> ResponseReturnValue:
     args = request.args
-    cipher = svc().cipher
+    wanted = AuditFilter(
+        staff_id=bounded_integer_or_none(args.get("staff")),
+        action=args.get("action") if args.get("action") in ACTION_NAMES else None,
+    )
+    typed_case = args.get("case", "")
     with reading() as session:
-        case_id = None
-        if args.get("case"):
-            found = find_by_typed_reference(session, args["case"])
-            case_id = found.id if found else -1  # no such case: no entries
-        wanted = AuditFilter(
-            staff_id=bounded_integer_or_none(args.get("staff")),
-            case_id=case_id,
-            action=args.get("action") if args.get("action") in ACTION_NAMES else None,
-        )
-        rows = entries(session, wanted, limit=500)
-        references = dict(
-            session.execute(
-                select(Case.id, Case.reference).where(
-                    Case.id.in_({r.case_id for r in rows if r.case_id})
-                )
-            ).all()
-        )
-        who = {a.id: readable(cipher, a.email_encrypted) for a in list_accounts(session)}
+        listing = audit_listing(session, svc().cipher, wanted, typed_case=typed_case, limit=500)
     return render_template(
         "staff/admin_audit.html",
-        rows=rows,
-        references=references,
-        who=who,
+        lines=listing.lines,
+        who=listing.accounts,
         actions=ACTION_NAMES,
         wanted=wanted,
-        typed_case=args.get("case", ""),
+        typed_case=typed_case,
     )
 
 
@@ -254,19 +225,18 @@ def admin_audit() -> ResponseReturnValue:
 @admin_only
 def admin_availability(counsellor_id: int) -> ResponseReturnValue:
     today = now().astimezone(timezone()).date()
-    with reading() as session:
-        counsellor = session.get(Counsellor, counsellor_id)
-        if counsellor is None:
-            abort(404)
-        windows = windows_of(session, counsellor_id)
-        arranged = windows_of(session, counsellor_id, by_arrangement=True)
-        absences = absences_of(session, counsellor_id, today)
+    try:
+        with reading() as session:
+            times = counsellor_times(session, counsellor_id, today)
+    except CounsellorNotFound:
+        abort(404)
     return render_template(
         "staff/admin_availability.html",
-        counsellor=counsellor,
-        windows=" ".join(str(w) for w in windows),
-        arranged=" ".join(str(w) for w in arranged),
-        absences=absences,
+        name=times.name,
+        # as staff type them into the fields: "mon=09:00-12:00 wed=13:00-16:00"
+        windows=" ".join(str(w) for w in times.windows),
+        arranged=" ".join(str(w) for w in times.arranged),
+        absences=times.absences,
     )
 
 
@@ -279,8 +249,7 @@ def admin_availability_change(counsellor_id: int) -> ResponseReturnValue:
     form = request.form
     try:
         with transaction() as session:
-            if session.get(Counsellor, counsellor_id) is None:
-                abort(404)
+            counsellor_with_id(session, counsellor_id)  # none: no page (before the form)
             if form.get("action") == "absence":
                 problem = _note_absence(session, counsellor_id, form)
                 if problem is not None:
@@ -294,6 +263,8 @@ def admin_availability_change(counsellor_id: int) -> ResponseReturnValue:
                 set_windows(session, counsellor_id, arranged, by_arrangement=True)
                 audited = AuditMessage.AVAILABILITY
             audit_admin(session, audited, id=counsellor_id)
+    except CounsellorNotFound:
+        abort(404)
     except ValueError:
         flash(TEXTS["availability_invalid"], "error")
         return redirect(page)

@@ -12,8 +12,8 @@ from flask.typing import ResponseReturnValue
 
 from hotline.audit.log import record
 from hotline.audit.models import AuditAction, AuditMessage
-from hotline.callbacks.models import Callback, CallbackState
-from hotline.cases.today import appointment_lines, callback_lines
+from hotline.callbacks.listing import case_of_callback
+from hotline.cases.today import appointment_lines, listed_callbacks
 from hotline.inputs import Refused, calendar_day
 from hotline.reports.local_days import utc_bounds
 from scheduling.callbacks.click_to_call import call_appointment_back
@@ -40,9 +40,8 @@ def callbacks() -> ResponseReturnValue:
     state = request.args.get("state") or ""
     if state not in CALLBACK_STATES:
         state = ""
-    conditions = [Callback.state == state] if state else [Callback.state != CallbackState.DRAFT]
     with reading() as session:
-        lines = callback_lines(session, *conditions)
+        lines = listed_callbacks(session, state or None)
     return render_template("staff/callbacks.html", lines=lines, state=state)
 
 
@@ -98,7 +97,7 @@ def _click_to_call(
             else:
                 assert callback_id is not None
                 unit_in(session).placement.ring_now(callback_id, user.counsellor_id)
-            case_id = session.get(Callback, callback_id).case_id  # type: ignore[union-attr]
+            case_id = case_of_callback(session, callback_id)
             record(
                 session,
                 at,

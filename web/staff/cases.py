@@ -6,20 +6,13 @@ Every view of a case page is audited too: the audit log answers "who looked at t
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from dataclasses import dataclass
-
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from hotline.appointments.models import Appointment
-from hotline.audit.log import record
-from hotline.audit.models import AuditAction, AuditMessage
-from hotline.audit.wording import contact
-from hotline.callbacks.models import Callback
+from hotline.cases.case_file import read_case_file
 from hotline.cases.changes import CaseChangeRefused, CaseDesk
+from hotline.cases.contacts import NothingToReveal
 from hotline.cases.listing import CaseFilter, find_by_typed_reference, list_cases
 from hotline.cases.models import Case
 from hotline.cases.references import (
@@ -27,21 +20,15 @@ from hotline.cases.references import (
     display_case_reference,
     normalise_case_reference,
 )
-from hotline.cases.referrals import referrals_of
 from hotline.cases.service import find_case
-from hotline.cases.timeline import timeline
 from hotline.cases.vocabulary import FEDERAL_STATES, STATUS_NAMES, TOPICS
-from hotline.counsellors.models import Counsellor
-from hotline.crypto import DataCipher
+from hotline.counsellors.listing import counsellor_names
+from hotline.counsellors.service import CounsellorNotFound, counsellor_with_id
 from hotline.inputs import Refused, bounded_integer_or_none, calendar_day, checked_text
-from hotline.mail.mailer import mask_address
-from hotline.referrals.directory import offers
-from hotline.telephony.phone_numbers import mask
-from hotline.texts import text
 from web.context import unit_in
 from web.staff.auth import current_user
 from web.staff.blueprint import console_blueprint
-from web.staff.support import now, posted_form, reading, svc, timezone, transaction
+from web.staff.support import now, posted_form, reading, timezone, transaction
 from web.staff.texts import TEXTS
 
 blueprint = console_blueprint("staff_cases", __name__)
@@ -69,27 +56,10 @@ def cases() -> ResponseReturnValue:
     page = bounded_integer_or_none(args.get("page")) or 1
     with reading() as session:
         listing = list_cases(session, wanted, page)
-        counsellors = _counsellors(session)
+        counsellors = counsellor_names(session)
     return render_template(
         "staff/cases.html", listing=listing, wanted=wanted, counsellors=counsellors, typed=typed
     )
-
-
-def _counsellors(session: Session) -> list[tuple[int, str]]:
-    return list(
-        session.execute(select(Counsellor.id, Counsellor.name).order_by(Counsellor.name)).all()
-    )
-
-
-@dataclass(frozen=True)
-class ContactLine:
-    """A stored number or address, masked unless revealed on this page view."""
-
-    item: str  # what the reveal form names: "callback-3-phone", "appointment-5-email"
-    label: str
-    shown: str
-    revealed: bool
-    readable: bool = True
 
 
 def _case_or_404(session: Session, reference: str) -> Case:
@@ -103,92 +73,31 @@ def _case_or_404(session: Session, reference: str) -> Case:
     return case
 
 
-def _contacts(
-    session: Session, cipher: DataCipher, case: Case, reveal: str | None
-) -> list[ContactLine]:
-    """The case's stored numbers and addresses, each masked unless it is `reveal`."""
-    stored: list[tuple[str, str, bytes | None, Callable[[str], str]]] = []
-    callbacks = session.scalars(
-        select(Callback).where(Callback.case_id == case.id, Callback.number_encrypted.is_not(None))
-    )
-    for cb in callbacks:
-        stored.append(
-            (
-                f"callback-{cb.id}-phone",
-                text("console.contacts.callback_phone", id=cb.id),
-                cb.number_encrypted,
-                mask,
-            )
-        )
-    for ap in session.scalars(select(Appointment).where(Appointment.case_id == case.id)):
-        stored.append(
-            (
-                f"appointment-{ap.id}-phone",
-                text("console.contacts.appointment_phone", id=ap.id),
-                ap.phone_encrypted,
-                mask,
-            )
-        )
-        stored.append(
-            (
-                f"appointment-{ap.id}-email",
-                text("console.contacts.appointment_email", id=ap.id),
-                ap.email_encrypted,
-                mask_address,
-            )
-        )
-    lines = []
-    for item, label, token, masking in stored:
-        if token is None:
-            continue
-        value = cipher.decrypt_or_none(token)
-        if value is None:  # stored under a key no longer configured: nothing to reveal
-            lines.append(ContactLine(item, label, TEXTS["unreadable"], False, readable=False))
-            continue
-        shown = value if item == reveal else masking(value)
-        lines.append(ContactLine(item, label, shown, item == reveal))
-    return lines
-
-
 def _case_page(
     reference: str, *, reveal: str | None = None, status: int = 200
 ) -> ResponseReturnValue:
-    user = current_user()
-    cipher = svc().cipher
-    with transaction() as session:
-        case = _case_or_404(session, reference)
-        desk = unit_in(session, actor=user.id).cases
-        contacts = _contacts(session, cipher, case, reveal)
-        if reveal is not None:
-            shown = [line for line in contacts if line.revealed]
-            if not shown:
-                abort(404)
-            record_kind, record_id, field = shown[0].item.split("-")  # "callback-3-phone"
-            record(
-                session,
-                now(),
-                user.id,
-                AuditAction.REVEALED,
-                case_id=case.id,
-                message=AuditMessage.REVEALED,
-                params={"contact": contact(f"{record_kind}_{field}", int(record_id))},
-            )
-        else:
-            record(session, now(), user.id, AuditAction.VIEWED, case_id=case.id)
-        merged_into = session.get(Case, case.merged_into_id) if case.merged_into_id else None
-        page = render_template(
-            "staff/case.html",
-            case=case,
-            display=display_case_reference(case.reference),
-            notes=desk.notes(case),  # None: unreadable (the template says so)
-            entries=timeline(session, case.id),
-            referrals=referrals_of(session, svc().cipher, case.id),
-            offers=offers(session),
-            counsellors=_counsellors(session),
-            contacts=contacts,
-            merged_into=merged_into,
-            today=now().astimezone(timezone()).date(),
-        )
+    """The case page, drawn once the transaction that read it (and audited the reading) has
+    committed."""
+    try:
+        with transaction() as session:
+            case = _case_or_404(session, reference)
+            desk = unit_in(session, actor=current_user().id).cases
+            case_file = read_case_file(desk, case, reveal=reveal)
+    except NothingToReveal:
+        abort(404)
+    page = render_template(
+        "staff/case.html",
+        case=case_file.case,
+        display=display_case_reference(case_file.case.reference),
+        notes=case_file.notes,  # None: unreadable (the template says so)
+        entries=case_file.timeline,
+        referrals=case_file.referrals,
+        offers=case_file.offers,
+        counsellors=case_file.counsellors,
+        contacts=case_file.contacts,
+        merged_into=case_file.merged_into,
+        today=now().astimezone(timezone()).date(),
+    )
     return page, status
 
 
@@ -235,9 +144,11 @@ def _status(session: Session, case: Case, staff_id: int) -> str:
 def _assign(session: Session, case: Case, staff_id: int) -> str:
     counsellor = None
     if request.form.get("counsellor"):  # empty: nobody responsible
-        counsellor = session.get(Counsellor, _chosen_id("counsellor", TEXTS["no_counsellor"]))
-        if counsellor is None:
-            raise CaseChangeRefused(TEXTS["no_counsellor"])
+        chosen = _chosen_id("counsellor", TEXTS["no_counsellor"])
+        try:
+            counsellor = counsellor_with_id(session, chosen)
+        except CounsellorNotFound:
+            raise CaseChangeRefused(TEXTS["no_counsellor"]) from None
     _desk(session, staff_id).assign(case, counsellor)
     return TEXTS["saved"]
 

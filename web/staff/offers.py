@@ -11,12 +11,12 @@ from hotline.inputs import Refused, bounded_integer_or_none, checked_text
 from hotline.referrals.directory import (
     OfferRefused,
     checked_offer,
+    find_offer,
     save_offer,
 )
 from hotline.referrals.directory import (
     offers as list_offers,
 )
-from hotline.referrals.models import SupportOffer
 from web.staff.auth import admin_only, current_user
 from web.staff.blueprint import console_blueprint
 from web.staff.support import audit_admin, now, posted_form, reading, transaction
@@ -35,7 +35,7 @@ def offers() -> ResponseReturnValue:
         editing = None
         edit = bounded_integer_or_none(request.args.get("edit"))
         if current_user().is_admin and edit is not None:
-            editing = session.get(SupportOffer, edit)
+            editing = find_offer(session, edit)
     return render_template(
         "staff/offers.html", offers=rows, region=region, category=category, editing=editing
     )
@@ -59,7 +59,7 @@ def save_offer_page() -> ResponseReturnValue:
         flash(TEXTS["offer_not_saved"].format(why=why), "error")
         return redirect(url_for("staff_offers.offers", edit=offer_id))
     with transaction() as session:
-        if offer_id is not None and session.get(SupportOffer, offer_id) is None:
+        if offer_id is not None and find_offer(session, offer_id) is None:
             abort(404)
         offer, _ = save_offer(session, fields, now(), offer_id)
         audit_admin(session, AuditMessage.OFFER_SAVED, id=offer.id)

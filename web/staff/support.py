@@ -20,7 +20,6 @@ from hotline.audit.models import AuditAction, AuditMessage
 from hotline.callbacks.wording import STATE_NAMES as CALLBACK_STATES
 from hotline.cases.references import display_case_reference
 from hotline.cases.vocabulary import FEDERAL_STATES, OFFER_CATEGORIES, REGIONS, STATUS_NAMES, TOPICS
-from hotline.crypto import DataCipher
 from hotline.reports.wording import CHANNELS as BOOKED_VIA
 from hotline.routing.wording import COUNSELLOR_STATES, ENTRY_KINDS
 from hotline.routing.wording import LANGUAGES as LINE_LANGUAGES
@@ -29,15 +28,6 @@ from hotline.texts import text
 from web.context import scheduling
 from web.staff.auth import current_user
 from web.staff.texts import TEXTS
-
-
-def readable(cipher: DataCipher, token: bytes, masking: Callable[[str], str] | None = None) -> str:
-    """A stored address or number for a page (masked with `masking` if given), or the words
-    for unreadable when no configured key opens it: one such row must not break a page."""
-    value = cipher.decrypt_or_none(token)
-    if value is None:
-        return TEXTS["unreadable"]
-    return masking(value) if masking else value
 
 
 def forms_only() -> None:

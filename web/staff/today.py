@@ -9,11 +9,9 @@ from flask.typing import ResponseReturnValue
 from hotline.audit.log import record
 from hotline.audit.models import AuditAction, AuditMessage
 from hotline.cases.today import load_today
-from hotline.counsellors.models import Counsellor
-from hotline.counsellors.service import set_on_duty
+from hotline.counsellors.service import switch_duty
 from hotline.routing.desk import RoutingDesk
 from hotline.routing.live import line_now
-from hotline.routing.lock import hold_routing_lock
 from web.context import unit_in
 from web.staff.auth import current_user
 from web.staff.blueprint import console_blueprint
@@ -49,10 +47,7 @@ def duty() -> ResponseReturnValue:
         return redirect(url_for("staff_today.today"))
     on_duty = request.form.get("on_duty") == "1"
     with transaction() as session:
-        hold_routing_lock(session)  # first: who is on duty decides who is rung
-        counsellor = session.get(Counsellor, user.counsellor_id)
-        assert counsellor is not None
-        set_on_duty(session, counsellor.name, on_duty, now())
+        switch_duty(session, user.counsellor_id, on_duty, now())
         record(
             session,
             now(),
