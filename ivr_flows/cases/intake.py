@@ -122,7 +122,15 @@ def _continue_to_routing(
     assert isinstance(routed.twiml, VoiceResponse)  # routing builds its answer per call
     for verb in routed.twiml.verbs:
         response.append(verb)
-    return StepResult(response, replace(effects, outcome=routed.effects.outcome))
+    routed_effects = routed.effects
+    return StepResult(
+        response,
+        replace(
+            effects,
+            outcome=routed_effects.outcome,
+            records=(*effects.records, *routed_effects.records),
+        ),
+    )
 
 
 STEPS = (
