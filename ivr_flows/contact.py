@@ -12,7 +12,7 @@ from ivr_flows.steps import StepContext
 CALLBACK_START = "callback/start"
 # Where a callback is booked from (the `via` of its steps): the closed menu, out of hours, or
 # a dead end while the line is open (nobody on duty, nobody took the call in time); the
-# statistics count the first as out of hours. From the queue: `callback_capture.FROM_QUEUE`.
+# statistics count the first as out of hours. From the queue: `callbacks.capture.FROM_QUEUE`.
 FROM_CLOSED, FROM_NOBODY_FREE = "closed", "open"
 
 

@@ -1,4 +1,5 @@
-"""Runs one step of a call: loads the leg's state, asks the step, applies its effects.
+"""Runs one step of a call: loads the leg's state, asks the step, applies its effects (what
+it records, in order, then the call's own fields).
 
 The webhook hands over what it parsed from Twilio's request (`StepRequest`) and a session
 inside its delivery transaction; the runner does the call logic and returns the TwiML. It
@@ -27,6 +28,7 @@ from hotline.telephony.call_state import (
 )
 from hotline.telephony.models import CallDirection, CallOutcome
 from ivr_flows.prompts import LANGUAGES
+from ivr_flows.records import apply_records
 from ivr_flows.steps import Effects, Leg, Step, StepContext, StepInput, StepTable
 from scheduling.unit import Units
 
@@ -105,8 +107,9 @@ class CallFlowRunner:
         step_input = StepInput(
             call=call, digits=request.digits, attempt=request.attempt, params=request.params
         )
-        result = step.handler(self._context(session, now), step_input)
-        self._apply(session, call, result.effects, now)
+        context = self._context(session, now)
+        result = step.handler(context, step_input)
+        self._apply(context, call, result.effects)
         return StepOutcome(str(result.twiml), call, result.effects)
 
     def record_failure(self, database: Database, now: datetime, call_sid: str) -> None:
@@ -149,15 +152,20 @@ class CallFlowRunner:
         )
 
     @staticmethod
-    def _apply(session: Session, call: CallState, effects: Effects, now: datetime) -> None:
+    def _apply(context: StepContext, call: CallState, effects: Effects) -> None:
+        """What the step records, in its order, then the call's own fields; all in the
+        step's transaction, which the webhook's delivery record closes."""
+        unit = context.unit
+        if effects.records:
+            apply_records(unit, call.call_sid, effects.records)
         fields: dict[str, object] = {}
         if effects.language in LANGUAGES and effects.language != call.language:
             fields["language"] = effects.language
         if (effects.link_case_reference or effects.open_new_case) and call.case_id is None:
-            fields["case_id"] = case_for_call(session, effects.link_case_reference, now)
+            fields["case_id"] = case_for_call(unit.session, effects.link_case_reference, unit.now)
         if effects.outcome is not None:
             fields["outcome"] = effects.outcome
-        update_call(session, call.call_sid, **fields)
+        update_call(unit.session, call.call_sid, **fields)
 
 
 def _assumed_direction(step: Step) -> CallDirection:

@@ -2,16 +2,12 @@
 
 from __future__ import annotations
 
-from ivr_flows import (
-    callback_calls,
-    callback_capture,
-    intake,
-    out_of_hours,
-    routing,
-    video_booking,
-    waiting,
-    whisper,
-)
+from ivr_flows.appointments import video_booking
+from ivr_flows.callbacks import calls as callback_calls
+from ivr_flows.callbacks import capture as callback_capture
+from ivr_flows.cases import intake
+from ivr_flows.hours import out_of_hours
+from ivr_flows.routing import route, waiting, whisper
 from ivr_flows.steps import StepTable
 
 
@@ -19,7 +15,7 @@ def build_step_table() -> StepTable:
     return StepTable(
         [
             *intake.STEPS,
-            *routing.STEPS,
+            *route.STEPS,
             *waiting.STEPS,
             *whisper.STEPS,
             *out_of_hours.STEPS,

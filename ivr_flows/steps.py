@@ -5,6 +5,25 @@ Each flow module lists its steps (`STEPS`), each under the path it answers below
 `/twilio/voice/` and for the leg it serves; `ivr_flows.step_table` gathers them once at app
 start, so later issues add steps (queue, whisper, callback capture) without touching the
 webhook code.
+
+A step reads what it needs through its context (`ctx.desk.position(...)`, free slots, the
+caller's number) and returns what to record (`Effects.records`, see `ivr_flows.records`);
+the runner applies the records after the step, in its transaction. A step writes through a
+desk itself only where the write decides what is said next: the database, not the step,
+knows whether another caller or counsellor was faster. These decisions, and no others:
+
+- `desk.queue_caller`: the line takes a caller only while someone is on duty (route);
+- `desk.leg_answered`: the counsellor's leg answered, and whether the call is still
+  offered to them (whisper);
+- `desk.accept`: pressing 1 connects only if the caller still waits and no colleague was
+  faster (whisper);
+- `callbacks.book`: a seat in the chosen slot, unless another caller took the last
+  (callback capture: "that time has just been taken");
+- `appointments.book`: a video slot, or `SlotTaken` (video booking);
+- `placement.counsellor_accepts`: the caller's number to dial, if the callback attempt is
+  still open (callback call);
+- `placement.caller_unreachable`: whether and when the callback is tried again, which the
+  counsellor hears (callback call).
 """
 
 from __future__ import annotations
@@ -24,8 +43,10 @@ from hotline.routing.desk import RoutingDesk
 from hotline.telephony.call_state import CallState
 from hotline.telephony.models import CallOutcome
 from hotline.telephony.urls import STATUS_PATH, voice_url
+from ivr_flows.records import Record
 from scheduling.appointments.desk import AppointmentDesk
 from scheduling.callbacks.desk import CallbackDesk
+from scheduling.callbacks.placing import CallbackPlacement
 from scheduling.hours.opening_hours import OpeningHours
 from scheduling.unit import Unit
 
@@ -49,12 +70,14 @@ class StepInput:
 
 @dataclass(frozen=True)
 class Effects:
-    """What a step changes, written in the same transaction as the delivery."""
+    """What a step changes, written in the same transaction as the delivery: the records
+    first, in their order, then the call's own fields."""
 
     language: str | None = None
     link_case_reference: str | None = None  # an existing case the caller identified
     open_new_case: bool = False  # no (valid) reference: the call gets a new case stub
     outcome: CallOutcome | None = None
+    records: tuple[Record, ...] = ()
 
 
 Twiml = VoiceResponse | str  # a str: TwiML rendered once and reused (`rendered_once`)
@@ -99,6 +122,10 @@ class StepContext:
     @property
     def callbacks(self) -> CallbackDesk:
         return self.unit.callbacks
+
+    @property
+    def placement(self) -> CallbackPlacement:
+        return self.unit.placement
 
     @property
     def appointments(self) -> AppointmentDesk:

@@ -13,7 +13,7 @@ from hotline.cli.support import cli_context, echo_table, parse_when
 from hotline.inputs import Refused, checked_text, local_moment
 from hotline.plurals import Counted
 from hotline.texts import text, words
-from ivr_flows.out_of_hours import why_closed_and_when
+from ivr_flows.hours.out_of_hours import why_closed_and_when
 from ivr_flows.speech import spoken_weekly_hours
 from scheduling.hours.opening_hours import ClosedReason, HoursStatus
 from scheduling.hours.overrides import (

@@ -53,6 +53,7 @@ class Booked:
     callback_id: int
     when: datetime | None  # None: as soon as a counsellor is free
     case_reference: str | None
+    by_sms: bool = False  # a mobile number: `confirm_by_sms` sends the confirmation
 
 
 class CallbackDesk:
@@ -263,11 +264,17 @@ class CallbackDesk:
 
     def booked(self, callback_id: int) -> Booked:
         row = self.session.execute(
-            select(_CALLBACKS.c.slot_start, Case.reference)
+            select(
+                _CALLBACKS.c.slot_start,
+                Case.reference,
+                _CALLBACKS.c.number_is_mobile,
+                _CALLBACKS.c.number_encrypted.is_not(None).label("has_number"),
+            )
             .outerjoin(Case, Case.id == _CALLBACKS.c.case_id)
             .where(_CALLBACKS.c.id == callback_id)
         ).one()
-        return Booked(callback_id, row.slot_start, row.reference)
+        by_sms = bool(row.number_is_mobile and row.has_number)  # as confirm_by_sms decides
+        return Booked(callback_id, row.slot_start, row.reference, by_sms)
 
     def _queue_first_attempt(self, callback_id: int, due_at: datetime) -> None:
         queue.enqueue(

@@ -17,7 +17,7 @@ from hotline import sentences
 from hotline.audit.models import AuditMessage
 from hotline.inputs import Refused, checked_text, local_moment
 from hotline.texts import text
-from ivr_flows.out_of_hours import why_closed_and_when
+from ivr_flows.hours.out_of_hours import why_closed_and_when
 from ivr_flows.prompts import LANGUAGES, prompts
 from scheduling.hours.opening_hours import ClosedReason
 from scheduling.hours.overrides import (

@@ -9,7 +9,7 @@ from datetime import datetime, tzinfo
 from twilio.twiml.voice_response import Gather, VoiceResponse
 
 from hotline.telephony.models import CallOutcome
-from ivr_flows import video_booking
+from ivr_flows.appointments import video_booking
 from ivr_flows.contact import CALLBACK_START, add_contact_details, end_politely
 from ivr_flows.prompts import PromptCatalog, prompts
 from ivr_flows.speech import spelled_out, spoken_opening

@@ -20,7 +20,8 @@ from hotline.routing.waits import minutes_to_say
 from hotline.telephony.models import CallOutcome
 from ivr_flows.contact import CALLBACK_START, add_contact_details, end_politely, offer_a_callback
 from ivr_flows.prompts import PromptCatalog, prompts
-from ivr_flows.steps import Step, StepContext, StepInput, StepResult
+from ivr_flows.records import CallbackRequested, CallerLeaves, QueueNoted
+from ivr_flows.steps import Effects, Step, StepContext, StepInput, StepResult
 
 WAIT_PATH = "queue/wait"
 CHOICE_PATH = "queue/choice"
@@ -31,12 +32,13 @@ MAX_ROUND = 10_000
 
 def wait(ctx: StepContext, step: StepInput) -> StepResult:
     config, desk, call_sid = ctx.routing_config, ctx.desk, step.call.call_sid
-    desk.note_queue(call_sid, step.params.get("QueueSid", ""))
+    queue_sid = step.params.get("QueueSid")  # Twilio names it on every round
+    noted = Effects(records=(QueueNoted(queue_sid),) if queue_sid else ())
     waited = max(_seconds(step.params.get("QueueTime")), desk.waited_seconds(call_sid))
     response = VoiceResponse()
     if waited >= config.max_wait_seconds:
         response.leave()  # the action URL hears "leave" and offers the ways out
-        return StepResult(response)
+        return StepResult(response, noted)
     round_number = _round(step)
     catalog = prompts(step.call.language)
     position = desk.position(call_sid)
@@ -65,16 +67,15 @@ def wait(ctx: StepContext, step: StepInput) -> StepResult:
     else:
         response.pause(length=config.message_every_seconds)
     response.redirect(_next_round(ctx, round_number), method="POST")
-    return StepResult(response)
+    return StepResult(response, noted)
 
 
 def choice(ctx: StepContext, step: StepInput) -> StepResult:
     """A key pressed at the callback offer while waiting."""
     response = VoiceResponse()
     if (step.digits or "").strip() == CALLBACK_KEY:
-        ctx.desk.request_callback(step.call.call_sid)
         response.leave()
-        return StepResult(response)
+        return StepResult(response, Effects(records=(CallbackRequested(),)))
     response.redirect(_next_round(ctx, _round(step)), method="POST")
     return StepResult(response)
 
@@ -89,20 +90,23 @@ def queue_result(ctx: StepContext, step: StepInput) -> StepResult:
         response.hangup()
         return StepResult(response)
     if result == "hangup":  # the caller is gone; nobody hears this
-        ctx.desk.caller_leaves(call_sid, CallOutcome.ABANDONED_IN_QUEUE)
         response.hangup()
-        return StepResult(response)
+        return StepResult(response, _leaves(CallOutcome.ABANDONED_IN_QUEUE))
     if result in ("leave", "redirected") and ctx.desk.wants_callback(call_sid):
         response.redirect(ctx.url(CALLBACK_START, via="queue"), method="POST")
         return StepResult(response)  # the callback capture, "as soon as possible" = now
     if result in ("leave", "redirected"):
-        ctx.desk.caller_leaves(call_sid, CallOutcome.NO_ACCEPT_WITHIN_MAX_WAIT)
+        left = _leaves(CallOutcome.NO_ACCEPT_WITHIN_MAX_WAIT)
         catalog.say(response, "queue.no_accept")
         offer_a_callback(ctx, catalog, response)
     else:  # queue-full, error, system-error, or nothing we know
-        ctx.desk.caller_leaves(call_sid, CallOutcome.TECHNICAL_FAILURE)
+        left = _leaves(CallOutcome.TECHNICAL_FAILURE)
         catalog.say(response, "queue.failed")
-    return StepResult(_ways_out(ctx, catalog, response))
+    return StepResult(_ways_out(ctx, catalog, response), left)
+
+
+def _leaves(outcome: CallOutcome) -> Effects:
+    return Effects(records=(CallerLeaves(outcome),))
 
 
 def _ways_out(ctx: StepContext, catalog: PromptCatalog, response: VoiceResponse) -> VoiceResponse:

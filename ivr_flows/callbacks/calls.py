@@ -14,8 +14,14 @@ from twilio.twiml.voice_response import Dial, Gather, VoiceResponse
 from hotline.inputs import bounded_integer_or_none
 from hotline.telephony.statuses import UNREACHED_STATUSES
 from ivr_flows.prompts import PromptCatalog, prompts
+from ivr_flows.records import (
+    CallbackCallerAnswered,
+    CallbackDeclined,
+    CallbackTalked,
+    CounsellorFree,
+)
 from ivr_flows.speech import spoken_digits, spoken_opening, spoken_slot
-from ivr_flows.steps import Leg, Step, StepContext, StepInput, StepResult
+from ivr_flows.steps import Effects, Leg, Step, StepContext, StepInput, StepResult
 from scheduling.callbacks.placing import WHISPER_PATH
 
 DIAL_PATH = "callback/dial"
@@ -29,7 +35,7 @@ RING_CALLER_SECONDS = 30
 def whisper(ctx: StepContext, step: StepInput) -> StepResult:
     catalog, response = prompts(COUNSELLOR_LANGUAGE), VoiceResponse()
     attempt_id = _attempt_id(step)
-    view = ctx.callbacks.placement.view(attempt_id) if attempt_id else None
+    view = ctx.placement.view(attempt_id) if attempt_id else None
     if view is None or not view.still_open:
         return _ending(catalog, response, "callback_call.not_open")
     reference = spoken_digits(view.case_reference or "", COUNSELLOR_LANGUAGE)
@@ -59,13 +65,12 @@ def whisper(ctx: StepContext, step: StepInput) -> StepResult:
 def dial(ctx: StepContext, step: StepInput) -> StepResult:
     catalog, response = prompts(COUNSELLOR_LANGUAGE), VoiceResponse()
     attempt_id = _attempt_id(step)
-    placement = ctx.callbacks.placement
     if attempt_id is None:
         return _ending(catalog, response, "callback_call.not_open")
     if (step.digits or "").strip() != START_KEY:
-        placement.counsellor_declines(attempt_id)
-        return _ending(catalog, response, "callback_call.passed_on")
-    number = placement.counsellor_accepts(attempt_id)
+        declined = Effects(records=(CallbackDeclined(attempt_id),))
+        return _ending(catalog, response, "callback_call.passed_on", declined)
+    number = ctx.placement.counsellor_accepts(attempt_id)  # a decision: still open?
     if number is None:
         return _ending(catalog, response, "callback_call.not_open")
     catalog.say(response, "callback_call.dialling")
@@ -90,7 +95,6 @@ def dialed(ctx: StepContext, step: StepInput) -> StepResult:
         return _ending(catalog, response, "callback_call.not_open")
     if status in UNREACHED_STATUSES:
         return _unreachable(ctx, catalog, response, attempt_id, status)
-    ctx.callbacks.placement.caller_answered(attempt_id)
     gather = Gather(
         input="dtmf",
         num_digits=1,
@@ -100,7 +104,7 @@ def dialed(ctx: StepContext, step: StepInput) -> StepResult:
     )
     catalog.say(gather, "callback_call.talked_or_mailbox")
     response.append(gather)
-    return StepResult(response)
+    return StepResult(response, Effects(records=(CallbackCallerAnswered(attempt_id),)))
 
 
 def result(ctx: StepContext, step: StepInput) -> StepResult:
@@ -110,9 +114,9 @@ def result(ctx: StepContext, step: StepInput) -> StepResult:
         return _ending(catalog, response, "callback_call.not_open")
     if (step.digits or "").strip() == MAILBOX_KEY:
         return _unreachable(ctx, catalog, response, attempt_id, "mailbox")
-    ctx.callbacks.placement.talked(attempt_id)  # 1, or nothing pressed: they talked
-    ctx.desk.distribute()  # after the wrap-up the counsellor is offered the next in line
-    return _ending(catalog, response, "callback_call.done")
+    # 1, or nothing pressed: they talked; after the wrap-up the counsellor takes the next
+    talked = Effects(records=(CallbackTalked(attempt_id), CounsellorFree()))
+    return _ending(catalog, response, "callback_call.done", talked)
 
 
 def _unreachable(
@@ -122,20 +126,22 @@ def _unreachable(
     attempt_id: int,
     reason: str,
 ) -> StepResult:
-    retry = ctx.callbacks.placement.caller_unreachable(attempt_id, reason)
-    ctx.desk.distribute()  # the counsellor is free for the next in line
+    retry = ctx.placement.caller_unreachable(attempt_id, reason)  # a decision: again, when?
+    free = Effects(records=(CounsellorFree(),))  # the counsellor is free for the next in line
     if retry is None:
-        return _ending(catalog, response, "callback_call.failed")
+        return _ending(catalog, response, "callback_call.failed", free)
     when = spoken_slot(retry, ctx.now, COUNSELLOR_LANGUAGE, tz=ctx.hours_config.timezone)
     catalog.say(response, "callback_call.retry", when=when)
     response.hangup()
-    return StepResult(response)
+    return StepResult(response, free)
 
 
-def _ending(catalog: PromptCatalog, response: VoiceResponse, key: str) -> StepResult:
+def _ending(
+    catalog: PromptCatalog, response: VoiceResponse, key: str, effects: Effects | None = None
+) -> StepResult:
     catalog.say(response, key)
     response.hangup()
-    return StepResult(response)
+    return StepResult(response, effects or Effects())
 
 
 def _attempt_id(step: StepInput) -> int | None:

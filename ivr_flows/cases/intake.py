@@ -1,7 +1,7 @@
 """Intake: greeting, language, safety and confidentiality notices, optional case number.
 
 A caller who presses nothing hears German, skips the case number and is routed in the same
-answer (ivr_flows.routing): silence never ends a call here.
+answer (ivr_flows.routing.route): silence never ends a call here.
 """
 
 from __future__ import annotations
@@ -13,7 +13,7 @@ from twilio.twiml.voice_response import Gather, VoiceResponse
 from hotline.cases.references import InvalidCaseReference, normalise_case_reference
 from hotline.telephony.urls import voice_url
 from ivr_flows.prompts import PromptCatalog, prompts
-from ivr_flows.routing import route
+from ivr_flows.routing.route import route
 from ivr_flows.speech import spoken_digits
 from ivr_flows.steps import Effects, Step, StepContext, StepInput, StepResult, rendered_once
 
@@ -122,7 +122,15 @@ def _continue_to_routing(
     assert isinstance(routed.twiml, VoiceResponse)  # routing builds its answer per call
     for verb in routed.twiml.verbs:
         response.append(verb)
-    return StepResult(response, replace(effects, outcome=routed.effects.outcome))
+    routed_effects = routed.effects
+    return StepResult(
+        response,
+        replace(
+            effects,
+            outcome=routed_effects.outcome,
+            records=(*effects.records, *routed_effects.records),
+        ),
+    )
 
 
 STEPS = (

@@ -12,6 +12,7 @@ with nothing but the time, the reference and our name.
 
 from __future__ import annotations
 
+from dataclasses import dataclass, replace
 from datetime import datetime
 
 from twilio.twiml.voice_response import Gather, VoiceResponse
@@ -23,8 +24,10 @@ from hotline.telephony.phone_numbers import CallbackNumber, NumberRefused, callb
 from ivr_flows import offered_times
 from ivr_flows.contact import CALLBACK_START, FROM_CLOSED, FROM_NOBODY_FREE, end_politely
 from ivr_flows.prompts import PromptCatalog, prompts
+from ivr_flows.records import CallbackConfirmationSms, CallbackInLine, CallbackNumberTaken, Record
 from ivr_flows.speech import spoken_digits, spoken_slot
 from ivr_flows.steps import Effects, Step, StepContext, StepInput, StepResult
+from scheduling.callbacks.desk import Booked
 
 START_PATH = CALLBACK_START
 CONFIRM_PATH = "callback/confirm"
@@ -58,8 +61,12 @@ def confirm(ctx: StepContext, step: StepInput) -> StepResult:
     typed_so_far = _typed_so_far(step)
     number = _typed_number(ctx, step) if typed_so_far else _own_number(ctx, step)
     if pressed == YES and number is not None:
-        callback_id = ctx.callbacks.take_number(step.call.call_sid, number)
-        return _choose_time(ctx, step, catalog, response, via, callback_id)
+        booking = _Booking(  # the callback's case is the call's
+            records=(CallbackNumberTaken(number),),
+            by_sms=number.is_mobile,
+            case_reference=step.call.case_reference,
+        )
+        return _choose_time(ctx, step, catalog, response, via, booking)
     if pressed == ANOTHER or number is None:
         if typed_so_far >= MAX_TYPED_NUMBERS:
             return StepResult(_give_up(ctx, catalog, response))
@@ -92,10 +99,10 @@ def typed(ctx: StepContext, step: StepInput) -> StepResult:
         catalog.say(response, "callback.once_more")
         _ask_to_type(ctx, catalog, response, via, attempt=step.attempt + 1, typed=typed_so_far)
         return StepResult(response)
-    ctx.callbacks.take_number(step.call.call_sid, number)  # held on the draft while confirmed
     _read_back(catalog, response, number, typed=typed_so_far)
     _ask_to_confirm(ctx, catalog, response, via, attempt=1, typed=typed_so_far)
-    return StepResult(response)
+    # held on the draft while the caller confirms it
+    return StepResult(response, Effects(records=(CallbackNumberTaken(number),)))
 
 
 def book(ctx: StepContext, step: StepInput) -> StepResult:
@@ -112,31 +119,62 @@ def book(ctx: StepContext, step: StepInput) -> StepResult:
             return StepResult(_give_up(ctx, catalog, response))
         catalog.say_key_not_taken(response, pressed)
         return _offer_times(ctx, catalog, response, offered, via, attempt=step.attempt + 1)
-    if not ctx.callbacks.book(callback_id, chosen):
+    if not ctx.callbacks.book(callback_id, chosen):  # a decision: the last seat may be gone
         catalog.say(response, "callback.slot_taken")
-        return _choose_time(ctx, step, catalog, response, via, callback_id, step.attempt + 1)
-    return _confirm(ctx, step, catalog, response, callback_id)
+        booking = _Booking(callback_id=callback_id)
+        return _choose_time(ctx, step, catalog, response, via, booking, step.attempt + 1)
+    return _confirm(ctx, step, catalog, response, _Booking.of(ctx.callbacks.booked(callback_id)))
 
 
 # --- inside ---------------------------------------------------------------------------------
+@dataclass(frozen=True)
+class _Booking:
+    """The callback the caller is booking, as this step has it: what the step records so far
+    and what the confirmation says."""
+
+    records: tuple[Record, ...] = ()  # the number taken, when this step took it
+    callback_id: int | None = None  # None: the one the CallbackNumberTaken above holds
+    by_sms: bool | None = None  # a mobile number: confirmed by SMS too (None: not known yet)
+    when: datetime | None = None  # None: as soon as a counsellor is free
+    case_reference: str | None = None
+
+    @classmethod
+    def of(cls, booked: Booked) -> _Booking:
+        return cls(
+            callback_id=booked.callback_id,
+            by_sms=booked.by_sms,
+            when=booked.when,
+            case_reference=booked.case_reference,
+        )
+
+
 def _choose_time(
     ctx: StepContext,
     step: StepInput,
     catalog: PromptCatalog,
     response: VoiceResponse,
     via: str,
-    callback_id: int,
+    booking: _Booking,
     attempt: int = 1,
 ) -> StepResult:
-    if via == FROM_QUEUE:
-        ctx.callbacks.book_as_soon_as_possible(callback_id)
-        return _confirm(ctx, step, catalog, response, callback_id)
+    if via == FROM_QUEUE:  # as soon as possible: now, keeping the caller's place in line
+        return _confirm(ctx, step, catalog, response, _in_line(ctx, booking))
+    taken = Effects(records=booking.records)
     slots = [slot.start for slot in ctx.callbacks.free_slots()]
     if not slots or attempt > MAX_ATTEMPTS:
         catalog.say(response, "callback.no_slot")
-        return StepResult(_give_up(ctx, catalog, response))
+        return StepResult(_give_up(ctx, catalog, response), taken)
     catalog.say(response, "callback.choose_time")
-    return _offer_times(ctx, catalog, response, slots, via, attempt)
+    return StepResult(_offer_times(ctx, catalog, response, slots, via, attempt).twiml, taken)
+
+
+def _in_line(ctx: StepContext, booking: _Booking) -> _Booking:
+    """Due now, so no time to say; what the step does not know of the callback (only after a
+    slot was taken) is read."""
+    if booking.by_sms is None and booking.callback_id is not None:
+        booking = _Booking.of(ctx.callbacks.booked(booking.callback_id))
+    in_line = CallbackInLine(booking.callback_id)
+    return replace(booking, records=(*booking.records, in_line), when=None)
 
 
 def _offer_times(
@@ -166,30 +204,34 @@ def _confirm(
     step: StepInput,
     catalog: PromptCatalog,
     response: VoiceResponse,
-    callback_id: int,
+    booking: _Booking,
 ) -> StepResult:
-    booked = ctx.callbacks.booked(callback_id)
-    when = _when(ctx, booked.when, catalog) if booked.when else None
+    when = _when(ctx, booking.when, catalog) if booking.when else None
     if when:
         catalog.say(response, "callback.booked", when=when)
     else:
         catalog.say(response, "callback.booked_asap")
-    if booked.case_reference:
+    if booking.case_reference:
         catalog.say(
             response,
             "callback.reference",
-            reference=spoken_digits(booked.case_reference, catalog.lang),
+            reference=spoken_digits(booking.case_reference, catalog.lang),
         )
-    reference = display_case_reference(booked.case_reference) if booked.case_reference else "-"
+    reference = display_case_reference(booking.case_reference) if booking.case_reference else "-"
     sms = (
         catalog.text("sms.callback_booked", when=when, reference=reference)
         if when
         else catalog.text("sms.callback_asap", reference=reference)
     )
-    if ctx.callbacks.confirm_by_sms(callback_id, sms):
+    records = booking.records
+    if booking.by_sms:
+        records = (*records, CallbackConfirmationSms(sms, booking.callback_id))
         catalog.say(response, "callback.sms_sent")
     catalog.say(response, "contact.acute")
-    return StepResult(end_politely(response, catalog), Effects(outcome=_booked_outcome(step)))
+    return StepResult(
+        end_politely(response, catalog),
+        Effects(outcome=_booked_outcome(step), records=records),
+    )
 
 
 def _give_up(ctx: StepContext, catalog: PromptCatalog, response: VoiceResponse) -> VoiceResponse:

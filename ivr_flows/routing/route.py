@@ -8,10 +8,10 @@ from twilio.twiml.voice_response import VoiceResponse
 from hotline.routing.desk import queue_name
 from hotline.telephony.models import CallOutcome
 from ivr_flows.contact import add_contact_details, end_politely, offer_a_callback
-from ivr_flows.out_of_hours import announce_closed
+from ivr_flows.hours.out_of_hours import announce_closed
 from ivr_flows.prompts import prompts
+from ivr_flows.routing.waiting import QUEUE_RESULT_PATH, WAIT_PATH
 from ivr_flows.steps import Effects, Step, StepContext, StepInput, StepResult
-from ivr_flows.waiting import QUEUE_RESULT_PATH, WAIT_PATH
 
 
 def route(ctx: StepContext, step: StepInput) -> StepResult:

@@ -15,8 +15,9 @@ from hotline.routing.desk import OfferView, queue_name
 from hotline.routing.distributor import WHISPER_PATH
 from hotline.routing.models import OPEN_STATES
 from ivr_flows.prompts import prompts
+from ivr_flows.records import OfferPassed
 from ivr_flows.speech import spoken_digits
-from ivr_flows.steps import Leg, Step, StepContext, StepInput, StepResult
+from ivr_flows.steps import Effects, Leg, Step, StepContext, StepInput, StepResult
 
 ANSWER_PATH = f"{WHISPER_PATH}/answer"
 ACCEPT_KEY = "1"
@@ -68,13 +69,14 @@ def answer(ctx: StepContext, step: StepInput) -> StepResult:
         dial.queue(queue_name(accepted.caller_call_sid))
         response.append(dial)
         return StepResult(response)
+    effects = Effects()
     if offer_id and pressed == ACCEPT_KEY:
         catalog.say(response, _why_not(ctx.desk.offer(offer_id)))
     elif offer_id:
-        ctx.desk.let_pass(offer_id, "other-key" if pressed else "no-key")
+        effects = Effects(records=(OfferPassed(offer_id, "other-key" if pressed else "no-key"),))
         catalog.say(response, "whisper.passed")
     response.hangup()
-    return StepResult(response)
+    return StepResult(response, effects)
 
 
 def _still_offered(view: OfferView) -> bool:

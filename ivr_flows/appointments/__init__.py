@@ -1,0 +1,1 @@
+"""Video appointments booked by phone, out of hours (`video_booking`)."""
