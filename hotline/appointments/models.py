@@ -79,6 +79,8 @@ class Appointment(Base):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime())
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime())
     canceled_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    # marked in the console: the official did not come (who marked it: the audit log)
+    no_show_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
 
     def forget_contact(self) -> None:
         """The official's name, address and number are kept only while needed."""

@@ -42,6 +42,10 @@ class AuditMessage(StrEnum):
     ON_DUTY = "on_duty"  # a counsellor's own duty, on the *Heute* page
     OFF_DUTY = "off_duty"
     CALLED_BACK = "called_back"
+    APPOINTMENT_CANCELED = "appointment_canceled"  # by staff, in the console
+    APPOINTMENT_MOVED = "appointment_moved"
+    APPOINTMENT_EMAIL = "appointment_email"  # the official's address added or changed
+    APPOINTMENT_NO_SHOW = "appointment_no_show"
     STATISTICS_EXPORTED = "statistics_exported"
     LOGIN_REFUSED = "login_refused"
     REVEALED = "revealed"  # which of a case's numbers or addresses was shown in full

@@ -24,6 +24,7 @@ class CaseEventKind(StrEnum):
     APPOINTMENT_BOOKED = "appointment_booked"
     APPOINTMENT_MOVED = "appointment_moved"
     APPOINTMENT_CANCELED = "appointment_canceled"
+    APPOINTMENT_NO_SHOW = "appointment_no_show"  # marked in the console
     FOLLOW_UP = "follow_up"  # someone must act: the timeline says what
     STATUS_CHANGED = "status_changed"
     ASSIGNED = "assigned"

@@ -97,7 +97,7 @@ def _appointments(statistics: Statistics) -> Iterator[Row]:
     per_day = {
         (figures.day, feature): getattr(figures, feature)
         for figures in statistics.appointments
-        for feature in ("booked", "canceled")
+        for feature in ("booked", "canceled", "no_show")
     }
     channels = _tallied(statistics.appointments_by_channel)
     days, by_channel = protected_breakdowns([per_day, channels])

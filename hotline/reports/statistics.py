@@ -114,11 +114,13 @@ class CallbacksOnDay:
 
 @dataclass(frozen=True)
 class AppointmentsOnDay:
-    """Video appointments starting on the day, by their state now."""
+    """Video appointments starting on the day, by their state now; `no_show`: of the booked,
+    those staff marked as nobody came."""
 
     day: date
     booked: int
     canceled: int
+    no_show: int = 0
 
 
 @dataclass(frozen=True)
@@ -173,7 +175,7 @@ def load_statistics(session: Session, first_day: date, last_day: date, tz: ZoneI
         ),
         waits_overall=waits.overall,
         callbacks=_per_day(every_day, _callbacks(session, days), CallbacksOnDay, 4),
-        appointments=_per_day(every_day, appointments, AppointmentsOnDay, 2),
+        appointments=_per_day(every_day, appointments, AppointmentsOnDay, 3),
         appointments_by_channel=channels,
         referrals_by_state=by_state,
         referrals_by_category=by_category,
@@ -272,20 +274,24 @@ def _seconds(span: timedelta) -> int:
 def _appointments(
     session: Session, days: LocalDays
 ) -> tuple[dict[date, list[int]], tuple[Tally, ...]]:
-    """Appointments per day of their start (booked, canceled), and per booking channel."""
+    """Appointments per day of their start (booked, canceled, of the booked: nobody came),
+    and per booking channel."""
     day = days.number(Appointment.start).label("day")
+    no_show = Appointment.no_show_at.is_not(None).label("no_show")
     rows = session.execute(
-        select(day, Appointment.booked_via, Appointment.state, func.count())
+        select(day, Appointment.booked_via, Appointment.state, no_show, func.count())
         .where(Appointment.start >= days.start, Appointment.start < days.end)
-        .group_by(day, Appointment.booked_via, Appointment.state)
+        .group_by(day, Appointment.booked_via, Appointment.state, no_show)
     ).all()
     columns = {AppointmentState.BOOKED: 0, AppointmentState.CANCELED: 1}
     per_day: dict[date, list[int]] = {}
     channels: dict[str, int] = {}
-    for number, booked_via, state, count in rows:
-        figures = per_day.setdefault(days.day_of(number), [0, 0])
+    for number, booked_via, state, nobody_came, count in rows:
+        figures = per_day.setdefault(days.day_of(number), [0, 0, 0])
         if state in columns:
             figures[columns[state]] += count
+        if nobody_came and state == AppointmentState.BOOKED:
+            figures[2] += count
         channels[booked_via] = channels.get(booked_via, 0) + count
     return per_day, _most_first(channels)
 

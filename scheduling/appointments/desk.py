@@ -307,12 +307,34 @@ class AppointmentDesk:
         self._notices().moved(appointment, previous_counsellor)
 
     def add_email(self, appointment: Appointment, email: str) -> None:
-        """An official who booked by phone adds their address: the invitation follows."""
+        """An official who booked by phone adds their address, or staff change it: the
+        invitation follows to the new address (never a word to the old one, which may be a
+        stranger's typo)."""
         appointment.email_encrypted = self.cipher.encrypt(email)
         appointment.sequence += 1
         appointment.updated_at = self.now
         self.session.flush()
         self._notices().email_added(appointment)
+
+    def mark_no_show(self, appointment: Appointment) -> bool:
+        """Staff mark that the official did not come, once it has begun; False when it is
+        cancelled, not begun yet or marked already. Its time stays held: it is over."""
+        if (
+            appointment.state != AppointmentState.BOOKED
+            or appointment.no_show_at is not None
+            or appointment.start > self.now
+        ):
+            return False
+        appointment.no_show_at = appointment.updated_at = self.now
+        self.session.flush()
+        note_on_case(
+            self.session,
+            appointment.case_id,
+            self.now,
+            CaseEventKind.APPOINTMENT_NO_SHOW,
+            {"when": self._when(appointment.start)},
+        )
+        return True
 
     # --- inside ---------------------------------------------------------------------------
     def _case(self, reference: str | None) -> Case:

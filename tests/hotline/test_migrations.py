@@ -450,3 +450,22 @@ def test_0015_keeps_each_stored_detail_and_reason_and_writes_them_back_on_a_down
             "1 angebotener Anruf nacheinander nicht angenommen (26.11.2026, 10:00 Uhr)",
         ]
     migrate.upgrade(engine)
+
+
+def test_0016_adds_the_no_show_mark_to_appointments_already_booked(svc, client, clock, factories):
+    from sqlalchemy import select
+
+    from hotline.appointments.models import Appointment
+    from tests.support.appointments import book
+
+    factories.counsellor("Anna")
+    assert book(client, "2026-11-26T14:00:00+01:00").status_code == 201
+    with svc.database.transaction() as session:
+        session.scalars(select(Appointment)).one().no_show_at = clock.now()
+    engine = svc.database.engine
+    migrate.downgrade(engine, "0015")
+    assert "no_show_at" not in {c["name"] for c in inspect(engine).get_columns("appointments")}
+    migrate.upgrade(engine)
+    with svc.database.transaction() as session:
+        (kept,) = session.scalars(select(Appointment)).all()
+        assert kept.no_show_at is None and kept.start.hour == 13  # 14:00 in Berlin, in UTC

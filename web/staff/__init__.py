@@ -3,9 +3,9 @@
 A blueprint per area, each made in its own module by `blueprint.console_blueprint`, which
 gives every one of them the login check and the console's other hooks: `frame` (`staff`:
 the templates and the line's script), `login` (`staff_login`), `today`, `cases`,
-`callbacks` (calls back and appointments), `offers`, `statistics`, `admin` and
-`admin_hours` (`staff_<module>`). Every page needs a login; admin pages answer 403 to
-counsellors.
+`callbacks` (calls back), `appointments` (the week, one appointment's changes), `offers`,
+`statistics`, `admin` and `admin_hours` (`staff_<module>`). Every page needs a login;
+admin pages answer 403 to counsellors.
 
 Importing a module registers nothing: `init_app` below is the one place the console is
 added to an app, and `BLUEPRINTS` the one list of what it adds."""
@@ -18,6 +18,7 @@ from hotline.config import Settings
 from web.staff import (
     admin,
     admin_hours,
+    appointments,
     callbacks,
     cases,
     frame,
@@ -38,6 +39,7 @@ BLUEPRINTS: tuple[Blueprint, ...] = (
     today.blueprint,
     cases.blueprint,
     callbacks.blueprint,
+    appointments.blueprint,
     offers.blueprint,
     statistics.blueprint,
     admin.blueprint,

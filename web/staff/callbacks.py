@@ -1,11 +1,10 @@
-"""*Rückrufe* and *Termine*: the lists, and "jetzt zurückrufen" (click-to-call).
+"""*Rückrufe*: the list, and "jetzt zurückrufen" (click-to-call) for a callback or for an
+appointment booked with a number (its page is `web.staff.appointments`).
 
 Click-to-call writes work rows only (the counsellor's phone is rung by the scheduler through
 the outbox); the page answers at once."""
 
 from __future__ import annotations
-
-from datetime import date, timedelta
 
 from flask import flash, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
@@ -13,9 +12,7 @@ from flask.typing import ResponseReturnValue
 from hotline.audit.log import record
 from hotline.audit.models import AuditAction, AuditMessage
 from hotline.callbacks.listing import case_of_callback
-from hotline.cases.today import appointment_lines, listed_callbacks
-from hotline.inputs import Refused, calendar_day
-from hotline.reports.local_days import utc_bounds
+from hotline.cases.today import listed_callbacks
 from scheduling.callbacks.click_to_call import call_appointment_back
 from scheduling.callbacks.placing import ClickToCallRefused
 from web.context import unit_in
@@ -27,7 +24,6 @@ from web.staff.support import (
     now,
     posted_form,
     reading,
-    timezone,
     transaction,
 )
 from web.staff.texts import TEXTS
@@ -43,28 +39,6 @@ def callbacks() -> ResponseReturnValue:
     with reading() as session:
         lines = listed_callbacks(session, state or None)
     return render_template("staff/callbacks.html", lines=lines, state=state)
-
-
-def _day_argument() -> date:
-    try:
-        return calendar_day(request.args.get("day"))
-    except Refused:
-        return now().astimezone(timezone()).date()
-
-
-@blueprint.get("/appointments")
-def appointments() -> ResponseReturnValue:
-    day = _day_argument()
-    start, end = utc_bounds(day, day, timezone())
-    with reading() as session:
-        lines = appointment_lines(session, start, end, booked_only=False)
-    return render_template(
-        "staff/appointments.html",
-        lines=lines,
-        day=day,
-        previous=day - timedelta(days=1),
-        next=day + timedelta(days=1),
-    )
 
 
 @blueprint.post("/callbacks/<id:callback_id>/call")

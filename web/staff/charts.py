@@ -155,7 +155,7 @@ def callbacks_chart(statistics: Statistics) -> Chart:
 
 def appointments_chart(statistics: Statistics) -> Chart:
     parts = ("booked", "canceled")
-    axis, sums = _per_period(statistics.appointments, parts)
+    axis, sums = _per_period(statistics.appointments, (*parts, "no_show"))
     channels = ", ".join(
         f"{channel_name(tally.key)} {count_text(tally.count)}"
         for tally in statistics.appointments_by_channel
@@ -163,6 +163,7 @@ def appointments_chart(statistics: Statistics) -> Chart:
     description = CHARTS["appointments.description"].format(
         booked=counted(sum(sums["booked"]), "Videotermin"),
         canceled=count_text(sum(sums["canceled"])),
+        no_show=count_text(sum(sums["no_show"])),
         channels=channels or CHARTS["none"],
     )
     title = CHARTS[f"appointments.title.{axis.period}"]

@@ -17,6 +17,7 @@ from sqlalchemy.orm import Session
 from hotline.appointments.wording import STATE_NAMES as APPOINTMENT_STATES
 from hotline.audit.log import record
 from hotline.audit.models import AuditAction, AuditMessage
+from hotline.calendar_names import WEEKDAYS
 from hotline.callbacks.wording import STATE_NAMES as CALLBACK_STATES
 from hotline.cases.references import display_case_reference
 from hotline.cases.vocabulary import FEDERAL_STATES, OFFER_CATEGORIES, REGIONS, STATUS_NAMES, TOPICS
@@ -123,6 +124,7 @@ def vocabulary() -> dict[str, object]:
         "COUNSELLOR_STATES": COUNSELLOR_STATES,
         "ENTRY_KINDS": ENTRY_KINDS,
         "LINE_LANGUAGES": LINE_LANGUAGES,
+        "WEEKDAYS": WEEKDAYS["de"],
     }
 
 

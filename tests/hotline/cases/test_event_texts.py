@@ -66,6 +66,11 @@ SENTENCES = [
     (Kind.APPOINTMENT_BOOKED, {"when": NINE}, "Videotermin gebucht für 30.11.2026 09:00"),
     (Kind.APPOINTMENT_CANCELED, {"when": NINE}, "Videotermin am 30.11.2026 09:00 abgesagt"),
     (
+        Kind.APPOINTMENT_NO_SHOW,
+        {"when": NINE},
+        "Zum Videotermin am 30.11.2026 09:00 niemand erschienen",
+    ),
+    (
         Kind.APPOINTMENT_MOVED,
         {"was": NINE, "when": HALF_PAST_TEN},
         "Videotermin verlegt vom 30.11.2026 09:00 auf 01.12.2026 10:30",

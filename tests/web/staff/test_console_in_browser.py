@@ -81,3 +81,31 @@ def test_the_login_page_says_what_went_wrong_next_to_the_form(browser, svc, cloc
     assert error.get_attribute("role") == "alert"
     assert "stimmen nicht" in error.text
     assert browser.by_id("email").get_attribute("aria-describedby") == "login-error"
+
+
+def test_a_counsellor_moves_an_appointment_from_the_week(
+    browser, client, svc, clock, create_counsellor
+):
+    """*Termine* → the appointment's page → a free time chosen by its label → moved."""
+    from tests.support.appointments import appointments, book
+
+    create_counsellor("Anna Berger")
+    add_staff(svc, clock, "anna@example.org", counsellor="Anna Berger")
+    assert book(client, "2026-11-27T10:00:00+01:00").status_code == 201
+
+    browser.open("/staff/appointments")
+    browser.by_id("email").send_keys("anna@example.org")
+    browser.by_id("password").send_keys(PASSWORD)
+    browser.click_and_load(browser.by_text("Anmelden", "button"))
+    assert browser.path == "/staff/appointments"
+    assert "Termine vom 23.11. bis 29.11.2026" in browser.text("h1")
+    browser.click_and_load(browser.by_text("27.11.2026 10:00–10:45", "a"))
+    assert browser.text("h1") == "Termin am 27.11.2026 10:00"
+    assert "https://meet.jit.si/starke-stelle-" in browser.text("main")
+    assert browser.label_of(browser.by_id("start")).startswith("Neue Zeit")
+    Select(browser.by_id("start")).select_by_visible_text("27.11.2026 14:00")
+    browser.click_and_load(browser.by_text("Termin verlegen", "button"))
+    assert "Der Termin ist verlegt." in browser.text("main")
+    assert browser.text("h1") == "Termin am 27.11.2026 14:00"
+    (moved,) = appointments(svc)
+    assert moved.start.hour == 13 and moved.sequence == 1  # 14:00 in Berlin
