@@ -101,6 +101,14 @@ class CallbackCallerAnswered:
 
 
 @dataclass(frozen=True)
+class CallbackMachineAnswered:
+    """A mailbox or fax took the caller's leg (answering-machine detection): it is hung up
+    unheard, and the counsellor decides whether to leave the neutral message."""
+
+    attempt_id: int
+
+
+@dataclass(frozen=True)
 class CallbackTalked:
     """The counsellor talked with the caller: the callback is done, the wrap-up begins."""
 
@@ -118,6 +126,7 @@ Record = (
     | CallbackConfirmationSms
     | CallbackDeclined
     | CallbackCallerAnswered
+    | CallbackMachineAnswered
     | CallbackTalked
 )
 
@@ -150,6 +159,8 @@ def apply_records(unit: Unit, call_sid: str, records: Sequence[Record]) -> None:
                 unit.placement.counsellor_declines(attempt_id)
             case CallbackCallerAnswered(attempt_id):
                 unit.placement.caller_answered(attempt_id)
+            case CallbackMachineAnswered(attempt_id):
+                unit.placement.machine_answered(attempt_id)
             case CallbackTalked(attempt_id):
                 unit.placement.talked(attempt_id)
             case _:

@@ -56,6 +56,7 @@ class Leg(StrEnum):
 
     CALLER = "caller"  # the person who rang the hotline
     COUNSELLOR = "counsellor"  # a counsellor's phone the service rang (the whisper)
+    CALLED_BACK = "called back"  # the caller's phone a counsellor's callback dialled
 
 
 @dataclass(frozen=True)

@@ -134,8 +134,9 @@ from hotline.telephony.urls import FALLBACK_PATH, INCOMING_STEP, STATUS_PATH, vo
     "--callee",
     type=click.Choice(tuple(CALLEE_OUTCOMES)),
     help="With --callback: how the caller answers the counsellor's call. 'mailbox': a mailbox "
-    "answers, so the call connects and the counsellor should then press 2. Default: asked in "
-    "the terminal; 'answer' with --keys.",
+    "answers; answering-machine detection hangs it up unheard and the counsellor hears "
+    "'Mailbox' (1: leave the neutral message). Default: asked in the terminal; 'answer' with "
+    "--keys.",
 )
 @click.pass_context
 def simulate(

@@ -59,17 +59,23 @@ CALLEE_OUTCOMES = {
     "no-answer": "no-answer",
     "mailbox": "completed",
 }
+# what answering-machine detection hears when the dialled phone picks up
+CALLEE_ANSWERED_BY = {"mailbox": "machine_end_beep"}
 MAX_DISPATCH_ROUNDS = 20  # due work making more work due at once: a guard, not a limit met
 
 
 def _counsellor(keys: str | None, callee: str | None, callback_id: int) -> Caller:
     """The counsellor's keys: a script with --keys, else the person at the terminal. The
     caller's answer: --callee, else asked at the terminal (answered, with a script)."""
+    answered_by = CALLEE_ANSWERED_BY.get(callee or "", "human")
     if keys is not None:
-        return FixedDialOutcome(scripted_caller(keys), CALLEE_OUTCOMES[callee or "answer"])
+        outcome = CALLEE_OUTCOMES[callee or "answer"]
+        return FixedDialOutcome(scripted_caller(keys), outcome, answered_by)
     click.echo(TEXTS["counsellor_intro"].format(id=callback_id))
     person = InteractiveCaller(dial_prompt=CALLEE_DIAL_PROMPT)
-    return FixedDialOutcome(person, CALLEE_OUTCOMES[callee]) if callee else person
+    if callee:
+        return FixedDialOutcome(person, CALLEE_OUTCOMES[callee], answered_by)
+    return person
 
 
 @dataclass(frozen=True)

@@ -137,9 +137,10 @@ class FixedDialOutcome:
     terminal. `hotline simulate --callback ... --callee busy` plays a counsellor this way: they
     press keys themselves, while the caller they dial is busy."""
 
-    def __init__(self, caller: Caller, outcome: str) -> None:
+    def __init__(self, caller: Caller, outcome: str, answered_by: str = "human") -> None:
         self._caller = caller
         self._outcome = check_dial_outcome(outcome)
+        self.answered_by = answered_by  # a person ("human") or a mailbox ("machine_end_beep")
         self.dials: list[DialPrompt] = []
 
     def keys_for(self, gather: GatherPrompt) -> str | None:

@@ -83,6 +83,7 @@ def _target(noun: Element, resolve: Callable[[str | None], str | None]) -> DialT
         status_callback=resolve(noun.get("statusCallback")),
         status_callback_events=tuple(events),
         status_callback_method=noun.get("statusCallbackMethod", "POST").upper(),
+        machine_detection=noun.get("machineDetection"),
     )
 
 
@@ -91,7 +92,10 @@ def _run_leg(
 ) -> None:
     """The outbound-dial leg: whisper URL when answered, then its status callbacks."""
     if status == "completed" and target.url:
-        reply = session.send(target.method, target.url, _leg_params(session, prompt, target, sid))
+        params = _leg_params(session, prompt, target, sid)
+        if target.machine_detection:  # what Twilio's answering-machine detection heard
+            params["AnsweredBy"] = getattr(session.caller, "answered_by", "human")
+        reply = session.send(target.method, target.url, params)
         session.emit(EventKind.WHISPER, url=target.url, status=str(reply.status if reply else 0))
     if not target.status_callback:
         return

@@ -47,6 +47,7 @@ class DialTarget:
     status_callback: str | None = None  # resolved
     status_callback_events: tuple[str, ...] = ()
     status_callback_method: str = "POST"
+    machine_detection: str | None = None  # "Enable", "DetectMessageEnd": AnsweredBy is sent
 
 
 @dataclass(frozen=True)

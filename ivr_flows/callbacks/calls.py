@@ -5,6 +5,12 @@ pressing 1 dials the caller with the hotline's number (`answerOnBridge`: the cou
 the ringing). Afterwards the counsellor says whether they talked (1) or reached a mailbox (2,
 or `*` during the call); a busy or unanswered caller gets another attempt later. Counsellors
 hear German.
+
+No mailbox hears a case: the caller's leg is dialled with Twilio's answering-machine
+detection, and its answer URL (`screen`) is asked before the legs are joined. A mailbox or
+fax is hung up unheard; the counsellor hears "Mailbox" and may press 1 to leave a fixed
+neutral message (dialled again, spoken after the beep, naming neither the case nor the
+topic) or hang up; either way the attempt counts as not reached and is tried again.
 """
 
 from __future__ import annotations
@@ -17,6 +23,7 @@ from ivr_flows.prompts import PromptCatalog, prompts
 from ivr_flows.records import (
     CallbackCallerAnswered,
     CallbackDeclined,
+    CallbackMachineAnswered,
     CallbackTalked,
     CounsellorFree,
 )
@@ -27,7 +34,15 @@ from scheduling.callbacks.placing import WHISPER_PATH
 DIAL_PATH = "callback/dial"
 DIALED_PATH = "callback/dialed"
 RESULT_PATH = "callback/result"
-START_KEY, MAILBOX_KEY = "1", "2"
+SCREEN_PATH = "callback/screen"  # the caller's leg, answered: a person or a machine?
+MESSAGE_CHOICE_PATH = "callback/mailbox"  # the counsellor: leave the neutral message?
+MESSAGE_PATH = "callback/message"  # the caller's mailbox, after the beep: the message
+MESSAGE_LEFT_PATH = "callback/message-left"
+START_KEY, MAILBOX_KEY, LEAVE_MESSAGE_KEY = "1", "2", "1"
+# what Twilio's AnsweredBy says of a machine (a person: "human"; not sure: "unknown")
+MACHINES = frozenset(
+    {"machine_start", "machine_end_beep", "machine_end_silence", "machine_end_other", "fax"}
+)
 COUNSELLOR_LANGUAGE = "de"
 RING_CALLER_SECONDS = 30
 
@@ -81,9 +96,22 @@ def dial(ctx: StepContext, step: StepInput) -> StepResult:
         timeout=RING_CALLER_SECONDS,
         action=ctx.url(DIALED_PATH, attempt=attempt_id),
     )
-    dial_verb.number(number)
+    dial_verb.number(
+        number, machine_detection="Enable", url=ctx.url(SCREEN_PATH, attempt=attempt_id)
+    )
     response.append(dial_verb)
     return StepResult(response)
+
+
+def screen(ctx: StepContext, step: StepInput) -> StepResult:
+    """The caller's leg answered, before it is joined to the counsellor: a machine is hung
+    up unheard (an empty answer joins a person, or one the detection is unsure of)."""
+    attempt_id = _attempt_id(step)
+    if step.params.get("AnsweredBy", "") not in MACHINES or attempt_id is None:
+        return StepResult(VoiceResponse())
+    response = VoiceResponse()
+    response.hangup()
+    return StepResult(response, Effects(records=(CallbackMachineAnswered(attempt_id),)))
 
 
 def dialed(ctx: StepContext, step: StepInput) -> StepResult:
@@ -95,6 +123,18 @@ def dialed(ctx: StepContext, step: StepInput) -> StepResult:
         return _ending(catalog, response, "callback_call.not_open")
     if status in UNREACHED_STATUSES:
         return _unreachable(ctx, catalog, response, attempt_id, status)
+    view = ctx.placement.view(attempt_id)
+    if view is not None and view.machine:
+        gather = Gather(
+            input="dtmf",
+            num_digits=1,
+            timeout=8,
+            action=ctx.url(MESSAGE_CHOICE_PATH, attempt=attempt_id),
+            action_on_empty_result=True,
+        )
+        catalog.say(gather, "callback_call.mailbox")
+        response.append(gather)
+        return StepResult(response)
     gather = Gather(
         input="dtmf",
         num_digits=1,
@@ -105,6 +145,52 @@ def dialed(ctx: StepContext, step: StepInput) -> StepResult:
     catalog.say(gather, "callback_call.talked_or_mailbox")
     response.append(gather)
     return StepResult(response, Effects(records=(CallbackCallerAnswered(attempt_id),)))
+
+
+def mailbox_choice(ctx: StepContext, step: StepInput) -> StepResult:
+    """After "Mailbox": 1 dials the caller once more to leave the neutral message after the
+    beep; anything else (or nothing) ends the attempt as not reached."""
+    catalog, response = prompts(COUNSELLOR_LANGUAGE), VoiceResponse()
+    attempt_id = _attempt_id(step)
+    if attempt_id is None:
+        return _ending(catalog, response, "callback_call.not_open")
+    view = ctx.placement.view(attempt_id)
+    if (step.digits or "").strip() != LEAVE_MESSAGE_KEY or view is None or not view.machine:
+        return _unreachable(ctx, catalog, response, attempt_id, "mailbox")
+    number = ctx.placement.number_of(attempt_id)
+    if number is None:
+        return _unreachable(ctx, catalog, response, attempt_id, "mailbox")
+    dial_verb = Dial(
+        caller_id=ctx.hotline_number,
+        timeout=RING_CALLER_SECONDS,
+        action=ctx.url(MESSAGE_LEFT_PATH, attempt=attempt_id),
+    )
+    dial_verb.number(
+        number,
+        machine_detection="DetectMessageEnd",  # the message after the beep, not into it
+        url=ctx.url(MESSAGE_PATH, attempt=attempt_id),
+    )
+    response.append(dial_verb)
+    return StepResult(response)
+
+
+def message(ctx: StepContext, step: StepInput) -> StepResult:
+    """The caller's mailbox, after the beep: the fixed neutral message, then hang up, so the
+    counsellor is never joined to it. Should a person answer this time, they hear the same
+    and are called again at the next attempt."""
+    catalog, response = prompts(COUNSELLOR_LANGUAGE), VoiceResponse()
+    catalog.say(response, "callback_call.neutral_message")
+    response.hangup()
+    return StepResult(response)
+
+
+def message_left(ctx: StepContext, step: StepInput) -> StepResult:
+    catalog, response = prompts(COUNSELLOR_LANGUAGE), VoiceResponse()
+    attempt_id = _attempt_id(step)
+    if attempt_id is None:
+        return _ending(catalog, response, "callback_call.not_open")
+    catalog.say(response, "callback_call.message_left")
+    return _unreachable(ctx, catalog, response, attempt_id, "mailbox")
 
 
 def result(ctx: StepContext, step: StepInput) -> StepResult:
@@ -154,4 +240,8 @@ STEPS = (
     Step(DIAL_PATH, dial, leg=Leg.COUNSELLOR, routes=True),
     Step(DIALED_PATH, dialed, leg=Leg.COUNSELLOR, routes=True),
     Step(RESULT_PATH, result, leg=Leg.COUNSELLOR, routes=True),
+    Step(SCREEN_PATH, screen, leg=Leg.CALLED_BACK),
+    Step(MESSAGE_CHOICE_PATH, mailbox_choice, leg=Leg.COUNSELLOR, routes=True),
+    Step(MESSAGE_PATH, message, leg=Leg.CALLED_BACK),
+    Step(MESSAGE_LEFT_PATH, message_left, leg=Leg.COUNSELLOR, routes=True),
 )

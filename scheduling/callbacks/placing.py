@@ -53,6 +53,7 @@ _CALLBACKS: Table = Callback.__table__  # type: ignore[assignment]
 _ATTEMPTS: Table = CallbackAttempt.__table__  # type: ignore[assignment]
 _COUNSELLORS: Table = Counsellor.__table__  # type: ignore[assignment]
 DIALLING, ANSWERED = "dialling", "answered"  # an attempt's outcome while it is under way
+MACHINE = "machine"  # under way: a mailbox or fax took the caller's leg; the counsellor decides
 IN_LINE = "in line"  # holds a caller's place: the distributor rings for it in turn
 
 
@@ -75,6 +76,7 @@ class AttemptView:
     case_reference: str | None
     booked_for: datetime | None
     still_open: bool
+    machine: bool = False  # answering-machine detection heard a mailbox on the caller's leg
 
 
 class CallbackPlacement:
@@ -224,7 +226,13 @@ class CallbackPlacement:
             return None
         still_open = row.state == CallbackState.CALLING and row.outcome is None
         return AttemptView(
-            row.id, row.callback_id, row.number, row.reference, row.slot_start, still_open
+            row.id,
+            row.callback_id,
+            row.number,
+            row.reference,
+            row.slot_start,
+            still_open,
+            machine=row.outcome == MACHINE,
         )
 
     def counsellor_accepts(self, attempt_id: int) -> str | None:
@@ -243,12 +251,30 @@ class CallbackPlacement:
         )
         return self.cipher.decrypt(token) if token else None
 
+    def number_of(self, attempt_id: int) -> str | None:
+        """The caller's number for an attempt under way (to leave the neutral message)."""
+        token = self.session.scalar(
+            select(_CALLBACKS.c.number_encrypted)
+            .join(_ATTEMPTS, _ATTEMPTS.c.callback_id == _CALLBACKS.c.id)
+            .where(_ATTEMPTS.c.id == attempt_id, _ATTEMPTS.c.ended_at.is_(None))
+        )
+        return self.cipher.decrypt(token) if token else None
+
     def caller_answered(self, attempt_id: int) -> None:
         """The caller's phone was picked up (by them, or by a mailbox: the counsellor says)."""
         self.session.execute(
             update(_ATTEMPTS)
             .where(_ATTEMPTS.c.id == attempt_id, _ATTEMPTS.c.outcome == DIALLING)
             .values(outcome=ANSWERED)
+        )
+
+    def machine_answered(self, attempt_id: int) -> None:
+        """Twilio's answering-machine detection heard a mailbox (or a fax) on the caller's
+        leg, which was then hung up unheard: the counsellor is told and decides."""
+        self.session.execute(
+            update(_ATTEMPTS)
+            .where(_ATTEMPTS.c.id == attempt_id, _ATTEMPTS.c.outcome == DIALLING)
+            .values(outcome=MACHINE)
         )
 
     def counsellor_declines(self, attempt_id: int) -> None:

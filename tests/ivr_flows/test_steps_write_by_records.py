@@ -27,6 +27,7 @@ READS = frozenset(
         "callbacks.free_slots",
         "callbacks.booked",
         "placement.view",
+        "placement.number_of",
         "appointments.next_free_slots",
     }
 )

@@ -16,7 +16,7 @@ from hotline.cases.models import Case
 from scheduling.scheduler.dispatcher import Dispatcher
 from tests.support.fake_twilio import FakeTwilio
 from tests.support.routing import leg_params, placed_call
-from tests.support.twilio import PUBLIC_BASE_URL, TwilioRequests
+from tests.support.twilio import CALLER, PUBLIC_BASE_URL, TwilioRequests
 
 HOTLINE = "+498003009944"
 SATURDAY_BOOKING = ["-", "-", "1", "1", "1"]  # language, case number, callback, own number, slot 1
@@ -83,6 +83,39 @@ class CallbackDriver:
             DialCallStatus=dial_status,
             DialCallSid="CA" + "d" * 32,
             DialCallDuration="95" if dial_status == "completed" else "0",
+        )
+
+    def caller_leg_answers(self, leg: CounsellorLeg, answered_by: str, *, path: str = "") -> str:
+        """The caller's phone, dialled from the counsellor's leg, picks up: Twilio asks the
+        `<Number url>` (the screen, or the message) with what its answering-machine detection
+        heard, on the dialled leg's own sid; the TwiML that leg is given."""
+        dialled_sid = "CA" + "e" * 32
+        params = {
+            "CallSid": dialled_sid,
+            "ParentCallSid": leg.sid,
+            "AccountSid": leg.params()["AccountSid"],
+            "From": HOTLINE,
+            "To": CALLER,
+            "CallStatus": "in-progress",
+            "Direction": "outbound-dial",
+            "ApiVersion": "2010-04-01",
+            "AnsweredBy": answered_by,
+        }
+        target = path or f"/twilio/voice/callback/screen?attempt={leg.attempt_id}"
+        response = self.twilio.post(target, params)
+        assert response.status_code == 200, response.get_data(as_text=True)
+        return response.get_data(as_text=True)
+
+    def press_at_mailbox(self, leg: CounsellorLeg, digits: str) -> str:
+        return self.post(
+            leg, f"/twilio/voice/callback/mailbox?attempt={leg.attempt_id}", Digits=digits
+        )
+
+    def message_dial_ends(self, leg: CounsellorLeg) -> str:
+        return self.post(
+            leg,
+            f"/twilio/voice/callback/message-left?attempt={leg.attempt_id}",
+            DialCallStatus="completed",
         )
 
     def press_after_call(self, leg: CounsellorLeg, digits: str) -> str:

@@ -162,6 +162,20 @@ def test_a_mailbox_answers_and_the_counsellor_says_so_with_2(hotline, booked, si
     assert attempt.outcome == "caller-mailbox"
 
 
+def test_a_mailbox_detected_hears_only_the_neutral_message_if_the_counsellor_leaves_it(
+    hotline, booked, simulation
+):
+    """Answering-machine detection: the counsellor hears "Mailbox", presses 1, and the
+    mailbox gets the fixed message that names neither the case nor the topic."""
+    result = play(hotline, booked.id, "--keys", "1 1", "--callee", "mailbox", "--at", AT_NINE)
+    assert result.exit_code == 0, result.output
+    assert "Mailbox. Eine Mailbox hat abgenommen" in result.output
+    assert "Die neutrale Nachricht ist hinterlassen." in result.output
+    [attempt] = callback_attempts(simulation, booked.id)
+    assert attempt.outcome == "caller-mailbox"
+    assert stored(simulation, booked.id).state == CallbackState.BOOKED  # tried again
+
+
 def test_a_counsellor_who_presses_nothing_passes_it_to_a_colleague(
     hotline, booked, simulation, create_counsellor
 ):
