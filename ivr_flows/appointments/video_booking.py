@@ -1,6 +1,7 @@
 """A video appointment booked by phone, out of hours (key 2 of the closed menu).
 
-The caller hears the next free video slots and takes one by key. The appointment is booked
+The caller hears the next free video slots and takes one by key; 0 steps on to the first
+free times of a later day ("andere Zeiten"), up to the booking horizon. The appointment is booked
 on the call's case, with the caller's number when it is shown and callable. A mobile number
 gets an SMS with the manage link, where the official adds their e-mail address and then
 receives the invitation with the video room; a landline or a withheld number hears the web
@@ -9,7 +10,7 @@ address and the case reference digit by digit, twice (the page says how to get t
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime, timedelta
 
 from twilio.twiml.voice_response import VoiceResponse
 
@@ -27,6 +28,7 @@ from scheduling.appointments.desk import Contact, SlotTaken
 
 BOOK_PATH = "video/book"
 MAX_ATTEMPTS = 3
+OTHER_DAYS_KEY = "0"
 # the name field of a booking nobody typed a name for
 PHONE_NAME = text("appointments.phone_booking_name")
 
@@ -44,6 +46,9 @@ def book(ctx: StepContext, step: StepInput) -> StepResult:
     offered = offered_times.decoded(step.params.get("slots", ""))
     pressed = (step.digits or "").strip()
     chosen = offered_times.by_key(pressed, offered)
+    if pressed == OTHER_DAYS_KEY and offered:
+        last_day = offered[-1].astimezone(ctx.hours_config.timezone).date()
+        return _offer(ctx, catalog, response, step.attempt, from_day=last_day + timedelta(days=1))
     if chosen is None:
         if step.attempt >= MAX_ATTEMPTS or not offered:
             return StepResult(_web_and_goodbye(ctx, catalog, response))
@@ -76,9 +81,15 @@ def book(ctx: StepContext, step: StepInput) -> StepResult:
 
 
 def _offer(
-    ctx: StepContext, catalog: PromptCatalog, response: VoiceResponse, attempt: int
+    ctx: StepContext,
+    catalog: PromptCatalog,
+    response: VoiceResponse,
+    attempt: int,
+    *,
+    from_day: date | None = None,
 ) -> StepResult:
-    slots = [slot.start for slot in ctx.appointments.next_free_slots(_how_many(ctx))]
+    free = ctx.appointments.next_free_slots(_how_many(ctx), from_day=from_day)
+    slots = [slot.start for slot in free]
     if not slots or attempt > MAX_ATTEMPTS:
         catalog.say(response, "video.no_slot")
         return StepResult(_web_and_goodbye(ctx, catalog, response))
@@ -93,11 +104,11 @@ def _gather(
     slots: list[datetime],
     attempt: int,
 ) -> StepResult:
-    response.append(
-        offered_times.gather_choice(
-            ctx, catalog, slots, path=BOOK_PATH, attempt=attempt, option_prompt="video.slot_option"
-        )
+    gather = offered_times.gather_choice(
+        ctx, catalog, slots, path=BOOK_PATH, attempt=attempt, option_prompt="video.slot_option"
     )
+    catalog.say(gather, "video.other_days")
+    response.append(gather)
     return StepResult(response)
 
 

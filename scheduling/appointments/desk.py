@@ -130,11 +130,14 @@ class AppointmentDesk:
         finder = self.slot_finder(first_day, last_day, for_listing=True)
         return finder.free_slots(self.now, first_day, days)
 
-    def next_free_slots(self, count: int) -> list[VideoSlot]:
-        """The first `count` free slots (for the phone), searched a week at a time."""
-        first_day = self.now.astimezone(self.tz).date()
+    def next_free_slots(self, count: int, *, from_day: date | None = None) -> list[VideoSlot]:
+        """The first `count` free slots (for the phone) on `from_day` (default today) or
+        later, searched a week at a time up to the horizon."""
+        today = self.now.astimezone(self.tz).date()
+        first_day = max(from_day or today, today)
+        last_day = today + timedelta(days=self.config.horizon_days)
         found: list[VideoSlot] = []
-        for week in range(0, self.config.horizon_days + 1, 7):
+        for week in range(0, max((last_day - first_day).days + 1, 0), 7):
             found += self.free_slots(first_day + timedelta(days=week), 7)
             if len(found) >= count:
                 break

@@ -117,3 +117,20 @@ def test_a_phone_booking_without_an_address_downloads_as_publish(
     assert ics.headers["Content-Type"] == "text/calendar; charset=utf-8; method=PUBLISH"
     text = ics.get_data(as_text=True)
     assert "METHOD:PUBLISH" in text and "ATTENDEE" not in text
+
+
+def test_other_days_step_on_to_the_first_free_times_of_a_later_day(
+    simulate_call, clock, svc, create_counsellor
+):
+    """The first three times are one morning; 0 ("andere Zeiten") offers the next day's,
+    and again the day after, so a caller who cannot on Monday morning still books by phone."""
+    create_counsellor("Anna")
+    clock.set(berlin(2026, 11, 28, 11, 0))  # Saturday
+    transcript = simulate_call([*VIDEO, "0", "0", "3"])
+    assert_ended_politely(transcript)
+    assert transcript.said("Für Zeiten an einem anderen Tag drücken Sie die 0.")
+    assert transcript.said("Am Dienstag, dem 1. Dezember, um 9 Uhr: drücken Sie die 1.")
+    assert transcript.said("Am Mittwoch, dem 2. Dezember, um 11 Uhr: drücken Sie die 3.")
+    assert transcript.said("Ihr Videotermin ist gebucht: am Mittwoch, dem 2. Dezember, um 11 Uhr.")
+    (row,) = appointments(svc)
+    assert row.start == berlin(2026, 12, 2, 11)
