@@ -125,26 +125,30 @@ def dialed(ctx: StepContext, step: StepInput) -> StepResult:
         return _unreachable(ctx, catalog, response, attempt_id, status)
     view = ctx.placement.view(attempt_id)
     if view is not None and view.machine:
-        gather = Gather(
-            input="dtmf",
-            num_digits=1,
-            timeout=8,
-            action=ctx.url(MESSAGE_CHOICE_PATH, attempt=attempt_id),
-            action_on_empty_result=True,
-        )
-        catalog.say(gather, "callback_call.mailbox")
-        response.append(gather)
+        _ask(ctx, catalog, response, "callback_call.mailbox", MESSAGE_CHOICE_PATH, attempt_id)
         return StepResult(response)
+    _ask(ctx, catalog, response, "callback_call.talked_or_mailbox", RESULT_PATH, attempt_id)
+    return StepResult(response, Effects(records=(CallbackCallerAnswered(attempt_id),)))
+
+
+def _ask(
+    ctx: StepContext,
+    catalog: PromptCatalog,
+    response: VoiceResponse,
+    key: str,
+    path: str,
+    attempt_id: int,
+) -> None:
+    """One key asked of the counsellor after the caller's leg (nothing pressed counts too)."""
     gather = Gather(
         input="dtmf",
         num_digits=1,
-        timeout=6,
-        action=ctx.url(RESULT_PATH, attempt=attempt_id),
+        timeout=8,
+        action=ctx.url(path, attempt=attempt_id),
         action_on_empty_result=True,
     )
-    catalog.say(gather, "callback_call.talked_or_mailbox")
+    catalog.say(gather, key)
     response.append(gather)
-    return StepResult(response, Effects(records=(CallbackCallerAnswered(attempt_id),)))
 
 
 def mailbox_choice(ctx: StepContext, step: StepInput) -> StepResult:
