@@ -24,6 +24,9 @@ class CaseEventKind(StrEnum):
     APPOINTMENT_BOOKED = "appointment_booked"
     APPOINTMENT_MOVED = "appointment_moved"
     APPOINTMENT_CANCELED = "appointment_canceled"
+    PHONE_APPOINTMENT_BOOKED = "phone_appointment_booked"
+    PHONE_APPOINTMENT_MOVED = "phone_appointment_moved"
+    PHONE_APPOINTMENT_CANCELED = "phone_appointment_canceled"
     FOLLOW_UP = "follow_up"  # someone must act: the timeline says what
     STATUS_CHANGED = "status_changed"
     ASSIGNED = "assigned"

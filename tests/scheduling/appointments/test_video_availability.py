@@ -38,7 +38,7 @@ def test_windows_by_arrangement_offer_evenings_for_video_only(client, hotline, c
     create_counsellor("Anna")
     result = hotline("counsellor", "availability", "Anna", "--by-arrangement", "tue=17:00-19:00")
     assert result.exit_code == 0, result.output
-    assert "nach Vereinbarung (Videotermine): tue=17:00-19:00" in result.output
+    assert "nach Vereinbarung (Video- und Telefontermine): tue=17:00-19:00" in result.output
     assert hours_on(client, "2026-12-01") == [9, 10, 11, 12, 13, 14, 15, 17, 18]
     assert hours_on(client, "2026-12-02") == [9, 10, 11, 12, 13, 14, 15]  # Wednesday
     assert hours_on(client, "2026-12-08") == [9, 10, 11, 12, 13, 14, 15, 17, 18]
