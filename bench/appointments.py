@@ -684,8 +684,9 @@ def problems(races: list[RaceResult]) -> list[str]:
 
 def main() -> tuple[list[SlotsResult], list[RaceResult]]:
     print(
-        f"appointments: video slots for {DAYS} days with {COUNSELLORS} counsellors and "
-        f"{BOOKED} booked; {RACERS} concurrent bookings of one slot under gunicorn "
+        f"appointments: free times for {DAYS} days with {COUNSELLORS} counsellors and "
+        f"{BOOKED} booked (video, phone, callbacks); {RACERS} concurrent bookings of one "
+        f"slot under gunicorn "
         f"({WORKERS} workers x {THREADS} threads), {RACE_ROUNDS} rounds",
         flush=True,
     )

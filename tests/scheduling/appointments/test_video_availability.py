@@ -89,6 +89,29 @@ def test_the_feed_lists_appointments_by_case_reference_only(
     assert client.get(urlsplit(new_url).path).status_code == 200
 
 
+def test_the_feed_shows_a_phone_appointment_without_a_room_and_not_its_call_again(
+    client, hotline, create_counsellor
+):
+    create_counsellor("Anna")
+    body = {
+        "type": "phone",
+        "start": "2026-11-30T10:00:00+01:00",
+        "name": "Bürgermeisterin Kraus",
+        "phone": "0151 23456789",
+        "consent": True,
+    }
+    booked = client.post("/api/v1/appointments", json=body).json
+    result = hotline("counsellor", "feed", "Anna")
+    url = next(word for word in result.output.split() if word.startswith("http://"))
+    text = client.get(urlsplit(url).path).get_data(as_text=True)
+    (event,) = vobject.readOne(text).vevent_list
+    reference = booked["case_reference"]
+    assert event.summary.value == f"Telefontermin · Fall {reference[:4]} {reference[4:]}"
+    assert not hasattr(event, "location") and not hasattr(event, "url")
+    for private in ("Kraus", "23456789", "+49151", "ATTENDEE"):
+        assert private not in text
+
+
 def test_counsellor_email_is_kept_encrypted_and_can_be_changed(hotline, svc):
     result = hotline(
         "counsellor", "add", "Ben", "--phone", "+49 228 555100", "--email", "ben@example.org"
