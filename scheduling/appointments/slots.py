@@ -81,31 +81,35 @@ class AppointmentSlots:
         while it holds them."""
         end = start + self._length
         held_until = end + self._buffer
-        crowded = [
-            (block, booked)
-            for block in (
-                self._callback_blocks(start, held_until) if self._callbacks_booked else ()
-            )
-            if (booked := self._callbacks_booked.get(block, 0))
-        ]
-        candidates = self._availability.fitting(
+        needed = self._needed_for_callbacks(start, held_until) if self._callbacks_booked else ()
+        if needed is None:
+            return []
+        return self._availability.fitting(
             start,
             end,
             held_until=held_until,
             in_hours=in_hours,
             by_arrangement=True,
-            first_only=first_only and not crowded,
+            first_only=first_only,
             per_day=self._config.max_per_counsellor_per_day,
+            excluding=needed,
         )
-        if not crowded:
-            return candidates
-        fitting = []
-        for cid in candidates:
-            if all(len(self._free_at(block) - {cid}) >= booked for block, booked in crowded):
-                fitting.append(cid)
-                if first_only:
-                    break
-        return fitting
+
+    def _needed_for_callbacks(self, start: datetime, end: datetime) -> set[int] | None:
+        """Who must stay free for the callbacks booked in the callback slots [start, end)
+        touches: where as many are booked as counsellors are free for them, every one of
+        those; None where more are booked than that (nobody may be taken then)."""
+        needed: set[int] = set()
+        for block in self._callback_blocks(start, end):
+            booked = self._callbacks_booked.get(block, 0)
+            if not booked:
+                continue
+            free = self._free_at(block)
+            if booked > len(free):
+                return None
+            if booked == len(free):
+                needed |= free
+        return needed
 
     def _free_at(self, block: datetime) -> set[int]:
         """Who is free for the callbacks of a callback slot (computed once per slot)."""

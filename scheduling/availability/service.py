@@ -14,7 +14,7 @@ from __future__ import annotations
 import re
 from bisect import bisect_left
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta, tzinfo
 
@@ -249,12 +249,14 @@ class Availability:
         first_only: bool = False,
         among: Iterable[int] | None = None,
         per_day: int = 0,
+        excluding: Collection[int] = (),
     ) -> list[int]:
         """Counsellors free for [start, end): not absent, nothing booked before `held_until`
         (default `end`), and inside their weekly windows (`in_hours`: the opening hours are
         checked by whoever asks) or their windows by arrangement. `first_only` stops at the
         first (is anyone free?); `among` asks about some counsellors only; `per_day` (> 0)
-        leaves out whoever has that many appointments on the local day already."""
+        leaves out whoever has that many appointments on the local day already; `excluding`
+        leaves out those counsellors."""
         local_start, local_end = start.astimezone(self._tz), end.astimezone(self._tz)
         day, weekday = local_start.date(), local_start.weekday()
         since, until = int(start.timestamp()), int((held_until or end).timestamp())
@@ -263,6 +265,8 @@ class Availability:
         day_span = self._day_span(day) if per_day else (0, 0)
         found = []
         for cid in among:
+            if cid in excluding:
+                continue
             absences = self._absences.get(cid)
             if absences and any(first <= day <= last for first, last in absences):
                 continue
