@@ -1,9 +1,12 @@
-"""Video-call appointments: four weeks of free slots on a full calendar, and a race for a slot.
+"""Appointments: four weeks of free slots on a full calendar, and a race for a slot.
 
 1. The slots: 30 counsellors (6 part-timers with morning windows, 2 with evenings by
-   arrangement, 3 on leave for a week), 5,000 booked appointments: every place of the bookable
-   weeks (notice to horizon) is filled but a random tenth, the rest of the 5,000 lie in the
-   four weeks before (past appointments stay booked). `GET /api/v1/slots?type=video&from=
+   arrangement, 3 on leave for a week), 5,000 booked across the three kinds that take a
+   counsellor's time — in turn a video appointment, a phone appointment (with its call, a
+   callback row that holds no seat) and a callback (a seat of the callback slot at that start;
+   inside the opening hours only, elsewhere the place goes to the next kind): every place of
+   the bookable weeks (notice to horizon) is filled but a random tenth, the rest of the 5,000
+   lie in the four weeks before (past bookings stay booked). `GET /api/v1/slots?type=video&from=
    <Monday>&days=28` through the Flask test client, each request its own transaction as in a
    web worker, the clock held on the Saturday before: p50/p99 over 300 requests after a
    warm-up (target p99 < 20 ms). Baseline in the same run: the same on an empty calendar.
@@ -54,10 +57,12 @@ from bench.report import aligned
 from hotline.app import scheduling_config, units_of
 from hotline.appointments.models import (
     Appointment,
+    AppointmentKind,
     AppointmentState,
     BookedVia,
     note_booked_times_changed,
 )
+from hotline.callbacks.models import Callback, CallbackState
 from hotline.cases.models import Case, CaseStatus
 from hotline.cases.references import new_case_reference
 from hotline.clock import Clock, FixedClock, SystemClock
@@ -91,6 +96,7 @@ class SlotsResult:
     backend: str
     booked: int
     booked_asked: int  # of them in the 28 days asked for
+    by_kind: str  # "video 1,700 / phone 1,700 / callback 1,600"
     free_slots: int  # slots in the loaded answer
     empty_free_slots: int
     p50_ms: float
@@ -165,13 +171,14 @@ def slot_search(backend: str, folder: Path) -> SlotsResult:
         random.Random(7).shuffle(places)
         in_horizon = places[: min(BOOKED, len(places) - round(len(places) * FREE_SHARE))]
         past = _past_places(counsellors, BOOKED - len(in_horizon))
-        _insert_booked(app, [*in_horizon, *past])
+        kinds = _insert_booked(app, [*in_horizon, *past])
         loaded, loaded_cpu, loaded_busy, loaded_count = _time_slots(client)
         uncached = _without_listing_cache(app, client)
         result = SlotsResult(
             backend,
             len(in_horizon) + len(past),
             sum(1 for _, start in in_horizon if start < _day_start(FIRST_DAY + timedelta(DAYS))),
+            " / ".join(f"{kind} {kinds[kind]:,}" for kind in KINDS),
             loaded_count,
             empty_count,
             statistics.median(loaded),
@@ -235,9 +242,27 @@ def _past_places(counsellors: list[int], count: int) -> list[tuple[int, datetime
     return places[:count]
 
 
-def _insert_booked(app: Flask, places: Sequence[tuple[int, datetime]]) -> None:
-    """One case stub and one booked appointment per place, inserted in bulk (a dummy
-    ciphertext in the encrypted columns, unique token digests and calendar UIDs)."""
+KINDS = ("video", "phone", "callback")
+
+
+def _kinds(places: Sequence[tuple[int, datetime]]) -> dict[str, list[tuple[int, datetime]]]:
+    """The places by the kind that takes each, in turn; a callback only inside the opening
+    hours (weekdays 9-16 on the grid), elsewhere the next kind takes the place."""
+    taken: dict[str, list[tuple[int, datetime]]] = {kind: [] for kind in KINDS}
+    for number, (counsellor, start) in enumerate(places):
+        kind = KINDS[number % len(KINDS)]
+        local = start.astimezone(BERLIN)
+        if kind == "callback" and not (local.weekday() < 5 and 9 <= local.hour < 16):
+            kind = "video"
+        taken[kind].append((counsellor, start))
+    return taken
+
+
+def _insert_booked(app: Flask, places: Sequence[tuple[int, datetime]]) -> Counter[str]:
+    """One case stub per place and what takes the place, inserted in bulk (a dummy
+    ciphertext in the encrypted columns, unique token digests and calendar UIDs): video and
+    phone appointments (a phone one with its call), and callbacks holding a seat. How many
+    of each kind."""
     svc = services(app)
     length = scheduling_config(app).appointments.length
     now = svc.clock.now()
@@ -245,6 +270,7 @@ def _insert_booked(app: Flask, places: Sequence[tuple[int, datetime]]) -> None:
     references: set[str] = set()
     while len(references) < len(places):
         references.add(new_case_reference())
+    taken = _kinds(places)
     with svc.database.transaction() as session:
         session.execute(
             insert(Case.__table__),
@@ -253,23 +279,29 @@ def _insert_booked(app: Flask, places: Sequence[tuple[int, datetime]]) -> None:
                 for ref in sorted(references)
             ],
         )
-        case_ids = list(session.scalars(select(Case.id).order_by(Case.id)))
+        case_ids = iter(session.scalars(select(Case.id).order_by(Case.id)).all())
+        appointments = [
+            (kind, next(case_ids), counsellor, start)
+            for kind in (AppointmentKind.VIDEO, AppointmentKind.PHONE)
+            for counsellor, start in taken[kind.value]
+        ]
         session.execute(
             insert(Appointment.__table__),
             [
                 {
                     "case_id": case_id,
                     "counsellor_id": counsellor,
+                    "kind": kind,
                     "state": AppointmentState.BOOKED,
                     "start": start,
                     "end": start + length,
                     "name_encrypted": secret,
                     "email_encrypted": secret,
-                    "phone_encrypted": None,
+                    "phone_encrypted": secret if kind == AppointmentKind.PHONE else None,
                     "phone_is_mobile": False,
                     "token_digest": hashlib.sha256(f"bench-{number}".encode()).hexdigest(),
                     "token_encrypted": secret,
-                    "room": f"bench{number:08d}",
+                    "room": f"bench{number:08d}" if kind == AppointmentKind.VIDEO else None,
                     "uid": f"termin-bench-{number}@example.org",
                     "sequence": 0,
                     "booked_via": BookedVia.API,
@@ -277,12 +309,52 @@ def _insert_booked(app: Flask, places: Sequence[tuple[int, datetime]]) -> None:
                     "updated_at": now,
                     "canceled_at": None,
                 }
-                for number, (case_id, (counsellor, start)) in enumerate(
-                    zip(case_ids, places, strict=True)
-                )
+                for number, (kind, case_id, counsellor, start) in enumerate(appointments)
             ],
         )
+        phone_calls = session.execute(
+            select(Appointment.id, Appointment.case_id, Appointment.start).where(
+                Appointment.kind == AppointmentKind.PHONE
+            )
+        ).all()
+        seats: Counter[datetime] = Counter()
+        callbacks = []
+        for _, start in taken["callback"]:
+            seats[start] += 1
+            callbacks.append(_callback_row(next(case_ids), start, secret, now, seat=seats[start]))
+        callbacks += [
+            _callback_row(case_id, start, secret, now, appointment_id=appointment_id)
+            for appointment_id, case_id, start in phone_calls
+        ]
+        session.execute(insert(Callback.__table__), callbacks)
         note_booked_times_changed(session)  # as every booking does: listings read afresh
+    return Counter({kind: len(places) for kind, places in taken.items()})
+
+
+def _callback_row(
+    case_id: int,
+    start: datetime,
+    secret: bytes,
+    now: datetime,
+    *,
+    seat: int | None = None,
+    appointment_id: int | None = None,
+) -> dict[str, object]:
+    """A booked callback: one holding a seat of its slot, or the call of a phone appointment
+    (no seat: the appointment holds the counsellor)."""
+    return {
+        "case_id": case_id,
+        "appointment_id": appointment_id,
+        "state": CallbackState.BOOKED,
+        "slot_start": start,
+        "seat": seat,
+        "due_at": start,
+        "number_encrypted": secret,
+        "number_is_mobile": False,
+        "attempts": 0,
+        "created_at": now,
+        "updated_at": now,
+    }
 
 
 def _time_slots(client: FlaskClient) -> tuple[list[float], float, float, int]:
@@ -522,6 +594,7 @@ def table(searches: list[SlotsResult], races: list[RaceResult]) -> str:
             (
                 "backend",
                 "booked",
+                "video / phone / callback",
                 "in the 28 d",
                 "free slots",
                 "p50 ms",
@@ -540,6 +613,7 @@ def table(searches: list[SlotsResult], races: list[RaceResult]) -> str:
             (
                 s.backend,
                 str(s.booked),
+                s.by_kind,
                 str(s.booked_asked),
                 str(s.free_slots),
                 f"{s.p50_ms:.1f}",
@@ -555,7 +629,7 @@ def table(searches: list[SlotsResult], races: list[RaceResult]) -> str:
             )
             for s in searches
         ]
-        lines += aligned(rows, set(range(1, 14)))
+        lines += aligned(rows, {1, *range(3, 15)})
     if races:
         rows = [("backend", "round", "slot", "201", "409", "other", "booked rows", "wall s")]
         for r in races:
@@ -579,8 +653,9 @@ def table(searches: list[SlotsResult], races: list[RaceResult]) -> str:
 
 def verdict_lines(searches: list[SlotsResult], races: list[RaceResult]) -> list[str]:
     lines = [
-        f"{s.backend}: video slots for {DAYS} days with {COUNSELLORS} counsellors and "
-        f"{s.booked} booked p99 {s.p99_ms:.1f} ms (target < {TARGET_SLOTS_P99_MS:.0f} ms) "
+        f"{s.backend}: free times for {DAYS} days with {COUNSELLORS} counsellors and "
+        f"{s.booked} booked ({s.by_kind}) p99 {s.p99_ms:.1f} ms "
+        f"(target < {TARGET_SLOTS_P99_MS:.0f} ms) "
         f"{'PASS' if s.ok else 'FAIL'}; empty calendar p99 {s.empty_p99_ms:.1f} ms, "
         f"p50 {s.ratio:.2f}x the empty one; without the listing cache (as after every "
         f"booking) p50 {s.uncached_p50_ms:.1f} / p99 {s.uncached_p99_ms:.1f} ms"
@@ -609,8 +684,9 @@ def problems(races: list[RaceResult]) -> list[str]:
 
 def main() -> tuple[list[SlotsResult], list[RaceResult]]:
     print(
-        f"appointments: video slots for {DAYS} days with {COUNSELLORS} counsellors and "
-        f"{BOOKED} booked; {RACERS} concurrent bookings of one slot under gunicorn "
+        f"appointments: free times for {DAYS} days with {COUNSELLORS} counsellors and "
+        f"{BOOKED} booked (video, phone, callbacks); {RACERS} concurrent bookings of one "
+        f"slot under gunicorn "
         f"({WORKERS} workers x {THREADS} threads), {RACE_ROUNDS} rounds",
         flush=True,
     )

@@ -1,4 +1,4 @@
-"""Calendar files (RFC 5545) for video-call appointments.
+"""Calendar files (RFC 5545) for appointments, by video or by phone.
 
 Three files: the iTIP (RFC 5546) invitation (METHOD:REQUEST) and cancellation (METHOD:CANCEL)
 that go out by e-mail, and the subscribable webcal feed (METHOD:PUBLISH) for counsellors.
@@ -58,7 +58,7 @@ class Attendee:
 
 @dataclass(frozen=True)
 class Invitation:
-    """One video-call appointment as mailed to the people taking part.
+    """One appointment as mailed to the people taking part.
 
     `uid` stays the same across all changes so that clients update or remove the entry they
     already have; `sequence` must be raised by the caller on every change (a move, a
@@ -71,7 +71,9 @@ class Invitation:
     end: datetime
     summary: str
     description: str  # how to join, case reference, manage link
-    video_url: str  # goes to LOCATION (shown everywhere) and URL (clickable in some clients)
+    # goes to LOCATION (shown everywhere) and URL (clickable in some clients); None for a
+    # phone appointment, which takes place nowhere but on the phone
+    video_url: str | None
     organizer: Attendee  # the service itself
     attendees: Sequence[Attendee]
     stamp: datetime  # DTSTAMP: when this version was made (aware; written in UTC)
@@ -190,8 +192,9 @@ def _invitation_ics(
     event.add("dtend", end)
     event.add("summary", invitation.summary)
     event.add("description", invitation.description)
-    event.add("location", invitation.video_url)
-    event.add("url", invitation.video_url)
+    if invitation.video_url:
+        event.add("location", invitation.video_url)
+        event.add("url", invitation.video_url)
     event.add("status", status)
     event.add("transp", "OPAQUE")
     event.add("organizer", _address(invitation.organizer))

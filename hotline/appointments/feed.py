@@ -1,5 +1,5 @@
-"""A counsellor's calendar feed: their appointments and the callbacks they took, by case
-reference only — no names, numbers or e-mail addresses ever leave in a feed.
+"""A counsellor's calendar feed: their appointments (video and phone) and the callbacks they
+took, by case reference only — no names, numbers or e-mail addresses ever leave in a feed.
 
 The feed's URL holds a secret token; only its sha256 is stored, so the URL is shown once when
 made (`hotline counsellor feed NAME --renew`) and a renewal makes the old URL stop working.
@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
-from sqlalchemy import select
+from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
 from hotline.appointments.calendar import FeedEntry, feed_ics
@@ -65,6 +65,21 @@ def counsellor_feed(
         .order_by(Appointment.start)
     ):
         shown = display_case_reference(reference)
+        if room is None:  # a phone appointment: the service rings the counsellor then
+            entries.append(
+                FeedEntry(
+                    uid=uid,
+                    start=start,
+                    end=end,
+                    summary=text("appointments.feed.phone_summary", reference=shown),
+                    description=text(
+                        "appointments.feed.phone_description",
+                        reference=shown,
+                        appointment_id=appointment_id,
+                    ),
+                )
+            )
+            continue
         entries.append(
             FeedEntry(
                 uid=uid,
@@ -85,7 +100,13 @@ def counsellor_feed(
         select(Callback.id, CallbackAttempt.started_at, Case.reference)
         .join(CallbackAttempt, CallbackAttempt.callback_id == Callback.id)
         .outerjoin(Case, Case.id == Callback.case_id)
-        .where(CallbackAttempt.counsellor_id == counsellor.id, CallbackAttempt.started_at >= since)
+        .outerjoin(Appointment, Appointment.id == Callback.appointment_id)
+        .where(
+            CallbackAttempt.counsellor_id == counsellor.id,
+            CallbackAttempt.started_at >= since,
+            # the call of their own phone appointment: the appointment is in the feed already
+            or_(Appointment.id.is_(None), Appointment.counsellor_id != counsellor.id),
+        )
         .order_by(CallbackAttempt.started_at)
     ):
         shown = (

@@ -1,7 +1,11 @@
-"""Video-call appointments. A booked appointment holds its counsellor's time: the partial
+"""Appointments, by video or by phone. A booked appointment holds its counsellor's time: the partial
 unique index refuses a second booked appointment of one counsellor at the same start, and
 booking runs under the booking lock (`scheduling.availability.booking_lock`), so overlaps of
-any shape are refused by the database, not only by a check in Python."""
+any shape are refused by the database, not only by a check in Python.
+
+A phone appointment is called at its time like a callback: a callback row tied to it
+(`Callback.appointment_id`, holding no seat: the appointment already holds the counsellor)
+is placed by `scheduling.callbacks.placing`."""
 
 from __future__ import annotations
 
@@ -31,6 +35,11 @@ class AppointmentState(StrEnum):
     CANCELED = "canceled"
 
 
+class AppointmentKind(StrEnum):
+    VIDEO = "video"  # in a video room (`room`)
+    PHONE = "phone"  # the counsellor calls the official's number at the agreed time
+
+
 class BookedVia(StrEnum):
     WEB = "web"  # the booking page /termin
     API = "api"  # POST /api/v1/appointments
@@ -56,6 +65,9 @@ class Appointment(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     case_id: Mapped[int] = mapped_column(ForeignKey("cases.id"), index=True)
     counsellor_id: Mapped[int] = mapped_column(ForeignKey("counsellors.id"), index=True)
+    kind: Mapped[str] = mapped_column(
+        String(8), default=AppointmentKind.VIDEO, server_default=AppointmentKind.VIDEO.value
+    )
     state: Mapped[str] = mapped_column(String(16), default=AppointmentState.BOOKED)
     start: Mapped[datetime] = mapped_column(UTCDateTime(), index=True)
     end: Mapped[datetime] = mapped_column(UTCDateTime())
@@ -71,7 +83,8 @@ class Appointment(Base):
     request_digest: Mapped[str | None] = mapped_column(String(64), unique=True)
     # a keyed hash of that request's body: the same key with another body is refused
     request_body_digest: Mapped[str | None] = mapped_column(String(64))
-    room: Mapped[str] = mapped_column(String(64))  # the video room id (unguessable)
+    # the video room id (unguessable); None for a phone appointment, which has no room
+    room: Mapped[str | None] = mapped_column(String(64))
     uid: Mapped[str] = mapped_column(String(120), unique=True)  # the calendar UID
     # raised on every change of time, counsellor, state or invitation (calendars rely on it)
     sequence: Mapped[int] = mapped_column(Integer, default=0)
@@ -81,6 +94,10 @@ class Appointment(Base):
     canceled_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     # marked in the console: the official did not come (who marked it: the audit log)
     no_show_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+
+    @property
+    def by_phone(self) -> bool:
+        return self.kind == AppointmentKind.PHONE
 
     def forget_contact(self) -> None:
         """The official's name, address and number are kept only while needed."""

@@ -34,6 +34,7 @@ from hotline.outbox import queue, side_effects
 from hotline.outbox.queue import Work
 from hotline.plurals import counted
 from hotline.sections_config import SchedulingConfig
+from hotline.telephony.phone_numbers import mask
 from hotline.texts import text
 
 Kind = Literal["booked", "moved", "canceled", "reminder", "email_added"]
@@ -105,8 +106,10 @@ class Notices:
         self.tz = scheduling.hours.timezone
 
     def booked(self, appointment: Appointment) -> None:
+        """The confirmation: mails, and an SMS to a mobile number for a phone appointment
+        (its number is the official's way to us) or a video one booked on the phone."""
         self._mail_both(appointment, "booked", "REQUEST")
-        if appointment.booked_via == BookedVia.PHONE:
+        if appointment.by_phone or appointment.booked_via == BookedVia.PHONE:
             self._sms(appointment, "booked")
         self._queue_reminders(appointment)
 
@@ -114,10 +117,14 @@ class Notices:
         self._mail_both(appointment, "moved", "REQUEST")
         if previous_counsellor != appointment.counsellor_id:
             self._mail_counsellor(appointment, previous_counsellor, "canceled", "CANCEL")
+        if appointment.by_phone:  # we call at the new time: the number's owner hears of it
+            self._sms(appointment, "moved")
         self._queue_reminders(appointment)
 
     def canceled(self, appointment: Appointment) -> None:
         self._mail_both(appointment, "canceled", "CANCEL")
+        if appointment.by_phone:
+            self._sms(appointment, "canceled")
 
     def email_added(self, appointment: Appointment) -> None:
         self._mail_official(appointment, "email_added", "REQUEST")
@@ -236,13 +243,21 @@ class Notices:
             "when": long_date_time(appointment.start, self.tz),
             "when_short": short_date_time(appointment.start, self.tz),
             "minutes": self.scheduling.appointments.slot_minutes,
-            "video_url": self.links.video_url(appointment.room),
+            "phone_appointment": appointment.by_phone,
+            "video_url": self.links.video_url(appointment.room) if appointment.room else None,
+            # the official's own number, masked (the counsellor's copy never names it)
+            "number": self._masked_number(appointment) if not for_counsellor else None,
             "case_reference": display_case_reference(reference),
             "manage_url": self.links.manage_url(token),
             "ics_url": self.links.ics_url(token),
             "contact_email": self.links.contact_email,
             "service": SERVICE_NAME,
         }
+
+    def _masked_number(self, appointment: Appointment) -> str | None:
+        token = appointment.phone_encrypted
+        number = self.cipher.decrypt_or_none(token) if token else None
+        return mask(number) if number else None
 
     # --- the calendar part ----------------------------------------------------------------
     def _ics(

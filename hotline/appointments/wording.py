@@ -11,6 +11,7 @@ from hotline.calendar_names import MONTHS, WEEKDAYS
 from hotline.texts import text, words
 
 STATE_NAMES = words("appointments.states")
+KIND_NAMES = words("appointments.kinds")
 
 
 def short_day(day: date) -> str:

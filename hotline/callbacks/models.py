@@ -54,6 +54,9 @@ class Callback(Base):
     # booked on the web or through the API: the sha256 of its manage link's secret
     token_digest: Mapped[str | None] = mapped_column(String(64), unique=True)
     attempts: Mapped[int] = mapped_column(Integer, default=0)
+    # the phone appointment this call is for: placed at the appointment's time, its own
+    # counsellor rung first; it takes no seat (the appointment holds the counsellor)
+    appointment_id: Mapped[int | None] = mapped_column(ForeignKey("appointments.id"), index=True)
     # asked for while waiting in the line: keeps the caller's place (when they joined it)
     # until a counsellor takes it; None for callbacks booked for a time
     line_since: Mapped[datetime | None] = mapped_column(UTCDateTime())

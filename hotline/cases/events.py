@@ -25,6 +25,9 @@ class CaseEventKind(StrEnum):
     APPOINTMENT_MOVED = "appointment_moved"
     APPOINTMENT_CANCELED = "appointment_canceled"
     APPOINTMENT_NO_SHOW = "appointment_no_show"  # marked in the console
+    PHONE_APPOINTMENT_BOOKED = "phone_appointment_booked"
+    PHONE_APPOINTMENT_MOVED = "phone_appointment_moved"
+    PHONE_APPOINTMENT_CANCELED = "phone_appointment_canceled"
     FOLLOW_UP = "follow_up"  # someone must act: the timeline says what
     STATUS_CHANGED = "status_changed"
     ASSIGNED = "assigned"

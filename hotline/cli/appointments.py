@@ -1,6 +1,6 @@
-"""`hotline appointments list|cancel|email`: video appointments as operators see them (names
-and addresses masked), cancelled or given an address on an official's request (for example
-after a booking by phone from a landline)."""
+"""`hotline appointments list|cancel|email`: video and phone appointments as operators see
+them (names and addresses masked), cancelled or given an address on an official's request (for
+example after a booking by phone from a landline)."""
 
 from __future__ import annotations
 
@@ -12,7 +12,7 @@ import click
 from sqlalchemy import select
 
 from hotline.appointments.models import Appointment, AppointmentState
-from hotline.appointments.wording import STATE_NAMES
+from hotline.appointments.wording import KIND_NAMES, STATE_NAMES
 from hotline.cases.models import Case
 from hotline.cases.references import display_case_reference
 from hotline.cli.support import DAY, ROW_ID, cli_context, cli_units, echo_table
@@ -58,6 +58,7 @@ def appointments_list(day: date | None, state: str | None) -> None:
                 str(appointment.id),
                 f"{appointment.start.astimezone(tz):%d.%m.%Y %H:%M}",
                 display_case_reference(reference),
+                KIND_NAMES.get(appointment.kind, appointment.kind),
                 name,
                 STATE_NAMES.get(appointment.state, appointment.state),
                 CHANNELS.get(appointment.booked_via, appointment.booked_via),

@@ -1,11 +1,15 @@
-"""The appointments desk: free slots, booking, moving and cancelling, in the caller's
-transaction (a web request, the phone menu, a CLI command).
+"""The appointments desk: free slots, booking, moving and cancelling video and phone
+appointments, in the caller's transaction (a web request, the phone menu, a CLI command).
 
 Booking holds the booking lock, looks at the slot again and inserts the appointment with the
 counsellor chosen fairly (fewest appointments that week); the partial unique index refuses a
 second booked appointment of a counsellor at one start as a last line. Of two requests for the
 last place, one gets it and the other `SlotTaken`. Mails and reminders are work rows written
 in the same transaction: a rolled-back booking has mailed nobody.
+
+Both kinds take the same slots, the same counsellors' time and the same lock. A phone
+appointment has no video room; its call is a callback row tied to it
+(`scheduling.appointments.phone_calls`), arranged, moved and withdrawn with it here.
 """
 
 from __future__ import annotations
@@ -21,6 +25,7 @@ from sqlalchemy.exc import IntegrityError
 
 from hotline.appointments.models import (
     Appointment,
+    AppointmentKind,
     AppointmentState,
     BookedVia,
     note_booked_times_changed,
@@ -33,6 +38,11 @@ from hotline.cases.models import Case
 from hotline.cases.service import case_to_book_for
 from hotline.counsellors.models import Counsellor
 from hotline.link_tokens import holder_of, new_link_token, token_digest
+from scheduling.appointments.phone_calls import (
+    NoNumberToCall,
+    arrange_the_call,
+    withdraw_the_call,
+)
 from scheduling.appointments.slots import AppointmentSlots, VideoSlot
 from scheduling.availability.booking_lock import SlotTaken, hold_booking_lock
 from scheduling.availability.service import Availability
@@ -62,7 +72,8 @@ class BookedAppointment:
     case_reference: str
     start: datetime
     end: datetime
-    video_url: str
+    kind: AppointmentKind
+    video_url: str | None  # None for a phone appointment
     manage_url: str
     ics_url: str
     repeated: bool = False  # the answer to an earlier request with the same Idempotency-Key
@@ -152,12 +163,16 @@ class AppointmentDesk:
         via: BookedVia,
         case_reference: str | None = None,
         request: RepeatableRequest | None = None,
+        kind: AppointmentKind = AppointmentKind.VIDEO,
     ) -> BookedAppointment:
         """Book the slot at `start`; SlotTaken when it is not free, UnknownCaseReference
         when the reference names no case. A `request` seen before answers with that booking
         (`repeated`): a retry after a lost answer books nothing twice; the same key with
-        another body is KeyUsedForAnotherRequest."""
+        another body is KeyUsedForAnotherRequest. A phone appointment needs the contact's
+        number (NoNumberToCall) and is called at its time."""
         start = start.astimezone(UTC)
+        if kind == AppointmentKind.PHONE and not contact.phone_e164:
+            raise NoNumberToCall()
         hold_booking_lock(self.session)
         if request is not None:
             earlier = self._booked_for_request(request)
@@ -168,10 +183,10 @@ class AppointmentDesk:
         counsellor_id = self._fairest_free_counsellor(start)
         case = self._case(case_reference)  # after the slot: a refused booking opens no case
         token = new_link_token()
-        room = secrets.token_hex(ROOM_BYTES)  # hex: safe in any video service's room names
         appointment = Appointment(
             case_id=case.id,
             counsellor_id=counsellor_id,
+            kind=kind,
             state=AppointmentState.BOOKED,
             start=start,
             end=start + self.config.length,
@@ -183,7 +198,7 @@ class AppointmentDesk:
             token_encrypted=self.cipher.encrypt(token),
             request_digest=request.key if request else None,
             request_body_digest=request.body if request else None,
-            room=room,
+            room=_new_room() if kind == AppointmentKind.VIDEO else None,
             uid=f"termin-{secrets.token_hex(16)}@{self.links.mail_domain}",
             sequence=0,
             booked_via=via,
@@ -203,9 +218,11 @@ class AppointmentDesk:
             self.session,
             case.id,
             self.now,
-            CaseEventKind.APPOINTMENT_BOOKED,
+            _EVENTS[appointment.kind, "booked"],
             {"when": self._when(start)},
         )
+        if appointment.by_phone:
+            arrange_the_call(self.unit, appointment)
         self._notices().booked(appointment)
         return self.booked(appointment, token)
 
@@ -219,7 +236,8 @@ class AppointmentDesk:
             case_reference=reference or "",
             start=appointment.start,
             end=appointment.end,
-            video_url=self.links.video_url(appointment.room),
+            kind=AppointmentKind(appointment.kind),
+            video_url=self.links.video_url(appointment.room) if appointment.room else None,
             manage_url=self.links.manage_url(token),
             ics_url=self.links.ics_url(token),
         )
@@ -264,9 +282,11 @@ class AppointmentDesk:
             self.session,
             appointment.case_id,
             self.now,
-            CaseEventKind.APPOINTMENT_CANCELED,
+            _EVENTS[appointment.kind, "canceled"],
             {"when": self._when(appointment.start)},
         )
+        if appointment.by_phone:
+            withdraw_the_call(self.unit, appointment)
         self._notices().canceled(appointment)
         appointment.forget_contact()  # the cancellations are queued with what they need
         return True
@@ -304,9 +324,12 @@ class AppointmentDesk:
             self.session,
             appointment.case_id,
             self.now,
-            CaseEventKind.APPOINTMENT_MOVED,
+            _EVENTS[appointment.kind, "moved"],
             {"was": self._when(old_start), "when": self._when(start)},
         )
+        if appointment.by_phone:  # the call goes with it, perhaps to another counsellor
+            withdraw_the_call(self.unit, appointment)
+            arrange_the_call(self.unit, appointment)
         self._notices().moved(appointment, previous_counsellor)
 
     def add_email(self, appointment: Appointment, email: str) -> None:
@@ -372,11 +395,26 @@ class AppointmentDesk:
         return local_time(at, self.tz)
 
 
+def _new_room() -> str:
+    return secrets.token_hex(ROOM_BYTES)  # hex: safe in any video service's room names
+
+
+_EVENTS = {
+    (AppointmentKind.VIDEO, "booked"): CaseEventKind.APPOINTMENT_BOOKED,
+    (AppointmentKind.VIDEO, "moved"): CaseEventKind.APPOINTMENT_MOVED,
+    (AppointmentKind.VIDEO, "canceled"): CaseEventKind.APPOINTMENT_CANCELED,
+    (AppointmentKind.PHONE, "booked"): CaseEventKind.PHONE_APPOINTMENT_BOOKED,
+    (AppointmentKind.PHONE, "moved"): CaseEventKind.PHONE_APPOINTMENT_MOVED,
+    (AppointmentKind.PHONE, "canceled"): CaseEventKind.PHONE_APPOINTMENT_CANCELED,
+}
+
 __all__ = [
     "AppointmentDesk",
+    "AppointmentKind",
     "BookedAppointment",
     "Contact",
     "KeyUsedForAnotherRequest",
+    "NoNumberToCall",
     "RepeatableRequest",
     "SlotTaken",
 ]

@@ -40,7 +40,8 @@ class AppointmentSlots:
         self._availability = availability
         self._callbacks_booked = callbacks_booked  # places taken per callback slot start (UTC)
         self._callback_slot = callback_slot
-        self._free_for_callbacks: dict[datetime, set[int]] = {}  # per callback slot, as asked
+        # per callback slot, as asked: whom its callbacks hold (None: more than are free)
+        self._held_for_callbacks: dict[datetime, frozenset[int] | None] = {}
         self._starts: dict[tuple[date, date], dict[datetime, bool]] = {}
 
     @property
@@ -81,39 +82,55 @@ class AppointmentSlots:
         while it holds them."""
         end = start + self._length
         held_until = end + self._buffer
-        crowded = [
-            (block, booked)
-            for block in (
-                self._callback_blocks(start, held_until) if self._callbacks_booked else ()
-            )
-            if (booked := self._callbacks_booked.get(block, 0))
-        ]
-        candidates = self._availability.fitting(
-            start,
-            end,
-            held_until=held_until,
-            in_hours=in_hours,
-            by_arrangement=True,
-            first_only=first_only and not crowded,
-            per_day=self._config.max_per_counsellor_per_day,
-        )
-        if not crowded:
-            return candidates
-        fitting = []
-        for cid in candidates:
-            if all(len(self._free_at(block) - {cid}) >= booked for block, booked in crowded):
-                fitting.append(cid)
-                if first_only:
-                    break
-        return fitting
 
-    def _free_at(self, block: datetime) -> set[int]:
-        """Who is free for the callbacks of a callback slot (computed once per slot)."""
-        free = self._free_for_callbacks.get(block)
-        if free is None:
-            free = set(self._availability.fitting(block, block + self._callback_slot))
-            self._free_for_callbacks[block] = free
-        return free
+        def fitting(excluding: set[int] | None = None) -> list[int]:
+            return self._availability.fitting(
+                start,
+                end,
+                held_until=held_until,
+                in_hours=in_hours,
+                by_arrangement=True,
+                first_only=first_only,
+                per_day=self._config.max_per_counsellor_per_day,
+                excluding=excluding or (),
+            )
+
+        candidates = fitting()
+        if not candidates or not self._callbacks_booked:  # in a full calendar: mostly none
+            return candidates
+        needed = self._needed_for_callbacks(start, held_until)
+        if needed is None:
+            return []
+        if not first_only:
+            return [cid for cid in candidates if cid not in needed]
+        return candidates if candidates[0] not in needed else fitting(excluding=needed)
+
+    def _needed_for_callbacks(self, start: datetime, end: datetime) -> set[int] | None:
+        """Who must stay free for the callbacks booked in the callback slots [start, end)
+        touches: where as many are booked as counsellors are free for them, every one of
+        those; None where more are booked than that (nobody may be taken then)."""
+        needed: set[int] = set()
+        for block in self._callback_blocks(start, end):
+            booked = self._callbacks_booked.get(block, 0)
+            if not booked:
+                continue
+            held = self._held_for(block, booked)
+            if held is None:
+                return None
+            needed |= held
+        return needed
+
+    def _held_for(self, block: datetime, booked: int) -> frozenset[int] | None:
+        """Whom the `booked` callbacks of a callback slot hold (computed once per slot): no
+        one while more are free than booked (looking no further than one more), all who are
+        free when as many are booked, None when more are booked than are free."""
+        if block not in self._held_for_callbacks:
+            free = self._availability.fitting(
+                block, block + self._callback_slot, at_most=booked + 1
+            )
+            held = frozenset() if len(free) > booked else frozenset(free)
+            self._held_for_callbacks[block] = None if len(free) < booked else held
+        return self._held_for_callbacks[block]
 
     def _callback_blocks(self, start: datetime, end: datetime) -> Iterator[datetime]:
         """The callback slots [start, end) touches (they are aligned to local midnight)."""

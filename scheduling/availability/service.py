@@ -14,7 +14,7 @@ from __future__ import annotations
 import re
 from bisect import bisect_left
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta, tzinfo
 
@@ -249,20 +249,28 @@ class Availability:
         first_only: bool = False,
         among: Iterable[int] | None = None,
         per_day: int = 0,
+        excluding: Collection[int] = (),
+        at_most: int = 0,
     ) -> list[int]:
         """Counsellors free for [start, end): not absent, nothing booked before `held_until`
         (default `end`), and inside their weekly windows (`in_hours`: the opening hours are
         checked by whoever asks) or their windows by arrangement. `first_only` stops at the
         first (is anyone free?); `among` asks about some counsellors only; `per_day` (> 0)
-        leaves out whoever has that many appointments on the local day already."""
+        leaves out whoever has that many appointments on the local day already; `excluding`
+        leaves out those counsellors; `at_most` (> 0) stops when that many are found (the
+        least booked first, as `first_only`, which is `at_most=1`)."""
         local_start, local_end = start.astimezone(self._tz), end.astimezone(self._tz)
         day, weekday = local_start.date(), local_start.weekday()
         since, until = int(start.timestamp()), int((held_until or end).timestamp())
+        if first_only:
+            at_most = 1
         if among is None:
-            among = self._least_booked_first if first_only else self.counsellor_ids
+            among = self._least_booked_first if at_most else self.counsellor_ids
         day_span = self._day_span(day) if per_day else (0, 0)
         found = []
         for cid in among:
+            if cid in excluding:
+                continue
             absences = self._absences.get(cid)
             if absences and any(first <= day <= last for first, last in absences):
                 continue
@@ -280,7 +288,7 @@ class Availability:
                 fits = bool(arranged) and _inside(arranged.get(weekday), local_start, local_end)
             if fits:
                 found.append(cid)
-                if first_only:
+                if len(found) == at_most:
                     break
         return found
 

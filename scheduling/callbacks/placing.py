@@ -9,6 +9,11 @@ mailbox the counsellor rejects: another attempt in `caller_retry_minutes`, up to
 `max_attempts`; then the callback has failed and a follow-up is noted on the case. The number
 is deleted when the callback has ended. A callback due while the line is closed (an override,
 a holiday) moves to the next opening.
+
+The call of a phone appointment (`scheduling.appointments.phone_calls`) is placed the same
+way, with two differences: it is placed at the agreed time even when the line is closed (it
+was arranged, often for an evening), and the appointment's own counsellor is rung first in
+every round, before the others in turn.
 """
 
 from __future__ import annotations
@@ -21,6 +26,7 @@ from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import Table, select, update
 
+from hotline.appointments.models import Appointment
 from hotline.callbacks.models import (
     ENGAGED_AT_MOST,
     OPEN_CALLBACK_STATES,
@@ -37,7 +43,12 @@ from hotline.counsellors.models import Counsellor
 from hotline.outbox import queue, side_effects
 from hotline.outbox.models import WorkItem
 from hotline.routing.lock import hold_routing_lock
-from hotline.routing.states import available_counsellors, counsellors_now
+from hotline.routing.states import (
+    CounsellorNow,
+    CounsellorState,
+    available_counsellors,
+    counsellors_now,
+)
 from hotline.telephony.legs import LegOwner
 from hotline.telephony.statuses import TERMINAL_STATUSES
 from hotline.texts import text
@@ -101,7 +112,8 @@ class CallbackPlacement:
         hours = opening_hours_at(self.session, self.scheduling.hours, self.now)
         status = hours.status_at(self.now)
         attempt = self._attempt(callback, attempt_number)
-        if not status.is_open:
+        # a phone appointment is agreed for its time, by arrangement outside the hours too
+        if not status.is_open and callback.appointment_id is None:
             callback.line_since = None  # the line is closed: it waits for its time instead
             return self._move_to(callback, attempt, status.next_opening)
         if attempt.outcome is not None:
@@ -110,7 +122,7 @@ class CallbackPlacement:
             return IN_LINE
         if self._engaged(attempt):  # an earlier look rang someone who has not answered yet
             return f"counsellor {attempt.counsellor_id} still rung"
-        counsellor = self._next_counsellor(attempt)
+        counsellor = self._next_counsellor(callback, attempt)
         if counsellor is None:
             return self._wait_for_a_counsellor(callback, attempt)
         counsellor_id, number = counsellor
@@ -338,18 +350,31 @@ class CallbackPlacement:
         )
         if callback is None or callback.state not in cancellable:
             return False
+        self._call_off(callback)
+        by = "by_booker" if by_booker else "by_staff"
+        self._note(callback, CaseEventKind.CALLBACK_CANCELED, {VARIANT: by})
+        return True
+
+    def withdraw(self, callback_id: int) -> None:
+        """The phone appointment this call was for was cancelled or moved: the call will not
+        be placed (a leg still ringing finds it over), its number is deleted. The timeline
+        has the appointment's own entry, so none is added here."""
+        callback = self.session.get(
+            Callback, callback_id, with_for_update=True, populate_existing=True
+        )
+        if callback is not None and callback.state in OPEN_CALLBACK_STATES:
+            self._call_off(callback)
+
+    def _call_off(self, callback: Callback) -> None:
         pending = self.session.scalars(
             select(WorkItem.id).where(
                 WorkItem.kind == PLACE_CALLBACK,
-                WorkItem.idempotency_key.like(f"callback:{callback_id}:%"),
+                WorkItem.idempotency_key.like(f"callback:{callback.id}:%"),
             )
         )
         for work_id in list(pending):
             queue.cancel(self.session, work_id, self.now)
         self._end(callback, CallbackState.CANCELED)
-        by = "by_booker" if by_booker else "by_staff"
-        self._note(callback, CaseEventKind.CALLBACK_CANCELED, {VARIANT: by})
-        return True
 
     # --- inside ---------------------------------------------------------------------------
     def _attempt(self, callback: Callback, number: int) -> CallbackAttempt:
@@ -389,10 +414,16 @@ class CallbackPlacement:
         self._queue(callback.id, attempt.number, retry, f"wait-{int(self.now.timestamp())}")
         return "nobody free"
 
-    def _next_counsellor(self, attempt: CallbackAttempt) -> tuple[int, str] | None:
-        """Free (`hotline.routing.states`: not rung, not talking, not in a wrap-up or an
+    def _next_counsellor(
+        self, callback: Callback, attempt: CallbackAttempt
+    ) -> tuple[int, str] | None:
+        """A phone appointment's own counsellor first; then anyone free
+        (`hotline.routing.states`: not rung, not talking, not in a wrap-up or an
         appointment), not tried in this attempt, available for the callback's slot."""
         states = counsellors_now(self.session, self.now)
+        own = self._appointment_counsellor(callback, attempt, states)
+        if own is not None:
+            return own
         free = [
             c for c in available_counsellors(states, self.cipher) if c.id not in _tried(attempt)
         ]
@@ -411,6 +442,25 @@ class CallbackPlacement:
             if availability.available(candidate.id, self.now, window_end):
                 return candidate.id, candidate.number
         return None
+
+    def _appointment_counsellor(
+        self, callback: Callback, attempt: CallbackAttempt, states: list[CounsellorNow]
+    ) -> tuple[int, str] | None:
+        """The counsellor of the phone appointment this call is for, unless tried in this
+        round already or on (or rung for) another call: the appointment holds their time, so
+        neither being off duty for the line nor the appointment itself keeps them out."""
+        if callback.appointment_id is None:
+            return None
+        counsellor_id = self.session.scalar(
+            select(Appointment.counsellor_id).where(Appointment.id == callback.appointment_id)
+        )
+        if counsellor_id is None or counsellor_id in _tried(attempt):
+            return None
+        now = next((state for state in states if state.id == counsellor_id), None)
+        if now is None or now.state in (CounsellorState.RINGING, CounsellorState.TALKING):
+            return None
+        number = self.cipher.decrypt_or_none(now.phone_encrypted)
+        return (counsellor_id, number) if number is not None else None
 
     def _still_free(self, counsellor_id: int) -> bool:
         """Not engaged with another callback (under the routing lock: nobody rings them

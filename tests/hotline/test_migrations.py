@@ -469,3 +469,53 @@ def test_0016_adds_the_no_show_mark_to_appointments_already_booked(svc, client, 
     with svc.database.transaction() as session:
         (kept,) = session.scalars(select(Appointment)).all()
         assert kept.no_show_at is None and kept.start.hour == 13  # 14:00 in Berlin, in UTC
+
+
+def test_0017_keeps_appointments_video_and_a_downgrade_still_calls_phone_ones(
+    svc, client, factories
+):
+    """0017 on a database holding a video appointment: it stays one, with its room. On a
+    downgrade below 0017 a phone appointment becomes the video appointment the older code
+    knows (a room of its own, nobody mailed) and its call stays a callback for the same time
+    with the number, so the older scheduler still calls the official."""
+    from sqlalchemy import select, text
+
+    from hotline.appointments.models import Appointment
+
+    factories.counsellor("Anna")
+    common = {"name": "X", "consent": True}
+    video = client.post(
+        "/api/v1/appointments",
+        json={"type": "video", "start": "2026-11-26T12:00:00+01:00", "email": "x@example.org"}
+        | common,
+    )
+    phone = client.post(
+        "/api/v1/appointments",
+        json={"type": "phone", "start": "2026-11-26T13:00:00+01:00", "phone": "0151 23456789"}
+        | common,
+    )
+    assert video.status_code == phone.status_code == 201, (video.json, phone.json)
+    with svc.database.transaction() as session:
+        rooms = dict(session.execute(select(Appointment.id, Appointment.room)).all())
+    video_id, phone_id = sorted(rooms)
+    assert rooms[video_id] is not None and rooms[phone_id] is None
+    engine = svc.database.engine
+
+    migrate.downgrade(engine, "0016")
+
+    assert "kind" not in {c["name"] for c in inspect(engine).get_columns("appointments")}
+    assert "appointment_id" not in {c["name"] for c in inspect(engine).get_columns("callbacks")}
+    with engine.connect() as connection:
+        kept = dict(connection.execute(text("SELECT id, room FROM appointments")).all())
+        assert kept[video_id] == rooms[video_id] and len(kept[phone_id]) == 32
+        (call,) = connection.execute(
+            text("SELECT state, slot_start, seat, number_encrypted FROM callbacks")
+        ).all()
+        assert call.state == "booked" and call.seat is None and call.number_encrypted
+
+    migrate.upgrade(engine)
+
+    with svc.database.transaction() as session:
+        kinds = dict(session.execute(select(Appointment.id, Appointment.kind)).all())
+        assert kinds == {video_id: "video", phone_id: "video"}  # what the downgrade made it
+        assert session.get(Appointment, video_id).room == rooms[video_id]

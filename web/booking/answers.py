@@ -16,7 +16,7 @@ from pydantic.json_schema import SkipJsonSchema
 from web.booking.schema import MOMENT_EXAMPLE
 
 Moment = Annotated[datetime, Field(examples=[MOMENT_EXAMPLE])]
-Kind = Literal["video", "callback"]
+Kind = Literal["video", "phone", "callback"]
 ErrorCode = Literal[
     "invalid_input",
     "invalid_json",
@@ -72,21 +72,28 @@ class Booking(BaseModel):
     ics_url: AnyUrl | None = Field(description="The calendar file (null for callbacks)")
     # absent for callbacks, never null: SkipJsonSchema keeps None out of the document
     video_url: AnyUrl | SkipJsonSchema[None] = Field(
-        default=None, description="The video room (video only)"
+        default=None, description="The video room (video only; a phone appointment has none)"
     )
 
 
 class Appointment(BaseModel):
-    """A video appointment at its manage URL, as JSON."""
+    """A video or phone appointment at its manage URL, as JSON."""
 
-    type: Literal["video"]
+    type: Literal["video", "phone"]
     state: Literal["booked", "canceled"]
     case_reference: str
     start: Moment
     end: Moment
     manage_url: AnyUrl
     ics_url: AnyUrl
-    video_url: AnyUrl | None = Field(description="null once cancelled")
+    video_url: AnyUrl | None = Field(description="null for phone, and once cancelled")
+    phone: str | None = Field(
+        default=None,
+        description=(
+            "Phone only (absent for video): the number we call, masked; null once deleted"
+        ),
+        examples=["+49151•••••89"],
+    )
 
 
 class Callback(BaseModel):

@@ -16,7 +16,7 @@ from flask.typing import ResponseReturnValue
 from flask_limiter.util import get_remote_address
 from werkzeug.exceptions import HTTPException
 
-from hotline.appointments.models import BookedVia
+from hotline.appointments.models import AppointmentKind, BookedVia
 from hotline.callbacks.links import manage_url
 from hotline.cases.service import UnknownCaseReference
 from hotline.crypto import keyed_digest
@@ -44,6 +44,7 @@ from web.security import booking_limit, csrf
 from web.texts import ERRORS, FIELD_ERRORS
 
 log = logging.getLogger(__name__)
+APPOINTMENT_KINDS = tuple(kind.value for kind in AppointmentKind)
 blueprint = Blueprint("api", __name__, url_prefix="/api/v1")
 
 
@@ -79,7 +80,7 @@ def slots() -> ResponseReturnValue:
     kind, days = query.type, query.days
     first_day = query.first_day or svc.clock.now().astimezone(tz).date()
     with svc.database.transaction() as session:
-        if kind == "video":
+        if kind in APPOINTMENT_KINDS:  # video and phone take the same slots
             found = [
                 (slot.start, slot.end)
                 for slot in appointment_desk(session).free_slots(first_day, days)
@@ -113,7 +114,7 @@ def book() -> ResponseReturnValue:
         wish = read_booking(values, hotline_number=services().settings.hotline_number)
     except InvalidInput as bad:
         return error(422, "invalid_input", bad.fields)
-    if wish.type != "video":
+    if wish.type == "callback":
         return _book_callback(wish)
     try:
         key = read_idempotency_key(request.headers)
@@ -128,6 +129,7 @@ def book() -> ResponseReturnValue:
                 via=BookedVia.API,
                 case_reference=wish.case_reference,
                 request=_repeatable(key, values) if key else None,
+                kind=AppointmentKind(wish.type),
             )
     except TooShortNotice:
         return error(409, "too_short_notice")
@@ -139,7 +141,7 @@ def book() -> ResponseReturnValue:
         )
     except KeyUsedForAnotherRequest:
         return error(422, "invalid_input", {IDEMPOTENCY_HEADER: FIELD_ERRORS["key.reused"]})
-    response = jsonify(booked_json(booked, "video"))
+    response = jsonify(booked_json(booked))
     response.status_code = 201
     response.headers["Location"] = booked.manage_url
     if booked.repeated:
@@ -191,17 +193,17 @@ def _book_callback(wish: BookingRequest) -> ResponseReturnValue:
     return response
 
 
-def booked_json(booked: BookedAppointment, kind: str) -> dict[str, object]:
+def booked_json(booked: BookedAppointment) -> dict[str, object]:
     tz = scheduling().hours.timezone
     body: dict[str, object] = {
         "case_reference": booked.case_reference,
         "start": booked.start.astimezone(tz).isoformat(),
         "end": booked.end.astimezone(tz).isoformat(),
-        "type": kind,
+        "type": booked.kind.value,
         "manage_url": booked.manage_url,
         "ics_url": booked.ics_url,
     }
-    if kind == "video":
+    if booked.video_url is not None:
         body["video_url"] = booked.video_url
     return body
 

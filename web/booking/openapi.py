@@ -92,7 +92,8 @@ def document(base_url: str) -> dict[str, Any]:
             "title": text("public.api_title"),
             "version": "1",
             "description": (
-                "Free slots and booking of video-call appointments and callbacks with the "
+                "Free slots and booking of video-call and phone appointments and callbacks "
+                "with the "
                 "starke Stelle hotline (0800 300 99 44). Times are ISO 8601 with an offset "
                 "(Europe/Berlin). Booking is rate-limited per client."
             ),
@@ -132,7 +133,7 @@ def _api_paths() -> dict[str, Any]:
         },
         "/appointments": {
             "post": {
-                "summary": "Book a video-call appointment or a callback",
+                "summary": "Book a video-call appointment, a phone appointment or a callback",
                 "operationId": "book",
                 "parameters": parameters(BookingHeaders, "header"),
                 "requestBody": _body(BookingRequest),

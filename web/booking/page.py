@@ -26,13 +26,19 @@ from flask.typing import ResponseReturnValue
 
 from hotline.appointments import calendar
 from hotline.appointments.links import BOOKING_PATH, ICS_NAME
-from hotline.appointments.models import Appointment, AppointmentState, BookedVia
+from hotline.appointments.models import (
+    Appointment,
+    AppointmentKind,
+    AppointmentState,
+    BookedVia,
+)
 from hotline.calendar_names import long_date_time
 from hotline.cases.models import Case
 from hotline.cases.references import display_case_reference
 from hotline.cases.service import UnknownCaseReference
 from hotline.inputs import Refused, aware_moment
 from hotline.services import services
+from hotline.telephony.phone_numbers import mask
 from scheduling.appointments.desk import AppointmentDesk, SlotTaken, TooShortNotice
 from web.booking.api import error as api_error
 from web.booking.api import message as api_message
@@ -61,6 +67,7 @@ blueprint = Blueprint("booking", __name__, url_prefix=BOOKING_PATH, template_fol
 CANCELED_AND_MAILED = "mail"  # ?abgesagt=mail: the official's cancellation went by mail
 # where an error in the summary takes the reader (the first radio for the time)
 FIELD_IDS = {
+    "type": "type-video",
     "start": "start-1",
     "name": "name",
     "email": "email",
@@ -82,16 +89,27 @@ def book() -> ResponseReturnValue:
     values = {key: value for key, value in request.form.items() if key != "csrf_token"}
     if not form_token_valid():  # the CSRF token
         return _booking_page(values=values, errors={"form": FORM_EXPIRED}, status=400)
+    kind = values.get("type") or AppointmentKind.VIDEO.value  # the page offers both
     try:
         own = services().settings.hotline_number
-        wish = read_booking({**values, "type": "video"}, hotline_number=own, from_form=True)
+        wish = read_booking({**values, "type": kind}, hotline_number=own, from_form=True)
     except InvalidInput as bad:
-        return _booking_page(values=values, errors=bad.fields, status=422)
+        errors = bad.fields
+        if "type" in errors or kind not in PAGE_KINDS:
+            errors = {"type": FIELD_ERRORS["type.choose"], **errors}
+        return _booking_page(values=values, errors=errors, status=422)
+    if kind not in PAGE_KINDS:  # a callback is booked by phone or through the API
+        errors = {"type": FIELD_ERRORS["type.choose"]}
+        return _booking_page(values=values, errors=errors, status=422)
     contact = contact_of(wish)
     try:
         with services().database.transaction() as session:
             booked = appointment_desk(session).book(
-                wish.start, contact, via=BookedVia.WEB, case_reference=wish.case_reference
+                wish.start,
+                contact,
+                via=BookedVia.WEB,
+                case_reference=wish.case_reference,
+                kind=AppointmentKind(kind),
             )
     except TooShortNotice:
         values.pop("start", None)
@@ -118,9 +136,11 @@ def _booking_page(
     with services().database.transaction() as session:
         desk = appointment_desk(session)
         context = slot_context(desk, chosen, lambda iso: url_for("booking.page", tag=iso))
+    shown = {key: values.get(key, "") for key in _FORM_FIELDS}
+    shown["type"] = shown["type"] if shown["type"] in PAGE_KINDS else AppointmentKind.VIDEO.value
     html = render_template(
         "booking.html",
-        values={key: values.get(key, "") for key in _FORM_FIELDS},
+        values=shown,
         errors=dict(errors or {}),
         field_ids=FIELD_IDS,
         taken=taken,
@@ -131,7 +151,8 @@ def _booking_page(
     return html, status
 
 
-_FORM_FIELDS = ("start", "name", "email", "phone", "case_reference", "consent")
+_FORM_FIELDS = ("type", "start", "name", "email", "phone", "case_reference", "consent")
+PAGE_KINDS = (AppointmentKind.VIDEO.value, AppointmentKind.PHONE.value)
 
 
 def _day_of(start: Any) -> str | None:
@@ -312,11 +333,15 @@ def _facts(desk: AppointmentDesk, appointment: Appointment, token: str) -> dict[
     links = desk.links
     reference = desk.session.get_one(Case, appointment.case_id).reference
     canceled = appointment.state != AppointmentState.BOOKED
+    sealed = appointment.phone_encrypted
+    number = desk.cipher.decrypt_or_none(sealed) if sealed else None
     page = {
         "canceled": canceled,
+        "by_phone": appointment.by_phone,
         "when": long_date_time(appointment.start, desk.tz),
         "minutes": desk.config.slot_minutes,
-        "video_url": links.video_url(appointment.room),
+        "video_url": links.video_url(appointment.room) if appointment.room else None,
+        "number": mask(number) if number else None,  # the number we call, masked
         "case_reference": display_case_reference(reference),
         "manage_url": links.manage_url(token),
         "ics_url": links.ics_url(token),
@@ -324,8 +349,8 @@ def _facts(desk: AppointmentDesk, appointment: Appointment, token: str) -> dict[
         "token": token,
         "changeable": desk.changeable(appointment),  # not: moved or cancelled by phone only
     }
-    body = {
-        "type": "video",
+    body: dict[str, Any] = {
+        "type": appointment.kind,
         "state": appointment.state,
         "case_reference": reference,
         "start": appointment.start.astimezone(desk.tz).isoformat(),
@@ -334,6 +359,8 @@ def _facts(desk: AppointmentDesk, appointment: Appointment, token: str) -> dict[
         "ics_url": page["ics_url"],
         "video_url": page["video_url"] if not canceled else None,
     }
+    if appointment.by_phone:
+        body["phone"] = page["number"]
     return {"page": page, "json": body}
 
 

@@ -24,7 +24,7 @@ from hotline.mail.addresses import checked_address
 from hotline.telephony.phone_numbers import CallbackNumber, NumberRefused, callback_number
 from web.texts import FIELD_ERRORS
 
-KINDS = ("video", "callback")
+KINDS = ("video", "phone", "callback")
 NAME_LIMIT = 80
 PHONE_LIMIT = 40  # longer than any number typed with blanks; the number parser never sees more
 CASE_REFERENCE_READ = 20  # "1234 5678" with blanks to spare; the rest is never looked at
@@ -144,7 +144,9 @@ def _key(value: object) -> str:
 
 
 # `json_schema_input_type` is what the document says a client sends; the validator decides.
-Kind = Annotated[str, PlainValidator(_kind, json_schema_input_type=Literal["video", "callback"])]
+Kind = Annotated[
+    str, PlainValidator(_kind, json_schema_input_type=Literal["video", "phone", "callback"])
+]
 Start = Annotated[
     datetime,
     PlainValidator(_start, json_schema_input_type=datetime),
@@ -155,7 +157,7 @@ MailAddress = Annotated[str | None, PlainValidator(_email, json_schema_input_typ
 
 # A model's docstring is its description in the OpenAPI document: written for its clients.
 class BookingRequest(BaseModel):
-    """A video-call appointment or a callback to book."""
+    """A video-call appointment, a phone appointment or a callback to book."""
 
     model_config = ConfigDict(frozen=True)
 
@@ -168,7 +170,10 @@ class BookingRequest(BaseModel):
     email: MailAddress = Field(
         default=None,
         validate_default=True,
-        description="Required for video: the link and invitation go here",
+        description=(
+            "Required for video: the link and invitation go here; optional for phone (the "
+            "invitation goes here)"
+        ),
         json_schema_extra={"format": "email"},
     )
     phone: Annotated[CallbackNumber | None, PlainValidator(_phone, json_schema_input_type=str)] = (
@@ -176,8 +181,9 @@ class BookingRequest(BaseModel):
             default=None,
             validate_default=True,
             description=(
-                "Required for callback; optional for video (a mobile number gets reminders by "
-                "SMS). German numbers with 0 or +49, other countries with 00"
+                "Required for phone and callback: the number we call; optional for video (a "
+                "mobile number gets reminders by SMS). German numbers with 0 or +49, other "
+                "countries with 00"
             ),
             json_schema_extra={"maxLength": PHONE_LIMIT},
         )
@@ -196,10 +202,11 @@ class BookingRequest(BaseModel):
     @field_validator("email", "phone", mode="after")
     @classmethod
     def _needed_for_its_kind(cls, value: object, info: ValidationInfo) -> object:
-        """A video appointment needs an address for its link, a callback a number to call.
-        A `type` that was refused is not in `info.data`: then neither is asked for."""
-        needed_for = {"email": "video", "phone": "callback"}[info.field_name or ""]
-        if value is None and info.data.get("type") == needed_for:
+        """A video appointment needs an address for its link, a phone appointment and a
+        callback a number to call. A `type` that was refused is not in `info.data`: then
+        neither is asked for."""
+        needed_for = {"email": ("video",), "phone": ("phone", "callback")}[info.field_name or ""]
+        if value is None and info.data.get("type") in needed_for:
             raise refused(f"{info.field_name}.missing")
         return value
 
@@ -232,7 +239,12 @@ class SlotQuery(BaseModel):
 
     model_config = ConfigDict(frozen=True, populate_by_name=True)
 
-    type: Kind = Field(default="video", description="video (45-minute appointments) or callback")
+    type: Kind = Field(
+        default="video",
+        description=(
+            "video or phone (45-minute appointments, the same slots for both) or callback"
+        ),
+    )
     first_day: Annotated[date | None, PlainValidator(_day, json_schema_input_type=date)] = Field(
         default=None, alias="from", description="First local day (YYYY-MM-DD); default today"
     )

@@ -107,3 +107,36 @@ def test_smtp_down_then_up_the_mail_arrives_once(
     clock.advance(timedelta(minutes=30))
     smtp_dispatcher.dispatch_due()
     assert len(mails_to(smtp, "amt@example.org")) == 1
+
+
+def test_a_phone_appointment_is_mailed_without_a_room_saying_that_we_call(
+    client, smtp, smtp_dispatcher, create_counsellor
+):
+    create_counsellor("Anna", email="anna@beratung.example.org")
+    start = free_slots(client)[0]["start"]
+    booked = book(client, start, type="phone", phone="0151 23456789").json
+    assert booked["type"] == "phone" and "video_url" not in booked
+    smtp_dispatcher.dispatch_until_idle()
+    (official,) = mails_to(smtp, "amt@example.org")
+    (counsellor,) = mails_to(smtp, "anna@beratung.example.org")
+    assert official["Subject"] == "Telefontermin bestätigt: 26.11.2026, 12:00 Uhr"
+    assert counsellor["Subject"] == "Telefontermin bestätigt: 26.11.2026, 12:00 Uhr"
+    text = official.get_payload()[0].get_payload()[0].get_content()
+    html = official.get_payload()[0].get_payload()[1].get_content()
+    for said in (text, html):
+        assert "Ihr Telefontermin mit der starken Stelle ist gebucht." in said
+        assert "ruft Anna aus unserem Beratungsteam" in " ".join(said.split())
+        assert "0800 300 99 44" in said and "+49151" in said
+        assert "23456789" not in said  # the number masked
+        assert "Videoraum" not in said and "meet.jit.si" not in said
+        assert booked["manage_url"] in said
+    counsellor_text = counsellor.get_payload()[0].get_payload()[0].get_content()
+    assert "Sie haben einen neuen Telefontermin" in counsellor_text
+    assert "ruft der Dienst Sie an" in counsellor_text
+    assert "Videoraum" not in counsellor_text and "+49151" not in counsellor_text
+    for message in (official, counsellor):
+        calendar = calendar_of(invitation_parts(message)[0])
+        assert calendar.method.value == "REQUEST"
+        assert not hasattr(calendar.vevent, "location") and not hasattr(calendar.vevent, "url")
+        assert calendar.vevent.summary.value.startswith("Telefontermin")
+        assert "meet.jit.si" not in calendar.vevent.description.value

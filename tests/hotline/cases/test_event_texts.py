@@ -68,12 +68,23 @@ SENTENCES = [
     (
         Kind.APPOINTMENT_NO_SHOW,
         {"when": NINE},
-        "Zum Videotermin am 30.11.2026 09:00 niemand erschienen",
+        "Zum Termin am 30.11.2026 09:00 niemand erschienen",
     ),
     (
         Kind.APPOINTMENT_MOVED,
         {"was": NINE, "when": HALF_PAST_TEN},
         "Videotermin verlegt vom 30.11.2026 09:00 auf 01.12.2026 10:30",
+    ),
+    (Kind.PHONE_APPOINTMENT_BOOKED, {"when": NINE}, "Telefontermin gebucht für 30.11.2026 09:00"),
+    (
+        Kind.PHONE_APPOINTMENT_CANCELED,
+        {"when": NINE},
+        "Telefontermin am 30.11.2026 09:00 abgesagt",
+    ),
+    (
+        Kind.PHONE_APPOINTMENT_MOVED,
+        {"was": NINE, "when": HALF_PAST_TEN},
+        "Telefontermin verlegt vom 30.11.2026 09:00 auf 01.12.2026 10:30",
     ),
     (
         Kind.STATUS_CHANGED,

@@ -106,7 +106,7 @@ def test_counsellors_staff_and_appointments_are_listed_in_the_consoles_words(hot
         "Anmeldung",
     ]
     assert "Administration" in staff and "aktiv" in staff
-    assert hotline("appointments", "list").output.startswith("keine Videotermine")
+    assert hotline("appointments", "list").output.startswith("keine Termine")
 
 
 def test_counts_take_their_noun_in_singular_or_plural(hotline, tmp_path):

@@ -38,7 +38,7 @@ def test_windows_by_arrangement_offer_evenings_for_video_only(client, hotline, c
     create_counsellor("Anna")
     result = hotline("counsellor", "availability", "Anna", "--by-arrangement", "tue=17:00-19:00")
     assert result.exit_code == 0, result.output
-    assert "nach Vereinbarung (Videotermine): tue=17:00-19:00" in result.output
+    assert "nach Vereinbarung (Video- und Telefontermine): tue=17:00-19:00" in result.output
     assert hours_on(client, "2026-12-01") == [9, 10, 11, 12, 13, 14, 15, 17, 18]
     assert hours_on(client, "2026-12-02") == [9, 10, 11, 12, 13, 14, 15]  # Wednesday
     assert hours_on(client, "2026-12-08") == [9, 10, 11, 12, 13, 14, 15, 17, 18]
@@ -87,6 +87,29 @@ def test_the_feed_lists_appointments_by_case_reference_only(
     assert new_url != url
     assert client.get(urlsplit(url).path).status_code == 404
     assert client.get(urlsplit(new_url).path).status_code == 200
+
+
+def test_the_feed_shows_a_phone_appointment_without_a_room_and_not_its_call_again(
+    client, hotline, create_counsellor
+):
+    create_counsellor("Anna")
+    body = {
+        "type": "phone",
+        "start": "2026-11-30T10:00:00+01:00",
+        "name": "Bürgermeisterin Kraus",
+        "phone": "0151 23456789",
+        "consent": True,
+    }
+    booked = client.post("/api/v1/appointments", json=body).json
+    result = hotline("counsellor", "feed", "Anna")
+    url = next(word for word in result.output.split() if word.startswith("http://"))
+    text = client.get(urlsplit(url).path).get_data(as_text=True)
+    (event,) = vobject.readOne(text).vevent_list
+    reference = booked["case_reference"]
+    assert event.summary.value == f"Telefontermin · Fall {reference[:4]} {reference[4:]}"
+    assert not hasattr(event, "location") and not hasattr(event, "url")
+    for private in ("Kraus", "23456789", "+49151", "ATTENDEE"):
+        assert private not in text
 
 
 def test_counsellor_email_is_kept_encrypted_and_can_be_changed(hotline, svc):

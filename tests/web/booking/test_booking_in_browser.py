@@ -94,7 +94,7 @@ def definitions(browser: Browser) -> dict[str, WebElement]:
 def test_booking_and_cancelling_without_javascript(browser, svc):
     browser.open("/termin")
     assert browser.find("html").get_attribute("lang") == "de"
-    assert browser.find("h1").text == "Videotermin buchen"
+    assert browser.find("h1").text == "Termin buchen"
     assert browser.find_all("script") == []  # nothing to run, nothing needed
 
     choose_day(browser, FRIDAY_BUTTON)
@@ -220,6 +220,42 @@ def test_labels_skip_link_and_keyboard(browser):
 
     book_friday_ten(browser)  # the manage page's forms: the e-mail is known, move and cancel
     assert assert_every_field_is_labelled(browser) >= 1
+
+
+def test_a_phone_appointment_is_chosen_in_a_labelled_group_and_shown_without_a_room(browser, svc):
+    browser.open("/termin")
+    choose_day(browser, FRIDAY_BUTTON)
+    choose_time(browser, "10:00 Uhr")
+    group = browser.by_id("type")
+    assert group.tag_name == "fieldset"
+    assert group.find_element(By.CSS_SELECTOR, "legend").text == "3. Telefon oder Video"
+    video, by_phone = browser.by_id("type-video"), browser.by_id("type-phone")
+    assert video.is_selected() and not by_phone.is_selected()  # as before: video
+    browser.by_text("Telefontermin", "label").click()  # the label, as a person would
+    assert by_phone.is_selected() and not video.is_selected()
+    assert by_phone.accessible_name == "Telefontermin"
+    hints = " ".join(element.text for element in browser.described_by(by_phone))
+    assert "Wir rufen Sie zur gewählten Zeit an" in hints
+    browser.press(Keys.ARROW_UP)  # a radio group: the arrow keys move the choice
+    assert video.is_selected()
+    browser.press(Keys.ARROW_DOWN)
+    assert by_phone.is_selected()
+    fill(browser, "name", PSEUDONYM)
+    fill(browser, "phone", "0151 23456789")
+    browser.by_id("consent").click()
+    browser.click_and_load(browser.by_text("Termin verbindlich buchen", "button"))
+
+    browser.wait_for_path("/termin/")
+    assert browser.find("h1").text == "Ihr Telefontermin"
+    assert "Ihr Termin ist gebucht." in browser.find("[role=status]").text
+    facts = definitions(browser)
+    assert "Videoraum" not in facts and browser.find_all(f'a[href^="{VIDEO_PREFIX}"]') == []
+    number = facts["Wir rufen an unter"].text
+    assert number.startswith("+49151") and "23456789" not in number
+    assert "Der Anruf kommt von 0800 300 99 44" in browser.text("main")
+    assert_every_field_is_labelled(browser)
+    with svc.database.transaction() as session:
+        assert session.scalars(select(Appointment.kind)).one() == "phone"
 
 
 def test_a_missing_chromium_fails_with_how_to_install_it(monkeypatch, tmp_path):

@@ -26,7 +26,8 @@ def test_the_page_is_german_and_sends_protective_headers(client, create_counsell
     page = client.get("/termin")
     html = page.get_data(as_text=True)
     assert page.status_code == 200 and '<html lang="de">' in html
-    assert "Videotermin buchen" in html and "Pseudonym" in html and "110" in html
+    assert "<h1>Termin buchen</h1>" in html and "Pseudonym" in html and "110" in html
+    assert "Telefontermin" in html and "Videotermin" in html  # the two kinds to choose
     assert 'value="2026-11-26T12:00:00+01:00"' in html
     assert "default-src 'none'" in page.headers["Content-Security-Policy"]
     assert page.headers["Referrer-Policy"] == "no-referrer"

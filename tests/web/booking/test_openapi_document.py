@@ -91,6 +91,18 @@ def test_real_answers_are_what_the_document_says(client, create_counsellor):
     conforms(document, shown.json, "Appointment")
     cancelled = client.post(local_path(video.json["manage_url"]) + "/cancel", headers=JSON)
     conforms(document, cancelled.json, "Appointment")
+    phone_slots = client.get("/api/v1/slots", query_string={"type": "phone", "days": 2})
+    conforms(document, phone_slots.json, "Slots")
+    phone = book(client, phone_slots.json["slots"][0]["start"], type="phone", phone="0151 23456789")
+    assert phone.status_code == 201, phone.json
+    conforms(document, phone.json, "Booking")
+    shown = client.get(local_path(phone.json["manage_url"]), headers=JSON)
+    assert shown.json["type"] == "phone" and shown.json["video_url"] is None
+    assert shown.json["phone"].startswith("+49151") and "23456789" not in shown.json["phone"]
+    conforms(document, shown.json, "Appointment")
+    cancelled = client.post(local_path(phone.json["manage_url"]) + "/cancel", headers=JSON)
+    assert cancelled.json["phone"] is None
+    conforms(document, cancelled.json, "Appointment")
     callback_start = free_slots(client, type="callback", days=1)[0]["start"]
     callback = client.post(
         "/api/v1/appointments",
