@@ -43,6 +43,10 @@ SENTENCES = [
     (AuditMessage.ON_DUTY, {}, "im Dienst"),
     (AuditMessage.OFF_DUTY, {}, "nicht im Dienst"),
     (AuditMessage.CALLED_BACK, {"id": 12}, "Rückruf 12"),
+    (AuditMessage.APPOINTMENT_CANCELED, {"id": 4}, "Termin 4 abgesagt"),
+    (AuditMessage.APPOINTMENT_MOVED, {"id": 4}, "Termin 4 verlegt"),
+    (AuditMessage.APPOINTMENT_EMAIL, {"id": 4}, "Termin 4: E-Mail-Adresse eingetragen"),
+    (AuditMessage.APPOINTMENT_NO_SHOW, {"id": 4}, "Termin 4: niemand erschienen"),
     (
         AuditMessage.STATISTICS_EXPORTED,
         {"first": "2026-11-01", "last": "2026-11-30"},
