@@ -153,6 +153,11 @@ def callbacks_chart(statistics: Statistics) -> Chart:
     return Chart("callbacks", title, description, _render(chart, description, shown))
 
 
+def _no_show_part(count: int) -> str:
+    """Said only when staff marked an appointment nobody came to."""
+    return CHARTS["appointments.no_show_part"].format(count=count_text(count)) if count else ""
+
+
 def appointments_chart(statistics: Statistics) -> Chart:
     parts = ("booked", "canceled")
     axis, sums = _per_period(statistics.appointments, (*parts, "no_show"))
@@ -163,7 +168,7 @@ def appointments_chart(statistics: Statistics) -> Chart:
     description = CHARTS["appointments.description"].format(
         booked=counted(sum(sums["booked"]), "Videotermin"),
         canceled=count_text(sum(sums["canceled"])),
-        no_show=count_text(sum(sums["no_show"])),
+        no_show=_no_show_part(sum(sums["no_show"])),
         channels=channels or CHARTS["none"],
     )
     title = CHARTS[f"appointments.title.{axis.period}"]

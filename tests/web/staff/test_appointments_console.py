@@ -153,7 +153,7 @@ def test_nobody_came_is_marked_once_the_appointment_has_begun(
     (day,) = figures.appointments
     assert (day.booked, day.canceled, day.no_show) == (1, 0, 1)
     described = appointments_chart(figures).description
-    assert "1 Videotermin gebucht, davon 1 ohne Erscheinen" in described
+    assert "1 Videotermin gebucht (davon 1 ohne Erscheinen), 0 abgesagt." in described
 
 
 def test_a_bad_time_changes_nothing(client, svc, clock, create_counsellor):
