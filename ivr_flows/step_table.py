@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from ivr_flows.appointments import video_booking
+from ivr_flows.appointments import phone_menu, video_booking
 from ivr_flows.callbacks import calls as callback_calls
 from ivr_flows.callbacks import capture as callback_capture
 from ivr_flows.cases import intake
@@ -22,5 +22,6 @@ def build_step_table() -> StepTable:
             *callback_capture.STEPS,
             *callback_calls.STEPS,
             *video_booking.STEPS,
+            *phone_menu.STEPS,
         ]
     )

@@ -19,7 +19,9 @@ knows whether another caller or counsellor was faster. These decisions, and no o
   faster (whisper);
 - `callbacks.book`: a seat in the chosen slot, unless another caller took the last
   (callback capture: "that time has just been taken");
-- `appointments.book`: a video slot, or `SlotTaken` (video booking);
+- `appointments.book`: a video or phone slot, or `SlotTaken` (booking by phone);
+- `appointments.cancel`: a phone appointment cancelled by phone, still booked and still the
+  caller's own (phone menu);
 - `placement.counsellor_accepts`: the caller's number to dial, if the callback attempt is
   still open (callback call);
 - `placement.caller_unreachable`: whether and when the callback is tried again, which the

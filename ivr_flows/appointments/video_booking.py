@@ -1,4 +1,5 @@
-"""A video appointment booked by phone, out of hours (key 2 of the closed menu).
+"""An appointment booked by phone, out of hours: a video appointment (key 2 of the closed
+menu) or a phone appointment (key 4, or offered to a landline caller who chose video).
 
 The caller hears the next free video slots and takes one by key; 0 steps on to the first
 free times of a later day ("andere Zeiten"), up to the booking horizon. The appointment is booked
@@ -6,6 +7,8 @@ on the call's case, with the caller's number when it is shown and callable. A mo
 gets an SMS with the manage link, where the official adds their e-mail address and then
 receives the invitation with the video room; a landline or a withheld number hears the web
 address and the case reference digit by digit, twice (the page says how to get the link).
+A phone appointment needs the number the caller calls from: they hear the date read back
+twice and that the counsellor will call that number then (a mobile gets an SMS as well).
 """
 
 from __future__ import annotations
@@ -15,7 +18,7 @@ from datetime import date, datetime, timedelta
 from twilio.twiml.voice_response import VoiceResponse
 
 from hotline.appointments.links import BOOKING_PATH
-from hotline.appointments.models import BookedVia
+from hotline.appointments.models import AppointmentKind, BookedVia
 from hotline.telephony.models import CallOutcome
 from hotline.telephony.phone_numbers import NumberRefused, callback_number
 from hotline.texts import text
@@ -24,7 +27,8 @@ from ivr_flows.contact import end_politely
 from ivr_flows.prompts import PromptCatalog, prompts
 from ivr_flows.speech import spoken_address, spoken_digits, spoken_slot
 from ivr_flows.steps import Effects, Step, StepContext, StepInput, StepResult
-from scheduling.appointments.desk import Contact, SlotTaken
+from scheduling.appointments.desk import BookedAppointment, Contact, SlotTaken
+from scheduling.appointments.phone_calls import NoNumberToCall
 
 BOOK_PATH = "video/book"
 MAX_ATTEMPTS = 3
@@ -33,35 +37,55 @@ OTHER_DAYS_KEY = "0"
 PHONE_NAME = text("appointments.phone_booking_name")
 
 
-def offer(ctx: StepContext, step: StepInput, attempt: int = 1) -> StepResult:
-    """The next free slots, one key each (called from the closed menu)."""
+def offer(
+    ctx: StepContext,
+    step: StepInput,
+    attempt: int = 1,
+    kind: AppointmentKind = AppointmentKind.VIDEO,
+) -> StepResult:
+    """The next free slots, one key each (called from the closed menu). A phone appointment
+    without a number to call says so and the ways out instead."""
     catalog = prompts(step.call.language)
     response = VoiceResponse()
-    return _offer(ctx, catalog, response, attempt)
+    if kind == AppointmentKind.PHONE and not _contact(ctx, step).phone_e164:
+        catalog.say(response, "phone_appointment.no_number")
+        return StepResult(_web_and_goodbye(ctx, catalog, response))
+    return _offer(ctx, catalog, response, attempt, kind=kind)
 
 
 def book(ctx: StepContext, step: StepInput) -> StepResult:
     catalog = prompts(step.call.language)
     response = VoiceResponse()
     offered = offered_times.decoded(step.params.get("slots", ""))
+    kind = _kind(step)
     pressed = (step.digits or "").strip()
     chosen = offered_times.by_key(pressed, offered)
     if pressed == OTHER_DAYS_KEY and offered:
         last_day = offered[-1].astimezone(ctx.hours_config.timezone).date()
-        return _offer(ctx, catalog, response, step.attempt, from_day=last_day + timedelta(days=1))
+        later = last_day + timedelta(days=1)
+        return _offer(ctx, catalog, response, step.attempt, kind=kind, from_day=later)
     if chosen is None:
         if step.attempt >= MAX_ATTEMPTS or not offered:
             return StepResult(_web_and_goodbye(ctx, catalog, response))
         catalog.say_key_not_taken(response, pressed)
-        return _gather(ctx, catalog, response, offered, step.attempt + 1)
+        return _gather(ctx, catalog, response, offered, step.attempt + 1, kind)
     contact = _contact(ctx, step)
     try:
         booked = ctx.appointments.book(
-            chosen, contact, via=BookedVia.PHONE, case_reference=step.call.case_reference
+            chosen,
+            contact,
+            via=BookedVia.PHONE,
+            case_reference=step.call.case_reference,
+            kind=kind,
         )
+    except NoNumberToCall:  # the number went between the offer and the key
+        catalog.say(response, "phone_appointment.no_number")
+        return StepResult(_web_and_goodbye(ctx, catalog, response))
     except SlotTaken:
         catalog.say(response, "video.slot_taken")
-        return _offer(ctx, catalog, response, step.attempt + 1)
+        return _offer(ctx, catalog, response, step.attempt + 1, kind=kind)
+    if kind == AppointmentKind.PHONE:
+        return _phone_appointment_booked(ctx, catalog, response, booked, contact)
     catalog.say(response, "video.booked", when=_when(ctx, booked.start, catalog))
     reference = spoken_digits(booked.case_reference, catalog.lang)
     if contact.phone_is_mobile:
@@ -80,21 +104,48 @@ def book(ctx: StepContext, step: StepInput) -> StepResult:
     )
 
 
+def _phone_appointment_booked(
+    ctx: StepContext,
+    catalog: PromptCatalog,
+    response: VoiceResponse,
+    booked: BookedAppointment,
+    contact: Contact,
+) -> StepResult:
+    """The date read back twice (a landline caller has nothing else to go by), who calls
+    whom, the case number twice, and how to cancel by phone."""
+    catalog.say(response, "phone_appointment.booked", when=_when(ctx, booked.start, catalog))
+    reference = spoken_digits(booked.case_reference, catalog.lang)
+    if contact.phone_is_mobile:
+        catalog.say(response, "phone_appointment.sms_follows")
+    catalog.say(response, "video.reference", reference=reference)
+    catalog.say(response, "phone_appointment.how_to_cancel")
+    catalog.say(response, "contact.acute")
+    return StepResult(
+        end_politely(response, catalog),
+        Effects(
+            link_case_reference=booked.case_reference,
+            outcome=CallOutcome.APPOINTMENT_BOOKED,
+        ),
+    )
+
+
 def _offer(
     ctx: StepContext,
     catalog: PromptCatalog,
     response: VoiceResponse,
     attempt: int,
     *,
+    kind: AppointmentKind = AppointmentKind.VIDEO,
     from_day: date | None = None,
 ) -> StepResult:
     free = ctx.appointments.next_free_slots(_how_many(ctx), from_day=from_day)
     slots = [slot.start for slot in free]
+    prefix = "phone_appointment" if kind == AppointmentKind.PHONE else "video"
     if not slots or attempt > MAX_ATTEMPTS:
-        catalog.say(response, "video.no_slot")
+        catalog.say(response, f"{prefix}.no_slot")
         return StepResult(_web_and_goodbye(ctx, catalog, response))
-    catalog.say(response, "video.choose_time")
-    return _gather(ctx, catalog, response, slots, attempt)
+    catalog.say(response, f"{prefix}.choose_time")
+    return _gather(ctx, catalog, response, slots, attempt, kind)
 
 
 def _gather(
@@ -103,9 +154,17 @@ def _gather(
     response: VoiceResponse,
     slots: list[datetime],
     attempt: int,
+    kind: AppointmentKind = AppointmentKind.VIDEO,
 ) -> StepResult:
+    carried = {"kind": kind.value} if kind == AppointmentKind.PHONE else {}
     gather = offered_times.gather_choice(
-        ctx, catalog, slots, path=BOOK_PATH, attempt=attempt, option_prompt="video.slot_option"
+        ctx,
+        catalog,
+        slots,
+        path=BOOK_PATH,
+        attempt=attempt,
+        option_prompt="video.slot_option",
+        **carried,
     )
     catalog.say(gather, "video.other_days")
     response.append(gather)
@@ -132,6 +191,12 @@ def _web_and_goodbye(
     catalog.say(response, "contact.email", email=ctx.contact_email)
     catalog.say(response, "contact.acute")
     return end_politely(response, catalog)
+
+
+def _kind(step: StepInput) -> AppointmentKind:
+    """The kind carried in the step's URL (a video appointment unless it says phone)."""
+    wanted = step.params.get("kind", "")
+    return AppointmentKind.PHONE if wanted == AppointmentKind.PHONE else AppointmentKind.VIDEO
 
 
 def _how_many(ctx: StepContext) -> int:

@@ -69,7 +69,8 @@ def whisper(ctx: StepContext, step: StepInput) -> StepResult:
             tz=ctx.hours_config.timezone,
             case="accusative",
         )
-        text = catalog.text("callback_call.whisper", reference=reference, when=when)
+        key = "whisper_phone_appointment" if view.phone_appointment else "whisper"
+        text = catalog.text(f"callback_call.{key}", reference=reference, when=when)
     else:
         text = catalog.text("callback_call.whisper_asap", reference=reference)
     gather.say(text, language=catalog.say_language, voice=catalog.voice, loop=2)

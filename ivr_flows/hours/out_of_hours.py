@@ -1,6 +1,7 @@
 """Out of hours: why the line is closed, when it opens next, and what the caller can do:
-a callback (1), a video appointment booked right here (2), the e-mail address spelled out
-(3), all again (0)."""
+a callback (1), a video appointment booked right here (2; a landline is offered a phone
+appointment instead), the e-mail address spelled out (3), a phone appointment (4),
+cancelling one's phone appointment (5), all again (0)."""
 
 from __future__ import annotations
 
@@ -8,8 +9,9 @@ from datetime import datetime, tzinfo
 
 from twilio.twiml.voice_response import Gather, VoiceResponse
 
+from hotline.appointments.models import AppointmentKind
 from hotline.telephony.models import CallOutcome
-from ivr_flows.appointments import video_booking
+from ivr_flows.appointments import phone_menu, video_booking
 from ivr_flows.contact import CALLBACK_START, add_contact_details, end_politely
 from ivr_flows.prompts import PromptCatalog, prompts
 from ivr_flows.speech import spelled_out, spoken_opening
@@ -17,6 +19,7 @@ from ivr_flows.steps import Effects, Step, StepContext, StepInput, StepResult
 from scheduling.hours.opening_hours import ClosedReason, HoursStatus
 
 CALLBACK_KEY, VIDEO_KEY, EMAIL_KEY, REPEAT_KEY = "1", "2", "3", "0"
+PHONE_APPOINTMENT_KEY, CANCEL_PHONE_APPOINTMENT_KEY = "4", "5"
 MAX_ATTEMPTS = 3  # the menu is offered once and repeated at most twice
 
 
@@ -33,7 +36,8 @@ def announce_closed(
 
 
 def closed_menu(ctx: StepContext, step: StepInput) -> StepResult:
-    """1 a callback, 2 a video appointment, 3 the e-mail address spelled out, 0 all again.
+    """1 a callback, 2 a video appointment, 3 the e-mail address spelled out, 4 a phone
+    appointment, 5 cancel one's phone appointment, 0 all again.
 
     `attempt` counts how often the menu has been offered; it is offered at most three times
     whatever the caller presses, then the call ends politely with the ways out."""
@@ -45,7 +49,11 @@ def closed_menu(ctx: StepContext, step: StepInput) -> StepResult:
         response.redirect(ctx.url(CALLBACK_START, via="closed"))
         return StepResult(response)
     if pressed == VIDEO_KEY:
-        return video_booking.offer(ctx, step)
+        return phone_menu.video_or_phone(ctx, step)
+    if pressed == PHONE_APPOINTMENT_KEY:
+        return video_booking.offer(ctx, step, kind=AppointmentKind.PHONE)
+    if pressed == CANCEL_PHONE_APPOINTMENT_KEY:
+        return phone_menu.ask_for_cancelling(ctx, step)
     if pressed == EMAIL_KEY:
         spelled = spelled_out(ctx.contact_email, catalog.lang)
         catalog.say(response, "closed.email_spelled", spelled=spelled)

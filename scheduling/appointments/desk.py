@@ -258,6 +258,28 @@ class AppointmentDesk:
         appointment: Appointment | None = holder_of(self.session, Appointment.token_digest, token)
         return appointment
 
+    def phone_appointment_of(self, reference: str, caller_number: str) -> Appointment | None:
+        """The next booked phone appointment of the case `reference` that calls
+        `caller_number` (E.164): one caller may cancel their own by phone, and knowing a case
+        number alone cancels nobody's."""
+        candidates = self.session.scalars(
+            select(Appointment)
+            .join(Case, Case.id == Appointment.case_id)
+            .where(
+                Case.reference == reference,
+                Appointment.kind == AppointmentKind.PHONE,
+                Appointment.state == AppointmentState.BOOKED,
+                Appointment.start > self.now,
+                Appointment.phone_encrypted.is_not(None),
+            )
+            .order_by(Appointment.start)
+        )
+        for appointment in candidates:
+            token = appointment.phone_encrypted
+            if token is not None and self.cipher.decrypt_or_none(token) == caller_number:
+                return appointment
+        return None
+
     def changeable(self, appointment: Appointment) -> bool:
         """May the official still move or cancel it online (it begins after the notice)?"""
         return appointment.start >= self._notice_ends

@@ -88,6 +88,7 @@ class AttemptView:
     booked_for: datetime | None
     still_open: bool
     machine: bool = False  # answering-machine detection heard a mailbox on the caller's leg
+    phone_appointment: bool = False  # the call of a phone appointment, not a callback
 
 
 class CallbackPlacement:
@@ -229,6 +230,7 @@ class CallbackPlacement:
                 _CALLBACKS.c.slot_start,
                 _CALLBACKS.c.state,
                 _ATTEMPTS.c.outcome,
+                _CALLBACKS.c.appointment_id,
             )
             .join(_CALLBACKS, _CALLBACKS.c.id == _ATTEMPTS.c.callback_id)
             .outerjoin(Case, Case.id == _CALLBACKS.c.case_id)
@@ -245,6 +247,7 @@ class CallbackPlacement:
             row.slot_start,
             still_open,
             machine=row.outcome == MACHINE,
+            phone_appointment=row.appointment_id is not None,
         )
 
     def counsellor_accepts(self, attempt_id: int) -> str | None:

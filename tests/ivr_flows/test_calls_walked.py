@@ -180,7 +180,7 @@ def test_pressing_nothing_in_the_closed_menu_offers_it_twice_more_then_ends(simu
 
 def test_wrong_keys_in_the_closed_menu_are_asked_again_twice_at_most(simulate_call, clock):
     clock.set(berlin(2026, 11, 28, 11, 0))
-    transcript = simulate_call([SILENCE, SILENCE, "5", "7", "8"])
+    transcript = simulate_call([SILENCE, SILENCE, "6", "7", "8"])
     assert_well_formed(transcript)
     assert transcript.spoken_text.count("nicht verstanden") == 2
     assert transcript.said("Auf Wiederhören")
@@ -297,7 +297,7 @@ def test_an_open_override_on_a_saturday_routes_to_counsellors(
 def test_no_call_requests_the_same_url_with_the_same_parameters_twice(simulate_call, clock):
     """Deliveries are told apart by URL and parameters; a repeat would replay an old answer."""
     clock.set(berlin(2026, 11, 28, 11, 0))
-    transcript = simulate_call([SILENCE, SILENCE, "0", "0", "5", "5"])
+    transcript = simulate_call([SILENCE, SILENCE, "0", "0", "6", "6"])
     seen = set()
     for record in transcript.requests:
         if "/status" in record.url:

@@ -28,6 +28,7 @@ READS = frozenset(
         "callbacks.booked",
         "placement.view",
         "placement.number_of",
+        "appointments.phone_appointment_of",
         "appointments.next_free_slots",
     }
 )

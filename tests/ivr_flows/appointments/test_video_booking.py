@@ -71,8 +71,10 @@ def test_a_landline_caller_hears_the_web_address_and_the_reference_twice(
 ):
     create_counsellor("Anna")
     clock.set(berlin(2026, 11, 28, 11, 0))
-    transcript = simulate_call([*VIDEO, "1"], caller=LANDLINE)
+    # offered a phone appointment first (issue 25), the caller keeps to video with 2
+    transcript = simulate_call([*VIDEO, "2", "1"], caller=LANDLINE)
     assert_ended_politely(transcript)
+    assert transcript.said("Für einen Telefontermin drücken Sie die 1.")
     assert transcript.said("hotline.example.org Schrägstrich termin")
     (row,) = appointments(svc)
     with svc.database.transaction() as session:

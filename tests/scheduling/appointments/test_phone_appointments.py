@@ -122,7 +122,7 @@ def test_a_phone_appointment_booked_on_the_page_for_six_pm_is_placed_at_six(
     [leg] = callbacks.ring()
     assert leg.to == "+492281111111"  # her own appointment: Anna first, though off duty
     whisper = callbacks.answer(leg)
-    assert "gebucht für heute um 18 Uhr" in whisper
+    assert "Telefontermin für Fall" in whisper and "vereinbart für heute um 18 Uhr" in whisper
     dial = callbacks.press_at_whisper(leg, "1")
     # dialled with answering-machine detection: no mailbox hears the case
     assert 'machineDetection="Enable" url="' in dial and f">{MOBILE_E164}</Number>" in dial
