@@ -16,6 +16,7 @@ from hotline.counsellors.models import Counsellor
 from hotline.crypto import DataCipher
 from hotline.mail.mailer import mask_address
 from hotline.readable import readable
+from hotline.telephony.phone_numbers import mask
 
 
 class AppointmentNotFound(LookupError):
@@ -31,8 +32,10 @@ class AppointmentFile:
     case_reference: str
     state: str
     booked_via: str
-    video_url: str
+    by_phone: bool  # a phone appointment: the counsellor calls; no video room
+    video_url: str | None
     email_masked: str | None  # None: no address (booked by phone, or forgotten)
+    phone_masked: str | None  # the number a phone appointment calls, masked
     has_phone: bool
     no_show_at: datetime | None
 
@@ -56,7 +59,7 @@ def appointment_file(
     if row is None:
         raise AppointmentNotFound(appointment_id)
     appointment, counsellor, reference = row
-    token = appointment.email_encrypted
+    token, phone = appointment.email_encrypted, appointment.phone_encrypted
     return AppointmentFile(
         id=appointment.id,
         start=appointment.start,
@@ -65,8 +68,12 @@ def appointment_file(
         case_reference=reference,
         state=appointment.state,
         booked_via=appointment.booked_via,
-        video_url=links.video_url(appointment.room),
+        by_phone=appointment.by_phone,
+        video_url=links.video_url(appointment.room) if appointment.room else None,
         email_masked=readable(cipher, token, mask_address) if token else None,
+        phone_masked=readable(cipher, phone, mask)
+        if (phone := appointment.phone_encrypted)
+        else None,
         has_phone=appointment.phone_encrypted is not None,
         no_show_at=appointment.no_show_at,
     )

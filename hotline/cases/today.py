@@ -46,6 +46,7 @@ class AppointmentLine:
     state: str
     booked_via: str
     has_phone: bool
+    by_phone: bool = False  # a phone appointment (the counsellor calls), not video
 
 
 @dataclass(frozen=True)
@@ -140,6 +141,7 @@ def appointment_lines(
             a.state,
             a.booked_via,
             a.phone_encrypted is not None,
+            a.by_phone,
         )
         for a, name, reference in session.execute(query)
     ]

@@ -167,3 +167,26 @@ def test_a_bad_time_changes_nothing(client, svc, clock, create_counsellor):
     assert appointments(svc)[0].start == berlin(2026, 11, 27, 10, 0)
     with svc.database.reading() as session:
         assert session.scalars(select(Appointment.sequence)).one() == 0
+
+
+def test_a_phone_appointment_shows_whom_the_counsellor_calls_not_a_room(
+    client, svc, clock, create_counsellor
+):
+    anna_logged_in(client, svc, clock, create_counsellor)
+    phone = client.post(
+        "/api/v1/appointments",
+        json={
+            "type": "phone",
+            "start": "2026-11-27T10:00:00+01:00",
+            "name": "X",
+            "phone": "0151 23456789",
+            "consent": True,
+        },
+    )
+    assert phone.status_code == 201, phone.json
+    (row,) = appointments(svc)
+    week = client.get("/staff/appointments").get_data(as_text=True)
+    assert "27.11.2026 10:00–10:45</a> · Telefon" in week
+    page = client.get(f"/staff/appointments/{row.id}").get_data(as_text=True)
+    assert "Telefontermin: die Berater:in ruft" in page and "Videoraum" not in page
+    assert "23456789" not in page and "meet.jit.si" not in page
