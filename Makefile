@@ -61,7 +61,16 @@ run: install public-url
 	@# them PUBLIC_BASE_URL, which the scheduler needs for the calls it places.
 	PATH="$(CURDIR)/$(BIN):$$PATH" $(BIN)/honcho start -f Procfile
 
-test: install
+# axe-core (Deque's accessibility rules, from the npm registry) for the browser tests'
+# accessibility checks (tests/support/axe.py): installed beside the venv, never committed.
+AXE_VERSION = 4.14.1
+AXE_JS = $(VENV)/axe-core/node_modules/axe-core/axe.min.js
+
+$(AXE_JS):
+	@command -v npm >/dev/null || { echo "the accessibility tests need npm (Node.js) for axe-core: apt-get install npm"; exit 1; }
+	npm install --silent --no-audit --no-fund --prefix $(VENV)/axe-core axe-core@$(AXE_VERSION)
+
+test: install $(AXE_JS)
 	$(BIN)/pytest
 
 # The suite with the system clock 400 days ahead (Debian's faketime), as CI runs it: a test
@@ -73,7 +82,7 @@ test: install
 # processes are watched by the tests themselves); production keeps gunicorn.conf.py's 30 s.
 FAKETIME_LIB = $(firstword $(wildcard /usr/lib/*/faketime/libfaketime.so.1))
 CLOCK_AHEAD ?= +400d
-test-clock-ahead: install
+test-clock-ahead: install $(AXE_JS)
 	@test -n "$(FAKETIME_LIB)" || { echo "needs Debian's faketime: apt-get install faketime"; exit 1; }
 	cc -shared -fPIC -O2 -o $(VENV)/faketime-clockwait.so .ci/faketime-clockwait.c -ldl
 	LD_PRELOAD="$(CURDIR)/$(VENV)/faketime-clockwait.so $(FAKETIME_LIB)" FAKETIME="$(CLOCK_AHEAD)" \
