@@ -10,8 +10,8 @@ from twilio.twiml.voice_response import Gather, VoiceResponse
 from hotline.appointments.models import AppointmentKind
 from hotline.cases.references import InvalidCaseReference, normalise_case_reference
 from hotline.inputs import bounded_integer_or_none
-from hotline.telephony.phone_numbers import CallbackNumber, NumberRefused, callback_number
 from ivr_flows.appointments import video_booking
+from ivr_flows.callers_number import callers_own_number
 from ivr_flows.contact import end_politely
 from ivr_flows.prompts import PromptCatalog, prompts
 from ivr_flows.speech import spoken_slot
@@ -27,7 +27,7 @@ CASE_NUMBER_TRIES = 2
 def video_or_phone(ctx: StepContext, step: StepInput) -> StepResult:
     """Key 2 of the closed menu: the video times; from a landline, first the offer of a
     phone appointment (the link to the video room could only reach it by the web)."""
-    number = _callers_number(ctx, step)
+    number = callers_own_number(ctx, step)
     if number is None or number.is_mobile:
         return video_booking.offer(ctx, step)
     catalog, response = prompts(step.call.language), VoiceResponse()
@@ -85,7 +85,7 @@ def confirm(ctx: StepContext, step: StepInput) -> StepResult:
     if (step.digits or "").strip() != CONFIRM_KEY or appointment_id is None:
         catalog.say(response, "phone_appointment.kept")
         return StepResult(end_politely(response, catalog))
-    number = _callers_number(ctx, step)
+    number = callers_own_number(ctx, step)
     appointment = ctx.appointments.phone_appointment_of(reference, number.e164) if number else None
     # the same caller's, still booked (a decision: it may have been cancelled meanwhile)
     if appointment is None or appointment.id != appointment_id:
@@ -99,7 +99,7 @@ def confirm(ctx: StepContext, step: StepInput) -> StepResult:
 
 def _read_back(ctx: StepContext, step: StepInput, reference: str) -> StepResult | None:
     """The caller's next phone appointment of `reference`, read back with the question."""
-    number = _callers_number(ctx, step)
+    number = callers_own_number(ctx, step)
     appointment = ctx.appointments.phone_appointment_of(reference, number.e164) if number else None
     if appointment is None:
         return None
@@ -130,17 +130,6 @@ def _ask_case_number(
     )
     catalog.say(gather, "phone_appointment.ask_case_number")
     response.append(gather)
-
-
-def _callers_number(ctx: StepContext, step: StepInput) -> CallbackNumber | None:
-    """The number the caller calls from, when shown and callable (None otherwise)."""
-    if step.call.caller_withheld:
-        return None
-    shown = ctx.callbacks.caller_number(step.call.call_sid)
-    try:
-        return callback_number(shown, hotline_number=ctx.hotline_number) if shown else None
-    except NumberRefused:
-        return None
 
 
 def _ways_out(ctx: StepContext, catalog: PromptCatalog, response: VoiceResponse) -> VoiceResponse:

@@ -20,9 +20,9 @@ from twilio.twiml.voice_response import VoiceResponse
 from hotline.appointments.links import BOOKING_PATH
 from hotline.appointments.models import AppointmentKind, BookedVia
 from hotline.telephony.models import CallOutcome
-from hotline.telephony.phone_numbers import NumberRefused, callback_number
 from hotline.texts import text
 from ivr_flows import offered_times
+from ivr_flows.callers_number import callers_own_number
 from ivr_flows.contact import end_politely
 from ivr_flows.prompts import PromptCatalog, prompts
 from ivr_flows.speech import spoken_address, spoken_digits, spoken_slot
@@ -173,11 +173,7 @@ def _gather(
 
 def _contact(ctx: StepContext, step: StepInput) -> Contact:
     """The caller's own number when shown and callable (for the SMS and reminders)."""
-    shown = None if step.call.caller_withheld else ctx.callbacks.caller_number(step.call.call_sid)
-    try:
-        number = callback_number(shown, hotline_number=ctx.hotline_number) if shown else None
-    except NumberRefused:
-        number = None
+    number = callers_own_number(ctx, step)
     if number is None:
         return Contact(name=PHONE_NAME)
     return Contact(name=PHONE_NAME, phone_e164=number.e164, phone_is_mobile=number.is_mobile)

@@ -22,6 +22,7 @@ from hotline.inputs import bounded_integer_or_none
 from hotline.telephony.models import CallOutcome
 from hotline.telephony.phone_numbers import CallbackNumber, NumberRefused, callback_number
 from ivr_flows import offered_times
+from ivr_flows.callers_number import callers_own_number
 from ivr_flows.contact import CALLBACK_START, FROM_CLOSED, FROM_NOBODY_FREE, end_politely
 from ivr_flows.prompts import PromptCatalog, prompts
 from ivr_flows.records import CallbackConfirmationSms, CallbackInLine, CallbackNumberTaken, Record
@@ -43,7 +44,7 @@ FROM_QUEUE = "queue"
 def start(ctx: StepContext, step: StepInput) -> StepResult:
     catalog, via = prompts(step.call.language), _via(step)
     response = VoiceResponse()
-    own = _own_number(ctx, step)
+    own = callers_own_number(ctx, step)
     if own is None:
         _ask_to_type(ctx, catalog, response, via, attempt=1, typed=1)
     else:
@@ -59,7 +60,7 @@ def confirm(ctx: StepContext, step: StepInput) -> StepResult:
     response = VoiceResponse()
     pressed = (step.digits or "").strip()
     typed_so_far = _typed_so_far(step)
-    number = _typed_number(ctx, step) if typed_so_far else _own_number(ctx, step)
+    number = _typed_number(ctx, step) if typed_so_far else callers_own_number(ctx, step)
     if pressed == YES and number is not None:
         booking = _Booking(  # the callback's case is the call's
             records=(CallbackNumberTaken(number),),
@@ -289,18 +290,6 @@ def _ask_to_type(
     )
     catalog.say(gather, "callback.type_number")
     response.append(gather)
-
-
-def _own_number(ctx: StepContext, step: StepInput) -> CallbackNumber | None:
-    if step.call.caller_withheld:
-        return None
-    shown = ctx.callbacks.caller_number(step.call.call_sid)
-    if not shown:
-        return None
-    try:
-        return callback_number(shown, hotline_number=ctx.hotline_number)
-    except NumberRefused:
-        return None
 
 
 def _typed_number(ctx: StepContext, step: StepInput) -> CallbackNumber | None:
