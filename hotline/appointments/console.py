@@ -20,7 +20,7 @@ from hotline.telephony.phone_numbers import mask
 
 
 class AppointmentNotFound(LookupError):
-    pass
+    """No appointment has this id (the console answers 404)."""
 
 
 @dataclass(frozen=True)

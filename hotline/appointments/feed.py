@@ -65,34 +65,22 @@ def counsellor_feed(
         .order_by(Appointment.start)
     ):
         shown = display_case_reference(reference)
-        if room is None:  # a phone appointment: the service rings the counsellor then
-            entries.append(
-                FeedEntry(
-                    uid=uid,
-                    start=start,
-                    end=end,
-                    summary=text("appointments.feed.phone_summary", reference=shown),
-                    description=text(
-                        "appointments.feed.phone_description",
-                        reference=shown,
-                        appointment_id=appointment_id,
-                    ),
-                )
-            )
-            continue
+        # a phone appointment (no room): the service rings the counsellor then
+        said = "phone" if room is None else "appointment"
+        room_url = None if room is None else links.video_url(room)
+        described = {"reference": shown, "appointment_id": appointment_id}
         entries.append(
             FeedEntry(
                 uid=uid,
                 start=start,
                 end=end,
-                summary=text("appointments.feed.appointment_summary", reference=shown),
+                summary=text(f"appointments.feed.{said}_summary", reference=shown),
                 description=text(
-                    "appointments.feed.appointment_description",
-                    reference=shown,
-                    appointment_id=appointment_id,
-                    room_url=links.video_url(room),
+                    f"appointments.feed.{said}_description",
+                    **described,
+                    **({"room_url": room_url} if room_url else {}),
                 ),
-                room_url=links.video_url(room),
+                room_url=room_url,
             )
         )
     slot = scheduling.callbacks.slot

@@ -41,6 +41,28 @@ def refused(reason: str, /, **values: object) -> CaseChangeRefused:
     return CaseChangeRefused(text(f"cases.refused.{reason}", **values))
 
 
+def note_audited_change(
+    session: Session,
+    now: datetime,
+    staff_id: int | None,
+    case_id: int,
+    kind: CaseEventKind,
+    params: Mapping[str, Any],
+) -> None:
+    """A change staff made to a case: on its timeline, and in the audit log as the same kind
+    and parameters, so the log says it in the words the timeline uses for it."""
+    note_on_case(session, case_id, now, kind, params, staff_id)
+    record(
+        session,
+        now,
+        staff_id,
+        AuditAction.CHANGED,
+        case_id=case_id,
+        message=AuditMessage.CASE_CHANGED,
+        params={"change": case_change(kind, params)},
+    )
+
+
 @dataclass
 class CaseDesk:
     session: Session
@@ -135,16 +157,5 @@ class CaseDesk:
         self._changed(duplicate, CaseEventKind.MERGED, {VARIANT: "into", "other": into.reference})
 
     def _changed(self, case: Case, kind: CaseEventKind, params: Mapping[str, Any]) -> None:
-        """On the timeline, and in the audit log as the same kind and parameters: the log
-        says the change in the words the timeline uses for it."""
         case.updated_at = self.now
-        note_on_case(self.session, case.id, self.now, kind, params, self.staff_id)
-        record(
-            self.session,
-            self.now,
-            self.staff_id,
-            AuditAction.CHANGED,
-            case_id=case.id,
-            message=AuditMessage.CASE_CHANGED,
-            params={"change": case_change(kind, params)},
-        )
+        note_audited_change(self.session, self.now, self.staff_id, case.id, kind, params)

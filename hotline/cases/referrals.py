@@ -17,8 +17,7 @@ from sqlalchemy.orm import Session
 
 from hotline.audit.log import record
 from hotline.audit.models import AuditAction, AuditMessage
-from hotline.audit.wording import case_change
-from hotline.cases.changes import refused
+from hotline.cases.changes import note_audited_change, refused
 from hotline.cases.event_texts import VARIANT
 from hotline.cases.events import CaseEventKind, note_on_case
 from hotline.cases.models import Case, CaseStatus
@@ -72,16 +71,8 @@ class ReferralDesk:
             said |= {VARIANT: "with_follow_up", "follow_up": follow_up_on.isoformat()}
             queue.enqueue(self.session, self.cipher, self.now, self._follow_up_work(referral))
         case.status, case.updated_at, case.closed_at = CaseStatus.REFERRED, self.now, None
-        kind = CaseEventKind.REFERRED
-        note_on_case(self.session, case.id, self.now, kind, said, self.staff_id)
-        record(
-            self.session,
-            self.now,
-            self.staff_id,
-            AuditAction.CHANGED,
-            case_id=case.id,
-            message=AuditMessage.CASE_CHANGED,
-            params={"change": case_change(kind, said)},
+        note_audited_change(
+            self.session, self.now, self.staff_id, case.id, CaseEventKind.REFERRED, said
         )
         return referral
 

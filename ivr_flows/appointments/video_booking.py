@@ -84,41 +84,37 @@ def book(ctx: StepContext, step: StepInput) -> StepResult:
     except SlotTaken:
         catalog.say(response, "video.slot_taken")
         return _offer(ctx, catalog, response, step.attempt + 1, kind=kind)
-    if kind == AppointmentKind.PHONE:
-        return _phone_appointment_booked(ctx, catalog, response, booked, contact)
-    catalog.say(response, "video.booked", when=_when(ctx, booked.start, catalog))
-    reference = spoken_digits(booked.case_reference, catalog.lang)
-    if contact.phone_is_mobile:
-        catalog.say(response, "video.sms_follows")
-    else:
-        address = spoken_address(ctx.public_base_url + BOOKING_PATH, catalog.lang)
-        catalog.say(response, "video.on_the_web", address=address)
-    catalog.say(response, "video.reference", reference=reference)
-    catalog.say(response, "contact.acute")
-    return StepResult(
-        end_politely(response, catalog),
-        Effects(
-            link_case_reference=booked.case_reference,
-            outcome=CallOutcome.APPOINTMENT_BOOKED,
-        ),
-    )
+    return _confirmed(ctx, catalog, response, booked, contact, kind)
 
 
-def _phone_appointment_booked(
+def _confirmed(
     ctx: StepContext,
     catalog: PromptCatalog,
     response: VoiceResponse,
     booked: BookedAppointment,
     contact: Contact,
+    kind: AppointmentKind,
 ) -> StepResult:
-    """The date read back twice (a landline caller has nothing else to go by), who calls
-    whom, the case number twice, and how to cancel by phone."""
-    catalog.say(response, "phone_appointment.booked", when=_when(ctx, booked.start, catalog))
+    """The booking said back: a phone appointment's date twice (a landline caller has
+    nothing else to go by) and who calls whom, a video appointment's way to its room (an SMS
+    to a mobile, else the web address); the case number twice; for a phone appointment how
+    to cancel by phone."""
+    when = _when(ctx, booked.start, catalog)
+    if kind == AppointmentKind.PHONE:
+        catalog.say(response, "phone_appointment.booked", when=when)
+        if contact.phone_is_mobile:
+            catalog.say(response, "phone_appointment.sms_follows")
+    else:
+        catalog.say(response, "video.booked", when=when)
+        if contact.phone_is_mobile:
+            catalog.say(response, "video.sms_follows")
+        else:
+            address = spoken_address(ctx.public_base_url + BOOKING_PATH, catalog.lang)
+            catalog.say(response, "video.on_the_web", address=address)
     reference = spoken_digits(booked.case_reference, catalog.lang)
-    if contact.phone_is_mobile:
-        catalog.say(response, "phone_appointment.sms_follows")
     catalog.say(response, "video.reference", reference=reference)
-    catalog.say(response, "phone_appointment.how_to_cancel")
+    if kind == AppointmentKind.PHONE:
+        catalog.say(response, "phone_appointment.how_to_cancel")
     catalog.say(response, "contact.acute")
     return StepResult(
         end_politely(response, catalog),

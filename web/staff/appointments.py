@@ -112,8 +112,8 @@ def _change(appointment_id: int, what: str) -> ResponseReturnValue:
                 appointment = appointment_with_id(session, appointment_id)
             except AppointmentNotFound:
                 abort(404)
-            changed, message = _apply(desk, appointment, what, start, address)
-            if changed:
+            message = _apply(desk, appointment, what, start, address)
+            if message is not None:
                 record(
                     session,
                     now(),
@@ -126,7 +126,7 @@ def _change(appointment_id: int, what: str) -> ResponseReturnValue:
     except SlotTaken:  # a move to a time taken meanwhile (or inside the notice)
         flash(TEXTS["appointment_slot_taken"], "error")
         return redirect(page)
-    if not changed:
+    if message is None:
         flash(TEXTS["appointment_not_changed"], "error")
     else:
         flash(TEXTS[_DONE[what]])
@@ -147,21 +147,24 @@ def _apply(
     what: str,
     start: datetime | None,
     address: str | None,
-) -> tuple[bool, AuditMessage]:
-    """What the desk does for `what`: (changed, the audit message)."""
+) -> AuditMessage | None:
+    """What the desk does for `what`: the audit message of the change, None if nothing
+    changed (cancelled already, not begun yet, marked already)."""
     if what == "no_show":
-        return desk.mark_no_show(appointment), AuditMessage.APPOINTMENT_NO_SHOW
+        return AuditMessage.APPOINTMENT_NO_SHOW if desk.mark_no_show(appointment) else None
     if appointment.state != AppointmentState.BOOKED:
-        return False, AuditMessage.APPOINTMENT_CANCELED
+        return None
     if what == "cancel":
-        return desk.cancel(appointment, by_staff=True), AuditMessage.APPOINTMENT_CANCELED
+        return (
+            AuditMessage.APPOINTMENT_CANCELED if desk.cancel(appointment, by_staff=True) else None
+        )
     if what == "move":
         assert start is not None  # read before the transaction
         desk.move(appointment, start, by_staff=True)
-        return True, AuditMessage.APPOINTMENT_MOVED
+        return AuditMessage.APPOINTMENT_MOVED
     assert address is not None
     desk.add_email(appointment, address)
-    return True, AuditMessage.APPOINTMENT_EMAIL
+    return AuditMessage.APPOINTMENT_EMAIL
 
 
 def _free_times(desk: AppointmentDesk) -> list[VideoSlot]:
