@@ -4,7 +4,7 @@ hear and officials read must not depend on the machine's locale settings."""
 
 from __future__ import annotations
 
-from datetime import datetime, tzinfo
+from datetime import date, datetime, tzinfo
 from typing import Literal
 
 from hotline.texts import sequence, text
@@ -21,20 +21,36 @@ DATE_ARTICLES_DE: dict[GrammaticalCase, str] = {
 
 LANGUAGES = ("de", "en")
 WEEKDAYS = {lang: sequence(f"calendar.weekdays.{lang}") for lang in LANGUAGES}
+SHORT_WEEKDAYS = {lang: sequence(f"calendar.weekdays_short.{lang}") for lang in LANGUAGES}
 MONTHS = {lang: sequence(f"calendar.months.{lang}") for lang in LANGUAGES}
 
 
-def long_date_time(at: datetime, tz: tzinfo) -> str:
+def _key(name: str, lang: str) -> str:
+    """German formats stand at the top of the calendar catalog, the others in their table."""
+    return f"calendar.{name}" if lang == "de" else f"calendar.{lang}.{name}"
+
+
+def long_date_time(at: datetime, tz: tzinfo, lang: str = "de") -> str:
     local = at.astimezone(tz)
     return text(
-        "calendar.long_date_time",
-        weekday=WEEKDAYS["de"][local.weekday()],
+        _key("long_date_time", lang),
+        weekday=WEEKDAYS[lang][local.weekday()],
         day=local.day,
-        month=MONTHS["de"][local.month - 1],
+        month=MONTHS[lang][local.month - 1],
         year=local.year,
         at=local,
     )
 
 
-def short_date_time(at: datetime, tz: tzinfo) -> str:
-    return text("calendar.short_date_time", at=at.astimezone(tz))
+def short_date_time(at: datetime, tz: tzinfo, lang: str = "de") -> str:
+    return text(_key("short_date_time", lang), at=at.astimezone(tz))
+
+
+def day_of_month(day: date, lang: str = "de") -> str:
+    """ "27.11." or "27 Nov": a day under its weekday in a week to choose from."""
+    return text(
+        _key("day_of_month", lang),
+        day=day.day,
+        month=day.month,
+        month_name=MONTHS[lang][day.month - 1],
+    )

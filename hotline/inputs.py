@@ -62,6 +62,13 @@ def bounded_integer_or_none(value: object, *, least: int = 1, most: int = LARGES
         return None
 
 
+def one_of(value: object, choices: tuple[str, ...]) -> str:
+    """One of a few fixed words (a language code, a kind), exactly as written."""
+    if not isinstance(value, str) or value not in choices:
+        raise _refused("not_one_of", value, choices=", ".join(choices))
+    return value
+
+
 def calendar_day(value: object) -> date:
     """A day as forms send it, YYYY-MM-DD, in the years FIRST_YEAR to LAST_YEAR."""
     if not isinstance(value, str) or not _DAY.fullmatch(value):

@@ -25,7 +25,11 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 PACKAGES = ("hotline", "scheduling", "ivr_flows", "web", "webhooks")
 CATALOGS = (ROOT / "hotline" / "texts", ROOT / "ivr_flows" / "catalogs")
-GERMAN_CATALOGS = (*sorted(CATALOGS[0].glob("*.toml")), CATALOGS[1] / "de.toml")
+# English catalogs end in _en (the manage page of an appointment booked in English)
+GERMAN_CATALOGS = (
+    *sorted(path for path in CATALOGS[0].glob("*.toml") if not path.stem.endswith("_en")),
+    CATALOGS[1] / "de.toml",
+)
 
 UMLAUT = re.compile(r"[äöüÄÖÜß]")
 PLACEHOLDER = re.compile(r"\{[^{}]*\}")
@@ -50,8 +54,8 @@ _WORD_LIST = """
     Bindestrich Datei Datum Dienst Fall Fallnummer Fehler Gast Hass Heiligabend Kategorie Konsole
     Konto Konten Minuten Nachfrage Netz Notiz Nummer Passwort Punkt Rolle Rückruf Sekunden
     Silvester Sitzung Sprache Statistik Std Stunden Tag Tage Telefonbuchung Termin Termine Uhr
-    Unterstrich Versuch Versuche Videotermin Videotermine Warteschleife Weitervermittlung Wert
-    Werte Zeile Zeilen Zeit Zeitfenster Zeitpunkt Zustand
+    Uhrzeit Unterstrich Versuch Versuche Videotermin Videotermine Warteschleife Weitervermittlung
+    Wert Werte Zeile Zeilen Zeit Zeitfenster Zeitpunkt Zustand
 """
 GERMAN_WORDS = frozenset(_WORD_LIST.split())
 # German literals that are not words for people, each with the reason it stays in code.

@@ -13,12 +13,14 @@ from web import context, favicon, health, json_bodies, legal, security, staff
 from web.booking import api, feeds
 from web.booking import page as booking
 from web.callbacks import manage as callback_manage
+from web.page_language import filled
 
 
 def init_app(app: Flask, units: Units, settings: Settings) -> None:
     context.remember(app, units)
     scheduling = units.config
     app.add_template_filter(counted)  # "1 Fall", "2 Fälle": one plural rule for every page
+    app.add_template_filter(filled)  # a catalog text with markup, its values escaped
     json_bodies.init_app(app)
     security.init_app(
         app,

@@ -13,6 +13,7 @@ from flask_wtf import FlaskForm
 from hotline.services import services
 from hotline.texts import text
 from web.booking.api import error as api_error
+from web.page_language import page_words
 
 
 def wants_json() -> bool:
@@ -41,10 +42,17 @@ def not_found() -> ResponseReturnValue:
     return render_template("not_found.html", **common()), 404
 
 
-def common() -> dict[str, Any]:
-    """What the frame of every public page shows: the contact line and the footer's links."""
+def common(lang: str = "de") -> dict[str, Any]:
+    """What the frame of every public page shows: the contact line and the footer's links,
+    and the page's words in its language (German but on an appointment booked in English)."""
     settings = services().settings
-    return {"contact_email": settings.contact_email, "imprint_url": settings.imprint_url}
+    return {
+        "contact_email": settings.contact_email,
+        "imprint_url": settings.imprint_url,
+        "w": page_words(lang),
+        "page_lang": lang,
+        "other_lang": "en" if lang == "de" else "de",  # the manage page links to it
+    }
 
 
 FORM_EXPIRED = text("public.form_expired")

@@ -94,6 +94,9 @@ class Appointment(Base):
     canceled_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     # marked in the console: the official did not come (who marked it: the audit log)
     no_show_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    # the official's language ("de", "en"): the language they booked in by phone; their SMS
+    # and their manage page speak it (mails and the booking page are German)
+    language: Mapped[str] = mapped_column(String(2), default="de", server_default="de")
 
     @property
     def by_phone(self) -> bool:

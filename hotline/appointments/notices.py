@@ -321,7 +321,10 @@ class Notices:
         if not (appointment.phone_encrypted and appointment.phone_is_mobile):
             return
         values = self._values(appointment, for_counsellor=False, name="")
-        body = _templates().get_template("sms.txt").render(kind=kind, **values).strip()
+        lang = appointment.language  # an official who booked in English reads English
+        values["when_short"] = short_date_time(appointment.start, self.tz, lang)
+        sms = "sms.txt" if lang == "de" else f"sms_{lang}.txt"
+        body = _templates().get_template(sms).render(kind=kind, **values).strip()
         work = side_effects.send_sms(
             f"appointment:{appointment.id}:{tag or f'seq-{appointment.sequence}'}:sms",
             to=self.cipher.decrypt(appointment.phone_encrypted),

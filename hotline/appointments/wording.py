@@ -14,11 +14,11 @@ STATE_NAMES = words("appointments.states")
 KIND_NAMES = words("appointments.kinds")
 
 
-def short_day(day: date) -> str:
-    """ "Fr., 27. November": a day to choose on the booking page."""
+def short_day(day: date, lang: str = "de") -> str:
+    """ "Fr., 27. November" ("Fri, 27 November"): a day to choose on the booking page."""
     return text(
-        "appointments.short_day",
-        weekday=WEEKDAYS["de"][day.weekday()],
+        "appointments.short_day" if lang == "de" else f"calendar.{lang}.short_day",
+        weekday=WEEKDAYS[lang][day.weekday()],
         day=day.day,
-        month=MONTHS["de"][day.month - 1],
+        month=MONTHS[lang][day.month - 1],
     )

@@ -24,6 +24,12 @@ class ListedCallback:
     state: str
     attempts: int
     number_encrypted: bytes | None  # to be shown masked, never in full
+    appointment_id: int | None  # the call of this phone appointment; None: a callback
+
+
+def appointment_of_callback(session: Session, callback_id: int) -> int | None:
+    """The phone appointment this callback is the call of; None for a callback of its own."""
+    return session.scalar(select(_CALLBACKS.c.appointment_id).where(_CALLBACKS.c.id == callback_id))
 
 
 def case_of_callback(session: Session, callback_id: int) -> int | None:
@@ -46,6 +52,7 @@ def list_callbacks(
             _CALLBACKS.c.state,
             _CALLBACKS.c.attempts,
             _CALLBACKS.c.number_encrypted,
+            _CALLBACKS.c.appointment_id,
         )
         .outerjoin(Case, Case.id == _CALLBACKS.c.case_id)
         .where(_CALLBACKS.c.state != CallbackState.DRAFT)

@@ -34,6 +34,7 @@ class CallbackLine:
     case_reference: str | None
     attempts: int
     has_number: bool
+    appointment_id: int | None = None  # the call of a phone appointment (not a callback)
 
 
 @dataclass(frozen=True)
@@ -113,7 +114,13 @@ def callback_lines(session: Session, *conditions: object, limit: int = 200) -> l
     )
     return [
         CallbackLine(
-            cb.id, cb.due_at, cb.state, reference, cb.attempts, cb.number_encrypted is not None
+            cb.id,
+            cb.due_at,
+            cb.state,
+            reference,
+            cb.attempts,
+            cb.number_encrypted is not None,
+            cb.appointment_id,
         )
         for cb, reference in rows
     ]

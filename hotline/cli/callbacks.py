@@ -7,7 +7,12 @@ from datetime import date, datetime, tzinfo
 
 import click
 
-from hotline.callbacks.listing import LISTED_STATES, ListedCallback, list_callbacks
+from hotline.callbacks.listing import (
+    LISTED_STATES,
+    ListedCallback,
+    appointment_of_callback,
+    list_callbacks,
+)
 from hotline.callbacks.wording import STATE_NAMES
 from hotline.cases.references import display_case_reference
 from hotline.cli.support import DAY, ROW_ID, cli_context, cli_units, echo_table, masked_number
@@ -51,7 +56,12 @@ def callbacks_list(day: date | None, state: str | None) -> None:
 @click.argument("callback_id", type=ROW_ID)
 def callbacks_cancel(callback_id: int) -> None:
     with cli_units().transaction() as unit:
-        canceled = unit.placement.cancel(callback_id)
+        appointment_id = appointment_of_callback(unit.session, callback_id)
+        canceled = appointment_id is None and unit.placement.cancel(callback_id)
+    if appointment_id is not None:  # cancelling the call alone would leave the time booked
+        raise click.ClickException(
+            text("cli.callbacks.of_appointment", id=callback_id, appointment=appointment_id)
+        )
     if not canceled:
         raise click.ClickException(text("cli.callbacks.not_open", id=callback_id))
     click.echo(text("cli.callbacks.canceled", id=callback_id))
@@ -68,6 +78,7 @@ def _row(item: ListedCallback, cipher: DataCipher, tz: tzinfo) -> tuple[str, ...
         STATE_NAMES.get(item.state, item.state),
         str(item.attempts),
         _masked(cipher, item.number_encrypted),
+        str(item.appointment_id) if item.appointment_id is not None else "-",
     )
 
 

@@ -77,6 +77,7 @@ def book(ctx: StepContext, step: StepInput) -> StepResult:
             via=BookedVia.PHONE,
             case_reference=step.call.case_reference,
             kind=kind,
+            language=catalog.lang,
         )
     except NoNumberToCall:  # the number went between the offer and the key
         catalog.say(response, "phone_appointment.no_number")

@@ -164,8 +164,10 @@ class AppointmentDesk:
         case_reference: str | None = None,
         request: RepeatableRequest | None = None,
         kind: AppointmentKind = AppointmentKind.VIDEO,
+        language: str = "de",
     ) -> BookedAppointment:
-        """Book the slot at `start`; SlotTaken when it is not free, UnknownCaseReference
+        """Book the slot at `start` for an official speaking `language` (their SMS and
+        manage page speak it); SlotTaken when it is not free, UnknownCaseReference
         when the reference names no case. A `request` seen before answers with that booking
         (`repeated`): a retry after a lost answer books nothing twice; the same key with
         another body is KeyUsedForAnotherRequest. A phone appointment needs the contact's
@@ -187,6 +189,7 @@ class AppointmentDesk:
             case_id=case.id,
             counsellor_id=counsellor_id,
             kind=kind,
+            language=language,
             state=AppointmentState.BOOKED,
             start=start,
             end=start + self.config.length,

@@ -343,7 +343,9 @@ class CallbackPlacement:
 
     def cancel(self, callback_id: int, *, by_booker: bool = False) -> bool:
         """By staff, or by the booker through the manage link (only before it is under way):
-        the callback will not be placed; its place and number are released."""
+        the callback will not be placed; its place and number are released. The call of a
+        phone appointment is not cancelled alone (the time would stay booked): its
+        appointment is."""
         # populate_existing: the manage page loaded it before this lock; the locked row counts
         callback = self.session.get(
             Callback, callback_id, with_for_update=True, populate_existing=True
@@ -352,6 +354,8 @@ class CallbackPlacement:
             (CallbackState.BOOKED,) if by_booker else (*OPEN_CALLBACK_STATES, CallbackState.DRAFT)
         )
         if callback is None or callback.state not in cancellable:
+            return False
+        if callback.appointment_id is not None:  # its appointment is cancelled, not the call
             return False
         self._call_off(callback)
         by = "by_booker" if by_booker else "by_staff"

@@ -264,7 +264,7 @@ def test_callbacks_booked_out_of_hours_before_0012_count_as_out_of_hours_after_i
     page = client.get("/staff/stats?from=2026-11-26&to=2026-11-28").get_data(as_text=True)
     caption = " ".join(re.sub(r"<[^>]+>", "", page).split())
     assert "2 Anrufe, davon 0 angenommen" in caption
-    assert "1 außerhalb der Öffnungszeiten (1 mit Rückruf, 0 mit Videotermin" in caption
+    assert "1 außerhalb der Öffnungszeiten (1 mit Rückruf, 0 mit Termin" in caption
     assert "und 1 sonstige." in caption
 
 
@@ -519,3 +519,24 @@ def test_0017_keeps_appointments_video_and_a_downgrade_still_calls_phone_ones(
         kinds = dict(session.execute(select(Appointment.id, Appointment.kind)).all())
         assert kinds == {video_id: "video", phone_id: "video"}  # what the downgrade made it
         assert session.get(Appointment, video_id).room == rooms[video_id]
+
+
+def test_0018_gives_appointments_already_booked_the_german_language(svc, client, factories):
+    """Every appointment booked before 0018 was booked in German; a downgrade drops the
+    language and keeps the appointment."""
+    from sqlalchemy import select
+
+    from hotline.appointments.models import Appointment
+    from tests.support.appointments import book
+
+    factories.counsellor("Anna")
+    assert book(client, "2026-11-26T14:00:00+01:00").status_code == 201
+    with svc.database.transaction() as session:
+        session.scalars(select(Appointment)).one().language = "en"
+    engine = svc.database.engine
+    migrate.downgrade(engine, "0017")
+    assert "language" not in {c["name"] for c in inspect(engine).get_columns("appointments")}
+    migrate.upgrade(engine)
+    with svc.database.transaction() as session:
+        (kept,) = session.scalars(select(Appointment)).all()
+        assert kept.language == "de" and kept.start.hour == 13

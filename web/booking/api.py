@@ -40,6 +40,7 @@ from web.booking.input import (
 )
 from web.booking.schema import IDEMPOTENCY_HEADER, BookingRequest
 from web.context import scheduling
+from web.page_language import page_texts
 from web.security import booking_limit, csrf
 from web.texts import ERRORS, FIELD_ERRORS
 
@@ -53,15 +54,20 @@ def error(status: int, code: str, fields: dict[str, str] | None = None) -> Respo
     return jsonify(body), status
 
 
-def message(code: str) -> str:
-    """The German message of an error code, with what it names filled in."""
-    if code == "too_short_notice":
-        minutes = scheduling().appointments.min_notice_minutes
-        notice = (
-            counted(minutes // 60, "Stunde") if minutes % 60 == 0 else counted(minutes, "Minute")
-        )
-        return ERRORS[code].format(notice=notice, email=services().settings.contact_email)
-    return ERRORS[code]
+def message(code: str, lang: str = "de") -> str:
+    """The message of an error code, with what it names filled in: German, as the API
+    answers, or in the language of an appointment's page."""
+    errors = ERRORS if lang == "de" else page_texts(lang, "errors")
+    if code != "too_short_notice":
+        return errors[code]
+    minutes = scheduling().appointments.min_notice_minutes
+    in_hours = minutes % 60 == 0
+    if lang == "de":
+        notice = counted(minutes // 60, "Stunde") if in_hours else counted(minutes, "Minute")
+    else:
+        count, unit = (minutes // 60, "hour") if in_hours else (minutes, "minute")
+        notice = page_texts(lang, "notice")[unit if count == 1 else unit + "s"].format(count=count)
+    return errors[code].format(notice=notice, email=services().settings.contact_email)
 
 
 @blueprint.get("/openapi.json")

@@ -28,9 +28,13 @@ Model = TypeVar("Model", bound=BaseModel)
 
 
 class InvalidInput(ValueError):
-    def __init__(self, fields: Mapping[str, str]) -> None:
+    """What did not take, by field: the German message (`fields`, as the API answers) and
+    its code, the key of FIELD_ERRORS (`codes`, for a page in another language)."""
+
+    def __init__(self, fields: Mapping[str, str], codes: Mapping[str, str] | None = None) -> None:
         super().__init__(", ".join(fields))
         self.fields = dict(fields)
+        self.codes = dict(codes or {})
 
 
 def read_booking(
@@ -46,7 +50,7 @@ def read_start(value: Any, field: str = "start") -> datetime:
     try:
         return _read(MoveRequest, {"start": value}).start
     except InvalidInput as bad:
-        raise InvalidInput({field: bad.fields["start"]}) from None
+        raise InvalidInput({field: bad.fields["start"]}, {field: bad.codes["start"]}) from None
 
 
 def read_email(value: Any) -> str:
@@ -79,27 +83,31 @@ def contact_of(wish: BookingRequest) -> Contact:
     )
 
 
-def field_errors(error: ValidationError) -> dict[str, str]:
+def field_errors(error: ValidationError) -> InvalidInput:
     """One message per field: the schema's own (its error types are FIELD_ERRORS' keys), or,
     for a required field that is not there at all, the field's "missing" text."""
     fields: dict[str, str] = {}
+    codes: dict[str, str] = {}
     for problem in error.errors():
         field = str(problem["loc"][0])
         if problem["type"] in FIELD_ERRORS:
-            message = problem["msg"]
+            code, message = problem["type"], problem["msg"]
         elif problem["type"] == "missing":  # a required field that is not there at all
-            message = FIELD_ERRORS[f"{field}.missing"]
+            code = f"{field}.missing"
+            message = FIELD_ERRORS[code]
         else:  # pydantic's own (every field has its own validator: not expected)
-            message = FIELD_ERRORS[f"{field}.invalid"]
+            code = f"{field}.invalid"
+            message = FIELD_ERRORS[code]
         fields.setdefault(field, message)
-    return fields
+        codes.setdefault(field, code)
+    return InvalidInput(fields, codes)
 
 
 def _read(model: type[Model], values: Mapping[str, Any], **options: Any) -> Model:
     try:
         return model.model_validate(dict(values), **options)
     except ValidationError as error:
-        raise InvalidInput(field_errors(error)) from None
+        raise field_errors(error) from None
 
 
 def _checked(value: Any) -> bool:

@@ -39,6 +39,7 @@ from hotline.cases.service import UnknownCaseReference
 from hotline.inputs import Refused, aware_moment
 from hotline.services import services
 from hotline.telephony.phone_numbers import mask
+from hotline.texts import text
 from scheduling.appointments.desk import AppointmentDesk, SlotTaken, TooShortNotice
 from web.booking.api import error as api_error
 from web.booking.api import message as api_message
@@ -52,6 +53,13 @@ from web.booking.input import (
 )
 from web.booking.week_view import slot_context
 from web.context import scheduling
+from web.page_language import (
+    LANGUAGE_PARAMETER,
+    catalog_of,
+    language_switch,
+    page_language,
+    page_texts,
+)
 from web.public_pages import (
     FORM_EXPIRED,
     common,
@@ -181,7 +189,7 @@ def confirm_cancel(token: str) -> ResponseReturnValue:
 @manage_limit()
 def cancel(token: str) -> ResponseReturnValue:
     if is_form_post() and not form_token_valid():
-        return _cancel_question(token, errors={"form": FORM_EXPIRED}, status=400)
+        return _cancel_question(token, expired=True, status=400)
     with services().database.transaction() as session:
         desk = appointment_desk(session)
         appointment = desk.find(token)
@@ -199,7 +207,7 @@ def cancel(token: str) -> ResponseReturnValue:
     if wants_json():
         return _manage_page(token)
     done = CANCELED_AND_MAILED if mailed else 1
-    return redirect(url_for("booking.manage", token=token, abgesagt=done), code=303)
+    return _back_to_page(token, abgesagt=done)
 
 
 @blueprint.post("/<token>/move")
@@ -207,12 +215,12 @@ def cancel(token: str) -> ResponseReturnValue:
 def move(token: str) -> ResponseReturnValue:
     chosen = request.form.get("tag")  # the day the form was on, shown again after an error
     if is_form_post() and not form_token_valid():
-        return _manage_page(token, errors={"form": FORM_EXPIRED}, status=400, chosen=chosen)
+        return _manage_page(token, expired=True, status=400, chosen=chosen)
     values = request.form if is_form_post() else (request.get_json(silent=True) or {})
     try:
         start = read_start(values.get("start") if isinstance(values, Mapping) else None)
     except InvalidInput as bad:
-        return _manage_page(token, errors=bad.fields, status=422, chosen=chosen)
+        return _manage_page(token, errors=bad, status=422, chosen=chosen)
     try:
         with services().database.transaction() as session:
             desk = appointment_desk(session)
@@ -226,18 +234,18 @@ def move(token: str) -> ResponseReturnValue:
         return _manage_page(token, refused="slot_taken", status=409, chosen=chosen)
     if wants_json():
         return _manage_page(token)
-    return redirect(url_for("booking.manage", token=token, verlegt=1), code=303)
+    return _back_to_page(token, verlegt=1)
 
 
 @blueprint.post("/<token>/email")
 @manage_limit()
 def add_email(token: str) -> ResponseReturnValue:
     if not form_token_valid():
-        return _manage_page(token, errors={"form": FORM_EXPIRED}, status=400)
+        return _manage_page(token, expired=True, status=400)
     try:
         email = read_email(request.form.get("email"))
     except InvalidInput as bad:
-        return _manage_page(token, errors=bad.fields, status=422)
+        return _manage_page(token, errors=bad, status=422)
     with services().database.transaction() as session:
         desk = appointment_desk(session)
         appointment = desk.find(token)
@@ -245,7 +253,13 @@ def add_email(token: str) -> ResponseReturnValue:
             return not_found()
         if appointment.state == AppointmentState.BOOKED:
             desk.add_email(appointment, email)
-    return redirect(url_for("booking.manage", token=token, email=1), code=303)
+    return _back_to_page(token, email=1)
+
+
+def _back_to_page(token: str, **done: object) -> ResponseReturnValue:
+    """After a change, its page with what was done, in the language the page spoke."""
+    asked = request.args.get(LANGUAGE_PARAMETER)  # None: the appointment's own language
+    return redirect(url_for("booking.manage", token=token, lang=asked, **done), code=303)
 
 
 @blueprint.get(f"/<token>/{ICS_NAME}")
@@ -274,45 +288,52 @@ def ics(token: str) -> ResponseReturnValue:
 def _manage_page(
     token: str,
     *,
-    errors: Mapping[str, str] | None = None,
+    errors: InvalidInput | None = None,
+    expired: bool = False,
     refused: str | None = None,
     status: int = 200,
     chosen: str | None = None,
 ) -> ResponseReturnValue:
-    """The page of one appointment; `refused`: the error code of a change just refused."""
+    """The page of one appointment, in the language it was booked in (or the one its link
+    asks for); `refused`: the error code of a change just refused, `expired`: the form's
+    CSRF token ran out."""
     with services().database.transaction() as session:
         desk = appointment_desk(session)
         appointment = desk.find(token)
         if appointment is None:
             return not_found()
-        facts = _facts(desk, appointment, token)
+        lang = page_language(appointment.language)
+        facts = _facts(desk, appointment, token, lang)
         if wants_json():
             if refused is not None:  # errors as the API answers them (see the OpenAPI document)
                 return api_error(409, refused)
-            if errors:
-                return api_error(status, "invalid_input", dict(errors))
+            if errors is not None:
+                return api_error(status, "invalid_input", errors.fields)
             return jsonify(facts["json"]), status
         context: dict[str, Any] = {}
+        switch = language_switch(appointment.language, lang)
         if appointment.state == AppointmentState.BOOKED:
-            link = lambda iso: url_for("booking.manage", token=token, tag=iso)  # noqa: E731
+            link = lambda iso: url_for("booking.manage", token=token, tag=iso, lang=switch)  # noqa: E731
             booked_day = appointment.start.astimezone(desk.tz).date()  # moving starts there
-            context = slot_context(desk, request.args.get("tag") or chosen, link, booked_day)
+            wanted = request.args.get("tag") or chosen
+            context = slot_context(desk, wanted, link, booked_day, lang)
     html = render_template(
         "manage.html",
-        message=_message(facts["page"]["has_email"]),
-        errors=dict(errors or {}),
+        message=_message(facts["page"]["has_email"], lang),
+        errors=_shown_errors(lang, errors, expired),
         field_ids=FIELD_IDS,
-        taken=api_message(refused) if refused else None,
-        notice=api_message("too_short_notice"),
+        taken=api_message(refused, lang) if refused else None,
+        notice=api_message("too_short_notice", lang),
+        lang=switch,
         **facts["page"],
         **context,
-        **common(),
+        **common(lang),
     )
     return html, status
 
 
 def _cancel_question(
-    token: str, *, errors: Mapping[str, str] | None = None, status: int = 200
+    token: str, *, expired: bool = False, status: int = 200
 ) -> ResponseReturnValue:
     with services().database.transaction() as session:
         desk = appointment_desk(session)
@@ -322,14 +343,23 @@ def _cancel_question(
         # its page says it is cancelled, or (inside the notice) whom to call instead
         if appointment.state != AppointmentState.BOOKED or not desk.changeable(appointment):
             return redirect(url_for("booking.manage", token=token), code=303)
-        facts = _facts(desk, appointment, token)["page"]
+        lang = page_language(appointment.language)
+        facts = _facts(desk, appointment, token, lang)["page"]
+        switch = language_switch(appointment.language, lang)
     html = render_template(
-        "cancel_appointment.html", errors=dict(errors or {}), field_ids={}, **facts, **common()
+        "cancel_appointment.html",
+        errors=_shown_errors(lang, None, expired),
+        field_ids={},
+        lang=switch,
+        **facts,
+        **common(lang),
     )
     return html, status
 
 
-def _facts(desk: AppointmentDesk, appointment: Appointment, token: str) -> dict[str, Any]:
+def _facts(
+    desk: AppointmentDesk, appointment: Appointment, token: str, lang: str = "de"
+) -> dict[str, Any]:
     links = desk.links
     reference = desk.session.get_one(Case, appointment.case_id).reference
     canceled = appointment.state != AppointmentState.BOOKED
@@ -338,7 +368,7 @@ def _facts(desk: AppointmentDesk, appointment: Appointment, token: str) -> dict[
     page = {
         "canceled": canceled,
         "by_phone": appointment.by_phone,
-        "when": long_date_time(appointment.start, desk.tz),
+        "when": long_date_time(appointment.start, desk.tz, lang),
         "minutes": desk.config.slot_minutes,
         "video_url": links.video_url(appointment.room) if appointment.room else None,
         "number": mask(number) if number else None,  # the number we call, masked
@@ -364,16 +394,29 @@ def _facts(desk: AppointmentDesk, appointment: Appointment, token: str) -> dict[
     return {"page": page, "json": body}
 
 
-def _message(has_email: bool) -> str | None:
+def _message(has_email: bool, lang: str) -> str | None:
     """What the page says after a change; a mail is promised only where an address is (a
     cancelled appointment has none left: its link says whether the cancellation was mailed)."""
     if request.args.get("abgesagt"):
         has_email = request.args["abgesagt"] == CANCELED_AND_MAILED
     by_mail = "" if has_email else ".no_email"
+    messages = MANAGE_MESSAGES if lang == "de" else page_texts(lang, "manage_messages")
     for done in ("gebucht", "verlegt", "abgesagt", "email"):
         if request.args.get(done):
-            return MANAGE_MESSAGES.get(done + by_mail, MANAGE_MESSAGES[done])
+            return messages.get(done + by_mail, messages[done])
     return None
+
+
+def _shown_errors(lang: str, invalid: InvalidInput | None, expired: bool) -> dict[str, str]:
+    """The error summary's messages in the page's language, by field."""
+    shown: dict[str, str] = {}
+    if expired:
+        shown["form"] = FORM_EXPIRED if lang == "de" else text(f"{catalog_of(lang)}.form_expired")
+    if invalid is not None:
+        own = FIELD_ERRORS if lang == "de" else page_texts(lang, "field_errors")
+        for field, message in invalid.fields.items():
+            shown[field] = own.get(invalid.codes.get(field, ""), message)
+    return shown
 
 
 def _rate_limited(_: Exception) -> ResponseReturnValue:

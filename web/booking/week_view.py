@@ -13,11 +13,12 @@ from datetime import date, timedelta
 from typing import Any
 
 from hotline.appointments.wording import short_day
-from hotline.calendar_names import MONTHS, WEEKDAYS
+from hotline.calendar_names import MONTHS, SHORT_WEEKDAYS, day_of_month
 from hotline.inputs import Refused, calendar_day
 from hotline.texts import text
 from scheduling.appointments.desk import AppointmentDesk
 from scheduling.appointments.slots import VideoSlot
+from web.page_language import catalog_of
 
 WEEK = timedelta(days=7)
 
@@ -45,9 +46,11 @@ def slot_context(
     wanted: str | None,
     day_link: Callable[[str], str],
     default: date | None = None,
+    lang: str = "de",
 ) -> dict[str, Any]:
-    """What `_slots.html` and the time choices show. `wanted`: the day asked for (a link, a
-    form after an error), else `default` (the booked day when moving), else the first free."""
+    """What `_slots.html` and the time choices show, in the page's language. `wanted`: the
+    day asked for (a link, a form after an error), else `default` (the booked day when
+    moving), else the first free."""
     tz = desk.tz
     today = desk.now.astimezone(tz).date()
     last = today + timedelta(days=desk.config.horizon_days)
@@ -63,10 +66,10 @@ def slot_context(
         for slot in by_day.get(day, [])
     ]
     return {
-        "week": week_of(day, by_day),
+        "week": week_of(day, by_day, lang),
         "any_free": bool(by_day),
         "day": day.isoformat(),
-        "day_label": short_day(day),
+        "day_label": short_day(day, lang),
         "times": times,
         "day_link": day_link,
     }
@@ -86,19 +89,16 @@ def choose_day(free: Collection[date], asked: date | None, today: date, last: da
     return (later or in_week or [asked])[0]
 
 
-def week_of(day: date, free: Collection[date]) -> Week:
+def week_of(day: date, free: Collection[date], lang: str = "de") -> Week:
     monday = _monday(day)
     days = [monday + timedelta(days=offset) for offset in range(7)]
     earlier = [d for d in free if d < monday]
     later = [d for d in free if d >= monday + WEEK]
     return Week(
-        title=_title(days[0], days[-1]),
+        title=_title(days[0], days[-1], lang),
         days=[
             DayChoice(
-                d.isoformat(),
-                f"{WEEKDAYS['de'][d.weekday()][:2]}.",
-                f"{d.day}.{d.month}.",
-                d in free,
+                d.isoformat(), SHORT_WEEKDAYS[lang][d.weekday()], day_of_month(d, lang), d in free
             )
             for d in days
         ],
@@ -118,10 +118,10 @@ def _monday(day: date) -> date:
     return day - timedelta(days=day.weekday())
 
 
-def _title(first: date, last: date) -> str:
+def _title(first: date, last: date, lang: str) -> str:
     """ "23. bis 29. November 2026", "30. November bis 6. Dezember 2026", "28. Dezember 2026
     bis 3. Januar 2027"."""
-    month = MONTHS["de"]
+    month = MONTHS[lang]
     if first.year != last.year:
         which = "across_years"
     elif first.month != last.month:
@@ -129,7 +129,7 @@ def _title(first: date, last: date) -> str:
     else:
         which = "same_month"
     return text(
-        f"public.week_title.{which}",
+        f"{catalog_of(lang)}.week_title.{which}",
         first_day=first.day,
         first_month=month[first.month - 1],
         first_year=first.year,

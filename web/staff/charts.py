@@ -166,7 +166,7 @@ def appointments_chart(statistics: Statistics) -> Chart:
         for tally in statistics.appointments_by_channel
     )
     description = CHARTS["appointments.description"].format(
-        booked=counted(sum(sums["booked"]), "Videotermin"),
+        booked=counted(sum(sums["booked"]), "Termin"),
         canceled=count_text(sum(sums["canceled"])),
         no_show=_no_show_part(sum(sums["no_show"])),
         channels=channels or CHARTS["none"],

@@ -4,10 +4,12 @@ video, and cancelled by phone with the case number — only from the number it c
 
 from __future__ import annotations
 
+import re
+
 from hotline.appointments.models import AppointmentKind, AppointmentState, BookedVia
 from hotline.telephony.call_log import find_call
 from hotline.telephony.models import CallOutcome
-from tests.support.appointments import appointments
+from tests.support.appointments import appointments, local_path
 from tests.support.times import berlin
 
 SILENCE = "-"
@@ -88,3 +90,62 @@ def test_cancelled_by_phone_with_the_case_number_only_from_its_own_number(
     canceled = simulate_call([SILENCE, reference, "5", "1"], caller=LANDLINE)
     assert canceled.said("Ihr Telefontermin ist abgesagt.")
     assert appointments(svc)[0].state == AppointmentState.CANCELED
+
+
+def form_token(page) -> str:
+    return re.search(r'name="csrf_token" value="([^"]+)"', page.get_data(as_text=True)).group(1)
+
+
+def test_an_english_caller_gets_the_sms_in_english_linking_to_the_english_page(
+    simulate_call, clock, svc, client, create_counsellor
+):
+    """Issue 25: English callers hear English and the SMS links to an English page, where
+    they move and cancel in English; the page links to German and back."""
+    create_counsellor("Anna")
+    clock.set(berlin(2026, 11, 28, 11, 0))  # Saturday
+    transcript = simulate_call(["9", SILENCE, "4", "2"])  # English, mobile, the 10:00 slot
+    assert transcript.application_errors == []
+    assert transcript.said("Your phone appointment is booked:")
+    (row,) = appointments(svc)
+    assert row.kind == AppointmentKind.PHONE and row.language == "en"
+    (sms,) = [e.text for e in transcript.counsellor_events if e.attributes["what"] == "sms"]
+    assert sms.startswith("starke Stelle: your phone appointment on 30/11/2026, 10:00 is booked")
+    assert "Move or cancel:" in sms and "Telefontermin" not in sms
+    link = local_path(re.search(r"https://\S+", sms).group(0))
+
+    page = client.get(link)
+    html = page.get_data(as_text=True)
+    assert page.status_code == 200 and '<html lang="en">' in html
+    assert "<h1>Your phone appointment</h1>" in html
+    assert "Monday, 30 November 2026, 10:00" in html and "We call you on" in html
+    assert "In acute danger, call 110 at once." in html
+    assert "Choose a day" in html and "Move to this time" in html
+    assert "Telefontermin" not in html and "Uhr" not in html
+    assert f'href="{link}?lang=de" lang="de" hreflang="de">Deutsch</a>' in html
+    german = client.get(f"{link}?lang=de").get_data(as_text=True)
+    assert '<html lang="de">' in german and "<h1>Ihr Telefontermin</h1>" in german
+    assert "Montag, 30. November 2026, 10:00 Uhr" in german
+    assert client.get(f"{link}?lang=xx").get_data(as_text=True).count("Your phone") >= 1
+
+    # a time not chosen: the summary in English; then moved, in English
+    refused = client.post(f"{link}/move", data={"csrf_token": form_token(page)})
+    assert refused.status_code == 422
+    assert "Please choose a time." in refused.get_data(as_text=True)
+    moved = client.post(
+        f"{link}/move",
+        data={"csrf_token": form_token(page), "start": "2026-11-30T11:00:00+01:00"},
+    )
+    assert moved.status_code == 303 and moved.headers["Location"].endswith("?verlegt=1")
+    after = client.get(moved.headers["Location"]).get_data(as_text=True)
+    assert "Your appointment has been moved. The new time below applies." in after
+    assert "Monday, 30 November 2026, 11:00" in after
+
+    # cancelled from the German page: the answer stays German
+    question = client.get(f"{link}/cancel?lang=de")
+    assert "Termin absagen?" in question.get_data(as_text=True)
+    done = client.post(f"{link}/cancel?lang=de", data={"csrf_token": form_token(question)})
+    assert done.status_code == 303 and "lang=de" in done.headers["Location"]
+    assert "Ihr Termin ist abgesagt." in client.get(done.headers["Location"]).get_data(as_text=True)
+    english = client.get(link).get_data(as_text=True)
+    cancelled = "This appointment on <strong>Monday, 30 November 2026, 11:00</strong> is"
+    assert cancelled in english

@@ -302,3 +302,43 @@ def test_one_time_goes_once_across_phone_video_and_callback(
         ).all()
         seats = session.scalars(select(Callback).where(Callback.seat.is_not(None))).all()
         assert len(appointments) + len(seats) == 1
+
+
+def test_an_appointment_booked_in_english_is_moved_and_cancelled_by_sms_in_english(
+    client, svc, clock, callbacks, fake_twilio, anna
+):
+    """The SMS of every change speaks the language the official booked in (an English
+    caller on the phone: `tests/ivr_flows/appointments`); the page answers in it too."""
+    booked = book_on_the_page(client, SIX_PM)
+    assert booked.status_code == 303
+    with svc.database.transaction() as session:
+        session.scalars(select(Appointment)).one().language = "en"
+    callbacks.ring()  # the German confirmation, sent before the language changed
+    link = booked.headers["Location"].split("?")[0]
+    html = client.get(link).get_data(as_text=True)
+    moved = client.post(
+        f"{link}/move",
+        data={
+            "csrf_token": csrf_token(html),
+            "tag": "2026-12-01",
+            "start": "2026-12-01T17:00:00+01:00",
+        },
+    )
+    assert moved.status_code == 303, moved.get_data(as_text=True)
+    question = client.get(f"{link}/cancel").get_data(as_text=True)
+    assert "Cancel the appointment?" in question
+    done = client.post(f"{link}/cancel", data={"csrf_token": csrf_token(question)})
+    assert done.status_code == 303
+    assert "Your appointment is cancelled." in client.get(done.headers["Location"]).get_data(
+        as_text=True
+    )
+    callbacks.ring()
+    confirmation, *bodies = [sms["Body"][0] for sms in fake_twilio.messages_sent()]
+    assert "Telefontermin" in confirmation
+    assert any(
+        "your phone appointment has been moved to 01/12/2026, 17:00" in body for body in bodies
+    ), bodies
+    assert any(
+        "your phone appointment on 01/12/2026, 17:00 is cancelled" in body for body in bodies
+    )
+    assert not any("Telefontermin" in body for body in bodies)

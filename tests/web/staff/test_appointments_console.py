@@ -153,7 +153,7 @@ def test_nobody_came_is_marked_once_the_appointment_has_begun(
     (day,) = figures.appointments
     assert (day.booked, day.canceled, day.no_show) == (1, 0, 1)
     described = appointments_chart(figures).description
-    assert "1 Videotermin gebucht (davon 1 ohne Erscheinen), 0 abgesagt." in described
+    assert "1 Termin gebucht (davon 1 ohne Erscheinen), 0 abgesagt." in described
 
 
 def test_a_bad_time_changes_nothing(client, svc, clock, create_counsellor):
@@ -190,3 +190,32 @@ def test_a_phone_appointment_shows_whom_the_counsellor_calls_not_a_room(
     page = client.get(f"/staff/appointments/{row.id}").get_data(as_text=True)
     assert "Telefontermin: die Berater:in ruft" in page and "Videoraum" not in page
     assert "23456789" not in page and "meet.jit.si" not in page
+
+
+def test_a_phone_appointments_call_is_marked_among_the_callbacks_and_not_cancelled_alone(
+    client, svc, clock, hotline, create_counsellor
+):
+    """*Rückrufe* and `hotline callbacks list` show which call is a phone appointment's (with
+    a link to it); cancelling that call alone is refused with the way to cancel the
+    appointment, so that no time stays booked that nobody will call."""
+    from hotline.callbacks.models import Callback, CallbackState
+
+    anna_logged_in(client, svc, clock, create_counsellor)
+    booked = book(client, "2026-11-27T10:00:00+01:00", type="phone", phone="0151 23456789")
+    assert booked.status_code == 201, booked.json
+    (row,) = appointments(svc)
+    with svc.database.transaction() as session:
+        call = session.scalars(select(Callback)).one()
+        call_id = call.id
+    listing = client.get("/staff/callbacks").get_data(as_text=True)
+    link = f'<a href="/staff/appointments/{row.id}">Telefontermin</a>'
+    assert link in listing
+    cli_listing = hotline("callbacks", "list")
+    assert "Telefontermin" in cli_listing.output
+    assert cli_listing.output.splitlines()[-1].rstrip().endswith(f" {row.id}")
+    refused = hotline("callbacks", "cancel", str(call_id))
+    assert refused.exit_code == 1
+    assert f"hotline appointments cancel {row.id}" in refused.output
+    with svc.database.transaction() as session:
+        assert session.get(Callback, call_id).state == CallbackState.BOOKED
+    assert appointments(svc)[0].state == AppointmentState.BOOKED

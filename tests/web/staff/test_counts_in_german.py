@@ -44,7 +44,7 @@ def test_the_statistics_say_one_callback_one_appointment_one_referral(client, sv
     assert "Wartezeit insgesamt (1 Anruf in der Warteschleife)" in html
     assert "1 Anruf in der Warteschleife: im Median 1 Sekunde" in html
     assert "1 Rückruf gebucht, 0 erledigt" in html and "1 Person nicht erreicht" in html
-    assert "1 Videotermin gebucht, 0 abgesagt." in html
+    assert "1 Termin gebucht, 0 abgesagt." in html
     assert "1 Weitervermittlung: " in html
     for wrong in (
         "1 Rückrufe",
