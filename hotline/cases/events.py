@@ -28,6 +28,9 @@ class CaseEventKind(StrEnum):
     PHONE_APPOINTMENT_BOOKED = "phone_appointment_booked"
     PHONE_APPOINTMENT_MOVED = "phone_appointment_moved"
     PHONE_APPOINTMENT_CANCELED = "phone_appointment_canceled"
+    # the call of a phone appointment, placed like a callback, said as the appointment's
+    PHONE_APPOINTMENT_CALL_DONE = "phone_appointment_call_done"
+    PHONE_APPOINTMENT_CALL_FAILED = "phone_appointment_call_failed"
     FOLLOW_UP = "follow_up"  # someone must act: the timeline says what
     STATUS_CHANGED = "status_changed"
     ASSIGNED = "assigned"

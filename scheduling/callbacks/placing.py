@@ -530,6 +530,10 @@ class CallbackPlacement:
             callback.seat = None  # the place is free again
 
     def _note(self, callback: Callback, kind: CaseEventKind, params: Mapping[str, Any]) -> None:
+        """An entry on the callback's case; the call of a phone appointment is said as the
+        appointment's ("Telefontermin geführt"), not as a callback nobody asked for."""
+        if callback.appointment_id is not None:
+            kind = _AS_APPOINTMENT.get(kind, kind)
         note_on_case(self.session, callback.case_id, self.now, kind, params)
 
     def _note_by_id(self, callback_id: int, kind: CaseEventKind, params: Mapping[str, Any]) -> None:
@@ -537,6 +541,12 @@ class CallbackPlacement:
             select(_CALLBACKS.c.case_id).where(_CALLBACKS.c.id == callback_id)
         )
         note_on_case(self.session, case_id, self.now, kind, params)
+
+
+_AS_APPOINTMENT = {
+    CaseEventKind.CALLBACK_DONE: CaseEventKind.PHONE_APPOINTMENT_CALL_DONE,
+    CaseEventKind.CALLBACK_FAILED: CaseEventKind.PHONE_APPOINTMENT_CALL_FAILED,
+}
 
 
 def _tried(attempt: CallbackAttempt) -> list[int]:

@@ -86,6 +86,17 @@ SENTENCES = [
         {"was": NINE, "when": HALF_PAST_TEN},
         "Telefontermin verlegt vom 30.11.2026 09:00 auf 01.12.2026 10:30",
     ),
+    (Kind.PHONE_APPOINTMENT_CALL_DONE, {"attempt": 1}, "Telefontermin geführt (Versuch 1)"),
+    (
+        Kind.PHONE_APPOINTMENT_CALL_FAILED,
+        {VARIANT: "unreached", "attempts": 3},
+        "Telefontermin: nach 3 Versuchen nicht erreicht",
+    ),
+    (
+        Kind.PHONE_APPOINTMENT_CALL_FAILED,
+        {VARIANT: "nobody_took_it", "attempt": 2},
+        "Telefontermin von niemandem übernommen (Versuch 2)",
+    ),
     (
         Kind.STATUS_CHANGED,
         {"old_status": "in_progress", "new_status": "closed"},

@@ -139,7 +139,10 @@ def test_a_phone_appointment_booked_on_the_page_for_six_pm_is_placed_at_six(
         CaseEventKind.PHONE_APPOINTMENT_BOOKED,
         "Telefontermin gebucht für 01.12.2026 18:00",
     )
-    assert events[-1] == (CaseEventKind.CALLBACK_DONE, "Rückruf geführt (Versuch 1)")
+    assert events[-1] == (
+        CaseEventKind.PHONE_APPOINTMENT_CALL_DONE,
+        "Telefontermin geführt (Versuch 1)",
+    )
     assert callbacks.ring() == []
 
 
