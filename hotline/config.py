@@ -49,6 +49,8 @@ class Settings:
     contact_email: str = "info@starkestelle.de"
     file_config: Mapping[str, Any] = field(default_factory=dict)
     ratelimit_storage_uri: str = "memory://"  # Flask-Limiter's store; shared: redis://...
+    ratelimit_key_prefix: str = ""  # keeps two services (or test runs) apart in one Redis
+    ratelimit_single_node: bool = False  # RATELIMIT_SINGLE_NODE: per-process limits accepted
     trusted_proxies: int = 0  # reverse proxies in front whose X-Forwarded-For is believed
     imprint_url: str | None = None  # the Impressum every public page links to (IMPRINT_URL)
 
@@ -100,10 +102,70 @@ def load_settings(
         mail_from=environ.get("MAIL_FROM", "").strip() or "starke Stelle <info@starkestelle.de>",
         video_url_template=_video_template(environ.get("VIDEO_URL_TEMPLATE", "")),
         file_config=_file_config(environ.get("HOTLINE_CONFIG", "").strip()),
-        ratelimit_storage_uri=environ.get("RATELIMIT_STORAGE_URI", "").strip() or "memory://",
+        ratelimit_storage_uri=_ratelimit_storage_uri(environ.get("RATELIMIT_STORAGE_URI", "")),
+        ratelimit_key_prefix=environ.get("RATELIMIT_KEY_PREFIX", "").strip(),
+        ratelimit_single_node=_yes_or_no("RATELIMIT_SINGLE_NODE", environ),
         trusted_proxies=_trusted_proxies(environ.get("TRUSTED_PROXIES", "")),
         imprint_url=_imprint_url(environ.get("IMPRINT_URL", "")),
     )
+
+
+def web_concurrency(environ: Mapping[str, str] | None = None) -> int:
+    """The number of gunicorn workers gunicorn.conf.py starts: WEB_CONCURRENCY, else one per
+    core (one function for the server's settings and the checks that depend on them)."""
+    environ = os.environ if environ is None else environ
+    raw = environ.get("WEB_CONCURRENCY", "").strip()
+    if not raw:
+        return os.cpu_count() or 1
+    if not raw.isascii() or not raw.isdigit() or int(raw) < 1:
+        raise ConfigError(f"WEB_CONCURRENCY must be a number of workers (1 or more), not {raw!r}")
+    return int(raw)
+
+
+def refuse_per_process_rate_limits(settings: Settings, workers: int) -> None:
+    """Production with several web workers needs one shared rate-limit store.
+
+    With `memory://` every worker counts on its own: a login limit of 10 a minute is 20 with
+    two workers and 10 x nodes x workers in a cluster. An operator who runs one node and
+    accepts that (the budget multiplied by the workers) says so with RATELIMIT_SINGLE_NODE.
+    """
+    if not settings.is_production or workers <= 1 or settings.ratelimit_single_node:
+        return
+    if not settings.ratelimit_storage_uri.startswith("memory://"):
+        return
+    raise ConfigError(
+        f"RATELIMIT_STORAGE_URI is memory:// with {workers} web workers: every worker would "
+        "count the login and booking limits on its own. Set RATELIMIT_STORAGE_URI to a shared "
+        "store (redis://host:6379/0), or, on a single node that accepts a budget per worker, "
+        "RATELIMIT_SINGLE_NODE=1 (or WEB_CONCURRENCY=1)."
+    )
+
+
+# Flask-Limiter's Redis stores (redis://, rediss://, redis+unix://, redis+sentinel://,
+# redis+cluster://) and the per-process one; others would need a client not installed
+_STORES = ("memory://", "redis://", "rediss://", "redis+")
+
+
+def _ratelimit_storage_uri(raw: str) -> str:
+    """Flask-Limiter would fail only at the first limited request; say it at start instead."""
+    uri = raw.strip() or "memory://"
+    if not uri.startswith(_STORES):
+        raise ConfigError(
+            "RATELIMIT_STORAGE_URI must be redis://host:port/db (shared by every web process) "
+            f"or memory:// (per process), not {uri.split('@')[-1]!r}"
+        )
+    return uri
+
+
+_YES = ("1", "true", "yes", "on")
+_NO = ("", "0", "false", "no", "off")
+
+
+def _yes_or_no(name: str, environ: Mapping[str, str]) -> bool:
+    raw = environ.get(name, "").strip().lower()
+    if raw not in _YES + _NO:
+        raise ConfigError(f"{name} must be 1 (yes) or 0 (no), not {raw!r}")
+    return raw in _YES
 
 
 def _data_keys(raw: str, env: str, instance: Path) -> tuple[str, ...]:

@@ -24,6 +24,7 @@ def init_app(app: Flask, units: Units, settings: Settings) -> None:
         app,
         production=settings.is_production,
         ratelimit_storage_uri=settings.ratelimit_storage_uri,
+        ratelimit_key_prefix=settings.ratelimit_key_prefix,
         trusted_proxies=settings.trusted_proxies,
     )
     health.init_app(app, timedelta(seconds=scheduling.scheduler.overdue_after_seconds))

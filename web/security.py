@@ -19,7 +19,8 @@ from web.context import scheduling
 
 csrf = CSRFProtect()
 # Per client address. Storage is per process (memory://) unless RATELIMIT_STORAGE_URI names a
-# shared one; with several web processes each counts on its own.
+# shared one (redis://): with several web processes on memory:// each counts on its own, which
+# production refuses (hotline.config.refuse_per_process_rate_limits, from gunicorn.conf.py).
 limiter = Limiter(key_func=get_remote_address, default_limits=[])
 
 
@@ -51,7 +52,12 @@ _PAGE_HEADERS = {
 
 
 def init_app(
-    app: Flask, *, production: bool, ratelimit_storage_uri: str, trusted_proxies: int
+    app: Flask,
+    *,
+    production: bool,
+    ratelimit_storage_uri: str,
+    ratelimit_key_prefix: str = "",
+    trusted_proxies: int,
 ) -> None:
     if trusted_proxies:
         # behind a reverse proxy every client would share its address, and so one rate
@@ -61,6 +67,10 @@ def init_app(
         )
     app.config.update(
         RATELIMIT_STORAGE_URI=ratelimit_storage_uri,
+        RATELIMIT_KEY_PREFIX=ratelimit_key_prefix,
+        # the shared store unreachable: each process counts on its own until it answers again
+        # (checked every few seconds) rather than a 500 on the booking page and the login
+        RATELIMIT_IN_MEMORY_FALLBACK_ENABLED=not ratelimit_storage_uri.startswith("memory://"),
         # forms check their own token (FlaskForm.validate_on_submit); the JSON API and the
         # webhooks carry no cookie and are not open to cross-site form posts
         WTF_CSRF_CHECK_DEFAULT=False,
