@@ -53,6 +53,8 @@ class Settings:
     ratelimit_single_node: bool = False  # RATELIMIT_SINGLE_NODE: per-process limits accepted
     trusted_proxies: int = 0  # reverse proxies in front whose X-Forwarded-For is believed
     imprint_url: str | None = None  # the Impressum every public page links to (IMPRINT_URL)
+    metrics_token: str | None = None  # bearer token for GET /metrics; unset: no /metrics
+    scheduler_metrics_address: tuple[str, int] | None = None  # the scheduler's own /metrics
 
     @property
     def is_production(self) -> bool:
@@ -107,6 +109,8 @@ def load_settings(
         ratelimit_single_node=_yes_or_no("RATELIMIT_SINGLE_NODE", environ),
         trusted_proxies=_trusted_proxies(environ.get("TRUSTED_PROXIES", "")),
         imprint_url=_imprint_url(environ.get("IMPRINT_URL", "")),
+        metrics_token=_metrics_token(environ.get("METRICS_TOKEN", "")),
+        scheduler_metrics_address=_address(environ.get("SCHEDULER_METRICS_ADDRESS", "")),
     )
 
 
@@ -231,6 +235,36 @@ def _imprint_url(raw: str) -> str | None:
             f"not {url!r}"
         )
     return url
+
+
+MIN_METRICS_TOKEN = 16
+
+
+def _metrics_token(raw: str) -> str | None:
+    """A guessable token would show the line's figures to anyone who tries."""
+    token = raw.strip()
+    if not token:
+        return None
+    if len(token) < MIN_METRICS_TOKEN or not token.isascii() or not token.isprintable():
+        raise ConfigError(
+            f"METRICS_TOKEN must be at least {MIN_METRICS_TOKEN} printable ASCII characters "
+            "(`hotline keygen` prints a good one)"
+        )
+    return token
+
+
+def _address(raw: str) -> tuple[str, int] | None:
+    """SCHEDULER_METRICS_ADDRESS: host:port on an internal interface (127.0.0.1:9101)."""
+    raw = raw.strip()
+    if not raw:
+        return None
+    host, _, port = raw.rpartition(":")
+    host = host.strip("[]")
+    if not host or not port.isascii() or not port.isdigit() or not 0 < int(port) < 65536:
+        raise ConfigError(
+            f"SCHEDULER_METRICS_ADDRESS must be host:port, such as 127.0.0.1:9101, not {raw!r}"
+        )
+    return host, int(port)
 
 
 def _trusted_proxies(raw: str) -> int:

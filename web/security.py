@@ -9,11 +9,12 @@ from functools import partial
 from typing import Any
 
 from flask import Flask, Response, request
-from flask_limiter import Limiter
+from flask_limiter import Limiter, RequestLimit
 from flask_limiter.util import get_remote_address
 from flask_wtf.csrf import CSRFProtect
 from werkzeug.middleware.proxy_fix import ProxyFix
 
+from hotline.metrics import rate_limited
 from hotline.telephony.urls import TWILIO_PREFIX
 from web.context import scheduling
 
@@ -21,7 +22,18 @@ csrf = CSRFProtect()
 # Per client address. Storage is per process (memory://) unless RATELIMIT_STORAGE_URI names a
 # shared one (redis://): with several web processes on memory:// each counts on its own, which
 # production refuses (hotline.config.refuse_per_process_rate_limits, from gunicorn.conf.py).
-limiter = Limiter(key_func=get_remote_address, default_limits=[])
+_SCOPES = ("booking", "manage")  # the shared budgets below; the login's is its endpoint's
+
+
+def _count_refusal(refused: RequestLimit) -> None:
+    """`hotline_rate_limited_total{scope}`: which budget ran out (never whose)."""
+    scope = next((name for name in _SCOPES if f"/{name}/" in refused.key), None)
+    if scope is None:
+        scope = "login" if "staff_login.login" in refused.key else "other"
+    rate_limited.labels(scope).inc()
+
+
+limiter = Limiter(key_func=get_remote_address, default_limits=[], on_breach=_count_refusal)
 
 
 def _bookings_per_client() -> str:

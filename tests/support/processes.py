@@ -27,11 +27,11 @@ class SchedulerProcesses:
         self._logs = logs
         self.started: list[subprocess.Popen[bytes]] = []
 
-    def start(self) -> subprocess.Popen[bytes]:
+    def start(self, **extra_environment: str) -> subprocess.Popen[bytes]:
         log = (self._logs / f"scheduler-{len(self.started)}.log").open("wb")
         process = subprocess.Popen(
             [sys.executable, "-m", "hotline.cli", "scheduler"],
-            env=self._environment,
+            env={**self._environment, **extra_environment},
             cwd=REPO,
             stdout=log,
             stderr=subprocess.STDOUT,
