@@ -24,6 +24,8 @@ from scheduling.unit import Units
 
 log = logging.getLogger(__name__)
 SCHEDULING_KEY = "scheduling"
+# the largest request body (Flask answers 413 beyond it; deploy/nginx's client_max_body_size)
+MAX_REQUEST_BYTES = 1024 * 1024
 UNITS_KEY = "units"
 
 
@@ -48,7 +50,7 @@ def create_app(
     app.config.update(
         SECRET_KEY=settings.secret_key,
         TESTING=settings.env == "testing",
-        MAX_CONTENT_LENGTH=1024 * 1024,
+        MAX_CONTENT_LENGTH=MAX_REQUEST_BYTES,
     )
     app.extensions[EXTENSION_KEY] = Services(
         settings=settings,

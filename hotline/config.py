@@ -49,8 +49,12 @@ class Settings:
     contact_email: str = "info@starkestelle.de"
     file_config: Mapping[str, Any] = field(default_factory=dict)
     ratelimit_storage_uri: str = "memory://"  # Flask-Limiter's store; shared: redis://...
+    ratelimit_key_prefix: str = ""  # keeps two services (or test runs) apart in one Redis
+    ratelimit_single_node: bool = False  # RATELIMIT_SINGLE_NODE: per-process limits accepted
     trusted_proxies: int = 0  # reverse proxies in front whose X-Forwarded-For is believed
     imprint_url: str | None = None  # the Impressum every public page links to (IMPRINT_URL)
+    metrics_token: str | None = None  # bearer token for GET /metrics; unset: no /metrics
+    scheduler_metrics_address: tuple[str, int] | None = None  # the scheduler's own /metrics
 
     @property
     def is_production(self) -> bool:
@@ -100,10 +104,72 @@ def load_settings(
         mail_from=environ.get("MAIL_FROM", "").strip() or "starke Stelle <info@starkestelle.de>",
         video_url_template=_video_template(environ.get("VIDEO_URL_TEMPLATE", "")),
         file_config=_file_config(environ.get("HOTLINE_CONFIG", "").strip()),
-        ratelimit_storage_uri=environ.get("RATELIMIT_STORAGE_URI", "").strip() or "memory://",
+        ratelimit_storage_uri=_ratelimit_storage_uri(environ.get("RATELIMIT_STORAGE_URI", "")),
+        ratelimit_key_prefix=environ.get("RATELIMIT_KEY_PREFIX", "").strip(),
+        ratelimit_single_node=_yes_or_no("RATELIMIT_SINGLE_NODE", environ),
         trusted_proxies=_trusted_proxies(environ.get("TRUSTED_PROXIES", "")),
         imprint_url=_imprint_url(environ.get("IMPRINT_URL", "")),
+        metrics_token=_metrics_token(environ.get("METRICS_TOKEN", "")),
+        scheduler_metrics_address=_address(environ.get("SCHEDULER_METRICS_ADDRESS", "")),
     )
+
+
+def web_concurrency(environ: Mapping[str, str] | None = None) -> int:
+    """The number of gunicorn workers gunicorn.conf.py starts: WEB_CONCURRENCY, else one per
+    core (one function for the server's settings and the checks that depend on them)."""
+    environ = os.environ if environ is None else environ
+    raw = environ.get("WEB_CONCURRENCY", "").strip()
+    if not raw:
+        return os.cpu_count() or 1
+    if not raw.isascii() or not raw.isdigit() or int(raw) < 1:
+        raise ConfigError(f"WEB_CONCURRENCY must be a number of workers (1 or more), not {raw!r}")
+    return int(raw)
+
+
+def refuse_per_process_rate_limits(settings: Settings, workers: int) -> None:
+    """Production with several web workers needs one shared rate-limit store.
+
+    With `memory://` every worker counts on its own: a login limit of 10 a minute is 20 with
+    two workers and 10 x nodes x workers in a cluster. An operator who runs one node and
+    accepts that (the budget multiplied by the workers) says so with RATELIMIT_SINGLE_NODE.
+    """
+    if not settings.is_production or workers <= 1 or settings.ratelimit_single_node:
+        return
+    if not settings.ratelimit_storage_uri.startswith("memory://"):
+        return
+    raise ConfigError(
+        f"RATELIMIT_STORAGE_URI is memory:// with {workers} web workers: every worker would "
+        "count the login and booking limits on its own. Set RATELIMIT_STORAGE_URI to a shared "
+        "store (redis://host:6379/0), or, on a single node that accepts a budget per worker, "
+        "RATELIMIT_SINGLE_NODE=1 (or WEB_CONCURRENCY=1)."
+    )
+
+
+# Flask-Limiter's Redis stores (redis://, rediss://, redis+unix://, redis+sentinel://,
+# redis+cluster://) and the per-process one; others would need a client not installed
+_STORES = ("memory://", "redis://", "rediss://", "redis+")
+
+
+def _ratelimit_storage_uri(raw: str) -> str:
+    """Flask-Limiter would fail only at the first limited request; say it at start instead."""
+    uri = raw.strip() or "memory://"
+    if not uri.startswith(_STORES):
+        raise ConfigError(
+            "RATELIMIT_STORAGE_URI must be redis://host:port/db (shared by every web process) "
+            f"or memory:// (per process), not {uri.split('@')[-1]!r}"
+        )
+    return uri
+
+
+_YES = ("1", "true", "yes", "on")
+_NO = ("", "0", "false", "no", "off")
+
+
+def _yes_or_no(name: str, environ: Mapping[str, str]) -> bool:
+    raw = environ.get(name, "").strip().lower()
+    if raw not in _YES + _NO:
+        raise ConfigError(f"{name} must be 1 (yes) or 0 (no), not {raw!r}")
+    return raw in _YES
 
 
 def _data_keys(raw: str, env: str, instance: Path) -> tuple[str, ...]:
@@ -169,6 +235,36 @@ def _imprint_url(raw: str) -> str | None:
             f"not {url!r}"
         )
     return url
+
+
+MIN_METRICS_TOKEN = 16
+
+
+def _metrics_token(raw: str) -> str | None:
+    """A guessable token would show the line's figures to anyone who tries."""
+    token = raw.strip()
+    if not token:
+        return None
+    if len(token) < MIN_METRICS_TOKEN or not token.isascii() or not token.isprintable():
+        raise ConfigError(
+            f"METRICS_TOKEN must be at least {MIN_METRICS_TOKEN} printable ASCII characters "
+            "(`hotline keygen` prints a good one)"
+        )
+    return token
+
+
+def _address(raw: str) -> tuple[str, int] | None:
+    """SCHEDULER_METRICS_ADDRESS: host:port on an internal interface (127.0.0.1:9101)."""
+    raw = raw.strip()
+    if not raw:
+        return None
+    host, _, port = raw.rpartition(":")
+    host = host.strip("[]")
+    if not host or not port.isascii() or not port.isdigit() or not 0 < int(port) < 65536:
+        raise ConfigError(
+            f"SCHEDULER_METRICS_ADDRESS must be host:port, such as 127.0.0.1:9101, not {raw!r}"
+        )
+    return host, int(port)
 
 
 def _trusted_proxies(raw: str) -> int:

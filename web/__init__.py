@@ -9,7 +9,7 @@ from flask import Flask
 from hotline.config import Settings
 from hotline.plurals import counted
 from scheduling.unit import Units
-from web import context, favicon, health, json_bodies, legal, security, staff
+from web import context, favicon, health, json_bodies, legal, metrics, security, staff
 from web.booking import api, feeds
 from web.booking import page as booking
 from web.callbacks import manage as callback_manage
@@ -26,9 +26,11 @@ def init_app(app: Flask, units: Units, settings: Settings) -> None:
         app,
         production=settings.is_production,
         ratelimit_storage_uri=settings.ratelimit_storage_uri,
+        ratelimit_key_prefix=settings.ratelimit_key_prefix,
         trusted_proxies=settings.trusted_proxies,
     )
     health.init_app(app, timedelta(seconds=scheduling.scheduler.overdue_after_seconds))
+    metrics.init_app(app, units, settings.metrics_token)
     api.init_app(app)
     booking.init_app(app)
     callback_manage.init_app(app)

@@ -9,18 +9,31 @@ from functools import partial
 from typing import Any
 
 from flask import Flask, Response, request
-from flask_limiter import Limiter
+from flask_limiter import Limiter, RequestLimit
 from flask_limiter.util import get_remote_address
 from flask_wtf.csrf import CSRFProtect
 from werkzeug.middleware.proxy_fix import ProxyFix
 
+from hotline.metrics import rate_limited
 from hotline.telephony.urls import TWILIO_PREFIX
 from web.context import scheduling
 
 csrf = CSRFProtect()
 # Per client address. Storage is per process (memory://) unless RATELIMIT_STORAGE_URI names a
-# shared one; with several web processes each counts on its own.
-limiter = Limiter(key_func=get_remote_address, default_limits=[])
+# shared one (redis://): with several web processes on memory:// each counts on its own, which
+# production refuses (hotline.config.refuse_per_process_rate_limits, from gunicorn.conf.py).
+_SCOPES = ("booking", "manage")  # the shared budgets below; the login's is its endpoint's
+
+
+def _count_refusal(refused: RequestLimit) -> None:
+    """`hotline_rate_limited_total{scope}`: which budget ran out (never whose)."""
+    scope = next((name for name in _SCOPES if f"/{name}/" in refused.key), None)
+    if scope is None:
+        scope = "login" if "staff_login.login" in refused.key else "other"
+    rate_limited.labels(scope).inc()
+
+
+limiter = Limiter(key_func=get_remote_address, default_limits=[], on_breach=_count_refusal)
 
 
 def _bookings_per_client() -> str:
@@ -51,7 +64,12 @@ _PAGE_HEADERS = {
 
 
 def init_app(
-    app: Flask, *, production: bool, ratelimit_storage_uri: str, trusted_proxies: int
+    app: Flask,
+    *,
+    production: bool,
+    ratelimit_storage_uri: str,
+    ratelimit_key_prefix: str = "",
+    trusted_proxies: int,
 ) -> None:
     if trusted_proxies:
         # behind a reverse proxy every client would share its address, and so one rate
@@ -61,6 +79,10 @@ def init_app(
         )
     app.config.update(
         RATELIMIT_STORAGE_URI=ratelimit_storage_uri,
+        RATELIMIT_KEY_PREFIX=ratelimit_key_prefix,
+        # the shared store unreachable: each process counts on its own until it answers again
+        # (checked every few seconds) rather than a 500 on the booking page and the login
+        RATELIMIT_IN_MEMORY_FALLBACK_ENABLED=not ratelimit_storage_uri.startswith("memory://"),
         # forms check their own token (FlaskForm.validate_on_submit); the JSON API and the
         # webhooks carry no cookie and are not open to cross-site form posts
         WTF_CSRF_CHECK_DEFAULT=False,

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 
 from flask import Request
@@ -37,6 +37,7 @@ class StoredAnswer:
     status: int
     body: str
     content_type: str
+    repeated: bool = field(default=False, compare=False)  # answered again from the log
 
 
 def delivery_key(request: Request) -> str:
@@ -115,4 +116,4 @@ def answer_once(
             previous = stored_answer(session, key, svc.cipher)
         if previous is None:
             raise
-        return previous
+        return replace(previous, repeated=True)

@@ -17,6 +17,7 @@ from hotline.services import services
 from hotline.telephony.urls import MESSAGE_STATUS_PATH, MESSAGES_PREFIX
 from webhooks import parameters
 from webhooks.deliveries import StoredAnswer, answer_once
+from webhooks.observed import name_step
 from webhooks.parameters import Rejections
 from webhooks.twiml import EMPTY_TWIML, TWIML_TYPE, to_response
 
@@ -27,6 +28,7 @@ EMPTY_ANSWER = StoredAnswer(200, EMPTY_TWIML, TWIML_TYPE)
 
 @blueprint.route(f"/{MESSAGE_STATUS_PATH}", methods=["POST"])
 def message_status() -> Response:
+    name_step("message_status")
     rejections = Rejections()
     message_sid = parameters.sid(request.values, "MessageSid", rejections)
     work_id = parameters.work_item(request.args.get("work"), rejections)
@@ -42,4 +44,5 @@ def message_status() -> Response:
         return to_response(answer_once(services(), request, "messages/status", None, work))
     except Exception:
         log.exception("a message status callback failed", extra={"work_id": work_id})
+        name_step("message_status", "safe")
         return to_response(EMPTY_ANSWER)

@@ -24,6 +24,7 @@ from scheduling.unit import Unit
 from webhooks import parameters
 from webhooks.context import flow_runner
 from webhooks.deliveries import StoredAnswer, answer_once
+from webhooks.observed import name_step
 from webhooks.parameters import Rejections
 from webhooks.twiml import EMPTY_TWIML, TWIML_TYPE, to_response
 
@@ -34,6 +35,7 @@ EMPTY_ANSWER = StoredAnswer(200, EMPTY_TWIML, TWIML_TYPE)
 
 @blueprint.route(f"/{STATUS_PATH}", methods=["GET", "POST"])
 def call_status() -> Response:
+    name_step("status")
     values = request.values
     rejections = Rejections()
     call_sid = parameters.sid(values, "CallSid", rejections)
@@ -80,9 +82,12 @@ def call_status() -> Response:
         # Twilio does not retry a status callback (unless its URL carries connection
         # overrides): the update is lost, and the log says which call it was.
         log.exception("a status callback failed", extra={"call_sid": call_sid})
+        name_step("status", "safe")
         return to_response(EMPTY_ANSWER)
     rejections.log(request.path, call_sid)
-    if reported:  # not a repeat answered from the log
+    if answer.repeated:
+        name_step("status", "repeat")
+    elif reported:
         log.info(
             "call status", extra={"call_sid": call_sid, "reported": status, "status": reported[-1]}
         )

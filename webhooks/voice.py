@@ -25,6 +25,7 @@ from scheduling.unit import Units
 from webhooks import parameters
 from webhooks.context import RUNNER_KEY, flow_runner
 from webhooks.deliveries import StoredAnswer, answer_once
+from webhooks.observed import name_step
 from webhooks.parameters import Rejections
 from webhooks.twiml import safe_answer, to_response, twiml_answer
 
@@ -36,6 +37,7 @@ blueprint = Blueprint("voice", __name__, url_prefix=VOICE_PREFIX)
 def fallback() -> Response:
     """Twilio's fallback URL: the primary answer failed. Speak at once, from memory."""
     call_sid = parameters.sid(request.values, "CallSid", Rejections())
+    name_step("fallback", "safe")
     log.error(
         "twilio used the fallback URL",
         extra={
@@ -56,8 +58,10 @@ def answer_step(step_path: str) -> Response:
     if step is None or step_request is None:
         log.error("no step answers this request", extra={"step": step_path[:120]})
         rejections.log(request.path[:200], None)
+        name_step(step.name if step is not None else "unknown", "safe")
         return safe_answer(LANGUAGES)
     call_sid = step_request.call_sid
+    name_step(step.name)
     trace = StepTrace()
     answered: list[StepOutcome] = []
 
@@ -70,9 +74,12 @@ def answer_step(step_path: str) -> Response:
         answer = answer_once(services(), request, f"voice/{step.path}", call_sid, run)
     except Exception:
         log.exception("a call step failed", extra={"step": step.path, "call_sid": call_sid})
+        name_step(step.name, "safe")
         return _after_failure(safe_answer(trace.languages), call_sid)
     rejections.log(request.path, call_sid)
-    if answered:  # not a repeat answered from the log
+    if answer.repeated:  # its own run was rolled back: the first answer again
+        name_step(step.name, "repeat")
+    elif answered:
         log.info(
             "call step answered",
             extra={

@@ -12,6 +12,7 @@ from hotline.cli.support import cli_app, cli_context
 from hotline.db import Role
 from hotline.outbox import queue
 from hotline.outbox.wording import STATE_NAMES
+from hotline.services import services
 from hotline.texts import text
 from scheduling.scheduler import nodes
 from scheduling.scheduler.kind_table import build_work_kinds
@@ -33,7 +34,20 @@ def scheduler(ctx: click.Context) -> None:
     for number in (signal.SIGTERM, signal.SIGINT):
         signal.signal(number, lambda *_: process.request_stop())
     click.echo(text("cli.scheduler.starting", node=process.node), err=True)
+    _serve_metrics(services(app).settings.scheduler_metrics_address)
     process.run()
+
+
+def _serve_metrics(address: tuple[str, int] | None) -> None:
+    """The scheduler's own counters (work done, retried, dead: mails and SMS among them) for
+    Prometheus, on an internal address (SCHEDULER_METRICS_ADDRESS) in a thread of its own."""
+    if address is None:
+        return
+    from prometheus_client import start_http_server
+
+    host, port = address
+    start_http_server(port, addr=host)
+    click.echo(text("cli.scheduler.metrics", address=f"http://{host}:{port}/metrics"), err=True)
 
 
 @scheduler.command("status", help=text("cli.scheduler.help.status"))

@@ -14,6 +14,7 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 
 from hotline.mail.mailer import MailError
+from hotline.metrics import work_attempts
 from hotline.outbox import queue
 from hotline.outbox.kinds import WorkFailed, WorkKinds, WorkTools
 from hotline.outbox.queue import ClaimedWork
@@ -137,6 +138,7 @@ class Dispatcher:
             return self._failed(item, error)
         with self._tools.database.transaction() as session:
             queue.complete(session, item.id, self._worker, self._tools.clock.now(), done.reference)
+        work_attempts.labels(item.kind, "done").inc()
         log.info(
             "work done", extra={"work_id": item.id, "kind": item.kind, "attempt": item.attempt}
         )
@@ -154,7 +156,9 @@ class Dispatcher:
                 transient=transient,
                 policy=self._config.retry_policy,
             )
-        level = logging.ERROR if state == queue.WorkState.DEAD else logging.WARNING
+        dead = state == queue.WorkState.DEAD
+        work_attempts.labels(item.kind, "dead" if dead else "retry").inc()
+        level = logging.ERROR if dead else logging.WARNING
         log.log(
             level,
             "work failed",

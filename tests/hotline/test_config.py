@@ -140,3 +140,91 @@ def test_the_impressum_link_comes_from_the_environment(tmp_path):
     imprint = "https://www.starkestelle.de/impressum"
     settings = load_settings({**PRODUCTION, "IMPRINT_URL": f" {imprint} "}, instance_path=tmp_path)
     assert settings.imprint_url == imprint
+
+
+# --- the rate-limit store ---------------------------------------------------------------------
+def test_production_refuses_per_process_limits_with_several_workers_naming_the_setting(tmp_path):
+    from hotline.config import refuse_per_process_rate_limits
+
+    settings = load_settings(PRODUCTION, instance_path=tmp_path)
+    assert settings.ratelimit_storage_uri == "memory://"
+    with pytest.raises(ConfigError) as error:
+        refuse_per_process_rate_limits(settings, workers=2)
+    message = str(error.value)
+    assert "RATELIMIT_STORAGE_URI" in message and "RATELIMIT_SINGLE_NODE=1" in message
+    assert "2 web workers" in message
+
+
+@pytest.mark.parametrize(
+    ("changes", "workers"),
+    [
+        ({"RATELIMIT_SINGLE_NODE": "1"}, 4),
+        ({"RATELIMIT_SINGLE_NODE": " yes "}, 4),
+        ({"RATELIMIT_STORAGE_URI": "redis://127.0.0.1:6379/0"}, 4),
+        ({"RATELIMIT_STORAGE_URI": "rediss://:secret@redis.internal:6380/2"}, 8),
+        ({}, 1),
+        ({"HOTLINE_ENV": "development"}, 4),
+    ],
+)
+def test_shared_store_single_node_one_worker_or_development_may_start(tmp_path, changes, workers):
+    from hotline.config import refuse_per_process_rate_limits
+
+    settings = load_settings({**PRODUCTION, **changes}, instance_path=tmp_path)
+    refuse_per_process_rate_limits(settings, workers)  # no ConfigError
+
+
+@pytest.mark.parametrize(
+    ("changes", "message"),
+    [
+        ({"RATELIMIT_SINGLE_NODE": "maybe"}, "RATELIMIT_SINGLE_NODE must be 1 (yes) or 0 (no)"),
+        ({"RATELIMIT_STORAGE_URI": "memcached://cache:11211"}, "RATELIMIT_STORAGE_URI must be"),
+        ({"WEB_CONCURRENCY": "many"}, "WEB_CONCURRENCY must be a number"),
+        ({"WEB_CONCURRENCY": "0"}, "WEB_CONCURRENCY must be a number"),
+    ],
+)
+def test_bad_rate_limit_settings_are_explained(tmp_path, changes, message):
+    from hotline.config import web_concurrency
+
+    with pytest.raises(ConfigError, match=message.replace("(", r"\(").replace(")", r"\)")):
+        load_settings({**PRODUCTION, **changes}, instance_path=tmp_path)
+        web_concurrency({**PRODUCTION, **changes})
+
+
+def test_a_refused_store_address_is_named_without_its_password(tmp_path):
+    changes = {"RATELIMIT_STORAGE_URI": "mongodb://user:hunter2@db.internal:27017"}
+    with pytest.raises(ConfigError) as error:
+        load_settings({**PRODUCTION, **changes}, instance_path=tmp_path)
+    assert "hunter2" not in str(error.value) and "db.internal" in str(error.value)
+
+
+def test_web_concurrency_is_one_worker_per_core_unless_set(monkeypatch):
+    from hotline.config import web_concurrency
+
+    monkeypatch.setattr("os.cpu_count", lambda: 3)
+    assert web_concurrency({}) == 3
+    assert web_concurrency({"WEB_CONCURRENCY": " 5 "}) == 5
+
+
+def test_gunicorn_refuses_to_start_production_with_per_process_limits(tmp_path):
+    """The real server: the master says what to set and exits before any worker starts."""
+    import subprocess
+    import sys
+
+    from tests.support.processes import REPO
+
+    environment = {
+        **PRODUCTION,
+        "DATABASE_URL": f"sqlite:///{tmp_path / 'hotline.db'}",
+        "WEB_CONCURRENCY": "2",
+        "PORT": "0",
+    }
+    result = subprocess.run(
+        [sys.executable, "-m", "gunicorn", "-c", "gunicorn.conf.py", "wsgi:app"],
+        env={"PATH": "/usr/bin:/bin", "HOME": str(tmp_path), **environment},
+        cwd=REPO,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert result.returncode == 1
+    assert "RATELIMIT_SINGLE_NODE=1" in result.stderr and "2 web workers" in result.stderr

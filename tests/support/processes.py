@@ -1,13 +1,19 @@
-"""Real `hotline scheduler` processes for the tests where processes matter (standby, kill -9)."""
+"""Real processes for the tests where processes matter: `hotline scheduler` (standby,
+kill -9) and gunicorn masters with their workers (limits shared between them, metrics
+gathered from every worker)."""
 
 from __future__ import annotations
 
+import http.client
 import os
 import signal
+import socket
 import subprocess
 import sys
 import time
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterator, Mapping
+from contextlib import contextmanager
+from dataclasses import dataclass
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[2]
@@ -21,11 +27,11 @@ class SchedulerProcesses:
         self._logs = logs
         self.started: list[subprocess.Popen[bytes]] = []
 
-    def start(self) -> subprocess.Popen[bytes]:
+    def start(self, **extra_environment: str) -> subprocess.Popen[bytes]:
         log = (self._logs / f"scheduler-{len(self.started)}.log").open("wb")
         process = subprocess.Popen(
             [sys.executable, "-m", "hotline.cli", "scheduler"],
-            env=self._environment,
+            env={**self._environment, **extra_environment},
             cwd=REPO,
             stdout=log,
             stderr=subprocess.STDOUT,
@@ -57,3 +63,76 @@ def wait_for(condition: Callable[[], object], timeout: float, what: str) -> obje
         if time.monotonic() > deadline:
             raise AssertionError(f"waited {timeout:.0f} s for {what}")
         time.sleep(0.05)
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+@dataclass(frozen=True)
+class WebNode:
+    """A gunicorn master serving `wsgi:app` with the project's gunicorn.conf.py."""
+
+    process: subprocess.Popen[bytes]
+    port: int
+    log: Path
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self.port}"
+
+    def request(
+        self,
+        method: str,
+        path: str,
+        body: bytes | None = None,
+        headers: Mapping[str, str] | None = None,
+    ) -> tuple[int, dict[str, str], bytes]:
+        """One request on a connection of its own (gunicorn hands it to any of its workers)."""
+        connection = http.client.HTTPConnection("127.0.0.1", self.port, timeout=30)
+        try:
+            connection.request(method, path, body=body, headers=dict(headers or {}))
+            response = connection.getresponse()
+            return response.status, dict(response.getheaders()), response.read()
+        finally:
+            connection.close()
+
+
+def _answers(port: int) -> bool:
+    connection = http.client.HTTPConnection("127.0.0.1", port, timeout=2)
+    try:
+        connection.request("GET", "/healthz")
+        return connection.getresponse().status == 200
+    except OSError:
+        return False
+    finally:
+        connection.close()
+
+
+@contextmanager
+def web_node(environment: Mapping[str, str], log: Path, workers: int = 2) -> Iterator[WebNode]:
+    """`gunicorn -c gunicorn.conf.py wsgi:app` with `workers` workers on a free port, until the
+    block ends; waits until /healthz answers 200."""
+    port = free_port()
+    env = {**os.environ, **environment, "PORT": str(port), "WEB_CONCURRENCY": str(workers)}
+    command = [sys.executable, "-m", "gunicorn", "-c", "gunicorn.conf.py", "wsgi:app"]
+    with log.open("wb") as output:
+        process = subprocess.Popen(command, env=env, cwd=REPO, stdout=output, stderr=output)
+    try:
+        deadline = time.monotonic() + 90
+        while not _answers(port):
+            if process.poll() is not None or time.monotonic() > deadline:
+                tail = log.read_text(errors="replace")[-3000:]
+                raise AssertionError(f"gunicorn did not answer on /healthz; its log:\n{tail}")
+            time.sleep(0.1)
+        yield WebNode(process, port, log)
+    finally:
+        if process.poll() is None:
+            process.send_signal(signal.SIGTERM)
+            try:
+                process.wait(timeout=30)
+            except subprocess.TimeoutExpired:
+                process.kill()
+                process.wait()

@@ -14,6 +14,7 @@ from wtforms.validators import DataRequired, Length
 
 from hotline.audit.log import record
 from hotline.audit.models import AuditAction, AuditMessage
+from hotline.metrics import logins_failed
 from hotline.services import services
 from hotline.staff.accounts import LoginRefused, client_key, log_in
 from hotline.staff.models import SessionEnd
@@ -91,6 +92,8 @@ def _try_login(email: str, password: str) -> str | None:
             record(db, now, account.id, AuditAction.LOGIN)
             end_session(db, session.get(SESSION_KEY), now, SessionEnd.NEW_LOGIN)
             token = start_session(db, account, now)
+    if result.refused is not None:
+        logins_failed.labels(result.refused.value).inc()
     if result.refused == LoginRefused.LOCKED:
         return TEXTS["login_locked"]
     if result.refused == LoginRefused.DISABLED:
