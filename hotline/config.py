@@ -7,6 +7,7 @@ defaults so that `make run` works on a fresh machine.
 from __future__ import annotations
 
 import os
+import re
 import secrets
 import time
 import tomllib
@@ -51,6 +52,10 @@ class Settings:
     ratelimit_storage_uri: str = "memory://"  # Flask-Limiter's store; shared: redis://...
     trusted_proxies: int = 0  # reverse proxies in front whose X-Forwarded-For is believed
     imprint_url: str | None = None  # the Impressum every public page links to (IMPRINT_URL)
+    # where Twilio processes the REST requests (TWILIO_REGION, TWILIO_EDGE); None: Twilio's
+    # default, the US region
+    twilio_region: str | None = None
+    twilio_edge: str | None = None
 
     @property
     def is_production(self) -> bool:
@@ -103,6 +108,8 @@ def load_settings(
         ratelimit_storage_uri=environ.get("RATELIMIT_STORAGE_URI", "").strip() or "memory://",
         trusted_proxies=_trusted_proxies(environ.get("TRUSTED_PROXIES", "")),
         imprint_url=_imprint_url(environ.get("IMPRINT_URL", "")),
+        twilio_region=_twilio_place("TWILIO_REGION", environ.get("TWILIO_REGION", "")),
+        twilio_edge=_twilio_place("TWILIO_EDGE", environ.get("TWILIO_EDGE", "")),
     )
 
 
@@ -169,6 +176,19 @@ def _imprint_url(raw: str) -> str | None:
             f"not {url!r}"
         )
     return url
+
+
+def _twilio_place(name: str, raw: str) -> str | None:
+    """A Twilio region (`ie1`, `au1`, `us1`) or edge (`dublin`, `frankfurt`): one lower-case
+    word, as it becomes part of the API's host name (api.<edge>.<region>.twilio.com)."""
+    value = raw.strip().lower()
+    if not value:
+        return None
+    if not re.fullmatch(r"[a-z][a-z0-9-]{1,30}", value):
+        raise ConfigError(
+            f"{name} must be a Twilio region or edge such as ie1 or dublin, not {raw.strip()!r}"
+        )
+    return value
 
 
 def _trusted_proxies(raw: str) -> int:
