@@ -32,11 +32,8 @@ from hotline.cases.service import find_case
 from hotline.cli.support import cli_context, cli_units
 from hotline.crypto import DataCipher
 from hotline.plurals import Counted
-from hotline.retention.erasure import ErasureRefused, last_erasure
-from hotline.retention.models import ErasureState
-from hotline.retention.twilio_records import deletions_of_case
+from hotline.retention.erasure import ErasureRefused, erasure_shown
 from hotline.staff.accounts import find_account
-from hotline.staff.models import StaffAccount
 from hotline.texts import text
 
 T = TypeVar("T")
@@ -116,11 +113,10 @@ def cases_erase(
 def _state(session: Session, cipher: DataCipher, case: Case, tz: tzinfo) -> list[str]:
     """Where the case's erasure stands, and its requests to Twilio."""
     shown, plain = display_case_reference(case.reference), case.reference
-    erasure = last_erasure(session, case.id)
+    erasure = erasure_shown(session, cipher, case.id)
     if erasure is None:
         return [text("rights.cli.nothing", reference=shown, plain=plain)]
-    by = _address(session, cipher, erasure.requested_by)
-    if erasure.state == ErasureState.PENDING:
+    if erasure.pending:
         at = erasure.requested_at.astimezone(tz)
         return [
             text(
@@ -128,28 +124,27 @@ def _state(session: Session, cipher: DataCipher, case: Case, tz: tzinfo) -> list
                 id=erasure.id,
                 reference=shown,
                 at=at,
-                by=by,
+                by=erasure.requested_by,
                 reason=erasure.reason,
             )
         ]
-    deletions = deletions_of_case(session, case.id)
-    assert erasure.confirmed_at is not None and erasure.confirmed_by is not None
+    assert erasure.confirmed_at is not None
     return [
         text(
             "rights.cli.done",
             reference=shown,
             at=erasure.confirmed_at.astimezone(tz),
             id=erasure.id,
-            by=by,
-            confirmed_by=_address(session, cipher, erasure.confirmed_by),
+            by=erasure.requested_by,
+            confirmed_by=erasure.confirmed_by,
             reason=erasure.reason,
         ),
         text(
             "rights.cli.twilio_state",
-            asked=Counted(deletions.asked),
-            done=deletions.done,
-            waiting=deletions.waiting,
-            given_up=deletions.given_up,
+            asked=Counted(erasure.twilio.asked),
+            done=erasure.twilio.done,
+            waiting=erasure.twilio.waiting,
+            given_up=erasure.twilio.given_up,
         ),
     ]
 
@@ -169,11 +164,6 @@ def _account_id(session: Session, email: str) -> int:
     if account is None:
         raise click.ClickException(text("rights.refused.no_admin_account"))
     return account.id
-
-
-def _address(session: Session, cipher: DataCipher, staff_id: int) -> str:
-    account = session.get_one(StaffAccount, staff_id)
-    return cipher.decrypt_or_none(account.email_encrypted) or str(staff_id)
 
 
 def _refusals_as_errors(action: Callable[[], T]) -> T:

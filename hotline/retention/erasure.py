@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import secrets
 from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from sqlalchemy import delete, func, or_, select, update
@@ -43,8 +44,10 @@ from hotline.retention.twilio_records import (
     ERASED_SID_PREFIX,
     SEND_SMS,
     CallRecord,
+    TwilioDeletions,
     ask_to_delete_calls,
     ask_to_delete_messages,
+    deletions_of_case,
 )
 from hotline.routing.models import CallOffer
 from hotline.staff.models import StaffAccount, StaffRole
@@ -437,3 +440,51 @@ def _audit(
         message=message,
         params={"id": erasure.id, **params},
     )
+
+
+@dataclass(frozen=True)
+class ErasureShown:
+    """A case's erasure as the console and the CLI show it: pending or carried out, who
+    asked and who confirmed (their accounts' addresses), why, and Twilio's deletions."""
+
+    id: int
+    state: str
+    reason: str
+    requested_by_id: int
+    requested_by: str
+    requested_at: datetime
+    confirmed_by: str | None
+    confirmed_at: datetime | None
+    twilio: TwilioDeletions
+
+    @property
+    def pending(self) -> bool:
+        return self.state == ErasureState.PENDING
+
+
+def erasure_shown(session: Session, cipher: DataCipher, case_id: int) -> ErasureShown | None:
+    """The case's erasure carried out, else the one pending; None when none is."""
+    erasure = last_erasure(session, case_id)
+    if erasure is None:
+        return None
+    return ErasureShown(
+        id=erasure.id,
+        state=erasure.state,
+        reason=erasure.reason,
+        requested_by_id=erasure.requested_by,
+        requested_by=_address(session, cipher, erasure.requested_by),
+        requested_at=erasure.requested_at,
+        confirmed_by=(
+            _address(session, cipher, erasure.confirmed_by)
+            if erasure.confirmed_by is not None
+            else None
+        ),
+        confirmed_at=erasure.confirmed_at,
+        twilio=deletions_of_case(session, case_id),
+    )
+
+
+def _address(session: Session, cipher: DataCipher, staff_id: int) -> str:
+    """A staff account by its address (its number when no configured key opens it)."""
+    account = session.get_one(StaffAccount, staff_id)
+    return cipher.decrypt_or_none(account.email_encrypted) or str(staff_id)
