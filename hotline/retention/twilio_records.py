@@ -51,23 +51,13 @@ def ask_to_delete_calls(
         for call in calls
         if call.twilio_deletion_at is None and not call.call_sid.startswith(ERASED_SID_PREFIX)
     ]
-    if not calls:
-        return 0
-    works = [
-        delete_twilio_record(
-            f"twilio_record:call:{call.id}",
-            record="call",
-            sid=call.call_sid,
-            due_at=now,
-            case_id=call.case_id,
-        )
-        for call in calls
-    ]
-    queued = enqueue_many(session, cipher, now, works)
-    session.execute(
-        update(Call).where(Call.id.in_([call.id for call in calls])).values(twilio_deletion_at=now)
+    queued = _queue(
+        session, cipher, now, "call", [(call.id, call.call_sid, call.case_id) for call in calls]
     )
-    return len(queued)
+    if calls:
+        ids = [call.id for call in calls]
+        session.execute(update(Call).where(Call.id.in_(ids)).values(twilio_deletion_at=now))
+    return queued
 
 
 def ask_to_delete_messages(
@@ -75,23 +65,31 @@ def ask_to_delete_messages(
 ) -> int:
     """Queue the deletion of Twilio's record of each SMS (rows of the `send_sms` work: id,
     reference = the Message SID, case_id); their references are cleared. How many queued."""
-    if not sent:
-        return 0
+    queued = _queue(
+        session, cipher, now, "message", [(row.id, row.reference, row.case_id) for row in sent]
+    )
+    if sent:
+        ids = [row.id for row in sent]
+        session.execute(update(WorkItem).where(WorkItem.id.in_(ids)).values(reference=None))
+    return queued
+
+
+def _queue(
+    session: Session,
+    cipher: DataCipher,
+    now: datetime,
+    record: str,
+    items: Sequence[tuple[int, str, int | None]],
+) -> int:
+    """One `delete_twilio_record` row per (row id, SID, case id), keyed by the row it came
+    from; how many were new."""
     works = [
         delete_twilio_record(
-            f"twilio_record:message:{row.id}",
-            record="message",
-            sid=row.reference,
-            due_at=now,
-            case_id=row.case_id,
+            f"twilio_record:{record}:{row_id}", record=record, sid=sid, due_at=now, case_id=case_id
         )
-        for row in sent
+        for row_id, sid, case_id in items
     ]
-    queued = enqueue_many(session, cipher, now, works)
-    session.execute(
-        update(WorkItem).where(WorkItem.id.in_([row.id for row in sent])).values(reference=None)
-    )
-    return len(queued)
+    return len(enqueue_many(session, cipher, now, works))
 
 
 def calls_to_delete(session: Session, cutoff: datetime, limit: int) -> list[CallRecord]:

@@ -26,6 +26,23 @@ from tests.support.appointments import book, local_path
 from tests.support.staff import add_staff, log_in, post_form
 
 ADMINS = ("erste@example.org", "zweite@example.org")
+# two officials alike: each a call, a video and a phone appointment tomorrow, a callback today
+ALBRECHT = {
+    "tag": "Albrecht",
+    "caller": "+4915111111111",
+    "callback_number": "+4915122222222",
+    "appointment_start": "2026-11-27T10:00:00+01:00",
+    "phone_start": "2026-11-27T12:00:00+01:00",
+    "callback_start": "2026-11-26T13:15:00+01:00",
+}
+BRANDT = {
+    "tag": "Brandt",
+    "caller": "+4917133333333",
+    "callback_number": "+4917144444444",
+    "appointment_start": "2026-11-27T11:00:00+01:00",
+    "phone_start": "2026-11-27T13:00:00+01:00",
+    "callback_start": "2026-11-26T13:30:00+01:00",
+}
 
 
 @dataclass

@@ -23,6 +23,8 @@ from hotline.retention.models import CaseErasure
 from tests.support.appointments import raised_booking_limit
 from tests.support.rights import (
     ADMINS,
+    ALBRECHT,
+    BRANDT,
     admins_logged_in,
     find_in_database,
     held_case,
@@ -43,24 +45,7 @@ def cases_a_and_b(svc, clock, client, simulate_call, create_counsellor, smtp_dis
     admins_logged_in(svc, clock, client)
     offer = an_offer(svc, clock)
     common = {"svc": svc, "client": client, "simulate_call": simulate_call, "offer_id": offer}
-    a = held_case(
-        tag="Albrecht",
-        caller="+4915111111111",
-        callback_number="+4915122222222",
-        appointment_start="2026-11-27T10:00:00+01:00",
-        phone_start="2026-11-27T12:00:00+01:00",
-        callback_start="2026-11-26T13:15:00+01:00",
-        **common,
-    )
-    b = held_case(
-        tag="Brandt",
-        caller="+4917133333333",
-        callback_number="+4917144444444",
-        appointment_start="2026-11-27T11:00:00+01:00",
-        phone_start="2026-11-27T13:00:00+01:00",
-        callback_start="2026-11-26T13:30:00+01:00",
-        **common,
-    )
+    a, b = held_case(**ALBRECHT, **common), held_case(**BRANDT, **common)
     smtp_dispatcher.dispatch_until_idle()
     note_twilio_sids(svc, a)
     note_twilio_sids(svc, b)

@@ -17,7 +17,13 @@ from hotline.cases.models import Case
 from hotline.retention.models import CaseErasure
 from hotline.telephony.models import Call
 from tests.support.appointments import raised_booking_limit
-from tests.support.rights import ADMINS, admins_logged_in, find_in_database, held_case
+from tests.support.rights import (
+    ADMINS,
+    ALBRECHT,
+    admins_logged_in,
+    find_in_database,
+    held_case,
+)
 from tests.support.staff import add_staff, csrf_token, log_in, post_form
 from tests.web.staff.test_referrals_and_calls import an_offer
 
@@ -38,12 +44,7 @@ def case_a(svc, clock, client, simulate_call, create_counsellor, dispatcher):
         client=client,
         simulate_call=simulate_call,
         offer_id=an_offer(svc, clock),
-        tag="Albrecht",
-        caller="+4915111111111",
-        callback_number="+4915122222222",
-        appointment_start="2026-11-27T10:00:00+01:00",
-        phone_start="2026-11-27T12:00:00+01:00",
-        callback_start="2026-11-26T13:15:00+01:00",
+        **ALBRECHT,
     )
     dispatcher.dispatch_until_idle()
     return a
