@@ -139,6 +139,8 @@ def make_gateway(settings: Settings) -> OutboundGateway:
             settings.twilio_auth_token,
             sender=settings.hotline_number,
             api_base_url=settings.twilio_api_base_url,
+            region=settings.twilio_region,
+            edge=settings.twilio_edge,
         )
     if settings.is_production:
         log.warning("no TWILIO_ACCOUNT_SID: outbound calls and SMS are only printed")

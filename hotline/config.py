@@ -7,6 +7,7 @@ defaults so that `make run` works on a fresh machine.
 from __future__ import annotations
 
 import os
+import re
 import secrets
 import time
 import tomllib
@@ -55,6 +56,10 @@ class Settings:
     imprint_url: str | None = None  # the Impressum every public page links to (IMPRINT_URL)
     metrics_token: str | None = None  # bearer token for GET /metrics; unset: no /metrics
     scheduler_metrics_address: tuple[str, int] | None = None  # the scheduler's own /metrics
+    # where Twilio processes the REST requests (TWILIO_REGION, TWILIO_EDGE); None: Twilio's
+    # default, the US region
+    twilio_region: str | None = None
+    twilio_edge: str | None = None
 
     @property
     def is_production(self) -> bool:
@@ -111,6 +116,8 @@ def load_settings(
         imprint_url=_imprint_url(environ.get("IMPRINT_URL", "")),
         metrics_token=_metrics_token(environ.get("METRICS_TOKEN", "")),
         scheduler_metrics_address=_address(environ.get("SCHEDULER_METRICS_ADDRESS", "")),
+        twilio_region=_twilio_place("TWILIO_REGION", environ.get("TWILIO_REGION", "")),
+        twilio_edge=_twilio_place("TWILIO_EDGE", environ.get("TWILIO_EDGE", "")),
     )
 
 
@@ -265,6 +272,19 @@ def _address(raw: str) -> tuple[str, int] | None:
             f"SCHEDULER_METRICS_ADDRESS must be host:port, such as 127.0.0.1:9101, not {raw!r}"
         )
     return host, int(port)
+
+
+def _twilio_place(name: str, raw: str) -> str | None:
+    """A Twilio region (`ie1`, `au1`, `us1`) or edge (`dublin`, `frankfurt`): one lower-case
+    word, as it becomes part of the API's host name (api.<edge>.<region>.twilio.com)."""
+    value = raw.strip().lower()
+    if not value:
+        return None
+    if not re.fullmatch(r"[a-z][a-z0-9-]{1,30}", value):
+        raise ConfigError(
+            f"{name} must be a Twilio region or edge such as ie1 or dublin, not {raw.strip()!r}"
+        )
+    return value
 
 
 def _trusted_proxies(raw: str) -> int:

@@ -15,7 +15,7 @@ from datetime import datetime
 
 from sqlalchemy.orm import Session
 
-from hotline.cases.service import case_for_call, find_case
+from hotline.cases.service import case_for_call, find_linkable_case
 from hotline.db import Database
 from hotline.routing.lock import hold_routing_lock
 from hotline.sections_config import SchedulingConfig
@@ -147,7 +147,7 @@ class CallFlowRunner:
             public_base_url=settings.public_base_url,
             hotline_number=settings.hotline_number,
             contact_email=settings.contact_email,
-            case_exists=lambda reference: find_case(session, reference) is not None,
+            case_exists=lambda reference: find_linkable_case(session, reference) is not None,
             routing_config=self.scheduling.routing,
         )
 

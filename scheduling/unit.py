@@ -38,6 +38,7 @@ from scheduling.callbacks.desk import CallbackDesk
 from scheduling.callbacks.placing import CallbackPlacement
 from scheduling.hours.opening_hours import OpeningHours
 from scheduling.hours.overrides import opening_hours_at
+from scheduling.retention.erasure import ErasureDesk
 
 
 @dataclass(frozen=True)
@@ -131,6 +132,11 @@ class Unit:
     @cached_property
     def cases(self) -> CaseDesk:
         return CaseDesk(self.session, self.now, self.actor, self.cipher)
+
+    @cached_property
+    def erasure(self) -> ErasureDesk:
+        """A case erased on request, four eyes (DSGVO Art. 17)."""
+        return ErasureDesk(self)
 
     @cached_property
     def referrals(self) -> ReferralDesk:

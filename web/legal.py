@@ -44,6 +44,8 @@ def _facts() -> dict[str, Any]:
         "appointment_kept_days": KEPT_AFTER_THE_END.days,
         "video_host": video_host(settings.video_url_template),
         "base_url": settings.public_base_url,
+        # where Twilio processes calls (TWILIO_REGION); None: its default region, the US
+        "twilio_region": settings.twilio_region,
     }
 
 

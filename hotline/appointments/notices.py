@@ -121,9 +121,9 @@ class Notices:
             self._sms(appointment, "moved")
         self._queue_reminders(appointment)
 
-    def canceled(self, appointment: Appointment) -> None:
+    def canceled(self, appointment: Appointment, *, by_sms: bool = True) -> None:
         self._mail_both(appointment, "canceled", "CANCEL")
-        if appointment.by_phone:
+        if appointment.by_phone and by_sms:
             self._sms(appointment, "canceled")
 
     def email_added(self, appointment: Appointment) -> None:

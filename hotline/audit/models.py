@@ -23,6 +23,7 @@ class AuditAction(StrEnum):
     CALLED = "called"  # click-to-call
     EXPORTED = "exported"
     ADMIN = "admin"  # staff, counsellors, hours, directory
+    ERASED = "erased"  # a case's erasure asked for, withdrawn, or confirmed and carried out
 
 
 class AuditMessage(StrEnum):
@@ -52,6 +53,12 @@ class AuditMessage(StrEnum):
     CASE_CHANGED = "case_changed"  # in the words of the case's timeline
     FOLLOW_UP_RECORDED = "follow_up_recorded"
     RECORDED = "recorded"  # an entry stored as a sentence before revision 0015
+    # the caller's rights: a case's data handed out (Art. 15) or erased (Art. 17), with the
+    # reason the admin stated (`why`, the one typed text an entry keeps)
+    CASE_EXPORTED = "case_exported"
+    ERASURE_REQUESTED = "erasure_requested"
+    ERASURE_WITHDRAWN = "erasure_withdrawn"
+    ERASURE_CONFIRMED = "erasure_confirmed"
 
 
 class AuditEntry(Base):

@@ -7,6 +7,11 @@ Two messages borrow their words, so that the log says what the console said: `re
 names a case's number or address as the case page does, `case_changed` says a change as the
 case's timeline does. An entry stored before revision 0015 is the message `recorded` with its
 sentence as the parameter `text` (only the migration writes it), shown as it was written.
+
+One parameter is typed text: `why`, the reason an admin states for handing out or erasing a
+case's data (DSGVO Art. 15 and 17), which the audit must keep. It is one line of at most
+`LONGEST_REASON` characters; the forms ask that it names no person ("Antrag per E-Mail vom
+3.12."), and erasing a case keeps it (it is the record of why).
 """
 
 from __future__ import annotations
@@ -17,10 +22,12 @@ from typing import Any
 
 from hotline.cases.event_texts import checked_params as checked_event_params
 from hotline.cases.event_texts import event_text
+from hotline.plain_text import has_control_characters
 from hotline.sentences import Param, Sentences, is_code, is_date, is_int, is_local_time, never
 from hotline.texts import text, words
 
 CONTACTS = "console.contacts"  # what the case page calls a stored number or address
+LONGEST_REASON = 300
 OVERRIDE_STATES = words("audit.override_states")
 ANNOUNCEMENTS = words("audit.announcements")
 
@@ -32,6 +39,15 @@ def _is_contact(value: Any) -> bool:
         and set(value) == {"field", "id"}
         and value["field"] in words(CONTACTS)
         and is_int(value["id"])
+    )
+
+
+def is_reason(value: Any) -> bool:
+    """A stated reason: one line of 3 to LONGEST_REASON characters, no control characters."""
+    return (
+        isinstance(value, str)
+        and 3 <= len(value.strip()) == len(value) <= LONGEST_REASON
+        and not has_control_characters(value)
     )
 
 
@@ -69,6 +85,7 @@ MESSAGES = Sentences(
         "contact": Param(_is_contact, _contact),
         "change": Param(_is_change, _change),
         "text": Param(never, str),
+        "why": Param(is_reason, str),
     },
 )
 

@@ -20,6 +20,8 @@ from hotline.cases.timeline import TimelineEntry, timeline
 from hotline.counsellors.listing import counsellor_names
 from hotline.referrals.directory import offers
 from hotline.referrals.models import SupportOffer
+from hotline.retention.erasure import ErasureShown, erasure_shown
+from hotline.retention.twilio_records import TwilioDeletions, deletions_of_case
 
 
 @dataclass(frozen=True)
@@ -32,6 +34,8 @@ class CaseFile:
     referrals: list[ReferralShown]
     offers: list[SupportOffer]  # the directory, to refer to
     counsellors: list[tuple[int, str]]  # (id, name): who may be made responsible
+    erasure: ErasureShown | None  # asked for or carried out (DSGVO Art. 17)
+    twilio: TwilioDeletions  # Twilio asked to delete its records of the case's calls and SMS
 
 
 def read_case_file(desk: CaseDesk, case: Case, *, reveal: str | None = None) -> CaseFile:
@@ -54,4 +58,6 @@ def read_case_file(desk: CaseDesk, case: Case, *, reveal: str | None = None) -> 
         referrals=referrals_of(session, desk.cipher, case.id),
         offers=offers(session),
         counsellors=counsellor_names(session),
+        erasure=erasure_shown(session, desk.cipher, case.id),
+        twilio=deletions_of_case(session, case.id),
     )

@@ -39,3 +39,6 @@ class Case(Base):
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime())
     closed_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     anonymised_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    # erased on request (`case_erasures`): only the reference and the dates are left, so that
+    # staff can say that and when it was done; no call or booking links to it any more
+    erased_at: Mapped[datetime | None] = mapped_column(UTCDateTime())

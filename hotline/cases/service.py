@@ -58,9 +58,17 @@ def find_case(session: Session, reference: str) -> Case | None:
     return session.scalars(select(Case).where(Case.reference == reference)).one_or_none()
 
 
+def find_linkable_case(session: Session, reference: str) -> Case | None:
+    """The case a caller or a booking may name: an erased case is known only to staff (its
+    reference stays as the erasure's record), so it is unknown here and nothing new links
+    to it."""
+    case = find_case(session, reference)
+    return None if case is None or case.erased_at is not None else case
+
+
 def case_for_call(session: Session, reference: str | None, now: datetime) -> int:
     """The id of the case a caller named, or of a new case stub."""
-    case = find_case(session, reference) if reference else None
+    case = find_linkable_case(session, reference) if reference else None
     if case is None:
         return open_case(session, now).id
     case.updated_at = now
@@ -76,7 +84,7 @@ def case_to_book_for(session: Session, reference: str | None, now: datetime) -> 
     hears "unknown" and may try again, a form must say so: UnknownCaseReference."""
     if not reference:
         return open_case(session, now).id
-    case = find_case(session, reference)
+    case = find_linkable_case(session, reference)
     if case is None:
         raise UnknownCaseReference(reference)
     case.updated_at = now

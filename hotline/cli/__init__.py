@@ -10,6 +10,7 @@ from dotenv import load_dotenv
 from hotline.cli.appointments import appointments
 from hotline.cli.availability import counsellor_absent, counsellor_availability
 from hotline.cli.callbacks import callbacks
+from hotline.cli.cases import cases
 from hotline.cli.counsellors import counsellor
 from hotline.cli.database import db, seed_demo
 from hotline.cli.feeds import counsellor_feed
@@ -48,6 +49,7 @@ COMMANDS = (
     offers_group,
     retention,
     statistics,
+    cases,
 )
 for command in COMMANDS:
     main.add_command(command)

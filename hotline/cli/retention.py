@@ -1,7 +1,9 @@
 """`hotline retention run`: the retention sweep once, now, as the scheduler runs it hourly.
 
 For an operator who has shortened a period and wants it applied at once, or who runs no
-scheduler for a while; it prints what was deleted as counts, never the rows.
+scheduler for a while; it prints what was deleted as counts, never the rows, and how many
+of Twilio's records of calls and SMS it asked Twilio to delete (the scheduler sends those
+requests).
 """
 
 from __future__ import annotations
@@ -25,7 +27,7 @@ def retention() -> None:
 def retention_run() -> None:
     svc, scheduling = cli_context()
     config = scheduling.retention
-    counts = sweep(svc.database, svc.clock.now(), config)
+    counts = sweep(svc.database, svc.clock.now(), config, svc.cipher)
     click.echo(
         text(
             "cli.retention.periods",

@@ -26,6 +26,7 @@ from hotline.telephony.urls import (
 )
 
 NOT_IN_PROGRESS = frozenset({400, 404})  # Twilio's answer to ending a call that is over
+TWILIO_RECORDS = ("call", "message")  # what `delete_twilio_record` deletes at Twilio
 
 
 def place_call(
@@ -61,6 +62,19 @@ def end_call(key: str, *, call_sid: str, due_at: datetime, while_ringing: bool =
 
 def delete_queue(key: str, *, queue_sid: str, due_at: datetime) -> Work:
     return Work("delete_queue", key, due_at, {"queue_sid": queue_sid})
+
+
+def delete_twilio_record(
+    key: str, *, record: str, sid: str, due_at: datetime, case_id: int | None = None
+) -> Work:
+    """Twilio's own record of a call or an SMS (`record`: "call" or "message") deleted from
+    its logs. The SID is only in the encrypted payload, which goes when the work is done: so
+    nothing of the record is kept here afterwards; the key names the row it came from."""
+    if record not in TWILIO_RECORDS:
+        raise ValueError(f"no Twilio record of the kind {record!r}")
+    return Work(
+        "delete_twilio_record", key, due_at, {"record": record, "sid": sid}, case_id=case_id
+    )
 
 
 def send_sms(key: str, *, to: str, body: str, due_at: datetime, case_id: int | None = None) -> Work:
@@ -135,6 +149,18 @@ def do_delete_queue(item: ClaimedWork, tools: WorkTools) -> Done:
     return Done(item.payload["queue_sid"])
 
 
+def do_delete_twilio_record(item: ClaimedWork, tools: WorkTools) -> Done:
+    """Twilio answers 204 and finishes deleting in its own time; 404: deleted before."""
+    record, sid = item.payload["record"], item.payload["sid"]
+    delete = tools.gateway.delete_call if record == "call" else tools.gateway.delete_message
+    try:
+        delete(sid)
+    except GatewayError as error:
+        if error.status != 404:
+            raise
+    return Done()
+
+
 def do_send_sms(item: ClaimedWork, tools: WorkTools) -> Done:
     callback = f"{tools.public_base_url}{MESSAGES_PREFIX}/{MESSAGE_STATUS_PATH}?work={item.id}"
     return Done(tools.gateway.send_sms(item.payload["to"], item.payload["body"], callback))
@@ -183,4 +209,5 @@ SIDE_EFFECTS = (
     WorkKind("delete_queue", do_delete_queue),
     WorkKind("send_sms", do_send_sms, sent_counts_as_done=True),
     WorkKind("send_mail", do_send_mail),
+    WorkKind("delete_twilio_record", do_delete_twilio_record),
 )

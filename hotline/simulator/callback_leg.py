@@ -76,6 +76,12 @@ class CallbackGateway:
     def delete_queue(self, queue_sid: str) -> None:
         self.switchboard.delete_queue(queue_sid)
 
+    def delete_call(self, call_sid: str) -> None:
+        self.switchboard.delete_call(call_sid)
+
+    def delete_message(self, message_sid: str) -> None:
+        self.switchboard.delete_message(message_sid)
+
     def take(self) -> PlacedCall | None:
         with self._lock:
             return self._pending.popleft() if self._pending else None

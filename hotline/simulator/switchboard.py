@@ -76,6 +76,7 @@ class Switchboard:
         self.messages: list[SentMessage] = []
         self.ended_calls: dict[str, str] = {}  # call SID -> status asked for
         self.deleted_queues: list[str] = []
+        self.deleted_records: list[str] = []  # Twilio's records of calls and SMS (SIDs)
 
     # --- the outbound gateway ----------------------------------------------------------------
     def place_call(self, call: OutboundCall) -> str:
@@ -115,6 +116,15 @@ class Switchboard:
         with self._lock:
             self.deleted_queues.append(queue_sid)
             self._notices.append(lambda session: emit_counsellor(session, None, "queue deleted"))
+
+    def delete_call(self, call_sid: str) -> None:
+        """A simulated call leaves no record at Twilio: noted, nothing else."""
+        with self._lock:
+            self.deleted_records.append(call_sid)
+
+    def delete_message(self, message_sid: str) -> None:
+        with self._lock:
+            self.deleted_records.append(message_sid)
 
     # --- the simulation ----------------------------------------------------------------------
     def run_counsellors(self, session: CallSession, dispatch: Callable[[], object]) -> None:

@@ -3,6 +3,11 @@
 `TwilioGateway` uses the real `twilio.rest.Client`; `TWILIO_API_BASE_URL` redirects its HTTP
 requests (tests point it at a local fake). `ConsoleGateway` prints instead, for development
 without a Twilio account. Both return the Twilio SID of what they created.
+
+`TWILIO_REGION` and `TWILIO_EDGE` choose where Twilio processes the REST requests (the client
+then talks to `api.<edge>.<region>.twilio.com`, e.g. `ie1` and `dublin` for the EU); the
+deletions of Twilio's own records of calls and messages (`delete_call`, `delete_message`) go
+to the same place.
 """
 
 from __future__ import annotations
@@ -37,6 +42,8 @@ class OutboundGateway(Protocol):
     def send_sms(self, to: str, body: str, status_callback_url: str | None = None) -> str: ...
     def end_call(self, call_sid: str, status: str = "completed") -> None: ...
     def delete_queue(self, queue_sid: str) -> None: ...
+    def delete_call(self, call_sid: str) -> None: ...
+    def delete_message(self, message_sid: str) -> None: ...
 
 
 class GatewayError(RuntimeError):
@@ -72,15 +79,33 @@ class RedirectingHttpClient(TwilioHttpClient):
 
 class TwilioGateway:
     def __init__(
-        self, account_sid: str, auth_token: str, sender: str, api_base_url: str | None = None
+        self,
+        account_sid: str,
+        auth_token: str,
+        sender: str,
+        api_base_url: str | None = None,
+        *,
+        region: str | None = None,
+        edge: str | None = None,
     ) -> None:
         http_client = (
             RedirectingHttpClient(api_base_url, timeout=10)
             if api_base_url
             else TwilioHttpClient(timeout=10)
         )
-        self._client = Client(account_sid, auth_token, http_client=http_client)
+        self._client = Client(
+            account_sid, auth_token, http_client=http_client, region=region, edge=edge
+        )
         self._sender = sender
+
+    @property
+    def region(self) -> str | None:
+        """Where Twilio processes this gateway's requests (None: Twilio's default, US)."""
+        return self._client.region
+
+    @property
+    def edge(self) -> str | None:
+        return self._client.edge
 
     def place_call(self, call: OutboundCall) -> str:
         created = self._guarded(
@@ -114,6 +139,17 @@ class TwilioGateway:
         """Twilio keeps a queue until it is deleted; each caller waits in one of their own."""
         self._guarded(lambda: self._client.queues(queue_sid).delete())
         log.info("queue deleted", extra={"queue_sid": queue_sid})
+
+    def delete_call(self, call_sid: str) -> None:
+        """Twilio's record of a call (numbers, times) deleted from its logs; Twilio answers
+        404 for one deleted before and refuses one still in progress."""
+        self._guarded(lambda: self._client.calls(call_sid).delete())
+        log.info("twilio call record deleted", extra={"call_sid": call_sid})
+
+    def delete_message(self, message_sid: str) -> None:
+        """Twilio's record of an SMS (numbers, text) deleted from its logs."""
+        self._guarded(lambda: self._client.messages(message_sid).delete())
+        log.info("twilio message record deleted", extra={"message_sid": message_sid})
 
     @staticmethod
     def _guarded(action: Callable[[], Any]) -> Any:
@@ -157,3 +193,9 @@ class ConsoleGateway:
 
     def delete_queue(self, queue_sid: str) -> None:
         self._write(text("telephony.console.queue_deleted", sid=queue_sid))
+
+    def delete_call(self, call_sid: str) -> None:
+        self._write(text("telephony.console.record_deleted", sid=call_sid))
+
+    def delete_message(self, message_sid: str) -> None:
+        self._write(text("telephony.console.record_deleted", sid=message_sid))

@@ -63,6 +63,9 @@ class Call(Base):
     queue_left_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     connected_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     counsellor_id: Mapped[int | None] = mapped_column(ForeignKey("counsellors.id"), index=True)
+    # when Twilio was asked to delete its own record of this leg (retention or an erasure):
+    # a `delete_twilio_record` work row; asked once
+    twilio_deletion_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
 
     case: Mapped[Case | None] = relationship()
 

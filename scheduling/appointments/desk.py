@@ -291,9 +291,12 @@ class AppointmentDesk:
     def _notice_ends(self) -> datetime:
         return self.now + timedelta(minutes=self.config.min_notice_minutes)
 
-    def cancel(self, appointment: Appointment, *, by_staff: bool = False) -> bool:
+    def cancel(
+        self, appointment: Appointment, *, by_staff: bool = False, by_sms: bool = True
+    ) -> bool:
         """Cancel (and free the place); False if it was cancelled already; TooShortNotice
-        when the official asks inside the notice (staff may)."""
+        when the official asks inside the notice (staff may). `by_sms=False`: the mails only
+        (an erasure tells the official once, by mail, and sends nothing Twilio would keep)."""
         if appointment.state != AppointmentState.BOOKED:
             return False
         if not by_staff and not self.changeable(appointment):
@@ -312,7 +315,7 @@ class AppointmentDesk:
         )
         if appointment.by_phone:
             withdraw_the_call(self.unit, appointment)
-        self._notices().canceled(appointment)
+        self._notices().canceled(appointment, by_sms=by_sms)
         appointment.forget_contact()  # the cancellations are queued with what they need
         return True
 

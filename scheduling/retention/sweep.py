@@ -10,6 +10,11 @@ closed case's status, federal state, topic and dates, the kinds and times of its
 the audit log; the statistics are drawn from these, none of them names a person. A timeline
 entry is stored as its kind and parameters (no prose): anonymising it clears the parameters,
 so it no longer says anything.
+
+Twilio keeps its own record of every call leg and SMS (numbers, times, texts): once a call's or
+an SMS's contact period is over, the sweep asks Twilio to delete it (`delete_twilio_record`
+work, sent by the scheduler; `hotline.retention.twilio_records`), at most
+`TWILIO_BATCHES` × `TWILIO_BATCH` a run, the rest in the next.
 """
 
 from __future__ import annotations
@@ -35,10 +40,17 @@ from hotline.appointments.models import Appointment, AppointmentState
 from hotline.callbacks.models import Callback, CallbackState
 from hotline.cases.events import CaseEvent
 from hotline.cases.models import Case, CaseStatus
+from hotline.crypto import DataCipher
 from hotline.db import Database
 from hotline.outbox.models import WorkItem, WorkState
 from hotline.referrals.models import Referral
 from hotline.retention.config import RetentionConfig
+from hotline.retention.twilio_records import (
+    ask_to_delete_calls,
+    ask_to_delete_messages,
+    calls_to_delete,
+    messages_to_delete,
+)
 from hotline.staff.accounts import prune_login_throttles
 from hotline.staff.sessions import prune_sessions
 from hotline.telephony.models import Call, WebhookEvent
@@ -51,6 +63,8 @@ FINAL_CALLBACK_STATES = (
     CallbackState.CANCELED,
     CallbackState.DRAFT,
 )
+TWILIO_BATCH = 500  # deletions queued per statement
+TWILIO_BATCHES = 20  # per kind and run: a first run after years of calls stays short
 
 
 @dataclass(frozen=True)
@@ -67,15 +81,19 @@ class RetentionCounts:
     webhook_events: int = 0
     staff_sessions: int = 0
     login_failures: int = 0
+    twilio_records: int = 0  # Twilio asked to delete its records of calls and SMS
 
     def as_fields(self) -> dict[str, int]:
         """For `extra=` of a log line and for the command's output, in a fixed order."""
         return asdict(self)
 
 
-def sweep(database: Database, now: datetime, config: RetentionConfig) -> RetentionCounts:
+def sweep(
+    database: Database, now: datetime, config: RetentionConfig, cipher: DataCipher
+) -> RetentionCounts:
     """Delete the contact details, anonymise the closed cases and prune the webhook log that
-    are due at `now`; one transaction per group of rules."""
+    are due at `now`, and ask Twilio to delete its records of the calls and SMS whose contact
+    period is over; one transaction per group of rules."""
     contact_cutoff = now - config.contact_period
     with database.transaction() as session:
         contacts = {
@@ -98,7 +116,27 @@ def sweep(database: Database, now: datetime, config: RetentionConfig) -> Retenti
         webhook_events=webhook_events,
         staff_sessions=staff_sessions,
         login_failures=login_failures,
+        twilio_records=ask_twilio_to_delete(database, cipher, now, contact_cutoff),
     )
+
+
+def ask_twilio_to_delete(
+    database: Database, cipher: DataCipher, now: datetime, cutoff: datetime
+) -> int:
+    """Twilio's records of the calls and SMS over since before `cutoff`, asked once each; a
+    transaction per batch. How many were asked for."""
+    asked = 0
+    for find, ask in (
+        (calls_to_delete, ask_to_delete_calls),
+        (messages_to_delete, ask_to_delete_messages),
+    ):
+        for _ in range(TWILIO_BATCHES):
+            with database.transaction() as session:
+                rows = find(session, cutoff, TWILIO_BATCH)
+                asked += ask(session, cipher, now, rows)
+            if len(rows) < TWILIO_BATCH:
+                break
+    return asked
 
 
 def forget_call_numbers(session: Session, cutoff: datetime) -> int:

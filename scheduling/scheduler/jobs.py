@@ -87,7 +87,9 @@ def sweep_retention() -> sweep.RetentionCounts | None:
     if (context := _active()) is None:
         return None
     tools = context.tools
-    counts = sweep.sweep(tools.database, tools.clock.now(), tools.scheduling.retention)
+    counts = sweep.sweep(
+        tools.database, tools.clock.now(), tools.scheduling.retention, tools.cipher
+    )
     log.info("retention sweep", extra=counts.as_fields())
     return counts
 

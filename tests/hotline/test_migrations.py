@@ -540,3 +540,43 @@ def test_0018_gives_appointments_already_booked_the_german_language(svc, client,
     with svc.database.transaction() as session:
         (kept,) = session.scalars(select(Appointment)).all()
         assert kept.language == "de" and kept.start.hour == 13
+
+
+def test_0019_runs_on_a_database_with_calls_and_an_erasure_and_back(svc, clock, create_case):
+    """0019 on a database holding calls: kept, not yet asked of Twilio. A downgrade drops the
+    erasures' records and the two columns and keeps the rest; upgrading again marks the calls
+    an erasure made anonymous as asked for (their SIDs were never Twilio's)."""
+    from sqlalchemy import select
+
+    from hotline.cases.models import Case
+    from hotline.retention.erasure import request_erasure
+    from hotline.retention.models import CaseErasure
+    from hotline.staff.models import StaffRole
+    from hotline.telephony.models import Call
+    from tests.support.staff import add_staff
+
+    admin = add_staff(svc, clock, "admin@example.org", StaffRole.ADMIN)
+    case = create_case()
+    with svc.database.transaction() as session:
+        for sid in ("CA" + "1" * 32, "erased-" + "2" * 32):
+            session.add(
+                Call(
+                    call_sid=sid,
+                    direction="inbound",
+                    status="completed",
+                    started_at=clock.now(),
+                    case_id=case.id,
+                )
+            )
+        request_erasure(session, clock.now(), session.get_one(Case, case.id), admin, "Antrag")
+    engine = svc.database.engine
+    migrate.downgrade(engine, "0018")
+    assert "case_erasures" not in inspect(engine).get_table_names()
+    assert "erased_at" not in {c["name"] for c in inspect(engine).get_columns("cases")}
+    assert "twilio_deletion_at" not in {c["name"] for c in inspect(engine).get_columns("calls")}
+    migrate.upgrade(engine)
+    with svc.database.transaction() as session:
+        asked = dict(session.execute(select(Call.call_sid, Call.twilio_deletion_at)).all())
+        assert asked == {"CA" + "1" * 32: None, "erased-" + "2" * 32: clock.now()}
+        assert session.scalars(select(CaseErasure)).all() == []
+        assert session.get_one(Case, case.id).erased_at is None

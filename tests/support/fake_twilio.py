@@ -1,7 +1,8 @@
 """A local fake of the Twilio REST API: a real HTTP server that records what it receives.
 
 Besides recording, it can behave like Twilio in the ways the scheduler must cope with: answer
-with an error for the next requests (a 503 that passes, a 400 that does not), answer slowly,
+with an error for the next requests (a 503 that passes, a 400 that does not; DELETEs of
+Call and Message records too), answer slowly,
 and report on a call it "placed" by posting a signed status callback to the service, as
 Twilio does, whatever became of the process that placed it.
 """
@@ -85,6 +86,14 @@ class FakeTwilio:
             if r.method == "DELETE" and "/Queues/" in r.path
         ]
 
+    def deleted_records(self, resource: str = "Calls") -> list[str]:
+        """The SIDs of Twilio's records deleted (`Calls` or `Messages`), answered 204 or not."""
+        return [
+            r.path.rsplit("/", 1)[-1].removesuffix(".json")
+            for r in self.requests
+            if r.method == "DELETE" and f"/{resource}/" in r.path
+        ]
+
     def fail_next(self, *statuses: int) -> None:
         self.failures.extend(statuses)
 
@@ -117,17 +126,18 @@ def _handler(fake: FakeTwilio) -> type[BaseHTTPRequestHandler]:
             if fake.report_to is not None and self.path.endswith("/Calls.json"):
                 _report(fake, fake.report_to, form, sid)
 
-        def do_DELETE(self) -> None:  # a queue deleted after its caller's call
+        def do_DELETE(self) -> None:
+            """A queue deleted after its caller's call, or Twilio's record of a call or an
+            SMS: 204 (or the error asked for with `fail_next`)."""
+            received = ReceivedRequest(
+                "DELETE", self.path, {}, self.headers.get("Authorization", ""), time.monotonic()
+            )
             with fake._lock:
-                fake.requests.append(
-                    ReceivedRequest(
-                        "DELETE",
-                        self.path,
-                        {},
-                        self.headers.get("Authorization", ""),
-                        time.monotonic(),
-                    )
-                )
+                fake.requests.append(received)
+                status = fake.fail_with or (fake.failures.popleft() if fake.failures else None)
+            if status:
+                self._answer(status, {"code": 20404 if status == 404 else 20500, "status": status})
+                return
             self.send_response(204)
             self.send_header("Content-Length", "0")
             self.end_headers()

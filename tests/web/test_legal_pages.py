@@ -84,6 +84,12 @@ def test_the_privacy_notice_says_what_is_kept_and_for_how_long(client):
     assert 'href="mailto:info@starkestelle.de"' in html
     assert "Kopie" in words and "Löschung" in words and "Fallnummer" in words
     assert "Aufsichtsbehörde" in words
+    # what the copy holds, what an erasure deletes (Twilio's records too), four eyes
+    assert "ZIP-Datei" in words and "JSON" in words
+    assert "Twilios Verzeichnisse Ihrer Anrufe und SMS löschen" in words
+    assert "Zwei Personen der Administration" in words
+    assert "21 Tage nach dem Anruf oder der SMS löschen" in words
+    assert "twilio-region" not in html  # no region configured: Twilio's default
 
 
 def test_the_accessibility_statement_follows_bitv(client):

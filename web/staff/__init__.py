@@ -3,8 +3,9 @@
 A blueprint per area, each made in its own module by `blueprint.console_blueprint`, which
 gives every one of them the login check and the console's other hooks: `frame` (`staff`:
 the templates and the line's script), `login` (`staff_login`), `today`, `cases`,
-`callbacks` (calls back), `appointments` (the week, one appointment's changes), `offers`,
-`statistics`, `admin` and `admin_hours` (`staff_<module>`). Every page needs a login;
+`rights` (a case's *Auskunft* and *Löschen*, admins only), `callbacks` (calls back),
+`appointments` (the week, one appointment's changes), `offers`, `statistics`, `admin` and
+`admin_hours` (`staff_<module>`). Every page needs a login;
 admin pages answer 403 to counsellors.
 
 Importing a module registers nothing: `init_app` below is the one place the console is
@@ -24,6 +25,7 @@ from web.staff import (
     frame,
     login,
     offers,
+    rights,
     statistics,
     today,
 )
@@ -38,6 +40,7 @@ BLUEPRINTS: tuple[Blueprint, ...] = (
     login.blueprint,
     today.blueprint,
     cases.blueprint,
+    rights.blueprint,
     callbacks.blueprint,
     appointments.blueprint,
     offers.blueprint,

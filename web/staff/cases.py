@@ -25,6 +25,7 @@ from hotline.cases.vocabulary import FEDERAL_STATES, STATUS_NAMES, TOPICS
 from hotline.counsellors.listing import counsellor_names
 from hotline.counsellors.service import CounsellorNotFound, counsellor_with_id
 from hotline.inputs import Refused, bounded_integer_or_none, calendar_day, checked_text
+from hotline.texts import text
 from web.context import unit_in
 from web.staff.auth import current_user
 from web.staff.blueprint import console_blueprint
@@ -62,7 +63,8 @@ def cases() -> ResponseReturnValue:
     )
 
 
-def _case_or_404(session: Session, reference: str) -> Case:
+def case_or_404(session: Session, reference: str) -> Case:
+    """The case a console URL names (an erased one too: its page says so), else 404."""
     try:
         reference = normalise_case_reference(reference)
     except InvalidCaseReference:
@@ -80,7 +82,7 @@ def _case_page(
     committed."""
     try:
         with transaction() as session:
-            case = _case_or_404(session, reference)
+            case = case_or_404(session, reference)
             desk = unit_in(session, actor=current_user().id).cases
             case_file = read_case_file(desk, case, reveal=reveal)
     except NothingToReveal:
@@ -96,6 +98,8 @@ def _case_page(
         counsellors=case_file.counsellors,
         contacts=case_file.contacts,
         merged_into=case_file.merged_into,
+        erasure=case_file.erasure,
+        twilio=case_file.twilio,
         today=now().astimezone(timezone()).date(),
     )
     return page, status
@@ -122,7 +126,9 @@ def change_case(reference: str, action: str) -> ResponseReturnValue:
     user = current_user()
     try:
         with transaction() as session:
-            case = _case_or_404(session, reference)
+            case = case_or_404(session, reference)
+            if case.erased_at is not None:  # nothing new links to an erased case
+                raise CaseChangeRefused(text("rights.refused.erased"))
             message = _ACTIONS[action](session, case, user.id)
             target = case.reference
     except CaseChangeRefused as why:
@@ -189,6 +195,8 @@ def _merge(session: Session, case: Case, staff_id: int) -> str:
     other = find_by_typed_reference(session, request.form.get("other", ""))
     if other is None:
         raise CaseChangeRefused(TEXTS["no_case"])
+    if other.erased_at is not None:
+        raise CaseChangeRefused(text("rights.refused.erased"))
     _desk(session, staff_id).merge(other, case)
     return TEXTS["merged"]
 

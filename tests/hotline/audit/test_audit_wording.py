@@ -84,6 +84,19 @@ SENTENCES = [
         "Weitervermittelt an Rechtsberatung (Bund)",
     ),
     (AuditMessage.FOLLOW_UP_RECORDED, {}, "Nachfrage eingetragen"),
+    # the caller's rights (issue 26): the one typed parameter, the admin's reason
+    (AuditMessage.CASE_EXPORTED, {"why": "Antrag vom 3.12."}, "Auskunft erteilt: Antrag vom 3.12."),
+    (
+        AuditMessage.ERASURE_REQUESTED,
+        {"id": 2, "why": "Antrag vom 3.12."},
+        "Löschung 2 beantragt: Antrag vom 3.12.",
+    ),
+    (AuditMessage.ERASURE_WITHDRAWN, {"id": 2}, "Löschung 2 zurückgezogen"),
+    (
+        AuditMessage.ERASURE_CONFIRMED,
+        {"id": 2, "why": "Antrag vom 3.12."},
+        "Löschung 2 bestätigt und ausgeführt: Antrag vom 3.12.",
+    ),
 ]
 
 
@@ -92,6 +105,12 @@ def test_each_message_says_what_its_stored_detail_said(message, params, sentence
     assert audit_params(message, params) == params  # may be stored as it is
     assert audit_text(message, params) == sentence
     assert AuditEntry(message=message, params=params).detail == sentence
+
+
+@pytest.mark.parametrize("why", ["", "ab", " Antrag", "Antrag\nvom 3.12.", "x" * 301, 12])
+def test_a_reason_is_one_line_of_3_to_300_characters(why):
+    with pytest.raises(ValueError):
+        audit_params(AuditMessage.CASE_EXPORTED, {"why": why})
 
 
 def test_every_message_has_its_sentence_in_the_catalog_and_every_sentence_its_message():

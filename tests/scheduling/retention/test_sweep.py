@@ -22,7 +22,7 @@ DAY = timedelta(days=1)
 
 
 def run_sweep(svc, rows, config=DEFAULTS) -> RetentionCounts:
-    return sweep(svc.database, rows.now, config)
+    return sweep(svc.database, rows.now, config, svc.cipher)
 
 
 def test_callers_numbers_go_a_month_after_the_call_ended(svc, rows):
