@@ -65,3 +65,14 @@ def current_revision(engine: Engine) -> str | None:
 def head_revision() -> str | None:
     """The newest migration shipped with this code."""
     return ScriptDirectory.from_config(alembic_config()).get_current_head()
+
+
+def is_known_revision(revision: str) -> bool:
+    """Whether this code ships the migration `revision` (a database migrated by newer code
+    names one it does not)."""
+    from alembic.util import CommandError
+
+    try:
+        return ScriptDirectory.from_config(alembic_config()).get_revision(revision) is not None
+    except CommandError:
+        return False

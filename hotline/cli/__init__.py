@@ -13,6 +13,7 @@ from hotline.cli.callbacks import callbacks
 from hotline.cli.cases import cases
 from hotline.cli.counsellors import counsellor
 from hotline.cli.database import db, seed_demo
+from hotline.cli.doctor import doctor
 from hotline.cli.feeds import counsellor_feed
 from hotline.cli.hours import hours
 from hotline.cli.keys import keygen, keys
@@ -50,6 +51,7 @@ COMMANDS = (
     retention,
     statistics,
     cases,
+    doctor,
 )
 for command in COMMANDS:
     main.add_command(command)

@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Hashable, Sequence
 from contextlib import AbstractContextManager
 from dataclasses import dataclass
+from datetime import datetime
 from typing import TYPE_CHECKING, Any, Generic, Protocol, TypeVar
 
 from sqlalchemy import ColumnElement, Connection, Engine, Select, Table
@@ -124,6 +125,11 @@ class DatabaseKind(Hashable, Protocol):
         """An aggregate of the group's percentiles of `value` at `fractions`, interpolated
         linearly (one list per group), or None where the database has no such aggregate:
         the caller then interpolates from counts it reads."""
+        ...
+
+    def database_now(self, connection: Connection) -> datetime:
+        """The database server's own clock at this moment, aware UTC (not the start of the
+        transaction): `hotline doctor` compares it with the machine's."""
         ...
 
     # --- layers above the core --------------------------------------------------------------

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from contextlib import AbstractContextManager, nullcontext
+from datetime import UTC, datetime
 from functools import cache
 from typing import TYPE_CHECKING, Any
 
@@ -112,8 +113,15 @@ class PostgreSQL:
     def percentiles(self, fractions: Sequence[float], value: Any) -> ColumnElement[Any] | None:
         return func.percentile_cont(postgresql.array(list(fractions))).within_group(value)
 
+    def database_now(self, connection: Connection) -> datetime:
+        moment = connection.execute(_CLOCK_TIMESTAMP).scalar_one()
+        return moment.astimezone(UTC)  # timestamptz: aware, in the session's zone
+
     def pick(self, choices: ByKind[T]) -> T:
         return choices.postgresql
+
+
+_CLOCK_TIMESTAMP = text("SELECT clock_timestamp()")  # now(), not the transaction's start
 
 
 @cache

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
 from contextlib import AbstractContextManager, contextmanager
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -21,6 +22,7 @@ from sqlalchemy import (
     create_engine,
     event,
     func,
+    text,
 )
 from sqlalchemy.dialects import sqlite
 from sqlalchemy.engine import make_url
@@ -102,8 +104,16 @@ class SQLite:
     def percentiles(self, fractions: Sequence[float], value: Any) -> ColumnElement[Any] | None:
         return None
 
+    def database_now(self, connection: Connection) -> datetime:
+        # the machine's own clock, read by the library in this process
+        reading = connection.execute(_NOW).scalar_one()
+        return datetime.fromisoformat(reading).replace(tzinfo=UTC)
+
     def pick(self, choices: ByKind[T]) -> T:
         return choices.sqlite
+
+
+_NOW = text("SELECT strftime('%Y-%m-%d %H:%M:%f', 'now')")
 
 
 def _text_epoch_seconds(column: Any) -> ColumnElement[int]:

@@ -52,6 +52,15 @@ class MailError(RuntimeError):
         self.transient = transient
 
 
+class SenderCheckFailed(MailError):
+    """`SmtpMailer.check_sender` failed at `step`: `connect` (no server, no greeting),
+    `login` (STARTTLS or the login refused) or `sender` (MAIL FROM refused)."""
+
+    def __init__(self, step: str, error: MailError) -> None:
+        super().__init__(str(error), transient=error.transient)
+        self.step = step
+
+
 class Mailer(Protocol):
     def send(self, message: EmailMessage) -> str: ...
 
@@ -181,10 +190,7 @@ class SmtpMailer:
         except OSError as error:  # smtplib.SMTPException is an OSError too
             raise classify(error) from None
         try:
-            if self.settings.security == "starttls":
-                smtp.starttls(context=ssl.create_default_context())
-            if self.settings.username:
-                smtp.login(self.settings.username, self.settings.password or "")
+            self._secure_and_log_in(smtp)
             smtp.send_message(message)
         except OSError as error:
             # `from None`: smtplib's own exceptions carry the refused addresses
@@ -192,6 +198,33 @@ class SmtpMailer:
         finally:
             _hang_up(smtp)
         return message_id
+
+    def check_sender(self, sender: str) -> None:
+        """A session opened as `send` opens it (TLS, login), up to the server's answer to
+        MAIL FROM `sender`, then RSET and QUIT: no mail is sent (`hotline doctor`). Raises
+        `SenderCheckFailed` naming the step that failed."""
+        try:
+            smtp = self._connect()
+        except OSError as error:
+            raise SenderCheckFailed("connect", classify(error)) from None
+        step = "login"
+        try:
+            self._secure_and_log_in(smtp)
+            step = "sender"
+            code, reply = smtp.mail(parseaddr(sender)[1])
+            if code != 250:
+                raise smtplib.SMTPSenderRefused(code, reply, sender)
+            smtp.rset()
+        except OSError as error:
+            raise SenderCheckFailed(step, classify(error)) from None
+        finally:
+            _hang_up(smtp)
+
+    def _secure_and_log_in(self, smtp: smtplib.SMTP) -> None:
+        if self.settings.security == "starttls":
+            smtp.starttls(context=ssl.create_default_context())
+        if self.settings.username:
+            smtp.login(self.settings.username, self.settings.password or "")
 
     def _connect(self) -> smtplib.SMTP:
         host, port, timeout = self.settings.host, self.settings.port, self._timeout

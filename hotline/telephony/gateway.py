@@ -77,6 +77,26 @@ class RedirectingHttpClient(TwilioHttpClient):
         return super().request(method, redirected, *args, **kwargs)
 
 
+def twilio_client(
+    account_sid: str,
+    auth_token: str,
+    api_base_url: str | None = None,
+    *,
+    region: str | None = None,
+    edge: str | None = None,
+    timeout: float = 10,
+) -> Client:
+    """The REST client as the service builds it (also for `hotline doctor`'s read-only
+    requests): sent to `TWILIO_API_BASE_URL` when one is named, processed where
+    `TWILIO_REGION`/`TWILIO_EDGE` say, each request given up after `timeout` seconds."""
+    http_client = (
+        RedirectingHttpClient(api_base_url, timeout=timeout)
+        if api_base_url
+        else TwilioHttpClient(timeout=timeout)
+    )
+    return Client(account_sid, auth_token, http_client=http_client, region=region, edge=edge)
+
+
 class TwilioGateway:
     def __init__(
         self,
@@ -88,13 +108,8 @@ class TwilioGateway:
         region: str | None = None,
         edge: str | None = None,
     ) -> None:
-        http_client = (
-            RedirectingHttpClient(api_base_url, timeout=10)
-            if api_base_url
-            else TwilioHttpClient(timeout=10)
-        )
-        self._client = Client(
-            account_sid, auth_token, http_client=http_client, region=region, edge=edge
+        self._client = twilio_client(
+            account_sid, auth_token, api_base_url, region=region, edge=edge
         )
         self._sender = sender
 
