@@ -155,7 +155,8 @@ def test_no_module_repeats_a_text_of_the_catalogs():
     """A single word moved back ("aktiv", "gebucht") is caught even where the list has no
     entry for it; a few codes happen to be catalog texts too."""
     texts = {value for path in GERMAN_CATALOGS for _, value in _flat(_toml(path))}
-    shared_with_code = {"ID", "Message-ID", "median", "?"}
+    # "ok": a status code (/healthz) and `hotline doctor`'s word for a passed check alike
+    shared_with_code = {"ID", "Message-ID", "median", "?", "ok"}
     found = [
         f"{path.relative_to(ROOT)}:{line}: {value!r}"
         for path in service_modules()

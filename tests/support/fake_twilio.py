@@ -1,5 +1,9 @@
 """A local fake of the Twilio REST API: a real HTTP server that records what it receives.
 
+It answers the read-only GETs `hotline doctor` makes: the account (`account_status`) and the
+account's IncomingPhoneNumbers (`phone_numbers`, filtered by PhoneNumber as Twilio filters),
+and, given `credentials`, refuses a GET without them with a 401 as Twilio does.
+
 Besides recording, it can behave like Twilio in the ways the scheduler must cope with: answer
 with an error for the next requests (a 503 that passes, a 400 that does not; DELETEs of
 Call and Message records too), answer slowly,
@@ -9,8 +13,10 @@ Twilio does, whatever became of the process that placed it.
 
 from __future__ import annotations
 
+import base64
 import contextlib
 import json
+import re
 import secrets
 import threading
 import time
@@ -57,6 +63,9 @@ class FakeTwilio:
     delay_seconds: float = 0.0
     report_to: CallbackTarget | None = None  # post an "initiated" status callback per call
     callbacks_sent: int = 0
+    credentials: tuple[str, str] | None = None  # (account SID, auth token) it accepts
+    account_status: str = "active"
+    phone_numbers: list[dict[str, str | None]] = field(default_factory=list)
     _lock: threading.Lock = field(default_factory=threading.Lock)
 
     def calls_created(self) -> list[dict[str, list[str]]]:
@@ -97,6 +106,36 @@ class FakeTwilio:
     def fail_next(self, *statuses: int) -> None:
         self.failures.extend(statuses)
 
+    def own_number(self, number: str, public_base_url: str | None, **fields: str | None) -> None:
+        """A number of the account, its voice webhooks pointing at `public_base_url` (None:
+        none set) unless `fields` say otherwise (voice_url=..., voice_method=...)."""
+        voice = f"{public_base_url}/twilio/voice" if public_base_url else None
+        self.phone_numbers.append(
+            {
+                "sid": "PN" + secrets.token_hex(16),
+                "phone_number": number,
+                "voice_url": voice and f"{voice}/incoming",
+                "voice_method": "POST",
+                "voice_fallback_url": voice and f"{voice}/fallback",
+                "voice_fallback_method": "POST",
+                "status_callback": voice and f"{voice}/status",
+                "status_callback_method": "POST",
+                "voice_application_sid": None,
+                "trunk_sid": None,
+                **fields,
+            }
+        )
+
+    def authorized(self, authorization: str) -> bool:
+        if self.credentials is None:
+            return True
+        expected = base64.b64encode(":".join(self.credentials).encode()).decode()
+        return authorization == f"Basic {expected}"
+
+
+_ACCOUNT = re.compile(r"^/2010-04-01/Accounts/(?P<sid>AC\w+)\.json$")
+_NUMBERS = re.compile(r"^/2010-04-01/Accounts/(?P<sid>AC\w+)/IncomingPhoneNumbers\.json$")
+
 
 def _handler(fake: FakeTwilio) -> type[BaseHTTPRequestHandler]:
     class Handler(BaseHTTPRequestHandler):
@@ -126,6 +165,28 @@ def _handler(fake: FakeTwilio) -> type[BaseHTTPRequestHandler]:
             if fake.report_to is not None and self.path.endswith("/Calls.json"):
                 _report(fake, fake.report_to, form, sid)
 
+        def do_GET(self) -> None:
+            """The account, or its numbers (a page of IncomingPhoneNumbers)."""
+            authorization = self.headers.get("Authorization", "")
+            received = ReceivedRequest("GET", self.path, {}, authorization, time.monotonic())
+            with fake._lock:
+                fake.requests.append(received)
+            parts = urlsplit(self.path)
+            if not fake.authorized(authorization):
+                self._answer(401, {"code": 20003, "message": "Authenticate", "status": 401})
+                return
+            if account := _ACCOUNT.match(parts.path):
+                sid = account["sid"]
+                self._answer(200, {"sid": sid, "status": fake.account_status, "type": "Full"})
+                return
+            if _NUMBERS.match(parts.path):
+                wanted = (parse_qs(parts.query).get("PhoneNumber") or [""])[0]
+                with fake._lock:
+                    numbers = [n for n in fake.phone_numbers if wanted in (n["phone_number"] or "")]
+                self._answer(200, _page(parts.path, "incoming_phone_numbers", numbers))
+                return
+            self._answer(404, {"code": 20404, "message": "not found", "status": 404})
+
         def do_DELETE(self) -> None:
             """A queue deleted after its caller's call, or Twilio's record of a call or an
             SMS: 204 (or the error asked for with `fail_next`)."""
@@ -154,6 +215,21 @@ def _handler(fake: FakeTwilio) -> type[BaseHTTPRequestHandler]:
             pass
 
     return Handler
+
+
+def _page(path: str, key: str, records: list[dict[str, str | None]]) -> dict[str, object]:
+    """One page of a Twilio list resource, as the 2010 API sends it."""
+    return {
+        key: records,
+        "uri": path,
+        "first_page_uri": path,
+        "next_page_uri": None,
+        "previous_page_uri": None,
+        "page": 0,
+        "page_size": 50,
+        "start": 0,
+        "end": max(len(records) - 1, 0),
+    }
 
 
 def _report(fake: FakeTwilio, target: CallbackTarget, form: dict[str, list[str]], sid: str) -> None:
