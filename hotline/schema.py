@@ -31,6 +31,7 @@ MODEL_MODULES = (
     "hotline.outbox.models",
     "hotline.routing.models",
     "hotline.scheduler.models",
+    "hotline.abuse.models",
 )
 
 

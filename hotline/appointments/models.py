@@ -75,6 +75,9 @@ class Appointment(Base):
     email_encrypted: Mapped[bytes | None] = mapped_column(LargeBinary, info=encrypted())
     phone_encrypted: Mapped[bytes | None] = mapped_column(LargeBinary, info=encrypted())
     phone_is_mobile: Mapped[bool] = mapped_column(Boolean, default=False)
+    # keyed hashes of the address and number (`hotline.abuse.bookings`): open bookings each
+    email_hash: Mapped[str | None] = mapped_column(String(64), index=True)
+    phone_hash: Mapped[str | None] = mapped_column(String(64), index=True)
     # the manage token: found by its sha256, kept encrypted to put it into later mails
     token_digest: Mapped[str] = mapped_column(String(64), unique=True)
     token_encrypted: Mapped[bytes] = mapped_column(LargeBinary, info=encrypted())  # for mails

@@ -23,6 +23,7 @@ class AuditAction(StrEnum):
     CALLED = "called"  # click-to-call
     EXPORTED = "exported"
     ADMIN = "admin"  # staff, counsellors, hours, directory
+    PROTECTION = "protection"  # blocks and flood mode (`hotline.abuse`)
 
 
 class AuditMessage(StrEnum):
@@ -51,6 +52,11 @@ class AuditMessage(StrEnum):
     REVEALED = "revealed"  # which of a case's numbers or addresses was shown in full
     CASE_CHANGED = "case_changed"  # in the words of the case's timeline
     FOLLOW_UP_RECORDED = "follow_up_recorded"
+    CALLER_BLOCKED = "caller_blocked"
+    BLOCK_LIFTED = "block_lifted"
+    BLOCK_EXPIRED = "block_expired"
+    FLOOD_ON = "flood_on"
+    FLOOD_OFF = "flood_off"
     RECORDED = "recorded"  # an entry stored as a sentence before revision 0015
 
 
