@@ -193,6 +193,11 @@ class BlockDesk:
             for block, reference in self.session.execute(query)
         ]
 
+    def expires_at(self, block_id: int) -> datetime:
+        block = self.session.get(CallerBlock, block_id)
+        assert block is not None
+        return block.expires_at
+
     def active_until(self, case_id: int) -> datetime | None:
         """Until when the case's caller is blocked (the latest of its active blocks)."""
         return self.session.scalar(

@@ -46,6 +46,13 @@ class BookingGuard:
     hasher: CallerHasher
     blocks: BlockList
 
+    def hashes(self, *, email: str | None = None, phone: str | None = None) -> ContactHashes:
+        """The hashes a booking stores, without a check (a booking by phone)."""
+        return ContactHashes(
+            self.hasher.email(email) if email else None,
+            self.hasher.number(phone) if phone else None,
+        )
+
     def admit(self, *, email: str | None = None, phone: str | None = None) -> ContactHashes:
         """The hashes to store, or BookingRefused; call holding the booking lock."""
         email_hashes = self.hasher.email_hashes(email) if email else ()

@@ -105,6 +105,7 @@ class Appointment(Base):
     def forget_contact(self) -> None:
         """The official's name, address and number are kept only while needed."""
         self.name_encrypted = self.email_encrypted = self.phone_encrypted = None
+        self.email_hash = self.phone_hash = None
 
 
 def in_a_video_appointment(counsellor_id: ColumnElement[int], now: datetime) -> ColumnElement[bool]:

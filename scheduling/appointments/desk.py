@@ -23,6 +23,7 @@ from typing import TYPE_CHECKING
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 
+from hotline.abuse.bookings import ContactHashes
 from hotline.appointments.models import (
     Appointment,
     AppointmentKind,
@@ -166,10 +167,11 @@ class AppointmentDesk:
         kind: AppointmentKind = AppointmentKind.VIDEO,
     ) -> BookedAppointment:
         """Book the slot at `start`; SlotTaken when it is not free, UnknownCaseReference
-        when the reference names no case. A `request` seen before answers with that booking
-        (`repeated`): a retry after a lost answer books nothing twice; the same key with
-        another body is KeyUsedForAnotherRequest. A phone appointment needs the contact's
-        number (NoNumberToCall) and is called at its time."""
+        when the reference names no case, BookingRefused for a blocked number or too many
+        open bookings of the address or number (`hotline.abuse.bookings`). A `request` seen
+        before answers with that booking (`repeated`): a retry after a lost answer books
+        nothing twice; the same key with another body is KeyUsedForAnotherRequest. A phone
+        appointment needs the contact's number (NoNumberToCall) and is called at its time."""
         start = start.astimezone(UTC)
         if kind == AppointmentKind.PHONE and not contact.phone_e164:
             raise NoNumberToCall()
@@ -180,6 +182,7 @@ class AppointmentDesk:
                 return earlier
         if start < self._notice_ends:
             raise TooShortNotice()
+        hashes = self._contact_hashes(contact, via)
         counsellor_id = self._fairest_free_counsellor(start)
         case = self._case(case_reference)  # after the slot: a refused booking opens no case
         token = new_link_token()
@@ -194,6 +197,8 @@ class AppointmentDesk:
             email_encrypted=self.cipher.encrypt(contact.email) if contact.email else None,
             phone_encrypted=self.cipher.encrypt(contact.phone_e164) if contact.phone_e164 else None,
             phone_is_mobile=contact.phone_is_mobile,
+            email_hash=hashes.email,
+            phone_hash=hashes.phone,
             token_digest=token_digest(token),
             token_encrypted=self.cipher.encrypt(token),
             request_digest=request.key if request else None,
@@ -225,6 +230,15 @@ class AppointmentDesk:
             arrange_the_call(self.unit, appointment)
         self._notices().booked(appointment)
         return self.booked(appointment, token)
+
+    def _contact_hashes(self, contact: Contact, via: BookedVia) -> ContactHashes:
+        """What the booking keeps to be counted; a booking on the web or through the API is
+        refused for a blocked number or too many open ones (BookingRefused). By phone the
+        caller passed the line's protection already."""
+        guard = self.unit.booking_guard
+        if via == BookedVia.PHONE:
+            return guard.hashes(email=contact.email, phone=contact.phone_e164)
+        return guard.admit(email=contact.email, phone=contact.phone_e164)
 
     def booked(self, appointment: Appointment, token: str) -> BookedAppointment:
         reference = self.session.scalar(

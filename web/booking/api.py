@@ -16,6 +16,7 @@ from flask.typing import ResponseReturnValue
 from flask_limiter.util import get_remote_address
 from werkzeug.exceptions import HTTPException
 
+from hotline.abuse.bookings import BookingRefused
 from hotline.appointments.models import AppointmentKind, BookedVia
 from hotline.callbacks.links import manage_url
 from hotline.cases.service import UnknownCaseReference
@@ -61,7 +62,16 @@ def message(code: str) -> str:
             counted(minutes // 60, "Stunde") if minutes % 60 == 0 else counted(minutes, "Minute")
         )
         return ERRORS[code].format(notice=notice, email=services().settings.contact_email)
+    if code in REFUSED_BOOKINGS.values():
+        return ERRORS[code].format(
+            count=scheduling().abuse.open_bookings_per_address,
+            email=services().settings.contact_email,
+        )
     return ERRORS[code]
+
+
+# why `hotline.abuse.bookings` refused a booking → the error code (409)
+REFUSED_BOOKINGS = {"too_many": "too_many_bookings", "blocked": "booking_refused"}
 
 
 @blueprint.get("/openapi.json")
@@ -135,6 +145,8 @@ def book() -> ResponseReturnValue:
         return error(409, "too_short_notice")
     except SlotTaken:
         return error(409, "slot_taken")
+    except BookingRefused as refused:
+        return error(409, REFUSED_BOOKINGS[refused.why])
     except UnknownCaseReference:
         return error(
             422, "invalid_input", {"case_reference": FIELD_ERRORS["case_reference.unknown"]}
@@ -173,6 +185,8 @@ def _book_callback(wish: BookingRequest) -> ResponseReturnValue:
         return error(409, "too_short_notice")
     except SlotTaken:
         return error(409, "slot_taken")
+    except BookingRefused as refused:
+        return error(409, REFUSED_BOOKINGS[refused.why])
     except UnknownCaseReference:
         return error(
             422, "invalid_input", {"case_reference": FIELD_ERRORS["case_reference.unknown"]}

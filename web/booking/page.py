@@ -24,6 +24,7 @@ from flask import (
 )
 from flask.typing import ResponseReturnValue
 
+from hotline.abuse.bookings import BookingRefused
 from hotline.appointments import calendar
 from hotline.appointments.links import BOOKING_PATH, ICS_NAME
 from hotline.appointments.models import (
@@ -40,6 +41,7 @@ from hotline.inputs import Refused, aware_moment
 from hotline.services import services
 from hotline.telephony.phone_numbers import mask
 from scheduling.appointments.desk import AppointmentDesk, SlotTaken, TooShortNotice
+from web.booking.api import REFUSED_BOOKINGS
 from web.booking.api import error as api_error
 from web.booking.api import message as api_message
 from web.booking.desks import appointment_desk, notices
@@ -117,6 +119,10 @@ def book() -> ResponseReturnValue:
     except SlotTaken:
         values.pop("start", None)
         return _booking_page(values=values, taken=ERRORS["slot_taken"], status=409)
+    except BookingRefused as refused:
+        return _booking_page(
+            values=values, taken=api_message(REFUSED_BOOKINGS[refused.why]), status=409
+        )
     except UnknownCaseReference:
         errors = {"case_reference": FIELD_ERRORS["case_reference.unknown"]}
         return _booking_page(values=values, errors=errors, status=422)
