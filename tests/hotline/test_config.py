@@ -13,6 +13,7 @@ PRODUCTION = {
     "PUBLIC_BASE_URL": "https://hotline.example.org/",
     "SECRET_KEY": "secret",
     "HOTLINE_DATA_KEY": generate_key(),
+    "HOTLINE_HASH_KEY": generate_key(),
 }
 
 
@@ -20,7 +21,13 @@ def test_production_names_every_missing_secret(tmp_path):
     with pytest.raises(ConfigError) as error:
         load_settings({"HOTLINE_ENV": "production"}, instance_path=tmp_path)
     message = str(error.value)
-    for name in ("TWILIO_AUTH_TOKEN", "PUBLIC_BASE_URL", "SECRET_KEY", "HOTLINE_DATA_KEY"):
+    for name in (
+        "TWILIO_AUTH_TOKEN",
+        "PUBLIC_BASE_URL",
+        "SECRET_KEY",
+        "HOTLINE_DATA_KEY",
+        "HOTLINE_HASH_KEY",
+    ):
         assert name in message
 
 
