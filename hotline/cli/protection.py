@@ -9,12 +9,11 @@ import click
 
 from hotline.abuse.blocks import ListedBlock, NothingToBlock
 from hotline.abuse.flood import switch_flood
-from hotline.abuse.protection import ProtectionState, protection_state
+from hotline.abuse.protection import protection_state
+from hotline.abuse.wording import ENDED, cannot_block, flood_words
 from hotline.cases.references import display_case_reference
 from hotline.cli.support import ROW_ID, cli_units, echo_table
 from hotline.texts import text, words
-
-ENDED = words("protection.ended")
 
 
 @click.group(help=text("cli.block.help.group"))
@@ -48,11 +47,6 @@ def block_add(
             cannot_block(refused, units.config.abuse.max_block_days)
         ) from None
     click.echo(text("cli.block.added", id=block_id, until=until.astimezone(tz)))
-
-
-def cannot_block(refused: NothingToBlock, most: int) -> str:
-    """Why a caller cannot be blocked, in words (for the console too)."""
-    return text(f"protection.cannot_block.{refused.why}", most=most)
 
 
 @block.command("list", help=text("cli.block.help.list"))
@@ -123,14 +117,3 @@ def _switch(on: bool) -> None:
         tz = unit.timezone
     click.echo(flood_words(state, tz))
     click.echo(text("cli.flood.switched" if changed else "cli.flood.unchanged"))
-
-
-def flood_words(state: ProtectionState, tz: tzinfo) -> str:
-    """Whether flood mode is on, since when and how, as the console says it too."""
-    since = state.flood_since.astimezone(tz) if state.flood_since else None
-    if state.flood_on and since is not None:
-        how = "on_by_thresholds" if state.flood_automatic else "on_by_hand"
-        return text(f"protection.flood.{how}", since=since)
-    if since is not None:
-        return text("protection.flood.off_since", since=since)
-    return text("protection.flood.off")

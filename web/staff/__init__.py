@@ -24,6 +24,7 @@ from web.staff import (
     frame,
     login,
     offers,
+    protection,
     statistics,
     today,
 )
@@ -44,6 +45,7 @@ BLUEPRINTS: tuple[Blueprint, ...] = (
     statistics.blueprint,
     admin.blueprint,
     admin_hours.blueprint,
+    protection.blueprint,
 )
 
 

@@ -25,7 +25,7 @@ from hotline.cases.vocabulary import FEDERAL_STATES, STATUS_NAMES, TOPICS
 from hotline.counsellors.listing import counsellor_names
 from hotline.counsellors.service import CounsellorNotFound, counsellor_with_id
 from hotline.inputs import Refused, bounded_integer_or_none, calendar_day, checked_text
-from web.context import unit_in
+from web.context import scheduling, unit_in
 from web.staff.auth import current_user
 from web.staff.blueprint import console_blueprint
 from web.staff.support import now, posted_form, reading, timezone, transaction
@@ -83,6 +83,7 @@ def _case_page(
             case = _case_or_404(session, reference)
             desk = unit_in(session, actor=current_user().id).cases
             case_file = read_case_file(desk, case, reveal=reveal)
+            blocked_until = unit_in(session).blocks.active_until(case.id)
     except NothingToReveal:
         abort(404)
     page = render_template(
@@ -97,6 +98,9 @@ def _case_page(
         contacts=case_file.contacts,
         merged_into=case_file.merged_into,
         today=now().astimezone(timezone()).date(),
+        blocked_until=blocked_until,
+        block_days=scheduling().abuse.block_days,
+        max_block_days=scheduling().abuse.max_block_days,
     )
     return page, status
 
