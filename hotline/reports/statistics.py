@@ -55,6 +55,12 @@ CALL_PARTS: dict[str, tuple[CallOutcome, ...]] = {
     "out_of_hours_callback": (CallOutcome.CLOSED_CALLBACK_BOOKED,),
     "out_of_hours_appointment": (CallOutcome.APPOINTMENT_BOOKED,),
     "out_of_hours_nothing_booked": (CallOutcome.CLOSED_INFORMED,),
+    # refused before the greeting (`hotline.abuse`): never queued, never in the service level
+    "refused": (
+        CallOutcome.BLOCKED,
+        CallOutcome.TOO_MANY_CALLS,
+        CallOutcome.CHALLENGE_FAILED,
+    ),
     "other": (),
 }
 CALL_COLUMNS: dict[str | None, int] = {
@@ -88,6 +94,7 @@ class CallsOnDay:
     out_of_hours_callback: int  # heard that the line is closed, and booked a callback
     out_of_hours_appointment: int  # heard that the line is closed, and booked a video call
     out_of_hours_nothing_booked: int  # heard that the line is closed, and booked nothing
+    refused: int  # a blocked number, too many calls, or flood mode's challenge failed
     other: int  # everything else: ended in intake, nobody on duty, a callback instead, ...
 
     @property

@@ -209,3 +209,36 @@ def test_flood_mode_off_again_greets_callers_at_once(caller, hotline, create_cou
     assert "ausgeschaltet seit" in hotline("flood", "off").output
     assert "war schon so" in hotline("flood", "off").output
     assert caller.calls_through(WITHHELD).queued
+
+
+def test_refused_calls_are_counted_apart_and_never_in_the_service_level(
+    caller, svc, hotline, create_counsellor
+):
+    from datetime import date
+    from zoneinfo import ZoneInfo
+
+    from hotline.reports.service_level import service_level
+    from hotline.reports.statistics import load_statistics
+
+    create_counsellor("Anna")
+    first = caller.calls_through(CALLER)
+    caller.hangs_up(first)
+    hotline("block", "add", "--call", first.sid, "--reason", "x")
+    caller.hangs_up(caller.calls_through(CALLER))  # blocked
+    hotline("flood", "on")
+    failed = caller.rings(WITHHELD)
+    caller.types_challenge(failed, "")
+    caller.types_challenge(failed, "", attempt=2)
+    caller.hangs_up(failed)
+    passed = caller.rings(OTHER)
+    caller.types_challenge(passed, passed.challenge_digits)
+    caller.to_the_line(passed)
+    caller.hangs_up(passed)
+    day, berlin = date(2026, 11, 26), ZoneInfo("Europe/Berlin")
+
+    with svc.database.transaction() as session:
+        (calls,) = load_statistics(session, day, day, berlin).calls
+        level = service_level(session, day, day, berlin, 60)
+
+    assert (calls.refused, calls.total) == (2, 4)
+    assert level.waited == 2  # the first call and the one that passed the challenge
