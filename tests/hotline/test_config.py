@@ -147,3 +147,12 @@ def test_the_impressum_link_comes_from_the_environment(tmp_path):
     imprint = "https://www.starkestelle.de/impressum"
     settings = load_settings({**PRODUCTION, "IMPRINT_URL": f" {imprint} "}, instance_path=tmp_path)
     assert settings.imprint_url == imprint
+
+
+def test_the_hash_key_is_its_own_checked_and_kept_like_the_data_key(tmp_path):
+    with pytest.raises(ConfigError, match="HOTLINE_HASH_KEY: key 1 is not a Fernet key"):
+        load_settings({**PRODUCTION, "HOTLINE_HASH_KEY": "not-a-key"}, instance_path=tmp_path)
+    first = load_settings({"HOTLINE_ENV": "development"}, instance_path=tmp_path)
+    again = load_settings({"HOTLINE_ENV": "development"}, instance_path=tmp_path)
+    assert first.hash_keys == again.hash_keys and first.hash_keys != first.data_keys
+    assert (tmp_path / "hash.key").exists()
