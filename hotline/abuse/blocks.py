@@ -34,7 +34,7 @@ from hotline.telephony.models import Call, CallDirection
 
 class NothingToBlock(ValueError):
     """What staff named cannot be blocked; `why` is a code the console and the CLI put into
-    words: no_case, no_call, withheld, too_long, no_reason."""
+    words: no_case, no_call, withheld, unreadable, too_long, no_reason."""
 
     def __init__(self, why: str) -> None:
         super().__init__(why)
@@ -114,7 +114,9 @@ class BlockDesk:
         reason = reason.strip()
         if not reason:
             raise NothingToBlock("no_reason")
-        number = self.cipher.decrypt(token)
+        number = self.cipher.decrypt_or_none(token)
+        if number is None:  # stored under a data key no longer configured
+            raise NothingToBlock("unreadable")
         block = CallerBlock(
             number_hash=self.hasher.number(number),
             key_id=self.hasher.newest_key_id,

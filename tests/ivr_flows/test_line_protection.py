@@ -237,8 +237,10 @@ def test_refused_calls_are_counted_apart_and_never_in_the_service_level(
     day, berlin = date(2026, 11, 26), ZoneInfo("Europe/Berlin")
 
     with svc.database.transaction() as session:
-        (calls,) = load_statistics(session, day, day, berlin).calls
+        figures = load_statistics(session, day, day, berlin)
         level = service_level(session, day, day, berlin, 60)
 
+    (calls,) = figures.calls
     assert (calls.refused, calls.total) == (2, 4)
+    assert (figures.challenged, figures.challenges_failed) == (2, 1)
     assert level.waited == 2  # the first call and the one that passed the challenge

@@ -98,3 +98,29 @@ def test_an_admin_lists_and_lifts_blocks_and_switches_flood_mode(
             select(AuditEntry.staff_id).where(AuditEntry.action == "protection")
         ).all()
     assert actors[0] is None and all(actors[1:])  # the CLI, then the admin
+
+
+def test_the_statistics_page_and_its_csv_count_the_refused_and_the_challenged_apart(
+    client, svc, clock, twilio, hotline, create_counsellor
+):
+    create_counsellor("Anna")
+    caller = Caller(twilio)
+    hotline("flood", "on")
+    for digits in ("right", "", ""):
+        call = caller.rings("anonymous")
+        typed = call.challenge_digits if digits == "right" else ""
+        caller.types_challenge(call, typed)
+        if digits != "right":
+            caller.types_challenge(call, "", attempt=2)
+        caller.hangs_up(call)
+    add_staff(svc, clock, "chefin@example.org", StaffRole.ADMIN)
+    log_in(client, "chefin@example.org")
+    query = "?from=2026-11-26&to=2026-11-26"
+
+    page = client.get(f"/staff/stats{query}").get_data(as_text=True)
+    csv = client.get(f"/staff/stats.csv{query}").get_data(as_text=True)
+
+    assert "Schutz der Leitung (nie im Servicelevel): 2 Anrufe abgewiesen" in page
+    assert "3 mussten im Schutz vor Anrufwellen erst Ziffern eingeben, 2 davon ohne Erfolg" in page
+    assert "anrufe;2026-11-26;2026-11-26;abgewiesen_schutz;<5" in csv
+    assert "ziffernabfrage;2026-11-26;2026-11-26;gefragt;<5" in csv
