@@ -20,6 +20,7 @@ from bench import (
     callbacks,
     console,
     erlang,
+    flood,
     inprocess,
     outbox,
     protection,
@@ -56,6 +57,7 @@ class Settings:
     statistics: bool
     console: bool
     protection: bool
+    flood: bool
 
     @classmethod
     def from_env(cls) -> Settings:
@@ -84,6 +86,7 @@ class Settings:
             statistics=env("BENCH_STATISTICS", "1") not in ("", "0"),
             console=env("BENCH_CONSOLE", "1") not in ("", "0"),
             protection=env("BENCH_PROTECTION", "1") not in ("", "0"),
+            flood=env("BENCH_FLOOD", "1") not in ("", "0"),
         )
 
 
@@ -248,6 +251,7 @@ def main() -> int:
     pages = statistics.main() if settings.statistics else []
     console_pages = console.main() if settings.console else []
     guarded = protection.main() if settings.protection else []
+    floods = flood.main() if settings.flood else []
     if cpu_results:
         print("\n" + inprocess.table(cpu_results))
     if bursts:
@@ -266,6 +270,8 @@ def main() -> int:
         print("\n" + console.table(console_pages))
     if guarded:
         print("\n" + protection.table(guarded))
+    if floods:
+        print("\n" + flood.table(floods))
     print("\n" + text_table(summaries) + "\n")
     for cpu_result in cpu_results:
         for line in inprocess.verdict_lines(cpu_result):
@@ -279,6 +285,7 @@ def main() -> int:
         *statistics.verdict_lines(pages),
         *console.verdict_lines(console_pages),
         *protection.verdict_lines(guarded),
+        *flood.verdict_lines(floods),
     ]:
         print(line)
     for result in verdicts:
@@ -286,6 +293,7 @@ def main() -> int:
     problems = [p for v in verdicts for p in v.problems] + appointments.problems(races)
     problems += statistics.problems(pages)
     problems += [line for line in protection.verdict_lines(guarded) if line.startswith("FAIL")]
+    problems += [problem for result in floods for problem in result.problems()]
     for problem in problems:
         print(f"ERROR {problem}", file=sys.stderr)
     path = write_markdown(RESULTS / "latest.md", about, summaries, verdicts)
