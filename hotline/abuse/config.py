@@ -12,6 +12,9 @@ flood_line_length = 15           # callers waiting in line above which it is a f
 flood_calm_minutes = 30          # flood mode switched on by the thresholds ends after this calm
 new_number_days = 90             # a number not seen in these days counts as new
 challenge_digits = 3             # how many digits a caller types in flood mode
+burst_minutes = 60               # bookings made within this long count as one burst
+burst_share = 0.5                # a burst booking more of a week's times holds bookings
+confirm_hours = 24               # a held booking not confirmed by e-mail link in this is dropped
 """
 
 from __future__ import annotations
@@ -41,6 +44,9 @@ class AbuseConfig:
     flood_calm_minutes: int = 30
     new_number_days: int = 90
     challenge_digits: int = 3
+    burst_minutes: int = 60
+    burst_share: float = 0.5
+    confirm_hours: int = 24
 
     @property
     def flood_window(self) -> timedelta:
@@ -49,6 +55,14 @@ class AbuseConfig:
     @property
     def flood_calm(self) -> timedelta:
         return timedelta(minutes=self.flood_calm_minutes)
+
+    @property
+    def burst_window(self) -> timedelta:
+        return timedelta(minutes=self.burst_minutes)
+
+    @property
+    def confirm_within(self) -> timedelta:
+        return timedelta(hours=self.confirm_hours)
 
     @property
     def new_number_period(self) -> timedelta:
@@ -66,6 +80,8 @@ _RANGES = {
     "flood_calm_minutes": (1, 24 * 60),
     "new_number_days": (1, 3650),
     "challenge_digits": (2, 8),
+    "burst_minutes": (1, 7 * 24 * 60),
+    "confirm_hours": (1, 168),
 }
 
 
@@ -80,9 +96,9 @@ def parse_abuse_config(section: Mapping[str, Any]) -> AbuseConfig:
 
 
 def _checked(key: str, value: Any) -> Any:
-    if key == "flood_withheld_share":
+    if key in ("flood_withheld_share", "burst_share"):
         if isinstance(value, bool) or not isinstance(value, int | float) or not 0 < value <= 1:
-            raise AbuseConfigError("abuse.flood_withheld_share: a share above 0, at most 1")
+            raise AbuseConfigError(f"abuse.{key}: a share above 0, at most 1")
         return float(value)
     low, high = _RANGES[key]
     if isinstance(value, bool) or not isinstance(value, int) or not low <= value <= high:

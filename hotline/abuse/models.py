@@ -53,6 +53,8 @@ class LineProtection(Base):
     flood_since: Mapped[datetime | None] = mapped_column(UTCDateTime())
     flood_automatic: Mapped[bool] = mapped_column(Boolean, default=False)  # by the thresholds
     flood_calm_since: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    # a burst of bookings: new ones wait for confirmation by e-mail link until an admin lifts it
+    bookings_held_since: Mapped[datetime | None] = mapped_column(UTCDateTime())
     blocks_version: Mapped[int] = mapped_column(BigInteger, default=0)
 
 
@@ -68,3 +70,18 @@ class CallChallenge(Base):
     asked_at: Mapped[datetime] = mapped_column(UTCDateTime(), index=True)
     failures: Mapped[int] = mapped_column(Integer, default=0)
     passed_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+
+
+class HeldBooking(Base):
+    """A booking made while bookings are held (a burst): kept, encrypted, until the booker
+    confirms it by the link mailed to them, then booked like any other; never confirmed, it
+    is deleted when `expires_at` has passed (`hotline.abuse.bursts`)."""
+
+    __tablename__ = "held_bookings"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    token_digest: Mapped[str] = mapped_column(String(64), unique=True)
+    request_encrypted: Mapped[bytes | None] = mapped_column(LargeBinary, info=encrypted())
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    expires_at: Mapped[datetime] = mapped_column(UTCDateTime(), index=True)
+    confirmed_at: Mapped[datetime | None] = mapped_column(UTCDateTime())

@@ -23,6 +23,7 @@ _STATE = select(
     _PROTECTION.c.flood_automatic,
     _PROTECTION.c.flood_calm_since,
     _PROTECTION.c.blocks_version,
+    _PROTECTION.c.bookings_held_since,
 ).where(_PROTECTION.c.id == 1)
 
 
@@ -33,6 +34,7 @@ class ProtectionState:
     flood_automatic: bool = False  # switched by the thresholds, not by an admin
     flood_calm_since: datetime | None = None
     blocks_version: int = 0
+    bookings_held_since: datetime | None = None  # a burst: bookings wait for confirmation
 
 
 def protection_state(session: Session) -> ProtectionState:

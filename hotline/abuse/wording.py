@@ -26,3 +26,10 @@ def flood_words(state: ProtectionState, tz: tzinfo) -> str:
     if since is not None:
         return text("protection.flood.off_since", since=since)
     return text("protection.flood.off")
+
+
+def bookings_words(state: ProtectionState, tz: tzinfo) -> str:
+    """Whether bookings are held for confirmation by e-mail link, and since when."""
+    if state.bookings_held_since is None:
+        return text("protection.bookings.direct")
+    return text("protection.bookings.held", since=state.bookings_held_since.astimezone(tz))

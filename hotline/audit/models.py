@@ -57,6 +57,8 @@ class AuditMessage(StrEnum):
     BLOCK_EXPIRED = "block_expired"
     FLOOD_ON = "flood_on"
     FLOOD_OFF = "flood_off"
+    BOOKINGS_HELD = "bookings_held"
+    BOOKINGS_RELEASED = "bookings_released"
     RECORDED = "recorded"  # an entry stored as a sentence before revision 0015
 
 

@@ -8,9 +8,10 @@ from datetime import datetime, tzinfo
 import click
 
 from hotline.abuse.blocks import ListedBlock, NothingToBlock
+from hotline.abuse.bursts import hold_bookings, release_bookings
 from hotline.abuse.flood import switch_flood
 from hotline.abuse.protection import protection_state
-from hotline.abuse.wording import ENDED, cannot_block, flood_words
+from hotline.abuse.wording import ENDED, bookings_words, cannot_block, flood_words
 from hotline.cases.references import display_case_reference
 from hotline.cli.support import ROW_ID, cli_units, echo_table
 from hotline.texts import text, words
@@ -116,4 +117,34 @@ def _switch(on: bool) -> None:
         state = protection_state(unit.session)
         tz = unit.timezone
     click.echo(flood_words(state, tz))
+    click.echo(text("cli.flood.switched" if changed else "cli.flood.unchanged"))
+
+
+@click.group(help=text("cli.bookings.help.group"))
+def bookings() -> None:
+    """Subcommands: status, hold, release."""
+
+
+@bookings.command("status", help=text("cli.bookings.help.status"))
+def bookings_status() -> None:
+    with cli_units().transaction() as unit:
+        said = bookings_words(protection_state(unit.session), unit.timezone)
+    click.echo(said)
+
+
+@bookings.command("hold", help=text("cli.bookings.help.hold"))
+def bookings_hold() -> None:
+    with cli_units().transaction() as unit:
+        changed = hold_bookings(unit.session, unit.cipher, unit.now, by=None)
+        said = bookings_words(protection_state(unit.session), unit.timezone)
+    click.echo(said)
+    click.echo(text("cli.flood.switched" if changed else "cli.flood.unchanged"))
+
+
+@bookings.command("release", help=text("cli.bookings.help.release"))
+def bookings_release() -> None:
+    with cli_units().transaction() as unit:
+        changed = release_bookings(unit.session, unit.now, by=None)
+        said = bookings_words(protection_state(unit.session), unit.timezone)
+    click.echo(said)
     click.echo(text("cli.flood.switched" if changed else "cli.flood.unchanged"))

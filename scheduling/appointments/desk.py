@@ -24,6 +24,7 @@ from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 
 from hotline.abuse.bookings import ContactHashes
+from hotline.abuse.bursts import BurstSigns, bookings_held, hold_bookings
 from hotline.appointments.models import (
     Appointment,
     AppointmentKind,
@@ -229,7 +230,42 @@ class AppointmentDesk:
         if appointment.by_phone:
             arrange_the_call(self.unit, appointment)
         self._notices().booked(appointment)
+        if via != BookedVia.PHONE:
+            self._watch_for_a_burst(start)
         return self.booked(appointment, token)
+
+    def _watch_for_a_burst(self, start: datetime) -> None:
+        """After a booking on the web or through the API: if those of the last `[abuse]
+        burst_minutes` took more than `burst_share` of the week's times, bookings are held
+        (`hotline.abuse.bursts`)."""
+        config = self.scheduling.abuse
+        monday = start.astimezone(self.tz).date()
+        monday -= timedelta(days=monday.weekday())
+        week_start = datetime.combine(monday, time(0), self.tz).astimezone(UTC)
+        in_week = (
+            Appointment.state == AppointmentState.BOOKED,
+            Appointment.start >= week_start,
+            Appointment.start < week_start + timedelta(days=7),
+        )
+        booked, recent = self.session.execute(
+            select(
+                func.count(),
+                func.count().filter(
+                    Appointment.created_at >= self.now - config.burst_window,
+                    Appointment.booked_via != BookedVia.PHONE,
+                ),
+            ).where(*in_week)
+        ).one()
+        signs = BurstSigns(recent, booked + len(self.free_slots(monday, 7)))
+        if signs.is_a_burst(config) and not bookings_held(self.session):
+            hold_bookings(
+                self.session,
+                self.cipher,
+                self.now,
+                by=None,
+                signs=signs,
+                console_url=f"{self.links.public_base_url}/staff/admin/protection",
+            )
 
     def _contact_hashes(self, contact: Contact, via: BookedVia) -> ContactHashes:
         """What the booking keeps to be counted; a booking on the web or through the API is

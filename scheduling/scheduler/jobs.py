@@ -11,6 +11,7 @@ from __future__ import annotations
 import logging
 from dataclasses import dataclass
 
+from hotline.abuse.bursts import drop_expired_held_bookings
 from hotline.abuse.flood import FloodSigns, judge_flood
 from hotline.outbox.kinds import WorkTools
 from hotline.reports import rollup
@@ -99,6 +100,18 @@ def expire_blocks() -> int | None:
     return ended
 
 
+def drop_held_bookings() -> int | None:
+    """Held bookings never confirmed in time, and confirmed ones: deleted (their contact
+    details with them); how many (logged, never whose)."""
+    if (context := _active()) is None:
+        return None
+    with Units.of_tools(context.tools).transaction() as unit:
+        dropped = drop_expired_held_bookings(unit.session, unit.now)
+    if dropped:
+        log.info("held bookings dropped", extra={"bookings": dropped})
+    return dropped
+
+
 def judge_the_flood() -> FloodSigns | None:
     """Switch flood mode by the configured thresholds (`hotline.abuse.flood`)."""
     if (context := _active()) is None:
@@ -153,6 +166,12 @@ def periodic_jobs(
             "block-expiry",
             "scheduling.scheduler.jobs:expire_blocks",
             seconds=BLOCK_EXPIRY_SECONDS,
+            run_at_start=True,
+        ),
+        PeriodicJob(
+            "held-bookings-expiry",
+            "scheduling.scheduler.jobs:drop_held_bookings",
+            seconds=BLOCK_EXPIRY_SECONDS * 5,
             run_at_start=True,
         ),
         PeriodicJob(

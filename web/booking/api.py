@@ -32,6 +32,12 @@ from scheduling.appointments.desk import (
 )
 from web.booking import openapi
 from web.booking.desks import appointment_desk, callback_desk
+from web.booking.holding import (
+    bookings_held_message,
+    held_message,
+    held_now,
+    keep_for_confirmation,
+)
 from web.booking.input import (
     InvalidInput,
     contact_of,
@@ -62,6 +68,8 @@ def message(code: str) -> str:
             counted(minutes // 60, "Stunde") if minutes % 60 == 0 else counted(minutes, "Minute")
         )
         return ERRORS[code].format(notice=notice, email=services().settings.contact_email)
+    if code == "bookings_held":
+        return bookings_held_message()
     if code in REFUSED_BOOKINGS.values():
         return ERRORS[code].format(
             count=scheduling().abuse.open_bookings_per_address,
@@ -124,6 +132,11 @@ def book() -> ResponseReturnValue:
         wish = read_booking(values, hotline_number=services().settings.hotline_number)
     except InvalidInput as bad:
         return error(422, "invalid_input", bad.fields)
+    with services().database.transaction() as session:
+        if held_now(session):  # a burst: confirmation by e-mail link first
+            if keep_for_confirmation(session, wish, BookedVia.API):
+                return jsonify(held=True, message=held_message()), 202
+            return error(409, "bookings_held")
     if wish.type == "callback":
         return _book_callback(wish)
     try:

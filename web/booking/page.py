@@ -45,6 +45,12 @@ from web.booking.api import REFUSED_BOOKINGS
 from web.booking.api import error as api_error
 from web.booking.api import message as api_message
 from web.booking.desks import appointment_desk, notices
+from web.booking.holding import (
+    bookings_held_message,
+    held_message,
+    held_now,
+    keep_for_confirmation,
+)
 from web.booking.input import (
     InvalidInput,
     contact_of,
@@ -103,6 +109,13 @@ def book() -> ResponseReturnValue:
     if kind not in PAGE_KINDS:  # a callback is booked by phone or through the API
         errors = {"type": FIELD_ERRORS["type.choose"]}
         return _booking_page(values=values, errors=errors, status=422)
+    with services().database.transaction() as session:  # a burst: confirmation by mail first
+        held = held_now(session) and keep_for_confirmation(session, wish, BookedVia.WEB)
+        refused = held_now(session) and not held
+    if held:
+        return _booking_page(notice=held_message(), status=202)
+    if refused:
+        return _booking_page(values=values, taken=bookings_held_message(), status=409)
     contact = contact_of(wish)
     try:
         with services().database.transaction() as session:
@@ -134,6 +147,7 @@ def _booking_page(
     values: Mapping[str, Any] | None = None,
     errors: Mapping[str, str] | None = None,
     taken: str | None = None,
+    notice: str | None = None,
     status: int = 200,
 ) -> ResponseReturnValue:
     values = values or {}
@@ -150,6 +164,7 @@ def _booking_page(
         errors=dict(errors or {}),
         field_ids=FIELD_IDS,
         taken=taken,
+        notice=notice,
         minutes=scheduling().appointments.slot_minutes,
         **context,
         **common(),

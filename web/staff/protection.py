@@ -8,9 +8,10 @@ from flask import flash, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 
 from hotline.abuse.blocks import NothingToBlock
+from hotline.abuse.bursts import hold_bookings, release_bookings
 from hotline.abuse.flood import switch_flood
 from hotline.abuse.protection import protection_state
-from hotline.abuse.wording import cannot_block, flood_words
+from hotline.abuse.wording import bookings_words, cannot_block, flood_words
 from hotline.inputs import Refused, bounded_integer_or_none, checked_text
 from web.context import scheduling, unit_in
 from web.staff.auth import admin_only, current_user
@@ -55,6 +56,7 @@ def admin_protection() -> ResponseReturnValue:
         "staff/admin_protection.html",
         flood=state,
         flood_said=flood_words(state, timezone()),
+        bookings_said=bookings_words(state, timezone()),
         blocks=blocks,
         with_ended=request.args.get("ended") == "1",
     )
@@ -71,6 +73,24 @@ def admin_flood() -> ResponseReturnValue:
         unit = unit_in(session)
         changed = switch_flood(session, unit.now, on, by=current_user().id)
     switched = "flood_switched_on" if on else "flood_switched_off"
+    flash(TEXTS[switched if changed else "flood_unchanged"])
+    return redirect(page)
+
+
+@blueprint.post("/admin/protection/bookings")
+@admin_only
+def admin_bookings() -> ResponseReturnValue:
+    page = url_for("staff_protection.admin_protection")
+    if not posted_form():
+        return redirect(page)
+    hold = request.form.get("hold") == "1"
+    with transaction() as session:
+        unit = unit_in(session)
+        if hold:
+            changed = hold_bookings(session, unit.cipher, unit.now, by=current_user().id)
+        else:
+            changed = release_bookings(session, unit.now, by=current_user().id)
+    switched = "bookings_held" if hold else "bookings_released"
     flash(TEXTS[switched if changed else "flood_unchanged"])
     return redirect(page)
 

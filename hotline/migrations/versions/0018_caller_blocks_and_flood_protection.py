@@ -6,12 +6,14 @@ Revises: 0017
 Create Date: 2026-12-18 10:00:00.000000
 
 New tables: `caller_blocks` (a number's keyed hash while blocked, never the number),
-`line_protection` (one row: flood mode and the blocks' version counter, written here), and
-`call_challenges` (flood mode's digits by CallSid). New columns, all empty for what was stored
-before: `calls.caller_hash`, `appointments.email_hash` and `.phone_hash`,
-`callbacks.number_hash`. Rows stored before 0018 carry no hash (the migration knows no key),
-so calls, appointments and callbacks from before count for nobody's limit: the limits begin
-to count with the first calls and bookings after the upgrade.
+`line_protection` (one row: flood mode, held bookings and the blocks' version counter,
+written here), `call_challenges` (flood mode's digits by CallSid) and `held_bookings`
+(bookings waiting for confirmation by e-mail link during a burst, encrypted). New columns,
+all empty for what was stored before: `calls.caller_hash`, `appointments.email_hash` and
+`.phone_hash`, `callbacks.number_hash`. Rows stored before 0018 carry no hash (the
+migration knows no key), so calls, appointments and callbacks from before count for
+nobody's limit: the limits begin to count with the first calls and bookings after the
+upgrade.
 
 A downgrade drops the tables and the columns: the blocks, flood mode and the hashes are
 lost (nothing else refers to them). A call refused before the greeting (blocked, too many
@@ -85,6 +87,7 @@ def upgrade() -> None:
         _utc("flood_since"),
         sa.Column("flood_automatic", sa.Boolean(), nullable=False),
         _utc("flood_calm_since"),
+        _utc("bookings_held_since"),
         sa.Column("blocks_version", sa.BigInteger(), nullable=False),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_line_protection")),
     )
@@ -111,6 +114,21 @@ def upgrade() -> None:
     )
     with op.batch_alter_table("call_challenges", schema=None) as batch_op:
         batch_op.create_index(batch_op.f("ix_call_challenges_asked_at"), ["asked_at"], unique=False)
+    op.create_table(
+        "held_bookings",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("token_digest", sa.String(length=64), nullable=False),
+        sa.Column("request_encrypted", sa.LargeBinary(), nullable=True),
+        _utc("created_at", nullable=False),
+        _utc("expires_at", nullable=False),
+        _utc("confirmed_at"),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_held_bookings")),
+        sa.UniqueConstraint("token_digest", name=op.f("uq_held_bookings_token_digest")),
+    )
+    with op.batch_alter_table("held_bookings", schema=None) as batch_op:
+        batch_op.create_index(
+            batch_op.f("ix_held_bookings_expires_at"), ["expires_at"], unique=False
+        )
     for table, column in _HASHED:
         with op.batch_alter_table(table, schema=None) as batch_op:
             batch_op.add_column(sa.Column(column, sa.String(length=64), nullable=True))
@@ -128,6 +146,7 @@ def downgrade() -> None:
         with op.batch_alter_table(table, schema=None) as batch_op:
             batch_op.drop_index(batch_op.f(f"ix_{table}_{column}"))
             batch_op.drop_column(column)
+    op.drop_table("held_bookings")
     op.drop_table("call_challenges")
     op.drop_table("line_protection")
     op.drop_table("caller_blocks")

@@ -49,6 +49,17 @@ SENTENCES = [
     (AuditMessage.BLOCK_EXPIRED, {"id": 5}, "Sperre 5 abgelaufen"),
     (AuditMessage.FLOOD_ON, {"how": "by_hand"}, "Schutz vor Anrufwellen eingeschaltet (von Hand)"),
     (
+        AuditMessage.BOOKINGS_HELD,
+        {"how": "thresholds"},
+        "Buchungen werden zurückgehalten (automatisch, nach den Schwellen): nur noch mit "
+        "Bestätigung per E-Mail",
+    ),
+    (
+        AuditMessage.BOOKINGS_RELEASED,
+        {"how": "by_hand"},
+        "Buchungen nicht mehr zurückgehalten (von Hand)",
+    ),
+    (
         AuditMessage.FLOOD_OFF,
         {"how": "thresholds"},
         "Schutz vor Anrufwellen ausgeschaltet (automatisch, nach den Schwellen)",
