@@ -17,7 +17,7 @@ from sqlalchemy.orm import Session
 from hotline.abuse.blocks import BlockList
 from hotline.abuse.config import AbuseConfig
 from hotline.abuse.hashing import CallerHasher
-from hotline.abuse.protection import protection_state
+from hotline.abuse.protection import screen_state
 from hotline.appointments.models import Appointment, AppointmentState
 from hotline.callbacks.models import Callback, CallbackState
 
@@ -58,7 +58,7 @@ class BookingGuard:
         email_hashes = self.hasher.email_hashes(email) if email else ()
         phone_hashes = self.hasher.number_hashes(phone) if phone else ()
         if phone_hashes:
-            version = protection_state(self.session).blocks_version
+            version = screen_state(self.session)[1]
             if self.blocks.is_blocked(self.session, version, phone_hashes, self.now):
                 raise BookingRefused("blocked")
         limit = self.config.open_bookings_per_address

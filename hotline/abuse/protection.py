@@ -42,6 +42,23 @@ def protection_state(session: Session) -> ProtectionState:
     return ProtectionState(*row) if row else ProtectionState()
 
 
+# What every incoming call reads: the same SQL on both databases, no parameters, no types to
+# convert, so it goes straight to the driver on the transaction's own connection (a Core
+# statement costs several times the read itself: `bench/protection.py`).
+_SCREEN_SQL = "SELECT flood_on, blocks_version FROM line_protection WHERE id = 1"
+
+
+def screen_state(session: Session) -> tuple[bool, int]:
+    """(flood mode on, the blocks' version): all the screen of a call needs of the row."""
+    cursor = session.connection().connection.dbapi_connection.cursor()  # type: ignore[union-attr]
+    try:
+        cursor.execute(_SCREEN_SQL)
+        row = cursor.fetchone()
+    finally:
+        cursor.close()
+    return (bool(row[0]), int(row[1])) if row else (False, 0)
+
+
 def write_protection(session: Session, **fields: Any) -> None:
     """Set fields of the one row (made if missing)."""
     statement = kind_of(session).insert(_PROTECTION).values(id=1, **fields)

@@ -15,7 +15,7 @@ from sqlalchemy.orm import Session
 from hotline.abuse.blocks import BlockList
 from hotline.abuse.config import AbuseConfig
 from hotline.abuse.flood import calls_in_the_hour
-from hotline.abuse.protection import protection_state
+from hotline.abuse.protection import screen_state
 
 
 class Verdict(StrEnum):
@@ -33,12 +33,12 @@ def screen_caller(
     number_hashes: tuple[str, ...],
 ) -> Verdict:
     """`number_hashes`: the caller's number under every hash key; () when withheld."""
-    state = protection_state(session)
+    flood_on, blocks_version = screen_state(session)
     if number_hashes:
-        if blocks.is_blocked(session, state.blocks_version, number_hashes, now):
+        if blocks.is_blocked(session, blocks_version, number_hashes, now):
             return Verdict.BLOCKED
         if calls_in_the_hour(session, number_hashes, now) > config.calls_per_hour:
             return Verdict.TOO_MANY_CALLS
-    if state.flood_on:
+    if flood_on:
         return Verdict.CHALLENGE
     return Verdict.WELCOME
