@@ -48,6 +48,7 @@ from bench.apps import (
 )
 from bench.databases import chosen_backends, drop_database, fresh_database
 from bench.inprocess import Request, call_webhook, signed_environ
+from bench.workload import caller_number
 from hotline.app import work_tools
 from hotline.clock import FixedClock
 from hotline.crypto import generate_key
@@ -222,7 +223,7 @@ def _caller(sid: str) -> dict[str, str]:
     return {
         "CallSid": sid,
         "AccountSid": "AC" + "1" * 32,
-        "From": "+4915123456789",
+        "From": caller_number(),
         "To": "+498003009944",
         "CallStatus": "in-progress",
         "Direction": "inbound",

@@ -35,6 +35,7 @@ from twilio.request_validator import RequestValidator
 from werkzeug.test import EnvironBuilder
 
 from bench.databases import chosen_backends, fresh_database
+from bench.workload import caller_number
 from hotline import migrate
 from hotline.app import create_app, work_tools
 from hotline.clock import FixedClock
@@ -145,6 +146,7 @@ def with_fresh_sids(requests: list[Request]) -> list[Request]:
         if key.endswith("CallSid") and value
     }
     fresh = {sid: "CA" + uuid.uuid4().hex for sid in sids}
+    fresh[CALLER] = caller_number()  # and a caller of its own (`[abuse] calls_per_hour`)
     return [
         Request(
             request.method,
@@ -159,7 +161,7 @@ def incoming_request() -> Request:
     params = {
         "CallSid": "CA" + uuid.uuid4().hex,
         "AccountSid": "AC" + "0" * 32,
-        "From": CALLER,
+        "From": caller_number(),
         "To": "+498003009944",
         "CallStatus": "ringing",
         "Direction": "inbound",

@@ -20,8 +20,10 @@ from bench import (
     callbacks,
     console,
     erlang,
+    flood,
     inprocess,
     outbox,
+    protection,
     routing,
     server,
     statistics,
@@ -54,6 +56,8 @@ class Settings:
     appointments: bool
     statistics: bool
     console: bool
+    protection: bool
+    flood: bool
 
     @classmethod
     def from_env(cls) -> Settings:
@@ -81,6 +85,8 @@ class Settings:
             appointments=env("BENCH_APPOINTMENTS", "1") not in ("", "0"),
             statistics=env("BENCH_STATISTICS", "1") not in ("", "0"),
             console=env("BENCH_CONSOLE", "1") not in ("", "0"),
+            protection=env("BENCH_PROTECTION", "1") not in ("", "0"),
+            flood=env("BENCH_FLOOD", "1") not in ("", "0"),
         )
 
 
@@ -244,6 +250,8 @@ def main() -> int:
     video_slots, races = appointments.main() if settings.appointments else ([], [])
     pages = statistics.main() if settings.statistics else []
     console_pages = console.main() if settings.console else []
+    guarded = protection.main() if settings.protection else []
+    floods = flood.main() if settings.flood else []
     if cpu_results:
         print("\n" + inprocess.table(cpu_results))
     if bursts:
@@ -260,6 +268,10 @@ def main() -> int:
         print("\n" + statistics.table(pages))
     if console_pages:
         print("\n" + console.table(console_pages))
+    if guarded:
+        print("\n" + protection.table(guarded))
+    if floods:
+        print("\n" + flood.table(floods))
     print("\n" + text_table(summaries) + "\n")
     for cpu_result in cpu_results:
         for line in inprocess.verdict_lines(cpu_result):
@@ -272,12 +284,16 @@ def main() -> int:
         *appointments.verdict_lines(video_slots, races),
         *statistics.verdict_lines(pages),
         *console.verdict_lines(console_pages),
+        *protection.verdict_lines(guarded),
+        *flood.verdict_lines(floods),
     ]:
         print(line)
     for result in verdicts:
         print(result.line())
     problems = [p for v in verdicts for p in v.problems] + appointments.problems(races)
     problems += statistics.problems(pages)
+    problems += [line for line in protection.verdict_lines(guarded) if line.startswith("FAIL")]
+    problems += [problem for result in floods for problem in result.problems()]
     for problem in problems:
         print(f"ERROR {problem}", file=sys.stderr)
     path = write_markdown(RESULTS / "latest.md", about, summaries, verdicts)

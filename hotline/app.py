@@ -8,6 +8,7 @@ import os
 from flask import Flask
 
 from hotline import schema
+from hotline.abuse.hashing import CallerHasher
 from hotline.appointments.links import links_from_settings
 from hotline.clock import Clock, SystemClock
 from hotline.config import ConfigError, Settings, load_settings
@@ -57,6 +58,7 @@ def create_app(
         database=Database(settings.database_url, database_role),
         clock=clock or SystemClock(),
         cipher=DataCipher(settings.data_keys),
+        hasher=CallerHasher(settings.hash_keys),
         gateway=gateway or make_gateway(settings),
         mailer=mailer or _mailer(settings),
     )
@@ -69,6 +71,7 @@ def create_app(
         svc.cipher,
         scheduling,
         links_from_settings(settings),
+        svc.hasher,
         listing_cache=BookedTimes(cached=True),
     )
 
@@ -116,6 +119,7 @@ def work_tools(
         clock=clock or svc.clock,
         database=svc.database,
         cipher=svc.cipher,
+        hasher=svc.hasher,
         public_base_url=settings.public_base_url,
         hotline_number=settings.hotline_number,
         mail_from=settings.mail_from,

@@ -22,7 +22,13 @@ DEV_AUTH_TOKEN = "dev-auth-token-not-secret-0000000"
 DEV_ACCOUNT_SID = "AC" + "0" * 32
 DEFAULT_HOTLINE_NUMBER = "+498003009944"
 DEFAULT_VIDEO_URL_TEMPLATE = "https://meet.jit.si/starke-stelle-{room}"
-REQUIRED_IN_PRODUCTION = ("TWILIO_AUTH_TOKEN", "PUBLIC_BASE_URL", "SECRET_KEY", "HOTLINE_DATA_KEY")
+REQUIRED_IN_PRODUCTION = (
+    "TWILIO_AUTH_TOKEN",
+    "PUBLIC_BASE_URL",
+    "SECRET_KEY",
+    "HOTLINE_DATA_KEY",
+    "HOTLINE_HASH_KEY",
+)
 
 
 class ConfigError(RuntimeError):
@@ -44,6 +50,8 @@ class Settings:
     hotline_number: str
     secret_key: str
     data_keys: tuple[str, ...]
+    # keys of the keyed hashes callers' numbers are blocked and counted by, newest first
+    hash_keys: tuple[str, ...]
     smtp_url: str | None
     mail_from: str
     video_url_template: str
@@ -88,7 +96,8 @@ def load_settings(
     public_base_url = environ.get("PUBLIC_BASE_URL", "").strip()
     _check_public_base_url(public_base_url)
     auth_token = environ.get("TWILIO_AUTH_TOKEN", "").strip()
-    data_keys = _data_keys(environ.get("HOTLINE_DATA_KEY", ""), env, instance)
+    data_keys = _data_keys("HOTLINE_DATA_KEY", environ, env, instance, "data.key")
+    hash_keys = _data_keys("HOTLINE_HASH_KEY", environ, env, instance, "hash.key")
     return Settings(
         env=env,
         instance_path=instance,
@@ -105,6 +114,7 @@ def load_settings(
         secret_key=environ.get("SECRET_KEY", "").strip()
         or _instance_secret(instance, "secret.key"),
         data_keys=data_keys,
+        hash_keys=hash_keys,
         smtp_url=environ.get("SMTP_URL", "").strip() or None,
         mail_from=environ.get("MAIL_FROM", "").strip() or "starke Stelle <info@starkestelle.de>",
         video_url_template=_video_template(environ.get("VIDEO_URL_TEMPLATE", "")),
@@ -179,17 +189,21 @@ def _yes_or_no(name: str, environ: Mapping[str, str]) -> bool:
     return raw in _YES
 
 
-def _data_keys(raw: str, env: str, instance: Path) -> tuple[str, ...]:
-    """Keys newest first; outside production a key is generated once and kept in instance/."""
+def _data_keys(
+    name: str, environ: Mapping[str, str], env: str, instance: Path, kept_in: str
+) -> tuple[str, ...]:
+    """Keys newest first (the data keys, the hash keys); outside production a key is
+    generated once and kept in instance/ (`kept_in`)."""
     from hotline.crypto import InvalidDataKey, generate_key, validate_keys
 
+    raw = environ.get(name, "")
     keys = tuple(key.strip() for key in raw.split(",") if key.strip())
     if not keys and env != "production":
-        keys = (_instance_secret(instance, "data.key", generate_key),)
+        keys = (_instance_secret(instance, kept_in, generate_key),)
     try:
         validate_keys(keys)
     except InvalidDataKey as error:
-        raise ConfigError(f"HOTLINE_DATA_KEY: {error}") from error
+        raise ConfigError(f"{name}: {error}") from error
     return keys
 
 

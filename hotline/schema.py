@@ -32,6 +32,7 @@ MODEL_MODULES = (
     "hotline.routing.models",
     "hotline.scheduler.models",
     "hotline.retention.models",
+    "hotline.abuse.models",
 )
 
 

@@ -11,6 +11,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from hotline.abuse.config import AbuseConfig, AbuseConfigError, parse_abuse_config
 from hotline.appointments.config import (
     AppointmentsConfig,
     AppointmentsConfigError,
@@ -47,6 +48,7 @@ class SchedulingConfig:
     callbacks: CallbacksConfig
     appointments: AppointmentsConfig
     retention: RetentionConfig
+    abuse: AbuseConfig
 
 
 def load_scheduling_config(file_config: Mapping[str, Any]) -> SchedulingConfig:
@@ -59,6 +61,7 @@ def load_scheduling_config(file_config: Mapping[str, Any]) -> SchedulingConfig:
             callbacks=parse_callbacks_config(file_config.get("callbacks", {})),
             appointments=parse_appointments_config(file_config.get("appointments", {})),
             retention=parse_retention_config(file_config.get("retention", {})),
+            abuse=parse_abuse_config(file_config.get("abuse", {})),
         )
     except (
         HoursConfigError,
@@ -67,5 +70,6 @@ def load_scheduling_config(file_config: Mapping[str, Any]) -> SchedulingConfig:
         CallbacksConfigError,
         AppointmentsConfigError,
         RetentionConfigError,
+        AbuseConfigError,
     ) as error:
         raise SchedulingConfigError(str(error)) from error

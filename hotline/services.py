@@ -7,6 +7,7 @@ from dataclasses import dataclass
 
 from flask import Flask, current_app
 
+from hotline.abuse.hashing import CallerHasher
 from hotline.clock import Clock
 from hotline.config import Settings
 from hotline.crypto import DataCipher
@@ -23,6 +24,7 @@ class Services:
     database: Database
     clock: Clock
     cipher: DataCipher
+    hasher: CallerHasher
     gateway: OutboundGateway
     mailer: Mailer
 

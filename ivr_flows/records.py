@@ -18,6 +18,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
+from hotline.abuse import challenges
 from hotline.telephony.models import CallOutcome
 from hotline.telephony.phone_numbers import CallbackNumber
 from scheduling.unit import Unit
@@ -59,6 +60,24 @@ class OfferPassed:
 class CounsellorFree:
     """A counsellor's callback call is over: the distributor decides afresh who is rung
     (after the wrap-up that counsellor is offered the next in line)."""
+
+
+# --- flood mode's voice challenge -----------------------------------------------------------
+@dataclass(frozen=True)
+class ChallengeAsked:
+    """The caller is asked to type these digits (kept by CallSid for the answer)."""
+
+    digits: str
+
+
+@dataclass(frozen=True)
+class ChallengeFailed:
+    """The caller typed other digits, or none."""
+
+
+@dataclass(frozen=True)
+class ChallengePassed:
+    """The caller typed the digits: on to the greeting."""
 
 
 # --- a callback booked by phone -----------------------------------------------------------
@@ -128,6 +147,9 @@ Record = (
     | CallbackCallerAnswered
     | CallbackMachineAnswered
     | CallbackTalked
+    | ChallengeAsked
+    | ChallengeFailed
+    | ChallengePassed
 )
 
 
@@ -163,6 +185,12 @@ def apply_records(unit: Unit, call_sid: str, records: Sequence[Record]) -> None:
                 unit.placement.machine_answered(attempt_id)
             case CallbackTalked(attempt_id):
                 unit.placement.talked(attempt_id)
+            case ChallengeAsked(digits):
+                challenges.ask(unit.session, call_sid, digits, unit.now)
+            case ChallengeFailed():
+                challenges.failed(unit.session, call_sid)
+            case ChallengePassed():
+                challenges.passed(unit.session, call_sid, unit.now)
             case _:
                 raise TypeError(f"no step records {type(record).__name__}")
 

@@ -27,6 +27,7 @@ from hotline.telephony.call_state import (
     update_call,
 )
 from hotline.telephony.models import CallDirection, CallOutcome
+from hotline.telephony.phone_numbers import is_withheld
 from ivr_flows.prompts import LANGUAGES
 from ivr_flows.records import apply_records
 from ivr_flows.steps import Effects, Leg, Step, StepContext, StepInput, StepTable
@@ -101,11 +102,16 @@ class CallFlowRunner:
         """One step inside the caller's transaction; raises whatever goes wrong."""
         if step.routes:  # first, before this transaction holds any row (`routing.lock`)
             hold_routing_lock(session)
-        call = self._load_call(session, now, step, request)
+        caller_hashes = self._caller_hashes(step, request)
+        call = self._load_call(session, now, step, request, caller_hashes)
         if trace is not None:
             trace.languages = (call.language,)
         step_input = StepInput(
-            call=call, digits=request.digits, attempt=request.attempt, params=request.params
+            call=call,
+            digits=request.digits,
+            attempt=request.attempt,
+            params=request.params,
+            caller_hashes=caller_hashes,
         )
         context = self._context(session, now)
         result = step.handler(context, step_input)
@@ -123,12 +129,29 @@ class CallFlowRunner:
         except Exception:
             log.exception("could not record the failure", extra={"call_sid": call_sid})
 
+    def _caller_hashes(self, step: Step, request: StepRequest) -> tuple[str, ...]:
+        """The caller's number as its keyed hashes, on the first step of an inbound call."""
+        if not step.answers_new_call or is_withheld(request.caller):
+            return ()
+        assert request.caller is not None
+        return self.units.hasher.number_hashes(request.caller)
+
     def _load_call(
-        self, session: Session, now: datetime, step: Step, request: StepRequest
+        self,
+        session: Session,
+        now: datetime,
+        step: Step,
+        request: StepRequest,
+        caller_hashes: tuple[str, ...],
     ) -> CallState:
         if step.answers_new_call:
             return register_inbound_call(
-                session, request.call_sid, request.caller, self._cipher, now
+                session,
+                request.call_sid,
+                request.caller,
+                self._cipher,
+                now,
+                caller_hashes[0] if caller_hashes else None,
             )
         return call_for_step(
             session,

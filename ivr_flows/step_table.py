@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from ivr_flows.abuse import challenge
 from ivr_flows.appointments import phone_menu, video_booking
 from ivr_flows.callbacks import calls as callback_calls
 from ivr_flows.callbacks import capture as callback_capture
@@ -15,6 +16,7 @@ def build_step_table() -> StepTable:
     return StepTable(
         [
             *intake.STEPS,
+            *challenge.STEPS,
             *route.STEPS,
             *waiting.STEPS,
             *whisper.STEPS,

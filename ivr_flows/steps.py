@@ -69,6 +69,9 @@ class StepInput:
     digits: str | None  # None: no <Gather> result in this request; "": the caller pressed nothing
     attempt: int  # 1 for the first time a prompt is asked, counted in the step's URL
     params: Mapping[str, str] = field(default_factory=dict)  # further Twilio parameters
+    # the first step of an inbound call only: the caller's number as its keyed hashes under
+    # every hash key (`hotline.abuse.hashing`); () when withheld or on any later step
+    caller_hashes: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)

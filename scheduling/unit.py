@@ -15,12 +15,17 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime, tzinfo
 from functools import cached_property
 
 from sqlalchemy.orm import Session
 
+from hotline.abuse import challenges
+from hotline.abuse.blocks import BlockDesk, BlockList
+from hotline.abuse.bookings import BookingGuard
+from hotline.abuse.hashing import CallerHasher
+from hotline.abuse.screening import Verdict, screen_caller
 from hotline.appointments.links import AppointmentLinks
 from hotline.appointments.notices import Notices
 from hotline.cases.changes import CaseDesk
@@ -50,14 +55,22 @@ class Units:
     cipher: DataCipher
     config: SchedulingConfig
     links: AppointmentLinks
+    hasher: CallerHasher
     # this process's cache of booked times, for slot listings only (see BookedTimes)
     listing_cache: BookedTimes | None = None
+    # this process's copy of the active blocks, reloaded when they change (see BlockList)
+    blocklist: BlockList = field(default_factory=BlockList, compare=False)
 
     @classmethod
     def of_tools(cls, tools: WorkTools) -> Units:
         """The scheduler's factory, from the tools its work kinds receive."""
         return cls(
-            tools.database, tools.clock, tools.cipher, tools.scheduling, tools.appointment_links
+            tools.database,
+            tools.clock,
+            tools.cipher,
+            tools.scheduling,
+            tools.appointment_links,
+            tools.hasher,
         )
 
     def within(
@@ -141,3 +154,37 @@ class Unit:
     @cached_property
     def referrals(self) -> ReferralDesk:
         return ReferralDesk(self.session, self.now, self.actor, self.cipher, self.timezone)
+
+    @cached_property
+    def blocks(self) -> BlockDesk:
+        """Blocking callers, lifting and ending blocks (audited as `actor`)."""
+        return BlockDesk(
+            self.session,
+            self.now,
+            self.actor,
+            self.cipher,
+            self.units.hasher,
+            self.config.abuse,
+            self.timezone,
+        )
+
+    @cached_property
+    def booking_guard(self) -> BookingGuard:
+        """Open bookings per address and number, and no booking for a blocked number."""
+        return BookingGuard(
+            self.session, self.now, self.config.abuse, self.units.hasher, self.units.blocklist
+        )
+
+    def screen_caller(self, number_hashes: tuple[str, ...]) -> Verdict:
+        """Blocked, too many calls, challenged in flood mode, or welcome."""
+        return screen_caller(
+            self.session, self.now, self.config.abuse, self.units.blocklist, number_hashes
+        )
+
+    def new_challenge_digits(self) -> str:
+        """Random digits for flood mode's voice challenge (`[abuse] challenge_digits`)."""
+        return challenges.new_digits(self.config.abuse.challenge_digits)
+
+    def challenge_digits(self, call_sid: str) -> str | None:
+        """The digits the call was asked to type last; None: it was asked none."""
+        return challenges.expected_digits(self.session, call_sid)

@@ -10,7 +10,7 @@ from hotline.config import Settings
 from hotline.plurals import counted
 from scheduling.unit import Units
 from web import context, favicon, health, json_bodies, legal, metrics, security, staff
-from web.booking import api, feeds
+from web.booking import api, feeds, held
 from web.booking import page as booking
 from web.callbacks import manage as callback_manage
 from web.page_language import filled
@@ -33,6 +33,7 @@ def init_app(app: Flask, units: Units, settings: Settings) -> None:
     metrics.init_app(app, units, settings.metrics_token)
     api.init_app(app)
     booking.init_app(app)
+    held.init_app(app)
     callback_manage.init_app(app)
     legal.init_app(app)
     favicon.init_app(app)

@@ -75,6 +75,9 @@ class Appointment(Base):
     email_encrypted: Mapped[bytes | None] = mapped_column(LargeBinary, info=encrypted())
     phone_encrypted: Mapped[bytes | None] = mapped_column(LargeBinary, info=encrypted())
     phone_is_mobile: Mapped[bool] = mapped_column(Boolean, default=False)
+    # keyed hashes of the address and number (`hotline.abuse.bookings`): open bookings each
+    email_hash: Mapped[str | None] = mapped_column(String(64), index=True)
+    phone_hash: Mapped[str | None] = mapped_column(String(64), index=True)
     # the manage token: found by its sha256, kept encrypted to put it into later mails
     token_digest: Mapped[str] = mapped_column(String(64), unique=True)
     token_encrypted: Mapped[bytes] = mapped_column(LargeBinary, info=encrypted())  # for mails
@@ -105,6 +108,7 @@ class Appointment(Base):
     def forget_contact(self) -> None:
         """The official's name, address and number are kept only while needed."""
         self.name_encrypted = self.email_encrypted = self.phone_encrypted = None
+        self.email_hash = self.phone_hash = None
 
 
 def in_a_video_appointment(counsellor_id: ColumnElement[int], now: datetime) -> ColumnElement[bool]:

@@ -24,6 +24,7 @@ class AuditAction(StrEnum):
     EXPORTED = "exported"
     ADMIN = "admin"  # staff, counsellors, hours, directory
     ERASED = "erased"  # a case's erasure asked for, withdrawn, or confirmed and carried out
+    PROTECTION = "protection"  # blocks and flood mode (`hotline.abuse`)
 
 
 class AuditMessage(StrEnum):
@@ -52,6 +53,13 @@ class AuditMessage(StrEnum):
     REVEALED = "revealed"  # which of a case's numbers or addresses was shown in full
     CASE_CHANGED = "case_changed"  # in the words of the case's timeline
     FOLLOW_UP_RECORDED = "follow_up_recorded"
+    CALLER_BLOCKED = "caller_blocked"
+    BLOCK_LIFTED = "block_lifted"
+    BLOCK_EXPIRED = "block_expired"
+    FLOOD_ON = "flood_on"
+    FLOOD_OFF = "flood_off"
+    BOOKINGS_HELD = "bookings_held"
+    BOOKINGS_RELEASED = "bookings_released"
     RECORDED = "recorded"  # an entry stored as a sentence before revision 0015
     # the caller's rights: a case's data handed out (Art. 15) or erased (Art. 17), with the
     # reason the admin stated (`why`, the one typed text an entry keeps)

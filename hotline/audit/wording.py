@@ -30,6 +30,7 @@ CONTACTS = "console.contacts"  # what the case page calls a stored number or add
 LONGEST_REASON = 300
 OVERRIDE_STATES = words("audit.override_states")
 ANNOUNCEMENTS = words("audit.announcements")
+FLOOD_HOW = words("audit.flood_how")
 
 
 def _is_contact(value: Any) -> bool:
@@ -79,6 +80,7 @@ MESSAGES = Sentences(
         "reason": Param(is_code, str),
         "state": Param(lambda code: code in OVERRIDE_STATES, OVERRIDE_STATES.__getitem__),
         "announcement": Param(lambda code: code in ANNOUNCEMENTS, ANNOUNCEMENTS.__getitem__),
+        "how": Param(lambda code: code in FLOOD_HOW, FLOOD_HOW.__getitem__),
         "until": Param(is_local_time, datetime.fromisoformat),
         "first": Param(is_date, date.fromisoformat),
         "last": Param(is_date, date.fromisoformat),

@@ -51,6 +51,7 @@ class Callback(Base):
     due_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), index=True)
     number_encrypted: Mapped[bytes | None] = mapped_column(LargeBinary, info=encrypted())
     number_is_mobile: Mapped[bool] = mapped_column(Boolean, default=False)
+    number_hash: Mapped[str | None] = mapped_column(String(64), index=True)  # hotline.abuse
     # booked on the web or through the API: the sha256 of its manage link's secret
     token_digest: Mapped[str | None] = mapped_column(String(64), unique=True)
     attempts: Mapped[int] = mapped_column(Integer, default=0)

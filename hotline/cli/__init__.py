@@ -18,6 +18,7 @@ from hotline.cli.feeds import counsellor_feed
 from hotline.cli.hours import hours
 from hotline.cli.keys import keygen, keys
 from hotline.cli.offers import offers_group
+from hotline.cli.protection import block, bookings, flood
 from hotline.cli.queue import queue_command
 from hotline.cli.retention import retention
 from hotline.cli.scheduler import scheduler
@@ -52,6 +53,9 @@ COMMANDS = (
     statistics,
     cases,
     doctor,
+    block,
+    flood,
+    bookings,
 )
 for command in COMMANDS:
     main.add_command(command)

@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
+from hotline.abuse.hashing import CallerHasher
 from hotline.appointments.links import AppointmentLinks
 from hotline.by_name import ByName
 from hotline.clock import Clock
@@ -47,6 +48,7 @@ class WorkTools:
     clock: Clock
     database: Database
     cipher: DataCipher
+    hasher: CallerHasher  # the keyed hashes of numbers and addresses (`hotline.abuse`)
     public_base_url: str
     hotline_number: str
     mail_from: str

@@ -45,6 +45,7 @@ def _rows(statistics: Statistics) -> Iterator[Row]:
     yield from _calls(statistics)
     yield from _waits(statistics)
     yield from _daily("callbacks", statistics.callbacks, ("booked", "done", "on_time", "failed"))
+    yield from _daily("challenges", statistics.challenges, ("asked", "passed", "failed"))
     yield from _appointments(statistics)
     yield from _referrals(statistics)
 

@@ -21,6 +21,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import ColumnElement, and_, case, func, or_, select
 from sqlalchemy.orm import Session, aliased
 
+from hotline.abuse.models import CallChallenge
 from hotline.appointments.models import Appointment, AppointmentState
 from hotline.callbacks.models import Callback, CallbackAttempt, CallbackState
 from hotline.cases.models import Case
@@ -39,7 +40,7 @@ from hotline.reports.waits import (
     wait_histograms,
     wait_times,
 )
-from hotline.telephony.models import CallOutcome
+from hotline.telephony.models import Call, CallOutcome
 
 T = TypeVar("T")
 
@@ -55,6 +56,12 @@ CALL_PARTS: dict[str, tuple[CallOutcome, ...]] = {
     "out_of_hours_callback": (CallOutcome.CLOSED_CALLBACK_BOOKED,),
     "out_of_hours_appointment": (CallOutcome.APPOINTMENT_BOOKED,),
     "out_of_hours_nothing_booked": (CallOutcome.CLOSED_INFORMED,),
+    # refused before the greeting (`hotline.abuse`): never queued, never in the service level
+    "refused": (
+        CallOutcome.BLOCKED,
+        CallOutcome.TOO_MANY_CALLS,
+        CallOutcome.CHALLENGE_FAILED,
+    ),
     "other": (),
 }
 CALL_COLUMNS: dict[str | None, int] = {
@@ -88,6 +95,7 @@ class CallsOnDay:
     out_of_hours_callback: int  # heard that the line is closed, and booked a callback
     out_of_hours_appointment: int  # heard that the line is closed, and booked a video call
     out_of_hours_nothing_booked: int  # heard that the line is closed, and booked nothing
+    refused: int  # a blocked number, too many calls, or flood mode's challenge failed
     other: int  # everything else: ended in intake, nobody on duty, a callback instead, ...
 
     @property
@@ -124,6 +132,18 @@ class AppointmentsOnDay:
 
 
 @dataclass(frozen=True)
+class ChallengesOnDay:
+    """Calls asked in flood mode to type digits before the greeting (`hotline.abuse`), by
+    the day they were asked: how many passed, how many failed (the rest hung up first). They
+    are counted apart; only those who passed could join the line."""
+
+    day: date
+    asked: int
+    passed: int
+    failed: int
+
+
+@dataclass(frozen=True)
 class Tally:
     """How many of something fall under one key (a federal state, a category, a channel)."""
 
@@ -146,6 +166,19 @@ class Statistics:
     appointments_by_channel: tuple[Tally, ...]  # booked_via, booked and canceled alike
     referrals_by_state: tuple[Tally, ...]  # the case's federal state, most first
     referrals_by_category: tuple[Tally, ...]  # the offer's category, most first
+    challenges: tuple[ChallengesOnDay, ...] = ()  # one per day of the range, in order
+
+    @property
+    def challenged(self) -> int:
+        return sum(day.asked for day in self.challenges)
+
+    @property
+    def challenges_failed(self) -> int:
+        return sum(day.failed for day in self.challenges)
+
+    @property
+    def refused(self) -> int:
+        return sum(day.refused for day in self.calls)
 
     @property
     def days(self) -> list[date]:
@@ -179,7 +212,27 @@ def load_statistics(session: Session, first_day: date, last_day: date, tz: ZoneI
         appointments_by_channel=channels,
         referrals_by_state=by_state,
         referrals_by_category=by_category,
+        challenges=_per_day(every_day, _challenges(session, days), ChallengesOnDay, 3),
     )
+
+
+def _challenges(session: Session, days: LocalDays) -> dict[date, list[int]]:
+    """Flood mode's challenges per day they were asked: asked, passed, failed."""
+    day = days.number(CallChallenge.asked_at).label("day")
+    refused = Call.outcome == CallOutcome.CHALLENGE_FAILED
+    rows = session.execute(
+        select(
+            day,
+            func.count(),
+            func.count(CallChallenge.passed_at),
+            func.count().filter(refused),
+        )
+        .select_from(CallChallenge)
+        .outerjoin(Call, Call.call_sid == CallChallenge.call_sid)
+        .where(CallChallenge.asked_at >= days.start, CallChallenge.asked_at < days.end)
+        .group_by(day)
+    )
+    return {days.day_of(number): list(counts) for number, *counts in rows}
 
 
 def _plan_for_the_range(session: Session, days: LocalDays) -> None:

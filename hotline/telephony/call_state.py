@@ -57,9 +57,15 @@ def call_state(session: Session, call_sid: str) -> CallState | None:
 
 
 def register_inbound_call(
-    session: Session, call_sid: str, caller: str | None, cipher: DataCipher, now: datetime
+    session: Session,
+    call_sid: str,
+    caller: str | None,
+    cipher: DataCipher,
+    now: datetime,
+    caller_hash: str | None = None,
 ) -> CallState:
-    """The call the service answers now; the caller's number is kept only encrypted.
+    """The call the service answers now; the caller's number is kept only encrypted, and
+    as its keyed hash (`caller_hash`, to count a number's calls: `hotline.abuse`).
 
     A row that exists already (a status callback came first, or this is Twilio's retry) keeps
     what it has and gets the caller's number and answer time it lacks.
@@ -76,6 +82,7 @@ def register_inbound_call(
             "answered_at": now,
             "caller_withheld": withheld,
             "caller_number_encrypted": number,
+            "caller_hash": None if number is None else caller_hash,
         },
     )
     return CallState(call_sid, "de", withheld, None, None)
@@ -91,6 +98,7 @@ def _register_statement(kind: DatabaseKind) -> Any:
             "caller_number_encrypted": func.coalesce(
                 calls.caller_number_encrypted, new.caller_number_encrypted
             ),
+            "caller_hash": func.coalesce(calls.caller_hash, new.caller_hash),
             "caller_withheld": case(
                 (calls.caller_number_encrypted.is_(None), new.caller_withheld),
                 else_=calls.caller_withheld,

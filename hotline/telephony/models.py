@@ -35,6 +35,10 @@ class CallOutcome(StrEnum):
     APPOINTMENT_BOOKED = "appointment_booked"  # out of hours (closed menu, key 2): a video call
     NO_ACCEPT_WITHIN_MAX_WAIT = "no_accept_within_max_wait"
     TECHNICAL_FAILURE = "technical_failure"
+    # refused before the greeting (`hotline.abuse`): never in the service level
+    BLOCKED = "blocked"
+    TOO_MANY_CALLS = "too_many_calls"
+    CHALLENGE_FAILED = "challenge_failed"
 
 
 class Call(Base):
@@ -48,6 +52,8 @@ class Call(Base):
     direction: Mapped[str] = mapped_column(String(16))
     caller_number_encrypted: Mapped[bytes | None] = mapped_column(LargeBinary, info=encrypted())
     caller_withheld: Mapped[bool] = mapped_column(Boolean, default=False)
+    # the number's keyed hash (`hotline.abuse.hashing`): calls per number, new numbers
+    caller_hash: Mapped[str | None] = mapped_column(String(64), index=True)
     status: Mapped[str] = mapped_column(String(16))
     language: Mapped[str] = mapped_column(String(2), default="de")
     case_id: Mapped[int | None] = mapped_column(ForeignKey("cases.id"), index=True)

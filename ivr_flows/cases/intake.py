@@ -12,6 +12,7 @@ from twilio.twiml.voice_response import Gather, VoiceResponse
 
 from hotline.cases.references import InvalidCaseReference, normalise_case_reference
 from hotline.telephony.urls import voice_url
+from ivr_flows.abuse.gate import screened
 from ivr_flows.prompts import PromptCatalog, prompts
 from ivr_flows.routing.route import route
 from ivr_flows.speech import spoken_digits
@@ -22,7 +23,13 @@ CASE_NUMBER_TRIES = 2
 
 
 def greeting(ctx: StepContext, step: StepInput) -> StepResult:
-    return StepResult(_greeting(ctx.public_base_url))
+    """The first answer of a call: a blocked or challenged caller meets the gate first."""
+    return screened(ctx, step) or StepResult(_greeting(ctx.public_base_url))
+
+
+def greeting_for(public_base_url: str) -> str:
+    """The greeting, for a caller who passed flood mode's challenge."""
+    return _greeting(public_base_url)
 
 
 @rendered_once

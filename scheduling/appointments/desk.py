@@ -23,6 +23,8 @@ from typing import TYPE_CHECKING
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 
+from hotline.abuse.bookings import ContactHashes
+from hotline.abuse.bursts import BurstSigns, bookings_held, hold_bookings
 from hotline.appointments.models import (
     Appointment,
     AppointmentKind,
@@ -167,11 +169,12 @@ class AppointmentDesk:
         language: str = "de",
     ) -> BookedAppointment:
         """Book the slot at `start` for an official speaking `language` (their SMS and
-        manage page speak it); SlotTaken when it is not free, UnknownCaseReference
-        when the reference names no case. A `request` seen before answers with that booking
-        (`repeated`): a retry after a lost answer books nothing twice; the same key with
-        another body is KeyUsedForAnotherRequest. A phone appointment needs the contact's
-        number (NoNumberToCall) and is called at its time."""
+        manage page speak it); SlotTaken when it is not free, UnknownCaseReference when the
+        reference names no case, BookingRefused for a blocked number or too many open
+        bookings of the address or number (`hotline.abuse.bookings`). A `request` seen
+        before answers with that booking (`repeated`): a retry after a lost answer books
+        nothing twice; the same key with another body is KeyUsedForAnotherRequest. A phone
+        appointment needs the contact's number (NoNumberToCall) and is called at its time."""
         start = start.astimezone(UTC)
         if kind == AppointmentKind.PHONE and not contact.phone_e164:
             raise NoNumberToCall()
@@ -182,6 +185,7 @@ class AppointmentDesk:
                 return earlier
         if start < self._notice_ends:
             raise TooShortNotice()
+        hashes = self._contact_hashes(contact, via)
         counsellor_id = self._fairest_free_counsellor(start)
         case = self._case(case_reference)  # after the slot: a refused booking opens no case
         token = new_link_token()
@@ -197,6 +201,8 @@ class AppointmentDesk:
             email_encrypted=self.cipher.encrypt(contact.email) if contact.email else None,
             phone_encrypted=self.cipher.encrypt(contact.phone_e164) if contact.phone_e164 else None,
             phone_is_mobile=contact.phone_is_mobile,
+            email_hash=hashes.email,
+            phone_hash=hashes.phone,
             token_digest=token_digest(token),
             token_encrypted=self.cipher.encrypt(token),
             request_digest=request.key if request else None,
@@ -227,7 +233,51 @@ class AppointmentDesk:
         if appointment.by_phone:
             arrange_the_call(self.unit, appointment)
         self._notices().booked(appointment)
+        if via != BookedVia.PHONE:
+            self._watch_for_a_burst(start)
         return self.booked(appointment, token)
+
+    def _watch_for_a_burst(self, start: datetime) -> None:
+        """After a booking on the web or through the API: if those of the last `[abuse]
+        burst_minutes` took more than `burst_share` of the week's times, bookings are held
+        (`hotline.abuse.bursts`)."""
+        config = self.scheduling.abuse
+        monday = start.astimezone(self.tz).date()
+        monday -= timedelta(days=monday.weekday())
+        week_start = datetime.combine(monday, time(0), self.tz).astimezone(UTC)
+        in_week = (
+            Appointment.state == AppointmentState.BOOKED,
+            Appointment.start >= week_start,
+            Appointment.start < week_start + timedelta(days=7),
+        )
+        booked, recent = self.session.execute(
+            select(
+                func.count(),
+                func.count().filter(
+                    Appointment.created_at >= self.now - config.burst_window,
+                    Appointment.booked_via != BookedVia.PHONE,
+                ),
+            ).where(*in_week)
+        ).one()
+        signs = BurstSigns(recent, booked + len(self.free_slots(monday, 7)))
+        if signs.is_a_burst(config) and not bookings_held(self.session):
+            hold_bookings(
+                self.session,
+                self.cipher,
+                self.now,
+                by=None,
+                signs=signs,
+                console_url=f"{self.links.public_base_url}/staff/admin/protection",
+            )
+
+    def _contact_hashes(self, contact: Contact, via: BookedVia) -> ContactHashes:
+        """What the booking keeps to be counted; a booking on the web or through the API is
+        refused for a blocked number or too many open ones (BookingRefused). By phone the
+        caller passed the line's protection already."""
+        guard = self.unit.booking_guard
+        if via == BookedVia.PHONE:
+            return guard.hashes(email=contact.email, phone=contact.phone_e164)
+        return guard.admit(email=contact.email, phone=contact.phone_e164)
 
     def booked(self, appointment: Appointment, token: str) -> BookedAppointment:
         reference = self.session.scalar(

@@ -80,6 +80,7 @@ class CallbackDesk:
         values = {
             "number_encrypted": self.cipher.encrypt(number.e164),
             "number_is_mobile": number.is_mobile,
+            "number_hash": self.unit.booking_guard.hashes(phone=number.e164).phone,
             "updated_at": self.now,
         }
         if existing is not None:
@@ -191,7 +192,8 @@ class CallbackDesk:
     ) -> BookedOnline:
         """A callback booked on the web or through the API: a draft holding the number,
         then a place in the slot as a caller would take it; SlotTaken when there is none
-        (the caller's transaction then rolls the draft back). The booker gets a manage link
+        (the caller's transaction then rolls the draft back), BookingRefused for a blocked
+        number or too many open bookings of it. The booker gets a manage link
         (`hotline.callbacks.links`) to see and cancel it."""
         start = slot_start.astimezone(UTC)
         token = new_link_token()
@@ -199,6 +201,7 @@ class CallbackDesk:
         capacities = self.slot_finder(with_bookings=False)  # read once, under the lock
         if not _is_a_slot(capacities, start, self.now):
             raise SlotTaken()
+        hashes = self.unit.booking_guard.admit(phone=number.e164)  # or BookingRefused
         case_id = case_to_book_for(self.session, case_reference, self.now)
         callback_id = self.session.execute(
             _CALLBACKS.insert()
@@ -208,6 +211,7 @@ class CallbackDesk:
                 attempts=0,
                 number_encrypted=self.cipher.encrypt(number.e164),
                 number_is_mobile=number.is_mobile,
+                number_hash=hashes.phone,
                 token_digest=token_digest(token),
                 created_at=self.now,
                 updated_at=self.now,

@@ -150,7 +150,7 @@ def forget_call_numbers(session: Session, cutoff: datetime) -> int:
             Call.started_at < cutoff,  # implied by the next line; lets the index on it help
             last_use < cutoff,
         )
-        .values(caller_number_encrypted=None),
+        .values(caller_number_encrypted=None, caller_hash=None),
     )
 
 
@@ -165,7 +165,7 @@ def forget_callback_numbers(session: Session, cutoff: datetime) -> int:
             Callback.state.in_(FINAL_CALLBACK_STATES),
             last_use < cutoff,
         )
-        .values(number_encrypted=None),
+        .values(number_encrypted=None, number_hash=None),
     )
 
 
@@ -188,7 +188,13 @@ def forget_appointment_contacts(session: Session, cutoff: datetime) -> int:
             ),
             over,
         )
-        .values(name_encrypted=None, email_encrypted=None, phone_encrypted=None),
+        .values(
+            name_encrypted=None,
+            email_encrypted=None,
+            phone_encrypted=None,
+            email_hash=None,
+            phone_hash=None,
+        ),
     )
 
 

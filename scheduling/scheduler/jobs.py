@@ -11,6 +11,8 @@ from __future__ import annotations
 import logging
 from dataclasses import dataclass
 
+from hotline.abuse.bursts import drop_expired_held_bookings
+from hotline.abuse.flood import FloodSigns, judge_flood
 from hotline.outbox.kinds import WorkTools
 from hotline.reports import rollup
 from hotline.retention.config import RetentionConfig
@@ -27,6 +29,11 @@ STATISTICS_ROLLUP_SECONDS = 15 * 60
 # something; this look at the line is the safety net for what it cannot know (a status
 # callback Twilio never sent, a video appointment cancelled while it ran).
 LINE_LOOK_SECONDS = 5
+# Blocks end at their time whatever this job does (the check compares the time); the job
+# drops their hashes and notes the end in the audit log. The flood judge looks at the last
+# `[abuse] flood_window_minutes` of calls this often.
+BLOCK_EXPIRY_SECONDS = 60
+FLOOD_JUDGE_SECONDS = 15
 
 
 @dataclass(frozen=True)
@@ -81,6 +88,38 @@ def look_at_the_line() -> int | None:
     return len(distributed.rings)
 
 
+def expire_blocks() -> int | None:
+    """End the blocks whose time is over (`hotline.abuse.blocks`); how many (logged, never
+    which)."""
+    if (context := _active()) is None:
+        return None
+    with Units.of_tools(context.tools).transaction() as unit:
+        ended = unit.blocks.expire()
+    if ended:
+        log.info("blocks expired", extra={"blocks": ended})
+    return ended
+
+
+def drop_held_bookings() -> int | None:
+    """Held bookings never confirmed in time, and confirmed ones: deleted (their contact
+    details with them); how many (logged, never whose)."""
+    if (context := _active()) is None:
+        return None
+    with Units.of_tools(context.tools).transaction() as unit:
+        dropped = drop_expired_held_bookings(unit.session, unit.now)
+    if dropped:
+        log.info("held bookings dropped", extra={"bookings": dropped})
+    return dropped
+
+
+def judge_the_flood() -> FloodSigns | None:
+    """Switch flood mode by the configured thresholds (`hotline.abuse.flood`)."""
+    if (context := _active()) is None:
+        return None
+    with Units.of_tools(context.tools).transaction() as unit:
+        return judge_flood(unit.session, unit.now, unit.config.abuse)
+
+
 def sweep_retention() -> sweep.RetentionCounts | None:
     """Delete the personal data whose retention period is over (`scheduling.retention`);
     one log line with the counts, never what was deleted."""
@@ -124,6 +163,23 @@ def periodic_jobs(
             "look-at-the-line",
             "scheduling.scheduler.jobs:look_at_the_line",
             seconds=LINE_LOOK_SECONDS,
+        ),
+        PeriodicJob(
+            "block-expiry",
+            "scheduling.scheduler.jobs:expire_blocks",
+            seconds=BLOCK_EXPIRY_SECONDS,
+            run_at_start=True,
+        ),
+        PeriodicJob(
+            "held-bookings-expiry",
+            "scheduling.scheduler.jobs:drop_held_bookings",
+            seconds=BLOCK_EXPIRY_SECONDS * 5,
+            run_at_start=True,
+        ),
+        PeriodicJob(
+            "flood-judge",
+            "scheduling.scheduler.jobs:judge_the_flood",
+            seconds=FLOOD_JUDGE_SECONDS,
         ),
         PeriodicJob(
             "retention-sweep",

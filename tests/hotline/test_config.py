@@ -13,6 +13,7 @@ PRODUCTION = {
     "PUBLIC_BASE_URL": "https://hotline.example.org/",
     "SECRET_KEY": "secret",
     "HOTLINE_DATA_KEY": generate_key(),
+    "HOTLINE_HASH_KEY": generate_key(),
 }
 
 
@@ -20,7 +21,13 @@ def test_production_names_every_missing_secret(tmp_path):
     with pytest.raises(ConfigError) as error:
         load_settings({"HOTLINE_ENV": "production"}, instance_path=tmp_path)
     message = str(error.value)
-    for name in ("TWILIO_AUTH_TOKEN", "PUBLIC_BASE_URL", "SECRET_KEY", "HOTLINE_DATA_KEY"):
+    for name in (
+        "TWILIO_AUTH_TOKEN",
+        "PUBLIC_BASE_URL",
+        "SECRET_KEY",
+        "HOTLINE_DATA_KEY",
+        "HOTLINE_HASH_KEY",
+    ):
         assert name in message
 
 
@@ -228,3 +235,12 @@ def test_gunicorn_refuses_to_start_production_with_per_process_limits(tmp_path):
     )
     assert result.returncode == 1
     assert "RATELIMIT_SINGLE_NODE=1" in result.stderr and "2 web workers" in result.stderr
+
+
+def test_the_hash_key_is_its_own_checked_and_kept_like_the_data_key(tmp_path):
+    with pytest.raises(ConfigError, match="HOTLINE_HASH_KEY: key 1 is not a Fernet key"):
+        load_settings({**PRODUCTION, "HOTLINE_HASH_KEY": "not-a-key"}, instance_path=tmp_path)
+    first = load_settings({"HOTLINE_ENV": "development"}, instance_path=tmp_path)
+    again = load_settings({"HOTLINE_ENV": "development"}, instance_path=tmp_path)
+    assert first.hash_keys == again.hash_keys and first.hash_keys != first.data_keys
+    assert (tmp_path / "hash.key").exists()

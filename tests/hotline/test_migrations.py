@@ -580,3 +580,37 @@ def test_0019_runs_on_a_database_with_calls_and_an_erasure_and_back(svc, clock, 
         assert asked == {"CA" + "1" * 32: None, "erased-" + "2" * 32: clock.now()}
         assert session.scalars(select(CaseErasure)).all() == []
         assert session.get_one(Case, case.id).erased_at is None
+
+
+def test_0020_adds_the_protection_to_a_database_holding_calls_and_a_downgrade_keeps_them(
+    svc, twilio, hotline, create_counsellor
+):
+    """0020 on a database with calls and bookings: they stay, without hashes (they count for
+    nobody's limit). A downgrade drops blocks, flood mode and hashes; a refused call becomes
+    a call that ended before routing, as the older code knows it."""
+    from sqlalchemy import text
+
+    from tests.support.protection import Caller, call_row
+
+    create_counsellor("Anna")
+    caller = Caller(twilio)
+    first = caller.calls_through("+4915123456789")
+    hotline("block", "add", "--call", first.sid, "--reason", "x")
+    refused = caller.calls_through("+4915123456789")
+    assert call_row(svc, refused.sid).outcome == "blocked"
+    engine = svc.database.engine
+
+    migrate.downgrade(engine, "0019")
+
+    tables = set(inspect(engine).get_table_names())
+    assert not {"caller_blocks", "line_protection", "call_challenges"} & tables
+    assert "caller_hash" not in {c["name"] for c in inspect(engine).get_columns("calls")}
+    with engine.connect() as connection:
+        outcomes = dict(connection.execute(text("SELECT call_sid, outcome FROM calls")).all())
+    assert outcomes[refused.sid] == "ended_in_intake" and len(outcomes) == 2
+
+    migrate.upgrade(engine)
+
+    assert call_row(svc, first.sid).caller_hash is None  # from before: no hash
+    assert caller.calls_through("+4915123456789").queued  # the block went with the downgrade
+    assert "eingetragen" in hotline("block", "add", "--call", first.sid, "--reason", "y").output

@@ -12,6 +12,7 @@ from twilio.request_validator import RequestValidator
 AUTH_TOKEN = "test-auth-token-0123456789abcdef"
 PUBLIC_BASE_URL = "https://hotline.example.org"  # what Twilio calls; Flask sees http://localhost
 DATA_KEY = "hVh7D0eYx2ZlqyN8yJ0oQeQ8Q2b1X9v3k6m5n4p7r8s="
+HASH_KEY = "q3Xb9vN2kL7mP4rT8wY1zC6dF0gH5jK2nQ9sU3vW6xA="  # HOTLINE_HASH_KEY: blocks, limits
 ACCOUNT_SID = "AC" + "1" * 32
 CALLER = "+4915123456789"
 
@@ -26,6 +27,7 @@ def app_environment(database_url: str, **overrides: str) -> dict[str, str]:
         "TWILIO_ACCOUNT_SID": ACCOUNT_SID,
         "TWILIO_AUTH_TOKEN": AUTH_TOKEN,
         "HOTLINE_DATA_KEY": DATA_KEY,
+        "HOTLINE_HASH_KEY": HASH_KEY,
         "SECRET_KEY": "test-secret",
         **overrides,
     }

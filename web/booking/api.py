@@ -16,6 +16,7 @@ from flask.typing import ResponseReturnValue
 from flask_limiter.util import get_remote_address
 from werkzeug.exceptions import HTTPException
 
+from hotline.abuse.bookings import BookingRefused
 from hotline.appointments.models import AppointmentKind, BookedVia
 from hotline.callbacks.links import manage_url
 from hotline.cases.service import UnknownCaseReference
@@ -31,6 +32,12 @@ from scheduling.appointments.desk import (
 )
 from web.booking import openapi
 from web.booking.desks import appointment_desk, callback_desk
+from web.booking.holding import (
+    bookings_held_message,
+    held_message,
+    held_now,
+    keep_for_confirmation,
+)
 from web.booking.input import (
     InvalidInput,
     contact_of,
@@ -58,16 +65,28 @@ def message(code: str, lang: str = "de") -> str:
     """The message of an error code, with what it names filled in: German, as the API
     answers, or in the language of an appointment's page."""
     errors = ERRORS if lang == "de" else page_texts(lang, "errors")
-    if code != "too_short_notice":
-        return errors[code]
-    minutes = scheduling().appointments.min_notice_minutes
-    in_hours = minutes % 60 == 0
-    if lang == "de":
-        notice = counted(minutes // 60, "Stunde") if in_hours else counted(minutes, "Minute")
-    else:
-        count, unit = (minutes // 60, "hour") if in_hours else (minutes, "minute")
-        notice = page_texts(lang, "notice")[unit if count == 1 else unit + "s"].format(count=count)
-    return errors[code].format(notice=notice, email=services().settings.contact_email)
+    if code == "too_short_notice":
+        minutes = scheduling().appointments.min_notice_minutes
+        in_hours = minutes % 60 == 0
+        if lang == "de":
+            notice = counted(minutes // 60, "Stunde") if in_hours else counted(minutes, "Minute")
+        else:
+            count, unit = (minutes // 60, "hour") if in_hours else (minutes, "minute")
+            unit = unit if count == 1 else unit + "s"
+            notice = page_texts(lang, "notice")[unit].format(count=count)
+        return errors[code].format(notice=notice, email=services().settings.contact_email)
+    if code == "bookings_held":
+        return bookings_held_message()
+    if code in REFUSED_BOOKINGS.values():
+        return ERRORS[code].format(
+            count=scheduling().abuse.open_bookings_per_address,
+            email=services().settings.contact_email,
+        )
+    return errors[code]
+
+
+# why `hotline.abuse.bookings` refused a booking → the error code (409)
+REFUSED_BOOKINGS = {"too_many": "too_many_bookings", "blocked": "booking_refused"}
 
 
 @blueprint.get("/openapi.json")
@@ -120,6 +139,11 @@ def book() -> ResponseReturnValue:
         wish = read_booking(values, hotline_number=services().settings.hotline_number)
     except InvalidInput as bad:
         return error(422, "invalid_input", bad.fields)
+    with services().database.transaction() as session:
+        if held_now(session):  # a burst: confirmation by e-mail link first
+            if keep_for_confirmation(session, wish, BookedVia.API):
+                return jsonify(held=True, message=held_message()), 202
+            return error(409, "bookings_held")
     if wish.type == "callback":
         return _book_callback(wish)
     try:
@@ -141,6 +165,8 @@ def book() -> ResponseReturnValue:
         return error(409, "too_short_notice")
     except SlotTaken:
         return error(409, "slot_taken")
+    except BookingRefused as refused:
+        return error(409, REFUSED_BOOKINGS[refused.why])
     except UnknownCaseReference:
         return error(
             422, "invalid_input", {"case_reference": FIELD_ERRORS["case_reference.unknown"]}
@@ -179,6 +205,8 @@ def _book_callback(wish: BookingRequest) -> ResponseReturnValue:
         return error(409, "too_short_notice")
     except SlotTaken:
         return error(409, "slot_taken")
+    except BookingRefused as refused:
+        return error(409, REFUSED_BOOKINGS[refused.why])
     except UnknownCaseReference:
         return error(
             422, "invalid_input", {"case_reference": FIELD_ERRORS["case_reference.unknown"]}

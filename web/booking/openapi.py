@@ -139,9 +139,19 @@ def _api_paths() -> dict[str, Any]:
                 "requestBody": _body(BookingRequest),
                 "responses": {
                     "201": _json("Booked; `Location` is the manage URL", Booking),
+                    "202": {
+                        "description": (
+                            "Held during a burst of bookings: booked once confirmed by the "
+                            'link mailed to `email` (`{"held": true, "message": …}`)'
+                        ),
+                        "content": {"application/json": {"schema": {"type": "object"}}},
+                    },
                     "409": _error(
-                        "The slot is no longer free (slot_taken), or it begins inside the "
-                        "minimum notice (too_short_notice)"
+                        "The slot is no longer free (slot_taken), it begins inside the "
+                        "minimum notice (too_short_notice), the address or number has as many "
+                        "open bookings as allowed (too_many_bookings), the number may not "
+                        "book (booking_refused), or bookings are held and this one names no "
+                        "e-mail address to confirm it by (bookings_held)"
                     ),
                     "422": _error("Fields are missing or invalid; `fields` names each"),
                     "429": _error("Too many bookings from this client (rate_limited)"),

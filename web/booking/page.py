@@ -24,6 +24,7 @@ from flask import (
 )
 from flask.typing import ResponseReturnValue
 
+from hotline.abuse.bookings import BookingRefused
 from hotline.appointments import calendar
 from hotline.appointments.links import BOOKING_PATH, ICS_NAME
 from hotline.appointments.models import (
@@ -41,9 +42,16 @@ from hotline.services import services
 from hotline.telephony.phone_numbers import mask
 from hotline.texts import text
 from scheduling.appointments.desk import AppointmentDesk, SlotTaken, TooShortNotice
+from web.booking.api import REFUSED_BOOKINGS
 from web.booking.api import error as api_error
 from web.booking.api import message as api_message
 from web.booking.desks import appointment_desk, notices
+from web.booking.holding import (
+    bookings_held_message,
+    held_message,
+    held_now,
+    keep_for_confirmation,
+)
 from web.booking.input import (
     InvalidInput,
     contact_of,
@@ -109,6 +117,13 @@ def book() -> ResponseReturnValue:
     if kind not in PAGE_KINDS:  # a callback is booked by phone or through the API
         errors = {"type": FIELD_ERRORS["type.choose"]}
         return _booking_page(values=values, errors=errors, status=422)
+    with services().database.transaction() as session:  # a burst: confirmation by mail first
+        held = held_now(session) and keep_for_confirmation(session, wish, BookedVia.WEB)
+        refused = held_now(session) and not held
+    if held:
+        return _booking_page(notice=held_message(), status=202)
+    if refused:
+        return _booking_page(values=values, taken=bookings_held_message(), status=409)
     contact = contact_of(wish)
     try:
         with services().database.transaction() as session:
@@ -125,6 +140,10 @@ def book() -> ResponseReturnValue:
     except SlotTaken:
         values.pop("start", None)
         return _booking_page(values=values, taken=ERRORS["slot_taken"], status=409)
+    except BookingRefused as refused:
+        return _booking_page(
+            values=values, taken=api_message(REFUSED_BOOKINGS[refused.why]), status=409
+        )
     except UnknownCaseReference:
         errors = {"case_reference": FIELD_ERRORS["case_reference.unknown"]}
         return _booking_page(values=values, errors=errors, status=422)
@@ -136,6 +155,7 @@ def _booking_page(
     values: Mapping[str, Any] | None = None,
     errors: Mapping[str, str] | None = None,
     taken: str | None = None,
+    notice: str | None = None,
     status: int = 200,
 ) -> ResponseReturnValue:
     values = values or {}
@@ -152,6 +172,7 @@ def _booking_page(
         errors=dict(errors or {}),
         field_ids=FIELD_IDS,
         taken=taken,
+        notice=notice,
         minutes=scheduling().appointments.slot_minutes,
         **context,
         **common(),

@@ -25,6 +25,7 @@ from web.staff import (
     frame,
     login,
     offers,
+    protection,
     rights,
     statistics,
     today,
@@ -47,6 +48,7 @@ BLUEPRINTS: tuple[Blueprint, ...] = (
     statistics.blueprint,
     admin.blueprint,
     admin_hours.blueprint,
+    protection.blueprint,
 )
 
 

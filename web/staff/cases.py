@@ -26,7 +26,7 @@ from hotline.counsellors.listing import counsellor_names
 from hotline.counsellors.service import CounsellorNotFound, counsellor_with_id
 from hotline.inputs import Refused, bounded_integer_or_none, calendar_day, checked_text
 from hotline.texts import text
-from web.context import unit_in
+from web.context import scheduling, unit_in
 from web.staff.auth import current_user
 from web.staff.blueprint import console_blueprint
 from web.staff.support import now, posted_form, reading, timezone, transaction
@@ -85,6 +85,7 @@ def _case_page(
             case = case_or_404(session, reference)
             desk = unit_in(session, actor=current_user().id).cases
             case_file = read_case_file(desk, case, reveal=reveal)
+            blocked_until = unit_in(session).blocks.active_until(case.id)
     except NothingToReveal:
         abort(404)
     page = render_template(
@@ -101,6 +102,9 @@ def _case_page(
         erasure=case_file.erasure,
         twilio=case_file.twilio,
         today=now().astimezone(timezone()).date(),
+        blocked_until=blocked_until,
+        block_days=scheduling().abuse.block_days,
+        max_block_days=scheduling().abuse.max_block_days,
     )
     return page, status
 

@@ -6,6 +6,8 @@ from __future__ import annotations
 from flask import flash, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 
+from hotline.abuse.protection import protection_state
+from hotline.abuse.wording import flood_words
 from hotline.audit.log import record
 from hotline.audit.models import AuditAction, AuditMessage
 from hotline.cases.today import load_today
@@ -26,7 +28,9 @@ def today() -> ResponseReturnValue:
     with reading() as session:
         day = load_today(session, now(), timezone())
         line = line_now(session, now())
-    return render_template("staff/today.html", day=day, line=line, at=now())
+        flood = protection_state(session)
+    flood_said = flood_words(flood, timezone()) if flood.flood_on else None
+    return render_template("staff/today.html", day=day, line=line, at=now(), flood_said=flood_said)
 
 
 @blueprint.get("/line")

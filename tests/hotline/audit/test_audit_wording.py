@@ -40,6 +40,30 @@ SENTENCES = [
         "Ausnahme eingetragen: geöffnet bis 26.11.2026 14:00, ohne Ansage",
     ),
     (AuditMessage.OVERRIDES_CLEARED, {}, "Ausnahmen aufgehoben"),
+    (
+        AuditMessage.CALLER_BLOCKED,
+        {"id": 5, "until": TWO_PM},
+        "Anrufer gesperrt: Sperre 5 bis 26.11.2026 14:00",
+    ),
+    (AuditMessage.BLOCK_LIFTED, {"id": 5}, "Sperre 5 aufgehoben"),
+    (AuditMessage.BLOCK_EXPIRED, {"id": 5}, "Sperre 5 abgelaufen"),
+    (AuditMessage.FLOOD_ON, {"how": "by_hand"}, "Schutz vor Anrufwellen eingeschaltet (von Hand)"),
+    (
+        AuditMessage.BOOKINGS_HELD,
+        {"how": "thresholds"},
+        "Buchungen werden zurückgehalten (automatisch, nach den Schwellen): nur noch mit "
+        "Bestätigung per E-Mail",
+    ),
+    (
+        AuditMessage.BOOKINGS_RELEASED,
+        {"how": "by_hand"},
+        "Buchungen nicht mehr zurückgehalten (von Hand)",
+    ),
+    (
+        AuditMessage.FLOOD_OFF,
+        {"how": "thresholds"},
+        "Schutz vor Anrufwellen ausgeschaltet (automatisch, nach den Schwellen)",
+    ),
     (AuditMessage.ON_DUTY, {}, "im Dienst"),
     (AuditMessage.OFF_DUTY, {}, "nicht im Dienst"),
     (AuditMessage.CALLED_BACK, {"id": 12}, "Rückruf 12"),

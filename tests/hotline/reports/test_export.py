@@ -93,6 +93,7 @@ def test_calls_out_of_hours_are_given_whole_and_by_what_was_booked_hiding_small_
         "angenommen": "0",
         "aufgelegt_in_warteschleife": "0",
         "nach_hoechstwartezeit_beendet": "7",
+        "abgewiesen_schutz": "0",
         "sonstige": "0",
         "ausserhalb_oeffnungszeiten": "20",
         "ausserhalb_rueckruf_gebucht": "6",

@@ -66,6 +66,9 @@ def test_calls_are_counted_on_the_berlin_day_they_started_by_what_came_of_them(d
         CallOutcome.CALLBACK_REQUESTED,  # open, a callback instead of waiting: other
         CallOutcome.NOBODY_ON_DUTY,
         CallOutcome.ENDED_IN_INTAKE,
+        CallOutcome.BLOCKED,  # refused by the line's protection: counted apart
+        CallOutcome.TOO_MANY_CALLS,
+        CallOutcome.CHALLENGE_FAILED,
         None,  # still running
     ):
         data.call(berlin(2026, 1, 15, 10, 0), outcome)
@@ -86,10 +89,11 @@ def test_calls_are_counted_on_the_berlin_day_they_started_by_what_came_of_them(d
             out_of_hours_callback=1,
             out_of_hours_appointment=1,
             out_of_hours_nothing_booked=1,
+            refused=3,
             other=4,
         ),
     )
-    assert figures.calls[1].out_of_hours == 3 and figures.calls[1].total == 11
+    assert figures.calls[1].out_of_hours == 3 and figures.calls[1].total == 14
 
 
 def test_the_days_the_clocks_change_have_23_and_25_hours(data, database):

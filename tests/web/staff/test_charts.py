@@ -107,7 +107,7 @@ def test_the_descriptions_say_in_words_what_the_charts_show():
     assert charts["calls"].description == (
         "103 Anrufe, davon 75 angenommen, 10 in der Warteschleife aufgelegt, 2 nach der "
         "Höchstwartezeit beendet, 12 außerhalb der Öffnungszeiten (3 mit Rückruf, 1 mit "
-        "Termin, 8 ohne Buchung) und 4 sonstige."
+        "Termin, 8 ohne Buchung), 0 abgewiesen (Schutz der Leitung) und 4 sonstige."
     )
     assert "im Median 42 Sekunden" in charts["waits"].description
     assert "6 pünktlich (75 %)" in charts["callbacks"].description

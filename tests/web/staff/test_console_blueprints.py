@@ -31,8 +31,9 @@ def path_of(rule: Rule) -> str:
 def test_every_console_route_is_one_of_the_registered_blueprints(app):
     names = set(web.staff.blueprint_names())
     assert {rule.endpoint.partition(".")[0] for rule in console_rules(app)} == names
-    # 9 areas, then *Termine* its own (issue 25), a case's Auskunft and Löschen (issue 26)
-    assert len(names) == 11
+    # 9 areas, then *Termine* its own (issue 25), a case's Auskunft and Löschen (issue 26),
+    # *Schutz der Leitung* (issue 27)
+    assert len(names) == 12
     for name in names:
         assert [hook.__name__ for hook in app.before_request_funcs[name]][:2] == [
             "require_login",

@@ -129,7 +129,7 @@ def test_out_of_hours_callers_count_as_out_of_hours_with_what_they_booked(
     assert calls_caption(page) == (
         "Anrufe pro Tag – 3 Anrufe, davon 0 angenommen, 0 in der Warteschleife aufgelegt, "
         "0 nach der Höchstwartezeit beendet, 3 außerhalb der Öffnungszeiten (1 mit Rückruf, "
-        "1 mit Termin, 1 ohne Buchung) und 0 sonstige."
+        "1 mit Termin, 1 ohne Buchung), 0 abgewiesen (Schutz der Leitung) und 0 sonstige."
     )
     for legend in (
         "Außerhalb der Öffnungszeiten: Rückruf gebucht",

@@ -1,0 +1,1 @@
+"""What a refused or challenged caller hears (`hotline.abuse` decides who is)."""
