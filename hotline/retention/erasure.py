@@ -26,6 +26,7 @@ from datetime import datetime, timedelta
 from sqlalchemy import delete, func, or_, select, update
 from sqlalchemy.orm import Session
 
+from hotline.abuse.models import CallChallenge, CallerBlock
 from hotline.appointments.models import Appointment
 from hotline.audit.log import record
 from hotline.audit.models import AuditAction, AuditEntry, AuditMessage
@@ -250,6 +251,7 @@ def scrub(
         delete(CallOffer).where(or_(CallOffer.call_sid.in_(sids), CallOffer.leg_call_sid.in_(sids)))
     )
     _scrub_calls(session, renamed)
+    _scrub_protection(session, case_ids, renamed)
     _scrub_work(session, now, case_ids, renamed, fence)
     _scrub_callbacks(session, case_ids, renamed)
     _scrub_appointments(session, cipher, case_ids)
@@ -339,10 +341,25 @@ def _scrub_calls(session: Session, renamed: dict[str, str]) -> None:
                 parent_call_sid=renamed.get(row.parent_call_sid or ""),
                 case_id=None,
                 caller_number_encrypted=None,
+                caller_hash=None,  # counted for the per-number limit: not after an erasure
                 queue_sid=None,
                 twilio_deletion_at=func.coalesce(Call.twilio_deletion_at, Call.started_at),
             )
         )
+
+
+def _scrub_protection(session: Session, case_ids: Sequence[int], renamed: dict[str, str]) -> None:
+    """A flood challenge's call renamed like the call. A block of the case's caller stays
+    until it ends (protecting the line and the people on it is a legitimate interest the
+    erasure does not override, Art. 17(3) and 21(1) DSGVO): it keeps only the number's keyed
+    hash, and loses its link to the case."""
+    for sid, new in renamed.items():
+        session.execute(
+            update(CallChallenge).where(CallChallenge.call_sid == sid).values(call_sid=new)
+        )
+    session.execute(
+        update(CallerBlock).where(CallerBlock.case_id.in_(case_ids)).values(case_id=None)
+    )
 
 
 def _scrub_work(
@@ -400,7 +417,13 @@ def _scrub_callbacks(session: Session, case_ids: Sequence[int], renamed: dict[st
     session.execute(
         update(Callback)
         .where(Callback.case_id.in_(case_ids))
-        .values(number_encrypted=None, token_digest=None, call_sid=None, line_since=None)
+        .values(
+            number_encrypted=None,
+            number_hash=None,
+            token_digest=None,
+            call_sid=None,
+            line_since=None,
+        )
     )
 
 

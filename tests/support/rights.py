@@ -86,6 +86,15 @@ class HeldCase:
         values |= {f"message {sid}": sid for sid in self.message_sids}
         return values
 
+    def keyed_hashes(self, hasher: Any) -> dict[str, str]:
+        """The keyed hashes the line's protection keeps of its numbers and address (for
+        limits and blocks, `hotline.abuse`): personal data too, gone with an erasure."""
+        return {
+            "caller hash": hasher.number(self.caller),
+            "callback number hash": hasher.number(self.callback_number),
+            "email hash": hasher.email(self.email),
+        }
+
 
 def admins_logged_in(svc, clock, client) -> tuple[int, int]:  # type: ignore[no-untyped-def]
     """Two admin accounts (four eyes); the client is logged in as the first."""

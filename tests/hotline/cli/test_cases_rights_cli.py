@@ -112,6 +112,8 @@ def test_erasing_a_needs_a_second_admin_then_leaves_no_trace_and_twilio_deletes_
 ):
     a, b = cases_a_and_b
     assert find_in_database(svc, a.secrets())  # the scan finds what is there
+    hashes_of_a = a.keyed_hashes(svc.hasher)
+    assert {what for _, _, what in find_in_database(svc, hashes_of_a)} == set(hashes_of_a)
     mails_before = len(smtp.received)
 
     asked = hotline("cases", "erase", a.reference, "--reason", REASON, "--requested-by", ADMINS[0])
@@ -165,6 +167,9 @@ def test_erasing_a_needs_a_second_admin_then_leaves_no_trace_and_twilio_deletes_
     assert find_in_database(svc, a.secrets()) == []
     held_of_b = {what for _, _, what in find_in_database(svc, b.secrets())}
     assert held_of_b == set(b.secrets()) - {"callback token"}
+    assert find_in_database(svc, hashes_of_a) == []  # the protection's hashes too
+    hashes_of_b = b.keyed_hashes(svc.hasher)
+    assert {what for _, _, what in find_in_database(svc, hashes_of_b)} == set(hashes_of_b)
     with svc.database.transaction() as session:
         erased = session.scalars(select(Case).where(Case.reference == a.reference)).one()
         assert erased.erased_at == clock.now() - timedelta(minutes=1)
@@ -182,3 +187,25 @@ def test_erasing_a_needs_a_second_admin_then_leaves_no_trace_and_twilio_deletes_
     assert f"{n} Einträge zur Löschung angefragt, davon {n} angenommen" in state.output
     again = hotline("cases", "erase", a.reference, "--reason", REASON, "--requested-by", ADMINS[0])
     assert again.exit_code == 1 and "bereits gelöscht" in again.output
+
+
+def test_a_block_of_the_erased_cases_caller_stays_until_it_ends_without_the_case(
+    hotline, cases_a_and_b, svc, clock
+):
+    """Protecting the line outweighs the erasure (Art. 17(3), 21(1) DSGVO): the block keeps
+    refusing the number by its keyed hash until it ends, but no longer names the case."""
+    from hotline.abuse.models import CallerBlock
+
+    a, _ = cases_a_and_b
+    blocked = hotline("block", "add", "--case", a.reference, "--reason", "Drohanrufe")
+    assert blocked.exit_code == 0, blocked.output
+    erased = hotline(
+        "cases", "erase", a.reference, "--reason", REASON,
+        "--requested-by", ADMINS[0], "--confirmed-by", ADMINS[1],
+    )  # fmt: skip
+    assert erased.exit_code == 0, erased.output
+    with svc.database.transaction() as session:
+        (block,) = session.scalars(select(CallerBlock)).all()
+        assert block.case_id is None and block.is_active(clock.now())
+        assert block.number_hash in svc.hasher.number_hashes(a.caller)
+    assert a.reference not in hotline("block", "list").output
