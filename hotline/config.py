@@ -27,7 +27,6 @@ REQUIRED_IN_PRODUCTION = (
     "PUBLIC_BASE_URL",
     "SECRET_KEY",
     "HOTLINE_DATA_KEY",
-    "HOTLINE_HASH_KEY",
 )
 
 
@@ -97,7 +96,7 @@ def load_settings(
     _check_public_base_url(public_base_url)
     auth_token = environ.get("TWILIO_AUTH_TOKEN", "").strip()
     data_keys = _data_keys("HOTLINE_DATA_KEY", environ, env, instance, "data.key")
-    hash_keys = _data_keys("HOTLINE_HASH_KEY", environ, env, instance, "hash.key")
+    hash_keys = _hash_keys(environ, env, instance, data_keys)
     return Settings(
         env=env,
         instance_path=instance,
@@ -205,6 +204,23 @@ def _data_keys(
     except InvalidDataKey as error:
         raise ConfigError(f"{name}: {error}") from error
     return keys
+
+
+def _hash_keys(
+    environ: Mapping[str, str], env: str, instance: Path, data_keys: tuple[str, ...]
+) -> tuple[str, ...]:
+    """HOTLINE_HASH_KEY, the keys of the line protection's keyed hashes. A production that
+    does not set it (the four secrets CONTRACT.md names are all it must have) gets one hash
+    key derived from each data key (HKDF, never the data key itself), rotating with them;
+    setting HOTLINE_HASH_KEY lets them rotate apart."""
+    if environ.get("HOTLINE_HASH_KEY", "").strip() or env != "production":
+        return _data_keys("HOTLINE_HASH_KEY", environ, env, instance, "hash.key")
+    from hotline.crypto import derived_key
+
+    return tuple(derived_key(key, HASH_KEY_PURPOSE) for key in data_keys)
+
+
+HASH_KEY_PURPOSE = b"starke Stelle: keyed hashes of numbers and addresses"
 
 
 def _instance_secret(

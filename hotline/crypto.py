@@ -53,6 +53,15 @@ def generate_key() -> str:
     return Fernet.generate_key().decode("ascii")
 
 
+def derived_key(configured: str, purpose: bytes) -> str:
+    """Another key of the same form, derived from a configured one for another purpose
+    (HKDF-SHA256; `purpose` keeps the derived keys of different uses apart): the key itself
+    is never used for two things."""
+    raw = base64.urlsafe_b64decode(configured.encode("ascii"))
+    derived = HKDF(algorithm=hashes.SHA256(), length=32, salt=None, info=purpose).derive(raw)
+    return base64.urlsafe_b64encode(derived).decode("ascii")
+
+
 def validate_keys(keys: Sequence[str]) -> None:
     if not keys:
         raise InvalidDataKey("no key given; `hotline keygen` prints a new one")

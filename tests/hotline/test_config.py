@@ -26,9 +26,9 @@ def test_production_names_every_missing_secret(tmp_path):
         "PUBLIC_BASE_URL",
         "SECRET_KEY",
         "HOTLINE_DATA_KEY",
-        "HOTLINE_HASH_KEY",
     ):
         assert name in message
+    assert "HOTLINE_HASH_KEY" not in message  # derived when not set (CONTRACT: four secrets)
 
 
 def test_production_is_the_default_environment(tmp_path):
@@ -244,3 +244,26 @@ def test_the_hash_key_is_its_own_checked_and_kept_like_the_data_key(tmp_path):
     again = load_settings({"HOTLINE_ENV": "development"}, instance_path=tmp_path)
     assert first.hash_keys == again.hash_keys and first.hash_keys != first.data_keys
     assert (tmp_path / "hash.key").exists()
+
+
+def test_production_without_a_hash_key_derives_one_from_each_data_key(tmp_path):
+    """The four secrets CONTRACT.md names are all production needs: without its own hash
+    key, each data key gives one (never itself), the same on every node and restart."""
+    from hotline.abuse.hashing import CallerHasher
+
+    older = generate_key()
+    environ = {**PRODUCTION, "HOTLINE_DATA_KEY": f"{PRODUCTION['HOTLINE_DATA_KEY']},{older}"}
+    del environ["HOTLINE_HASH_KEY"]
+    first = load_settings(environ, instance_path=tmp_path)
+    again = load_settings(environ, instance_path=tmp_path / "other")
+    assert first.hash_keys == again.hash_keys and len(first.hash_keys) == 2
+    assert not set(first.hash_keys) & set(first.data_keys)
+    assert not (tmp_path / "hash.key").exists()
+    hasher = CallerHasher(first.hash_keys)  # valid keys for the hasher
+    only_older = load_settings({**environ, "HOTLINE_DATA_KEY": older}, instance_path=tmp_path)
+    # a number hashed under the older data key's hash key still matches after a rotation
+    assert CallerHasher(only_older.hash_keys).number("+4915123456789") in hasher.number_hashes(
+        "+4915123456789"
+    )
+    own = load_settings(PRODUCTION, instance_path=tmp_path)
+    assert own.hash_keys == (PRODUCTION["HOTLINE_HASH_KEY"],)
