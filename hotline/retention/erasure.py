@@ -325,6 +325,8 @@ def _call_sids(session: Session, case_ids: Sequence[int]) -> set[str]:
         )
     )
     found |= set(session.scalars(select(CallOffer.leg_call_sid).where(CallOffer.call_sid.in_(own))))
+    # the legs those dialled: a callback's leg to the official is the counsellor's leg's child
+    found |= set(session.scalars(select(Call.call_sid).where(Call.parent_call_sid.in_(found))))
     return {sid for sid in found if sid and not sid.startswith(ERASED_SID_PREFIX)}
 
 

@@ -98,7 +98,10 @@ def dial(ctx: StepContext, step: StepInput) -> StepResult:
         action=ctx.url(DIALED_PATH, attempt=attempt_id),
     )
     dial_verb.number(
-        number, machine_detection="Enable", url=ctx.url(SCREEN_PATH, attempt=attempt_id)
+        number,
+        machine_detection="Enable",
+        url=ctx.url(SCREEN_PATH, attempt=attempt_id),
+        **_leg_logged(ctx),
     )
     response.append(dial_verb)
     return StepResult(response)
@@ -174,9 +177,17 @@ def mailbox_choice(ctx: StepContext, step: StepInput) -> StepResult:
         number,
         machine_detection="DetectMessageEnd",  # the message after the beep, not into it
         url=ctx.url(MESSAGE_PATH, attempt=attempt_id),
+        **_leg_logged(ctx),
     )
     response.append(dial_verb)
     return StepResult(response)
+
+
+def _leg_logged(ctx: StepContext) -> dict[str, str]:
+    """The caller's leg reports its end, so that it is logged as a call (a child of the
+    counsellor's leg): Twilio keeps a record of it with the official's number, which the
+    retention sweep and an erasure can then ask Twilio to delete like any other."""
+    return {"status_callback": ctx.status_callback_url, "status_callback_event": "completed"}
 
 
 def message(ctx: StepContext, step: StepInput) -> StepResult:

@@ -22,6 +22,9 @@ HOTLINE = "+498003009944"
 SATURDAY_BOOKING = ["-", "-", "1", "1", "1"]  # language, case number, callback, own number, slot 1
 
 
+DIALLED_SID = "CA" + "d" * 32  # the caller's leg a callback dials
+
+
 @dataclass(frozen=True)
 class CounsellorLeg:
     """A counsellor's phone rung for a callback attempt."""
@@ -81,9 +84,24 @@ class CallbackDriver:
             leg,
             f"/twilio/voice/callback/dialed?attempt={leg.attempt_id}",
             DialCallStatus=dial_status,
-            DialCallSid="CA" + "d" * 32,
+            DialCallSid=DIALLED_SID,
             DialCallDuration="95" if dial_status == "completed" else "0",
         )
+
+    def caller_leg_ends(self, leg: CounsellorLeg) -> Any:
+        """The caller's leg (the `<Number>` dialled from the counsellor's leg, the sid
+        `dial_ends` names) reports its end to the status URL its TwiML gave, as Twilio does."""
+        params = {
+            **leg.params(CallStatus="completed"),
+            "CallSid": DIALLED_SID,
+            "ParentCallSid": leg.sid,
+            "Direction": "outbound-dial",
+            "From": HOTLINE,
+            "To": CALLER,
+        }
+        response = self.twilio.post("/twilio/voice/status", params)
+        assert response.status_code == 200, response.get_data(as_text=True)
+        return response
 
     def caller_leg_answers(self, leg: CounsellorLeg, answered_by: str, *, path: str = "") -> str:
         """The caller's phone, dialled from the counsellor's leg, picks up: Twilio asks the

@@ -110,3 +110,42 @@ def test_a_canceled_place_is_offered_again(hotline, simulate_call, clock, create
     freed = book_on_saturday(simulate_call, clock, ["-", "-", "1", "1", "q"])
     assert freed.said("Am Montag, dem 30. November, um 9 Uhr: drücken Sie die 1.")
     assert not freed.of_kind(EventKind.ENQUEUE)
+
+
+def test_the_callers_leg_of_a_callback_is_logged_and_deleted_at_twilio_with_its_case(
+    hotline, simulate_call, clock, create_counsellor, twilio, svc, dispatcher, fake_twilio
+):
+    """The leg to the official (a `<Number>` dialled from the counsellor's leg) reports its
+    end and is logged as that leg's child, without a number; erasing the case asks Twilio
+    to delete its record too, not only the counsellor's leg (issue 26)."""
+    from hotline.staff.models import StaffRole
+    from hotline.telephony.call_log import find_call
+    from tests.support.callbacks import DIALLED_SID
+    from tests.support.staff import add_staff
+
+    create_counsellor("Anna")
+    book_on_saturday(simulate_call, clock)
+    driver = CallbackDriver(twilio, svc, dispatcher, fake_twilio)
+    clock.set(berlin(2026, 11, 30, 9, 0))
+    (leg,) = driver.ring()
+    driver.answer(leg)
+    dial = driver.press_at_whisper(leg, "1")
+    assert 'statusCallback="https://' in dial and 'statusCallbackEvent="completed"' in dial
+    driver.dial_ends(leg, "completed")
+    driver.caller_leg_ends(leg)
+    driver.press_after_call(leg, "1")
+    driver.status(leg, "completed")
+    with svc.database.transaction() as session:
+        child = find_call(session, DIALLED_SID)
+        assert child.parent_call_sid == leg.sid and child.direction == "outbound-dial"
+        assert child.caller_number_encrypted is None
+    reference = driver.case_reference(driver.callback().case_id)
+    for email in ("erste@example.org", "zweite@example.org"):
+        add_staff(svc, clock, email, StaffRole.ADMIN)
+    erased = hotline(
+        "cases", "erase", reference, "--reason", "Antrag vom 30.11.",
+        "--requested-by", "erste@example.org", "--confirmed-by", "zweite@example.org",
+    )  # fmt: skip
+    assert erased.exit_code == 0, erased.output
+    driver.ring()  # the scheduler carries out the deletions
+    assert {DIALLED_SID, leg.sid} <= set(fake_twilio.deleted_records("Calls"))

@@ -125,7 +125,8 @@ def test_a_phone_appointment_booked_on_the_page_for_six_pm_is_placed_at_six(
     assert "Telefontermin für Fall" in whisper and "vereinbart für heute um 18 Uhr" in whisper
     dial = callbacks.press_at_whisper(leg, "1")
     # dialled with answering-machine detection: no mailbox hears the case
-    assert 'machineDetection="Enable" url="' in dial and f">{MOBILE_E164}</Number>" in dial
+    assert 'machineDetection="Enable" statusCallback="' in dial
+    assert f">{MOBILE_E164}</Number>" in dial
     assert f'callerId="{HOTLINE}"' in dial and 'answerOnBridge="true"' in dial
     callbacks.dial_ends(leg, "completed")
     callbacks.press_after_call(leg, "1")
