@@ -5,6 +5,7 @@ not told of has freed."""
 
 from __future__ import annotations
 
+import re
 import time
 from datetime import timedelta
 
@@ -44,6 +45,8 @@ def test_heute_shows_who_waits_and_what_each_counsellor_does(
     assert "Englisch" in page and "1 min 35 s" in page  # B: position 1, waited 95 s
     assert "Anna: im Gespräch seit 10:00 Uhr" in page
     assert "Ben: wird angerufen seit 10:00 Uhr" in page  # for B, who speaks English
+    # a waiting caller's case is a link: its page can block the caller ("Anrufer sperren")
+    assert re.search(r'<td><a href="/staff/cases/[0-9]{8}">[0-9]{4} [0-9]{4}</a></td>', page)
     assert 'aria-live="polite"' in page and "line.js" in page
     fragment = client.get("/staff/line")
     assert fragment.status_code == 200 and "Englisch" in fragment.get_data(as_text=True)
