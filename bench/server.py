@@ -2,13 +2,10 @@
 
 from __future__ import annotations
 
-import http.client
 import math
 import os
 import runpy
 import shutil
-import signal
-import socket
 import subprocess
 import sys
 import time
@@ -20,6 +17,9 @@ from pathlib import Path
 from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
 
+from tests.support.processes import answers_health, stop
+from tests.support.processes import free_port as free_port  # the bench modules use server.free_port
+
 REPO = Path(__file__).resolve().parent.parent
 GUNICORN_CONF = REPO / "gunicorn.conf.py"
 POSTGRES_ADMIN = "postgresql+psycopg://postgres@127.0.0.1:5432/postgres"
@@ -30,12 +30,6 @@ POSTGRES_BENCH = "postgresql+psycopg://postgres@127.0.0.1:5432/bench"
 class Backend:
     name: str
     url: str
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
 
 
 def configured_workers() -> int:
@@ -99,27 +93,6 @@ def tree_cpu_seconds(root: int) -> float:
     return total / tick
 
 
-def _healthy(port: int) -> bool:
-    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=2)
-    try:
-        conn.request("GET", "/healthz")
-        return conn.getresponse().status == 200
-    except OSError:
-        return False
-    finally:
-        conn.close()
-
-
-def _stop(process: subprocess.Popen[bytes]) -> None:
-    if process.poll() is None:
-        process.send_signal(signal.SIGTERM)
-        try:
-            process.wait(timeout=30)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
-
-
 @contextmanager
 def gunicorn(
     env: Mapping[str, str], port: int, log_file: Path
@@ -132,14 +105,14 @@ def gunicorn(
         )
         try:
             deadline = time.monotonic() + 60
-            while not _healthy(port):
+            while not answers_health(port):
                 if process.poll() is not None or time.monotonic() > deadline:
                     tail = log_file.read_text(errors="replace")[-2000:]
                     raise RuntimeError(f"gunicorn did not become healthy; log tail:\n{tail}")
                 time.sleep(0.1)
             yield process
         finally:
-            _stop(process)
+            stop(process)
 
 
 @contextmanager

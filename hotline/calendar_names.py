@@ -46,6 +46,16 @@ def short_date_time(at: datetime, tz: tzinfo, lang: str = "de") -> str:
     return text(_key("short_date_time", lang), at=at.astimezone(tz))
 
 
+def short_day(day: date, lang: str = "de") -> str:
+    """ "Fr., 27. November" ("Fri, 27 November"): the day chosen on a booking page."""
+    return text(
+        _key("short_day", lang),
+        weekday=WEEKDAYS[lang][day.weekday()],
+        day=day.day,
+        month=MONTHS[lang][day.month - 1],
+    )
+
+
 def day_of_month(day: date, lang: str = "de") -> str:
     """ "27.11." or "27 Nov": a day under its weekday in a week to choose from."""
     return text(

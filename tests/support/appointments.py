@@ -45,6 +45,12 @@ def book(client: FlaskClient, start: str, **fields: Any) -> Any:
     return client.post("/api/v1/appointments", json=booking(start, **fields))
 
 
+def book_phone(client: FlaskClient, start: str) -> Any:
+    """A phone appointment for a mobile number, without an address."""
+    body = {"type": "phone", "start": start, "name": "X", "phone": "0151 23456789", "consent": True}
+    return client.post("/api/v1/appointments", json=body)
+
+
 def local_path(url: str) -> str:
     """The path of a public URL, for the test client."""
     assert url.startswith(PUBLIC_BASE_URL), url

@@ -100,7 +100,8 @@ class WebNode:
             connection.close()
 
 
-def _answers(port: int) -> bool:
+def answers_health(port: int) -> bool:
+    """Whether a server on this port answers /healthz with 200."""
     connection = http.client.HTTPConnection("127.0.0.1", port, timeout=2)
     try:
         connection.request("GET", "/healthz")
@@ -122,17 +123,22 @@ def web_node(environment: Mapping[str, str], log: Path, workers: int = 2) -> Ite
         process = subprocess.Popen(command, env=env, cwd=REPO, stdout=output, stderr=output)
     try:
         deadline = time.monotonic() + 90
-        while not _answers(port):
+        while not answers_health(port):
             if process.poll() is not None or time.monotonic() > deadline:
                 tail = log.read_text(errors="replace")[-3000:]
                 raise AssertionError(f"gunicorn did not answer on /healthz; its log:\n{tail}")
             time.sleep(0.1)
         yield WebNode(process, port, log)
     finally:
-        if process.poll() is None:
-            process.send_signal(signal.SIGTERM)
-            try:
-                process.wait(timeout=30)
-            except subprocess.TimeoutExpired:
-                process.kill()
-                process.wait()
+        stop(process)
+
+
+def stop(process: subprocess.Popen[bytes]) -> None:
+    """SIGTERM, 30 s for a clean end, then SIGKILL."""
+    if process.poll() is None:
+        process.send_signal(signal.SIGTERM)
+        try:
+            process.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()

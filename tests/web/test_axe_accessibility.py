@@ -7,7 +7,13 @@ from __future__ import annotations
 
 import pytest
 
-from tests.support.appointments import appointments, book, local_path, raised_booking_limit
+from tests.support.appointments import (
+    appointments,
+    book,
+    book_phone,
+    local_path,
+    raised_booking_limit,
+)
 from tests.support.axe import violations
 from tests.support.browser import Browser, chromium_fixture
 from tests.support.staff import PASSWORD, add_staff
@@ -35,16 +41,7 @@ def test_the_public_pages_of_appointments_have_no_violations(
 ):
     create_counsellor("Anna")
     assert_clean(browser, "/termin")
-    phone = client.post(
-        "/api/v1/appointments",
-        json={
-            "type": "phone",
-            "start": "2026-11-27T10:00:00+01:00",
-            "name": "X",
-            "phone": "0151 23456789",
-            "consent": True,
-        },
-    )
+    phone = book_phone(client, "2026-11-27T10:00:00+01:00")
     assert phone.status_code == 201, phone.json
     assert_clean(browser, local_path(phone.json["manage_url"]))
     # the same page in English (as an appointment booked in English shows it)

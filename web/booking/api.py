@@ -64,7 +64,7 @@ def error(status: int, code: str, fields: dict[str, str] | None = None) -> Respo
 def message(code: str, lang: str = "de") -> str:
     """The message of an error code, with what it names filled in: German, as the API
     answers, or in the language of an appointment's page."""
-    errors = ERRORS if lang == "de" else page_texts(lang, "errors")
+    errors = page_texts(lang, "errors")  # ERRORS in German
     if code == "too_short_notice":
         minutes = scheduling().appointments.min_notice_minutes
         in_hours = minutes % 60 == 0

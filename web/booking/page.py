@@ -77,7 +77,7 @@ from web.public_pages import (
     wants_json,
 )
 from web.security import booking_limit, manage_limit
-from web.texts import ERRORS, FIELD_ERRORS, MANAGE_MESSAGES
+from web.texts import ERRORS, FIELD_ERRORS
 
 blueprint = Blueprint("booking", __name__, url_prefix=BOOKING_PATH, template_folder="../templates")
 CANCELED_AND_MAILED = "mail"  # ?abgesagt=mail: the official's cancellation went by mail
@@ -421,7 +421,7 @@ def _message(has_email: bool, lang: str) -> str | None:
     if request.args.get("abgesagt"):
         has_email = request.args["abgesagt"] == CANCELED_AND_MAILED
     by_mail = "" if has_email else ".no_email"
-    messages = MANAGE_MESSAGES if lang == "de" else page_texts(lang, "manage_messages")
+    messages = page_texts(lang, "manage_messages")
     for done in ("gebucht", "verlegt", "abgesagt", "email"):
         if request.args.get(done):
             return messages.get(done + by_mail, messages[done])
@@ -432,9 +432,9 @@ def _shown_errors(lang: str, invalid: InvalidInput | None, expired: bool) -> dic
     """The error summary's messages in the page's language, by field."""
     shown: dict[str, str] = {}
     if expired:
-        shown["form"] = FORM_EXPIRED if lang == "de" else text(f"{catalog_of(lang)}.form_expired")
+        shown["form"] = text(f"{catalog_of(lang)}.form_expired")
     if invalid is not None:
-        own = FIELD_ERRORS if lang == "de" else page_texts(lang, "field_errors")
+        own = page_texts(lang, "field_errors")
         for field, message in invalid.fields.items():
             shown[field] = own.get(invalid.codes.get(field, ""), message)
     return shown

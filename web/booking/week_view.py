@@ -12,8 +12,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any
 
-from hotline.appointments.wording import short_day
-from hotline.calendar_names import MONTHS, SHORT_WEEKDAYS, day_of_month
+from hotline.calendar_names import MONTHS, SHORT_WEEKDAYS, day_of_month, short_day
 from hotline.inputs import Refused, calendar_day
 from hotline.texts import text
 from scheduling.appointments.desk import AppointmentDesk

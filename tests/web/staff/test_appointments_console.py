@@ -17,7 +17,13 @@ from hotline.appointments.models import Appointment, AppointmentState
 from hotline.audit.models import AuditEntry
 from hotline.cases.events import CaseEvent, CaseEventKind
 from hotline.reports.statistics import load_statistics
-from tests.support.appointments import appointments, book, local_path, raised_booking_limit
+from tests.support.appointments import (
+    appointments,
+    book,
+    book_phone,
+    local_path,
+    raised_booking_limit,
+)
 from tests.support.staff import add_staff, log_in, post_form
 from tests.support.times import berlin
 from web.staff.charts import appointments_chart
@@ -173,16 +179,7 @@ def test_a_phone_appointment_shows_whom_the_counsellor_calls_not_a_room(
     client, svc, clock, create_counsellor
 ):
     anna_logged_in(client, svc, clock, create_counsellor)
-    phone = client.post(
-        "/api/v1/appointments",
-        json={
-            "type": "phone",
-            "start": "2026-11-27T10:00:00+01:00",
-            "name": "X",
-            "phone": "0151 23456789",
-            "consent": True,
-        },
-    )
+    phone = book_phone(client, "2026-11-27T10:00:00+01:00")
     assert phone.status_code == 201, phone.json
     (row,) = appointments(svc)
     week = client.get("/staff/appointments").get_data(as_text=True)
