@@ -290,10 +290,22 @@ class _EuRule:
 
 
 def _vtimezone(tz: ZoneInfo, years: Iterable[int]) -> Timezone:
-    """The VTIMEZONE in RRULE form: one STANDARD and one DAYLIGHT, each repeating yearly."""
-    rule = _eu_rule(tz, years)
+    """The VTIMEZONE in RRULE form: one STANDARD and one DAYLIGHT, each repeating yearly; a
+    zone without summer time (UTC, Etc/GMT-2) has one STANDARD part and no rule."""
+    years = list(years)
     timezone = Timezone()
     timezone.add("tzid", _tzid(tz))
+    fixed = _fixed_offset(tz, years)
+    if fixed is not None:
+        offset, name = fixed
+        part = TimezoneStandard()
+        part.add("dtstart", datetime(_RULE_FROM_YEAR, 1, 1))
+        part.add("tzoffsetfrom", offset)
+        part.add("tzoffsetto", offset)
+        part.add("tzname", name)
+        timezone.add_component(part)
+        return timezone
+    rule = _eu_rule(tz, years)
     parts = (
         (TimezoneStandard(), _AUTUMN_MONTH, rule.daylight_offset, rule.standard_offset),
         (TimezoneDaylight(), _SPRING_MONTH, rule.standard_offset, rule.daylight_offset),
@@ -309,6 +321,29 @@ def _vtimezone(tz: ZoneInfo, years: Iterable[int]) -> Timezone:
         part.add("rrule", {"freq": "YEARLY", "bymonth": month, "byday": "-1SU"})
         timezone.add_component(part)
     return timezone
+
+
+def check_writable_zone(tz: ZoneInfo, years: Iterable[int]) -> None:
+    """ValueError naming the zone unless invitations and feeds can be written in it for
+    `years`: a zone with the EU summer-time rule, or one without summer time. The hours'
+    configuration asks at start, so that a booking never finds out."""
+    _vtimezone(tz, years)
+
+
+def _fixed_offset(tz: ZoneInfo, years: Iterable[int]) -> tuple[timedelta, str] | None:
+    """The one offset (and its name) of a zone that keeps it all through `years`, else None."""
+    every = sorted(set(years))
+    if not every:
+        return None
+    moments = [
+        datetime(year, month, 15, 12, tzinfo=UTC).astimezone(tz)
+        for year in range(every[0], every[-1] + 1)
+        for month in range(1, 13)
+    ]
+    offsets = {_offset(moment) for moment in moments}
+    if len(offsets) != 1:
+        return None
+    return offsets.pop(), moments[0].tzname() or tz.key
 
 
 def _eu_rule(tz: ZoneInfo, years: Iterable[int]) -> _EuRule:

@@ -37,12 +37,16 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import holidays
 
+from hotline.appointments.calendar import check_writable_zone
 from hotline.texts import text
 
 DEFAULT_TIMEZONE = "Europe/Berlin"
 DEFAULT_HOLIDAY_REGION = "NW"
 WEEKDAY_KEYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 
+# The years a zone is checked in: the calendar files (invitations, feeds) are written in the
+# zone of the hours, and can only be for a zone with the EU summer-time rule or none at all.
+CALENDAR_YEARS = range(2024, 2041)
 _WINDOW_PATTERN = re.compile(r"^(\d{2}):(\d{2})\s*-\s*(\d{2}):(\d{2})$")
 _HOURS_KEYS = frozenset({"timezone", "holiday_region", "weekly", "closures"})
 _CLOSURE_KEYS = frozenset({"date", "from", "to", "name"})
@@ -149,9 +153,14 @@ def _parse_timezone(value: Any) -> ZoneInfo:
     if not isinstance(value, str) or not value:
         raise HoursConfigError(f"hours.timezone: {value!r} is not a time zone name")
     try:
-        return ZoneInfo(value)
+        zone = ZoneInfo(value)
     except (ZoneInfoNotFoundError, ValueError):
         raise HoursConfigError(f"hours.timezone: unknown time zone {value!r}") from None
+    try:
+        check_writable_zone(zone, CALENDAR_YEARS)
+    except ValueError as problem:
+        raise HoursConfigError(f"hours.timezone: {problem}") from None
+    return zone
 
 
 def _parse_holiday_region(value: Any) -> str | None:

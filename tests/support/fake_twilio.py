@@ -7,8 +7,9 @@ and, given `credentials`, refuses a GET without them with a 401 as Twilio does.
 Besides recording, it can behave like Twilio in the ways the scheduler must cope with: answer
 with an error for the next requests (a 503 that passes, a 400 that does not; DELETEs of
 Call and Message records too), answer slowly,
-and report on a call it "placed" by posting a signed status callback to the service, as
-Twilio does, whatever became of the process that placed it.
+and report on a call it "placed" (or an SMS it "sent") by posting a signed status callback
+to the service, as Twilio does, whatever became of the process that placed it; to one of
+several nodes in turn, the next one if a node does not answer, as through a load balancer.
 """
 
 from __future__ import annotations
@@ -52,6 +53,13 @@ class CallbackTarget:
     base_url: str  # e.g. http://127.0.0.1:5123, standing in for the public URL
     public_base_url: str  # what the signature covers
     auth_token: str
+    other_base_urls: tuple[str, ...] = ()  # further nodes behind the same public URL
+
+    def nodes(self, turn: int) -> list[str]:
+        """Every node, starting with the one whose turn it is (round robin)."""
+        every = [self.base_url, *self.other_base_urls]
+        start = turn % len(every)
+        return every[start:] + every[:start]
 
 
 @dataclass
@@ -163,7 +171,9 @@ def _handler(fake: FakeTwilio) -> type[BaseHTTPRequestHandler]:
             with contextlib.suppress(OSError):
                 self._answer(201, {"sid": sid, "status": "queued", "to": form.get("To", [""])[0]})
             if fake.report_to is not None and self.path.endswith("/Calls.json"):
-                _report(fake, fake.report_to, form, sid)
+                _report(fake, fake.report_to, form, _call_report(sid))
+            elif fake.report_to is not None and self.path.endswith("/Messages.json"):
+                _report(fake, fake.report_to, form, _message_report(sid))
 
         def do_GET(self) -> None:
             """The account, or its numbers (a page of IncomingPhoneNumbers)."""
@@ -232,24 +242,52 @@ def _page(path: str, key: str, records: list[dict[str, str | None]]) -> dict[str
     }
 
 
-def _report(fake: FakeTwilio, target: CallbackTarget, form: dict[str, list[str]], sid: str) -> None:
-    """As Twilio does: the placed call's first status callback, signed for the public URL."""
-    callback = (form.get("StatusCallback") or [""])[0]
-    if not callback.startswith(target.public_base_url):
-        return
-    params = {
+def _call_report(sid: str) -> dict[str, str]:
+    """A placed call's first status callback."""
+    return {
         "CallSid": sid,
         "AccountSid": "AC" + "1" * 32,
         "CallStatus": "initiated",
         "Direction": "outbound-api",
         "SequenceNumber": "0",
     }
+
+
+def _message_report(sid: str) -> dict[str, str]:
+    """A sent SMS's status callback."""
+    return {
+        "MessageSid": sid,
+        "SmsSid": sid,
+        "AccountSid": "AC" + "1" * 32,
+        "MessageStatus": "sent",
+        "SmsStatus": "sent",
+    }
+
+
+def _report(
+    fake: FakeTwilio, target: CallbackTarget, form: dict[str, list[str]], params: dict[str, str]
+) -> None:
+    """As Twilio does: a status callback, signed for the public URL, to the node whose turn it
+    is, or the next one if that one does not answer at all (a node that is down)."""
+    callback = (form.get("StatusCallback") or [""])[0]
+    if not callback.startswith(target.public_base_url):
+        return
     signature = RequestValidator(target.auth_token).compute_signature(callback, params)
     path = callback[len(target.public_base_url) :]
-    response = requests.post(
-        target.base_url + path, data=params, headers={"X-Twilio-Signature": signature}, timeout=10
-    )
-    response.raise_for_status()
+    with fake._lock:
+        turn = fake.callbacks_sent
+    nodes = target.nodes(turn)
+    for node in nodes:
+        try:
+            response = requests.post(
+                node + path, data=params, headers={"X-Twilio-Signature": signature}, timeout=10
+            )
+        except requests.ConnectionError:
+            if node == nodes[-1]:
+                raise
+            continue
+        response.raise_for_status()
+        break
     with fake._lock:
         fake.callbacks_sent += 1
 

@@ -4,6 +4,7 @@ gathered from every worker)."""
 
 from __future__ import annotations
 
+import contextlib
 import http.client
 import os
 import signal
@@ -131,6 +132,28 @@ def web_node(environment: Mapping[str, str], log: Path, workers: int = 2) -> Ite
         yield WebNode(process, port, log)
     finally:
         stop(process)
+
+
+def children(pid: int) -> list[int]:
+    """The direct children of a process (Linux: /proc/PID/task/*/children)."""
+    found: list[int] = []
+    for task in Path(f"/proc/{pid}/task").glob("*"):
+        try:
+            found += [int(child) for child in (task / "children").read_text().split()]
+        except OSError:
+            continue
+    return found
+
+
+def kill_machine(node: WebNode) -> None:
+    """`kill -9` of the gunicorn master and every worker at once, as when the machine the
+    node runs on goes down: nothing is let finish, and the port stops answering."""
+    workers = children(node.process.pid)
+    node.process.send_signal(signal.SIGKILL)
+    for worker in workers:
+        with contextlib.suppress(ProcessLookupError):
+            os.kill(worker, signal.SIGKILL)
+    node.process.wait()
 
 
 def stop(process: subprocess.Popen[bytes]) -> None:

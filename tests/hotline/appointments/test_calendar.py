@@ -455,12 +455,31 @@ def test_wrong_invitations_are_refused(changes: dict, message: str) -> None:
         request_ics(invitation(**changes), BERLIN)
 
 
-@pytest.mark.parametrize("zone", ["America/New_York", "Australia/Sydney", "UTC", "Asia/Tokyo"])
-def test_zones_without_the_eu_rule_are_refused(zone: str) -> None:
+@pytest.mark.parametrize("zone", ["America/New_York", "Australia/Sydney"])
+def test_zones_with_another_summer_time_rule_are_refused(zone: str) -> None:
     with pytest.raises(ValueError, match="EU"):
         request_ics(invitation(), ZoneInfo(zone))
     with pytest.raises(ValueError, match="EU"):
         feed_ics("Termine", FEED_ENTRIES, datetime(2026, 10, 1, tzinfo=UTC), ZoneInfo(zone))
+
+
+@pytest.mark.parametrize("zone", ["UTC", "Asia/Tokyo", "Etc/GMT-11"])
+def test_a_zone_without_summer_time_is_one_standard_part_and_resolves_right(zone: str) -> None:
+    """One STANDARD part without a rule: read back, the times are the booked instants, in
+    winter and in summer (an hour's difference would show if a rule crept in)."""
+    for start in (datetime(2026, 1, 12, 9, 0, tzinfo=UTC), datetime(2026, 7, 13, 9, 0, tzinfo=UTC)):
+        wish = invitation(start=start, end=start + timedelta(minutes=45))
+        calendar = parse(request_ics(wish, ZoneInfo(zone)))
+        (timezone,) = calendar.contents["vtimezone"]
+        assert [part.name for part in timezone.getChildren() if part.name != "TZID"] == ["STANDARD"]
+        assert "rrule" not in timezone.contents["standard"][0].contents
+        assert calendar.vevent.dtstart.value.astimezone(UTC) == start
+        if zone != "UTC":  # vobject reads TZID=UTC as UTC itself, without the VTIMEZONE
+            assert utc_from_own_vtimezone(calendar, calendar.vevent.dtstart) == start
+        feed = parse(
+            feed_ics("Termine", FEED_ENTRIES, datetime(2026, 10, 1, tzinfo=UTC), ZoneInfo(zone))
+        )
+        assert feed.vtimezone.tzid.value == zone
 
 
 def test_the_second_pass_of_the_repeated_autumn_hour_is_refused() -> None:

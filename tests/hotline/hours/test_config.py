@@ -97,6 +97,10 @@ def test_a_recurring_closure_covers_that_day_in_every_year_and_a_range_only_its_
     ("section", "message"),
     [
         ({"timezone": "Europe/Bonn"}, "hours.timezone: unknown time zone 'Europe/Bonn'"),
+        (  # the calendar files could not be written in it: refused at start, not at a booking
+            {"timezone": "America/New_York"},
+            "hours.timezone: America/New_York does not follow the EU summer-time rule",
+        ),
         ({"timezone": 1}, "hours.timezone:"),
         ({"holiday_region": "NRW"}, "hours.holiday_region: unknown region 'NRW'"),
         ({"weekly": {"mon": ["9-16"]}}, "hours.weekly.mon: '9-16' is not HH:MM-HH:MM"),
