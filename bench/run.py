@@ -22,6 +22,7 @@ from bench import (
     erlang,
     flood,
     inprocess,
+    metrics,
     outbox,
     protection,
     routing,
@@ -58,6 +59,7 @@ class Settings:
     console: bool
     protection: bool
     flood: bool
+    metrics: bool
 
     @classmethod
     def from_env(cls) -> Settings:
@@ -87,6 +89,7 @@ class Settings:
             console=env("BENCH_CONSOLE", "1") not in ("", "0"),
             protection=env("BENCH_PROTECTION", "1") not in ("", "0"),
             flood=env("BENCH_FLOOD", "1") not in ("", "0"),
+            metrics=env("BENCH_METRICS", "1") not in ("", "0"),
         )
 
 
@@ -252,6 +255,7 @@ def main() -> int:
     console_pages = console.main() if settings.console else []
     guarded = protection.main() if settings.protection else []
     floods = flood.main() if settings.flood else []
+    scraped = metrics.main() if settings.metrics else None
     if cpu_results:
         print("\n" + inprocess.table(cpu_results))
     if bursts:
@@ -272,6 +276,8 @@ def main() -> int:
         print("\n" + protection.table(guarded))
     if floods:
         print("\n" + flood.table(floods))
+    if scraped:
+        print("\n" + metrics.table(*scraped))
     print("\n" + text_table(summaries) + "\n")
     for cpu_result in cpu_results:
         for line in inprocess.verdict_lines(cpu_result):
@@ -286,6 +292,7 @@ def main() -> int:
         *console.verdict_lines(console_pages),
         *protection.verdict_lines(guarded),
         *flood.verdict_lines(floods),
+        *(metrics.verdict_lines(*scraped) if scraped else []),
     ]:
         print(line)
     for result in verdicts:
@@ -294,6 +301,8 @@ def main() -> int:
     problems += statistics.problems(pages)
     problems += [line for line in protection.verdict_lines(guarded) if line.startswith("FAIL")]
     problems += [problem for result in floods for problem in result.problems()]
+    if scraped:
+        problems += [line for line in metrics.verdict_lines(*scraped) if line.startswith("FAIL")]
     for problem in problems:
         print(f"ERROR {problem}", file=sys.stderr)
     path = write_markdown(RESULTS / "latest.md", about, summaries, verdicts)

@@ -6,7 +6,7 @@ Europe/Berlin, public holidays of Nordrhein-Westfalen (the office is in Bonn), c
 Heiligabend and Silvester::
 
     [hours]
-    timezone = "Europe/Berlin"
+    timezone = "Europe/Berlin"     # EU summer-time rule or none: the calendar files need it
     holiday_region = "NW"          # Land code from holidays.Germany.subdivisions; "" = nationwide
     [hours.weekly]                 # keys mon tue wed thu fri sat sun; an omitted day is closed;
                                    # if the whole table is omitted: Monday to Friday 09:00-16:00

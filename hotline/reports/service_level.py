@@ -62,6 +62,14 @@ class ServiceLevel:
         return next((e for e in self.by_hour if e.weekday == weekday and e.hour == hour), None)
 
 
+@dataclass(frozen=True)
+class Totals:
+    waited: int  # callers who joined the line
+    answered: int  # taken by a counsellor
+    answered_within: int  # ... within the threshold
+    abandoned: int  # hung up while waiting
+
+
 def service_level(
     session: Session, first_day: date, last_day: date, tz: ZoneInfo, threshold_seconds: int
 ) -> ServiceLevel:
@@ -69,21 +77,7 @@ def service_level(
     days = LocalDays(kind, tz, first_day, last_day)
     waited = _waited(days)
     wait = wait_seconds_of(kind)
-    totals = session.execute(
-        select(
-            func.count(),
-            func.count(Call.connected_at),
-            func.coalesce(
-                func.sum(
-                    case((Call.connected_at.is_not(None) & (wait <= threshold_seconds), 1), else_=0)
-                ),
-                0,
-            ),
-            func.coalesce(
-                func.sum(case((Call.outcome == CallOutcome.ABANDONED_IN_QUEUE, 1), else_=0)), 0
-            ),
-        ).where(*waited)
-    ).one()
+    totals = service_totals(session, days, threshold_seconds)
     local = days.local_seconds(Call.queued_at)
     weekday = cast((local // SECONDS_PER_DAY + EPOCH_WEEKDAY) % 7, Integer).label("weekday")
     hour = cast((local % SECONDS_PER_DAY) // 3600, Integer).label("hour")
@@ -104,7 +98,36 @@ def service_level(
         )
         for (day_of_week, hour_of_day), histogram in sorted(histograms.items())
     ]
-    return ServiceLevel(threshold_seconds, *(int(value) for value in totals), by_hour)
+    return ServiceLevel(
+        threshold_seconds,
+        totals.waited,
+        totals.answered,
+        totals.answered_within,
+        totals.abandoned,
+        by_hour,
+    )
+
+
+def service_totals(session: Session, days: LocalDays, threshold_seconds: int) -> Totals:
+    """The counts of the service level without the hours of the week: one query, what the
+    metrics read on every scrape."""
+    wait = wait_seconds_of(days.kind)
+    totals = session.execute(
+        select(
+            func.count(),
+            func.count(Call.connected_at),
+            func.coalesce(
+                func.sum(
+                    case((Call.connected_at.is_not(None) & (wait <= threshold_seconds), 1), else_=0)
+                ),
+                0,
+            ),
+            func.coalesce(
+                func.sum(case((Call.outcome == CallOutcome.ABANDONED_IN_QUEUE, 1), else_=0)), 0
+            ),
+        ).where(*_waited(days))
+    ).one()
+    return Totals(*(int(value) for value in totals))
 
 
 def _waited(days: LocalDays) -> list[ColumnElement[bool]]:

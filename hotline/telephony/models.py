@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from enum import StrEnum
 
-from sqlalchemy import Boolean, ForeignKey, Integer, LargeBinary, String
+from sqlalchemy import Boolean, ForeignKey, Index, Integer, LargeBinary, String, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from hotline.cases.models import Case
@@ -41,10 +41,39 @@ class CallOutcome(StrEnum):
     CHALLENGE_FAILED = "challenge_failed"
 
 
+_WAITING = text(
+    "queued_at IS NOT NULL AND connected_at IS NULL AND queue_left_at IS NULL AND ended_at IS NULL"
+)
+_TALKING = text("counsellor_id IS NOT NULL AND connected_at IS NOT NULL AND ended_at IS NULL")
+_QUEUED = text("queued_at IS NOT NULL")
+
+
 class Call(Base):
     """One call leg, keyed by Twilio's CallSid; the call's state lives here, never in a worker."""
 
     __tablename__ = "calls"
+    # what is read all the time (migration 0021): the line, who talks, a day's calls
+    __table_args__ = (
+        Index(
+            "ix_calls_waiting",
+            "queued_at",
+            sqlite_where=_WAITING,
+            postgresql_where=_WAITING,
+        ),
+        Index(
+            "ix_calls_talking",
+            "counsellor_id",
+            sqlite_where=_TALKING,
+            postgresql_where=_TALKING,
+        ),
+        Index("ix_calls_day_outcome", "started_at", "direction", "outcome"),
+        Index(
+            "ix_calls_queued_started",
+            "started_at",
+            sqlite_where=_QUEUED,
+            postgresql_where=_QUEUED,
+        ),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     call_sid: Mapped[str] = mapped_column(String(64), unique=True)

@@ -614,3 +614,43 @@ def test_0020_adds_the_protection_to_a_database_holding_calls_and_a_downgrade_ke
     assert call_row(svc, first.sid).caller_hash is None  # from before: no hash
     assert caller.calls_through("+4915123456789").queued  # the block went with the downgrade
     assert "eingetragen" in hotline("block", "add", "--call", first.sid, "--reason", "y").output
+
+
+def test_0021_indexes_the_line_on_a_database_holding_calls_and_the_line_reads_by_them(
+    svc, twilio, create_counsellor
+):
+    """0021 adds indexes only: calls stay as they are either way, and on SQLite the line's
+    question (who waits) is answered from the partial index, not by reading every call."""
+    from sqlalchemy import func, select, text
+
+    from hotline.routing.line import _CALLS, waiting_callers
+    from hotline.telephony.models import Call
+    from tests.support.protection import Caller
+
+    create_counsellor("Anna")
+    waiting = Caller(twilio).calls_through("+4915123456789")
+    assert waiting.queued
+    engine = svc.database.engine
+    added = {
+        "ix_calls_waiting",
+        "ix_calls_talking",
+        "ix_calls_day_outcome",
+        "ix_calls_queued_started",
+    }
+
+    migrate.downgrade(engine, "0020")
+    assert not added & {index["name"] for index in inspect(engine).get_indexes("calls")}
+    migrate.upgrade(engine)
+
+    assert added <= {index["name"] for index in inspect(engine).get_indexes("calls")}
+    with svc.database.transaction() as session:
+        assert session.scalar(select(func.count()).select_from(Call)) == 1
+        line = session.scalars(select(_CALLS.c.call_sid).where(*waiting_callers())).all()
+        assert line == [waiting.sid]
+        if engine.dialect.name == "sqlite":
+            query = select(_CALLS.c.call_sid).where(*waiting_callers())
+            compiled = query.compile(engine, compile_kwargs={"literal_binds": True})
+            plan = " ".join(
+                str(row[-1]) for row in session.execute(text(f"EXPLAIN QUERY PLAN {compiled}"))
+            )
+            assert "ix_calls_waiting" in plan, plan

@@ -22,9 +22,9 @@ from sqlalchemy.orm import Session
 
 from hotline.database_kinds import kind_of
 from hotline.outbox.models import WorkItem, WorkState
-from hotline.reports.calls import calls_by_outcome
+from hotline.reports.calls import outcomes_between
 from hotline.reports.local_days import LocalDays
-from hotline.reports.service_level import service_level
+from hotline.reports.service_level import service_totals
 from hotline.routing.live import line_now
 from hotline.routing.states import CounsellorState
 from hotline.scheduler.models import SchedulerNode
@@ -136,16 +136,15 @@ def _today(unit: Unit) -> Iterator[Metric]:
         "Inbound calls that started today (local day), by outcome (none: still running)",
         labels=["outcome"],
     )
+    days = LocalDays(kind_of(session), tz, today, today)
     outcomes = Counter()
-    for _, outcome, count in calls_by_outcome(
-        session, LocalDays(kind_of(session), tz, today, today)
-    ):
+    for outcome, count in outcomes_between(session, days).items():
         outcomes[outcome or NO_OUTCOME] += count
     for outcome in [*(o.value for o in CallOutcome), NO_OUTCOME]:
         calls.add_metric([outcome], outcomes[outcome])
     yield calls
     threshold = unit.config.routing.service_level_seconds
-    served = service_level(session, today, today, tz, threshold)
+    served = service_totals(session, days, threshold)
     yield _gauge(
         "hotline_callers_waited_today",
         "Callers who waited in the line today and are no longer waiting",
@@ -157,8 +156,8 @@ def _today(unit: Unit) -> Iterator[Metric]:
         "service_level_seconds (absent until someone waited)",
         labels=["within_seconds"],
     )
-    if served.share_within is not None:
-        level.add_metric([str(threshold)], served.share_within)
+    if served.waited:
+        level.add_metric([str(threshold)], served.answered_within / served.waited)
     yield level
 
 
