@@ -32,7 +32,7 @@ from hotline.cases.service import find_case
 from hotline.cli.support import cli_context, cli_units
 from hotline.crypto import DataCipher
 from hotline.plurals import Counted
-from hotline.retention.erasure import ErasureRefused, erasure_shown
+from hotline.retention.erasure import ErasureRefused, erasure_shown, pending_erasure
 from hotline.staff.accounts import find_account
 from hotline.texts import text
 
@@ -80,15 +80,28 @@ def cases_export(reference: str, reason: str, by: str, output: Path | None) -> N
 @click.option("--reason", help=text("rights.cli.help.reason"))
 @click.option("--requested-by", metavar="EMAIL", help=text("rights.cli.help.requested_by"))
 @click.option("--confirmed-by", metavar="EMAIL", help=text("rights.cli.help.confirmed_by"))
+@click.option("--withdrawn-by", metavar="EMAIL", help=text("rights.cli.help.withdrawn_by"))
 def cases_erase(
-    reference: str, reason: str | None, requested_by: str | None, confirmed_by: str | None
+    reference: str,
+    reason: str | None,
+    requested_by: str | None,
+    confirmed_by: str | None,
+    withdrawn_by: str | None,
 ) -> None:
     if (reason is None) != (requested_by is None):
         raise click.UsageError(text("rights.refused.reason_missing", most=LONGEST_REASON))
+    if withdrawn_by is not None and (requested_by or confirmed_by):
+        raise click.UsageError(text("rights.cli.withdraw_alone"))
     said: list[str] = []
     with cli_units().transaction() as unit:
         case = _case(unit.session, reference)
         shown, plain = display_case_reference(case.reference), case.reference
+        if withdrawn_by is not None:
+            by = _account_id(unit.session, withdrawn_by)
+            pending = pending_erasure(unit.session, case.id)
+            _refusals_as_errors(lambda: unit.erasure.withdraw(case, by=by))
+            assert pending is not None  # withdraw refuses when nothing is pending
+            said.append(text("rights.cli.withdrawn", id=pending.id, reference=shown))
         if requested_by is not None:
             by = _account_id(unit.session, requested_by)
             erasure = _refusals_as_errors(lambda: unit.erasure.request(case, reason, by=by))

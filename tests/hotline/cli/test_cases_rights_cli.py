@@ -209,3 +209,44 @@ def test_a_block_of_the_erased_cases_caller_stays_until_it_ends_without_the_case
         assert block.case_id is None and block.is_active(clock.now())
         assert block.number_hash in svc.hasher.number_hashes(a.caller)
     assert a.reference not in hotline("block", "list").output
+
+
+def test_a_requested_erasure_is_withdrawn_on_the_command_line_and_nothing_is_erased(
+    hotline, svc, clock, create_case
+):
+    """`--withdrawn-by`: any admin takes the request back (audited); the case stays whole, a
+    confirmation then finds nothing to confirm, and a new request can be made."""
+    from hotline.audit.models import AuditMessage
+    from hotline.staff.models import StaffRole
+
+    for admin in ADMINS:
+        add_staff(svc, clock, admin, StaffRole.ADMIN)
+    case = create_case()
+    asked = hotline(
+        "cases", "erase", case.reference, "--reason", REASON, "--requested-by", ADMINS[0]
+    )
+    assert asked.exit_code == 0, asked.output
+
+    both = hotline(
+        "cases", "erase", case.reference, "--withdrawn-by", ADMINS[1], "--confirmed-by", ADMINS[1]
+    )
+    assert both.exit_code == 2 and "--withdrawn-by" in both.output
+    withdrawn = hotline("cases", "erase", case.reference, "--withdrawn-by", ADMINS[1])
+
+    assert withdrawn.exit_code == 0, withdrawn.output
+    assert "zurückgezogen; es wurde nichts gelöscht" in withdrawn.output
+    assert "keine Löschung beantragt" in hotline("cases", "erase", case.reference).output
+    confirm = hotline("cases", "erase", case.reference, "--confirmed-by", ADMINS[1])
+    assert confirm.exit_code == 1 and "keine Löschung beantragt" in confirm.output
+    again = hotline("cases", "erase", case.reference, "--withdrawn-by", ADMINS[0])
+    assert again.exit_code == 1 and "keine Löschung beantragt" in again.output
+    with svc.database.transaction() as session:
+        assert session.get(Case, case.id).reference == case.reference  # not erased
+        (erasure,) = session.scalars(select(CaseErasure))
+        assert erasure.state == "withdrawn"
+        messages = session.scalars(select(AuditEntry.message).order_by(AuditEntry.id)).all()
+        assert AuditMessage.ERASURE_WITHDRAWN in messages
+    renewed = hotline(
+        "cases", "erase", case.reference, "--reason", REASON, "--requested-by", ADMINS[1]
+    )
+    assert renewed.exit_code == 0, renewed.output
