@@ -128,13 +128,20 @@ def _warm(port: int, env: dict[str, str], token: str) -> None:
         list(pool.map(lambda request: _send(port, *request), requests))
 
 
-def _send(port: int, method: str, path: str, body: bytes | None, headers: dict[str, str]) -> None:
+def _send(
+    port: int, method: str, path: str, body: bytes | None, headers: dict[str, str]
+) -> tuple[float, int, bytes]:
+    """One request on a connection of its own, as gunicorn's sync workers take them: the
+    seconds to the last byte of the answer, its status and body (OSError if none came)."""
     connection = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
+    started = time.monotonic()
     try:
         connection.request(method, path, body, headers)
-        connection.getresponse().read()
+        response = connection.getresponse()
+        answer = response.read()
     finally:
         connection.close()
+    return time.monotonic() - started, response.status, answer
 
 
 def _load(
@@ -149,6 +156,27 @@ def _load(
     errors: list[str] = []
     lock = threading.Lock()
 
+    def timed(
+        into: list[float],
+        expected: bytes,
+        method: str,
+        path: str,
+        body: bytes | None,
+        headers: dict[str, str],
+    ) -> None:
+        """One request, timed into `into`; an error (no answer, or not the one expected)
+        is noted instead."""
+        try:
+            seconds, status, answer = _send(port, method, path, body, headers)
+        except OSError as error:
+            with lock:
+                errors.append(f"{type(error).__name__} on {path}")
+            return
+        with lock:
+            into.append(seconds)
+            if status != 200 or expected not in answer:
+                errors.append(f"{path} answered {status}")
+
     def caller(number: int) -> None:
         sent = 0
         while time.monotonic() < stop_at:
@@ -159,42 +187,12 @@ def _load(
             ((body, headers),) = prepare(
                 INCOMING, env["PUBLIC_BASE_URL"], env["TWILIO_AUTH_TOKEN"], 1
             )
-            connection = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
-            started = time.monotonic()
-            try:
-                connection.request("POST", INCOMING.path, body, headers)
-                response = connection.getresponse()
-                answer = response.read()
-            except OSError as error:
-                with lock:
-                    errors.append(type(error).__name__)
-                continue
-            finally:
-                connection.close()
-            with lock:
-                webhooks.append(time.monotonic() - started)
-                if response.status != 200 or INCOMING.marker not in answer:
-                    errors.append(f"incoming answered {response.status}")
+            timed(webhooks, INCOMING.marker, "POST", INCOMING.path, body, headers)
 
     def prometheus() -> None:
         headers = {"Authorization": f"Bearer {token}"}
         while time.monotonic() < stop_at:
-            connection = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
-            started = time.monotonic()
-            try:
-                connection.request("GET", "/metrics", headers=headers)
-                response = connection.getresponse()
-                text = response.read()
-            except OSError as error:
-                with lock:
-                    errors.append(type(error).__name__)
-                continue
-            finally:
-                connection.close()
-            with lock:
-                scrapes.append(time.monotonic() - started)
-                if response.status != 200 or b"hotline_database_up 1.0" not in text:
-                    errors.append(f"/metrics answered {response.status}")
+            timed(scrapes, b"hotline_database_up 1.0", "GET", "/metrics", None, headers)
             time.sleep(SCRAPE_EVERY)
 
     threads = [threading.Thread(target=caller, args=(n,)) for n in range(clients)]
