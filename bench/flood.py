@@ -177,6 +177,7 @@ def run(seconds: float, rate: float) -> Result:
             env, "counsellor", "add", "Bench", "--phone", "0228 5550100", "--on-duty"
         )
         server.hotline_cli(env, "flood", "on")
+        server.open_whatever_the_day(env, "UTC")  # ALWAYS_OPEN's zone
         tally = Tally()
         with server.gunicorn(env, port, folder / "gunicorn.log"):
             _load(port, env, tally, seconds, rate)

@@ -108,6 +108,7 @@ def scrapes_under_load(seconds: float, rate: float, clients: int) -> list[Scrape
         server.hotline_cli(
             env, "counsellor", "add", "Bench", "--phone", "0228 5550100", "--on-duty"
         )
+        server.open_whatever_the_day(env, "UTC")  # ALWAYS_OPEN's zone
         with server.gunicorn(env, port, folder / "gunicorn.log"):
             _warm(port, env, token)
             paced = _load(port, env, token, seconds, rate=rate, clients=clients)

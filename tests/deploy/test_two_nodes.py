@@ -30,10 +30,11 @@ from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import ExitStack
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from itertools import pairwise
 from urllib.parse import parse_qs, urlencode, urlsplit
 from xml.etree import ElementTree
+from zoneinfo import ZoneInfo
 
 import pytest
 from sqlalchemy import func, select
@@ -81,7 +82,8 @@ JSON = {"Content-Type": "application/json"}
 
 def noon_somewhere() -> str:
     """A time zone in which it is about noon now, so that the line is open around the clock
-    but for the last minute of a day (23:59), which is then half a day away."""
+    but for the last minute of a day (23:59), which is then half a day away, and there are
+    free times for appointments from two hours on."""
     offset = (12 - datetime.now(UTC).hour + 12) % 24 - 12  # -12 .. 11 hours from UTC
     if offset == 0:
         return "Etc/GMT"
@@ -401,8 +403,8 @@ def test_two_web_nodes_and_two_schedulers_lose_nothing_when_one_of_each_dies_wit
 ):
     if not database_url.startswith("postgresql"):
         pytest.skip("two machines share a PostgreSQL database; a SQLite file is one machine's")
-    config = tmp_path / "hotline.toml"
-    config.write_text(configuration(noon_somewhere()))
+    config, zone = tmp_path / "hotline.toml", noon_somewhere()
+    config.write_text(configuration(zone))
     environment = app_environment(
         database_url,
         HOTLINE_CONFIG=str(config),
@@ -415,6 +417,9 @@ def test_two_web_nodes_and_two_schedulers_lose_nothing_when_one_of_each_dies_wit
     )
     for name, number in (("Anna", "+49228111111"), ("Ben", "+49228222222")):
         hotline_command(environment, "counsellor", "add", name, "--phone", number, "--on-duty")
+    # open whatever the day: a nationwide holiday closes the line even with these hours
+    until = f"{datetime.now(ZoneInfo(zone)) + timedelta(hours=1):%Y-%m-%d %H:%M}"
+    hotline_command(environment, "hours", "set", "open", "--until", until, "--note", "Test")
     reader = create_app(load_settings(environment, instance_path=tmp_path / "reader"))
     svc = services(reader)
     schedulers = SchedulerProcesses(
