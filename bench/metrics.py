@@ -40,11 +40,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from bench import server
-from bench.apps import ALWAYS_OPEN
+from bench import apps, server
 from bench.inprocess import bench_app, incoming_request, measure, signed_environ
 from bench.workload import INCOMING, prepare
-from hotline.crypto import generate_key
 from webhooks import observed
 
 TARGET_SCRAPE_P99_MS = 20.0
@@ -75,23 +73,6 @@ class CountingResult:
 
 
 # --- 1. the scrape under load -------------------------------------------------------------
-def _environment(folder: Path, port: int, token: str) -> dict[str, str]:
-    (folder / "hotline.toml").write_text(ALWAYS_OPEN)
-    return {
-        **os.environ,
-        "HOTLINE_ENV": "development",
-        "DATABASE_URL": f"sqlite:///{folder / 'metrics.db'}",
-        "PUBLIC_BASE_URL": f"http://127.0.0.1:{port}",
-        "TWILIO_AUTH_TOKEN": "bench-" + secrets.token_hex(8),
-        "HOTLINE_DATA_KEY": generate_key(),
-        "HOTLINE_INSTANCE_PATH": str(folder),
-        "HOTLINE_CONFIG": str(folder / "hotline.toml"),
-        "METRICS_TOKEN": token,
-        "WEB_CONCURRENCY": "2",
-        "LOG_LEVEL": "WARNING",
-    }
-
-
 def _percentile(values: list[float], share: float) -> float:
     ordered = sorted(values) or [0.0]
     return ordered[int(share * (len(ordered) - 1))] * 1000
@@ -103,7 +84,17 @@ def scrapes_under_load(seconds: float, rate: float, clients: int) -> list[Scrape
     token = secrets.token_urlsafe(24)
     with tempfile.TemporaryDirectory(prefix="bench-metrics-") as name:
         folder, port = Path(name), server.free_port()
-        env = _environment(folder, port, token)
+        env = {
+            **os.environ,
+            **apps.environment(
+                f"sqlite:///{folder / 'metrics.db'}",
+                folder,
+                config=apps.ALWAYS_OPEN,
+                METRICS_TOKEN=token,
+                WEB_CONCURRENCY="2",
+                LOG_LEVEL="WARNING",
+            ),
+        }
         server.hotline_cli(env, "db", "upgrade")
         server.hotline_cli(
             env, "counsellor", "add", "Bench", "--phone", "0228 5550100", "--on-duty"
@@ -225,7 +216,7 @@ class _Nothing:
         return self
 
     def observe(self, amount: float) -> None:
-        pass
+        """Keeps nothing: what bare measures without."""
 
 
 def _counting_here(count: int, rounds: int) -> CountingResult:

@@ -21,6 +21,7 @@ from sqlalchemy.engine import make_url
 
 from tests.support.processes import answers_health, stop
 from tests.support.processes import free_port as free_port  # the bench modules use server.free_port
+from tests.support.processes import run_hotline as hotline_cli  # and server.hotline_cli
 
 REPO = Path(__file__).resolve().parent.parent
 GUNICORN_CONF = REPO / "gunicorn.conf.py"
@@ -56,16 +57,6 @@ def postgres_backend(log: Callable[[str], None]) -> Backend | None:
         log(f"PostgreSQL skipped: 127.0.0.1:5432 not usable ({type(error).__name__})")
         return None
     return Backend("postgresql", POSTGRES_BENCH)
-
-
-def hotline_cli(env: Mapping[str, str], *args: str) -> None:
-    subprocess.run(
-        [sys.executable, "-m", "hotline.cli", *args],
-        env=dict(env),
-        cwd=REPO,
-        check=True,
-        capture_output=True,
-    )
 
 
 def open_whatever_the_day(env: Mapping[str, str], timezone: str, hours: int = 2) -> None:

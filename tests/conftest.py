@@ -40,6 +40,7 @@ from scheduling.scheduler.kind_table import build_work_kinds
 from tests.support import databases
 from tests.support.factories import Factories
 from tests.support.fake_twilio import FakeTwilio, FakeTwilioServer
+from tests.support.redis_store import RedisStore, redis_store
 from tests.support.smtp_server import LocalSmtpServer
 from tests.support.times import berlin
 from tests.support.twilio import (
@@ -212,6 +213,14 @@ def simulate_call(app: Flask, clock: FixedClock, work_tools: WorkTools) -> Simul
 
 
 # --- the scheduler --------------------------------------------------------------------------
+@pytest.fixture
+def store() -> Iterator[RedisStore]:
+    """The Redis server on this machine as a shared rate-limit store, under a key prefix of
+    the test's own (tests/support/redis_store.py)."""
+    with redis_store() as store:
+        yield store
+
+
 @pytest.fixture
 def smtp() -> Iterator[LocalSmtpServer]:
     """A local SMTP server that keeps what it receives (aiosmtpd)."""

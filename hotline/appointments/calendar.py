@@ -327,7 +327,9 @@ def check_writable_zone(tz: ZoneInfo, years: Iterable[int]) -> None:
     """ValueError naming the zone unless invitations and feeds can be written in it for
     `years`: a zone with the EU summer-time rule, or one without summer time. The hours'
     configuration asks at start, so that a booking never finds out."""
-    _vtimezone(tz, years)
+    years = list(years)
+    if _fixed_offset(tz, years) is None:
+        _eu_rule(tz, years)
 
 
 def _fixed_offset(tz: ZoneInfo, years: Iterable[int]) -> tuple[timedelta, str] | None:

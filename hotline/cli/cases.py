@@ -32,7 +32,7 @@ from hotline.cases.service import find_case
 from hotline.cli.support import cli_context, cli_units
 from hotline.crypto import DataCipher
 from hotline.plurals import Counted
-from hotline.retention.erasure import ErasureRefused, erasure_shown, pending_erasure
+from hotline.retention.erasure import ErasureRefused, erasure_shown
 from hotline.staff.accounts import find_account
 from hotline.texts import text
 
@@ -98,10 +98,8 @@ def cases_erase(
         shown, plain = display_case_reference(case.reference), case.reference
         if withdrawn_by is not None:
             by = _account_id(unit.session, withdrawn_by)
-            pending = pending_erasure(unit.session, case.id)
-            _refusals_as_errors(lambda: unit.erasure.withdraw(case, by=by))
-            assert pending is not None  # withdraw refuses when nothing is pending
-            said.append(text("rights.cli.withdrawn", id=pending.id, reference=shown))
+            withdrawn = _refusals_as_errors(lambda: unit.erasure.withdraw(case, by=by))
+            said.append(text("rights.cli.withdrawn", id=withdrawn.id, reference=shown))
         if requested_by is not None:
             by = _account_id(unit.session, requested_by)
             erasure = _refusals_as_errors(lambda: unit.erasure.request(case, reason, by=by))

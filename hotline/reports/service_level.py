@@ -39,13 +39,11 @@ class HourOfWeek:
 
 
 @dataclass(frozen=True)
-class ServiceLevel:
-    threshold_seconds: int
+class Totals:
     waited: int  # callers who joined the line
     answered: int  # taken by a counsellor
     answered_within: int  # ... within the threshold
     abandoned: int  # hung up while waiting
-    by_hour: list[HourOfWeek]  # only hours someone waited in, Monday 0:00 first
 
     @property
     def share_within(self) -> float | None:
@@ -55,19 +53,17 @@ class ServiceLevel:
     def share_abandoned(self) -> float | None:
         return self.abandoned / self.waited if self.waited else None
 
+
+@dataclass(frozen=True)
+class ServiceLevel(Totals):
+    threshold_seconds: int
+    by_hour: list[HourOfWeek]  # only hours someone waited in, Monday 0:00 first
+
     def hours(self) -> list[int]:
         return sorted({entry.hour for entry in self.by_hour})
 
     def at(self, weekday: int, hour: int) -> HourOfWeek | None:
         return next((e for e in self.by_hour if e.weekday == weekday and e.hour == hour), None)
-
-
-@dataclass(frozen=True)
-class Totals:
-    waited: int  # callers who joined the line
-    answered: int  # taken by a counsellor
-    answered_within: int  # ... within the threshold
-    abandoned: int  # hung up while waiting
 
 
 def service_level(
@@ -98,14 +94,7 @@ def service_level(
         )
         for (day_of_week, hour_of_day), histogram in sorted(histograms.items())
     ]
-    return ServiceLevel(
-        threshold_seconds,
-        totals.waited,
-        totals.answered,
-        totals.answered_within,
-        totals.abandoned,
-        by_hour,
-    )
+    return ServiceLevel(**vars(totals), threshold_seconds=threshold_seconds, by_hour=by_hour)
 
 
 def service_totals(session: Session, days: LocalDays, threshold_seconds: int) -> Totals:

@@ -146,14 +146,18 @@ def request_erasure(
     return erasure
 
 
-def withdraw_erasure(session: Session, now: datetime, case: Case, staff_id: int | None) -> None:
-    """Any admin may take back a pending erasure (its record stays, withdrawn)."""
+def withdraw_erasure(
+    session: Session, now: datetime, case: Case, staff_id: int | None
+) -> CaseErasure:
+    """Any admin may take back a pending erasure (its record stays, withdrawn); the one
+    withdrawn."""
     check_admin(session, staff_id)
     erasure = pending_erasure(session, case.id)
     if erasure is None:
         raise refused("nothing_pending")
     erasure.state = ErasureState.WITHDRAWN
     _audit(session, now, staff_id, case.id, AuditMessage.ERASURE_WITHDRAWN, erasure)
+    return erasure
 
 
 def confirmable_erasure(

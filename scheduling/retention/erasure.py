@@ -37,8 +37,8 @@ class ErasureDesk:
         """The first admin (`by`, else the unit's actor) asks, stating why."""
         return rules.request_erasure(self.session, self.now, case, self._who(by), reason)
 
-    def withdraw(self, case: Case, *, by: int | None = None) -> None:
-        rules.withdraw_erasure(self.session, self.now, case, self._who(by))
+    def withdraw(self, case: Case, *, by: int | None = None) -> CaseErasure:
+        return rules.withdraw_erasure(self.session, self.now, case, self._who(by))
 
     def confirm(self, case: Case, *, by: int | None = None) -> Erased:
         """A second admin confirms: the case is erased now (ErasureRefused if they may not)."""

@@ -17,7 +17,7 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
-from sqlalchemy import func, make_url, select, text
+from sqlalchemy import func, make_url, select
 
 from hotline import migrate
 from hotline.app import create_app
@@ -29,6 +29,7 @@ from hotline.db import make_engine
 from hotline.schema import metadata
 from hotline.services import services
 from tests.support.appointments import book, free_slots, local_path
+from tests.support.databases import is_postgres
 
 OLDER_REVISION = "0018"  # a dump taken before the last two migrations
 JSON = {"Accept": "application/json"}
@@ -89,7 +90,7 @@ def revision(url: str) -> str | None:
 
 @pytest.fixture
 def postgres_only(database_url: str) -> str:
-    if not database_url.startswith("postgresql"):
+    if not is_postgres(database_url):
         pytest.skip("pg_dump and pg_restore back up PostgreSQL, the production database")
     return database_url
 
@@ -157,9 +158,4 @@ def test_an_older_dump_restored_is_brought_to_the_code_s_schema_by_db_upgrade(
         assert revision(copy) == migrate.head_revision()
         counts = row_counts(copy)
         assert counts["appointments"] == counts["counsellors"] == counts["callbacks"] == 1
-        engine = make_engine(copy)
-        try:
-            with engine.connect() as connection:
-                assert connection.scalar(text("SELECT count(*) FROM cases")) == 2
-        finally:
-            engine.dispose()
+        assert counts["cases"] == 2

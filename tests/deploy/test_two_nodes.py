@@ -19,14 +19,11 @@ login and booking limits counted once across both nodes, and still do on the nod
 from __future__ import annotations
 
 import json
-import os
 import signal
 import subprocess
-import sys
 import threading
 import time
 from collections import Counter, defaultdict
-from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import ExitStack
 from dataclasses import dataclass, field
@@ -50,16 +47,16 @@ from hotline.routing.models import CallOffer
 from hotline.services import Services, services
 from hotline.telephony.call_log import find_call
 from scheduling.scheduler import nodes
+from tests.support.databases import is_postgres
 from tests.support.fake_twilio import CallbackTarget, FakeTwilio
 from tests.support.processes import (
-    REPO,
     SchedulerProcesses,
     WebNode,
     kill_machine,
+    run_hotline,
     wait_for,
     web_node,
 )
-from tests.support.redis_store import RedisStore, redis_store
 from tests.support.smtp_server import LocalSmtpServer
 from tests.support.twilio import (
     ACCOUNT_SID,
@@ -83,7 +80,8 @@ JSON = {"Content-Type": "application/json"}
 def noon_somewhere() -> str:
     """A time zone in which it is about noon now, so that the line is open around the clock
     but for the last minute of a day (23:59), which is then half a day away, and there are
-    free times for appointments from two hours on."""
+    free times for appointments from two hours on. The real clock, on purpose: the web nodes
+    and schedulers this test starts run on it, on any day (a holiday too: see the override)."""
     offset = (12 - datetime.now(UTC).hour + 12) % 24 - 12  # -12 .. 11 hours from UTC
     if offset == 0:
         return "Etc/GMT"
@@ -170,6 +168,7 @@ class Leg:
     to: str
     answer_url: str
     status_url: str
+    work_id: int  # the outbox row that placed it (named in its status-callback URL)
     offer: int | None  # for a caller in line
     attempt: int | None  # for a callback
 
@@ -303,6 +302,7 @@ class Phones:
             to=form["To"][0],
             answer_url=answer_url,
             status_url=status_url,
+            work_id=work_id,
             offer=int(query["offer"][0]) if "offer" in query else None,
             attempt=int(query["attempt"][0]) if "attempt" in query else None,
         )
@@ -360,48 +360,23 @@ def phone(start: str, number: int) -> dict:
 
 
 # --- the set-up -----------------------------------------------------------------------------
-@pytest.fixture
-def store() -> Iterator[RedisStore]:
-    with redis_store() as store:
-        yield store
+def active_scheduler(
+    svc: Services, processes: SchedulerProcesses, other_than: int = 0
+) -> subprocess.Popen[bytes]:
+    """The active scheduler among `processes` (not the one `other_than` names), once there
+    is one."""
 
+    def active() -> subprocess.Popen[bytes] | None:
+        pids = {node.pid for node in nodes.nodes(svc.database) if node.active} - {other_than}
+        return next((process for process in processes.started if process.pid in pids), None)
 
-@pytest.fixture
-def smtp_server() -> Iterator[LocalSmtpServer]:
-    with LocalSmtpServer() as server:
-        yield server
-
-
-def hotline_command(environment: dict[str, str], *arguments: str) -> str:
-    """`hotline …` as an operator runs it, in a process of its own."""
-    result = subprocess.run(
-        [sys.executable, "-m", "hotline.cli", *arguments],
-        env={**os.environ, **environment},
-        cwd=REPO,
-        capture_output=True,
-        text=True,
-        timeout=60,
-    )
-    assert result.returncode == 0, result.stdout + result.stderr
-    return result.stdout
-
-
-def active_scheduler(svc: Services, processes: SchedulerProcesses, other_than: int = 0) -> int:
-    """The index (in `processes.started`) of the active scheduler, waiting for one."""
-
-    def active() -> int | None:
-        pids = [node.pid for node in nodes.nodes(svc.database) if node.active]
-        started = [process.pid for process in processes.started]
-        found = [started.index(pid) for pid in pids if pid in started and pid != other_than]
-        return found[0] + 1 if found else None  # 0 is falsy: shifted by one
-
-    return int(wait_for(active, 30, "an active scheduler")) - 1
+    return wait_for(active, 30, "an active scheduler")  # type: ignore[return-value]
 
 
 def test_two_web_nodes_and_two_schedulers_lose_nothing_when_one_of_each_dies_with_kill_9(
-    database_url, fake_twilio, store, smtp_server, tmp_path
+    database_url, fake_twilio, store, smtp, tmp_path
 ):
-    if not database_url.startswith("postgresql"):
+    if not is_postgres(database_url):
         pytest.skip("two machines share a PostgreSQL database; a SQLite file is one machine's")
     config, zone = tmp_path / "hotline.toml", noon_somewhere()
     config.write_text(configuration(zone))
@@ -412,14 +387,14 @@ def test_two_web_nodes_and_two_schedulers_lose_nothing_when_one_of_each_dies_wit
         RATELIMIT_STORAGE_URI=store.url,
         RATELIMIT_KEY_PREFIX=store.prefix,
         TRUSTED_PROXIES="1",
-        SMTP_URL=smtp_server.url,
+        SMTP_URL=smtp.url,
         LOG_LEVEL="INFO",
     )
     for name, number in (("Anna", "+49228111111"), ("Ben", "+49228222222")):
-        hotline_command(environment, "counsellor", "add", name, "--phone", number, "--on-duty")
+        run_hotline(environment, "counsellor", "add", name, "--phone", number, "--on-duty")
     # open whatever the day: a nationwide holiday closes the line even with these hours
     until = f"{datetime.now(ZoneInfo(zone)) + timedelta(hours=1):%Y-%m-%d %H:%M}"
-    hotline_command(environment, "hours", "set", "open", "--until", until, "--note", "Test")
+    run_hotline(environment, "hours", "set", "open", "--until", until, "--note", "Test")
     reader = create_app(load_settings(environment, instance_path=tmp_path / "reader"))
     svc = services(reader)
     schedulers = SchedulerProcesses(
@@ -443,8 +418,8 @@ def test_two_web_nodes_and_two_schedulers_lose_nothing_when_one_of_each_dies_wit
             )
             schedulers.start()
             schedulers.start()
-            first_active = active_scheduler(svc, schedulers)
-            play(balancer, fake_twilio, smtp_server, svc, schedulers, first_active, web)
+            active = active_scheduler(svc, schedulers)
+            play(balancer, fake_twilio, smtp, svc, schedulers, active, web)
     finally:
         schedulers.stop_all()
         svc.database.dispose()
@@ -456,7 +431,7 @@ def play(
     smtp: LocalSmtpServer,
     svc: Services,
     schedulers: SchedulerProcesses,
-    first_active: int,
+    victim: subprocess.Popen[bytes],
     web: list[WebNode],
 ) -> None:
     phones, bookings = Phones(balancer, fake, svc), Bookings(balancer)
@@ -487,6 +462,7 @@ def play(
     again = bookings.book("198.51.100.20", video(times[1], 20), key="retry-1")  # other node
     assert (first[0], again[0]) == (201, 201), (first, again)
     assert again[1].get("Idempotent-Replayed") == "true"
+    retried = json.loads(first[2])["case_reference"]
     assert bookings.book("198.51.100.21", phone(times[2], 21))[0] == 201
 
     spender = "203.0.113.50"  # spends its booking budget and then some, over both nodes
@@ -502,7 +478,6 @@ def play(
     bookings.book("198.51.100.22", phone(times[3], 22))  # its SMS is on the way too
     phones.talk_ends(leg_a, "A")
     wait_for(lambda: len(fake.calls_created()) > placed_before, 20, "C's leg to be placed")
-    victim = schedulers.started[first_active]
     (victim_id,) = [node.id for node in nodes.nodes(svc.database) if node.pid == victim.pid]
     victim.send_signal(signal.SIGKILL)
     killed_at = time.monotonic()
@@ -512,16 +487,15 @@ def play(
     before_kill = {key: len(served) for key, served in balancer.served_by.items()}
 
     # --- node 1 and the standby: nothing is placed twice, everyone is served
-    second_active = active_scheduler(svc, schedulers, other_than=victim.pid)
-    assert second_active != first_active
+    active_scheduler(svc, schedulers, other_than=victim.pid)  # the standby takes over
     (leg_c,) = phones.new_legs(1)
     assert offer_caller(svc, leg_c) == call_sid("C")
     # it was placed by the killed one, which died before Twilio answered: the standby took
     # the row over and, as Twilio had reported on the call, did not place it again
-    (placing,) = [r for r in fake.requests if r.work_id == work_of(leg_c)]
+    (placing,) = [r for r in fake.requests if r.work_id == leg_c.work_id]
     assert killed_at < placing.received_at + 1.0
     with svc.database.transaction() as session:
-        row = session.get(WorkItem, work_of(leg_c))
+        row = session.get(WorkItem, leg_c.work_id)
         assert (row.claimed_by, row.attempts) == (victim_id, 1)
     assert f"<Dial><Queue>caller-{call_sid('C')}</Queue></Dial>" in phones.accepts(leg_c)
     assert "Position 2" in phones.joins_the_line("E")  # behind D's callback
@@ -578,7 +552,7 @@ def play(
             )
         )
     answered = Counter(booking["case_reference"] for booking in bookings.booked)
-    assert answered[first_booking_reference(bookings)] == 2  # the retry: the same booking
+    assert answered[retried] == 2  # the retry: the same booking
     assert set(stored) == set(answered) and set(stored.values()) == {1}, (stored, answered)
     assert len(stored) == 6
     with svc.database.transaction() as session:  # nobody has two appointments at one time
@@ -596,18 +570,9 @@ def play(
         assert [mail for mail in smtp.received if address in mail.recipients], address
 
 
-def work_of(leg: Leg) -> int:
-    """The outbox row that placed the leg (named in its status-callback URL)."""
-    return int(parse_qs(urlsplit(leg.status_url).query)["work"][0])
-
-
 def offer_caller(svc: Services, leg: Leg) -> str:
     with svc.database.transaction() as session:
         return session.get(CallOffer, leg.offer).call_sid
-
-
-def first_booking_reference(bookings: Bookings) -> str:
-    return bookings.booked[2]["case_reference"]  # after the race's two winners
 
 
 def settled(svc: Services) -> None:

@@ -55,6 +55,22 @@ class SchedulerProcesses:
                 process.wait()
 
 
+def run_hotline(environment: Mapping[str, str], *arguments: str) -> str:
+    """`hotline …` as an operator runs it, in a process of its own; its output, or an
+    AssertionError with everything it said when it failed."""
+    result = subprocess.run(
+        [sys.executable, "-m", "hotline.cli", *arguments],
+        env={**os.environ, **environment},
+        cwd=REPO,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    if result.returncode != 0:
+        raise AssertionError(f"hotline {' '.join(arguments)}: {result.stdout}{result.stderr}")
+    return result.stdout
+
+
 def wait_for(condition: Callable[[], object], timeout: float, what: str) -> object:
     deadline = time.monotonic() + timeout
     while True:

@@ -6,26 +6,17 @@ last test shows, so that the first one can fail."""
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import ExitStack
 from pathlib import Path
 
-import pytest
-
 from tests.support.processes import WebNode, web_node
-from tests.support.redis_store import RedisStore, redis_store
 from tests.support.twilio import app_environment
 
 LOGINS_PER_MINUTE = 10  # web/staff/login.py's default rate
 BOOKINGS = 6
 Request = Callable[[WebNode], int]
-
-
-@pytest.fixture
-def store() -> Iterator[RedisStore]:
-    with redis_store() as store:
-        yield store
 
 
 def _environment(database_url: str, tmp_path: Path, storage_uri: str, prefix: str) -> dict:

@@ -156,8 +156,8 @@ def _today(unit: Unit) -> Iterator[Metric]:
         "service_level_seconds (absent until someone waited)",
         labels=["within_seconds"],
     )
-    if served.waited:
-        level.add_metric([str(threshold)], served.answered_within / served.waited)
+    if served.share_within is not None:
+        level.add_metric([str(threshold)], served.share_within)
     yield level
 
 
